@@ -1,0 +1,234 @@
+"""The channel's catalog: categories, brands, catalog models, listings and their photos.
+
+Catalog models (brand + name + launch price + launch year) are the valuation reference that the
+recycling app prices against. Listings are what shoppers browse; their status moves only through
+`listings.services.listing_move` and its transition table.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class LocalizedNameMixin(models.Model):
+    """Catalog names in English with an optional Simplified Chinese form, picked by the active language."""
+
+    name = models.CharField(_("name"), max_length=120)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=120, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def label(self) -> str:
+        if self.name_zh and (get_language() or "").startswith("zh"):
+            return self.name_zh
+        return self.name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(LocalizedNameMixin):
+    """A node of the category tree; listings sit on leaves, browsing a parent shows its leaves too."""
+
+    slug = models.SlugField(unique=True)
+    parent = models.ForeignKey("self", null=True, blank=True, related_name="children", on_delete=models.PROTECT)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_luxury = models.BooleanField(
+        default=False, help_text=_("Luxury categories are authenticated by two people before the badge shows.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = _("categories")
+
+
+class Brand(LocalizedNameMixin):
+    slug = models.SlugField(unique=True)
+    categories = models.ManyToManyField(Category, related_name="brands", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+
+class CatalogModel(models.Model):
+    """A product as it was sold new: the reference for valuation and for "was ¥X new" on listings."""
+
+    brand = models.ForeignKey(Brand, related_name="catalog_models", on_delete=models.PROTECT)
+    category = models.ForeignKey(Category, related_name="catalog_models", on_delete=models.PROTECT)
+    name = models.CharField(_("name"), max_length=120)
+    launch_price = models.DecimalField(_("launch price"), max_digits=12, decimal_places=2)
+    launch_year = models.PositiveSmallIntegerField(_("launch year"))
+
+    class Meta:
+        ordering = ["brand__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["brand", "name"], name="catalog_model_unique_per_brand")]
+
+    def __str__(self) -> str:
+        return f"{self.brand.name} {self.name}"
+
+
+class Grade(models.TextChoices):
+    NEW = "N", pgettext_lazy("grade", "New with tags")     # unused, in original packaging (全新)
+    LIKE_NEW = "S", pgettext_lazy("grade", "Like new")     # no visible wear (99新)
+    EXCELLENT = "A", pgettext_lazy("grade", "Excellent")   # faint signs of use (95新)
+    VERY_GOOD = "B", pgettext_lazy("grade", "Very good")   # light wear visible up close (9成新)
+    GOOD = "C", pgettext_lazy("grade", "Good")             # clear wear, fully working (8成新)
+    FAIR = "D", pgettext_lazy("grade", "Fair")             # heavy wear or minor faults, stated (8成新以下)
+
+
+GRADE_MEANINGS = {
+    Grade.NEW: _("Unused, in its original packaging with all tags and accessories."),
+    Grade.LIKE_NEW: _("Used briefly; no marks you can see at arm's length or up close."),
+    Grade.EXCELLENT: _("Faint signs of use, such as hairline marks, visible only up close."),
+    Grade.VERY_GOOD: _("Light wear you can see up close; everything works as it should."),
+    Grade.GOOD: _("Clear signs of use such as scratches or scuffs; fully working."),
+    Grade.FAIR: _("Heavy wear or minor faults, each described in the listing; priced to match."),
+}
+
+
+class ListingStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")              # being prepared, visible only to its seller
+    ACTIVE = "active", _("On sale")          # in the channel, can be bought
+    RESERVED = "reserved", _("Reserved")     # a buyer is paying; back to active if they do not
+    SOLD = "sold", _("Sold")                 # paid for; stays visible on the storefront as sold
+    WITHDRAWN = "withdrawn", _("Withdrawn")  # taken off sale by its seller
+
+
+class ListingSource(models.TextChoices):
+    PERSON = "person", _("Private seller")      # a person lists and ships it themselves
+    CONSIGNED = "consigned", _("Consigned")     # a person's item, inspected, held and sold by the platform
+    PLATFORM = "platform", _("Reloop stock")    # bought by the platform through recycling, inspected
+
+
+class Listing(models.Model):
+    seller = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="listings", on_delete=models.PROTECT)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    category = models.ForeignKey(Category, related_name="listings", on_delete=models.PROTECT)
+    brand = models.ForeignKey(Brand, null=True, blank=True, related_name="listings", on_delete=models.PROTECT)
+    catalog_model = models.ForeignKey(
+        CatalogModel, null=True, blank=True, related_name="listings", on_delete=models.PROTECT
+    )
+    price = models.DecimalField(_("price"), max_digits=12, decimal_places=2)
+    reference_price = models.DecimalField(
+        _("price new"), max_digits=12, decimal_places=2, null=True, blank=True,
+        help_text=_("What the item cost new, shown to shoppers for comparison."),
+    )
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
+    status = models.CharField(max_length=12, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
+    source = models.CharField(max_length=12, choices=ListingSource.choices, default=ListingSource.PERSON)
+
+    # Trust fields, filled by the inspection app once the platform has inspected the item.
+    inspected_at = models.DateTimeField(null=True, blank=True)
+    report_code = models.CharField(max_length=16, blank=True)
+    authenticated = models.BooleanField(default=False)
+
+    # Denormalised for the channel's cards: the key of the first ready photo, so that a list page
+    # needs no photo query. Kept in step by listings.services.
+    cover_key = models.CharField(max_length=40, blank=True)
+
+    # Full-text search document, maintained by a PostgreSQL trigger (migration 0002); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, help_text=_("When it first went on sale."))
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="listing_channel_newest"),
+            models.Index(fields=["status", "price", "id"], name="listing_channel_price"),
+            models.Index(fields=["category", "status", "-published_at", "-id"], name="listing_category_newest"),
+            models.Index(fields=["category", "status", "price", "id"], name="listing_category_price"),
+            models.Index(fields=["seller", "status", "-published_at", "-id"], name="listing_seller_newest"),
+            models.Index(
+                fields=["-inspected_at", "-id"], name="listing_inspected_newest",
+                condition=Q(status="active", inspected_at__isnull=False),
+            ),
+            models.Index(
+                fields=["-published_at", "-id"], name="listing_authenticated_newest",
+                condition=Q(status="active", authenticated=True),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="listing_price_positive"),
+            models.CheckConstraint(
+                condition=Q(reference_price__isnull=True) | Q(reference_price__gt=0),
+                name="listing_reference_price_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_inspected(self) -> bool:
+        return self.inspected_at is not None
+
+    @property
+    def grade_meaning(self) -> str:
+        return GRADE_MEANINGS[Grade(self.grade)]
+
+    @property
+    def is_on_sale(self) -> bool:
+        return self.status == ListingStatus.ACTIVE
+
+
+class ListingEvent(models.Model):
+    """One row per status change: who moved the listing, when, from what, to what."""
+
+    listing = models.ForeignKey(Listing, related_name="events", on_delete=models.CASCADE)
+    old = models.CharField(max_length=12, choices=ListingStatus.choices)
+    new = models.CharField(max_length=12, choices=ListingStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    note = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class PhotoStatus(models.TextChoices):
+    PROCESSING = "processing", _("Processing")  # accepted; thumbnails are being made
+    READY = "ready", _("Ready")                 # thumbnails exist and are served
+    FAILED = "failed", _("Failed")              # thumbnails could not be made; the seller is told
+
+
+class ListingPhoto(models.Model):
+    """A checked, re-encoded photo. The stored copy lives in private storage and is never served;
+    shoppers see only thumbnails at `MEDIA_URL/listings/<key[:2]>/<key>-<width>.webp`."""
+
+    listing = models.ForeignKey(Listing, related_name="photos", on_delete=models.CASCADE)
+    key = models.CharField(max_length=40, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    status = models.CharField(max_length=12, choices=PhotoStatus.choices, default=PhotoStatus.PROCESSING)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def thumbnail_url(self, width: int) -> str:
+        return thumbnail_url(self.key, width)
+
+
+def thumbnail_url(key: str, width: int) -> str:
+    return f"{settings.MEDIA_URL}listings/{key[:2]}/{key}-{width}.webp"
+
+
+class Favourite(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="favourites", on_delete=models.CASCADE)
+    listing = models.ForeignKey(Listing, related_name="favourited_by", on_delete=models.CASCADE)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "listing"], name="favourite_once")]
+        indexes = [models.Index(fields=["user", "-created_at"], name="favourite_user_newest")]

@@ -1,0 +1,3 @@
+app_name = "listings"
+
+urlpatterns: list = []

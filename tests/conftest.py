@@ -1,0 +1,98 @@
+"""Shared test set-up.
+
+Tests that need a real service carry a marker: `postgres`, `redis`, `integration` (a real Celery
+worker: needs both) or `browser` (Chromium). When the service is missing they are skipped, unless
+REQUIRE_SERVICES=1 (CI), where they fail: a green CI run has really exercised them.
+"""
+
+import os
+import shutil
+from functools import cache
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run inside
+# one unless told that this is deliberate. Only the tests' own thread is affected.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@cache
+def _postgres_missing() -> str | None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://..."
+    return None
+
+
+@cache
+def _redis_missing() -> str | None:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return "needs Redis: set REDIS_URL=redis://..."
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        return f"Redis at {url} does not answer: {error}"
+    return None
+
+
+@cache
+def _browser_missing() -> str | None:
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        return f"needs Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "needs the playwright package"
+    return None
+
+
+REQUIREMENTS = {
+    "postgres": (_postgres_missing,),
+    "redis": (_redis_missing,),
+    "integration": (_postgres_missing, _redis_missing),
+    "browser": (_browser_missing,),
+}
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker, checks in REQUIREMENTS.items():
+        if item.get_closest_marker(marker) is None:
+            continue
+        for check in checks:
+            reason = check()
+            if reason is None:
+                continue
+            if os.environ.get("REQUIRE_SERVICES") == "1":
+                pytest.fail(f"REQUIRE_SERVICES=1 but this test {reason}", pytrace=False)
+            pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files_and_cache(request, settings, tmp_path):
+    """Every test gets its own media folders and an empty in-process cache, so that query counts are
+    measured cold and nothing a test writes reaches var/. Tests marked `redis` keep the real cache."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    if request.node.get_closest_marker("redis") is None and request.node.get_closest_marker("integration") is None:
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
+        }
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(request):
+    """Unit tests run Celery tasks in-process; integration tests send them to a real worker."""
+    from marketplace.celery import app
+
+    eager = request.node.get_closest_marker("integration") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    app.conf.task_eager_propagates = eager
+    yield
+    app.conf.task_always_eager = previous
