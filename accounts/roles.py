@@ -4,9 +4,9 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
 
-INSPECTORS = "inspectors"          # inspect received items against the category checklist
+INSPECTORS = "inspectors"  # inspect received items against the category checklist
 AUTHENTICATORS = "authenticators"  # give authenticity verdicts on luxury items
-OPERATIONS = "operations"          # receive parcels, resolve disputes, approve large payouts
+OPERATIONS = "operations"  # receive parcels, resolve disputes, approve large payouts
 
 STAFF_GROUPS = (INSPECTORS, AUTHENTICATORS, OPERATIONS)
 

@@ -10,9 +10,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class LocalizedNameMixin(models.Model):
@@ -24,13 +23,13 @@ class LocalizedNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def label(self) -> str:
         if self.name_zh and (get_language() or "").startswith("zh"):
             return self.name_zh
-        return self.name
-
-    def __str__(self) -> str:
         return self.name
 
 
@@ -38,10 +37,13 @@ class Category(LocalizedNameMixin):
     """A node of the category tree; listings sit on leaves, browsing a parent shows its leaves too."""
 
     slug = models.SlugField(unique=True)
-    parent = models.ForeignKey("self", null=True, blank=True, related_name="children", on_delete=models.PROTECT)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, related_name="children", on_delete=models.PROTECT
+    )
     position = models.PositiveSmallIntegerField(default=0)
     is_luxury = models.BooleanField(
-        default=False, help_text=_("Luxury categories are authenticated by two people before the badge shows.")
+        default=False,
+        help_text=_("Luxury categories are authenticated by two people before the badge shows."),
     )
 
     class Meta:
@@ -68,19 +70,21 @@ class CatalogModel(models.Model):
 
     class Meta:
         ordering = ["brand__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["brand", "name"], name="catalog_model_unique_per_brand")]
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "name"], name="catalog_model_unique_per_brand")
+        ]
 
     def __str__(self) -> str:
         return f"{self.brand.name} {self.name}"
 
 
 class Grade(models.TextChoices):
-    NEW = "N", pgettext_lazy("grade", "New with tags")     # unused, in original packaging (全新)
-    LIKE_NEW = "S", pgettext_lazy("grade", "Like new")     # no visible wear (99新)
-    EXCELLENT = "A", pgettext_lazy("grade", "Excellent")   # faint signs of use (95新)
-    VERY_GOOD = "B", pgettext_lazy("grade", "Very good")   # light wear visible up close (9成新)
-    GOOD = "C", pgettext_lazy("grade", "Good")             # clear wear, fully working (8成新)
-    FAIR = "D", pgettext_lazy("grade", "Fair")             # heavy wear or minor faults, stated (8成新以下)
+    NEW = "N", pgettext_lazy("grade", "New with tags")  # unused, in original packaging (全新)
+    LIKE_NEW = "S", pgettext_lazy("grade", "Like new")  # no visible wear (99新)
+    EXCELLENT = "A", pgettext_lazy("grade", "Excellent")  # faint signs of use (95新)
+    VERY_GOOD = "B", pgettext_lazy("grade", "Very good")  # light wear visible up close (9成新)
+    GOOD = "C", pgettext_lazy("grade", "Good")  # clear wear, fully working (8成新)
+    FAIR = "D", pgettext_lazy("grade", "Fair")  # heavy wear or minor faults, stated (8成新以下)
 
 
 GRADE_MEANINGS = {
@@ -94,17 +98,17 @@ GRADE_MEANINGS = {
 
 
 class ListingStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")              # being prepared, visible only to its seller
-    ACTIVE = "active", _("On sale")          # in the channel, can be bought
-    RESERVED = "reserved", _("Reserved")     # a buyer is paying; back to active if they do not
-    SOLD = "sold", _("Sold")                 # paid for; stays visible on the storefront as sold
+    DRAFT = "draft", _("Draft")  # being prepared, visible only to its seller
+    ACTIVE = "active", _("On sale")  # in the channel, can be bought
+    RESERVED = "reserved", _("Reserved")  # a buyer is paying; back to active if they do not
+    SOLD = "sold", _("Sold")  # paid for; stays visible on the storefront as sold
     WITHDRAWN = "withdrawn", _("Withdrawn")  # taken off sale by its seller
 
 
 class ListingSource(models.TextChoices):
-    PERSON = "person", _("Private seller")      # a person lists and ships it themselves
-    CONSIGNED = "consigned", _("Consigned")     # a person's item, inspected, held and sold by the platform
-    PLATFORM = "platform", _("Reloop stock")    # bought by the platform through recycling, inspected
+    PERSON = "person", _("Private seller")  # a person lists and ships it themselves
+    CONSIGNED = "consigned", _("Consigned")  # a person's item, inspected, held and sold by the platform
+    PLATFORM = "platform", _("Reloop stock")  # bought by the platform through recycling, inspected
 
 
 class Listing(models.Model):
@@ -118,7 +122,11 @@ class Listing(models.Model):
     )
     price = models.DecimalField(_("price"), max_digits=12, decimal_places=2)
     reference_price = models.DecimalField(
-        _("price new"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("price new"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("What the item cost new, shown to shoppers for comparison."),
     )
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
@@ -145,15 +153,19 @@ class Listing(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="listing_channel_newest"),
             models.Index(fields=["status", "price", "id"], name="listing_channel_price"),
-            models.Index(fields=["category", "status", "-published_at", "-id"], name="listing_category_newest"),
+            models.Index(
+                fields=["category", "status", "-published_at", "-id"], name="listing_category_newest"
+            ),
             models.Index(fields=["category", "status", "price", "id"], name="listing_category_price"),
             models.Index(fields=["seller", "status", "-published_at", "-id"], name="listing_seller_newest"),
             models.Index(
-                fields=["-inspected_at", "-id"], name="listing_inspected_newest",
+                fields=["-inspected_at", "-id"],
+                name="listing_inspected_newest",
                 condition=Q(status="active", inspected_at__isnull=False),
             ),
             models.Index(
-                fields=["-published_at", "-id"], name="listing_authenticated_newest",
+                fields=["-published_at", "-id"],
+                name="listing_authenticated_newest",
                 condition=Q(status="active", authenticated=True),
             ),
         ]
@@ -194,11 +206,14 @@ class ListingEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.old} → {self.new}"
+
 
 class PhotoStatus(models.TextChoices):
     PROCESSING = "processing", _("Processing")  # accepted; thumbnails are being made
-    READY = "ready", _("Ready")                 # thumbnails exist and are served
-    FAILED = "failed", _("Failed")              # thumbnails could not be made; the seller is told
+    READY = "ready", _("Ready")  # thumbnails exist and are served
+    FAILED = "failed", _("Failed")  # thumbnails could not be made; the seller is told
 
 
 class ListingPhoto(models.Model):
@@ -216,6 +231,9 @@ class ListingPhoto(models.Model):
     class Meta:
         ordering = ["position", "id"]
 
+    def __str__(self) -> str:
+        return self.key
+
     def thumbnail_url(self, width: int) -> str:
         return thumbnail_url(self.key, width)
 
@@ -232,3 +250,6 @@ class Favourite(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "listing"], name="favourite_once")]
         indexes = [models.Index(fields=["user", "-created_at"], name="favourite_user_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ♥ {self.listing_id}"

@@ -35,8 +35,9 @@ def listing_move(*, listing_id: int, to: ListingStatus, by: User | None, note: s
 
 def favourite_add(*, user: User, listing_id: int) -> Favourite:
     """Save a listing to the user's favourites; saving it twice keeps one row."""
-    listing = Listing.objects.get(pk=listing_id, status__in=[ListingStatus.ACTIVE, ListingStatus.RESERVED,
-                                                              ListingStatus.SOLD])
+    listing = Listing.objects.get(
+        pk=listing_id, status__in=[ListingStatus.ACTIVE, ListingStatus.RESERVED, ListingStatus.SOLD]
+    )
     try:
         with transaction.atomic():
             favourite, _created = Favourite.objects.get_or_create(user=user, listing=listing)

@@ -30,7 +30,10 @@ def _cache() -> dict:
         cache.delete(probe)
     except Exception as error:
         return {"status": "down", "error": error.__class__.__name__}
-    return {"status": "ok" if ok else "down", "backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]}
+    return {
+        "status": "ok" if ok else "down",
+        "backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+    }
 
 
 def _broker() -> dict:

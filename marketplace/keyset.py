@@ -106,5 +106,7 @@ def paginate(queryset: QuerySet, *, order_by: Sequence[str], cursor: str | None,
     rows = list(queryset.order_by(*order_by)[: size + 1])
     items = rows[:size]
     next_cursor = encode_cursor(_values_of(items[-1], fields)) if len(rows) > size else None
-    previous_cursor = encode_cursor(_values_of(items[0], fields), backwards=True) if cursor and items else None
+    previous_cursor = (
+        encode_cursor(_values_of(items[0], fields), backwards=True) if cursor and items else None
+    )
     return Page(items=items, next_cursor=next_cursor, previous_cursor=previous_cursor)

@@ -79,9 +79,15 @@ def _isolated_files_and_cache(request, settings, tmp_path):
     measured cold and nothing a test writes reaches var/. Tests marked `redis` keep the real cache."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    if request.node.get_closest_marker("redis") is None and request.node.get_closest_marker("integration") is None:
+    if (
+        request.node.get_closest_marker("redis") is None
+        and request.node.get_closest_marker("integration") is None
+    ):
         settings.CACHES = {
-            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": request.node.nodeid,
+            }
         }
 
 
