@@ -1,10 +1,33 @@
 """Writes for listings. One function per use case; views and the API call these and nothing else."""
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
+from functools import partial
+from typing import IO
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 from accounts.models import User
-from listings.models import Favourite, Listing, ListingEvent, ListingStatus
+from listings import photos
+from listings.errors import ListingError
+from listings.models import (
+    Brand,
+    CatalogModel,
+    Category,
+    Favourite,
+    Grade,
+    Listing,
+    ListingEvent,
+    ListingPhoto,
+    ListingStatus,
+    PhotoStatus,
+)
 from marketplace.errors import InvalidTransition
 
 # Listing: draft → active ⇄ reserved → sold; active → withdrawn (a draft may be discarded too).
@@ -49,3 +72,318 @@ def favourite_add(*, user: User, listing_id: int) -> Favourite:
 def favourite_remove(*, user: User, listing_id: int) -> None:
     """Forget a saved listing; removing one that is not saved is not an error."""
     Favourite.objects.filter(user=user, listing_id=listing_id).delete()
+
+
+# --- Person-to-person selling ------------------------------------------------------------------------
+
+# Highest price a listing may ask: far above any second-hand good, far below the column's limit, so
+# that a slip of the finger (an extra three zeros) is caught rather than published.
+PRICE_LIMIT = Decimal("10000000")
+CENT = Decimal("0.01")
+
+EDITABLE_FIELDS = frozenset(
+    {"title", "description", "category", "brand", "catalog_model", "price", "reference_price", "grade"}
+)
+# A listing can be changed while its seller still controls it: not while a buyer pays for it, and
+# never once it has left the channel.
+EDITABLE_STATUSES = frozenset({ListingStatus.DRAFT, ListingStatus.ACTIVE})
+
+Upload = IO[bytes] | photos.CheckedPhoto
+
+
+def _as_amount(value: object, *, label: str) -> Decimal:
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError) as error:
+        raise ListingError(
+            _("%(label)s must be a number.") % {"label": label}, code="invalid_price"
+        ) from error
+    if not amount.is_finite() or amount <= 0:
+        raise ListingError(_("%(label)s must be more than zero.") % {"label": label}, code="invalid_price")
+    if amount >= PRICE_LIMIT:
+        raise ListingError(
+            _("%(label)s must be less than %(limit)s.") % {"label": label, "limit": f"{PRICE_LIMIT:,}"},
+            code="invalid_price",
+        )
+    if amount != amount.quantize(CENT):
+        raise ListingError(
+            _("%(label)s can have at most two decimal places.") % {"label": label}, code="invalid_price"
+        )
+    return amount.quantize(CENT)
+
+
+def _validated(fields: dict) -> dict:
+    """Check a listing's editable fields together and return them cleaned. Raises ListingError."""
+    cleaned = dict(fields)
+    title = (cleaned.get("title") or "").strip()
+    if not title:
+        raise ListingError(_("Give the listing a title."), code="title_required")
+    if len(title) > Listing._meta.get_field("title").max_length:
+        raise ListingError(_("The title can be at most 120 characters."), code="title_too_long")
+    cleaned["title"] = title
+    description = (cleaned.get("description") or "").strip()
+    if len(description) > Listing._meta.get_field("description").max_length:
+        raise ListingError(_("The description can be at most 5,000 characters."), code="description_too_long")
+    cleaned["description"] = description
+
+    category = cleaned.get("category")
+    if not isinstance(category, Category):
+        raise ListingError(_("Choose a category."), code="category_required")
+    if category.children.exists():
+        raise ListingError(
+            _("Choose a more specific category than “%(category)s”.") % {"category": category.label},
+            code="category_not_leaf",
+        )
+    brand = cleaned.get("brand")
+    catalog_model = cleaned.get("catalog_model")
+    if catalog_model is not None:
+        if brand is None:
+            brand = catalog_model.brand
+        if catalog_model.brand_id != brand.pk:
+            raise ListingError(
+                _("The model “%(model)s” is not made by %(brand)s.")
+                % {"model": catalog_model.name, "brand": brand.label},
+                code="catalog_model_brand_mismatch",
+            )
+        if catalog_model.category_id != category.pk:
+            raise ListingError(
+                _("The model “%(model)s” does not belong in the category “%(category)s”.")
+                % {"model": catalog_model.name, "category": category.label},
+                code="catalog_model_category_mismatch",
+            )
+    cleaned["brand"] = brand
+    cleaned["catalog_model"] = catalog_model
+
+    cleaned["price"] = _as_amount(cleaned.get("price"), label=_("The price"))
+    reference_price = cleaned.get("reference_price")
+    cleaned["reference_price"] = (
+        None if reference_price in (None, "") else _as_amount(reference_price, label=_("The price new"))
+    )
+    if cleaned.get("grade") not in Grade.values:
+        raise ListingError(_("Choose the item's condition."), code="grade_required")
+    return cleaned
+
+
+def _owned_for_update(*, listing_id: int, seller: User) -> Listing:
+    """The seller's listing, row-locked. Someone else's listing raises Listing.DoesNotExist, so that
+    pages answer 404 and do not reveal that it exists. Caller is inside a transaction."""
+    return Listing.objects.select_for_update().get(pk=listing_id, seller=seller)
+
+
+def _ensure_editable(listing: Listing) -> None:
+    if listing.status not in EDITABLE_STATUSES:
+        raise ListingError(
+            _("This listing is %(status)s and can no longer be changed.")
+            % {"status": listing.get_status_display().lower()},
+            code="listing_not_editable",
+        )
+
+
+def _checked(upload: Upload) -> photos.CheckedPhoto:
+    return upload if isinstance(upload, photos.CheckedPhoto) else photos.check_photo(upload)
+
+
+@contextmanager
+def _files_removed_on_failure() -> Iterator[list[str]]:
+    """Collects the photo keys a use case writes, and deletes their files if the use case fails.
+
+    Files are written before the transaction commits (so that a committed row always has its file);
+    this removes them again when the transaction is rolled back by an exception. Use it outside the
+    use case's `transaction.atomic()` block, and call these services outside any other transaction
+    that could still roll back after they return.
+    """
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        for key in written:
+            photos.delete_files(key)
+        raise
+
+
+def _photos_add(
+    listing: Listing, checked: Sequence[photos.CheckedPhoto], written: list[str]
+) -> list[ListingPhoto]:
+    """Store and record photos at the end of the listing. Caller holds the listing's row lock."""
+    existing = listing.photos.count()
+    if existing + len(checked) > settings.LISTING_PHOTO_MAX_COUNT:
+        raise ListingError(
+            _("A listing can have at most %(limit)s photos; this one would have %(count)s.")
+            % {"limit": settings.LISTING_PHOTO_MAX_COUNT, "count": existing + len(checked)},
+            code="too_many_photos",
+        )
+    last = listing.photos.aggregate(last=Max("position"))["last"]
+    position = -1 if last is None else last
+    added = []
+    for photo in checked:
+        key = photos.new_key()
+        written.append(key)
+        photos.store_private(key, photo)
+        position += 1
+        added.append(
+            ListingPhoto.objects.create(
+                listing=listing, key=key, position=position, width=photo.width, height=photo.height
+            )
+        )
+    for photo in added:
+        transaction.on_commit(partial(_dispatch_thumbnails, photo.pk))
+    return added
+
+
+def _dispatch_thumbnails(photo_id: int) -> None:
+    from listings.tasks import make_listing_photo_thumbnails
+
+    make_listing_photo_thumbnails.delay(photo_id)
+
+
+def _refresh_cover(listing: Listing) -> None:
+    """Point the listing's cover at its first ready photo. Caller holds the listing's row lock."""
+    first = (
+        ListingPhoto.objects.filter(listing=listing, status=PhotoStatus.READY)
+        .order_by("position", "id")
+        .values_list("key", flat=True)
+        .first()
+    )
+    cover_key = first or ""
+    if listing.cover_key != cover_key:
+        listing.cover_key = cover_key
+        listing.save(update_fields=["cover_key", "updated_at"])
+
+
+def listing_create(
+    *,
+    seller: User,
+    title: str,
+    description: str,
+    category: Category,
+    brand: Brand | None = None,
+    catalog_model: CatalogModel | None = None,
+    price: Decimal,
+    reference_price: Decimal | None = None,
+    grade: str,
+    publish: bool = True,
+    uploads: Sequence[Upload] = (),
+) -> Listing:
+    """A seller lists an item, with its photos, and (by default) puts it on sale at once.
+
+    Raises ListingError for invalid details and PhotoRejected for a photo that fails its checks; in
+    either case nothing is created. Thumbnails are made by a task after commit.
+    """
+    fields = _validated(
+        {
+            "title": title,
+            "description": description,
+            "category": category,
+            "brand": brand,
+            "catalog_model": catalog_model,
+            "price": price,
+            "reference_price": reference_price,
+            "grade": grade,
+        }
+    )
+    # Decoding is the slow part: done before the transaction, so no lock is held meanwhile.
+    checked = [_checked(upload) for upload in uploads]
+    with _files_removed_on_failure() as written, transaction.atomic():
+        listing = Listing.objects.create(seller=seller, status=ListingStatus.DRAFT, **fields)
+        _photos_add(listing, checked, written)
+        if publish:
+            listing = listing_move(listing_id=listing.pk, to=ListingStatus.ACTIVE, by=seller)
+    return listing
+
+
+@transaction.atomic
+def listing_update(*, listing_id: int, seller: User, **changes: object) -> Listing:
+    """The seller changes a listing's details (any of EDITABLE_FIELDS).
+
+    Only its seller may: anyone else gets Listing.DoesNotExist. Raises ListingError for invalid
+    details or a listing that is reserved, sold or withdrawn, and changes nothing then.
+    """
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"listing_update() cannot change {', '.join(sorted(unknown))}")
+    listing = _owned_for_update(listing_id=listing_id, seller=seller)
+    _ensure_editable(listing)
+    current = {name: getattr(listing, name) for name in EDITABLE_FIELDS}
+    if "brand" in changes and "catalog_model" not in changes and changes["brand"] != listing.brand:
+        current["catalog_model"] = None  # a new brand cannot keep the old brand's model
+    fields = _validated(current | changes)
+    changed = [name for name, value in fields.items() if getattr(listing, name) != value]
+    for name in changed:
+        setattr(listing, name, fields[name])
+    if changed:
+        listing.save(update_fields=[*changed, "updated_at"])
+    return listing
+
+
+@transaction.atomic
+def listing_withdraw(*, listing_id: int, seller: User) -> Listing:
+    """The seller takes a listing off sale. Only its seller may (others get Listing.DoesNotExist);
+    raises InvalidTransition if it is reserved, sold or already withdrawn."""
+    _owned_for_update(listing_id=listing_id, seller=seller)
+    return listing_move(
+        listing_id=listing_id, to=ListingStatus.WITHDRAWN, by=seller, note="withdrawn by seller"
+    )
+
+
+def listing_photos_add(*, listing_id: int, seller: User, uploads: Sequence[Upload]) -> list[ListingPhoto]:
+    """Add several photos to a listing in one go: all of them or, if any is refused, none.
+
+    Raises PhotoRejected (a photo failed its checks), ListingError (too many photos, or the listing
+    can no longer be changed) or Listing.DoesNotExist (not the seller's listing).
+    """
+    checked = [_checked(upload) for upload in uploads]
+    with _files_removed_on_failure() as written, transaction.atomic():
+        listing = _owned_for_update(listing_id=listing_id, seller=seller)
+        _ensure_editable(listing)
+        return _photos_add(listing, checked, written)
+
+
+def listing_photo_add(*, listing_id: int, seller: User, upload: Upload) -> ListingPhoto:
+    """Add one photo to the end of a listing's photos; see listing_photos_add for what it raises."""
+    (photo,) = listing_photos_add(listing_id=listing_id, seller=seller, uploads=[upload])
+    return photo
+
+
+@transaction.atomic
+def listing_photo_remove(*, photo_id: int, seller: User) -> None:
+    """Remove a photo from the seller's listing; its files go once the removal has committed.
+
+    Someone else's photo raises ListingPhoto.DoesNotExist. Raises ListingError if the listing can no
+    longer be changed.
+    """
+    listing_id = ListingPhoto.objects.values_list("listing_id", flat=True).get(
+        pk=photo_id, listing__seller=seller
+    )
+    listing = _owned_for_update(listing_id=listing_id, seller=seller)
+    _ensure_editable(listing)
+    photo = ListingPhoto.objects.get(pk=photo_id, listing=listing)  # may have gone while we waited
+    key = photo.key
+    photo.delete()
+    _refresh_cover(listing)
+    transaction.on_commit(partial(photos.delete_files, key))
+
+
+def listing_photo_process(*, photo_id: int) -> ListingPhoto | None:
+    """Make a photo's thumbnails, mark it ready and update the listing's cover. Safe to run twice.
+
+    Returns the photo, or None if it was removed meanwhile (its thumbnails are then removed too). A
+    photo whose stored copy cannot be read is marked failed. Storage errors propagate, for a retry.
+    """
+    photo = ListingPhoto.objects.filter(pk=photo_id).first()
+    if photo is None or photo.status == PhotoStatus.READY:
+        return photo
+    try:
+        photos.make_thumbnails(photo.key)
+    except (FileNotFoundError, UnidentifiedImageError, Image.DecompressionBombError, SyntaxError, ValueError):
+        ListingPhoto.objects.filter(pk=photo_id).update(status=PhotoStatus.FAILED)
+        photo.status = PhotoStatus.FAILED
+        return photo
+    with transaction.atomic():
+        listing = Listing.objects.select_for_update().get(pk=photo.listing_id)
+        if not ListingPhoto.objects.filter(pk=photo_id).update(status=PhotoStatus.READY):
+            # Removed while the thumbnails were being made: the removal could not see these files.
+            transaction.on_commit(partial(photos.delete_files, photo.key))
+            return None
+        _refresh_cover(listing)
+    photo.status = PhotoStatus.READY
+    return photo

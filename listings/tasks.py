@@ -1,0 +1,12 @@
+"""Celery tasks for listings: thin wrappers that take ids and call one service."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def make_listing_photo_thumbnails(photo_id: int) -> None:
+    """Thumbnails for one photo. Retries on storage errors; a photo that is already ready, or gone,
+    is left alone, so running it twice is harmless."""
+    from listings.services import listing_photo_process
+
+    listing_photo_process(photo_id=photo_id)
