@@ -1,0 +1,385 @@
+"""Reads for the channel, shared by the browse pages and the API.
+
+Every selector here costs a fixed number of queries whatever the data size (most cost one), and
+fetches what the pages show with it: a card needs the listing and its brand, nothing else (the cover
+photo is the denormalised `Listing.cover_key`). The category tree and the brand facets change rarely
+and are read on every page, so they are kept in the cache for a few minutes.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from listings.models import Brand, Category, Favourite, Listing, ListingPhoto, ListingStatus, PhotoStatus
+from marketplace.keyset import InvalidCursor, Page, decode_cursor, paginate
+
+# Keyset orderings: each ends with the unique id, and each has an index (Listing.Meta.indexes; the
+# search ranking is computed over the rows the GIN index matched).
+SORTS: dict[str, tuple[str, ...]] = {
+    "newest": ("-published_at", "-id"),
+    "price_asc": ("price", "id"),
+    "price_desc": ("-price", "-id"),
+    "relevance": ("-rank", "-id"),
+}
+
+CHANNEL_PAGE_SIZE = 24
+CATEGORY_TREE_TTL = 10 * 60
+BRAND_FACETS_TTL = 10 * 60
+# Bump when the shape of a cached value changes, so that old processes' entries are not misread.
+CACHE_VERSION = 1
+CATEGORY_TREE_KEY = f"listings:category-tree:v{CACHE_VERSION}"
+
+# PostgreSQL's 'english' configuration does not split Chinese, Japanese or Korean text into words,
+# so queries in those scripts are matched as substrings instead.
+CJK_CHARACTERS = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+MAX_SEARCH_WORDS = 8
+
+INVALID_CURSOR_MESSAGE = _("This page link is no longer valid; start from the first page.")
+
+
+@dataclass(frozen=True)
+class ChannelFilters:
+    """What a shopper narrowed the channel to. `category` includes its descendant categories."""
+
+    category: Category | None = None
+    brand_slugs: tuple[str, ...] = ()
+    grades: tuple[str, ...] = ()
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    inspected_only: bool = False
+    authenticated_only: bool = False
+    q: str = ""
+    seller_id: int | None = None
+
+
+# --- Categories and brands ----------------------------------------------------------------------------
+
+
+class CategoryTree:
+    """Every category in display order, with the lookups pages need; built from one query."""
+
+    def __init__(self, categories: list[Category]) -> None:
+        self.categories = list(categories)
+        self._by_id = {category.pk: category for category in self.categories}
+        self._by_slug = {category.slug: category for category in self.categories}
+        self._children: dict[int | None, list[Category]] = {}
+        for category in self.categories:
+            self._children.setdefault(category.parent_id, []).append(category)
+
+    @property
+    def roots(self) -> list[Category]:
+        return self._children.get(None, [])
+
+    def get(self, slug: str) -> Category | None:
+        return self._by_slug.get(slug)
+
+    def children(self, category: Category) -> list[Category]:
+        return self._children.get(category.pk, [])
+
+    def ancestors(self, category: Category) -> list[Category]:
+        """From the root down to the category's parent."""
+        chain: list[Category] = []
+        seen = {category.pk}
+        parent = self._by_id.get(category.parent_id)
+        while parent is not None and parent.pk not in seen:
+            chain.append(parent)
+            seen.add(parent.pk)
+            parent = self._by_id.get(parent.parent_id)
+        return list(reversed(chain))
+
+    def descendant_ids(self, category: Category) -> list[int]:
+        """The category's id and those of every category below it."""
+        ids, stack = [], [category.pk]
+        seen: set[int] = set()
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            ids.append(current)
+            stack.extend(child.pk for child in self._children.get(current, []))
+        return ids
+
+
+def category_tree() -> CategoryTree:
+    """The whole tree from the cache; one query when the cache is cold. Edits show within minutes."""
+    tree = cache.get(CATEGORY_TREE_KEY)
+    if tree is None:
+        tree = CategoryTree(list(Category.objects.order_by("position", "name", "id")))
+        cache.set(CATEGORY_TREE_KEY, tree, CATEGORY_TREE_TTL)
+    return tree
+
+
+def category_by_slug(slug: str) -> Category:
+    """The category with this slug, from the cached tree. Raises Category.DoesNotExist."""
+    category = category_tree().get(slug)
+    if category is None and Category.objects.filter(slug=slug).exists():
+        # Created since the tree was cached: rebuild it rather than answer 404 for minutes.
+        cache.delete(CATEGORY_TREE_KEY)
+        category = category_tree().get(slug)
+    if category is None:
+        raise Category.DoesNotExist(slug)
+    return category
+
+
+def brands_for_category(category: Category | None) -> list[Brand]:
+    """Brands with something on sale in the category (or anywhere, for None), by name; cached."""
+    key = f"listings:brands:v{CACHE_VERSION}:{category.pk if category is not None else 'all'}"
+    brands = cache.get(key)
+    if brands is None:
+        on_sale = Listing.objects.filter(brand=OuterRef("pk"), status=ListingStatus.ACTIVE)
+        if category is not None:
+            on_sale = on_sale.filter(category_id__in=category_tree().descendant_ids(category))
+        brands = list(Brand.objects.filter(Exists(on_sale)).order_by("name", "id"))
+        cache.set(key, brands, BRAND_FACETS_TTL)
+    return brands
+
+
+# --- Listings -----------------------------------------------------------------------------------------
+
+
+def _cards() -> QuerySet[Listing]:
+    """Listings with what a card shows. The search document is large and never shown."""
+    return Listing.objects.select_related("brand").defer("search_vector")
+
+
+def _on_sale() -> QuerySet[Listing]:
+    # Active listings always have published_at (listing_move sets it); the filter keeps a hand-made
+    # row without one from breaking the keyset order.
+    return _cards().filter(status=ListingStatus.ACTIVE, published_at__isnull=False)
+
+
+def _filtered(queryset: QuerySet[Listing], filters: ChannelFilters) -> QuerySet[Listing]:
+    if filters.category is not None:
+        ids = category_tree().descendant_ids(filters.category)
+        queryset = (
+            queryset.filter(category_id__in=ids) if len(ids) > 1 else queryset.filter(category_id=ids[0])
+        )
+    if filters.brand_slugs:
+        queryset = queryset.filter(brand__slug__in=filters.brand_slugs)
+    if filters.grades:
+        queryset = queryset.filter(grade__in=filters.grades)
+    if filters.price_min is not None:
+        queryset = queryset.filter(price__gte=filters.price_min)
+    if filters.price_max is not None:
+        queryset = queryset.filter(price__lte=filters.price_max)
+    if filters.inspected_only:
+        queryset = queryset.filter(inspected_at__isnull=False)
+    if filters.authenticated_only:
+        queryset = queryset.filter(authenticated=True)
+    if filters.seller_id is not None:
+        queryset = queryset.filter(seller_id=filters.seller_id)
+    return queryset
+
+
+def uses_full_text_search(q: str) -> bool:
+    """Whether `q` is matched by PostgreSQL full-text search (and so can be ranked)."""
+    return bool(q) and connection.vendor == "postgresql" and not CJK_CHARACTERS.search(q)
+
+
+def effective_sort(*, q: str, sort: str) -> str:
+    """Relevance needs a ranked search; without one it means newest."""
+    if sort == "relevance" and not uses_full_text_search(q.strip()):
+        return "newest"
+    return sort
+
+
+def _searched(queryset: QuerySet[Listing], q: str, *, ranked: bool) -> QuerySet[Listing]:
+    if not q:
+        return queryset
+    if uses_full_text_search(q):
+        query = SearchQuery(q, search_type="websearch", config="english")
+        queryset = queryset.filter(search_vector=query)
+        if ranked:
+            # ts_rank is a 4-byte real; as a double it prints and parses back to the same value, so
+            # a cursor holding it finds its row again exactly.
+            queryset = queryset.annotate(rank=Cast(SearchRank(F("search_vector"), query), FloatField()))
+        return queryset
+    for word in q.split()[:MAX_SEARCH_WORDS]:
+        queryset = queryset.filter(
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(brand__name__icontains=word)
+            | Q(brand__name_zh__icontains=word)
+        )
+    return queryset
+
+
+def _check_cursor(cursor: str, order_by: tuple[str, ...]) -> None:
+    """Raise InvalidCursor unless every value in the cursor fits its field, so that a hand-edited
+    or stale link (say, from another sort) is a message for the shopper rather than a database error."""
+    values, _backwards = decode_cursor(cursor, width=len(order_by))
+    for name, value in zip(order_by, values, strict=True):
+        field = name.lstrip("-")
+        try:
+            if not isinstance(value, str):
+                raise TypeError(value)
+            if field == "rank":
+                parsed = float(value)
+                if not math.isfinite(parsed):
+                    raise ValueError(value)
+            else:
+                parsed = Listing._meta.get_field(field).to_python(value)
+                if parsed is None or (isinstance(parsed, Decimal) and not parsed.is_finite()):
+                    raise ValueError(value)
+        except (ValidationError, ValueError, TypeError, ArithmeticError) as error:
+            raise InvalidCursor(INVALID_CURSOR_MESSAGE) from error
+
+
+def listings_for_channel(
+    *, filters: ChannelFilters, sort: str, cursor: str | None, size: int = CHANNEL_PAGE_SIZE
+) -> Page:
+    """One page of active listings matching `filters`, in `sort` order (a key of SORTS), after
+    `cursor`. One query. Raises InvalidCursor for a cursor that does not fit this sort."""
+    if sort not in SORTS:
+        raise ValueError(f"Unknown sort {sort!r}; expected one of {sorted(SORTS)}.")
+    q = filters.q.strip()
+    sort = effective_sort(q=q, sort=sort)
+    order_by = SORTS[sort]
+    if cursor:
+        _check_cursor(cursor, order_by)
+    queryset = _searched(_filtered(_on_sale(), filters), q, ranked=sort == "relevance")
+    return paginate(queryset, order_by=order_by, cursor=cursor, size=size)
+
+
+def home_sections(*, size: int = 10) -> dict[str, list[Listing]]:
+    """The home page's rows: newest arrivals, newest platform-inspected, newest authenticated.
+
+    One query: the three top-`size` id lists are subqueries (each answered by its own index) and the
+    rows they pick are sorted into sections here."""
+    on_sale = Listing.objects.filter(status=ListingStatus.ACTIVE, published_at__isnull=False)
+    newest = on_sale.order_by("-published_at", "-id").values("pk")[:size]
+    inspected = (
+        on_sale.filter(inspected_at__isnull=False).order_by("-inspected_at", "-id").values("pk")[:size]
+    )
+    authenticated = on_sale.filter(authenticated=True).order_by("-published_at", "-id").values("pk")[:size]
+    rows = list(_cards().filter(Q(pk__in=newest) | Q(pk__in=inspected) | Q(pk__in=authenticated)))
+    by_newest = sorted(rows, key=lambda listing: (listing.published_at, listing.pk), reverse=True)
+    return {
+        "new": by_newest[:size],
+        "inspected": sorted(
+            (listing for listing in rows if listing.inspected_at is not None),
+            key=lambda listing: (listing.inspected_at, listing.pk),
+            reverse=True,
+        )[:size],
+        "authenticated": [listing for listing in by_newest if listing.authenticated][:size],
+    }
+
+
+def _is_signed_in(viewer) -> bool:
+    return viewer is not None and getattr(viewer, "is_authenticated", False)
+
+
+def listing_for_detail(*, listing_id: int, viewer: User | None) -> Listing:
+    """A listing with its seller, category, brand, catalog model, ready photos (`ready_photos`), the
+    seller's number of active listings (`seller_active_count`) and whether the viewer saved it
+    (`is_favourite`). Two queries. Drafts and withdrawn listings exist only for their seller; sold
+    and reserved ones stay visible. Raises Listing.DoesNotExist."""
+    seller_active = (
+        Listing.objects.filter(seller_id=OuterRef("seller_id"), status=ListingStatus.ACTIVE)
+        .order_by()
+        .values("seller_id")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    queryset = (
+        Listing.objects.select_related("seller", "category", "brand", "catalog_model")
+        .defer("search_vector")
+        .annotate(seller_active_count=Coalesce(Subquery(seller_active), 0))
+    )
+    if _is_signed_in(viewer):
+        queryset = queryset.annotate(
+            is_favourite=Exists(Favourite.objects.filter(user_id=viewer.pk, listing_id=OuterRef("pk")))
+        )
+    else:
+        queryset = queryset.annotate(is_favourite=Value(False))
+    listing = queryset.get(pk=listing_id)
+    hidden = listing.status in (ListingStatus.DRAFT, ListingStatus.WITHDRAWN)
+    if hidden and not (_is_signed_in(viewer) and viewer.pk == listing.seller_id):
+        raise Listing.DoesNotExist(listing_id)
+    listing.ready_photos = list(
+        ListingPhoto.objects.filter(listing_id=listing.pk, status=PhotoStatus.READY).order_by(
+            "position", "id"
+        )
+    )
+    return listing
+
+
+def similar_listings(*, listing: Listing, limit: int = 8) -> list[Listing]:
+    """Other listings on sale in the same category, newest first. One query."""
+    return list(
+        _on_sale()
+        .filter(category_id=listing.category_id)
+        .exclude(pk=listing.pk)
+        .order_by("-published_at", "-id")[:limit]
+    )
+
+
+def seller_for_storefront(username: str) -> User:
+    """An active user with `active_listing_count`. One query. Raises User.DoesNotExist."""
+    active = (
+        Listing.objects.filter(seller_id=OuterRef("pk"), status=ListingStatus.ACTIVE)
+        .order_by()
+        .values("seller_id")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    return User.objects.annotate(active_listing_count=Coalesce(Subquery(active), 0)).get(
+        username=username, is_active=True
+    )
+
+
+STOREFRONT_STATUSES = (ListingStatus.ACTIVE, ListingStatus.RESERVED, ListingStatus.SOLD)
+
+
+def listings_for_storefront(*, seller: User, cursor: str | None, size: int = CHANNEL_PAGE_SIZE) -> Page:
+    """A seller's listings on sale, reserved or sold, newest first. One query."""
+    order_by = SORTS["newest"]
+    if cursor:
+        _check_cursor(cursor, order_by)
+    queryset = _cards().filter(
+        seller_id=seller.pk, status__in=STOREFRONT_STATUSES, published_at__isnull=False
+    )
+    return paginate(queryset, order_by=order_by, cursor=cursor, size=size)
+
+
+def favourite_ids(*, user: User | None, listing_ids: list[int]) -> set[int]:
+    """Which of these listings the user saved. One query; none for a visitor or an empty list."""
+    if not _is_signed_in(user) or not listing_ids:
+        return set()
+    return set(
+        Favourite.objects.filter(user_id=user.pk, listing_id__in=listing_ids).values_list(
+            "listing_id", flat=True
+        )
+    )
+
+
+FAVOURITE_ORDER = ("-created_at", "-id")
+
+
+def favourites_for_user(*, user: User, cursor: str | None, size: int = CHANNEL_PAGE_SIZE) -> Page:
+    """The user's saved listings, last saved first: a page of Favourite rows with `listing` (and its
+    brand) loaded. One query. Saved listings that were withdrawn are left out."""
+    if cursor:
+        values, _backwards = decode_cursor(cursor, width=len(FAVOURITE_ORDER))
+        try:
+            Favourite._meta.get_field("created_at").to_python(values[0])
+            Favourite._meta.get_field("id").to_python(values[1])
+        except (ValidationError, ValueError, TypeError) as error:
+            raise InvalidCursor(INVALID_CURSOR_MESSAGE) from error
+    queryset = (
+        Favourite.objects.filter(user_id=user.pk, listing__status__in=STOREFRONT_STATUSES)
+        .select_related("listing", "listing__brand")
+        .defer("listing__search_vector")
+    )
+    return paginate(queryset, order_by=FAVOURITE_ORDER, cursor=cursor, size=size)
