@@ -1,0 +1,59 @@
+# Reloop. `make run` to try it, `make test` before pushing; README.md explains the rest.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# One virtualenv for running and testing; reinstalled only when the lock file changes.
+INSTALLED := $(VENV)/.installed-requirements-dev
+# Extra pytest arguments: make test ARGS="-k healthz -x"
+ARGS ?=
+
+.PHONY: help run stack test lint fmt lock messages bench
+
+help:
+	@echo "make run       the site on http://127.0.0.1:8000 with a Celery worker, beat and demo data (SQLite)"
+	@echo "make test      ruff, then pytest (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set); ARGS=... for pytest"
+	@echo "make stack     gunicorn + worker + beat on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)"
+	@echo "make fmt       format and autofix with ruff"
+	@echo "make lock      regenerate requirements.lock and requirements-dev.lock from pyproject.toml"
+	@echo "make messages  update and compile the Simplified Chinese translations"
+	@echo "make bench     run the browse benchmark"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# The lock files pin every dependency with its hashes, so nothing outside them is installed.
+$(INSTALLED): requirements-dev.lock | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-dev.lock
+	touch $@
+
+run: $(INSTALLED)
+	$(PY) scripts/launch.py run
+
+stack: $(INSTALLED)
+	$(PY) scripts/launch.py stack
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint
+	$(VENV)/bin/pytest $(ARGS)
+
+fmt: $(INSTALLED)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+lock: $(INSTALLED)
+	$(VENV)/bin/pip-compile -q -o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile -q --extra dev -o requirements-dev.lock pyproject.toml
+
+messages: $(INSTALLED)
+	$(PY) manage.py makemessages -l zh_Hans --ignore ".venv/*" --ignore "var/*"
+	$(PY) manage.py compilemessages --ignore ".venv/*"
+
+bench: $(INSTALLED)
+	$(PY) bench/browse.py $(ARGS)

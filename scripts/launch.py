@@ -1,0 +1,208 @@
+"""Start Reloop's processes together, and stop them together.
+
+    python scripts/launch.py run     # runserver (DEBUG) + Celery worker + beat, SQLite unless DATABASE_URL
+    python scripts/launch.py stack   # gunicorn + worker + beat on PostgreSQL and Redis
+
+Before starting, it migrates, seeds the demo data (`seed_demo` is idempotent) and, for `stack`,
+collects the static files. Each line a process prints is prefixed with its name. Ctrl-C (or SIGTERM)
+stops every process it started, children included; if one of them exits on its own, the launcher
+stops the others and exits with an error.
+"""
+
+import argparse
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+MANAGE = [PYTHON, str(ROOT / "manage.py")]
+CELERY = [PYTHON, "-m", "celery", "-A", "marketplace"]
+STOP_TIMEOUT = 15  # seconds a process gets to finish its current request or task, then SIGKILL
+
+_print_lock = threading.Lock()
+
+
+def say(line: str, name: str = "launch") -> None:
+    with _print_lock:
+        print(f"{name:<7}| {line}", flush=True)
+
+
+def environment(profile: str) -> dict[str, str]:
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    if profile == "run":
+        env.setdefault("DEBUG", "1")
+    else:
+        env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/reloop")
+        env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+        env["DEBUG"] = "0"
+        env["SERVE_MEDIA"] = "1"
+    return env
+
+
+def processes(profile: str, host: str, port: int) -> dict[str, list[str]]:
+    if profile == "run":
+        web = [*MANAGE, "runserver", f"{host}:{port}"]
+    else:
+        web = [PYTHON, "-m", "gunicorn", "marketplace.wsgi", "--workers", "2", "--bind", f"{host}:{port}"]
+        web += ["--access-logfile", "-", "--graceful-timeout", str(STOP_TIMEOUT - 5)]
+    return {
+        "web": web,
+        "worker": [*CELERY, "worker", "--loglevel", "INFO", "--concurrency", "2", "--hostname", "reloop@%h"],
+        "beat": [*CELERY, "beat", "--loglevel", "INFO"],
+    }
+
+
+def check_services(env: dict[str, str]) -> None:
+    """For `stack`: PostgreSQL and Redis must answer; the database is created when it is missing."""
+    import environ
+    import psycopg2
+    import redis
+
+    db = environ.Env.db_url_config(env["DATABASE_URL"])
+    server = {"host": db["HOST"], "port": db["PORT"] or 5432, "user": db["USER"], "password": db["PASSWORD"]}
+    try:
+        conn = psycopg2.connect(dbname="postgres", connect_timeout=5, **server)
+    except psycopg2.OperationalError as error:
+        sys.exit(f"PostgreSQL at {db['HOST']}:{server['port']} does not answer ({error}). Set DATABASE_URL.")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+        if cursor.fetchone() is None:
+            say(f"creating database {db['NAME']}")
+            cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
+    conn.close()
+    try:
+        redis.Redis.from_url(env["REDIS_URL"], socket_connect_timeout=5).ping()
+    except redis.RedisError as error:
+        sys.exit(f"Redis at {env['REDIS_URL']} does not answer ({error}). Set REDIS_URL.")
+
+
+def prepare(profile: str, env: dict[str, str]) -> str:
+    """Run the one-off steps in order; return what seed_demo printed (the demo logins)."""
+    if profile == "stack":
+        check_services(env)
+        subprocess.run([*MANAGE, "collectstatic", "--noinput", "--verbosity", "0"], env=env, check=True)  # noqa: S603
+    else:
+        # The static files are served from the source folders; this only stops WhiteNoise warning.
+        (Path(env.get("VAR_DIR", ROOT / "var")) / "static").mkdir(parents=True, exist_ok=True)
+    subprocess.run([*MANAGE, "migrate", "--noinput"], env=env, check=True)  # noqa: S603
+    seeded = subprocess.run(  # noqa: S603
+        [*MANAGE, "seed_demo"], env=env, check=True, capture_output=True, text=True
+    )
+    sys.stderr.write(seeded.stderr)
+    return seeded.stdout.strip()
+
+
+def relay(name: str, stream) -> None:
+    for line in stream:
+        say(line.rstrip("\n"), name)
+
+
+def start(name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen:
+    # Each process leads its own process group, so that stopping it also stops its children
+    # (runserver's reloaded child, the worker's pool, gunicorn's workers) and nothing is orphaned.
+    process = subprocess.Popen(  # noqa: S603
+        command,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        start_new_session=True,
+    )
+    threading.Thread(target=relay, args=(name, process.stdout), daemon=True).start()
+    return process
+
+
+def stop(running: dict[str, subprocess.Popen]) -> None:
+    # SIGINT to the whole group is what Ctrl-C in a terminal would send: each program (runserver and
+    # its reloader, the Celery worker and its pool, gunicorn) handles it as a clean shutdown.
+    for process in running.values():
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)
+    deadline = time.monotonic() + STOP_TIMEOUT
+    for name, process in running.items():
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            say(f"{name} did not stop in {STOP_TIMEOUT} s; killing it")
+        # The group may outlive its leader (a pool child still finishing); make sure it is gone.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def wait_until_serving(url: str, running: dict[str, subprocess.Popen], timeout: float = 90) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(process.poll() is not None for process in running.values()):
+            return False
+        try:
+            with urllib.request.urlopen(url + "healthz", timeout=2):  # noqa: S310
+                return True
+        except urllib.error.HTTPError:
+            return True  # it answers: a 503 only says the database is down, which the log shows
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("profile", choices=["run", "stack"])
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    args = parser.parse_args()
+    url = f"http://{args.host}:{args.port}/"
+
+    env = environment(args.profile)
+    try:
+        logins = prepare(args.profile, env)
+    except subprocess.CalledProcessError as error:
+        say(f"manage.py {error.cmd[2]} failed with exit code {error.returncode}")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+    stopping: list[int] = []
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, lambda signum, _frame: stopping.append(signum))
+
+    running: dict[str, subprocess.Popen] = {}
+    exit_code = 0
+    try:
+        for name, command in processes(args.profile, args.host, args.port).items():
+            running[name] = start(name, command, env)
+        if wait_until_serving(url, running):
+            say(f"Reloop is running at {url}  (API docs: {url}api/docs/, health: {url}healthz)")
+            for line in logins.splitlines():
+                say(line)
+            say("Press Ctrl-C to stop.")
+        while not stopping:
+            exited = [name for name, process in running.items() if process.poll() is not None]
+            if exited:
+                say(f"{exited[0]} exited with code {running[exited[0]].returncode}; stopping the others")
+                exit_code = 1
+                break
+            time.sleep(0.3)
+    finally:
+        say("stopping " + ", ".join(running))
+        stop(running)
+        say("stopped")
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
