@@ -1,3 +1,14 @@
+from django.urls import path
+
+from listings.views import selling
+
 app_name = "selling"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("listings/", selling.listing_list, name="listing_list"),
+    path("listings/new/", selling.listing_create, name="listing_create"),
+    path("listings/<int:pk>/edit/", selling.listing_edit, name="listing_edit"),
+    path("listings/<int:pk>/photos/", selling.photo_add, name="photo_add"),
+    path("listings/<int:pk>/withdraw/", selling.listing_withdraw, name="listing_withdraw"),
+    path("photos/<int:pk>/remove/", selling.photo_remove, name="photo_remove"),
+]
