@@ -1,0 +1,246 @@
+"""A seller's own listings: list, create, read, change, withdraw, add and remove photos.
+
+Every endpoint needs a signed-in user and only ever finds that user's listings: another seller's
+listing answers 404 exactly as a missing one does, so ids reveal nothing about who owns what.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from listings import services
+from listings.api.base import LocalizedAPIView
+from listings.api.pagination import page_data, page_serializer
+from listings.api.serializers import (
+    ErrorSerializer,
+    ListingCreateSerializer,
+    ListingUpdateSerializer,
+    OwnListingCardSerializer,
+    OwnListingSerializer,
+    OwnPhotoSerializer,
+    PhotoUploadSerializer,
+)
+from listings.models import Listing, ListingPhoto, ListingStatus
+from listings.selectors import INVALID_CURSOR_MESSAGE, category_tree
+from marketplace.keyset import InvalidCursor, Page, decode_cursor, paginate
+
+PAGE_SIZE = 24
+
+# --- Reads of a seller's own listings ------------------------------------------------------------------
+# Unlike the channel's selectors these include drafts and withdrawn listings, and every photo whatever
+# its processing status. Always filtered by seller: that filter is what makes another seller's
+# listing a 404.
+
+OWN_ORDER = ("-created_at", "-id")  # drafts have no published_at, so creation time orders them
+LARGEST_ID = 2**63 - 1
+
+
+def _check_own_cursor(cursor: str) -> None:
+    """Raise InvalidCursor unless the cursor's values fit OWN_ORDER's fields: a hand-edited link is a
+    message for the client, never a database error."""
+    values, _backwards = decode_cursor(cursor, width=len(OWN_ORDER))
+    try:
+        if not all(isinstance(value, str) for value in values):
+            raise TypeError(values)
+        created_at = Listing._meta.get_field("created_at").to_python(values[0])
+        if created_at is None or not 0 < int(values[1]) <= LARGEST_ID:
+            raise ValueError(values)
+    except (DjangoValidationError, ValueError, TypeError, OverflowError) as error:
+        raise InvalidCursor(INVALID_CURSOR_MESSAGE) from error
+
+
+def _own(seller) -> QuerySet[Listing]:
+    return Listing.objects.filter(seller_id=seller.pk).defer("search_vector")
+
+
+def listings_for_owner(*, seller, status: str | None, cursor: str | None, size: int) -> Page:
+    """One page of the seller's listings in any status (or one), newest first, with their brands.
+    One query. Raises InvalidCursor."""
+    if cursor:
+        _check_own_cursor(cursor)
+    queryset = _own(seller).select_related("brand")
+    if status:
+        queryset = queryset.filter(status=status)
+    return paginate(queryset, order_by=OWN_ORDER, cursor=cursor, size=size)
+
+
+def listing_for_owner(*, listing_id: int, seller) -> Listing:
+    """The seller's listing with its seller, category, brand, catalog model and every photo. Two
+    queries. Another seller's listing raises Listing.DoesNotExist, as a missing one does."""
+    return (
+        _own(seller)
+        .select_related("seller", "category", "brand", "catalog_model")
+        .prefetch_related("photos")
+        .get(pk=listing_id)
+    )
+
+
+# --- Views --------------------------------------------------------------------------------------------
+
+OwnListingPageSerializer = page_serializer(OwnListingCardSerializer, name="OwnListingPage")
+
+NOT_FOUND = OpenApiResponse(description="No such listing among yours.")
+DOMAIN_ERROR = OpenApiResponse(ErrorSerializer, description="Field errors, or a domain error with its code.")
+NOT_NOW = OpenApiResponse(ErrorSerializer, description="`invalid_transition`: not possible in its status.")
+
+
+class OwnListingQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=ListingStatus.choices, required=False, help_text="Only listings in this status."
+    )
+    cursor = serializers.CharField(required=False, max_length=512)
+
+
+class SellerAPIView(LocalizedAPIView):
+    permission_classes = (IsAuthenticated,)
+
+    def own_listing(self, listing_id: int) -> Listing:
+        try:
+            return listing_for_owner(listing_id=listing_id, seller=self.request.user)
+        except Listing.DoesNotExist as error:
+            raise Http404 from error
+
+    def render_listing(self, listing_id: int, *, status_code: int = status.HTTP_200_OK) -> Response:
+        # Read back through the selector so that the answer has the same shape (and joins) as a GET.
+        listing = self.own_listing(listing_id)
+        return Response(
+            OwnListingSerializer(listing, context={"request": self.request}).data, status=status_code
+        )
+
+
+class OwnListingListView(SellerAPIView):
+    @extend_schema(
+        operation_id="my_listings_list",
+        summary="Your listings, newest first, in every status",
+        parameters=[OwnListingQuerySerializer],
+        responses={200: OwnListingPageSerializer, 400: DOMAIN_ERROR},
+        tags=["selling"],
+    )
+    def get(self, request: Request) -> Response:
+        query = OwnListingQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        page = listings_for_owner(
+            seller=request.user,
+            status=query.validated_data.get("status"),
+            cursor=query.validated_data.get("cursor"),
+            size=PAGE_SIZE,
+        )
+        categories = {category.pk: category for category in category_tree().categories}
+        return Response(
+            page_data(
+                page,
+                request=request,
+                serializer_class=OwnListingCardSerializer,
+                context={"categories": categories},
+            )
+        )
+
+    @extend_schema(
+        operation_id="my_listings_create",
+        summary="List an item",
+        request=ListingCreateSerializer,
+        responses={201: OwnListingSerializer, 400: DOMAIN_ERROR},
+        tags=["selling"],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ListingCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        listing = services.listing_create(seller=request.user, **serializer.validated_data)
+        return self.render_listing(listing.pk, status_code=status.HTTP_201_CREATED)
+
+
+class OwnListingDetailView(SellerAPIView):
+    @extend_schema(
+        operation_id="my_listings_retrieve",
+        summary="One of your listings",
+        responses={200: OwnListingSerializer, 404: NOT_FOUND},
+        tags=["selling"],
+    )
+    def get(self, request: Request, listing_id: int) -> Response:
+        return self.render_listing(listing_id)
+
+    @extend_schema(
+        operation_id="my_listings_partial_update",
+        summary="Change one of your listings",
+        request=ListingUpdateSerializer(partial=True),
+        responses={200: OwnListingSerializer, 400: DOMAIN_ERROR, 404: NOT_FOUND, 409: NOT_NOW},
+        tags=["selling"],
+    )
+    def patch(self, request: Request, listing_id: int) -> Response:
+        serializer = ListingUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.listing_update(listing_id=listing_id, seller=request.user, **serializer.validated_data)
+        except Listing.DoesNotExist as error:
+            raise Http404 from error
+        return self.render_listing(listing_id)
+
+
+class OwnListingWithdrawView(SellerAPIView):
+    @extend_schema(
+        operation_id="my_listings_withdraw",
+        summary="Take one of your listings off sale",
+        request=None,
+        responses={200: OwnListingSerializer, 404: NOT_FOUND, 409: NOT_NOW},
+        tags=["selling"],
+    )
+    def post(self, request: Request, listing_id: int) -> Response:
+        try:
+            services.listing_withdraw(listing_id=listing_id, seller=request.user)
+        except Listing.DoesNotExist as error:
+            raise Http404 from error
+        return self.render_listing(listing_id)
+
+
+class OwnListingPhotoListView(SellerAPIView):
+    parser_classes = (MultiPartParser, FormParser)
+
+    @extend_schema(
+        operation_id="my_listings_photos_create",
+        summary="Add a photo to one of your listings",
+        request={"multipart/form-data": PhotoUploadSerializer},
+        responses={
+            201: OwnPhotoSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer, description="No file, or a file rejected by the photo checks (see `code`)."
+            ),
+            404: NOT_FOUND,
+        },
+        tags=["selling"],
+    )
+    def post(self, request: Request, listing_id: int) -> Response:
+        serializer = PhotoUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            photo = services.listing_photo_add(
+                listing_id=listing_id, seller=request.user, upload=serializer.validated_data["image"]
+            )
+        except Listing.DoesNotExist as error:
+            raise Http404 from error
+        data = OwnPhotoSerializer(photo, context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class OwnListingPhotoDetailView(SellerAPIView):
+    @extend_schema(
+        operation_id="my_listings_photos_destroy",
+        summary="Remove a photo from one of your listings",
+        parameters=[OpenApiParameter("photo_id", int, OpenApiParameter.PATH)],
+        responses={204: None, 404: NOT_FOUND},
+        tags=["selling"],
+    )
+    def delete(self, request: Request, listing_id: int, photo_id: int) -> Response:
+        # The photo must belong to the listing in the URL, and the listing to the user.
+        if not ListingPhoto.objects.filter(pk=photo_id, listing_id=listing_id).exists():
+            raise Http404
+        try:
+            services.listing_photo_remove(photo_id=photo_id, seller=request.user)
+        except (Listing.DoesNotExist, ListingPhoto.DoesNotExist) as error:
+            raise Http404 from error
+        return Response(status=status.HTTP_204_NO_CONTENT)

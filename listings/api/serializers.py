@@ -1,0 +1,281 @@
+"""Serializers for the listings API. They read and validate; writes go through listings.services.
+
+Photo URLs are thumbnails only (one per width in LISTING_THUMBNAIL_WIDTHS), made absolute so that
+a client can load them as they are. Uploaded originals are private and never have a URL.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from listings.models import (
+    Brand,
+    CatalogModel,
+    Category,
+    Grade,
+    Listing,
+    ListingPhoto,
+    PhotoStatus,
+    thumbnail_url,
+)
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def _thumbnails(key: str, request) -> list[dict]:
+    urls = []
+    for width in settings.LISTING_THUMBNAIL_WIDTHS:
+        url = thumbnail_url(key, width)
+        urls.append({"width": width, "url": request.build_absolute_uri(url) if request else url})
+    return urls
+
+
+class ThumbnailSerializer(serializers.Serializer):
+    width = serializers.IntegerField(help_text="Width in pixels; the height keeps the photo's proportions.")
+    url = serializers.URLField()
+
+
+class LabelField(serializers.CharField):
+    """A catalog name in the request's language (Category.label, Brand.label)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "label")
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    name = LabelField()
+
+    class Meta:
+        model = Category
+        fields = ["id", "slug", "name", "is_luxury"]
+
+
+class CategoryNodeSerializer(serializers.Serializer):
+    """A category with its subcategories, to any depth (reads a CategoryNode)."""
+
+    id = serializers.IntegerField()
+    slug = serializers.SlugField()
+    name = serializers.CharField(help_text="In the request's language.")
+    is_luxury = serializers.BooleanField()
+
+    def get_fields(self) -> dict:
+        # Declared here rather than on the class, which cannot name itself while being defined.
+        fields = super().get_fields()
+        fields["children"] = CategoryNodeSerializer(many=True, read_only=True)
+        return fields
+
+
+class BrandSerializer(serializers.ModelSerializer):
+    name = LabelField()
+
+    class Meta:
+        model = Brand
+        fields = ["id", "slug", "name"]
+
+
+class SellerSerializer(serializers.Serializer):
+    """What a shopper may know about a seller: never the e-mail address."""
+
+    username = serializers.CharField()
+    name = serializers.CharField(source="public_name")
+    city = serializers.CharField()
+    member_since = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_member_since(self, seller) -> str:
+        return timezone.localdate(seller.date_joined).isoformat()
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    thumbnails = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ListingPhoto
+        fields = ["id", "position", "width", "height", "thumbnails"]
+
+    @extend_schema_field(ThumbnailSerializer(many=True))
+    def get_thumbnails(self, photo: ListingPhoto) -> list[dict]:
+        return _thumbnails(photo.key, self.context.get("request"))
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "One of: processing (thumbnails are being made), ready (shown to shoppers), "
+        "failed (the photo could not be processed; upload it again).",
+        "example": PhotoStatus.READY.value,
+    }
+)
+class PhotoStatusField(serializers.ChoiceField):
+    """A photo's status, described as a plain string in the schema: a second enum under the field name
+    `status` (next to the listing's) needs an ENUM_NAME_OVERRIDES entry in the settings to be named."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=PhotoStatus.choices, **kwargs)
+
+
+class OwnPhotoSerializer(PhotoSerializer):
+    """A photo as its seller sees it: with its processing status; thumbnails once they exist."""
+
+    status = PhotoStatusField(read_only=True)
+
+    class Meta(PhotoSerializer.Meta):
+        fields = [*PhotoSerializer.Meta.fields, "status"]
+
+    @extend_schema_field(ThumbnailSerializer(many=True))
+    def get_thumbnails(self, photo: ListingPhoto) -> list[dict]:
+        if photo.status != PhotoStatus.READY:
+            return []
+        return _thumbnails(photo.key, self.context.get("request"))
+
+
+class ListingCardSerializer(serializers.ModelSerializer):
+    """A listing in a list: what the channel's cards show, from the listing row and its joins."""
+
+    currency = serializers.SerializerMethodField()
+    grade_label = serializers.CharField(source="get_grade_display", read_only=True)
+    category = serializers.SerializerMethodField()
+    brand = BrandSerializer(read_only=True, allow_null=True)
+    inspected = serializers.BooleanField(source="is_inspected", read_only=True)
+    cover = serializers.SerializerMethodField(help_text="Thumbnails of the first photo; empty without one.")
+
+    class Meta:
+        model = Listing
+        fields = [
+            "id",
+            "title",
+            "price",
+            "reference_price",
+            "currency",
+            "grade",
+            "grade_label",
+            "status",
+            "source",
+            "category",
+            "brand",
+            "inspected",
+            "authenticated",
+            "cover",
+            "published_at",
+        ]
+        read_only_fields = fields
+
+    def get_currency(self, listing: Listing) -> str:
+        return settings.CURRENCY
+
+    @extend_schema_field(CategorySerializer)
+    def get_category(self, listing: Listing) -> dict:
+        # Lists pass the cached category tree as `categories` (id → Category) rather than joining the
+        # category into every row; a category newer than the cached tree is read from the listing.
+        category = self.context.get("categories", {}).get(listing.category_id) or listing.category
+        return CategorySerializer(category).data
+
+    @extend_schema_field(ThumbnailSerializer(many=True))
+    def get_cover(self, listing: Listing) -> list[dict]:
+        if not listing.cover_key:
+            return []
+        return _thumbnails(listing.cover_key, self.context.get("request"))
+
+
+class ListingDetailSerializer(ListingCardSerializer):
+    """One listing with everything a shopper needs to decide: photos, grade meaning, trust fields."""
+
+    grade_meaning = serializers.CharField(read_only=True)
+    seller = SellerSerializer(read_only=True)
+    photos = serializers.SerializerMethodField()
+    catalog_model = serializers.SerializerMethodField()
+    is_favourite = serializers.SerializerMethodField(help_text="Whether you saved it; false when signed out.")
+
+    class Meta(ListingCardSerializer.Meta):
+        fields = [
+            *ListingCardSerializer.Meta.fields,
+            "description",
+            "grade_meaning",
+            "inspected_at",
+            "report_code",
+            "catalog_model",
+            "seller",
+            "photos",
+            "is_favourite",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(PhotoSerializer(many=True))
+    def get_photos(self, listing: Listing) -> list[dict]:
+        # Shoppers see only photos whose thumbnails exist (listing_for_detail's `ready_photos`).
+        return PhotoSerializer(listing.ready_photos, many=True, context=self.context).data
+
+    def get_is_favourite(self, listing: Listing) -> bool:
+        return bool(getattr(listing, "is_favourite", False))
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_catalog_model(self, listing: Listing) -> str | None:
+        return listing.catalog_model.name if listing.catalog_model_id else None
+
+
+class OwnListingSerializer(ListingDetailSerializer):
+    """A listing as its seller sees it, in any status, with every photo and its processing status."""
+
+    class Meta(ListingDetailSerializer.Meta):
+        fields = [
+            *ListingDetailSerializer.Meta.fields,
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OwnPhotoSerializer(many=True))
+    def get_photos(self, listing: Listing) -> list[dict]:
+        return OwnPhotoSerializer(listing.photos.all(), many=True, context=self.context).data
+
+
+class OwnListingCardSerializer(ListingCardSerializer):
+    class Meta(ListingCardSerializer.Meta):
+        fields = [*ListingCardSerializer.Meta.fields, "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class ListingUpdateSerializer(serializers.Serializer):
+    """The fields a seller may change. Validated here; listings.services applies them."""
+
+    title = serializers.CharField(max_length=120)
+    description = serializers.CharField(max_length=5000, allow_blank=True)
+    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
+    brand = serializers.SlugRelatedField(slug_field="slug", queryset=Brand.objects.all(), allow_null=True)
+    catalog_model = serializers.PrimaryKeyRelatedField(queryset=CatalogModel.objects.all(), allow_null=True)
+    price = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
+    reference_price = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"), allow_null=True)
+    grade = serializers.ChoiceField(choices=Grade.choices)
+
+
+class ListingCreateSerializer(ListingUpdateSerializer):
+    description = serializers.CharField(max_length=5000, allow_blank=True, default="")
+    brand = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Brand.objects.all(), allow_null=True, default=None
+    )
+    catalog_model = serializers.PrimaryKeyRelatedField(
+        queryset=CatalogModel.objects.all(), allow_null=True, default=None
+    )
+    reference_price = serializers.DecimalField(
+        **MONEY, min_value=Decimal("0.01"), allow_null=True, default=None
+    )
+    publish = serializers.BooleanField(
+        default=True, help_text="Put it on sale now; false keeps it as a draft only you can see."
+    )
+
+
+class PhotoUploadSerializer(serializers.Serializer):
+    # A plain file field: the photo checks (content, size, resolution) belong to
+    # listings.services.listing_photo_add, which explains a rejection with its own code.
+    image = serializers.FileField(help_text="A JPEG, PNG or WebP photo.")
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
