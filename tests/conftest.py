@@ -74,6 +74,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _test_speed_and_static(settings):
+    """Hash passwords cheaply (hashing dominates user creation) and serve static files without the
+    manifest that only `collectstatic` writes."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _isolated_files_and_cache(request, settings, tmp_path):
     """Every test gets its own media folders and an empty in-process cache, so that query counts are
     measured cold and nothing a test writes reaches var/. Tests marked `redis` keep the real cache."""
