@@ -7,6 +7,8 @@ same rows in the same order.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_slug
 from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -39,6 +41,7 @@ from listings.selectors import (
 )
 
 PAGE_SIZE = 24
+USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
 
 ListingPageSerializer = page_serializer(ListingCardSerializer, name="ListingPage")
 
@@ -75,9 +78,10 @@ def _category_or_error(slug: str | None, errors: dict) -> Category | None:
     if not slug:
         return None
     try:
+        validate_slug(slug)
         return category_by_slug(slug)
-    except Category.DoesNotExist:
-        errors["category"] = [_("There is no category %(slug)s.") % {"slug": slug}]
+    except (DjangoValidationError, Category.DoesNotExist):
+        errors["category"] = [_("There is no category with this slug.")]
         return None
 
 
@@ -85,9 +89,12 @@ def _seller_or_error(username: str | None, errors: dict) -> User | None:
     if not username:
         return None
     try:
+        if len(username) > USERNAME_MAX_LENGTH:
+            raise User.DoesNotExist(username)
+        User.username_validator(username)
         return seller_for_storefront(username)
-    except User.DoesNotExist:
-        errors["seller"] = [_("There is no seller %(username)s.") % {"username": username}]
+    except (DjangoValidationError, User.DoesNotExist):
+        errors["seller"] = [_("There is no seller with this username.")]
         return None
 
 

@@ -181,6 +181,39 @@ def test_orderings(client):
     assert ids(default) == ids(newest)
 
 
+@pytest.mark.postgres
+def test_relevance_ranks_title_matches_first_and_pages_through(client):
+    seller, category = UserFactory(), CategoryFactory()
+    in_title = [
+        ListingFactory(seller=seller, category=category, title=f"Leica camera {index}", description="")
+        for index in range(20)
+    ]
+    in_description = [
+        ListingFactory(seller=seller, category=category, title=f"Lens {index}", description="fits a camera")
+        for index in range(20)
+    ]
+    ListingFactory(seller=seller, category=category, title="Gucci belt", description="")
+
+    seen, url = [], f"{LISTINGS}?q=camera&ordering=relevance"
+    while url:
+        body = client.get(url).json()
+        seen += [row["id"] for row in body["results"]]
+        url = body["next"]
+
+    assert len(seen) == len(set(seen)) == 40
+    assert set(seen[:20]) == {listing.pk for listing in in_title}
+    assert set(seen[20:]) == {listing.pk for listing in in_description}
+
+
+def test_relevance_without_search_words_is_newest(client):
+    old = ListingFactory(published_at=older(10))
+    new = ListingFactory(published_at=older(1))
+
+    response = client.get(LISTINGS, {"ordering": "relevance"})
+
+    assert ids(response) == [new.pk, old.pk]
+
+
 @pytest.mark.parametrize("ordering", ["newest", "price_asc", "price_desc"])
 def test_cursor_pages_through_everything_once(client, ordering):
     category = CategoryFactory()
@@ -239,6 +272,11 @@ def test_bad_cursor_is_400_with_its_code(client):
         ("category=no-such-category", "category"),
         ("seller=nobody-here", "seller"),
         ("q=" + "x" * 101, "q"),
+        ("q=a%00b", "q"),
+        ("category=a%00b", "category"),
+        ("seller=a%00b", "seller"),
+        ("price_min=NaN", "price_min"),
+        ("cursor=" + "x" * 600, "cursor"),
     ],
 )
 def test_bad_filters_are_field_errors(client, query, field):
@@ -349,6 +387,16 @@ def test_token_sign_in_needs_both_fields(client):
 
     assert response.status_code == 400
     assert "password" in response.json()
+
+
+def test_token_sign_in_is_throttled(client):
+    UserFactory(username="carol")
+    attempts = [
+        client.post("/api/v1/auth/token/", {"username": "carol", "password": f"guess-{n}"}).status_code
+        for n in range(11)
+    ]
+
+    assert attempts == [400] * 10 + [429]
 
 
 def test_bad_token_is_401(client):
