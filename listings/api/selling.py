@@ -98,6 +98,8 @@ class OwnListingQuerySerializer(serializers.Serializer):
 
 
 class SellerAPIView(LocalizedAPIView):
+    """Signed-in users only (401 otherwise); listings are looked up among the user's own."""
+
     permission_classes = (IsAuthenticated,)
 
     def own_listing(self, listing_id: int) -> Listing:
@@ -169,7 +171,7 @@ class OwnListingDetailView(SellerAPIView):
         operation_id="my_listings_partial_update",
         summary="Change one of your listings",
         request=ListingUpdateSerializer(partial=True),
-        responses={200: OwnListingSerializer, 400: DOMAIN_ERROR, 404: NOT_FOUND, 409: NOT_NOW},
+        responses={200: OwnListingSerializer, 400: DOMAIN_ERROR, 404: NOT_FOUND},
         tags=["selling"],
     )
     def patch(self, request: Request, listing_id: int) -> Response:
