@@ -1,0 +1,278 @@
+"""The shopper's pages: home, category, search, listing detail, storefront and favourites.
+
+Each page costs a fixed, small number of queries (pinned in tests/listings/test_browse_views.py):
+the category tree and brand facets come from the cache, a list page reads its listings in one
+keyset query, and the rendered results of category and search pages are cached for a short while,
+keyed by language and the normalised filters, because the same popular pages are asked for again
+and again and a listing's appearance there may lag by a few seconds.
+"""
+
+import hashlib
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from listings.filters import SORT_CHOICES, ChannelFilterForm
+from listings.models import Category, Grade, Listing
+from listings.selectors import (
+    ChannelFilters,
+    brands_for_category,
+    category_by_slug,
+    category_tree,
+    favourite_ids,
+    favourites_for_user,
+    home_sections,
+    listing_for_detail,
+    listings_for_channel,
+    listings_for_storefront,
+    seller_for_storefront,
+    similar_listings,
+)
+from listings.services import favourite_add, favourite_remove
+from marketplace.keyset import InvalidCursor, Page
+
+RESULTS_CACHE_TTL = 30
+# The filter parameters, in the order they appear in normalised query strings.
+FILTER_PARAMS = ("q", "brand", "grade", "price_min", "price_max", "inspected", "authenticated", "sort")
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _error_messages(form: ChannelFilterForm) -> list[str]:
+    messages = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = field.label if field is not None and field.label else ""
+        messages.extend(f"{label}: {error}" if label else str(error) for error in errors)
+    return messages
+
+
+def _filter_params(form: ChannelFilterForm) -> list[tuple[str, str]]:
+    """The valid filters as query parameters, in one fixed order: the same filters give the same
+    string, whatever order or spelling the request used."""
+    cleaned = form.cleaned_data
+    params: list[tuple[str, str]] = []
+    for name in FILTER_PARAMS:
+        value = cleaned.get(name)
+        if value in (None, "", False, []):
+            continue
+        if isinstance(value, list):
+            params.extend((name, item) for item in sorted(value))
+        elif value is True:
+            params.append((name, "1"))
+        else:
+            params.append((name, str(value)))
+    return params
+
+
+def _page_links(params: list[tuple[str, str]], page: Page) -> dict[str, str | None]:
+    def link(cursor: str | None) -> str | None:
+        return "?" + urlencode([*params, ("cursor", cursor)]) if cursor else None
+
+    return {"next_url": link(page.next_cursor), "previous_url": link(page.previous_cursor)}
+
+
+def _results_html(*, scope: str, form: ChannelFilterForm, filters: ChannelFilters) -> tuple[str, str | None]:
+    """The rendered results grid and pager, from the cache when fresh; and the message for a cursor
+    that could not be used (the first page is shown instead)."""
+    params = _filter_params(form)
+    cursor = form.cursor_value
+    cursor_error = None
+    for attempt in (cursor, None) if cursor else (None,):
+        normalised = urlencode([*params, ("cursor", attempt or "")])
+        digest = hashlib.blake2b(normalised.encode(), digest_size=16).hexdigest()
+        key = f"listings:results:v1:{get_language()}:{scope}:{digest}"
+        html = cache.get(key)
+        if html is not None:
+            return html, cursor_error
+        try:
+            page = listings_for_channel(filters=filters, sort=form.sort_name, cursor=attempt)
+        except InvalidCursor as error:
+            cursor_error = str(error)
+            continue
+        html = render_to_string("listings/_results.html", {"page": page, **_page_links(params, page)})
+        cache.set(key, html, RESULTS_CACHE_TTL)
+        return html, cursor_error
+    raise AssertionError("the first page never raises InvalidCursor")
+
+
+def _channel_context(*, form: ChannelFilterForm, brands, scope: str, filters: ChannelFilters) -> dict:
+    results, cursor_error = _results_html(scope=scope, form=form, filters=filters)
+    errors = _error_messages(form)
+    if cursor_error:
+        errors.append(cursor_error)
+    data = form.data
+    return {
+        "form": form,
+        "errors": errors,
+        "results": mark_safe(results),  # noqa: S308 - rendered by our own template above
+        "brands": brands,
+        "grades": Grade.choices,
+        "selected_brands": set(data.getlist("brand")) if hasattr(data, "getlist") else set(),
+        "selected_grades": set(data.getlist("grade")) if hasattr(data, "getlist") else set(),
+        "sort": form.sort_name,
+        "filters_active": any(name != "sort" for name, _value in _filter_params(form)),
+    }
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    sections = home_sections()
+    return render(
+        request,
+        "listings/home.html",
+        {"categories": category_tree().roots, "tree": category_tree(), "sections": sections},
+    )
+
+
+@require_GET
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        current = category_by_slug(slug)
+    except Category.DoesNotExist:
+        raise Http404("No such category.") from None
+    tree = category_tree()
+    brands = brands_for_category(current)
+    form = ChannelFilterForm(request.GET, brands=brands)
+    form.is_valid()
+    context = _channel_context(
+        form=form, brands=brands, scope=f"category:{current.pk}", filters=form.to_filters(category=current)
+    )
+    context.update(
+        category=current,
+        ancestors=tree.ancestors(current),
+        children=tree.children(current),
+        sort_choices=[choice for choice in SORT_CHOICES if choice[0] != "relevance"],
+    )
+    return render(request, "listings/category.html", context)
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    brands = brands_for_category(None)
+    form = ChannelFilterForm(request.GET, brands=brands)
+    form.is_valid()
+    context = _channel_context(form=form, brands=brands, scope="search", filters=form.to_filters())
+    context.update(q=form.cleaned_data.get("q", ""), sort_choices=SORT_CHOICES)
+    return render(request, "listings/search.html", context)
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        listing = listing_for_detail(listing_id=pk, viewer=request.user)
+    except Listing.DoesNotExist:
+        raise Http404("No such listing.") from None
+    tree = category_tree()
+    return render(
+        request,
+        "listings/detail.html",
+        {
+            "listing": listing,
+            "ancestors": tree.ancestors(listing.category),
+            "similar": similar_listings(listing=listing),
+            "cover": listing.ready_photos[0] if listing.ready_photos else None,
+            "widths": settings.LISTING_THUMBNAIL_WIDTHS,
+        },
+    )
+
+
+def _cursor_page(request: HttpRequest, load) -> tuple[Page, str | None]:
+    """A page from `load(cursor=...)`, falling back to the first page when the cursor is unusable."""
+    cursor = request.GET.get("cursor") or None
+    try:
+        return load(cursor=cursor), None
+    except InvalidCursor as error:
+        return load(cursor=None), str(error)
+
+
+@require_GET
+def storefront(request: HttpRequest, username: str) -> HttpResponse:
+    try:
+        seller = seller_for_storefront(username)
+    except User.DoesNotExist:
+        raise Http404("No such seller.") from None
+    page, cursor_error = _cursor_page(
+        request, lambda cursor: listings_for_storefront(seller=seller, cursor=cursor)
+    )
+    return render(
+        request,
+        "listings/storefront.html",
+        {
+            "seller": seller,
+            "page": page,
+            "errors": [cursor_error] if cursor_error else [],
+            **_page_links([], page),
+        },
+    )
+
+
+@login_required
+@require_GET
+def favourites(request: HttpRequest) -> HttpResponse:
+    page, cursor_error = _cursor_page(
+        request, lambda cursor: favourites_for_user(user=request.user, cursor=cursor)
+    )
+    return render(
+        request,
+        "listings/favourites.html",
+        {
+            "listings": [favourite.listing for favourite in page.items],
+            "page": page,
+            "errors": [cursor_error] if cursor_error else [],
+            **_page_links([], page),
+        },
+    )
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@require_POST
+def favourite_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save or forget a listing for the signed-in user. `action` says which ("add" or "remove"), so a
+    double submit cannot undo itself; without it the current state is flipped. With htmx the answer
+    is the re-rendered button, otherwise a redirect back to `next`."""
+    back = _safe_next(request, reverse("listings:detail", args=[pk]))
+    if not request.user.is_authenticated:
+        if _is_htmx(request):
+            login = redirect_to_login(back)
+            return HttpResponse(status=204, headers={"HX-Redirect": login["Location"]})
+        return redirect_to_login(back)
+    action = request.POST.get("action")
+    if action not in ("add", "remove"):
+        action = "remove" if favourite_ids(user=request.user, listing_ids=[pk]) else "add"
+    if action == "add":
+        try:
+            favourite_add(user=request.user, listing_id=pk)
+        except Listing.DoesNotExist:
+            raise Http404("No such listing.") from None
+    else:
+        favourite_remove(user=request.user, listing_id=pk)
+    if _is_htmx(request):
+        return render(
+            request,
+            "listings/_favourite_button.html",
+            {"listing_id": pk, "is_favourite": action == "add", "next": back},
+        )
+    return redirect(back)
