@@ -3,7 +3,6 @@ token to send as `Authorization: Token <key>` on later requests."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -11,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from accounts.models import User
+from accounts.services import auth_token_issue
 
 
 class SignInThrottle(AnonRateThrottle):
@@ -23,12 +22,6 @@ class SignInThrottle(AnonRateThrottle):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
-
-
-def auth_token_issue(*, user: User) -> Token:
-    """The user's API token, created on first sign-in and reused afterwards."""
-    token, _created = Token.objects.get_or_create(user=user)
-    return token
 
 
 class TokenSignInView(APIView):

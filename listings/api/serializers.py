@@ -112,18 +112,10 @@ class PhotoSerializer(serializers.ModelSerializer):
         "example": PhotoStatus.READY.value,
     }
 )
-class PhotoStatusField(serializers.ChoiceField):
-    """A photo's status, described as a plain string in the schema: a second enum under the field name
-    `status` (next to the listing's) needs an ENUM_NAME_OVERRIDES entry in the settings to be named."""
-
-    def __init__(self, **kwargs):
-        super().__init__(choices=PhotoStatus.choices, **kwargs)
-
-
 class OwnPhotoSerializer(PhotoSerializer):
     """A photo as its seller sees it: with its processing status; thumbnails once they exist."""
 
-    status = PhotoStatusField(read_only=True)
+    status = serializers.ChoiceField(choices=PhotoStatus.choices, read_only=True)
 
     class Meta(PhotoSerializer.Meta):
         fields = [*PhotoSerializer.Meta.fields, "status"]
