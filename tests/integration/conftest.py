@@ -55,6 +55,17 @@ def _database_url() -> str:
     return f"postgres://{credentials}@{host}:{port}/{quote(db['NAME'], safe='')}"
 
 
+def _use_broker(app, url: str) -> None:
+    """Send this process's tasks to `url`. Celery builds its connection and producer pools on first
+    use (eager unit tests do too) and keeps them; drop them, as Celery itself does after a fork, so
+    that the next task is sent over a connection to `url`."""
+    app.conf.broker_url = url
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 def _wait_until_ready(worker: Worker) -> None:
     from marketplace.celery import app
 
@@ -85,10 +96,8 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Worke
 
     redis_url = _test_redis_url()
     redis.Redis.from_url(redis_url).flushdb()
-    # Nothing in this process has opened a broker connection yet (unit tests run tasks eagerly), so
-    # what the tests send from here on goes to the worker's Redis database.
     previous_broker_url = app.conf.broker_url
-    app.conf.broker_url = redis_url
+    _use_broker(app, redis_url)
 
     files = tmp_path_factory.mktemp("celery-worker")
     worker = Worker(
@@ -121,7 +130,7 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Worke
         yield worker
     finally:
         _stop(worker.process)
-        app.conf.broker_url = previous_broker_url
+        _use_broker(app, previous_broker_url)
 
 
 @pytest.fixture
