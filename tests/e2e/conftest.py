@@ -27,16 +27,6 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Pages render `{% static %}`; without DEBUG that needs collectstatic's manifest, which tests don't
-    build. The plain storage gives the same URLs, and the live server serves them from the sources."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import expect, sync_playwright
