@@ -15,8 +15,9 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Exists, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -33,6 +34,8 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 
 CHANNEL_PAGE_SIZE = 24
+# Seller cards say "1000+ items on sale" beyond this.
+SELLER_COUNT_CAP = 1000
 CATEGORY_TREE_TTL = 10 * 60
 BRAND_FACETS_TTL = 10 * 60
 # Bump when the shape of a cached value changes, so that old processes' entries are not misread.
@@ -256,14 +259,21 @@ def home_sections(*, size: int = 10) -> dict[str, list[Listing]]:
     """The home page's rows: newest arrivals, newest platform-inspected, newest authenticated.
 
     One query: the three top-`size` id lists are subqueries (each answered by its own index) and the
-    rows they pick are sorted into sections here."""
+    rows they pick are sorted into sections here. A row may appear in several sections."""
     on_sale = Listing.objects.filter(status=ListingStatus.ACTIVE, published_at__isnull=False)
     newest = on_sale.order_by("-published_at", "-id").values("pk")[:size]
     inspected = (
         on_sale.filter(inspected_at__isnull=False).order_by("-inspected_at", "-id").values("pk")[:size]
     )
     authenticated = on_sale.filter(authenticated=True).order_by("-published_at", "-id").values("pk")[:size]
-    rows = list(_cards().filter(Q(pk__in=newest) | Q(pk__in=inspected) | Q(pk__in=authenticated)))
+    if connection.features.supports_slicing_ordering_in_compound:
+        # PostgreSQL: one IN over a UNION, so each part walks its index and the rows are fetched
+        # by primary key (an OR of three IN subqueries would scan the whole table).
+        picked = Q(pk__in=newest.union(inspected, authenticated))
+    else:
+        # SQLite cannot LIMIT the parts of a UNION.
+        picked = Q(pk__in=newest) | Q(pk__in=inspected) | Q(pk__in=authenticated)
+    rows = list(_cards().filter(picked))
     by_newest = sorted(rows, key=lambda listing: (listing.published_at, listing.pk), reverse=True)
     return {
         "new": by_newest[:size],
@@ -276,26 +286,33 @@ def home_sections(*, size: int = 10) -> dict[str, list[Listing]]:
     }
 
 
+def _active_listing_count(table: str, column: str) -> RawSQL:
+    """How many listings the seller in `table`.`column` has on sale, counted up to
+    SELLER_COUNT_CAP: the platform's own account can hold tens of thousands, and a detail page
+    should not count them all. The capped inner select reads at most that many index entries."""
+    quote = connection.ops.quote_name
+    listings = quote(Listing._meta.db_table)
+    sql = (
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {listings} AS counted "  # noqa: S608 - names, not input
+        f"WHERE counted.seller_id = {quote(table)}.{quote(column)} AND counted.status = %s "
+        f"LIMIT {SELLER_COUNT_CAP}) AS capped"
+    )
+    return RawSQL(sql, (ListingStatus.ACTIVE,), output_field=IntegerField())  # noqa: S611 - no user input
+
+
 def _is_signed_in(viewer) -> bool:
     return viewer is not None and getattr(viewer, "is_authenticated", False)
 
 
 def listing_for_detail(*, listing_id: int, viewer: User | None) -> Listing:
     """A listing with its seller, category, brand, catalog model, ready photos (`ready_photos`), the
-    seller's number of active listings (`seller_active_count`) and whether the viewer saved it
+    seller's number of active listings (`seller_active_count`, up to SELLER_COUNT_CAP) and whether the viewer saved it
     (`is_favourite`). Two queries. Drafts and withdrawn listings exist only for their seller; sold
     and reserved ones stay visible. Raises Listing.DoesNotExist."""
-    seller_active = (
-        Listing.objects.filter(seller_id=OuterRef("seller_id"), status=ListingStatus.ACTIVE)
-        .order_by()
-        .values("seller_id")
-        .annotate(count=Count("id"))
-        .values("count")
-    )
     queryset = (
         Listing.objects.select_related("seller", "category", "brand", "catalog_model")
         .defer("search_vector")
-        .annotate(seller_active_count=Coalesce(Subquery(seller_active), 0))
+        .annotate(seller_active_count=_active_listing_count(Listing._meta.db_table, "seller_id"))
     )
     if _is_signed_in(viewer):
         queryset = queryset.annotate(
@@ -326,15 +343,9 @@ def similar_listings(*, listing: Listing, limit: int = 8) -> list[Listing]:
 
 
 def seller_for_storefront(username: str) -> User:
-    """An active user with `active_listing_count`. One query. Raises User.DoesNotExist."""
-    active = (
-        Listing.objects.filter(seller_id=OuterRef("pk"), status=ListingStatus.ACTIVE)
-        .order_by()
-        .values("seller_id")
-        .annotate(count=Count("id"))
-        .values("count")
-    )
-    return User.objects.annotate(active_listing_count=Coalesce(Subquery(active), 0)).get(
+    """An active user with `active_listing_count` (up to SELLER_COUNT_CAP). One query.
+    Raises User.DoesNotExist."""
+    return User.objects.annotate(active_listing_count=_active_listing_count(User._meta.db_table, "id")).get(
         username=username, is_active=True
     )
 

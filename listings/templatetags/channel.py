@@ -8,9 +8,26 @@ from decimal import Decimal
 from django import template
 from django.conf import settings
 
-from listings.models import thumbnail_url
+from listings.models import Grade, ListingStatus, thumbnail_url
 
 register = template.Library()
+
+# Model.get_FOO_display() rebuilds a dict of every (lazy, translated) choice on each call; a card
+# needs two labels, so look them up in dicts built once.
+GRADE_LABELS = dict(Grade.choices)
+STATUS_LABELS = dict(ListingStatus.choices)
+
+
+@register.filter
+def grade_label(code: str) -> str:
+    """`{{ listing.grade|grade_label }}` → "Excellent", in the active language."""
+    return str(GRADE_LABELS.get(code, code))
+
+
+@register.filter
+def status_label(code: str) -> str:
+    """`{{ listing.status|status_label }}` → "Sold", in the active language."""
+    return str(STATUS_LABELS.get(code, code))
 
 
 @register.filter

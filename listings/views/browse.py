@@ -10,7 +10,6 @@ and again and a listing's appearance there may lag by a few seconds.
 import hashlib
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
@@ -27,6 +26,7 @@ from accounts.models import User
 from listings.filters import SORT_CHOICES, ChannelFilterForm
 from listings.models import Category, Grade, Listing
 from listings.selectors import (
+    SELLER_COUNT_CAP,
     ChannelFilters,
     brands_for_category,
     category_by_slug,
@@ -186,7 +186,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ancestors": tree.ancestors(listing.category),
             "similar": similar_listings(listing=listing),
             "cover": listing.ready_photos[0] if listing.ready_photos else None,
-            "widths": settings.LISTING_THUMBNAIL_WIDTHS,
+            "seller_count_cap": SELLER_COUNT_CAP,
         },
     )
 
@@ -214,6 +214,7 @@ def storefront(request: HttpRequest, username: str) -> HttpResponse:
         "listings/storefront.html",
         {
             "seller": seller,
+            "seller_count_cap": SELLER_COUNT_CAP,
             "page": page,
             "errors": [cursor_error] if cursor_error else [],
             **_page_links([], page),
