@@ -131,11 +131,19 @@ def _channel_context(*, form: ChannelFilterForm, brands, scope: str, filters: Ch
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    sections = home_sections()
+    # The sections are the same for everyone: render them once per language and keep them briefly.
+    key = f"listings:home-sections:v1:{get_language()}"
+    sections_html = cache.get(key)
+    if sections_html is None:
+        sections_html = render_to_string("listings/_home_sections.html", {"sections": home_sections()})
+        cache.set(key, sections_html, RESULTS_CACHE_TTL)
     return render(
         request,
         "listings/home.html",
-        {"categories": category_tree().roots, "tree": category_tree(), "sections": sections},
+        {
+            "categories": category_tree().roots,
+            "sections_html": mark_safe(sections_html),  # noqa: S308 - rendered by our own template above
+        },
     )
 
 

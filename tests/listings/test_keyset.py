@@ -14,12 +14,6 @@ from tests.factories import CategoryFactory, ListingFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Every listing factory makes a seller; the default hasher would spend most of the run hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def walk_forward(*, sort: str, size: int, filters: ChannelFilters) -> list:
     pages, cursor = [], None
     while True:

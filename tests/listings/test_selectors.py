@@ -25,12 +25,6 @@ from tests.factories import BrandFactory, CategoryFactory, ListingFactory, UserF
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Every listing factory makes a seller; the default hasher would spend most of the run hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def titles(filters: ChannelFilters, sort: str = "newest") -> set[str]:
     return {listing.title for listing in listings_for_channel(filters=filters, sort=sort, cursor=None).items}
 
