@@ -91,14 +91,31 @@ def prepare(profile: str, env: dict[str, str]) -> str:
         check_services(env)
         subprocess.run([*MANAGE, "collectstatic", "--noinput", "--verbosity", "0"], env=env, check=True)  # noqa: S603
     else:
-        # The static files are served from the source folders; this only stops WhiteNoise warning.
+        # Static files are served from the source folders; the empty folder keeps WhiteNoise from
+        # warning that it is missing.
         (Path(env.get("VAR_DIR", ROOT / "var")) / "static").mkdir(parents=True, exist_ok=True)
     subprocess.run([*MANAGE, "migrate", "--noinput"], env=env, check=True)  # noqa: S603
-    seeded = subprocess.run(  # noqa: S603
-        [*MANAGE, "seed_demo"], env=env, check=True, capture_output=True, text=True
-    )
-    sys.stderr.write(seeded.stderr)
-    return seeded.stdout.strip()
+    return seed_demo(env)
+
+
+def seed_demo(env: dict[str, str]) -> str:
+    """Run seed_demo, showing its progress, and return the demo logins it printed at the end."""
+    command = [*MANAGE, "seed_demo"]
+    lines: list[str] = []
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as process:  # noqa: S603
+        for line in process.stdout:
+            lines.append(line.rstrip("\n"))
+            say(lines[-1], "seed")
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    # The logins are the "Demo logins" heading and the indented table under it.
+    logins: list[str] = []
+    for line in lines:
+        if line.startswith("Demo logins") or (logins and line.startswith("  ")):
+            logins.append(line)
+        elif logins:
+            break
+    return "\n".join(logins)
 
 
 def relay(name: str, stream) -> None:
