@@ -394,3 +394,35 @@ def favourites_for_user(*, user: User, cursor: str | None, size: int = CHANNEL_P
         .defer("listing__search_vector")
     )
     return paginate(queryset, order_by=FAVOURITE_ORDER, cursor=cursor, size=size)
+
+
+# --- A seller's own listings ---------------------------------------------------------------------------
+# Unlike the channel's reads these include drafts and withdrawn listings, and every photo whatever its
+# processing status. Always filtered by seller: that filter is what makes another seller's listing a 404.
+
+OWN_ORDER = ("-created_at", "-id")  # drafts have no published_at, so creation time orders them
+
+
+def listings_for_owner(*, seller: User, status: str | None = None, cursor: str | None, size: int) -> Page:
+    """One page of the seller's listings in any status (or one), newest first, with category and brand.
+    One query. Raises InvalidCursor."""
+    if cursor:
+        _check_cursor(cursor, OWN_ORDER)
+    queryset = (
+        Listing.objects.filter(seller_id=seller.pk).defer("search_vector").select_related("category", "brand")
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return paginate(queryset, order_by=OWN_ORDER, cursor=cursor, size=size)
+
+
+def listing_for_owner(*, listing_id: int, seller: User) -> Listing:
+    """The seller's listing with its category, brand, catalog model and every photo. Two queries.
+    Another seller's listing raises Listing.DoesNotExist, as a missing one does."""
+    return (
+        Listing.objects.filter(seller_id=seller.pk)
+        .defer("search_vector")
+        .select_related("seller", "category", "brand", "catalog_model")
+        .prefetch_related("photos")
+        .get(pk=listing_id)
+    )

@@ -4,8 +4,6 @@ Every endpoint needs a signed-in user and only ever finds that user's listings: 
 listing answers 404 exactly as a missing one does, so ids reveal nothing about who owns what.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -27,59 +25,9 @@ from listings.api.serializers import (
     PhotoUploadSerializer,
 )
 from listings.models import Listing, ListingPhoto, ListingStatus
-from listings.selectors import INVALID_CURSOR_MESSAGE, category_tree
-from marketplace.keyset import InvalidCursor, Page, decode_cursor, paginate
+from listings.selectors import category_tree, listing_for_owner, listings_for_owner
 
 PAGE_SIZE = 24
-
-# --- Reads of a seller's own listings ------------------------------------------------------------------
-# Unlike the channel's selectors these include drafts and withdrawn listings, and every photo whatever
-# its processing status. Always filtered by seller: that filter is what makes another seller's
-# listing a 404.
-
-OWN_ORDER = ("-created_at", "-id")  # drafts have no published_at, so creation time orders them
-LARGEST_ID = 2**63 - 1
-
-
-def _check_own_cursor(cursor: str) -> None:
-    """Raise InvalidCursor unless the cursor's values fit OWN_ORDER's fields: a hand-edited link is a
-    message for the client, never a database error."""
-    values, _backwards = decode_cursor(cursor, width=len(OWN_ORDER))
-    try:
-        if not all(isinstance(value, str) for value in values):
-            raise TypeError(values)
-        created_at = Listing._meta.get_field("created_at").to_python(values[0])
-        if created_at is None or not 0 < int(values[1]) <= LARGEST_ID:
-            raise ValueError(values)
-    except (DjangoValidationError, ValueError, TypeError, OverflowError) as error:
-        raise InvalidCursor(INVALID_CURSOR_MESSAGE) from error
-
-
-def _own(seller) -> QuerySet[Listing]:
-    return Listing.objects.filter(seller_id=seller.pk).defer("search_vector")
-
-
-def listings_for_owner(*, seller, status: str | None, cursor: str | None, size: int) -> Page:
-    """One page of the seller's listings in any status (or one), newest first, with their brands.
-    One query. Raises InvalidCursor."""
-    if cursor:
-        _check_own_cursor(cursor)
-    queryset = _own(seller).select_related("brand")
-    if status:
-        queryset = queryset.filter(status=status)
-    return paginate(queryset, order_by=OWN_ORDER, cursor=cursor, size=size)
-
-
-def listing_for_owner(*, listing_id: int, seller) -> Listing:
-    """The seller's listing with its seller, category, brand, catalog model and every photo. Two
-    queries. Another seller's listing raises Listing.DoesNotExist, as a missing one does."""
-    return (
-        _own(seller)
-        .select_related("seller", "category", "brand", "catalog_model")
-        .prefetch_related("photos")
-        .get(pk=listing_id)
-    )
-
 
 # --- Views --------------------------------------------------------------------------------------------
 

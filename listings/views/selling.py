@@ -16,11 +16,11 @@ from listings import services
 from listings.errors import ListingError, PhotoRejected
 from listings.forms import ListingCreateForm, ListingForm, PhotoAddForm
 from listings.models import Listing, ListingPhoto, ListingStatus, PhotoStatus, thumbnail_url
+from listings.selectors import listings_for_owner
 from marketplace.errors import DomainError
-from marketplace.keyset import InvalidCursor, paginate
+from marketplace.keyset import InvalidCursor
 
 PAGE_SIZE = 20
-LIST_ORDER = ("-created_at", "-id")
 THUMBNAIL_WIDTH = 240
 
 # Which form field a service error belongs under; anything else is shown above the form.
@@ -56,12 +56,11 @@ def _can_withdraw(listing: Listing) -> bool:
 
 @login_required
 def listing_list(request: HttpRequest) -> HttpResponse:
-    listings = Listing.objects.filter(seller=request.user).select_related("category")
     try:
-        page = paginate(listings, order_by=LIST_ORDER, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
+        page = listings_for_owner(seller=request.user, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
     except InvalidCursor as error:
         messages.info(request, error.message)
-        page = paginate(listings, order_by=LIST_ORDER, cursor=None, size=PAGE_SIZE)
+        page = listings_for_owner(seller=request.user, cursor=None, size=PAGE_SIZE)
     rows = [
         {
             "listing": listing,
