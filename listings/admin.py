@@ -1,3 +1,4 @@
+
 """Admin for the catalog and listings: a place to look things up and fix catalog data.
 
 Listing status is not editable here: it moves only through listings.services.listing_move, which
@@ -5,10 +6,12 @@ records who moved it. Photos are shown, not uploaded, because uploads must pass 
 """
 
 from django.contrib import admin
+from django.db import transaction
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from listings.models import Brand, CatalogModel, Category, Listing, ListingEvent, ListingPhoto, PhotoStatus
+from listings.selectors import category_tree_forget
 
 
 @admin.register(Category)
@@ -20,6 +23,15 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("parent",)
     ordering = ("parent__name", "position", "name")
+
+    # The channel serves the tree from the cache; edits here should show without waiting for it.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(category_tree_forget)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(category_tree_forget)
 
 
 @admin.register(Brand)

@@ -123,6 +123,11 @@ def category_tree() -> CategoryTree:
     return tree
 
 
+def category_tree_forget() -> None:
+    """Drop the cached tree, so that a renamed or moved category shows at once."""
+    cache.delete(CATEGORY_TREE_KEY)
+
+
 def category_by_slug(slug: str) -> Category:
     """The category with this slug, from the cached tree. Raises Category.DoesNotExist."""
     category = category_tree().get(slug)

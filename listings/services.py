@@ -7,7 +7,7 @@ from functools import partial
 from typing import IO
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,15 +57,12 @@ def listing_move(*, listing_id: int, to: ListingStatus, by: User | None, note: s
 
 
 def favourite_add(*, user: User, listing_id: int) -> Favourite:
-    """Save a listing to the user's favourites; saving it twice keeps one row."""
+    """Save a listing to the user's favourites; saving it twice keeps one row (get_or_create
+    recovers from the unique constraint when two tabs save it at the same moment)."""
     listing = Listing.objects.get(
         pk=listing_id, status__in=[ListingStatus.ACTIVE, ListingStatus.RESERVED, ListingStatus.SOLD]
     )
-    try:
-        with transaction.atomic():
-            favourite, _created = Favourite.objects.get_or_create(user=user, listing=listing)
-    except IntegrityError:  # the same user saved it in another tab at the same moment
-        favourite = Favourite.objects.get(user=user, listing=listing)
+    favourite, _created = Favourite.objects.get_or_create(user=user, listing=listing)
     return favourite
 
 

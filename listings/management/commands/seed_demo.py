@@ -1,0 +1,418 @@
+"""`manage.py seed_demo`: a realistic demo marketplace: catalog, personas, listings with photos.
+
+Listings and photos are created through the selling services (`listing_create`, `listing_photo_add`),
+exactly as a seller's would be, and their thumbnails are made before the command ends so that the
+site shows pictures at once, with or without a Celery worker running.
+
+Running it again creates nothing new: catalog rows are found by slug (brand + name for models), users
+by username, and a demo listing by its seller and title, which are fixed by the plan below (a seeded
+random generator, so the plan is the same on every run).
+"""
+
+import dataclasses
+import io
+import logging
+import multiprocessing
+import os
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from functools import partial
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from accounts import roles
+from accounts.models import User
+from listings import catalog_data, demo_images, photos
+from listings.models import (
+    Brand,
+    CatalogModel,
+    Category,
+    Listing,
+    ListingEvent,
+    ListingPhoto,
+    ListingSource,
+    ListingStatus,
+    PhotoStatus,
+)
+from listings.services import listing_create, listing_move, listing_photo_add, listing_photo_process
+from marketplace.celery import app as celery_app
+
+# Every demo account shares this published password; demo data is for local and staging sites only.
+PASSWORD = "reloop-demo"  # noqa: S105
+DEFAULT_LISTINGS = 330
+PHOTOS_PER_LISTING = 2
+PUBLISHED_WITHIN_DAYS = 60
+
+
+@dataclasses.dataclass(frozen=True)
+class Persona:
+    username: str
+    display_name: str
+    city: str
+    role: str
+    bio: str = ""
+    group: str = ""
+    writes_chinese: float = 0.0  # share of their listings written in Chinese
+    sells: bool = False
+
+
+PERSONAS: tuple[Persona, ...] = (
+    Persona("shopper", "Zhou Min", "Shanghai", "shopper", bio="Looking for a good second-hand camera."),
+    Persona(
+        "seller",
+        "Chen Jing",
+        "Shanghai",
+        "seller",
+        bio="Photographer; selling gear I no longer use.",
+        writes_chinese=0.3,
+        sells=True,
+    ),
+    Persona(
+        "xiaomei", "小美的闲置", "杭州", "seller", bio="闲置好物 自用爱惜", writes_chinese=0.85, sells=True
+    ),
+    Persona(
+        "laozhang",
+        "数码老张",
+        "深圳",
+        "seller",
+        bio="十年数码玩家 只卖自己用过的",
+        writes_chinese=0.85,
+        sells=True,
+    ),
+    Persona("wangfang", "王芳", "北京", "seller", bio="搬家清仓。", writes_chinese=0.8, sells=True),
+    Persona(
+        "lucas",
+        "Lucas Martin",
+        "Shanghai",
+        "seller",
+        bio="Moving back to Lyon in the summer.",
+        writes_chinese=0.05,
+        sells=True,
+    ),
+    Persona(
+        "emma",
+        "Emma Li",
+        "Chengdu",
+        "seller",
+        bio="Sneakers and outdoor gear.",
+        writes_chinese=0.2,
+        sells=True,
+    ),
+    Persona(
+        "reloop",
+        "Reloop 官方",
+        "Suzhou",
+        "seller: platform stock, consignments",
+        bio="Items bought through recycling or consigned to us, inspected at our Suzhou centre.",
+        writes_chinese=0.3,
+        sells=True,
+    ),
+    Persona("inspector", "Liu Yang", "Suzhou", "staff: inspectors", group=roles.INSPECTORS),
+    Persona("authenticator", "Sun Li", "Suzhou", "staff: authenticators", group=roles.AUTHENTICATORS),
+    Persona("operations", "Guo Hui", "Suzhou", "staff: operations", group=roles.OPERATIONS),
+)
+PLATFORM_SELLER = "reloop"
+
+# How listings spread over leaf categories (weights), roughly what a general resale channel carries.
+LEAF_WEIGHTS = {
+    "phones": 18,
+    "tablets": 5,
+    "laptops": 8,
+    "cameras": 7,
+    "game-consoles": 3,
+    "bags": 9,
+    "watches": 7,
+    "jewelry": 4,
+    "sneakers": 10,
+    "clothing": 8,
+    "home-appliances": 8,
+    "furniture": 7,
+    "books": 6,
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class PlannedListing:
+    index: int
+    seller: str
+    item: catalog_data.DemoItem
+    source: str
+    inspected: bool
+    authenticated: bool
+    age: timedelta  # how long ago it was published
+    sold: bool
+
+
+def plan(count: int, *, today) -> list[PlannedListing]:
+    """The demo listings, the same on every run. Item i depends only on i and the items before it, so
+    a run with fewer listings plans a prefix of a run with more."""
+    sellers = [p for p in PERSONAS if p.sells and p.username != PLATFORM_SELLER]
+    leaves = list(LEAF_WEIGHTS)
+    luxury = {leaf.slug for _top, leaf in catalog_data.leaf_categories() if leaf.is_luxury}
+    models_by_leaf: dict[str, list[catalog_data.ModelData]] = {}
+    for model in catalog_data.CATALOG_MODELS:
+        models_by_leaf.setdefault(model.category, []).append(model)
+
+    planned: list[PlannedListing] = []
+    taken: set[tuple[str, str]] = set()
+    for index in range(count):
+        rng = random.Random(f"reloop-demo:{index}")
+        leaf = rng.choices(leaves, weights=[LEAF_WEIGHTS[name] for name in leaves])[0]
+        is_luxury = leaf in luxury
+        source = rng.choices(
+            [ListingSource.PERSON, ListingSource.CONSIGNED, ListingSource.PLATFORM],
+            weights=(40, 40, 20) if is_luxury else (70, 15, 15),
+        )[0]
+        persona = (
+            next(p for p in PERSONAS if p.username == PLATFORM_SELLER)
+            if source != ListingSource.PERSON
+            else rng.choice(sellers)
+        )
+        generic = leaf in catalog_data.GENERIC_ITEMS and rng.random() < 0.1
+        for _attempt in range(8):
+            model = None if generic else rng.choice(models_by_leaf[leaf])
+            item = catalog_data.demo_item(
+                rng, leaf_slug=leaf, model=model, today=today, chinese=rng.random() < persona.writes_chinese
+            )
+            if (persona.username, item.title) not in taken:
+                break
+        else:
+            item = dataclasses.replace(item, title=f"{item.title[:110]} · {index}")
+        taken.add((persona.username, item.title))
+        inspected = source != ListingSource.PERSON and rng.random() < 0.85
+        planned.append(
+            PlannedListing(
+                index=index,
+                seller=persona.username,
+                item=item,
+                source=source,
+                inspected=inspected,
+                authenticated=inspected and is_luxury,
+                age=timedelta(seconds=rng.uniform(0, PUBLISHED_WITHIN_DAYS * 86400)),
+                sold=index % 30 == 29,
+            )
+        )
+    return planned
+
+
+def render_photos(planned: PlannedListing, size: int) -> list[photos.CheckedPhoto]:
+    """Draw a listing's photos and put them through the upload checks (pure image work, no database)."""
+    item = planned.item
+    label = item.model.name if item.model is not None else item.title
+    checked = []
+    for view in range(PHOTOS_PER_LISTING):
+        data = demo_images.product_photo(
+            item.drawing, seed=planned.index, colour=item.colour_hex, view=view, size=size, label=label
+        )
+        checked.append(photos.check_photo(io.BytesIO(data)))
+    return checked
+
+
+@contextmanager
+def rendered(
+    batch: list[PlannedListing], *, size: int, jobs: int
+) -> Iterator[Iterator[list[photos.CheckedPhoto]]]:
+    """Each planned listing's photos, in order, drawn ahead by `jobs` worker processes (none: here).
+
+    Workers only draw: every database write stays in the command's process, which also makes the
+    thumbnails. Drawing is about a third of the work, so one worker keeps well ahead of the writer;
+    more would only take CPU time from it.
+    """
+    if jobs < 1 or len(batch) < 8:
+        yield (render_photos(planned, size) for planned in batch)
+        return
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield pool.imap(partial(render_photos, size=size), batch, chunksize=4)
+
+
+class Command(BaseCommand):
+    help = "Seed a demo marketplace: catalog, demo users (password reloop-demo) and listings with photos."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--listings",
+            type=int,
+            default=DEFAULT_LISTINGS,
+            help=f"How many demo listings to plan (default {DEFAULT_LISTINGS}).",
+        )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            help="Worker processes that draw photos ahead of the writer (default: 1 with 2+ CPUs, else 0).",
+        )
+        parser.add_argument(
+            "--photo-size", type=int, default=720, help="Width and height of each drawn photo, in pixels."
+        )
+
+    def handle(self, *args, listings: int, jobs: int | None, photo_size: int, **options) -> None:
+        started = time.monotonic()
+        previous_eager = celery_app.conf.task_always_eager
+        # One log line per in-process thumbnail task would bury the summary.
+        task_log = logging.getLogger("celery.app.trace")
+        previous_level = task_log.level
+        task_log.setLevel(logging.WARNING)
+        try:
+            self._seed(listings, jobs, photo_size)
+        finally:
+            celery_app.conf.task_always_eager = previous_eager
+            task_log.setLevel(previous_level)
+        self.stdout.write(f"Done in {time.monotonic() - started:.1f} s.")
+
+    def _seed(self, count: int, jobs: int | None, photo_size: int) -> None:
+        catalog = catalog_data.load_catalog()
+        users_created = self._users()
+        now = timezone.now()
+        planned = plan(count, today=timezone.localdate())
+        existing = set(
+            Listing.objects.filter(seller__username__in={p.seller for p in planned}).values_list(
+                "seller__username", "title"
+            )
+        )
+        missing = [p for p in planned if (p.seller, p.item.title) not in existing]
+
+        created = self._listings(
+            missing, photo_size=photo_size, jobs=min((os.cpu_count() or 1) - 1, 1) if jobs is None else jobs
+        )
+        self._age_and_trust(created, now)
+        thumbnails_made = self._finish_photos()
+
+        self.stdout.write(
+            f"Catalog: {Category.objects.count()} categories, {Brand.objects.count()} brands, "
+            f"{CatalogModel.objects.count()} catalog models ({catalog.created} new)."
+        )
+        demo_listings = Listing.objects.filter(seller__username__in={p.username for p in PERSONAS})
+        self.stdout.write(
+            f"Listings: {len(created)} new; demo sellers now have {demo_listings.count()} "
+            f"({demo_listings.filter(status=ListingStatus.ACTIVE).count()} on sale, "
+            f"{demo_listings.filter(inspected_at__isnull=False).count()} inspected, "
+            f"{demo_listings.filter(authenticated=True).count()} authenticated); "
+            f"{ListingPhoto.objects.filter(listing__in=demo_listings).count()} photos"
+            + (f", {thumbnails_made} thumbnails finished afterwards." if thumbnails_made else ".")
+        )
+        self.stdout.write(f"Users: {users_created} new.")
+        self.stdout.write("")
+        self.stdout.write("Demo logins (password for all: reloop-demo)")
+        self.stdout.write(f"  {'username':<15} {'role':<32} name")
+        self.stdout.write(f"  {'admin':<15} {'superuser':<32} Admin")
+        for persona in PERSONAS:
+            self.stdout.write(f"  {persona.username:<15} {persona.role:<32} {persona.display_name}")
+
+    def _listings(
+        self, batch: list[PlannedListing], *, photo_size: int, jobs: int
+    ) -> list[tuple[PlannedListing, int]]:
+        """Create planned listings with their photos through the selling services, as their sellers
+        would. Each photo's thumbnails are made as its transaction commits (Celery's eager mode runs the
+        thumbnail task in this process)."""
+        categories = {c.slug: c for c in Category.objects.all()}
+        brands = {b.slug: b for b in Brand.objects.all()}
+        models = {(m.brand.slug, m.name): m for m in CatalogModel.objects.select_related("brand")}
+        sellers = {u.username: u for u in User.objects.filter(username__in={p.seller for p in batch})}
+        created = []
+        celery_app.conf.task_always_eager = True
+        with rendered(batch, size=photo_size, jobs=jobs) as uploads:
+            for planned, checked in zip(batch, uploads, strict=True):
+                item, seller = planned.item, sellers[planned.seller]
+                model = item.model
+                listing = listing_create(
+                    seller=seller,
+                    title=item.title,
+                    description=item.description,
+                    category=categories[item.leaf],
+                    brand=brands[model.brand] if model is not None else None,
+                    catalog_model=models[(model.brand, model.name)] if model is not None else None,
+                    price=item.price,
+                    reference_price=item.reference_price,
+                    grade=item.grade,
+                )
+                for upload in checked:
+                    listing_photo_add(listing_id=listing.pk, seller=seller, upload=upload)
+                created.append((planned, listing.pk))
+                if len(created) % 50 == 0:
+                    self.stdout.write(f"  {len(created)} of {len(batch)} listings…")
+        return created
+
+    def _users(self) -> int:
+        # Hashing is deliberately slow; every demo account has the same password, so hash it once.
+        password = make_password(PASSWORD)
+        created = 0
+        for persona in PERSONAS:
+            user, made = User.objects.get_or_create(
+                username=persona.username,
+                defaults={
+                    "display_name": persona.display_name,
+                    "city": persona.city,
+                    "bio": persona.bio,
+                    "email": f"{persona.username}@example.com",
+                    "is_staff": bool(persona.group),
+                },
+            )
+            if made:
+                user.password = password
+                user.save(update_fields=["password"])
+                created += 1
+            if persona.group:
+                user.groups.add(Group.objects.get_or_create(name=persona.group)[0])
+        admin, made = User.objects.get_or_create(
+            username="admin",
+            defaults={
+                "display_name": "Admin",
+                "email": "admin@example.com",
+                "is_staff": True,
+                "is_superuser": True,
+            },
+        )
+        if made:
+            admin.password = password
+            admin.save(update_fields=["password"])
+            created += 1
+        return created
+
+    def _age_and_trust(self, created: list[tuple[PlannedListing, int]], now) -> None:
+        """Spread the new listings over the last weeks and record what the platform checked.
+
+        There is no service for either yet: publishing dates are demo history, and inspection results
+        belong to the inspection app (which will also issue report codes; none are set here).
+        """
+        rows = []
+        for planned, listing_id in created:
+            published_at = now - planned.age
+            inspected_at = (
+                published_at - timedelta(hours=6 + planned.index % 60) if planned.inspected else None
+            )
+            rows.append(
+                Listing(
+                    pk=listing_id,
+                    source=planned.source,
+                    inspected_at=inspected_at,
+                    authenticated=planned.authenticated,
+                    published_at=published_at,
+                    created_at=published_at - timedelta(minutes=20),
+                )
+            )
+            ListingEvent.objects.filter(listing_id=listing_id).update(at=published_at)
+        Listing.objects.bulk_update(
+            rows, ["source", "inspected_at", "authenticated", "published_at", "created_at"], batch_size=500
+        )
+        shopper = User.objects.get(username="shopper")
+        for planned, listing_id in created:
+            if planned.sold:
+                listing_move(listing_id=listing_id, to=ListingStatus.RESERVED, by=shopper, note="demo order")
+                listing_move(listing_id=listing_id, to=ListingStatus.SOLD, by=shopper, note="demo order paid")
+
+    def _finish_photos(self) -> int:
+        """Make any thumbnails the in-process task did not (a failure is retried here, synchronously)."""
+        pending = ListingPhoto.objects.filter(
+            listing__seller__username__in={p.username for p in PERSONAS}
+        ).exclude(status=PhotoStatus.READY)
+        done = 0
+        for photo_id in pending.values_list("pk", flat=True):
+            photo = listing_photo_process(photo_id=photo_id)
+            done += photo is not None and photo.status == PhotoStatus.READY
+        return done
