@@ -140,6 +140,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start when it is missing
 
 # Public media holds only derived images (thumbnails). Uploaded originals are kept apart in
 # PRIVATE_MEDIA_ROOT, which no URL serves.
