@@ -103,6 +103,17 @@ def _isolated_files_and_cache(request, settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request to a /zh-hans/ page leaves Chinese active in the test thread; start each test in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager(request):
     """Unit tests run Celery tasks in-process; integration tests send them to a real worker."""
     from marketplace.celery import app
