@@ -90,10 +90,6 @@ def prepare(profile: str, env: dict[str, str]) -> str:
     if profile == "stack":
         check_services(env)
         subprocess.run([*MANAGE, "collectstatic", "--noinput", "--verbosity", "0"], env=env, check=True)  # noqa: S603
-    else:
-        # Static files are served from the source folders; the empty folder keeps WhiteNoise from
-        # warning that it is missing.
-        (Path(env.get("VAR_DIR", ROOT / "var")) / "static").mkdir(parents=True, exist_ok=True)
     subprocess.run([*MANAGE, "migrate", "--noinput"], env=env, check=True)  # noqa: S603
     return seed_demo(env)
 

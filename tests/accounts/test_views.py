@@ -127,4 +127,6 @@ def test_the_pages_answer_in_chinese(client):
     response = client.get("/zh-hans" + reverse("accounts:login"))
 
     assert response.status_code == 200
-    assert '<html lang="zh-hans">' in response.content.decode()
+    html = response.content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "<h1>登录</h1>" in html
