@@ -23,6 +23,8 @@ help:
 	@echo "make bench     run the browse benchmark"
 
 $(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Reloop needs Python 3.11 or newer; point PYTHON at one, e.g. make run PYTHON=python3.12"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 # The lock files pin every dependency with its hashes, so nothing outside them is installed.
