@@ -155,10 +155,12 @@ def stop(running: dict[str, subprocess.Popen]) -> None:
         process.wait()
 
 
-def wait_until_serving(url: str, running: dict[str, subprocess.Popen], timeout: float = 90) -> bool:
+def wait_until_serving(
+    url: str, running: dict[str, subprocess.Popen], stopping: list[int], timeout: float = 90
+) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if any(process.poll() is not None for process in running.values()):
+        if stopping or any(process.poll() is not None for process in running.values()):
             return False
         try:
             with urllib.request.urlopen(url + "healthz", timeout=2):  # noqa: S310
@@ -198,7 +200,7 @@ def main() -> int:
     try:
         for name, command in processes(args.profile, args.host, args.port).items():
             running[name] = start(name, command, env)
-        if wait_until_serving(url, running):
+        if wait_until_serving(url, running, stopping):
             say(f"Reloop is running at {url}  (API docs: {url}api/docs/, health: {url}healthz)")
             for line in logins.splitlines():
                 say(line)
