@@ -2,6 +2,7 @@
 them (a dry run of make, and the launcher's process table)."""
 
 import importlib.util
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -24,8 +25,16 @@ launch = _load_launcher()
 def _dry_run(*args: str) -> str:
     # The install stamp is treated as up to date (-o) so that the dry run shows only the target itself.
     stamp = ".venv/.installed-requirements-dev"
+    # `make test` runs these tests: keep the outer make's flags and variables (ARGS) out of the dry run.
+    env = {
+        name: value for name, value in os.environ.items() if name not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
+    }
     result = subprocess.run(
-        ["make", "--no-print-directory", "-n", "-o", stamp, *args], cwd=ROOT, capture_output=True, text=True
+        ["make", "--no-print-directory", "-n", "-o", stamp, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
