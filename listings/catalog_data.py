@@ -575,6 +575,23 @@ YEARLY_RETENTION = {
     "books-media": 0.92,
 }
 
+# How listings spread over leaf categories (weights), roughly what a general resale channel carries.
+LISTING_SHARE = {
+    "phones": 18,
+    "tablets": 5,
+    "laptops": 8,
+    "cameras": 7,
+    "game-consoles": 3,
+    "bags": 9,
+    "watches": 7,
+    "jewelry": 4,
+    "sneakers": 10,
+    "clothing": 8,
+    "home-appliances": 8,
+    "furniture": 7,
+    "books": 6,
+}
+
 # Weights for grades in demo data: most second-hand items are A or B.
 GRADE_WEIGHTS = {
     Grade.NEW: 5,

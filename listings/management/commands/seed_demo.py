@@ -119,23 +119,6 @@ PERSONAS: tuple[Persona, ...] = (
 )
 PLATFORM_SELLER = "reloop"
 
-# How listings spread over leaf categories (weights), roughly what a general resale channel carries.
-LEAF_WEIGHTS = {
-    "phones": 18,
-    "tablets": 5,
-    "laptops": 8,
-    "cameras": 7,
-    "game-consoles": 3,
-    "bags": 9,
-    "watches": 7,
-    "jewelry": 4,
-    "sneakers": 10,
-    "clothing": 8,
-    "home-appliances": 8,
-    "furniture": 7,
-    "books": 6,
-}
-
 
 @dataclasses.dataclass(frozen=True)
 class PlannedListing:
@@ -153,7 +136,7 @@ def plan(count: int, *, today) -> list[PlannedListing]:
     """The demo listings, the same on every run. Item i depends only on i and the items before it, so
     a run with fewer listings plans a prefix of a run with more."""
     sellers = [p for p in PERSONAS if p.sells and p.username != PLATFORM_SELLER]
-    leaves = list(LEAF_WEIGHTS)
+    leaves = list(catalog_data.LISTING_SHARE)
     luxury = {leaf.slug for _top, leaf in catalog_data.leaf_categories() if leaf.is_luxury}
     models_by_leaf: dict[str, list[catalog_data.ModelData]] = {}
     for model in catalog_data.CATALOG_MODELS:
@@ -163,7 +146,7 @@ def plan(count: int, *, today) -> list[PlannedListing]:
     taken: set[tuple[str, str]] = set()
     for index in range(count):
         rng = random.Random(f"reloop-demo:{index}")
-        leaf = rng.choices(leaves, weights=[LEAF_WEIGHTS[name] for name in leaves])[0]
+        leaf = rng.choices(leaves, weights=[catalog_data.LISTING_SHARE[name] for name in leaves])[0]
         is_luxury = leaf in luxury
         source = rng.choices(
             [ListingSource.PERSON, ListingSource.CONSIGNED, ListingSource.PLATFORM],

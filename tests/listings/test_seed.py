@@ -1,0 +1,153 @@
+"""The demo seeder (through the selling services, photos with thumbnails, idempotent) and the bench
+seeder (bulk rows)."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from accounts import roles
+from accounts.models import User
+from listings import catalog_data
+from listings.management.commands import seed_demo
+from listings.models import (
+    Brand,
+    CatalogModel,
+    Category,
+    Listing,
+    ListingEvent,
+    ListingPhoto,
+    ListingSource,
+    ListingStatus,
+    PhotoStatus,
+)
+
+pytestmark = pytest.mark.django_db
+
+SEEDED_LISTINGS = 12  # enough to cover several categories; the full default is checked on its plan
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (User, Group, Category, Brand, CatalogModel, Listing, ListingPhoto, ListingEvent)
+    }
+
+
+def _seed(capsys) -> str:
+    call_command("seed_demo", listings=SEEDED_LISTINGS, jobs=0, photo_size=360)
+    return capsys.readouterr().out
+
+
+def test_seed_demo_creates_listings_with_ready_photos_and_thumbnails(capsys):
+    # when
+    _seed(capsys)
+
+    # then
+    listings = Listing.objects.filter(status=ListingStatus.ACTIVE)
+    assert listings.count() == SEEDED_LISTINGS
+    assert listings.values("category").distinct().count() >= 3
+    for listing in listings.prefetch_related("photos"):
+        photos = list(listing.photos.all())
+        assert len(photos) == seed_demo.PHOTOS_PER_LISTING
+        assert all(photo.status == PhotoStatus.READY for photo in photos)
+        assert listing.cover_key == photos[0].key
+        assert listing.published_at is not None
+        assert listing.price > 0
+        if listing.reference_price is not None:
+            assert listing.price < listing.reference_price
+        for photo in photos:
+            for width in settings.LISTING_THUMBNAIL_WIDTHS:
+                thumbnail = (
+                    Path(settings.MEDIA_ROOT) / "listings" / photo.key[:2] / f"{photo.key}-{width}.webp"
+                )
+                assert thumbnail.stat().st_size > 0
+
+
+def test_seed_demo_creates_the_demo_logins_in_their_groups(capsys):
+    # when
+    out = _seed(capsys)
+
+    # then
+    for username in ("shopper", "seller", "inspector", "authenticator", "operations", "admin"):
+        user = User.objects.get(username=username)
+        assert user.check_password(seed_demo.PASSWORD), username
+        assert username in out
+    assert User.objects.get(username="inspector").groups.filter(name=roles.INSPECTORS).exists()
+    assert User.objects.get(username="authenticator").groups.filter(name=roles.AUTHENTICATORS).exists()
+    assert User.objects.get(username="operations").groups.filter(name=roles.OPERATIONS).exists()
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    assert User.objects.filter(username__in=["xiaomei", "lucas"]).exclude(city="").count() == 2
+    assert "reloop-demo" in out
+
+
+def test_seed_demo_twice_creates_nothing_new(capsys):
+    # given
+    _seed(capsys)
+    before = _row_counts()
+
+    # when
+    out = _seed(capsys)
+
+    # then
+    assert _row_counts() == before
+    assert "0 new" in out
+
+
+def test_seed_demo_catalog_matches_the_data():
+    # when
+    catalog_data.load_catalog()
+
+    # then
+    assert CatalogModel.objects.count() == len(catalog_data.CATALOG_MODELS) >= 80
+    assert Category.objects.get(slug="luxury").is_luxury
+    assert Category.objects.get(slug="bags").parent.slug == "luxury"
+    assert Category.objects.get(slug="electronics").name_zh == "电子数码"
+    assert Brand.objects.get(slug="huawei").name_zh == "华为"
+    iphone = CatalogModel.objects.get(brand__slug="apple", name="iPhone 15 Pro 128GB")
+    assert (iphone.launch_price, iphone.launch_year, iphone.category.slug) == (7999, 2023, "phones")
+
+
+def test_the_default_demo_plan_has_300_listings_on_sale_with_trust_signals():
+    # given: the plan the command follows without --listings (no database needed)
+    parser = seed_demo.Command().create_parser("manage.py", "seed_demo")
+    default = parser.parse_args([]).listings
+    planned = seed_demo.plan(default, today=date(2025, 6, 1))
+
+    # then
+    on_sale = [p for p in planned if not p.sold]
+    assert len(on_sale) >= 300
+    assert len({(p.seller, p.item.title) for p in planned}) == len(planned)
+    assert len({p.item.leaf for p in planned}) == len(catalog_data.LISTING_SHARE)
+    assert len({p.item.model for p in planned if p.item.model}) >= 60
+    assert {p.source for p in planned} == set(ListingSource.values)
+    assert sum(p.inspected for p in on_sale) >= 30
+    assert sum(p.authenticated for p in on_sale) >= 10
+    assert all(p.inspected for p in planned if p.authenticated)
+    assert any(any("\u4e00" <= ch <= "\u9fff" for ch in p.item.title) for p in planned)
+
+
+def test_seed_bench_creates_the_listings_asked_for(capsys):
+    # when
+    call_command("seed_bench", listings=200, sellers=20, seed=1, no_photos=True)
+
+    # then
+    assert Listing.objects.count() == 200
+    assert Listing.objects.values("seller").distinct().count() > 10
+    assert Listing.objects.filter(status=ListingStatus.ACTIVE).count() > 150
+    assert Listing.objects.filter(inspected_at__isnull=False).exists()
+    assert "200 listings" in capsys.readouterr().out
+
+
+def test_seed_bench_covers_point_at_real_thumbnails(capsys):
+    # when
+    call_command("seed_bench", listings=30, sellers=5, seed=2)
+
+    # then
+    for key in set(Listing.objects.values_list("cover_key", flat=True)):
+        assert key
+        assert (Path(settings.MEDIA_ROOT) / "listings" / key[:2] / f"{key}-240.webp").exists()
