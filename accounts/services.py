@@ -1,8 +1,27 @@
 """Writes for accounts."""
 
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from marketplace.errors import DomainError
+
+
+class UsernameTaken(DomainError):
+    code = "username_taken"
+
+
+def user_signup(*, username: str, email: str, password: str, display_name: str = "") -> User:
+    """Create a shopper-and-seller account. The caller has validated the fields; a username taken
+    by someone signing up at the same moment raises UsernameTaken and creates nothing."""
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                username=username, email=email, password=password, display_name=display_name
+            )
+    except IntegrityError as error:
+        raise UsernameTaken(_("A user with that username already exists.")) from error
 
 
 def auth_token_issue(*, user: User) -> Token:

@@ -4,7 +4,6 @@ account in and returns to where the person came from."""
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +12,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.forms import SignupForm
+from accounts.services import UsernameTaken, user_signup
 
 
 class SignInView(LoginView):
@@ -38,10 +38,18 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = SignupForm(request.POST)
         if form.is_valid():
-            with transaction.atomic():
-                user = form.save()
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+            try:
+                user = user_signup(
+                    username=form.cleaned_data["username"],
+                    email=form.cleaned_data["email"],
+                    password=form.cleaned_data["password1"],
+                    display_name=form.cleaned_data["display_name"],
+                )
+            except UsernameTaken as error:
+                form.add_error("username", error.message)
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
     else:
         form = SignupForm()
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})

@@ -1,4 +1,3 @@
-
 """Admin for the catalog and listings: a place to look things up and fix catalog data.
 
 Listing status is not editable here: it moves only through listings.services.listing_move, which
