@@ -1,0 +1,497 @@
+"""Browse benchmark: how fast the channel's pages are with many listings, and how many queries each makes.
+
+    .venv/bin/python bench/browse.py [--listings 100000] [--database-url postgres://...] [--duration 10]
+
+It prepares a PostgreSQL database (created if missing, migrated, topped up to --listings with
+`manage.py seed_bench`), starts gunicorn (2 sync workers, DEBUG off, Redis cache when Redis answers)
+on a free port of 127.0.0.1, and loads five pages from a second process, `wrk` (or a small Python
+client when wrk is not installed), for a fixed time each:
+
+    home · the first and the last page of the largest category · a search · a listing
+
+Before that it renders each page in this process through django.test.Client to count its SQL
+queries, cold (empty cache) and warm (as served under load), and to time renders (--profile prints
+where that time goes). The figures are printed as a table beside the targets. Traffic goes only to
+127.0.0.1; gunicorn is stopped at the end.
+"""
+
+import argparse
+import contextlib
+import cProfile
+import io
+import os
+import pstats
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.client import HTTPConnection
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+HOST = "127.0.0.1"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/reloop_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+CACHE_PREFIX = "reloop-bench"
+
+MAX_QUERIES = 5
+# Requests per second each page should reach on a 2-core machine (None: no target).
+RPS_TARGETS = {"home": None, "category": 300, "category, last page": 300, "search": 150, "detail": 400}
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    queries_cold: int = 0
+    queries_warm: int = 0
+    cold_ms: float = 0.0
+    warm_ms: float = 0.0
+    status: int = 0
+    requests_per_second: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    errors: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+# --- Preparing the database -------------------------------------------------------------------------
+
+
+def ensure_database(url: str) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urllib.parse.urlparse(url)
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(
+        dbname="postgres",
+        user=urllib.parse.unquote(parts.username or "postgres"),
+        password=urllib.parse.unquote(parts.password or "") or None,
+        host=parts.hostname or HOST,
+        port=parts.port or 5432,
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            print(f"Creating database {name}.")
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    admin.close()
+
+
+def redis_url() -> str | None:
+    url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=1)
+        client.ping()
+        # Pages cached by an earlier run over other data must not be served as this run's.
+        for key in client.scan_iter(match=f"{CACHE_PREFIX}:*", count=1000):
+            client.delete(key)
+    except Exception:  # any failure means: run without Redis
+        return None
+    return url
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([str(PYTHON), str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, check=True)
+
+
+def prepare(env: dict[str, str], listings: int) -> None:
+    manage(env, "migrate", "--verbosity", "0")
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    import django
+    from django.db import connections
+
+    django.setup()
+    from listings.models import Listing
+
+    existing = Listing.objects.count()
+    connections.close_all()
+    if existing < listings:
+        print(f"Seeding {listings - existing:,} listings (the database has {existing:,}).")
+        manage(env, "seed_bench", "--listings", str(listings - existing))
+    else:
+        print(f"The database already has {existing:,} listings.")
+
+
+# --- Choosing the pages -----------------------------------------------------------------------------
+
+
+def choose_pages(query: str) -> list[Page]:
+    """The five pages, found from the data: the largest top-level category, the cursor of its last
+    page (computed from the rows, as the pager would reach it after hundreds of clicks), a listing."""
+    from django.db.models import Count, Q
+    from django.urls import reverse
+
+    from listings.models import Category, Listing, ListingStatus
+    from listings.selectors import CHANNEL_PAGE_SIZE, SORTS, category_tree
+    from marketplace.keyset import encode_cursor
+
+    tree = category_tree()
+    on_sale = Q(listings__status=ListingStatus.ACTIVE)
+    counts = dict(
+        Category.objects.filter(on_sale).annotate(n=Count("listings", filter=on_sale)).values_list("pk", "n")
+    )
+    totals = {root.pk: sum(counts.get(pk, 0) for pk in tree.descendant_ids(root)) for root in tree.roots}
+    largest = max(tree.roots, key=lambda root: totals[root.pk])
+
+    in_largest = Listing.objects.filter(
+        status=ListingStatus.ACTIVE, category_id__in=tree.descendant_ids(largest)
+    )
+    total = totals[largest.pk]
+    last_page_size = total % CHANNEL_PAGE_SIZE or CHANNEL_PAGE_SIZE
+    order = SORTS["newest"]
+    # The row just before the last page: the pager's "next" cursor on the page before it.
+    before_last = in_largest.order_by(*order).values_list("published_at", "id")[total - last_page_size - 1]
+    cursor = encode_cursor(list(before_last))
+
+    listing = (
+        Listing.objects.filter(status=ListingStatus.ACTIVE)
+        .exclude(cover_key="")
+        .order_by("-published_at", "-id")
+        .first()
+        or Listing.objects.filter(status=ListingStatus.ACTIVE).order_by("-published_at", "-id").first()
+    )
+    category_url = reverse("listings:category", args=[largest.slug])
+    return [
+        Page("home", reverse("listings:home")),
+        Page("category", category_url),
+        Page(
+            "category, last page",
+            f"{category_url}?{urllib.parse.urlencode({'cursor': cursor})}",
+            notes=[f"{largest.name}: {total:,} on sale, page {-(-total // CHANNEL_PAGE_SIZE):,}"],
+        ),
+        Page("search", f"{reverse('listings:search')}?{urllib.parse.urlencode({'q': query})}"),
+        Page("detail", reverse("listings:detail", args=[listing.pk])),
+    ]
+
+
+# --- Measuring in-process ---------------------------------------------------------------------------
+
+
+LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench"}}
+NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+def measure_in_process(pages: list[Page], *, renders: int, profile: bool) -> None:
+    """Queries per page cold (empty cache) and warm (second request); the time to render a page
+    cold (no cache at all) and warm (the configured cache, as gunicorn serves it under load)."""
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    client = Client(HTTP_HOST=HOST)
+
+    def median_ms() -> float:
+        timings = []
+        for _render in range(renders):
+            started = time.perf_counter()
+            client.get(page.path)
+            timings.append((time.perf_counter() - started) * 1000)
+        return statistics.median(timings)
+
+    for page in pages:
+        with override_settings(CACHES=LOCAL_CACHE):
+            caches["default"].clear()
+            with CaptureQueriesContext(connection) as cold:
+                response = client.get(page.path)
+            with CaptureQueriesContext(connection) as warm:
+                client.get(page.path)
+            caches["default"].clear()
+        page.status = response.status_code
+        page.queries_cold, page.queries_warm = len(cold), len(warm)
+        with override_settings(CACHES=NO_CACHE):
+            page.cold_ms = median_ms()
+        client.get(page.path)
+        page.warm_ms = median_ms()
+        if profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _render in range(renders):
+                client.get(page.path)
+            profiler.disable()
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(20)
+            print(f"\n--- profile: {page.name}, {renders} warm renders, by own time ---")
+            print(_trim_profile(out.getvalue()))
+
+
+def _trim_profile(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
+    return "\n".join(lines[start:])
+
+
+# --- The server -------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], port: int, workers: int) -> Iterator[subprocess.Popen]:
+    process = subprocess.Popen(
+        [
+            str(GUNICORN),
+            "marketplace.wsgi:application",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"{HOST}:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    try:
+        wait_until_up(f"http://{HOST}:{port}/", process)
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with status {process.returncode} before answering.")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not answer {url} within {timeout:.0f} s.")
+
+
+# --- Load -------------------------------------------------------------------------------------------
+
+UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip())
+    if not match:
+        raise ValueError(f"unreadable wrk latency {text!r}")
+    return float(match.group(1)) * UNITS_MS[match.group(2)]
+
+
+def load_with_wrk(wrk: str, url: str, *, duration: int, connections: int, threads: int) -> dict:
+    result = subprocess.run(
+        [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=duration + 60,
+    )
+    out = result.stdout
+    figures = {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1)),
+        "p99": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1)),
+        "errors": 0,
+    }
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    figures["errors"] = (int(non_2xx.group(1)) if non_2xx else 0) + (
+        sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
+    )
+    return figures
+
+
+def load_with_python(url: str, *, duration: int, connections: int) -> dict:
+    """A fallback when wrk is missing: keep-alive connections on threads. Python's own overhead
+    makes it a weaker load generator than wrk, so its figures are a lower bound."""
+    parts = urllib.parse.urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + duration
+
+    def run() -> None:
+        conn = HTTPConnection(parts.hostname, parts.port, timeout=30)
+        mine: list[float] = []
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                if response.status >= 400:
+                    errors[0] += 1
+            except OSError:
+                errors[0] += 1
+                conn.close()
+                conn = HTTPConnection(parts.hostname, parts.port, timeout=30)
+                continue
+            mine.append((time.perf_counter() - started) * 1000)
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    started = time.monotonic()
+    workers = [threading.Thread(target=run) for _ in range(connections)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    if not latencies:
+        return {"rps": 0.0, "p50": 0.0, "p99": 0.0, "errors": errors[0]}
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": latencies[len(latencies) // 2],
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "errors": errors[0],
+    }
+
+
+# --- Report -----------------------------------------------------------------------------------------
+
+
+def report(pages: list[Page], *, client: str, duration: int, connections: int) -> None:
+    print()
+    print(
+        f"Load: {client}, {connections} connections, {duration} s per page, against 2 sync gunicorn workers."
+    )
+    header = (
+        f"{'page':<21} {'queries':>11} {'render ms':>13} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}"
+        f" {'errors':>6}  target"
+    )
+    print(header)
+    print(f"{'':<21} {'cold/warm':>11} {'cold/warm':>13}")
+    print("-" * (len(header) + 30))
+    for page in pages:
+        target = RPS_TARGETS[page.name]
+        queries_ok = page.queries_cold <= MAX_QUERIES
+        rps_ok = target is None or page.requests_per_second >= target
+        met = queries_ok and rps_ok and page.errors == 0 and page.status == 200
+        goal = f"≤{MAX_QUERIES} queries" + (f", ≥{target} req/s" if target else "")
+        print(
+            f"{page.name:<21} {f'{page.queries_cold}/{page.queries_warm}':>11}"
+            f" {f'{page.cold_ms:.1f}/{page.warm_ms:.1f}':>13} {page.requests_per_second:>8.1f}"
+            f" {page.p50_ms:>8.1f} {page.p99_ms:>8.1f} {page.errors:>6}  {goal}: {'met' if met else 'MISSED'}"
+        )
+    print()
+    for page in pages:
+        notes = "; ".join(page.notes)
+        print(f"  {page.name:<21} {page.path}" + (f"  ({notes})" if notes else ""))
+    print()
+    print(
+        "For comparison: django-oscar 3.2.3 serves about 9 requests/s on its category page with 100k "
+        "products on such a machine, with 37 queries per page, and about 1.5 requests/s on search."
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--listings", type=int, default=100_000)
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--duration", type=int, default=10, help="Seconds of load per page.")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads.")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
+    parser.add_argument("--query", default="iphone", help="What the search page searches for.")
+    parser.add_argument("--renders", type=int, default=20, help="In-process renders timed per page.")
+    parser.add_argument("--profile", action="store_true", help="Print a cProfile summary of warm renders.")
+    parser.add_argument(
+        "--python-client", action="store_true", help="Use the Python client even if wrk exists."
+    )
+    args = parser.parse_args()
+
+    if not args.database_url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("The browse benchmark needs PostgreSQL: pass --database-url postgres://...")
+    ensure_database(args.database_url)
+    cache_url = redis_url()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "marketplace.settings",
+        "DATABASE_URL": args.database_url,
+        "DEBUG": "False",
+        "SERVE_MEDIA": "False",
+        "VAR_DIR": str(ROOT / "var" / "bench"),
+        "CACHE_KEY_PREFIX": CACHE_PREFIX,
+        "LOG_LEVEL": "WARNING",
+        "REDIS_URL": cache_url or "",
+    }
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    print(
+        f"Database {args.database_url}; cache: {'Redis ' + cache_url if cache_url else 'file-based (no Redis)'}."
+    )
+
+    prepare(env, args.listings)
+    pages = choose_pages(args.query)
+    measure_in_process(pages, renders=args.renders, profile=args.profile)
+    from django.db import connections
+
+    connections.close_all()
+
+    wrk = (
+        None
+        if args.python_client
+        else shutil.which("wrk") or ("/usr/bin/wrk" if Path("/usr/bin/wrk").exists() else None)
+    )
+    port = free_port()
+    with gunicorn(env, port, args.workers):
+        for page in pages:
+            url = f"http://{HOST}:{port}{page.path}"
+            with urllib.request.urlopen(url, timeout=30) as response:  # warm the caches once
+                response.read()
+            if wrk:
+                figures = load_with_wrk(
+                    wrk, url, duration=args.duration, connections=args.connections, threads=args.threads
+                )
+            else:
+                figures = load_with_python(url, duration=args.duration, connections=args.connections)
+            page.requests_per_second, page.p50_ms, page.p99_ms = (
+                figures["rps"],
+                figures["p50"],
+                figures["p99"],
+            )
+            page.errors = figures["errors"]
+            print(f"  {page.name}: {page.requests_per_second:.0f} req/s")
+
+    report(
+        pages,
+        client=f"wrk -t{args.threads}" if wrk else "Python client (wrk not found)",
+        duration=args.duration,
+        connections=args.connections,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
