@@ -249,7 +249,9 @@ CATALOG_MODELS: tuple[ModelData, ...] = (
     ModelData("cartier", "jewelry", "Juste un Clou bracelet rose gold", 55300, 2023),
     ModelData("tiffany", "jewelry", "Return to Tiffany heart tag pendant silver", 2650, 2023),
     ModelData("tiffany", "jewelry", "Tiffany T Wire bracelet 18k gold", 16900, 2023),
-    ModelData("van-cleef-arpels", "jewelry", "Vintage Alhambra pendant mother-of-pearl", 23800, 2023),
+    ModelData(
+        "van-cleef-arpels", "jewelry", "Vintage Alhambra pendant yellow gold mother-of-pearl", 23800, 2023
+    ),
     # Sneakers
     ModelData("nike", "sneakers", "Air Jordan 1 High OG", 1299, 2021),
     ModelData("nike", "sneakers", "Dunk Low Retro Panda", 799, 2021),
@@ -372,6 +374,7 @@ COLOURS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("yellow gold", "黄金", "#d4a94f"),
         ("rose gold", "玫瑰金", "#d9a08a"),
         ("white gold", "白金", "#d8d8d8"),
+        ("silver", "银色", "#cfd2d6"),
     ),
     "sneakers": (
         ("White/Black", "黑白", "#f4f4f4"),
@@ -404,6 +407,9 @@ COLOURS: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("Box set", "套装", "#35503c"),
     ),
 }
+
+# Finishes that belong to particular models and are used only when the model's name says so.
+NAMED_ONLY_COLOURS = frozenset({"Monogram"})
 
 SIZES: dict[str, tuple[str, ...]] = {
     "sneakers": ("EU 38", "EU 39", "EU 40", "EU 41", "EU 42", "EU 42.5", "EU 43", "EU 44", "EU 45"),
@@ -679,8 +685,18 @@ def demo_item(
 ) -> DemoItem:
     """Compose one listing's title, description, grade and price, as a seller would write them."""
     grade = pick_grade(rng)
-    colour_en, colour_zh, colour_hex = rng.choice(COLOURS[leaf_slug])
-    detail_en, detail_zh = rng.choice(TITLE_DETAILS[leaf_slug])
+    colour_en, colour_zh, colour_hex = rng.choice(
+        [c for c in COLOURS[leaf_slug] if c[0] not in NAMED_ONLY_COLOURS]
+    )
+    if model is not None:
+        # A model whose name states its colour or metal ("blue dial", "Monogram", "rose gold") has it.
+        named = [c for c in COLOURS[leaf_slug] if c[0].lower() in model.name.lower()]
+        if named:
+            colour_en, colour_zh, colour_hex = max(named, key=lambda c: len(c[0]))
+    details = TITLE_DETAILS[leaf_slug]
+    if model is not None and "pendant" in model.name:  # a pendant has no ring size
+        details = tuple(d for d in details if "{ring}" not in d[0])
+    detail_en, detail_zh = rng.choice(details)
     detail = _fill(detail_zh if chinese else detail_en, rng, leaf_slug, today)
     if model is not None:
         brand = next(b for b in BRANDS if b.slug == model.brand)
@@ -693,7 +709,11 @@ def demo_item(
         name_zh = model.name_zh or model.name
         if leaf_slug != "books" and not name_zh.startswith(brand.name):
             name_zh = f"{brand.name_zh or brand.name} {name_zh}"
-        title = f"{name_zh} {colour_zh} {detail}" if chinese else f"{name_en}, {colour_en}, {detail}"
+        # A colour the model's name already states ("blue dial", "Monogram") is not said twice.
+        if colour_en.lower() in model.name.lower():
+            title = f"{name_zh} {detail}" if chinese else f"{name_en}, {detail}"
+        else:
+            title = f"{name_zh} {colour_zh} {detail}" if chinese else f"{name_en}, {colour_en}, {detail}"
         price = used_price(
             launch_price=model.launch_price,
             launch_year=model.launch_year,
