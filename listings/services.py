@@ -28,6 +28,7 @@ from listings.models import (
     ListingStatus,
     PhotoStatus,
 )
+from listings.page_cache import listing_pages_forget_on_commit
 from marketplace.errors import InvalidTransition
 
 # Listing: draft → active ⇄ reserved → sold; active → withdrawn (a draft may be discarded too).
@@ -47,6 +48,7 @@ def listing_move(*, listing_id: int, to: ListingStatus, by: User | None, note: s
     if to not in ALLOWED[ListingStatus(listing.status)]:
         raise InvalidTransition(listing.status, to)
     ListingEvent.objects.create(listing=listing, old=listing.status, new=to, by=by, note=note)
+    listing_pages_forget_on_commit(listing.pk)
     listing.status = to
     fields = ["status", "updated_at"]
     if to == ListingStatus.ACTIVE and listing.published_at is None:
@@ -309,6 +311,7 @@ def listing_update(*, listing_id: int, seller: User, **changes: object) -> Listi
         setattr(listing, name, fields[name])
     if changed:
         listing.save(update_fields=[*changed, "updated_at"])
+        listing_pages_forget_on_commit(listing.pk)
     return listing
 
 
@@ -357,6 +360,7 @@ def listing_photo_remove(*, photo_id: int, seller: User) -> None:
     key = photo.key
     photo.delete()
     _refresh_cover(listing)
+    listing_pages_forget_on_commit(listing.pk)
     transaction.on_commit(partial(photos.delete_files, key))
 
 
@@ -382,5 +386,6 @@ def listing_photo_process(*, photo_id: int) -> ListingPhoto | None:
             transaction.on_commit(partial(photos.delete_files, photo.key))
             return None
         _refresh_cover(listing)
+        listing_pages_forget_on_commit(listing.pk)
     photo.status = PhotoStatus.READY
     return photo

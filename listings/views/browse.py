@@ -24,7 +24,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from listings.filters import SORT_CHOICES, ChannelFilterForm
-from listings.models import Category, Grade, Listing
+from listings.models import Category, Grade, Listing, ListingStatus
+from listings.page_cache import DETAIL_TTL, detail_key
 from listings.selectors import (
     SELLER_COUNT_CAP,
     ChannelFilters,
@@ -44,6 +45,9 @@ from listings.services import favourite_add, favourite_remove
 from marketplace.keyset import InvalidCursor, Page
 
 RESULTS_CACHE_TTL = 30
+FAVOURITE_SLOT = "<!-- favourite -->"
+# Listings only their seller may see: never cached, so a withdrawn page cannot outlive the change.
+HIDDEN_STATUSES = (ListingStatus.DRAFT, ListingStatus.WITHDRAWN)
 # The filter parameters, in the order they appear in normalised query strings.
 FILTER_PARAMS = ("q", "brand", "grade", "price_min", "price_max", "inspected", "authenticated", "sort")
 
@@ -181,17 +185,36 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        listing = listing_for_detail(listing_id=pk, viewer=request.user)
-    except Listing.DoesNotExist:
-        raise Http404("No such listing.") from None
-    tree = category_tree()
-    return render(
-        request,
-        "listings/detail.html",
+    """The listing's page. Its body is cached per language for listings anyone may see (see
+    listings.page_cache); the favourite button, the one part that depends on the viewer, fills a
+    slot in it on every request."""
+    key = detail_key(pk, get_language())
+    page = cache.get(key)
+    if page is None:
+        try:
+            listing = listing_for_detail(listing_id=pk, viewer=request.user)
+        except Listing.DoesNotExist:
+            raise Http404("No such listing.") from None
+        page = {"title": listing.title, "body": _detail_body(listing)}
+        if listing.status not in HIDDEN_STATUSES:
+            cache.set(key, page, DETAIL_TTL)
+        is_favourite = listing.is_favourite
+    else:
+        is_favourite = pk in favourite_ids(user=request.user, listing_ids=[pk])
+    slot = render_to_string(
+        "listings/_favourite_slot.html", {"listing_id": pk, "is_favourite": is_favourite}, request=request
+    )
+    body = mark_safe(page["body"].replace(FAVOURITE_SLOT, slot))  # noqa: S308 (both parts are rendered templates)
+    return render(request, "listings/detail.html", {"title": page["title"], "body": body})
+
+
+def _detail_body(listing: Listing) -> str:
+    """Everything on the page that is the same for every viewer (no request: nothing per-person)."""
+    return render_to_string(
+        "listings/_detail_body.html",
         {
             "listing": listing,
-            "ancestors": tree.ancestors(listing.category),
+            "ancestors": category_tree().ancestors(listing.category),
             "similar": similar_listings(listing=listing),
             "cover": listing.ready_photos[0] if listing.ready_photos else None,
             "seller_count_cap": SELLER_COUNT_CAP,
