@@ -163,6 +163,12 @@ class Listing(models.Model):
                 name="listing_inspected_newest",
                 condition=Q(status="active", inspected_at__isnull=False),
             ),
+            # Brand facets ask "does this brand have anything on sale in these categories?" per brand.
+            models.Index(
+                fields=["brand", "category"],
+                name="listing_brand_category_active",
+                condition=Q(status="active"),
+            ),
             models.Index(
                 fields=["-published_at", "-id"],
                 name="listing_authenticated_newest",
