@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "marketplace",
     "accounts",
     "listings",
+    "recycling",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CURRENCY = env.str("CURRENCY", default="CNY")
 
+# --- Recycle and consignment intake --------------------------------------------------------------
+
+ESTIMATE_VALID_DAYS = 7
+LABEL_UNUSED_CANCEL_DAYS = 14
+# Shared secret of the carrier's webhook signatures (HMAC-SHA256 of the raw body).
+CARRIER_WEBHOOK_SECRET = env.str("CARRIER_WEBHOOK_SECRET", default="sandbox-carrier-webhook-secret")
+CARRIER = env.str("CARRIER", default="sandbox")
+
 # --- Celery -----------------------------------------------------------------------------------------
 
 if REDIS_URL:
@@ -189,6 +198,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "marketplace.tasks.worker_heartbeat", "schedule": 15.0},
+    "expire-estimates": {"task": "recycling.tasks.expire_estimates", "schedule": 15 * 60.0},
+    "cancel-unused-labels": {"task": "recycling.tasks.cancel_unused_labels", "schedule": 60 * 60.0},
 }
 # How old the last heartbeat may be before /healthz calls the worker stale.
 WORKER_HEARTBEAT_MAX_AGE = 60

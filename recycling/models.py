@@ -1,0 +1,223 @@
+"""Submissions: items a seller sends in for recycle (the platform buys) or consignment (the platform
+sells), from the first photo to the parcel's arrival at the inspection centre and beyond.
+
+A submission's status moves only through `recycling.services.submission_move` and its table of
+allowed transitions; each move leaves a SubmissionEvent, which the pages show as a timeline.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from listings.models import Brand, CatalogModel, Category, Grade
+
+# Codes are read aloud and typed at the receiving desk: no 0/O or 1/I/L to confuse.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_submission_code() -> str:
+    return "RL" + "".join(secrets.choice(CODE_ALPHABET) for _i in range(8))
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")  # being described, not yet submitted
+    VALUING = "valuing", _("Estimating")  # the pre-valuation job is running
+    ESTIMATED = "estimated", _("Estimate ready")  # estimate shown; seller may book shipping
+    ESTIMATE_EXPIRED = "estimate_expired", _("Estimate expired")  # 7 days passed; a new estimate is needed
+    SHIPPING = "shipping", _("Shipping")  # label issued, parcel not yet received
+    RECEIVED = "received", _("Received")  # at the inspection centre, queued
+    INSPECTING = "inspecting", _("Inspecting")  # an inspector is checking it
+    OFFERED = "offered", _("Offer made")  # final offer waiting for the seller
+    RECYCLE_ACCEPTED = "recycle_accepted", _("Sold to Reloop")  # seller took the cash offer
+    PAID = "paid", _("Paid")  # cash offer paid to the wallet
+    CONSIGN_ACCEPTED = "consign_accepted", _("Consignment agreed")  # seller chose consignment
+    LISTED = "listed", _("On sale")  # consigned and listed in the channel
+    SOLD = "sold", _("Sold")  # a buyer bought it; return window open
+    SETTLED = "settled", _("Settled")  # seller paid, minus commission
+    UNSOLD = "unsold", _("Unsold")  # term ended without a sale
+    DECLINED = "declined", _("Offer declined")  # seller said no to the final offer
+    EXPIRED = "expired", _("Offer expired")  # no answer before the offer expired
+    REJECTED = "rejected", _("Rejected")  # failed inspection (counterfeit, not as declared…)
+    RETURNING = "returning", _("Returning")  # on its way back to the seller, free
+    RETURNED = "returned", _("Returned")  # back with the seller
+    CANCELLED = "cancelled", _("Cancelled")  # withdrawn before it reached us
+
+
+class Submission(models.Model):
+    code = models.CharField(max_length=12, unique=True, default=new_submission_code, editable=False)
+    seller = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="submissions", on_delete=models.PROTECT)
+    category = models.ForeignKey(Category, related_name="submissions", on_delete=models.PROTECT)
+    brand = models.ForeignKey(
+        Brand, null=True, blank=True, related_name="submissions", on_delete=models.PROTECT
+    )
+    catalog_model = models.ForeignKey(
+        CatalogModel, null=True, blank=True, related_name="submissions", on_delete=models.PROTECT
+    )
+    # The seller's own words when the model is not in the catalog ("other"), or a refinement of it.
+    title = models.CharField(_("title"), max_length=120)
+    # Answers to the category's questions (recycling.questionnaire): attributes such as storage or
+    # size, and condition answers that map to the declared grade. Kept as given, for the record.
+    attributes = models.JSONField(default=dict, blank=True)
+    condition_answers = models.JSONField(default=dict, blank=True)
+    declared_grade = models.CharField(_("declared grade"), max_length=1, choices=Grade.choices)
+    status = models.CharField(max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["seller", "-created_at", "-id"], name="submission_seller_newest"),
+            models.Index(fields=["status", "updated_at"], name="submission_status_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class SubmissionEvent(models.Model):
+    """One row per status change: who moved the submission, when, from what, to what, and why."""
+
+    submission = models.ForeignKey(Submission, related_name="events", on_delete=models.CASCADE)
+    old = models.CharField(max_length=20, choices=SubmissionStatus.choices)
+    new = models.CharField(max_length=20, choices=SubmissionStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    note = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}: {self.old} → {self.new}"
+
+
+class SubmissionPhoto(models.Model):
+    """A photo of one view the category asks for (front, back, screen on…). Checked and re-encoded
+    without metadata by listings.photos.check_photo; kept in private storage only, since only the
+    seller and staff may see it."""
+
+    submission = models.ForeignKey(Submission, related_name="photos", on_delete=models.CASCADE)
+    view = models.CharField(max_length=30)
+    key = models.CharField(max_length=40, unique=True)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    # 64-bit perceptual hash as 16 hex digits, set by the pre-valuation job; finds re-used photos.
+    phash = models.CharField(max_length=16, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "view"], name="submission_photo_one_per_view")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}:{self.view}"
+
+
+class Confidence(models.TextChoices):
+    HIGH = "high", _("High")  # catalog model known and enough recent comparable sales
+    MEDIUM = "medium", _("Medium")  # catalog model known, price from the depreciation curve alone
+    LOW = "low", _("Low")  # model unknown or photos flagged: the offer after inspection decides
+
+
+class Valuation(models.Model):
+    """One pre-valuation of a submission: the ranges shown to the seller and everything that produced
+    them, so that any estimate can be explained later. A submission may have several (a new one after
+    expiry); the newest is current."""
+
+    submission = models.ForeignKey(Submission, related_name="valuations", on_delete=models.CASCADE)
+    model_version = models.CharField(max_length=20)
+    # Null ranges: no price could be estimated (no catalog model); the offer comes after inspection.
+    cash_low = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    cash_high = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    consign_low = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    consign_high = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    confidence = models.CharField(max_length=8, choices=Confidence.choices)
+    # Plain-language reasons as message ids with parameters, rendered in the reader's language.
+    reasons = models.JSONField(default=list)
+    # Every input and intermediate figure (reference price, age, factors, comparables used…).
+    inputs = models.JSONField(default=dict)
+    # Photo check results: [{"view": "front", "code": "blurred", ...}], seen by seller and staff.
+    photo_flags = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(cash_low__isnull=True) & Q(cash_high__isnull=True))
+                | Q(cash_low__gt=0, cash_high__gte=models.F("cash_low")),
+                name="valuation_cash_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.cash_low} to {self.cash_high}"
+
+
+class ShippingMethod(models.TextChoices):
+    PICKUP = "pickup", _("Courier pickup")  # a courier collects the parcel in a booked slot
+    DROP_OFF = "drop_off", _("Drop-off")  # the seller hands it in at a carrier point
+
+
+class ShipmentDirection(models.TextChoices):
+    INBOUND = "inbound", _("To the inspection centre")
+    RETURN = "return", _("Back to the seller")
+
+
+class ShipmentStatus(models.TextChoices):
+    LABEL_CREATED = "label_created", _("Label created")  # booked; not yet handed to the carrier
+    IN_TRANSIT = "in_transit", _("In transit")  # the carrier has scanned it
+    DELIVERED = "delivered", _("Delivered")  # the carrier says it arrived
+    CANCELLED = "cancelled", _("Cancelled")  # label voided (cancelled, or unused for 14 days)
+
+
+class Shipment(models.Model):
+    """A free-shipping label booked with a carrier for a submission's parcel."""
+
+    submission = models.ForeignKey(Submission, related_name="shipments", on_delete=models.CASCADE)
+    direction = models.CharField(
+        max_length=8, choices=ShipmentDirection.choices, default=ShipmentDirection.INBOUND
+    )
+    carrier = models.CharField(max_length=30)
+    method = models.CharField(max_length=10, choices=ShippingMethod.choices)
+    pickup_start = models.DateTimeField(null=True, blank=True)
+    pickup_end = models.DateTimeField(null=True, blank=True)
+    tracking_number = models.CharField(max_length=40, unique=True)
+    # Private storage path of the label PDF; served only to the seller and staff.
+    label_path = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=16, choices=ShipmentStatus.choices, default=ShipmentStatus.LABEL_CREATED
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="shipment_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.carrier} {self.tracking_number}"
+
+
+class CarrierEvent(models.Model):
+    """A carrier webhook event, stored once per event id (replays are ignored)."""
+
+    shipment = models.ForeignKey(Shipment, related_name="events", on_delete=models.CASCADE)
+    event_id = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=30)
+    occurred_at = models.DateTimeField()
+    received_at = models.DateTimeField(default=timezone.now)
+    payload = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.kind}"

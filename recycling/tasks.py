@@ -1,0 +1,26 @@
+"""Thin Celery tasks: take ids, call one service, safe to run twice."""
+
+from celery import shared_task
+
+from recycling.errors import CarrierUnavailable
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def prevalue_submission(submission_id: int) -> None:
+    from recycling.services.valuation import submission_prevalue  # returns early if already valued
+
+    submission_prevalue(submission_id=submission_id)
+
+
+@shared_task(ignore_result=True)
+def expire_estimates() -> None:
+    from recycling.services.valuation import estimates_expire
+
+    estimates_expire()
+
+
+@shared_task(ignore_result=True, autoretry_for=(CarrierUnavailable,), retry_backoff=True, max_retries=5)
+def cancel_unused_labels() -> None:
+    from recycling.services.shipping import labels_cancel_unused
+
+    labels_cancel_unused()

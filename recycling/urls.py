@@ -1,0 +1,3 @@
+app_name = "recycling"
+
+urlpatterns: list = []
