@@ -68,3 +68,16 @@ class ListingFactory(factory.django.DjangoModelFactory):
     status = ListingStatus.ACTIVE
     source = ListingSource.PERSON
     published_at = factory.LazyFunction(timezone.now)
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    """A submission as the seller left it after describing the item (draft)."""
+
+    class Meta:
+        model = "recycling.Submission"
+
+    seller = factory.SubFactory(UserFactory)
+    category = factory.SubFactory(CategoryFactory)
+    brand = factory.SubFactory(BrandFactory)
+    title = factory.Sequence(lambda n: f"Submitted item {n}")
+    declared_grade = Grade.VERY_GOOD
