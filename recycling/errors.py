@@ -2,9 +2,14 @@ from marketplace.errors import DomainError
 
 
 class SubmissionError(DomainError):
-    """A submission that cannot be made or changed as asked; `code` says why."""
+    """A submission that cannot be made or changed as asked; `code` says why, and `field` names the
+    input to fix when there is one (pages show it there; the API returns it under that key)."""
 
     code = "submission_invalid"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.field = field
 
 
 class ShippingError(DomainError):
