@@ -65,6 +65,9 @@ class Submission(models.Model):
     condition_answers = models.JSONField(default=dict, blank=True)
     declared_grade = models.CharField(_("declared grade"), max_length=1, choices=Grade.choices)
     status = models.CharField(max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
+    # A one-time token the submitting page (or API client) sends: a second submit with the same token
+    # (another tab, a retried request) finds this submission instead of making a second one.
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
