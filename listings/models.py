@@ -232,6 +232,9 @@ class ListingPhoto(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     status = models.CharField(max_length=12, choices=PhotoStatus.choices, default=PhotoStatus.PROCESSING)
+    # 64-bit perceptual hash as 16 hex digits (listings.photo_hash), set when the photo is processed;
+    # the recycling app's photo checks look it up to find photos re-used in a submission.
+    phash = models.CharField(max_length=16, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from accounts.models import User
-from listings import photos
+from listings import photo_hash, photos
 from listings.errors import ListingError
 from listings.models import (
     Brand,
@@ -375,17 +375,20 @@ def listing_photo_process(*, photo_id: int) -> ListingPhoto | None:
         return photo
     try:
         photos.make_thumbnails(photo.key)
+        # For finding this photo re-used in a recycling submission (recycling.photo_checks).
+        phash = photo_hash.stored_photo_hash(photo.key)
     except (FileNotFoundError, UnidentifiedImageError, Image.DecompressionBombError, SyntaxError, ValueError):
         ListingPhoto.objects.filter(pk=photo_id).update(status=PhotoStatus.FAILED)
         photo.status = PhotoStatus.FAILED
         return photo
     with transaction.atomic():
         listing = Listing.objects.select_for_update().get(pk=photo.listing_id)
-        if not ListingPhoto.objects.filter(pk=photo_id).update(status=PhotoStatus.READY):
+        if not ListingPhoto.objects.filter(pk=photo_id).update(status=PhotoStatus.READY, phash=phash):
             # Removed while the thumbnails were being made: the removal could not see these files.
             transaction.on_commit(partial(photos.delete_files, photo.key))
             return None
         _refresh_cover(listing)
         listing_pages_forget_on_commit(listing.pk)
     photo.status = PhotoStatus.READY
+    photo.phash = phash
     return photo
