@@ -1,0 +1,117 @@
+"""The carrier interface: what Reloop needs from a parcel carrier for free-shipping intake.
+
+A carrier books a parcel (a courier pickup in a slot, or a drop-off at one of its points) and answers
+with a tracking number; it can cancel a label nobody used; and it reports progress through signed
+webhooks. `get_carrier()` returns the one configured by `settings.CARRIER`. Only the sandbox carrier
+exists today; a real one implements the same `Carrier` protocol and gets its own line in
+`get_carrier()`.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+@dataclass(frozen=True)
+class Address:
+    name: str
+    lines: tuple[str, ...]
+    city: str = ""
+    postcode: str = ""
+    country: str = ""
+
+    def as_lines(self) -> list[str]:
+        city_line = " ".join(part for part in (self.postcode, self.city) if part)
+        return [line for line in (self.name, *self.lines, city_line, self.country) if line]
+
+
+# Where every inbound parcel goes. Printed on labels and sent to the carrier with each booking.
+INSPECTION_CENTRE = Address(
+    name="Reloop Inspection Centre",
+    lines=("Building 3, 188 Huanke Road", "Zhangjiang, Pudong"),
+    city="Shanghai",
+    postcode="201203",
+    country="China",
+)
+
+
+@dataclass(frozen=True)
+class Booking:
+    """What the carrier answers to a booking: enough to print the label and follow the parcel."""
+
+    carrier: str
+    tracking_number: str
+    method: str  # a recycling.models.ShippingMethod value
+    # The carrier's routing code, printed large on the label for its sorting centres.
+    sort_code: str
+    pickup_start: datetime | None = None
+    pickup_end: datetime | None = None
+    # How the seller hands the parcel in when there is no pickup ("any point, within 14 days").
+    drop_off_note: str = ""
+
+
+@dataclass(frozen=True)
+class TrackingEvent:
+    """One event from a carrier webhook, in Reloop's words."""
+
+    event_id: str
+    tracking_number: str
+    # picked_up, in_transit, out_for_delivery, delivered; anything else is stored but moves nothing.
+    kind: str
+    occurred_at: datetime
+    payload: dict = field(default_factory=dict)
+
+
+class SlotUnavailable(Exception):
+    """The pickup slot asked for is not offered (any more): in the past, full or out of range."""
+
+
+class MalformedWebhook(ValueError):
+    """A correctly signed webhook whose body is not what the carrier documents: answered with 400."""
+
+
+class Carrier(Protocol):
+    name: str
+
+    def pickup_slots(self, *, now: datetime) -> list[tuple[datetime, datetime]]:
+        """Pickup windows still bookable at `now`, earliest first."""
+        ...
+
+    def book(
+        self,
+        *,
+        reference: str,
+        method: str,
+        sender: Address,
+        recipient: Address,
+        pickup_start: datetime | None = None,
+        now: datetime | None = None,
+    ) -> Booking:
+        """Book a parcel. Raises SlotUnavailable for a slot not offered, CarrierUnavailable when the
+        carrier does not answer."""
+        ...
+
+    def cancel(self, tracking_number: str) -> None:
+        """Void a label. Cancelling one already cancelled is not an error."""
+        ...
+
+    def verify_webhook(self, body: bytes, headers: Mapping[str, str], *, now: datetime | None = None) -> None:
+        """Raises recycling.errors.WebhookRejected unless the raw body carries a valid, fresh signature."""
+        ...
+
+    def parse_webhook(self, body: bytes) -> list[TrackingEvent]:
+        """The events in a verified body. Raises MalformedWebhook when it cannot be read."""
+        ...
+
+
+def get_carrier() -> Carrier:
+    """The carrier named by settings.CARRIER."""
+    if settings.CARRIER == "sandbox":
+        from recycling.carriers.sandbox import SandboxCarrier
+
+        return SandboxCarrier(secret=settings.CARRIER_WEBHOOK_SECRET)
+    raise ImproperlyConfigured(f"Unknown CARRIER {settings.CARRIER!r}; the only carrier is 'sandbox'.")
