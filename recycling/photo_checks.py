@@ -1,0 +1,199 @@
+"""Photo checks for the pre-valuation: can we judge the item from these photos, and are they the
+seller's own?
+
+Each stored submission photo (a re-encoded JPEG in private storage, see listings.photos) is
+
+- decoded and verified, with Pillow's decompression-bomb guard turned into a refusal;
+- measured: its shortest side must be at least MIN_SHORT_SIDE pixels (from the header, no decoding);
+- looked at at reduced size (listings.photo_hash.analysis_image: JPEG decodes straight to 1/4 or
+  1/8 scale, luminance only), which is all that blur, exposure and the hash need:
+  - blur: the variance of a Laplacian (edge) filter. Sharp edges give large positive and negative
+    responses, a blurred photo only small ones;
+  - exposure: the mean luminance, too dark below DARK_MEAN_LUMINANCE, washed out above
+    BRIGHT_MEAN_LUMINANCE (a product on a white sheet averages about 200 to 225, which is fine);
+  - a 64-bit perceptual hash (dHash), stored on the photo;
+- compared with every other submission's and listing's photos by that hash (exactly, or one bit
+  apart). A photo of the same submission is never a duplicate: two views may look alike. A photo
+  another seller already used is a strong flag (it may not be this seller's item); one the same
+  seller used before (their own old listing) is an ordinary flag.
+
+Flags are codes with parameters, stored on the Valuation; `photo_flag_text` says in the reader's
+language what is wrong and what to do. Each check is a flag, not a refusal: the seller may still
+go on, and the inspection decides.
+"""
+
+import io
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageFilter, ImageStat
+
+from listings.models import ListingPhoto
+from listings.photo_hash import analysis_image, difference_hash, is_distinctive, near_hashes
+from listings.photos import ACCEPTED_FORMATS
+
+MIN_SHORT_SIDE = 800
+# Variance of the Laplacian at the analysis size (shortest side 720 px). Photos of things with any
+# texture or edges score in the hundreds; a photo out of focus or shaken scores a few dozen.
+BLUR_MAX_EDGE_VARIANCE = 40.0
+DARK_MEAN_LUMINANCE = 40.0
+BRIGHT_MEAN_LUMINANCE = 235.0
+
+# The 3x3 Laplacian, offset to mid-grey so that negative responses survive in an 8-bit image.
+_LAPLACIAN = ImageFilter.Kernel((3, 3), (0, 1, 0, 1, -4, 1, 0, 1, 0), scale=1, offset=128)
+
+# Errors Pillow raises for files that are damaged or lie about their content.
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError)
+
+
+class FlagCode:
+    UNREADABLE = "unreadable"
+    TOO_SMALL = "too_small"
+    BLURRED = "blurred"
+    TOO_DARK = "too_dark"
+    TOO_BRIGHT = "too_bright"
+    DUPLICATE = "duplicate"  # another seller's photo: strong
+    DUPLICATE_OWN = "duplicate_own"  # the same seller used it for another item before
+
+
+STRONG_FLAGS = frozenset({FlagCode.DUPLICATE})
+
+FLAG_ADVICE = {
+    FlagCode.UNREADABLE: _("We could not read this photo. Please upload it again."),
+    FlagCode.TOO_SMALL: _(
+        "This photo is %(width)s by %(height)s pixels; its shorter side needs at least %(minimum)s. "
+        "Take it again at your camera's full resolution."
+    ),
+    FlagCode.BLURRED: _(
+        "This photo is blurred. Hold the camera steady, tap the item to focus, and take it again."
+    ),
+    FlagCode.TOO_DARK: _("This photo is too dark. Take it again in daylight or a well-lit room."),
+    FlagCode.TOO_BRIGHT: _(
+        "This photo is washed out. Avoid direct sunlight and flash glare, and take it again."
+    ),
+    FlagCode.DUPLICATE: _(
+        "This photo was already used on Reloop for another item. Please photograph your own item "
+        "as it is now."
+    ),
+    FlagCode.DUPLICATE_OWN: _(
+        "You have used this photo before for another item. Please photograph this item as it is now."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class PhotoAnalysis:
+    """What the checks found in one photo. `flags` holds codes (FlagCode); `params` their figures."""
+
+    width: int = 0
+    height: int = 0
+    phash: str = ""
+    edge_variance: float | None = None
+    mean_luminance: float | None = None
+    flags: tuple[str, ...] = ()
+    params: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def megapixels(self) -> float:
+        return self.width * self.height / 1_000_000
+
+
+def analyse_photo(source: bytes | IO[bytes]) -> PhotoAnalysis:
+    """Run every check that needs only the photo itself (all but duplicates). Never raises for a bad
+    file: an unreadable photo is a flag."""
+    stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+    with warnings.catch_warnings():
+        # Past MAX_IMAGE_PIXELS Pillow only warns; a bomb is unreadable here, not a warning.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            stream.seek(0)
+            image = Image.open(stream, formats=ACCEPTED_FORMATS)
+            width, height = image.size
+            if width < 1 or height < 1 or width * height > settings.LISTING_PHOTO_MAX_PIXELS:
+                return PhotoAnalysis(width=width, height=height, flags=(FlagCode.UNREADABLE,))
+            image.verify()
+            stream.seek(0)
+            image = Image.open(stream, formats=ACCEPTED_FORMATS)
+            # Every byte of the compressed data is read here, even at reduced scale: a truncated or
+            # corrupt file fails now.
+            small = analysis_image(image)
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError, *_DECODE_ERRORS):
+            return PhotoAnalysis(flags=(FlagCode.UNREADABLE,))
+
+    flags: list[str] = []
+    params: dict[str, dict] = {}
+    if min(width, height) < MIN_SHORT_SIDE:
+        flags.append(FlagCode.TOO_SMALL)
+        params[FlagCode.TOO_SMALL] = {"width": width, "height": height, "minimum": MIN_SHORT_SIDE}
+
+    mean_luminance = ImageStat.Stat(small).mean[0]
+    edge_variance = ImageStat.Stat(small.filter(_LAPLACIAN)).var[0]
+    if mean_luminance < DARK_MEAN_LUMINANCE:
+        flags.append(FlagCode.TOO_DARK)
+    elif mean_luminance > BRIGHT_MEAN_LUMINANCE:
+        flags.append(FlagCode.TOO_BRIGHT)
+    elif edge_variance < BLUR_MAX_EDGE_VARIANCE:
+        # Under- or overexposed photos have little contrast and would all look blurred too; one
+        # flag, the one to fix first, is enough.
+        flags.append(FlagCode.BLURRED)
+
+    return PhotoAnalysis(
+        width=width,
+        height=height,
+        phash=difference_hash(small),
+        edge_variance=round(edge_variance, 1),
+        mean_luminance=round(mean_luminance, 1),
+        flags=tuple(flags),
+        params=params,
+    )
+
+
+def duplicate_flags(*, phashes: Iterable[str], submission_id: int, seller_id: int) -> dict[str, str]:
+    """For each hash that matches (exactly or one bit apart) a photo of another submission or of a
+    listing: FlagCode.DUPLICATE when someone else used it, else FlagCode.DUPLICATE_OWN.
+
+    Two indexed queries for all the photos together. Plain pictures (listings.photo_hash.is_distinctive)
+    are never matched. Photos of this submission itself are not compared.
+    """
+    from recycling.models import SubmissionPhoto
+
+    origins: dict[str, set[str]] = {}
+    for phash in phashes:
+        if phash and is_distinctive(phash):
+            for near in near_hashes(phash):
+                origins.setdefault(near, set()).add(phash)
+    if not origins:
+        return {}
+    matches = list(
+        SubmissionPhoto.objects.filter(phash__in=origins)
+        .exclude(submission_id=submission_id)
+        .values_list("phash", "submission__seller_id")
+    )
+    matches += ListingPhoto.objects.filter(phash__in=origins).values_list("phash", "listing__seller_id")
+
+    found: dict[str, str] = {}
+    for matched, owner_id in matches:
+        code = FlagCode.DUPLICATE_OWN if owner_id == seller_id else FlagCode.DUPLICATE
+        for phash in origins[matched]:
+            if found.get(phash) != FlagCode.DUPLICATE:
+                found[phash] = code
+    return found
+
+
+def photo_flag(*, view: str, code: str, params: dict | None = None) -> dict:
+    """A flag as stored in Valuation.photo_flags (JSON)."""
+    return {"view": view, "code": code, "strong": code in STRONG_FLAGS, "params": params or {}}
+
+
+def photo_flag_text(flag: dict) -> str:
+    """What is wrong with a flagged photo and what to do, in the active language."""
+    advice = FLAG_ADVICE.get(flag.get("code", ""))
+    if advice is None:
+        return gettext("This photo needs another look.")
+    params = flag.get("params") or {}
+    return str(advice) % params if params else str(advice)
