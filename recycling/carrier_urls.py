@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from recycling.webhooks import carrier_webhook
+
+urlpatterns = [
+    path("webhook/", carrier_webhook, name="carrier_webhook"),
+]

@@ -40,6 +40,8 @@ SIGNATURE_HEADER = "X-Carrier-Signature"
 # A signature older (or newer) than this is refused, so that a captured request cannot be replayed later.
 TIMESTAMP_TOLERANCE_SECONDS = 300
 
+MAX_EVENTS_PER_REQUEST = 100
+
 SLOT_HOURS = 2
 FIRST_SLOT_HOUR = 9
 LAST_SLOT_END_HOUR = 19
@@ -179,6 +181,8 @@ class SandboxCarrier:
             raise MalformedWebhook("The body is not JSON.") from None
         if not isinstance(document, dict) or not isinstance(document.get("events"), list):
             raise MalformedWebhook('The body must be an object with a list of "events".')
+        if len(document["events"]) > MAX_EVENTS_PER_REQUEST:
+            raise MalformedWebhook(f"At most {MAX_EVENTS_PER_REQUEST} events per request.")
         events = []
         for number, item in enumerate(document["events"]):
             if not isinstance(item, dict):
