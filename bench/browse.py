@@ -1,18 +1,31 @@
 """Browse benchmark: how fast the channel's pages are with many listings, and how many queries each makes.
 
     .venv/bin/python bench/browse.py [--listings 100000] [--database-url postgres://...] [--duration 10]
+                                     [--passes warm,uncached] [--detail-listings 2000]
 
 It prepares a PostgreSQL database (created if missing, migrated, topped up to --listings with
-`manage.py seed_bench`), starts gunicorn (2 sync workers, DEBUG off, Redis cache when Redis answers)
-on a free port of 127.0.0.1, and loads five pages from a second process, `wrk` (or a small Python
-client when wrk is not installed), for a fixed time each:
+`manage.py seed_bench`), starts gunicorn (2 sync workers, DEBUG off) on a free port of 127.0.0.1,
+and loads five pages from a second process, `wrk` (or a small Python client when wrk is not
+installed), for a fixed time each:
 
     home · the first and the last page of the largest category · a search · a listing
+
+It does so in two passes, each with its own gunicorn:
+
+    warm      the configured cache (Redis when it answers). Each page is loaded once before the
+              load starts, so the category, search and home figures are cache hits: wrk asks for
+              the same URL again and again.
+    uncached  CACHE_URL=dummycache://: nothing is cached, so every request runs all its queries and
+              renders the whole page.
+
+The detail load rotates over --detail-listings different listings (wrk with a Lua script, or the
+Python client, going round them in turn); before the warm pass each of them is loaded once, so the
+warm detail figure is many different cached pages, not one.
 
 Before that it renders each page in this process through django.test.Client to count its SQL
 queries, cold (empty cache) and warm (as served under load), and to time renders (--profile prints
 where that time goes). The figures are printed as a table beside the targets. Traffic goes only to
-127.0.0.1; gunicorn is stopped at the end.
+127.0.0.1; gunicorn is stopped at the end of each pass.
 """
 
 import argparse
@@ -28,12 +41,14 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.client import HTTPConnection
 from pathlib import Path
@@ -46,25 +61,42 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/reloop_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 CACHE_PREFIX = "reloop-bench"
 
+PASSES = ("warm", "uncached")
+# The cache each pass runs gunicorn with: "" leaves the settings' choice (Redis, else files).
+PASS_CACHE_URL = {"warm": "", "uncached": "dummycache://"}
+
 MAX_QUERIES = 5
 # Requests per second each page should reach on a 2-core machine (None: no target).
 RPS_TARGETS = {"home": None, "category": 300, "category, last page": 300, "search": 150, "detail": 400}
 
 
 @dataclass
+class Load:
+    """What one pass of load measured on one page."""
+
+    requests_per_second: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    errors: int = 0
+
+
+@dataclass
 class Page:
     name: str
     path: str
+    # Paths the load goes round in turn instead of `path` alone (the detail page: many listings).
+    rotation: list[str] = field(default_factory=list)
     queries_cold: int = 0
     queries_warm: int = 0
     cold_ms: float = 0.0
     warm_ms: float = 0.0
     status: int = 0
-    requests_per_second: float = 0.0
-    p50_ms: float = 0.0
-    p99_ms: float = 0.0
-    errors: int = 0
+    loads: dict[str, Load] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def paths(self) -> list[str]:
+        return self.rotation or [self.path]
 
 
 # --- Preparing the database -------------------------------------------------------------------------
@@ -132,9 +164,10 @@ def prepare(env: dict[str, str], listings: int) -> None:
 # --- Choosing the pages -----------------------------------------------------------------------------
 
 
-def choose_pages(query: str) -> list[Page]:
+def choose_pages(query: str, *, detail_listings: int) -> list[Page]:
     """The five pages, found from the data: the largest top-level category, the cursor of its last
-    page (computed from the rows, as the pager would reach it after hundreds of clicks), a listing."""
+    page (computed from the rows, as the pager would reach it after hundreds of clicks), a listing,
+    and `detail_listings` listings spread evenly over all those on sale for the detail load."""
     from django.db.models import Count, Q
     from django.urls import reverse
 
@@ -167,6 +200,13 @@ def choose_pages(query: str) -> list[Page]:
         .first()
         or Listing.objects.filter(status=ListingStatus.ACTIVE).order_by("-published_at", "-id").first()
     )
+    on_sale_ids = list(
+        Listing.objects.filter(status=ListingStatus.ACTIVE).order_by("id").values_list("id", flat=True)
+    )
+    step = max(1, len(on_sale_ids) // max(1, detail_listings))
+    rotation_ids = on_sale_ids[::step][:detail_listings]
+    if listing.pk not in rotation_ids:
+        rotation_ids[0] = listing.pk
     category_url = reverse("listings:category", args=[largest.slug])
     return [
         Page("home", reverse("listings:home")),
@@ -177,7 +217,12 @@ def choose_pages(query: str) -> list[Page]:
             notes=[f"{largest.name}: {total:,} on sale, page {-(-total // CHANNEL_PAGE_SIZE):,}"],
         ),
         Page("search", f"{reverse('listings:search')}?{urllib.parse.urlencode({'q': query})}"),
-        Page("detail", reverse("listings:detail", args=[listing.pk])),
+        Page(
+            "detail",
+            reverse("listings:detail", args=[listing.pk]),
+            rotation=[reverse("listings:detail", args=[pk]) for pk in rotation_ids],
+            notes=[f"load goes round {len(rotation_ids):,} listings, one in {step:,} on sale by id"],
+        ),
     ]
 
 
@@ -306,14 +351,39 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * UNITS_MS[match.group(2)]
 
 
-def load_with_wrk(wrk: str, url: str, *, duration: int, connections: int, threads: int) -> dict:
-    result = subprocess.run(
-        [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=duration + 60,
-    )
+# Each wrk thread goes round the paths in turn (one Lua state per thread, shared by its connections).
+ROTATION_SCRIPT = """
+local paths = {}
+for line in io.lines(os.getenv("BENCH_PATHS_FILE")) do paths[#paths + 1] = line end
+local next_index = 0
+request = function()
+  next_index = next_index % #paths + 1
+  return wrk.format("GET", paths[next_index])
+end
+"""
+
+
+def load_with_wrk(
+    wrk: str, base: str, paths: Sequence[str], *, duration: int, connections: int, threads: int
+) -> dict:
+    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory(prefix="reloop-bench-") as folder:
+        if len(paths) > 1:
+            paths_file = Path(folder) / "paths.txt"
+            paths_file.write_text("\n".join(paths) + "\n")
+            script = Path(folder) / "rotate.lua"
+            script.write_text(ROTATION_SCRIPT)
+            env["BENCH_PATHS_FILE"] = str(paths_file)
+            command += ["-s", str(script)]
+        result = subprocess.run(
+            [*command, base + paths[0]],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=duration + 60,
+            env=env,
+        )
     out = result.stdout
     figures = {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
@@ -329,20 +399,23 @@ def load_with_wrk(wrk: str, url: str, *, duration: int, connections: int, thread
     return figures
 
 
-def load_with_python(url: str, *, duration: int, connections: int) -> dict:
-    """A fallback when wrk is missing: keep-alive connections on threads. Python's own overhead
-    makes it a weaker load generator than wrk, so its figures are a lower bound."""
-    parts = urllib.parse.urlsplit(url)
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
+def load_with_python(base: str, paths: Sequence[str], *, duration: int, connections: int) -> dict:
+    """A fallback when wrk is missing: keep-alive connections on threads, going round `paths` in
+    turn. Python's own overhead makes it a weaker load generator than wrk, so its figures are a
+    lower bound."""
+    parts = urllib.parse.urlsplit(base)
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
     stop_at = time.monotonic() + duration
 
-    def run() -> None:
+    def run(first: int) -> None:
         conn = HTTPConnection(parts.hostname, parts.port, timeout=30)
         mine: list[float] = []
+        index = first
         while time.monotonic() < stop_at:
+            path = paths[index % len(paths)]
+            index += 1
             started = time.perf_counter()
             try:
                 conn.request("GET", path)
@@ -361,7 +434,10 @@ def load_with_python(url: str, *, duration: int, connections: int) -> dict:
             latencies.extend(mine)
 
     started = time.monotonic()
-    workers = [threading.Thread(target=run) for _ in range(connections)]
+    # Connections start at different points of the rotation, as wrk's connections do.
+    workers = [
+        threading.Thread(target=run, args=(n * len(paths) // connections,)) for n in range(connections)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -381,29 +457,108 @@ def load_with_python(url: str, *, duration: int, connections: int) -> dict:
 # --- Report -----------------------------------------------------------------------------------------
 
 
-def report(pages: list[Page], *, client: str, duration: int, connections: int) -> None:
+def fetch(url: str) -> int:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        response.read()
+        return response.status
+
+
+def prewarm(base: str, paths: Sequence[str], *, connections: int) -> float:
+    """Load every path once so that its page is in the cache; the seconds it took."""
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=connections) as pool:
+        list(pool.map(fetch, [base + path for path in paths]))
+    return time.monotonic() - started
+
+
+def run_pass(name: str, pages: list[Page], env: dict[str, str], *, wrk: str | None, args) -> None:
+    """Start gunicorn with the pass's cache and load each page for args.duration seconds."""
+    port = free_port()
+    base = f"http://{HOST}:{port}"
+    print(f"Pass {name!r}: gunicorn with CACHE_URL={PASS_CACHE_URL[name] or '(unset: settings choose)'}.")
+    with gunicorn({**env, "CACHE_URL": PASS_CACHE_URL[name]}, port, args.workers):
+        for page in pages:
+            if name == "warm":
+                seconds = prewarm(base, page.paths, connections=args.connections)
+                if len(page.paths) > 1:
+                    print(
+                        f"  {page.name}: {len(page.paths):,} pages loaded once into the cache in {seconds:.1f} s"
+                    )
+            else:
+                fetch(base + page.path)  # the page answers before the clock starts
+            if wrk:
+                figures = load_with_wrk(
+                    wrk,
+                    base,
+                    page.paths,
+                    duration=args.duration,
+                    connections=args.connections,
+                    threads=args.threads,
+                )
+            else:
+                figures = load_with_python(
+                    base, page.paths, duration=args.duration, connections=args.connections
+                )
+            load = Load(figures["rps"], figures["p50"], figures["p99"], figures["errors"])
+            page.loads[name] = load
+            print(f"  {page.name}: {load.requests_per_second:.0f} req/s {name}")
+
+
+def report(
+    pages: list[Page], *, passes: Sequence[str], client: str, duration: int, connections: int, workers: int
+) -> None:
     print()
     print(
-        f"Load: {client}, {connections} connections, {duration} s per page, against 2 sync gunicorn workers."
+        f"Load: {client}, {connections} connections, {duration} s per page and pass,"
+        f" against {workers} sync gunicorn workers."
     )
-    header = (
-        f"{'page':<21} {'queries':>11} {'render ms':>13} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}"
-        f" {'errors':>6}  target"
+    described = {
+        "warm": "the configured cache; each page loaded once first, then asked for again and again.",
+        "uncached": "CACHE_URL=dummycache://, nothing cached: every request runs its queries and renders.",
+    }
+    for name in passes:
+        print(f"  {name + ':':<9} {described[name]}")
+    detail = next((page for page in pages if len(page.paths) > 1), None)
+    if detail is not None:
+        print(
+            f"  {detail.name}: the load goes round {len(detail.paths):,} different listings in turn"
+            + ("; the warm pass loads each once before its load starts." if "warm" in passes else ".")
+        )
+    print()
+    groups = f"{'page':<21} {'queries':>9} {'render ms':>11}" + "".join(
+        f" {('-- ' + name + ' ').ljust(30, '-')}" for name in passes
     )
-    print(header)
-    print(f"{'':<21} {'cold/warm':>11} {'cold/warm':>13}")
-    print("-" * (len(header) + 30))
+    columns = (
+        f"{'':<21} {'cold/warm':>9} {'cold/warm':>11}"
+        + "".join(f" {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}" for _name in passes)
+        + "  target"
+    )
+    rows = []
     for page in pages:
         target = RPS_TARGETS[page.name]
-        queries_ok = page.queries_cold <= MAX_QUERIES
-        rps_ok = target is None or page.requests_per_second >= target
-        met = queries_ok and rps_ok and page.errors == 0 and page.status == 200
         goal = f"≤{MAX_QUERIES} queries" + (f", ≥{target} req/s" if target else "")
-        print(
-            f"{page.name:<21} {f'{page.queries_cold}/{page.queries_warm}':>11}"
-            f" {f'{page.cold_ms:.1f}/{page.warm_ms:.1f}':>13} {page.requests_per_second:>8.1f}"
-            f" {page.p50_ms:>8.1f} {page.p99_ms:>8.1f} {page.errors:>6}  {goal}: {'met' if met else 'MISSED'}"
+        verdicts = []
+        figures = ""
+        for name in passes:
+            load = page.loads.get(name, Load())
+            met = (
+                page.queries_cold <= MAX_QUERIES
+                and (target is None or load.requests_per_second >= target)
+                and load.errors == 0
+                and page.status == 200
+            )
+            verdicts.append(f"{'met' if met else 'MISSED'} {name}")
+            figures += (
+                f" {load.requests_per_second:>7.1f} {load.p50_ms:>7.1f} {load.p99_ms:>7.1f} {load.errors:>6}"
+            )
+        rows.append(
+            f"{page.name:<21} {f'{page.queries_cold}/{page.queries_warm}':>9}"
+            f" {f'{page.cold_ms:.1f}/{page.warm_ms:.1f}':>11}{figures}  {goal}: {', '.join(verdicts)}"
         )
+    print(groups)
+    print(columns)
+    print("-" * max(len(row) for row in [columns, *rows]))
+    print("\n".join(rows))
     print()
     for page in pages:
         notes = "; ".join(page.notes)
@@ -419,7 +574,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--listings", type=int, default=100_000)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
-    parser.add_argument("--duration", type=int, default=10, help="Seconds of load per page.")
+    parser.add_argument("--duration", type=int, default=10, help="Seconds of load per page and pass.")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads.")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
@@ -427,9 +582,30 @@ def main() -> int:
     parser.add_argument("--renders", type=int, default=20, help="In-process renders timed per page.")
     parser.add_argument("--profile", action="store_true", help="Print a cProfile summary of warm renders.")
     parser.add_argument(
+        "--passes",
+        default=",".join(PASSES),
+        help="Which load passes to run, comma-separated: warm (the configured cache), uncached (none).",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="Only the uncached pass (same as --passes uncached)."
+    )
+    parser.add_argument(
+        "--detail-listings", type=int, default=2000, help="Listings the detail load goes round."
+    )
+    parser.add_argument(
         "--python-client", action="store_true", help="Use the Python client even if wrk exists."
     )
     args = parser.parse_args()
+    passes = (
+        ["uncached"] if args.no_cache else [name.strip() for name in args.passes.split(",") if name.strip()]
+    )
+    if args.detail_listings < 1:
+        raise SystemExit("--detail-listings must be at least 1.")
+    unknown = set(passes) - set(PASSES)
+    if unknown or not passes:
+        raise SystemExit(
+            f"--passes takes {', '.join(PASSES)}; not {', '.join(sorted(unknown)) or 'nothing'}."
+        )
 
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("The browse benchmark needs PostgreSQL: pass --database-url postgres://...")
@@ -443,6 +619,8 @@ def main() -> int:
         "SERVE_MEDIA": "False",
         "VAR_DIR": str(ROOT / "var" / "bench"),
         "CACHE_KEY_PREFIX": CACHE_PREFIX,
+        # Empty: the settings choose (Redis when it answers); the uncached pass sets its own.
+        "CACHE_URL": "",
         "LOG_LEVEL": "WARNING",
         "REDIS_URL": cache_url or "",
     }
@@ -453,7 +631,7 @@ def main() -> int:
     )
 
     prepare(env, args.listings)
-    pages = choose_pages(args.query)
+    pages = choose_pages(args.query, detail_listings=args.detail_listings)
     measure_in_process(pages, renders=args.renders, profile=args.profile)
     from django.db import connections
 
@@ -464,31 +642,18 @@ def main() -> int:
         if args.python_client
         else shutil.which("wrk") or ("/usr/bin/wrk" if Path("/usr/bin/wrk").exists() else None)
     )
-    port = free_port()
-    with gunicorn(env, port, args.workers):
-        for page in pages:
-            url = f"http://{HOST}:{port}{page.path}"
-            with urllib.request.urlopen(url, timeout=30) as response:  # warm the caches once
-                response.read()
-            if wrk:
-                figures = load_with_wrk(
-                    wrk, url, duration=args.duration, connections=args.connections, threads=args.threads
-                )
-            else:
-                figures = load_with_python(url, duration=args.duration, connections=args.connections)
-            page.requests_per_second, page.p50_ms, page.p99_ms = (
-                figures["rps"],
-                figures["p50"],
-                figures["p99"],
-            )
-            page.errors = figures["errors"]
-            print(f"  {page.name}: {page.requests_per_second:.0f} req/s")
+    for name in passes:
+        run_pass(name, pages, env, wrk=wrk, args=args)
 
     report(
         pages,
-        client=f"wrk -t{args.threads}" if wrk else "Python client (wrk not found)",
+        passes=passes,
+        client=f"wrk -t{args.threads}"
+        if wrk
+        else "Python client" + ("" if args.python_client else " (wrk not found)"),
         duration=args.duration,
         connections=args.connections,
+        workers=args.workers,
     )
     return 0
 

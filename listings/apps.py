@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ListingsConfig(AppConfig):
     name = "listings"
-    verbose_name = "Listings"
+    verbose_name = _("Listings")

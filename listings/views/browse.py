@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
@@ -156,7 +156,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         current = category_by_slug(slug)
     except Category.DoesNotExist:
-        raise Http404("No such category.") from None
+        raise Http404(gettext("No such category.")) from None
     tree = category_tree()
     brands = brands_for_category(current)
     form = ChannelFilterForm(request.GET, brands=brands)
@@ -194,7 +194,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             listing = listing_for_detail(listing_id=pk, viewer=request.user)
         except Listing.DoesNotExist:
-            raise Http404("No such listing.") from None
+            raise Http404(gettext("No such listing.")) from None
         page = {"title": listing.title, "body": _detail_body(listing)}
         if listing.status not in HIDDEN_STATUSES:
             cache.set(key, page, DETAIL_TTL)
@@ -236,7 +236,7 @@ def storefront(request: HttpRequest, username: str) -> HttpResponse:
     try:
         seller = seller_for_storefront(username)
     except User.DoesNotExist:
-        raise Http404("No such seller.") from None
+        raise Http404(gettext("No such seller.")) from None
     page, cursor_error = _cursor_page(
         request, lambda cursor: listings_for_storefront(seller=seller, cursor=cursor)
     )
@@ -298,7 +298,7 @@ def favourite_toggle(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             favourite_add(user=request.user, listing_id=pk)
         except Listing.DoesNotExist:
-            raise Http404("No such listing.") from None
+            raise Http404(gettext("No such listing.")) from None
     else:
         favourite_remove(user=request.user, listing_id=pk)
     if _is_htmx(request):
