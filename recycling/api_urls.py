@@ -1,1 +1,23 @@
-urlpatterns: list = []
+"""/api/v1/: a seller's submissions (recycle and consignment)."""
+
+from django.urls import path
+
+from recycling.api import submissions
+
+app_name = "recycling_api"
+
+urlpatterns = [
+    path("shipping/pickup-slots/", submissions.PickupSlotListView.as_view(), name="pickup-slots"),
+    path("submissions/", submissions.SubmissionListView.as_view(), name="submissions"),
+    path("submissions/<int:submission_id>/", submissions.SubmissionDetailView.as_view(), name="submission"),
+    path(
+        "submissions/<int:submission_id>/shipping/",
+        submissions.SubmissionShippingView.as_view(),
+        name="submission-shipping",
+    ),
+    path(
+        "submissions/<int:submission_id>/cancel/",
+        submissions.SubmissionCancelView.as_view(),
+        name="submission-cancel",
+    ),
+]
