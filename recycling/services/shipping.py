@@ -136,8 +136,6 @@ def shipping_book(
         method = ShippingMethod(method)
     except ValueError:
         raise ShippingError(_("Choose a courier pickup or a drop-off."), code="method_invalid") from None
-    if method == ShippingMethod.PICKUP and pickup_start is None:
-        raise ShippingError(_("Choose a pickup slot."), code="slot_required")
     if method == ShippingMethod.DROP_OFF:
         pickup_start = None
     now = timezone.now()
@@ -153,6 +151,8 @@ def shipping_book(
         if live is not None:
             return live
         _check_bookable(submission, now=now)
+        if method == ShippingMethod.PICKUP and pickup_start is None:
+            raise ShippingError(_("Choose a pickup slot."), code="slot_required")
 
     # 2. The carrier, with no lock held.
     carrier = get_carrier()
