@@ -1,3 +1,10 @@
+from django.urls import path
+
+from recycling.views import shipping
+
 app_name = "shipping"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/", shipping.book, name="book"),
+    path("<int:pk>/label.pdf", shipping.label, name="label"),
+]

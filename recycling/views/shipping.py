@@ -1,0 +1,146 @@
+"""The seller's free-shipping pages: choose a courier pickup slot or a drop-off, then the tracking
+number and the label.
+
+Booking is the owner's alone: anyone else's submission is a 404, as one that does not exist. The
+label may also be opened by staff (the receiving desk reprints torn labels).
+"""
+
+from datetime import UTC, datetime
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from recycling.errors import CarrierUnavailable, ShippingError
+from recycling.models import ShippingMethod, Submission, SubmissionStatus
+from recycling.selectors import submissions_visible_to
+from recycling.services.shipping import label_bytes, live_inbound_shipment, pickup_slots, shipping_book
+
+# Which form field a service error belongs under; anything else is shown above the form.
+ERROR_FIELDS = {"slot_required": "slot", "slot_unavailable": "slot", "method_invalid": "method"}
+
+
+def slot_value(start: datetime) -> str:
+    return str(int(start.timestamp()))
+
+
+def slot_label(start: datetime, end: datetime) -> str:
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    return _("%(day)s, %(start)s to %(end)s") % {
+        "day": date_format(start, "l j F"),
+        "start": date_format(start, "H:i"),
+        "end": date_format(end, "H:i"),
+    }
+
+
+class ShippingForm(forms.Form):
+    method = forms.ChoiceField(
+        label=gettext_lazy("How will the parcel leave?"),
+        choices=ShippingMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose a courier pickup or a drop-off.")},
+    )
+    # A slot's start as a Unix timestamp; the carrier decides whether it is still free.
+    slot = forms.CharField(required=False, max_length=20)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("method") != ShippingMethod.PICKUP:
+            cleaned["pickup_start"] = None
+            return cleaned
+        raw = (cleaned.get("slot") or "").strip()
+        try:
+            cleaned["pickup_start"] = datetime.fromtimestamp(int(raw), tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            self.add_error("slot", _("Choose a pickup slot."))
+        return cleaned
+
+
+def _booking_page(
+    request: HttpRequest, submission: Submission, form: ShippingForm | None = None
+) -> HttpResponse:
+    shipment = live_inbound_shipment(submission)
+    slots: list[dict] = []
+    slots_unavailable = False
+    bookable = shipment is None and submission.status == SubmissionStatus.ESTIMATED
+    if bookable:
+        try:
+            slots = [
+                {"value": slot_value(start), "label": slot_label(start, end)} for start, end in pickup_slots()
+            ]
+        except CarrierUnavailable:
+            slots_unavailable = True
+    chosen = form["slot"].value() if form is not None else ""
+    return render(
+        request,
+        "recycling/shipping/book.html",
+        {
+            "submission": submission,
+            "shipment": shipment,
+            "window": slot_label(shipment.pickup_start, shipment.pickup_end)
+            if shipment is not None and shipment.pickup_start and shipment.pickup_end
+            else "",
+            "bookable": bookable,
+            "form": form or ShippingForm(initial={"method": ShippingMethod.PICKUP}),
+            "slots": slots,
+            "chosen_slot": chosen,
+            "slots_unavailable": slots_unavailable,
+            "cancel_days": settings.LABEL_UNUSED_CANCEL_DAYS,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def book(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = get_object_or_404(
+        Submission.objects.select_related("category", "seller"), pk=pk, seller_id=request.user.pk
+    )
+    if request.method != "POST":
+        return _booking_page(request, submission)
+    form = ShippingForm(request.POST)
+    if form.is_valid():
+        try:
+            shipment = shipping_book(
+                submission_id=submission.pk,
+                seller=request.user,
+                method=form.cleaned_data["method"],
+                pickup_start=form.cleaned_data["pickup_start"],
+            )
+        except ShippingError as error:
+            field = ERROR_FIELDS.get(error.code)
+            form.add_error(field, error.message)
+        except Submission.DoesNotExist:
+            raise Http404 from None
+        else:
+            messages.success(
+                request,
+                _("Free shipping is booked. Your tracking number is %(tracking)s.")
+                % {"tracking": shipment.tracking_number},
+            )
+            return redirect("shipping:book", pk=submission.pk)
+    submission.refresh_from_db(fields=["status"])
+    return _booking_page(request, submission, form)
+
+
+@login_required
+@require_GET
+def label(request: HttpRequest, pk: int) -> HttpResponse:
+    """The label PDF of the submission's live inbound shipment: its owner and staff only."""
+    submission = get_object_or_404(submissions_visible_to(request.user), pk=pk)
+    shipment = live_inbound_shipment(submission)
+    if shipment is None:
+        raise Http404
+    shipment.submission = submission
+    response = HttpResponse(label_bytes(shipment), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="reloop-label-{submission.code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
