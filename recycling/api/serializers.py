@@ -334,7 +334,7 @@ class ShipmentSerializer(serializers.ModelSerializer):
     def get_label_url(self, shipment: Shipment) -> str | None:
         if not shipment.label_path or shipment.status == ShipmentStatus.CANCELLED:
             return None
-        url = reverse("shipping:label", args=[shipment.pk])
+        url = reverse("shipping:label", args=[shipment.submission_id])  # the live label of the submission
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
 

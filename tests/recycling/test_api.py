@@ -458,6 +458,7 @@ def test_photo_flags_are_shown_on_their_photo(client, seller, iphone):
 
 
 def test_book_drop_off_returns_tracking_and_an_absolute_label_url(client, seller, iphone):
+    SubmissionFactory()  # so that the submission's id and the shipment's differ
     submission = estimated(seller, iphone)
 
     response = client.post(f"{SUBMISSIONS}{submission.pk}/shipping/", {"method": "drop_off"}, format="json")
