@@ -1,3 +1,9 @@
+from django.urls import path
+
+from recycling.views import desk
+
 app_name = "desk"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", desk.index, name="index"),
+]

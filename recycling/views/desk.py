@@ -1,0 +1,122 @@
+"""The receiving desk: operations staff scan (or type) a parcel's tracking number or submission code
+and the submission is received into the inspection queue.
+
+Only the operations group may use it: anonymous visitors are sent to sign in, anyone else signed in
+gets 403. The scan field is the page's only input and has the focus, so a barcode scanner (which
+types the code and presses Enter) can receive parcel after parcel without touching the screen.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from accounts.roles import OPERATIONS, has_role
+from recycling.errors import ShippingError
+from recycling.models import (
+    Shipment,
+    ShipmentDirection,
+    ShipmentStatus,
+    Submission,
+    SubmissionEvent,
+    SubmissionStatus,
+)
+from recycling.services.shipping import submission_receive
+
+# Each list shows the oldest first (they have waited longest) and stops here; the total is shown.
+LIST_SIZE = 50
+
+
+class ReceiveForm(forms.Form):
+    reference = forms.CharField(
+        label=gettext_lazy("Tracking number or submission code"),
+        max_length=60,
+        error_messages={"required": gettext_lazy("Scan or type a tracking number or submission code.")},
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "enterkeyhint": "go",
+            }
+        ),
+    )
+
+
+def parcels_in_transit() -> QuerySet[Shipment]:
+    """Inbound parcels the carrier has scanned that the desk has not received yet, oldest first."""
+    return (
+        Shipment.objects.filter(
+            direction=ShipmentDirection.INBOUND,
+            status__in=(ShipmentStatus.IN_TRANSIT, ShipmentStatus.DELIVERED),
+            submission__status=SubmissionStatus.SHIPPING,
+        )
+        .select_related("submission__seller")
+        .order_by("created_at", "id")
+    )
+
+
+def submissions_received() -> QuerySet[Submission]:
+    """Received submissions waiting for inspection, the longest-waiting first."""
+    received_at = (
+        SubmissionEvent.objects.filter(submission=OuterRef("pk"), new=SubmissionStatus.RECEIVED)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    return (
+        Submission.objects.filter(status=SubmissionStatus.RECEIVED)
+        .select_related("seller")
+        .annotate(received_at=Subquery(received_at))
+        .order_by("updated_at", "id")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index(request: HttpRequest) -> HttpResponse:
+    if not has_role(request.user, OPERATIONS):
+        raise PermissionDenied
+    form = ReceiveForm(request.POST or None)
+    errors: list[str] = []
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                submission = submission_receive(reference=form.cleaned_data["reference"], by=request.user)
+            except ShippingError as error:
+                errors.append(error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Received %(code)s “%(title)s” from %(seller)s. It waits in the inspection queue.")
+                    % {
+                        "code": submission.code,
+                        "title": submission.title,
+                        "seller": submission.seller.public_name,
+                    },
+                )
+                return redirect("desk:index")
+        else:
+            errors.extend(form.errors["reference"])
+    in_transit = parcels_in_transit()
+    received = submissions_received()
+    return render(
+        request,
+        "recycling/desk/index.html",
+        {
+            # Always an empty field: after a failed scan the scanner's next code must not be appended.
+            "form": ReceiveForm(),
+            "errors": errors,
+            "in_transit": list(in_transit[:LIST_SIZE]),
+            "in_transit_total": in_transit.count(),
+            "received": list(received[:LIST_SIZE]),
+            "received_total": received.count(),
+        },
+        status=400 if errors else 200,
+    )
