@@ -1,0 +1,131 @@
+"""Admin for submissions: a read-only place to look a submission up, with its photos, estimates,
+timeline and shipments. Nothing here changes a status (only recycling.services.transitions does, and
+records who did it); staff work on submissions in the staff pages."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from recycling.models import CarrierEvent, Shipment, Submission, SubmissionEvent, SubmissionPhoto, Valuation
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class SubmissionPhotoInline(ReadOnlyInline):
+    model = SubmissionPhoto
+    fields = ("view", "preview", "width", "height", "phash", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("photo"))
+    def preview(self, photo: SubmissionPhoto) -> str:
+        url = reverse("recycling:photo", args=[photo.pk])
+        return format_html('<a href="{}"><img src="{}?w=320" width="96" alt=""></a>', url, url)
+
+
+class ValuationInline(ReadOnlyInline):
+    model = Valuation
+    fields = (
+        "created_at",
+        "cash_low",
+        "cash_high",
+        "consign_low",
+        "consign_high",
+        "confidence",
+        "model_version",
+        "expires_at",
+        "photo_flags",
+    )
+    readonly_fields = fields
+
+
+class SubmissionEventInline(ReadOnlyInline):
+    model = SubmissionEvent
+    fields = ("at", "old", "new", "by", "note")
+    readonly_fields = fields
+
+
+class ShipmentInline(ReadOnlyInline):
+    model = Shipment
+    fields = ("direction", "carrier", "method", "tracking_number", "status", "created_at")
+    readonly_fields = fields
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "seller", "category", "status", "declared_grade", "created_at")
+    list_select_related = ("seller", "category")
+    list_filter = ("status", "declared_grade", ("category", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("code", "title", "seller__username", "seller__email", "shipments__tracking_number")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")
+    readonly_fields = (
+        "code",
+        "seller",
+        "category",
+        "brand",
+        "catalog_model",
+        "title",
+        "attributes",
+        "condition_answers",
+        "declared_grade",
+        "status",
+        "created_at",
+        "updated_at",
+    )
+    fields = readonly_fields
+    inlines = (SubmissionPhotoInline, ValuationInline, SubmissionEventInline, ShipmentInline)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # submissions are made by sellers, through recycling.services.intake
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(admin.ModelAdmin):
+    list_display = ("tracking_number", "submission", "carrier", "method", "direction", "status", "created_at")
+    list_select_related = ("submission",)
+    list_filter = ("status", "direction", "method", "carrier")
+    search_fields = ("tracking_number", "submission__code")
+    readonly_fields = (
+        "submission",
+        "direction",
+        "carrier",
+        "method",
+        "pickup_start",
+        "pickup_end",
+        "tracking_number",
+        "label_path",
+        "status",
+        "created_at",
+        "updated_at",
+    )
+    fields = readonly_fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(CarrierEvent)
+class CarrierEventAdmin(admin.ModelAdmin):
+    list_display = ("event_id", "shipment", "kind", "occurred_at", "received_at")
+    list_select_related = ("shipment",)
+    list_filter = ("kind",)
+    search_fields = ("event_id", "shipment__tracking_number")
+    readonly_fields = ("shipment", "event_id", "kind", "occurred_at", "received_at", "payload")
+    fields = readonly_fields
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,0 +1,221 @@
+"""The seller's side after submitting: "Sell with us" landing page, "My submissions", a submission's
+page with its live estimate, cancelling, renewing an expired estimate, and the private photos.
+
+Every submission is looked up through recycling.selectors.submissions_visible_to, so another
+seller's submission is a 404 (the same answer as one that does not exist); staff may look at any.
+"""
+
+import io
+from typing import IO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from PIL import Image
+
+from listings.models import Grade
+from listings.photos import private_storage, stored_name
+from marketplace.errors import InvalidTransition
+from marketplace.keyset import InvalidCursor, paginate
+from recycling import questionnaire as questions
+from recycling.errors import SubmissionError
+from recycling.models import Submission, SubmissionPhoto, SubmissionStatus, Valuation
+from recycling.photo_checks import photo_flag_text
+from recycling.selectors import submissions_visible_to
+from recycling.services.intake import submission_cancel
+from recycling.services.transitions import CANCELLABLE
+from recycling.services.valuation import submission_revalue
+from recycling.valuation import reason_text
+
+PAGE_SIZE = 20
+DASHBOARD_ORDER = ("-created_at", "-id")  # index submission_seller_newest
+PHOTO_WIDTHS = (320, 1280)
+PHOTO_QUALITY = 82
+# While the job runs the page asks every second; past this many seconds it says it is taking longer
+# and asks less often (the worker may be busy or down; the page still updates once it is done).
+SLOW_VALUATION_SECONDS = 30
+
+
+def downsized_jpeg_response(source: IO[bytes], *, width: int) -> HttpResponse:
+    """A stored (already checked) JPEG at most `width` pixels wide, decoded at reduced size."""
+    image = Image.open(source, formats=("JPEG",))
+    source_width, source_height = image.size
+    target_width = min(width, source_width)
+    target_height = max(1, round(source_height * target_width / source_width))
+    image.draft("RGB", (target_width, target_height))
+    image = image.convert("RGB")
+    if image.size != (target_width, target_height):
+        image = image.resize((target_width, target_height), Image.Resampling.LANCZOS)
+    output = io.BytesIO()
+    image.save(output, format="JPEG", quality=PHOTO_QUALITY)
+    response = HttpResponse(output.getvalue(), content_type="image/jpeg")
+    # Only the seller and staff may see it: never in a shared cache.
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    return render(request, "recycling/start.html", {"grades": [(grade, grade.label) for grade in Grade]})
+
+
+def _with_current_estimate(queryset):
+    newest = Valuation.objects.filter(submission_id=OuterRef("pk")).order_by("-created_at", "-id")
+    return queryset.annotate(
+        cash_low=Subquery(newest.values("cash_low")[:1]),
+        cash_high=Subquery(newest.values("cash_high")[:1]),
+        consign_low=Subquery(newest.values("consign_low")[:1]),
+        consign_high=Subquery(newest.values("consign_high")[:1]),
+    )
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """My submissions, newest first: one query for the page (the estimate is a subquery per row)."""
+    queryset = _with_current_estimate(
+        Submission.objects.filter(seller=request.user).select_related("category", "brand")
+    )
+    try:
+        page = paginate(queryset, order_by=DASHBOARD_ORDER, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
+    except InvalidCursor as error:
+        messages.info(request, error.message)
+        page = paginate(queryset, order_by=DASHBOARD_ORDER, cursor=None, size=PAGE_SIZE)
+    return render(
+        request,
+        "recycling/dashboard.html",
+        {
+            "submissions": page.items,
+            "next_url": f"?cursor={page.next_cursor}" if page.next_cursor else "",
+            "previous_url": f"?cursor={page.previous_cursor}" if page.previous_cursor else "",
+        },
+    )
+
+
+def _visible(request: HttpRequest, pk: int) -> Submission:
+    return get_object_or_404(submissions_visible_to(request.user), pk=pk)
+
+
+def _live_context(request: HttpRequest, submission: Submission) -> dict:
+    """What the live part of the submission page shows: status, estimate, flags, actions, timeline."""
+    valuation = submission.valuations.order_by("-created_at", "-id").first()
+    events = list(submission.events.select_related("by"))
+    polling = submission.status == SubmissionStatus.VALUING
+    slow = polling and (timezone.now() - submission.updated_at).total_seconds() > SLOW_VALUATION_SECONDS
+    is_owner = submission.seller_id == request.user.pk
+    return {
+        "submission": submission,
+        "valuation": valuation,
+        "reasons": [reason_text(reason) for reason in valuation.reasons] if valuation else [],
+        "flags": [
+            {"view": _view_label(submission, flag.get("view", "")), "text": photo_flag_text(flag), **flag}
+            for flag in (valuation.photo_flags if valuation else [])
+        ],
+        "events": events,
+        "polling": polling,
+        "poll_every": "5s" if slow else "1s",
+        "slow": slow,
+        "show_estimate": valuation is not None and submission.status != SubmissionStatus.VALUING,
+        "can_cancel": is_owner and submission.status in CANCELLABLE,
+        "can_book": is_owner and submission.status == SubmissionStatus.ESTIMATED,
+        "can_download_label": submission.status == SubmissionStatus.SHIPPING,
+        "can_revalue": is_owner and submission.status == SubmissionStatus.ESTIMATE_EXPIRED,
+    }
+
+
+def _view_label(submission: Submission, view: str) -> str:
+    photo_view = questions.questionnaire_for(submission.category).view(view)
+    return str(photo_view.label) if photo_view is not None else view
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _visible(request, pk)
+    questionnaire = questions.questionnaire_for(submission.category)
+    attribute_rows = [
+        {"label": attribute.label, "value": attribute.display(submission.attributes[attribute.name])}
+        for attribute in questionnaire.attributes
+        if submission.attributes.get(attribute.name)
+    ]
+    condition_rows = []
+    for question in questionnaire.questions:
+        answer = question.answer(submission.condition_answers.get(question.name))
+        if answer is not None:
+            condition_rows.append({"label": question.label, "value": answer.label})
+    photos = [
+        {"photo": photo, "label": _view_label(submission, photo.view)} for photo in submission.photos.all()
+    ]
+    return render(
+        request,
+        "recycling/detail.html",
+        {
+            **_live_context(request, submission),
+            "attribute_rows": attribute_rows,
+            "condition_rows": condition_rows,
+            "photos": photos,
+        },
+    )
+
+
+@login_required
+@require_GET
+def estimate_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live part of the submission page, which htmx asks for every second while the estimate is
+    being made; the answer without a trigger stops the polling."""
+    submission = _visible(request, pk)
+    return render(request, "recycling/_live.html", _live_context(request, submission))
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _visible(request, pk)
+    try:
+        submission_cancel(submission_id=submission.pk, seller=request.user)
+    except Submission.DoesNotExist as error:  # staff may see it, only its seller may cancel it
+        raise Http404 from error
+    except InvalidTransition:  # the status moved on between the check and the lock
+        messages.error(request, _("This submission can no longer be cancelled."))
+    except SubmissionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your submission is cancelled."))
+    return redirect("recycling:detail", pk=submission.pk)
+
+
+@login_required
+@require_POST
+def revalue(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _visible(request, pk)
+    try:
+        submission_revalue(submission_id=submission.pk, seller=request.user)
+    except Submission.DoesNotExist as error:
+        raise Http404 from error
+    except SubmissionError as error:
+        messages.error(request, error.message)
+    return redirect("recycling:detail", pk=submission.pk)
+
+
+@login_required
+@require_GET
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A submission photo, downsized, for its seller and staff only."""
+    submission_photo = get_object_or_404(
+        SubmissionPhoto.objects.filter(submission__in=submissions_visible_to(request.user).values("pk")),
+        pk=pk,
+    )
+    try:
+        width = int(request.GET.get("w", PHOTO_WIDTHS[-1]))
+    except ValueError:
+        width = PHOTO_WIDTHS[-1]
+    width = min(PHOTO_WIDTHS, key=lambda allowed: abs(allowed - width))
+    try:
+        with private_storage().open(stored_name(submission_photo.key), "rb") as source:
+            return downsized_jpeg_response(source, width=width)
+    except FileNotFoundError as error:
+        raise Http404 from error
