@@ -24,6 +24,16 @@ from listings.models import (
     ListingStatus,
     PhotoStatus,
 )
+from listings.photos import private_storage, stored_name
+from recycling.models import (
+    Shipment,
+    ShipmentStatus,
+    Submission,
+    SubmissionEvent,
+    SubmissionPhoto,
+    SubmissionStatus,
+    Valuation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +43,21 @@ SEEDED_LISTINGS = 12  # enough to cover several categories; the full default is 
 def _row_counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (User, Group, Category, Brand, CatalogModel, Listing, ListingPhoto, ListingEvent)
+        for model in (
+            User,
+            Group,
+            Category,
+            Brand,
+            CatalogModel,
+            Listing,
+            ListingPhoto,
+            ListingEvent,
+            Submission,
+            SubmissionPhoto,
+            SubmissionEvent,
+            Valuation,
+            Shipment,
+        )
     }
 
 
@@ -96,6 +120,36 @@ def test_seed_demo_twice_creates_nothing_new(capsys):
     # then
     assert _row_counts() == before
     assert "0 new" in out
+    assert "Submissions: 0 new" in out
+
+
+def test_seed_demo_gives_the_demo_seller_submissions_at_each_stage(capsys):
+    # when
+    out = _seed(capsys)
+
+    # then: one estimated, one shipping with a label, one received at the desk
+    submissions = {s.status: s for s in Submission.objects.filter(seller__username="seller")}
+    assert set(submissions) == {
+        SubmissionStatus.ESTIMATED,
+        SubmissionStatus.SHIPPING,
+        SubmissionStatus.RECEIVED,
+    }
+    for submission in submissions.values():
+        assert submission.catalog_model is not None
+        valuation = submission.valuations.get()
+        assert valuation.cash_low > 0 and valuation.cash_high >= valuation.cash_low
+        assert valuation.photo_flags == []  # drawn photos are sharp, lit, large and not re-used
+        photos = list(submission.photos.all())
+        assert len(photos) >= 3
+        assert all(private_storage().exists(stored_name(photo.key)) for photo in photos)
+    shipping = submissions[SubmissionStatus.SHIPPING].shipments.get()
+    assert (shipping.method, shipping.status) == ("pickup", ShipmentStatus.LABEL_CREATED)
+    assert shipping.pickup_start is not None
+    assert private_storage().exists(shipping.label_path)
+    received = submissions[SubmissionStatus.RECEIVED]
+    assert received.shipments.get().status == ShipmentStatus.DELIVERED
+    assert received.events.get(new=SubmissionStatus.RECEIVED).by.username == "operations"
+    assert "Submissions: 3 new" in out
 
 
 def test_seed_demo_catalog_matches_the_data():

@@ -4,9 +4,15 @@ Listings and photos are created through the selling services (`listing_create`, 
 exactly as a seller's would be, and their thumbnails are made before the command ends so that the
 site shows pictures at once, with or without a Celery worker running.
 
+The demo seller also gets a few "sell to us" submissions, one at each stage the seller's dashboard
+and the receiving desk show (estimated, shipping, received), made through the recycling services:
+submission_create with drawn photos, the pre-valuation run here, shipping_book with the sandbox
+carrier, and submission_receive by the `operations` user.
+
 Running it again creates nothing new: catalog rows are found by slug (brand + name for models), users
-by username, and a demo listing by its seller and title, which are fixed by the plan below (a seeded
-random generator, so the plan is the same on every run).
+by username, a demo listing by its seller and title, which are fixed by the plan below (a seeded
+random generator, so the plan is the same on every run), and a demo submission by its client token,
+fixed per planned submission.
 """
 
 import dataclasses
@@ -16,6 +22,8 @@ import multiprocessing
 import os
 import random
 import time
+import uuid
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -23,6 +31,7 @@ from functools import partial
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
@@ -42,6 +51,11 @@ from listings.models import (
 )
 from listings.services import listing_create, listing_move, listing_photo_add, listing_photo_process
 from marketplace.celery import app as celery_app
+from recycling.models import ShippingMethod, Submission, SubmissionStatus
+from recycling.questionnaire import questionnaire_for
+from recycling.services.intake import submission_create
+from recycling.services.shipping import pickup_slots, shipping_book, submission_receive
+from recycling.services.valuation import submission_prevalue
 
 # Every demo account shares this published password; demo data is for local and staging sites only.
 PASSWORD = "reloop-demo"  # noqa: S105
@@ -118,6 +132,71 @@ PERSONAS: tuple[Persona, ...] = (
     Persona("operations", "Guo Hui", "Suzhou", "staff: operations", group=roles.OPERATIONS),
 )
 PLATFORM_SELLER = "reloop"
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoSubmission:
+    """A "sell to us" submission of the demo seller, taken as far as `stage` through the services."""
+
+    key: str  # names the submission's client token, so that a second run finds it
+    brand: str
+    model: str  # a catalog model's name (listings.catalog_data)
+    drawing: str  # listings.demo_images drawing for its photos
+    colour: str
+    stage: SubmissionStatus  # ESTIMATED, SHIPPING or RECEIVED
+    attributes: dict
+    condition: dict  # answers that differ from the best one (the rest: the questionnaire's first)
+    method: ShippingMethod | None = None
+
+    @property
+    def client_token(self) -> uuid.UUID:
+        return uuid.uuid5(uuid.NAMESPACE_URL, f"https://reloop.example/demo/submissions/{self.key}")
+
+
+SUBMITTER = "seller"
+RECEIVER = "operations"
+SUBMISSION_PHOTO_SIZE = 1000  # the pre-valuation asks for at least 800 px on the shorter side
+# Far from the listings' seeds (their plan index), so that no submission photo looks re-used.
+SUBMISSION_PHOTO_SEED = 900_000
+DEMO_SUBMISSIONS: tuple[DemoSubmission, ...] = (
+    DemoSubmission(
+        key="iphone-15-pro",
+        brand="apple",
+        model="iPhone 15 Pro 128GB",
+        drawing="phone",
+        colour="#8a8680",
+        stage=SubmissionStatus.ESTIMATED,
+        attributes={
+            "storage": "128 GB",
+            "colour": "Natural Titanium",
+            "carrier_lock": "unlocked",
+            "account_removed": "yes",
+        },
+        condition={"usage": "light", "body": "light", "battery": "85"},
+    ),
+    DemoSubmission(
+        key="sony-a7-iv",
+        brand="sony",
+        model="Alpha 7 IV body",
+        drawing="camera",
+        colour="#26272a",
+        stage=SubmissionStatus.SHIPPING,
+        attributes={"kit": "body", "shutter_count": "18,400"},
+        condition={"usage": "regular"},
+        method=ShippingMethod.PICKUP,
+    ),
+    DemoSubmission(
+        key="macbook-air-m2",
+        brand="apple",
+        model="MacBook Air 13-inch M2 8GB/256GB",
+        drawing="laptop",
+        colour="#c9ccd1",
+        stage=SubmissionStatus.RECEIVED,
+        attributes={"cpu": "Apple M2", "ram": "8 GB", "storage": "256 GB", "charger": "yes"},
+        condition={"usage": "light", "battery": "90"},
+        method=ShippingMethod.DROP_OFF,
+    ),
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -265,6 +344,7 @@ class Command(BaseCommand):
         )
         self._age_and_trust(created, now)
         thumbnails_made = self._finish_photos()
+        submissions_created = self._submissions()
 
         self.stdout.write(
             f"Catalog: {Category.objects.count()} categories, {Brand.objects.count()} brands, "
@@ -279,6 +359,13 @@ class Command(BaseCommand):
             f"{ListingPhoto.objects.filter(listing__in=demo_listings).count()} photos"
             + (f", {thumbnails_made} thumbnails finished afterwards." if thumbnails_made else ".")
         )
+        counts = Counter(
+            Submission.objects.filter(seller__username=SUBMITTER).values_list("status", flat=True)
+        )
+        by_status = ", ".join(
+            f"{counts[status]} {status.label.lower()}" for status in SubmissionStatus if counts[status]
+        )
+        self.stdout.write(f"Submissions: {submissions_created} new; {SUBMITTER} has {by_status}.")
         self.stdout.write(f"Users: {users_created} new.")
         self.stdout.write("")
         self.stdout.write("Demo logins (password for all: reloop-demo)")
@@ -320,6 +407,66 @@ class Command(BaseCommand):
                 if len(created) % 50 == 0:
                     self.stdout.write(f"  {len(created)} of {len(batch)} listings…")
         return created
+
+    def _submissions(self) -> int:
+        """Take each planned submission of the demo seller to its stage through the recycling
+        services, resuming where an earlier run stopped. Returns how many were created."""
+        seller = User.objects.get(username=SUBMITTER)
+        receiver = User.objects.get(username=RECEIVER)
+        celery_app.conf.task_always_eager = True  # the pre-valuation is also run below, in any case
+        created = 0
+        for planned in DEMO_SUBMISSIONS:
+            submission = Submission.objects.filter(client_token=planned.client_token).first()
+            if submission is None:
+                submission = self._submit(planned, seller)
+                created += 1
+            if submission.status == SubmissionStatus.VALUING:
+                submission_prevalue(submission_id=submission.pk)
+                submission.refresh_from_db()
+            if (
+                planned.stage != SubmissionStatus.ESTIMATED
+                and submission.status == SubmissionStatus.ESTIMATED
+            ):
+                pickup_start = pickup_slots()[0][0] if planned.method == ShippingMethod.PICKUP else None
+                shipping_book(
+                    submission_id=submission.pk,
+                    seller=seller,
+                    method=planned.method,
+                    pickup_start=pickup_start,
+                )
+                submission.refresh_from_db()
+            if planned.stage == SubmissionStatus.RECEIVED and submission.status == SubmissionStatus.SHIPPING:
+                submission_receive(reference=submission.code, by=receiver)
+        return created
+
+    @staticmethod
+    def _submit(planned: DemoSubmission, seller: User) -> Submission:
+        model = CatalogModel.objects.select_related("category", "brand").get(
+            brand__slug=planned.brand, name=planned.model
+        )
+        questionnaire = questionnaire_for(model.category)
+        condition = {question.name: question.answers[0].value for question in questionnaire.questions}
+        condition.update(planned.condition)
+        photos = {}
+        for index, view in enumerate(questionnaire.required_views(planned.attributes)):
+            data = demo_images.product_photo(
+                planned.drawing,
+                seed=SUBMISSION_PHOTO_SEED + DEMO_SUBMISSIONS.index(planned) * 10 + index,
+                colour=planned.colour,
+                view=index % 2,
+                size=SUBMISSION_PHOTO_SIZE,
+                label=model.name,
+            )
+            photos[view.name] = SimpleUploadedFile(f"{view.name}.jpg", data, content_type="image/jpeg")
+        return submission_create(
+            seller=seller,
+            category=model.category,
+            catalog_model=model,
+            attributes=planned.attributes,
+            condition_answers=condition,
+            photos=photos,
+            client_token=planned.client_token,
+        )
 
     def _users(self) -> int:
         # Hashing is deliberately slow; every demo account has the same password, so hash it once.
