@@ -331,6 +331,27 @@ def test_too_many_fields_is_400_not_an_error_page(client, iphone, settings):
     assert not Submission.objects.exists()
 
 
+def test_a_field_past_the_upload_limit_is_400(client, iphone, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 5_000
+
+    response = submit(client, phone_form(iphone, title="x" * 6_000))
+
+    assert response.status_code == 400
+    assert response.json()["detail"]
+    assert not Submission.objects.exists()
+
+
+def test_a_photo_past_the_size_limit_is_400_under_its_field(client, iphone, settings):
+    settings.LISTING_PHOTO_MAX_BYTES = 10_000
+
+    response = submit(client, phone_form(iphone))
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "too_large"
+    assert response.json()["photo_front"]
+    assert not Submission.objects.exists()
+
+
 # --- Reading ------------------------------------------------------------------------------------------
 
 
