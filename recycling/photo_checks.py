@@ -24,7 +24,7 @@ go on, and the inspection decides.
 
 import io
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -34,13 +34,14 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFilter, ImageStat
 
 from listings.models import ListingPhoto
-from listings.photo_hash import analysis_image, difference_hash, is_distinctive, near_hashes
+from listings.photo_hash import analysis_image, is_distinctive, near_hashes, photo_hash
 from listings.photos import ACCEPTED_FORMATS
 
 MIN_SHORT_SIDE = 800
 # Variance of the Laplacian at the analysis size (shortest side 720 px). Photos of things with any
-# texture or edges score in the hundreds; a photo out of focus or shaken scores a few dozen.
-BLUR_MAX_EDGE_VARIANCE = 40.0
+# texture or edges score well over a hundred; out of focus or shaken by a pixel or two at that size,
+# they score under twenty. Set low: a sharp photo of a smooth object on a plain table scores low too.
+BLUR_MAX_EDGE_VARIANCE = 25.0
 DARK_MEAN_LUMINANCE = 40.0
 BRIGHT_MEAN_LUMINANCE = 235.0
 
@@ -93,6 +94,7 @@ class PhotoAnalysis:
     width: int = 0
     height: int = 0
     phash: str = ""
+    weak_bits: tuple[int, ...] = ()  # see listings.photo_hash.PhotoHash
     edge_variance: float | None = None
     mean_luminance: float | None = None
     flags: tuple[str, ...] = ()
@@ -132,7 +134,10 @@ def analyse_photo(source: bytes | IO[bytes]) -> PhotoAnalysis:
         params[FlagCode.TOO_SMALL] = {"width": width, "height": height, "minimum": MIN_SHORT_SIDE}
 
     mean_luminance = ImageStat.Stat(small).mean[0]
-    edge_variance = ImageStat.Stat(small.filter(_LAPLACIAN)).var[0]
+    edges = small.filter(_LAPLACIAN)
+    # Pillow copies the outermost pixels unfiltered; left in, they would read as strong edges.
+    edges = edges.crop((1, 1, max(2, edges.width - 1), max(2, edges.height - 1)))
+    edge_variance = ImageStat.Stat(edges).var[0]
     if mean_luminance < DARK_MEAN_LUMINANCE:
         flags.append(FlagCode.TOO_DARK)
     elif mean_luminance > BRIGHT_MEAN_LUMINANCE:
@@ -142,10 +147,12 @@ def analyse_photo(source: bytes | IO[bytes]) -> PhotoAnalysis:
         # flag, the one to fix first, is enough.
         flags.append(FlagCode.BLURRED)
 
+    hashed = photo_hash(small)
     return PhotoAnalysis(
         width=width,
         height=height,
-        phash=difference_hash(small),
+        phash=hashed.value,
+        weak_bits=hashed.weak_bits,
         edge_variance=round(edge_variance, 1),
         mean_luminance=round(mean_luminance, 1),
         flags=tuple(flags),
@@ -153,19 +160,24 @@ def analyse_photo(source: bytes | IO[bytes]) -> PhotoAnalysis:
     )
 
 
-def duplicate_flags(*, phashes: Iterable[str], submission_id: int, seller_id: int) -> dict[str, str]:
-    """For each hash that matches (exactly or one bit apart) a photo of another submission or of a
-    listing: FlagCode.DUPLICATE when someone else used it, else FlagCode.DUPLICATE_OWN.
+def duplicate_flags(
+    *, phashes: Mapping[str, Sequence[int]] | Iterable[str], submission_id: int, seller_id: int
+) -> dict[str, str]:
+    """For each hash that matches a photo of another submission or of a listing (exactly, one bit
+    apart, or apart in its weak bits: listings.photo_hash.near_hashes): FlagCode.DUPLICATE when
+    someone else used it, else FlagCode.DUPLICATE_OWN. `phashes` maps each hash to its weak bits
+    (PhotoAnalysis.weak_bits), or is just the hashes.
 
     Two indexed queries for all the photos together. Plain pictures (listings.photo_hash.is_distinctive)
     are never matched. Photos of this submission itself are not compared.
     """
     from recycling.models import SubmissionPhoto
 
+    weak_bits = phashes if isinstance(phashes, Mapping) else dict.fromkeys(phashes, ())
     origins: dict[str, set[str]] = {}
-    for phash in phashes:
+    for phash, weak in weak_bits.items():
         if phash and is_distinctive(phash):
-            for near in near_hashes(phash):
+            for near in near_hashes(phash, weak):
                 origins.setdefault(near, set()).add(phash)
     if not origins:
         return {}
