@@ -114,7 +114,8 @@ def label_pdf(content: LabelContent, *, compress: bool = True) -> bytes:
     canvas.setFont(_font(free, bold=True), 10)
     canvas.drawRightString(width - MARGIN - 2 * mm, top - 7.5 * mm, free)
     canvas.setFillColorRGB(0, 0, 0)
-    _text(canvas, MARGIN, top - 19 * mm, content.sort_code, 18, bold=True)
+    if content.sort_code:
+        _text(canvas, MARGIN, top - 19 * mm, content.sort_code, 18, bold=True)
 
     # Addresses.
     y = top - 26 * mm

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import OPERATIONS, has_role
 from listings.photos import private_storage
-from recycling.carriers import INSPECTION_CENTRE, Address, Booking, SlotUnavailable, get_carrier
+from recycling.carriers import INSPECTION_CENTRE, Address, SlotUnavailable, get_carrier
 from recycling.errors import CarrierUnavailable, ShippingError
 from recycling.labels import LabelContent, label_pdf
 from recycling.models import (
@@ -76,21 +76,29 @@ def label_storage_name(submission: Submission, tracking_number: str) -> str:
 
 
 def label_content(
-    submission: Submission, booking: Booking | Shipment, *, sort_code: str = ""
+    submission: Submission,
+    *,
+    carrier: str,
+    tracking_number: str,
+    method: str,
+    pickup_start: datetime | None,
+    pickup_end: datetime | None,
+    sort_code: str = "",
+    drop_off_note: str = "",
 ) -> LabelContent:
     seller = submission.seller
     return LabelContent(
-        carrier=booking.carrier,
-        tracking_number=booking.tracking_number,
-        sort_code=getattr(booking, "sort_code", "") or sort_code,
+        carrier=carrier,
+        tracking_number=tracking_number,
+        sort_code=sort_code,
         submission_code=submission.code,
         sender=Address(name=seller.public_name, lines=(), city=seller.city),
         recipient=INSPECTION_CENTRE,
-        method=booking.method,
-        method_label=str(ShippingMethod(booking.method).label),
-        pickup_start=booking.pickup_start,
-        pickup_end=booking.pickup_end,
-        drop_off_note=getattr(booking, "drop_off_note", ""),
+        method=method,
+        method_label=str(ShippingMethod(method).label),
+        pickup_start=pickup_start,
+        pickup_end=pickup_end,
+        drop_off_note=drop_off_note,
     )
 
 
@@ -176,7 +184,17 @@ def shipping_book(
     label_name = label_storage_name(submission, booking.tracking_number)
     keep_booking = False
     try:
-        saved_name = storage.save(label_name, ContentFile(label_pdf(label_content(submission, booking))))
+        content = label_content(
+            submission,
+            carrier=booking.carrier,
+            tracking_number=booking.tracking_number,
+            method=booking.method,
+            pickup_start=booking.pickup_start,
+            pickup_end=booking.pickup_end,
+            sort_code=booking.sort_code,
+            drop_off_note=booking.drop_off_note,
+        )
+        saved_name = storage.save(label_name, ContentFile(label_pdf(content)))
         # 3. Lock again, check again, record.
         with transaction.atomic():
             submission = Submission.objects.select_for_update().get(pk=submission_id, seller_id=seller.pk)
@@ -219,19 +237,25 @@ def _void_booking(carrier, tracking_number: str, label_name: str) -> None:
 
 
 def label_bytes(shipment: Shipment) -> bytes:
-    """The stored label PDF; drawn again (and stored) when the file is missing."""
+    """The stored label PDF. Should the file be lost, it is drawn again from the shipment (without the
+    carrier's sort code, which only the booking answer had: carriers route by the barcode too)."""
     storage = private_storage()
     if shipment.label_path and storage.exists(shipment.label_path):
         with storage.open(shipment.label_path, "rb") as label_file:
             return label_file.read()
-    data = label_pdf(label_content(shipment.submission, shipment, sort_code=_sort_code_for(shipment)))
+    content = label_content(
+        shipment.submission,
+        carrier=shipment.carrier,
+        tracking_number=shipment.tracking_number,
+        method=shipment.method,
+        pickup_start=shipment.pickup_start,
+        pickup_end=shipment.pickup_end,
+        drop_off_note=_("Hand the parcel in at any point of the carrier."),
+    )
+    data = label_pdf(content)
     name = storage.save(label_storage_name(shipment.submission, shipment.tracking_number), ContentFile(data))
     Shipment.objects.filter(pk=shipment.pk).update(label_path=name, updated_at=timezone.now())
     return data
-
-
-def _sort_code_for(shipment: Shipment) -> str:
-    return f"{INSPECTION_CENTRE.city[:3].upper()}-{INSPECTION_CENTRE.postcode[:3]}"
 
 
 class UnknownTrackingNumber(ShippingError):

@@ -185,3 +185,13 @@ def test_the_desk_page_runs_the_same_queries_for_5_or_500_submissions(
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count('class="code"') == min(count // 2, 50) + min(count - count // 2, 50)
+
+
+def test_the_desk_and_the_booking_page_render_in_chinese(client):
+    shipment = booked_shipment()
+    client.force_login(operations_user())
+    assert client.get("/zh-hans/staff/receiving/").status_code == 200
+    client.force_login(shipment.submission.seller)
+    response = client.get(f"/zh-hans/sell-with-us/shipping/{shipment.submission_id}/")
+    assert response.status_code == 200
+    assert shipment.tracking_number in response.content.decode()
