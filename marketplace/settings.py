@@ -173,6 +173,8 @@ LABEL_UNUSED_CANCEL_DAYS = 14
 # Shared secret of the carrier's webhook signatures (HMAC-SHA256 of the raw body).
 CARRIER_WEBHOOK_SECRET = env.str("CARRIER_WEBHOOK_SECRET", default="sandbox-carrier-webhook-secret")
 CARRIER = env.str("CARRIER", default="sandbox")
+# Makes the sandbox carrier refuse every call, to see how the site behaves when a carrier is down.
+CARRIER_SANDBOX_FAIL = env.bool("CARRIER_SANDBOX_FAIL", default=False)
 
 # --- Celery -----------------------------------------------------------------------------------------
 

@@ -1,11 +1,18 @@
 """Reads shared by the submission pages and the API."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from accounts.models import User
 from accounts.roles import STAFF_GROUPS
-from recycling.models import Submission
+from recycling.models import (
+    Shipment,
+    ShipmentDirection,
+    ShipmentStatus,
+    Submission,
+    SubmissionEvent,
+    SubmissionStatus,
+)
 
 
 def is_staff_member(user: User | AnonymousUser) -> bool:
@@ -23,3 +30,34 @@ def submissions_visible_to(user: User | AnonymousUser) -> QuerySet[Submission]:
     if not user.is_authenticated:
         return queryset.none()
     return queryset.filter(seller_id=user.pk)
+
+
+# --- The receiving desk -----------------------------------------------------------------------------
+
+
+def parcels_in_transit() -> QuerySet[Shipment]:
+    """Inbound parcels the carrier has scanned that the desk has not received yet, oldest first."""
+    return (
+        Shipment.objects.filter(
+            direction=ShipmentDirection.INBOUND,
+            status__in=(ShipmentStatus.IN_TRANSIT, ShipmentStatus.DELIVERED),
+            submission__status=SubmissionStatus.SHIPPING,
+        )
+        .select_related("submission__seller")
+        .order_by("created_at", "id")
+    )
+
+
+def submissions_received() -> QuerySet[Submission]:
+    """Received submissions waiting for inspection, the longest-waiting first."""
+    received_at = (
+        SubmissionEvent.objects.filter(submission=OuterRef("pk"), new=SubmissionStatus.RECEIVED)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    return (
+        Submission.objects.filter(status=SubmissionStatus.RECEIVED)
+        .select_related("seller")
+        .annotate(received_at=Subquery(received_at))
+        .order_by("updated_at", "id")
+    )

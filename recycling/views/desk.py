@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,14 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.roles import OPERATIONS, has_role
 from recycling.errors import ShippingError
-from recycling.models import (
-    Shipment,
-    ShipmentDirection,
-    ShipmentStatus,
-    Submission,
-    SubmissionEvent,
-    SubmissionStatus,
-)
+from recycling.selectors import parcels_in_transit, submissions_received
 from recycling.services.shipping import submission_receive
 
 # Each list shows the oldest first (they have waited longest) and stops here; the total is shown.
@@ -47,34 +39,6 @@ class ReceiveForm(forms.Form):
                 "enterkeyhint": "go",
             }
         ),
-    )
-
-
-def parcels_in_transit() -> QuerySet[Shipment]:
-    """Inbound parcels the carrier has scanned that the desk has not received yet, oldest first."""
-    return (
-        Shipment.objects.filter(
-            direction=ShipmentDirection.INBOUND,
-            status__in=(ShipmentStatus.IN_TRANSIT, ShipmentStatus.DELIVERED),
-            submission__status=SubmissionStatus.SHIPPING,
-        )
-        .select_related("submission__seller")
-        .order_by("created_at", "id")
-    )
-
-
-def submissions_received() -> QuerySet[Submission]:
-    """Received submissions waiting for inspection, the longest-waiting first."""
-    received_at = (
-        SubmissionEvent.objects.filter(submission=OuterRef("pk"), new=SubmissionStatus.RECEIVED)
-        .order_by("-at")
-        .values("at")[:1]
-    )
-    return (
-        Submission.objects.filter(status=SubmissionStatus.RECEIVED)
-        .select_related("seller")
-        .annotate(received_at=Subquery(received_at))
-        .order_by("updated_at", "id")
     )
 
 
