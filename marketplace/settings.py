@@ -226,10 +226,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The second-hand goods channel, selling, and (in later versions) recycle and consignment.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    # Listings and photos both have a `status`; each enum gets its own name in the schema.
+    # Several models have a `status` (and a grade); each enum gets its own name in the schema.
     "ENUM_NAME_OVERRIDES": {
         "ListingStatusEnum": "listings.models.ListingStatus",
         "PhotoStatusEnum": "listings.models.PhotoStatus",
+        "GradeEnum": "listings.models.Grade",
+        "SubmissionStatusEnum": "recycling.models.SubmissionStatus",
+        "ShipmentStatusEnum": "recycling.models.ShipmentStatus",
     },
 }
 

@@ -7,7 +7,6 @@ photo checks found, but never gives a URL to the pictures themselves.
 import json
 
 from django.conf import settings
-from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -180,23 +179,6 @@ class SubmissionQuerySerializer(serializers.Serializer):
 # --- Output -------------------------------------------------------------------------------------------
 
 
-def _one_of(choices: type[models.TextChoices], what: str) -> dict:
-    # Named enums for these would collide with the listings' `status` and `grade` enums in the schema;
-    # the values are listed in the description instead.
-    values = ", ".join(f"`{value}`" for value in choices.values)
-    return {"type": "string", "description": f"{what} One of: {values}.", "example": choices.values[0]}
-
-
-@extend_schema_field(_one_of(SubmissionStatus, "A submission status (see DESIGN.md's state machine)."))
-class SubmissionStatusField(serializers.CharField):
-    pass
-
-
-@extend_schema_field(_one_of(Grade, "A grade, N (new) to D (fair)."))
-class GradeField(serializers.CharField):
-    pass
-
-
 class CatalogModelSerializer(serializers.ModelSerializer):
     class Meta:
         model = CatalogModel
@@ -296,9 +278,9 @@ class SubmissionPhotoSerializer(serializers.ModelSerializer):
 
 
 class TimelineEventSerializer(serializers.ModelSerializer):
-    status = SubmissionStatusField(source="new", read_only=True)
+    status = serializers.ChoiceField(choices=SubmissionStatus.choices, source="new", read_only=True)
     status_label = serializers.CharField(source="get_new_display", read_only=True)
-    previous_status = SubmissionStatusField(source="old", read_only=True)
+    previous_status = serializers.ChoiceField(choices=SubmissionStatus.choices, source="old", read_only=True)
 
     class Meta:
         model = SubmissionEvent
@@ -342,12 +324,14 @@ class ShipmentSerializer(serializers.ModelSerializer):
 class SubmissionCardSerializer(serializers.ModelSerializer):
     """A submission in a list: what the seller's dashboard shows in a row."""
 
-    status = SubmissionStatusField(read_only=True)
+    status = serializers.ChoiceField(choices=SubmissionStatus.choices, read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     category = CategorySerializer(read_only=True)
     brand = BrandSerializer(read_only=True, allow_null=True)
     catalog_model = CatalogModelSerializer(read_only=True, allow_null=True)
-    declared_grade = GradeField(read_only=True, help_text="From the condition answers.")
+    declared_grade = serializers.ChoiceField(
+        choices=Grade.choices, read_only=True, help_text="From the condition answers."
+    )
     declared_grade_label = serializers.CharField(source="get_declared_grade_display", read_only=True)
     estimate = serializers.SerializerMethodField(
         help_text="The current estimate, or null before it is ready."
