@@ -12,10 +12,11 @@ Each stored submission photo (a re-encoded JPEG in private storage, see listings
   - exposure: the mean luminance, too dark below DARK_MEAN_LUMINANCE, washed out above
     BRIGHT_MEAN_LUMINANCE (a product on a white sheet averages about 200 to 225, which is fine);
   - a 64-bit perceptual hash (dHash), stored on the photo;
-- compared with every other submission's and listing's photos by that hash (exactly, or one bit
-  apart). A photo of the same submission is never a duplicate: two views may look alike. A photo
-  another seller already used is a strong flag (it may not be this seller's item); one the same
-  seller used before (their own old listing) is an ordinary flag.
+- compared with every other submission's and listing's photos: the hash finds candidates with an
+  indexed lookup (exactly, one bit apart, or apart in its least certain bits), and a 32 by 32
+  signature of both photos confirms them. A photo of the same submission is never a duplicate: two
+  views may look alike. A photo another seller already used is a strong flag (it may not be this
+  seller's item); one the same seller used before (their own old listing) is an ordinary flag.
 
 Flags are codes with parameters, stored on the Valuation; `photo_flag_text` says in the reader's
 language what is wrong and what to do. Each check is a flag, not a refusal: the seller may still
@@ -24,7 +25,7 @@ go on, and the inspection decides.
 
 import io
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -34,7 +35,15 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFilter, ImageStat
 
 from listings.models import ListingPhoto
-from listings.photo_hash import analysis_image, is_distinctive, near_hashes, photo_hash
+from listings.photo_hash import (
+    analysis_image,
+    is_distinctive,
+    likeness,
+    near_hashes,
+    photo_hash,
+    signature,
+    stored_photo_signature,
+)
 from listings.photos import ACCEPTED_FORMATS
 
 MIN_SHORT_SIDE = 800
@@ -44,6 +53,10 @@ MIN_SHORT_SIDE = 800
 BLUR_MAX_EDGE_VARIANCE = 25.0
 DARK_MEAN_LUMINANCE = 40.0
 BRIGHT_MEAN_LUMINANCE = 235.0
+# Copies of one photo (re-encoded, resized, a listing's WebP thumbnail re-uploaded) score above 0.999
+# on listings.photo_hash.likeness; different photos of one kind of scene stayed below 0.98.
+SAME_PHOTO_LIKENESS = 0.99
+MAX_CANDIDATES_PER_PHOTO = 10
 
 # The 3x3 Laplacian, offset to mid-grey so that negative responses survive in an 8-bit image.
 _LAPLACIAN = ImageFilter.Kernel((3, 3), (0, 1, 0, 1, -4, 1, 0, 1, 0), scale=1, offset=128)
@@ -95,6 +108,7 @@ class PhotoAnalysis:
     height: int = 0
     phash: str = ""
     weak_bits: tuple[int, ...] = ()  # see listings.photo_hash.PhotoHash
+    signature: bytes = b""  # see listings.photo_hash.signature
     edge_variance: float | None = None
     mean_luminance: float | None = None
     flags: tuple[str, ...] = ()
@@ -153,6 +167,7 @@ def analyse_photo(source: bytes | IO[bytes]) -> PhotoAnalysis:
         height=height,
         phash=hashed.value,
         weak_bits=hashed.weak_bits,
+        signature=signature(small),
         edge_variance=round(edge_variance, 1),
         mean_luminance=round(mean_luminance, 1),
         flags=tuple(flags),
@@ -161,40 +176,59 @@ def analyse_photo(source: bytes | IO[bytes]) -> PhotoAnalysis:
 
 
 def duplicate_flags(
-    *, phashes: Mapping[str, Sequence[int]] | Iterable[str], submission_id: int, seller_id: int
+    *, analyses: Iterable[PhotoAnalysis], submission_id: int, seller_id: int
 ) -> dict[str, str]:
-    """For each hash that matches a photo of another submission or of a listing (exactly, one bit
-    apart, or apart in its weak bits: listings.photo_hash.near_hashes): FlagCode.DUPLICATE when
-    someone else used it, else FlagCode.DUPLICATE_OWN. `phashes` maps each hash to its weak bits
-    (PhotoAnalysis.weak_bits), or is just the hashes.
+    """Which of these photos (by hash) were used before, for another submission or a listing:
+    FlagCode.DUPLICATE when someone else used it, else FlagCode.DUPLICATE_OWN.
 
-    Two indexed queries for all the photos together. Plain pictures (listings.photo_hash.is_distinctive)
-    are never matched. Photos of this submission itself are not compared.
+    Candidates come from two indexed queries for all the photos together (the hash exactly, one bit
+    apart, or apart in its weak bits: listings.photo_hash.near_hashes); each is then confirmed on
+    the photos' signatures (SAME_PHOTO_LIKENESS), reading at most MAX_CANDIDATES_PER_PHOTO stored
+    files per photo. Plain pictures (listings.photo_hash.is_distinctive) are never matched. Photos
+    of this submission itself are not compared.
     """
     from recycling.models import SubmissionPhoto
 
-    weak_bits = phashes if isinstance(phashes, Mapping) else dict.fromkeys(phashes, ())
+    by_hash = {a.phash: a for a in analyses if a.phash and a.signature and is_distinctive(a.phash)}
     origins: dict[str, set[str]] = {}
-    for phash, weak in weak_bits.items():
-        if phash and is_distinctive(phash):
-            for near in near_hashes(phash, weak):
-                origins.setdefault(near, set()).add(phash)
+    for phash, analysis in by_hash.items():
+        for near in near_hashes(phash, analysis.weak_bits):
+            origins.setdefault(near, set()).add(phash)
     if not origins:
         return {}
-    matches = list(
+    candidates = list(
         SubmissionPhoto.objects.filter(phash__in=origins)
         .exclude(submission_id=submission_id)
-        .values_list("phash", "submission__seller_id")
+        .values_list("phash", "submission__seller_id", "key")
     )
-    matches += ListingPhoto.objects.filter(phash__in=origins).values_list("phash", "listing__seller_id")
+    candidates += ListingPhoto.objects.filter(phash__in=origins).values_list(
+        "phash", "listing__seller_id", "key"
+    )
+    # Someone else's photo first: once one is confirmed the photo's flag cannot get stronger.
+    candidates.sort(key=lambda candidate: candidate[1] == seller_id)
 
     found: dict[str, str] = {}
-    for matched, owner_id in matches:
+    examined: dict[str, int] = {}
+    signatures: dict[str, bytes | None] = {}
+    for matched, owner_id, key in candidates:
         code = FlagCode.DUPLICATE_OWN if owner_id == seller_id else FlagCode.DUPLICATE
         for phash in origins[matched]:
-            if found.get(phash) != FlagCode.DUPLICATE:
+            if phash in found or examined.get(phash, 0) >= MAX_CANDIDATES_PER_PHOTO:
+                continue
+            examined[phash] = examined.get(phash, 0) + 1
+            if key not in signatures:
+                signatures[key] = _stored_signature(key)
+            other = signatures[key]
+            if other is not None and likeness(by_hash[phash].signature, other) >= SAME_PHOTO_LIKENESS:
                 found[phash] = code
     return found
+
+
+def _stored_signature(key: str) -> bytes | None:
+    try:
+        return stored_photo_signature(key)
+    except (Image.DecompressionBombError, *_DECODE_ERRORS):  # gone or unreadable: cannot confirm
+        return None
 
 
 def photo_flag(*, view: str, code: str, params: dict | None = None) -> dict:

@@ -65,7 +65,7 @@ def _check_photos(submission: Submission) -> tuple[dict[int, str], list[dict]]:
     """Analyse each stored photo: returns the hashes to store (photo id → hash) and the flags."""
     storage = photos.private_storage()
     hashes: dict[int, str] = {}
-    weak_bits: dict[str, tuple[int, ...]] = {}
+    analyses: list[photo_checks.PhotoAnalysis] = []
     flags: list[dict] = []
     views: dict[int, str] = {}
     for photo in submission.photos.all():
@@ -81,9 +81,9 @@ def _check_photos(submission: Submission) -> tuple[dict[int, str], list[dict]]:
             )
         if analysis.phash:
             hashes[photo.pk] = analysis.phash
-            weak_bits[analysis.phash] = analysis.weak_bits
+            analyses.append(analysis)
     duplicates = photo_checks.duplicate_flags(
-        phashes=weak_bits, submission_id=submission.pk, seller_id=submission.seller_id
+        analyses=analyses, submission_id=submission.pk, seller_id=submission.seller_id
     )
     for photo_id, phash in hashes.items():
         if phash in duplicates:

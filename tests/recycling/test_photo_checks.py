@@ -144,13 +144,27 @@ def test_a_photo_from_another_sellers_listing_is_a_strong_duplicate():
     data = jpeg(scene(seed=4))
     _listing_photo(ListingFactory(), data)
     submission = SubmissionFactory()
+    analysis = analyse_photo(data)
 
-    found = duplicate_flags(
-        phashes=[analyse_photo(data).phash], submission_id=submission.pk, seller_id=submission.seller_id
-    )
+    found = duplicate_flags(analyses=[analysis], submission_id=submission.pk, seller_id=submission.seller_id)
 
-    assert found == {analyse_photo(data).phash: FlagCode.DUPLICATE}
+    assert found == {analysis.phash: FlagCode.DUPLICATE}
     assert photo_flag(view="front", code=FlagCode.DUPLICATE)["strong"] is True
+
+
+@pytestmark_db
+def test_a_listing_thumbnail_uploaded_again_is_found():
+    # What a copycat does: save the listing's largest WebP thumbnail and upload it, which intake
+    # re-encodes as a JPEG.
+    listing_photo = _listing_photo(ListingFactory(), jpeg(scene((1600, 1200), seed=11)))
+    with Image.open(photos.public_storage().path(photos.thumbnail_name(listing_photo.key, 960))) as thumbnail:
+        copy = jpeg(thumbnail)
+    submission = SubmissionFactory()
+    analysis = analyse_photo(copy)
+
+    found = duplicate_flags(analyses=[analysis], submission_id=submission.pk, seller_id=submission.seller_id)
+
+    assert found == {analysis.phash: FlagCode.DUPLICATE}
 
 
 @pytestmark_db
@@ -159,59 +173,75 @@ def test_a_photo_from_the_sellers_own_listing_is_an_ordinary_duplicate():
     data = jpeg(scene(seed=5))
     _listing_photo(ListingFactory(seller=seller), data)
     submission = SubmissionFactory(seller=seller)
-    phash = analyse_photo(data).phash
+    analysis = analyse_photo(data)
 
-    found = duplicate_flags(phashes=[phash], submission_id=submission.pk, seller_id=seller.pk)
+    found = duplicate_flags(analyses=[analysis], submission_id=submission.pk, seller_id=seller.pk)
 
-    assert found == {phash: FlagCode.DUPLICATE_OWN}
+    assert found == {analysis.phash: FlagCode.DUPLICATE_OWN}
     assert photo_flag(view="front", code=FlagCode.DUPLICATE_OWN)["strong"] is False
 
 
 @pytestmark_db
 def test_a_photo_from_another_sellers_submission_is_a_duplicate():
     data = jpeg(scene(seed=6))
-    phash = analyse_photo(data).phash
+    analysis = analyse_photo(data)
     earlier = store_submission_photo(SubmissionFactory(), "front", data)
-    earlier.phash = phash
+    earlier.phash = analysis.phash
     earlier.save()
     submission = SubmissionFactory()
 
-    found = duplicate_flags(phashes=[phash], submission_id=submission.pk, seller_id=submission.seller_id)
+    found = duplicate_flags(analyses=[analysis], submission_id=submission.pk, seller_id=submission.seller_id)
 
-    assert found == {phash: FlagCode.DUPLICATE}
+    assert found == {analysis.phash: FlagCode.DUPLICATE}
 
 
 @pytestmark_db
 def test_a_photo_of_the_same_submission_is_not_a_duplicate():
     data = jpeg(scene(seed=9))
-    phash = analyse_photo(data).phash
+    analysis = analyse_photo(data)
     submission = SubmissionFactory()
     for view in ("front", "back"):  # the same picture twice, or a hash stored by an earlier run
         photo = store_submission_photo(submission, view, data)
-        photo.phash = phash
+        photo.phash = analysis.phash
         photo.save()
 
     found = duplicate_flags(
-        phashes=[phash, phash], submission_id=submission.pk, seller_id=submission.seller_id
+        analyses=[analysis, analysis], submission_id=submission.pk, seller_id=submission.seller_id
     )
 
     assert found == {}
 
 
 @pytestmark_db
-def test_a_hash_one_bit_away_is_still_a_duplicate_but_a_plain_picture_never_is():
-    listing = ListingFactory()
-    phash = analyse_photo(jpeg(scene(seed=10))).phash
-    one_bit_away = f"{int(phash, 16) ^ 1:016x}"
-    ListingPhoto.objects.create(listing=listing, key="k1", width=900, height=900, phash=one_bit_away)
-    ListingPhoto.objects.create(listing=listing, key="k2", width=900, height=900, phash="0" * 16)
+def test_a_matching_hash_is_not_enough_the_pictures_must_match_too():
+    # Another seller's photo whose hash happens to be one bit from ours, but a different picture.
+    analysis = analyse_photo(jpeg(scene(seed=12)))
+    other = _listing_photo(ListingFactory(), jpeg(scene(seed=13)))
+    ListingPhoto.objects.filter(pk=other.pk).update(phash=f"{int(analysis.phash, 16) ^ 1:016x}")
+    submission = SubmissionFactory()
+
+    found = duplicate_flags(analyses=[analysis], submission_id=submission.pk, seller_id=submission.seller_id)
+
+    assert found == {}
+
+
+@pytestmark_db
+def test_a_hash_one_bit_away_is_still_found_but_a_plain_picture_never_is():
+    data = jpeg(scene(seed=10))
+    analysis = analyse_photo(data)
+    listing_photo = _listing_photo(ListingFactory(), data)
+    ListingPhoto.objects.filter(pk=listing_photo.pk).update(phash=f"{int(analysis.phash, 16) ^ 1:016x}")
+    plain_data = jpeg(Image.new("RGB", (1200, 900), (128, 128, 128)))
+    plain = analyse_photo(plain_data)
+    _listing_photo(ListingFactory(), plain_data)
     submission = SubmissionFactory()
 
     found = duplicate_flags(
-        phashes=[phash, "0" * 16], submission_id=submission.pk, seller_id=submission.seller_id
+        analyses=[analysis, plain], submission_id=submission.pk, seller_id=submission.seller_id
     )
 
-    assert found == {phash: FlagCode.DUPLICATE}
+    assert plain.phash == "0" * 16
+    assert found == {analysis.phash: FlagCode.DUPLICATE}
 
 
 def test_every_flag_tells_the_seller_what_to_do():
