@@ -99,7 +99,7 @@ def test_shipping_shows_the_label_link_and_a_received_one_cannot_be_cancelled(cl
     assert reverse("recycling:cancel", args=[received.pk]) not in page
 
 
-def test_detail_shows_the_answers_photos_and_timeline(client, seller, django_assert_max_num_queries):
+def test_detail_shows_the_answers_photos_and_timeline(client, seller, django_assert_num_queries):
     submission = SubmissionFactory(
         seller=seller,
         status=SubmissionStatus.ESTIMATED,
@@ -109,9 +109,9 @@ def test_detail_shows_the_answers_photos_and_timeline(client, seller, django_ass
     submission.events.create(old=SubmissionStatus.DRAFT, new=SubmissionStatus.VALUING, by=seller)
     _valuation(submission)
     photo = _photo(submission)
-    # session, user, submission (with category, brand, model, seller), staff groups, newest
-    # valuation, events with who moved them, photos
-    with django_assert_max_num_queries(7):
+    # user, submission (category, brand, catalog model and seller joined), the viewer's staff groups,
+    # newest valuation, events with who moved them, photos; the session comes from the cache.
+    with django_assert_num_queries(6):
         page = client.get(reverse("recycling:detail", args=[submission.pk])).content.decode()
     assert "Graphite" in page and "Lightly used, faint marks only up close" in page
     assert reverse("recycling:photo", args=[photo.pk]) in page
@@ -237,3 +237,10 @@ def test_my_submissions_query_count(client, seller, django_assert_num_queries, c
     if count > 20:
         next_page = client.get(reverse("recycling:dashboard") + response.context["next_url"])
         assert next_page.content.decode().count('class="rq-row"') == 20
+
+
+def test_the_polled_fragment_query_count(client, seller, django_assert_num_queries):
+    submission = SubmissionFactory(seller=seller, status=SubmissionStatus.VALUING)
+    # user, submission (joined as on the page), staff groups, newest valuation, events.
+    with django_assert_num_queries(5):
+        client.get(reverse("recycling:estimate_panel", args=[submission.pk]))

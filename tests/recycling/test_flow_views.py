@@ -46,7 +46,7 @@ def seller(client):
 @pytest.fixture
 def phones():
     electronics = CategoryFactory(slug="electronics", name="Electronics")
-    return CategoryFactory(slug="phones", name="Phones", parent=electronics)
+    return CategoryFactory(slug="phones", name="Phones", name_zh="手机", parent=electronics)
 
 
 @pytest.fixture
@@ -232,3 +232,11 @@ def test_restart_forgets_everything(client, seller, phones, iphone):
     response = client.post(reverse("recycling:flow_restart"))
     assert response["Location"] == url("category")
     assert FLOW_KEY not in client.session
+
+
+def test_the_pages_answer_in_chinese(client, seller, phones, iphone):
+    response = client.get("/zh-hans/sell-with-us/")
+    assert response.status_code == 200 and b'lang="zh-hans"' in response.content
+    _walk_to(client, "review", phones, iphone)
+    response = client.get("/zh-hans/sell-with-us/new/review/")
+    assert response.status_code == 200 and "手机".encode() in response.content  # the category's Chinese name
