@@ -24,3 +24,22 @@ def cancel_unused_labels() -> None:
     from recycling.services.shipping import labels_cancel_unused
 
     labels_cancel_unused()
+
+
+@shared_task(
+    acks_late=True, ignore_result=True, autoretry_for=(CarrierUnavailable,), retry_backoff=True, max_retries=8
+)
+def void_label(shipment_id: int) -> None:
+    from recycling.services.shipping import shipment_void
+
+    shipment_void(shipment_id=shipment_id)
+
+
+@shared_task(ignore_result=True)
+def purge_pending_photos() -> None:
+    """Photos held by flows nobody finished: kept as long as a session could still use them."""
+    from django.conf import settings
+
+    from recycling import pending_photos
+
+    pending_photos.purge_older_than(seconds=settings.SESSION_COOKIE_AGE)

@@ -8,6 +8,7 @@ the same way. No thumbnail is made: nothing about a submission is public.
 
 import uuid
 from collections.abc import Mapping
+from functools import partial
 from typing import IO
 
 from django.db import IntegrityError, transaction
@@ -19,8 +20,9 @@ from listings.models import Brand, CatalogModel, Category
 from listings.photos import CheckedPhoto, check_photo, new_key, private_storage, store_private, stored_name
 from recycling import questionnaire as questions
 from recycling.errors import SubmissionError
-from recycling.models import Submission, SubmissionPhoto, SubmissionStatus
+from recycling.models import ShipmentStatus, Submission, SubmissionPhoto, SubmissionStatus
 from recycling.services.transitions import CANCELLABLE, submission_move
+from recycling.tasks import void_label
 
 TITLE_MAX_LENGTH = 120
 
@@ -263,4 +265,12 @@ def submission_cancel(*, submission_id: int, seller: User) -> Submission:
             % {"status": submission.get_status_display().lower()},
             code="not_cancellable",
         )
-    return submission_move(submission_id=submission.pk, to=SubmissionStatus.CANCELLED, by=seller)
+    with transaction.atomic():
+        submission = submission_move(submission_id=submission.pk, to=SubmissionStatus.CANCELLED, by=seller)
+        # A label booked for the parcel will not be used: void it with the carrier after commit,
+        # retried by the task if the carrier is down, so that cancelling never waits on the carrier.
+        for shipment_id in submission.shipments.filter(status=ShipmentStatus.LABEL_CREATED).values_list(
+            "pk", flat=True
+        ):
+            transaction.on_commit(partial(void_label.delay, shipment_id))
+    return submission

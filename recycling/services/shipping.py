@@ -410,3 +410,21 @@ def labels_cancel_unused(*, now: datetime | None = None) -> int:
                         % {"days": settings.LABEL_UNUSED_CANCEL_DAYS},
                     )
                 cancelled += 1
+
+
+def shipment_void(*, shipment_id: int) -> Shipment:
+    """Void a label that will not be used (its submission was cancelled): with the carrier, then here.
+
+    Safe to run twice. A parcel the carrier has already scanned is not voided (it is on its way and
+    the desk deals with it when it arrives). Raises CarrierUnavailable for a retry.
+    """
+    with transaction.atomic():
+        shipment = Shipment.objects.select_for_update().get(pk=shipment_id)
+        if shipment.status != ShipmentStatus.LABEL_CREATED:
+            return shipment
+        # The row lock is held across the carrier call so that a carrier scan arriving meanwhile
+        # waits for the outcome instead of racing it; the call is short and bounded by the client.
+        get_carrier().cancel(shipment.tracking_number)
+        shipment.status = ShipmentStatus.CANCELLED
+        shipment.save(update_fields=["status", "updated_at"])
+    return shipment

@@ -8,7 +8,7 @@ What the seller has entered so far lives in their session under FLOW_KEY, one sm
      "photos": {"front": {"key": "…", "width": 1200, "height": 900}, ...}}
 
 Photos are checked on the photo step (listings.photos.check_photo) and the checked JPEG is held in
-private storage under `PENDING_DIR`, so that a step with an error never loses what was already
+private storage (recycling.pending_photos), so that a step with an error never loses what was already
 entered: every valid photo of a page is kept even when another one on it is refused. The last step
 hands everything to recycling.services.intake.submission_create, which checks it all again and is
 the only place a submission is made; the held files are then removed.
@@ -21,7 +21,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,8 +30,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from listings.errors import PhotoRejected
 from listings.models import Brand, CatalogModel, Category
-from listings.photos import CheckedPhoto, new_key, private_storage
+from listings.photos import CheckedPhoto, private_storage
 from listings.selectors import category_tree
+from recycling import pending_photos
 from recycling import questionnaire as questions
 from recycling.errors import SubmissionError
 from recycling.forms import (
@@ -49,7 +49,6 @@ from recycling.services.intake import submission_create
 from recycling.views.dashboard import downsized_jpeg_response
 
 FLOW_KEY = "recycling_flow"
-PENDING_DIR = "recycling/pending"
 MODEL_RESULTS = 30
 
 # In order; each step's page is the URL named recycling:flow_<step>.
@@ -78,10 +77,6 @@ def _step_titles() -> dict[str, str]:
     }
 
 
-def pending_name(key: str) -> str:
-    return f"{PENDING_DIR}/{key[:2]}/{key}.jpg"
-
-
 # --- Session state -------------------------------------------------------------------------------------
 
 
@@ -98,9 +93,8 @@ def _save(request: HttpRequest, state: dict) -> None:
 
 
 def _forget_photos(state: dict) -> None:
-    storage = private_storage()
     for held in (state.get("photos") or {}).values():
-        storage.delete(pending_name(held["key"]))
+        pending_photos.discard(held["key"])
     state["photos"] = {}
 
 
@@ -323,14 +317,12 @@ def flow_condition(request: HttpRequest) -> HttpResponse:
 
 def _hold_photos(state: dict, checked: dict[str, CheckedPhoto]) -> None:
     """Keep checked photos in private storage under fresh keys, replacing any held for the same view."""
-    storage = private_storage()
     held = state.setdefault("photos", {})
     for view, photo in checked.items():
-        key = new_key()
-        storage.save(pending_name(key), ContentFile(photo.data))
+        key = pending_photos.hold(photo.data)
         previous = held.get(view)
         if previous:
-            storage.delete(pending_name(previous["key"]))
+            pending_photos.discard(previous["key"])
         held[view] = {"key": key, "width": photo.width, "height": photo.height}
 
 
@@ -380,7 +372,7 @@ def flow_photo(request: HttpRequest, view: str) -> HttpResponse:
     if not held:
         raise Http404
     try:
-        with private_storage().open(pending_name(held["key"]), "rb") as source:
+        with private_storage().open(pending_photos.pending_name(held["key"]), "rb") as source:
             return downsized_jpeg_response(source, width=320)
     except FileNotFoundError as error:
         raise Http404 from error
@@ -433,7 +425,7 @@ def _held_photos(state: dict) -> dict[str, CheckedPhoto]:
     photos = {}
     for view, held in (state.get("photos") or {}).items():
         try:
-            with storage.open(pending_name(held["key"]), "rb") as source:
+            with storage.open(pending_photos.pending_name(held["key"]), "rb") as source:
                 data = source.read()
         except FileNotFoundError:
             continue  # submission_create then names the view that is missing
