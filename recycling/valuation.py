@@ -469,9 +469,14 @@ def reason_text(reason: dict) -> str:
         }
     if code == ReasonCode.CONDITION:
         grade = Grade(params["grade"])
-        return gettext("Declared condition: %(condition)s.") % {
-            "condition": _GRADE_WITH_CHENGXIN % {"grade": grade.label, "chengxin": CHENGXIN[grade]}
-        }
+        label = str(grade.label)
+        # In Chinese the grade's label already is its 成新 term; say it once.
+        condition = (
+            label
+            if label == CHENGXIN[grade]
+            else _GRADE_WITH_CHENGXIN % {"grade": label, "chengxin": CHENGXIN[grade]}
+        )
+        return gettext("Declared condition: %(condition)s.") % {"condition": condition}
     if code == ReasonCode.NO_CATALOG_MODEL:
         return gettext(
             "This model is not in our catalog, so we cannot estimate it from photos: we will make an "

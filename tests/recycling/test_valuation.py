@@ -274,3 +274,13 @@ def test_reasons_render_in_the_readers_language():
     assert "9成新" in english
     assert grade_label in chinese  # the grade's name in Chinese, from the catalogue
     assert grade_label != "Very good"
+
+
+def test_the_declared_condition_reads_naturally_in_both_languages():
+    reason = {"code": ReasonCode.CONDITION, "params": {"grade": Grade.EXCELLENT}}
+
+    with translation.override("en"):
+        assert reason_text(reason) == "Declared condition: Excellent (95新)."
+    with translation.override("zh-hans"):
+        assert "95新 (95新)" not in reason_text(reason)
+        assert "95新" in reason_text(reason)
