@@ -17,6 +17,13 @@ from recycling.services.intake import TITLE_MAX_LENGTH
 ACCEPTED_PHOTO_TYPES = "image/jpeg,image/png,image/webp"
 
 
+class LabelledChoiceField(forms.ModelChoiceField):
+    """Choices named in the reader's language (brands and categories have Chinese names)."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.label
+
+
 class CategoryForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("What are you selling?"),
@@ -39,7 +46,7 @@ class ItemForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("This model is not in the list for this category.")},
     )
-    brand = forms.ModelChoiceField(
+    brand = LabelledChoiceField(
         label=_("Brand"),
         queryset=Brand.objects.order_by("name"),
         required=False,

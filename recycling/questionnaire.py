@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from listings.models import Category, Grade
 
@@ -252,7 +253,7 @@ BATTERY = Question(
     "battery",
     _("Battery health?"),
     (
-        Answer("90", _("90% or more"), Grade.NEW),
+        Answer("90", _("At least 90%"), Grade.NEW),
         Answer("85", _("85 to 89%"), Grade.EXCELLENT),
         Answer("80", _("80 to 84%"), Grade.VERY_GOOD),
         Answer("below_80", _("Below 80%, or it says “Service”"), Grade.GOOD),
@@ -305,13 +306,19 @@ STAINS_ODOUR = Question(
 PHOTO_FRONT = PhotoView(
     "front", _("Front"), _("The whole item from the front, in daylight, filling the frame.")
 )
-PHOTO_BACK = PhotoView("back", _("Back"), _("The whole item from the back, so marks and wear show."))
+PHOTO_BACK = PhotoView(
+    "back", pgettext_lazy("photo view", "Back"), _("The whole item from the back, so marks and wear show.")
+)
 
 # --- Questionnaires by leaf category slug ------------------------------------------------------------
 
 PHONE_PHOTOS = (
     PhotoView("front", _("Front"), _("The phone switched off, face up, so the glass and its edges show.")),
-    PhotoView("back", _("Back"), _("The back with the camera, in daylight, so any scratches show.")),
+    PhotoView(
+        "back",
+        pgettext_lazy("photo view", "Back"),
+        _("The back with the camera, in daylight, so any scratches show."),
+    ),
     PhotoView(
         "screen_on",
         _("Screen on"),
@@ -356,7 +363,7 @@ TABLETS = Questionnaire(
     questions=(USAGE, SCREEN_CRACKS, SCREEN_MARKS, BODY_MARKS, BATTERY, WORKS),
     photo_views=(
         PhotoView("front", _("Front"), _("The tablet switched off, face up, so the glass shows.")),
-        PhotoView("back", _("Back"), _("The back with the camera, in daylight.")),
+        PhotoView("back", pgettext_lazy("photo view", "Back"), _("The back with the camera, in daylight.")),
         PhotoView("screen_on", _("Screen on"), _("The screen on a white page at full brightness.")),
     ),
 )
@@ -432,7 +439,7 @@ CAMERAS = Questionnaire(
     ),
     photo_views=(
         PhotoView("front", _("Front"), _("The front with the lens or mount, in daylight.")),
-        PhotoView("back", _("Back"), _("The back with its screen and controls.")),
+        PhotoView("back", pgettext_lazy("photo view", "Back"), _("The back with its screen and controls.")),
         PhotoView("top", _("Top"), _("The top plate, dials and hot shoe.")),
     ),
 )

@@ -35,7 +35,9 @@ def slot_value(start: datetime) -> str:
 def slot_label(start: datetime, end: datetime) -> str:
     start, end = timezone.localtime(start), timezone.localtime(end)
     return _("%(day)s, %(start)s to %(end)s") % {
-        "day": date_format(start, "l j F"),
+        # The weekday and the locale's own month-day order ("Monday, November 23" / "11月23日 星期一").
+        "day": _("%(weekday)s, %(month_day)s")
+        % {"weekday": date_format(start, "l"), "month_day": date_format(start, "MONTH_DAY_FORMAT")},
         "start": date_format(start, "H:i"),
         "end": date_format(end, "H:i"),
     }
