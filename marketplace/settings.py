@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "marketplace",
     "accounts",
     "listings",
+    "inspection",
     "recycling",
 ]
 

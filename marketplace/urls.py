@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("listings.api_urls")),
     path("api/v1/", include("recycling.api_urls")),
+    path("api/v1/", include("inspection.api_urls")),
     path("api/v1/carrier/", include("recycling.carrier_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
@@ -27,6 +28,8 @@ urlpatterns += i18n_patterns(
     path("sell-with-us/", include("recycling.urls")),
     path("sell-with-us/shipping/", include("recycling.shipping_urls")),
     path("staff/receiving/", include("recycling.desk_urls")),
+    path("staff/inspection/", include("inspection.urls")),
+    path("r/", include("inspection.report_urls")),
     path("", include("listings.urls")),
     prefix_default_language=False,
 )

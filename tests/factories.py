@@ -81,3 +81,15 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
     brand = factory.SubFactory(BrandFactory)
     title = factory.Sequence(lambda n: f"Submitted item {n}")
     declared_grade = Grade.VERY_GOOD
+
+
+class InspectionFactory(factory.django.DjangoModelFactory):
+    """A received item waiting in the inspection queue."""
+
+    class Meta:
+        model = "inspection.Inspection"
+
+    subject_code = factory.Sequence(lambda n: f"RLTEST{n:04d}")
+    category = factory.SubFactory(CategoryFactory)
+    title = factory.Sequence(lambda n: f"Inspected item {n}")
+    declared_grade = Grade.VERY_GOOD
