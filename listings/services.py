@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import IO
@@ -55,6 +56,23 @@ def listing_move(*, listing_id: int, to: ListingStatus, by: User | None, note: s
         listing.published_at = timezone.now()
         fields.append("published_at")
     listing.save(update_fields=fields)
+    return listing
+
+
+@transaction.atomic
+def listing_mark_inspected(
+    *, listing_id: int, report_code: str, inspected_at: datetime, grade: Grade | str, authenticated: bool
+) -> Listing:
+    """Record on a listing that the platform inspected its item: the report's code, when, the grade the
+    inspection gave (it replaces the declared one) and whether two authenticators agreed. Called by the
+    inspection app when it publishes a report; the listing's page shows the badges and the link."""
+    listing = Listing.objects.select_for_update().get(pk=listing_id)
+    listing.report_code = report_code
+    listing.inspected_at = inspected_at
+    listing.grade = Grade(grade)
+    listing.authenticated = authenticated
+    listing.save(update_fields=["report_code", "inspected_at", "grade", "authenticated", "updated_at"])
+    listing_pages_forget_on_commit(listing.pk)
     return listing
 
 
