@@ -1,0 +1,499 @@
+"""The inspectors' workbench: received items wait in a queue, an inspector claims one, records a result
+for every check of the category's checklist, and completes it as passed (with a grade) or failed.
+
+Every action needs the `inspectors` group and the claim: only the inspector holding an item may record
+on it, release it or complete it. Every action leaves an InspectionEvent (who, when): status changes
+through `inspection_move`, other actions as an event whose old and new status are the same. Signals
+(and whatever the apps above do on them) run only after the transaction has committed.
+"""
+
+from functools import partial
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from accounts.roles import INSPECTORS, has_role
+from inspection.checklists import current_checklist
+from inspection.errors import AlreadyClaimed, InspectionError
+from inspection.grading import GradeOutcome, compute_grade, validate_measured_value
+from inspection.models import (
+    Check,
+    CheckOutcome,
+    CheckResult,
+    FailReason,
+    Inspection,
+    InspectionEvent,
+    InspectionResult,
+    Severity,
+)
+from inspection.models import InspectionStatus as Status
+from inspection.services.reports import report_publish
+from inspection.services.transitions import inspection_move
+from inspection.signals import inspection_completed, inspection_started
+from listings.errors import PhotoRejected
+from listings.models import CatalogModel, Category, Grade, Listing
+from listings.photos import check_photo, new_key, public_storage
+
+NOTE_MAX_LENGTH = 300
+RESULT_NOTE_MAX_LENGTH = 500
+MEASURED_VALUE_MAX_LENGTH = 60
+
+
+def check_photo_name(key: str) -> str:
+    """Where a check's photo lives in public storage (it appears on the public report)."""
+    return f"inspection/{key[:2]}/{key}.jpg"
+
+
+def check_photo_url(key: str) -> str:
+    return public_storage().url(check_photo_name(key))
+
+
+def is_luxury(category: Category) -> bool:
+    """A category is luxury when it, or any category above it, is marked so."""
+    node: Category | None = category
+    while node is not None:
+        if node.is_luxury:
+            return True
+        node = node.parent
+    return False
+
+
+def require_inspector(user: User) -> None:
+    if not has_role(user, INSPECTORS):
+        raise PermissionDenied(_("Only inspectors can do this."))
+
+
+def record_event(inspection: Inspection, *, by: User | None, note: str) -> InspectionEvent:
+    """An action that does not change the status, in the audit trail. Caller holds the row lock."""
+    return InspectionEvent.objects.create(
+        inspection=inspection,
+        old=inspection.status,
+        new=inspection.status,
+        by=by,
+        note=note[:NOTE_MAX_LENGTH],
+    )
+
+
+def _locked(inspection_id: int) -> Inspection:
+    """The inspection under a row lock; caller is inside a transaction."""
+    try:
+        return (
+            Inspection.objects.select_for_update(of=("self",))
+            .select_related("category")
+            .get(pk=inspection_id)
+        )
+    except Inspection.DoesNotExist:
+        raise InspectionError(_("There is no such inspection."), code="not_found") from None
+
+
+def _check_holds_claim(inspection: Inspection, inspector: User) -> None:
+    """Caller holds the row lock."""
+    if inspection.status != Status.IN_PROGRESS:
+        raise InspectionError(
+            _("%(code)s is not being inspected (now: %(status)s).")
+            % {"code": inspection.subject_code, "status": inspection.get_status_display()},
+            code="not_in_progress",
+        )
+    if inspection.inspector_id != inspector.pk:
+        raise AlreadyClaimed(
+            _("%(code)s is being inspected by someone else.") % {"code": inspection.subject_code}
+        )
+
+
+def _send_on_commit(signal, inspection: Inspection) -> None:
+    transaction.on_commit(partial(signal.send, sender=Inspection, inspection=inspection))
+
+
+def inspection_enqueue(
+    *,
+    subject_code: str,
+    category: Category,
+    catalog_model: CatalogModel | None = None,
+    title: str,
+    declared_grade: Grade | str,
+    listing: Listing | None = None,
+    by: User | None = None,
+) -> Inspection:
+    """Put a received item in the inspection queue. Idempotent by `subject_code`: enqueueing the same
+    item again returns the inspection that exists."""
+    with transaction.atomic():
+        inspection, created = Inspection.objects.get_or_create(
+            subject_code=subject_code,
+            defaults={
+                "category": category,
+                "catalog_model": catalog_model,
+                "title": title[:120],
+                "declared_grade": declared_grade,
+                "listing": listing,
+            },
+        )
+        if created:
+            record_event(inspection, by=by, note=_("Received; waiting for inspection."))
+    return inspection
+
+
+def _claim(inspection: Inspection, inspector: User) -> Inspection:
+    """QUEUED → IN_PROGRESS for `inspector`. Caller holds the row lock and has checked the status.
+
+    An item handed back and claimed again keeps the checklist version its results were recorded on.
+    """
+    checklist = inspection.checklist or current_checklist(inspection.category)
+    inspection = inspection_move(
+        inspection_id=inspection.pk,
+        to=Status.IN_PROGRESS,
+        by=inspector,
+        note=_("Claimed by %(name)s.") % {"name": inspector.public_name},
+    )
+    inspection.checklist = checklist
+    inspection.inspector = inspector
+    inspection.claimed_at = timezone.now()
+    inspection.save(update_fields=["checklist", "inspector", "claimed_at", "updated_at"])
+    _send_on_commit(inspection_started, inspection)
+    return inspection
+
+
+def inspection_claim_next(*, inspector: User) -> Inspection | None:
+    """Claim the item that has waited longest, or None when the queue is empty.
+
+    Items another inspector is claiming at this moment are skipped (skip_locked), so two inspectors
+    asking at once never get the same item.
+    """
+    require_inspector(inspector)
+    with transaction.atomic():
+        inspection = (
+            Inspection.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("category")
+            .filter(status=Status.QUEUED)
+            .order_by("created_at", "id")
+            .first()
+        )
+        if inspection is None:
+            return None
+        return _claim(inspection, inspector)
+
+
+def inspection_claim(*, inspection_id: int, inspector: User) -> Inspection:
+    """Claim one item from the queue. Claiming one's own claim again returns it unchanged; an item
+    someone else holds raises AlreadyClaimed."""
+    require_inspector(inspector)
+    with transaction.atomic():
+        inspection = _locked(inspection_id)
+        if inspection.status == Status.IN_PROGRESS:
+            if inspection.inspector_id == inspector.pk:
+                return inspection
+            raise AlreadyClaimed(
+                _("%(code)s is being inspected by someone else.") % {"code": inspection.subject_code}
+            )
+        if inspection.status != Status.QUEUED:
+            raise InspectionError(
+                _("%(code)s is not waiting for inspection (now: %(status)s).")
+                % {"code": inspection.subject_code, "status": inspection.get_status_display()},
+                code="not_queued",
+            )
+        return _claim(inspection, inspector)
+
+
+def inspection_release(*, inspection_id: int, inspector: User) -> Inspection:
+    """Hand a claimed item back to the queue. The results recorded so far are kept for whoever
+    claims it next."""
+    require_inspector(inspector)
+    with transaction.atomic():
+        inspection = _locked(inspection_id)
+        _check_holds_claim(inspection, inspector)
+        inspection = inspection_move(
+            inspection_id=inspection.pk,
+            to=Status.QUEUED,
+            by=inspector,
+            note=_("Handed back to the queue by %(name)s.") % {"name": inspector.public_name},
+        )
+        inspection.inspector = None
+        inspection.claimed_at = None
+        inspection.save(update_fields=["inspector", "claimed_at", "updated_at"])
+    return inspection
+
+
+def _valid_outcome(outcome: str) -> CheckOutcome:
+    try:
+        return CheckOutcome(outcome)
+    except ValueError:
+        raise InspectionError(_("Choose pass or defect."), code="outcome_invalid", field="outcome") from None
+
+
+def check_record(
+    *,
+    inspection_id: int,
+    inspector: User,
+    check_id: int,
+    outcome: CheckOutcome | str,
+    note: str = "",
+    measured_value: str = "",
+    photo=None,
+) -> CheckResult:
+    """Record the result of one check; recording a check again replaces its result.
+
+    Only the inspector holding the claim, only while the item is being inspected, only for a check
+    of the inspection's checklist. A defect needs a note; a measured value must fit the check
+    (InspectionError naming the field otherwise). A photo is checked by content and kept in public
+    storage without metadata, since it appears on the public report; recording again without a photo
+    keeps the one recorded before.
+    """
+    require_inspector(inspector)
+    outcome = _valid_outcome(outcome)
+    note = (note or "").strip()
+    measured_value = (measured_value or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise InspectionError(
+            _("Keep the note under %(limit)d characters.") % {"limit": NOTE_MAX_LENGTH},
+            code="note_too_long",
+            field="note",
+        )
+    if outcome == CheckOutcome.DEFECT and not note:
+        raise InspectionError(_("Describe the defect in the note."), code="note_required", field="note")
+    checked_photo = None
+    if photo is not None:
+        try:
+            checked_photo = check_photo(photo)
+        except PhotoRejected as error:
+            raise InspectionError(str(error), code=f"photo_{error.code}", field="photo") from None
+
+    saved_name = ""
+    try:
+        with transaction.atomic():
+            inspection = _locked(inspection_id)
+            _check_holds_claim(inspection, inspector)
+            check = Check.objects.filter(pk=check_id, checklist_id=inspection.checklist_id).first()
+            if check is None:
+                raise InspectionError(
+                    _("That check is not on this item's checklist."), code="check_unknown", field="check_id"
+                )
+            if measured_value:
+                measured_value = validate_measured_value(check, measured_value)
+            if len(measured_value) > MEASURED_VALUE_MAX_LENGTH:
+                raise InspectionError(
+                    _("Keep the measured value under %(limit)d characters.")
+                    % {"limit": MEASURED_VALUE_MAX_LENGTH},
+                    code="measured_value_too_long",
+                    field="measured_value",
+                )
+            previous = CheckResult.objects.filter(inspection=inspection, check_item=check).first()
+            photo_key = previous.photo_key if previous else ""
+            if checked_photo is not None:
+                photo_key = new_key()
+                saved_name = public_storage().save(
+                    check_photo_name(photo_key), ContentFile(checked_photo.data)
+                )
+                if previous and previous.photo_key:
+                    old_name = check_photo_name(previous.photo_key)
+                    transaction.on_commit(partial(public_storage().delete, old_name))
+            result, _created = CheckResult.objects.update_or_create(
+                inspection=inspection,
+                check_item=check,
+                defaults={
+                    "outcome": outcome,
+                    "note": note,
+                    "measured_value": measured_value,
+                    "photo_key": photo_key,
+                    "recorded_by": inspector,
+                    "recorded_at": timezone.now(),
+                },
+            )
+            record_event(
+                inspection,
+                by=inspector,
+                note=_("Check %(check)s recorded: %(outcome)s.")
+                % {"check": check.code, "outcome": outcome.label},
+            )
+    except Exception:
+        if saved_name:  # nothing half-written: the photo goes with the rolled-back result
+            public_storage().delete(saved_name)
+        raise
+    return result
+
+
+def _results(inspection: Inspection) -> list[CheckResult]:
+    return list(
+        CheckResult.objects.filter(inspection=inspection, check_item__checklist_id=inspection.checklist_id)
+        .select_related("check_item")
+        .order_by("check_item__position", "check_item_id")
+    )
+
+
+def _grade_of(inspection: Inspection, results: list[CheckResult]) -> GradeOutcome:
+    return compute_grade(results)
+
+
+def grade_preview(*, inspection_id: int) -> GradeOutcome:
+    """The grade the results recorded so far lead to (what the workbench shows while inspecting)."""
+    inspection = Inspection.objects.get(pk=inspection_id)
+    return _grade_of(inspection, _results(inspection))
+
+
+def inspection_finish(inspection: Inspection, *, by: User, note: str) -> Inspection:
+    """Move to COMPLETED with the result already set on `inspection`, publish the report in the same
+    transaction, and announce it once committed. Caller holds the row lock and has set the result
+    fields; they are saved here."""
+    result_fields = {
+        name: getattr(inspection, name)
+        for name in (
+            "computed_grade",
+            "grade",
+            "grade_override_reason",
+            "result",
+            "fail_reason",
+            "result_note",
+            "authenticated",
+            "escalated",
+        )
+    }
+    inspection = inspection_move(inspection_id=inspection.pk, to=Status.COMPLETED, by=by, note=note)
+    for name, value in result_fields.items():
+        setattr(inspection, name, value)
+    inspection.completed_at = timezone.now()
+    inspection.save(update_fields=[*result_fields, "completed_at", "updated_at"])
+    report_publish(inspection=inspection)
+    _send_on_commit(inspection_completed, inspection)
+    return inspection
+
+
+def _check_pass(
+    inspection: Inspection, results: list[CheckResult], *, grade_override: str, override_reason: str
+) -> tuple[str, str]:
+    """The computed and the final grade for a pass, or InspectionError. Caller holds the row lock."""
+    total = Check.objects.filter(checklist_id=inspection.checklist_id).count()
+    unanswered = total - len(results)
+    if unanswered > 0:
+        raise InspectionError(
+            ngettext(
+                "%(count)d check is still unanswered; answer every check before passing the item.",
+                "%(count)d checks are still unanswered; answer every check before passing the item.",
+                unanswered,
+            )
+            % {"count": unanswered},
+            code="checks_unanswered",
+        )
+    critical = [
+        result.check_item.code
+        for result in results
+        if result.outcome == CheckOutcome.DEFECT and result.check_item.severity == Severity.CRITICAL
+    ]
+    if critical:
+        raise InspectionError(
+            _("A critical defect (%(checks)s) cannot pass; fail the item instead.")
+            % {"checks": ", ".join(critical)},
+            code="critical_defect",
+        )
+    computed = str(_grade_of(inspection, results).grade)
+    if not grade_override:
+        return computed, computed
+    try:
+        override = Grade(grade_override)
+    except ValueError:
+        raise InspectionError(
+            _("Choose one of the grades."), code="grade_invalid", field="grade_override"
+        ) from None
+    if override != computed and not override_reason:
+        raise InspectionError(
+            _("Give a reason for changing the computed grade."),
+            code="override_reason_required",
+            field="override_reason",
+        )
+    return computed, str(override)
+
+
+def inspection_complete(
+    *,
+    inspection_id: int,
+    inspector: User,
+    passed: bool,
+    grade_override: str = "",
+    override_reason: str = "",
+    fail_reason: str = "",
+    note: str = "",
+) -> Inspection:
+    """Finish an inspection as passed or failed.
+
+    Passed: every check answered, no critical defect; the grade is computed from the results or
+    overridden with a reason. A luxury item then waits for two authenticators
+    (AWAITING_SECOND_OPINION); anything else is COMPLETED with its report published.
+    Failed: a reason (counterfeit, not as declared, prohibited) and a note; COMPLETED, report published.
+    Raises InspectionError (with `code` and `field`) and changes nothing when the input does not fit.
+    """
+    require_inspector(inspector)
+    note = (note or "").strip()
+    override_reason = (override_reason or "").strip()
+    grade_override = (grade_override or "").strip()
+    if len(note) > RESULT_NOTE_MAX_LENGTH:
+        raise InspectionError(
+            _("Keep the note under %(limit)d characters.") % {"limit": RESULT_NOTE_MAX_LENGTH},
+            code="note_too_long",
+            field="note",
+        )
+    if len(override_reason) > NOTE_MAX_LENGTH:
+        raise InspectionError(
+            _("Keep the reason under %(limit)d characters.") % {"limit": NOTE_MAX_LENGTH},
+            code="override_reason_too_long",
+            field="override_reason",
+        )
+    with transaction.atomic():
+        inspection = _locked(inspection_id)
+        _check_holds_claim(inspection, inspector)
+        if not passed:
+            try:
+                reason = FailReason(fail_reason)
+            except ValueError:
+                raise InspectionError(
+                    _("Choose why the item fails: counterfeit, not as declared or prohibited."),
+                    code="fail_reason_required",
+                    field="fail_reason",
+                ) from None
+            if not note:
+                raise InspectionError(
+                    _("Explain in the note why the item fails."), code="note_required", field="note"
+                )
+            inspection.result = InspectionResult.FAILED
+            inspection.fail_reason = reason
+            inspection.result_note = note
+            if reason == FailReason.COUNTERFEIT:
+                inspection.authenticated = False
+            return inspection_finish(
+                inspection, by=inspector, note=_("Failed: %(reason)s.") % {"reason": reason.label}
+            )
+
+        results = _results(inspection)
+        computed, grade = _check_pass(
+            inspection, results, grade_override=grade_override, override_reason=override_reason
+        )
+        inspection.computed_grade = computed
+        inspection.grade = grade
+        inspection.grade_override_reason = override_reason if grade != computed else ""
+        inspection.result_note = note
+        grade_note = _("Grade %(grade)s.") % {"grade": grade}
+        if grade != computed:
+            grade_note = _("Grade %(grade)s (computed %(computed)s): %(reason)s") % {
+                "grade": grade,
+                "computed": computed,
+                "reason": override_reason,
+            }
+        if is_luxury(inspection.category):
+            fields = ["computed_grade", "grade", "grade_override_reason", "result_note"]
+            inspection = inspection_move(
+                inspection_id=inspection.pk,
+                to=Status.AWAITING_SECOND_OPINION,
+                by=inspector,
+                note=_("Inspected; waiting for two authenticators. %(grade)s") % {"grade": grade_note},
+            )
+            inspection.computed_grade = computed
+            inspection.grade = grade
+            inspection.grade_override_reason = override_reason if grade != computed else ""
+            inspection.result_note = note
+            inspection.save(update_fields=[*fields, "updated_at"])
+            return inspection
+        inspection.result = InspectionResult.PASSED
+        return inspection_finish(
+            inspection, by=inspector, note=_("Passed. %(grade)s") % {"grade": grade_note}
+        )
