@@ -43,7 +43,7 @@ class CheckData:
     max_value: Decimal | None = None
 
 
-def _number(
+def number_check(
     code: str,
     group: str,
     severity: str,
@@ -67,7 +67,7 @@ def _number(
     )
 
 
-def _text(code: str, group: str, severity: str, label: str, label_zh: str) -> CheckData:
+def text_check(code: str, group: str, severity: str, label: str, label_zh: str) -> CheckData:
     return CheckData(code, group, severity, label, label_zh, measure=TEXT)
 
 
@@ -107,7 +107,9 @@ PHONES: tuple[CheckData, ...] = (
         "Activation lock / Find My / Google FRP is off",
         "激活锁 / 查找我的手机 / 谷歌账户锁已关闭",
     ),
-    _text("imei-recorded", "identity", CRITICAL, "IMEI recorded (from *#06#)", "已记录IMEI（拨*#06#查看）"),
+    text_check(
+        "imei-recorded", "identity", CRITICAL, "IMEI recorded (from *#06#)", "已记录IMEI（拨*#06#查看）"
+    ),
     CheckData(
         "imei-not-blacklisted",
         "identity",
@@ -129,7 +131,7 @@ PHONES: tuple[CheckData, ...] = (
         "Factory reset, no previous owner's data",
         "已恢复出厂设置，无前任机主数据",
     ),
-    _number(
+    number_check(
         "storage-capacity",
         "identity",
         MAJOR,
@@ -285,10 +287,10 @@ PHONES: tuple[CheckData, ...] = (
     CheckData("nfc", "connectivity", MINOR, "NFC (payments, transit cards)", "NFC（支付、交通卡）正常"),
     CheckData("gps", "connectivity", MINOR, "GPS location fix", "GPS定位正常"),
     # Battery and charging
-    _number(
+    number_check(
         "battery-health", "battery", MAJOR, "Battery health", "电池健康度", unit="%", low="0", high="100"
     ),
-    _number(
+    number_check(
         "battery-cycle-count", "battery", MINOR, "Battery cycle count", "电池循环次数", low="0", high="10000"
     ),
     CheckData(
