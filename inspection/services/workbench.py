@@ -29,7 +29,6 @@ from inspection.models import (
     Inspection,
     InspectionEvent,
     InspectionResult,
-    Severity,
 )
 from inspection.models import InspectionStatus as Status
 from inspection.services.reports import report_publish
@@ -324,11 +323,12 @@ def _results(inspection: Inspection) -> list[CheckResult]:
 
 
 def _grade_of(inspection: Inspection, results: list[CheckResult]) -> GradeOutcome:
-    return compute_grade(results)
+    return compute_grade(results, declared_grade=inspection.declared_grade)
 
 
 def grade_preview(*, inspection_id: int) -> GradeOutcome:
-    """The grade the results recorded so far lead to (what the workbench shows while inspecting)."""
+    """The grade the results recorded so far lead to, with its defects and reasons (what the workbench
+    shows while inspecting); `grade` is None once a critical defect means the item must fail."""
     inspection = Inspection.objects.get(pk=inspection_id)
     return _grade_of(inspection, _results(inspection))
 
@@ -376,18 +376,14 @@ def _check_pass(
             % {"count": unanswered},
             code="checks_unanswered",
         )
-    critical = [
-        result.check_item.code
-        for result in results
-        if result.outcome == CheckOutcome.DEFECT and result.check_item.severity == Severity.CRITICAL
-    ]
-    if critical:
+    outcome = _grade_of(inspection, results)
+    if outcome.grade is None:
         raise InspectionError(
             _("A critical defect (%(checks)s) cannot pass; fail the item instead.")
-            % {"checks": ", ".join(critical)},
+            % {"checks": ", ".join(outcome.failing_checks)},
             code="critical_defect",
         )
-    computed = str(_grade_of(inspection, results).grade)
+    computed = str(outcome.grade)
     if not grade_override:
         return computed, computed
     try:
