@@ -60,12 +60,13 @@ def queued_inspection(*, luxury: bool = False, **fields) -> Inspection:
 
 
 def check(inspection: Inspection, code: str) -> Check:
-    return Check.objects.get(checklist_id=inspection.checklist_id, code=code)
+    return Check.objects.get(checklist__inspection=inspection, code=code)
 
 
 def answer_all(inspection: Inspection, by, *, defects: tuple[str, ...] = ()) -> None:
     """Pass every check of the inspection's checklist except `defects`; battery health reads 92."""
-    for item in Check.objects.filter(checklist_id=inspection.checklist_id):
+    checklist_id = Inspection.objects.values_list("checklist_id", flat=True).get(pk=inspection.pk)
+    for item in Check.objects.filter(checklist_id=checklist_id):
         defect = item.code in defects
         check_record(
             inspection_id=inspection.pk,
