@@ -92,6 +92,11 @@ class CrosswalkRow:
     chengxin: Equivalent
     current: bool
 
+    @property
+    def equivalents(self) -> tuple[Equivalent, Equivalent, Equivalent]:
+        """In the order of the columns: Back Market, The RealReal, 成新."""
+        return self.back_market, self.the_realreal, self.chengxin
+
 
 def crosswalk_rows(*, current: str = "") -> list[CrosswalkRow]:
     """Every grade from best to worst with its equivalents; `current` marks the row of one grade

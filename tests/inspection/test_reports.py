@@ -1,10 +1,14 @@
 """Publishing the public inspection report, the report page and its PDF."""
 
 import json
+import re
 from datetime import UTC, datetime
+from functools import partial
 from hashlib import sha256
 
 import pytest
+from PIL import Image as PILImage
+from reportlab.lib.pagesizes import A4
 
 from inspection.errors import InspectionError
 from inspection.models import (
@@ -267,3 +271,227 @@ def test_the_inspector_is_named_by_initials_only(first_name, last_name, display_
         username="inspector", first_name=first_name, last_name=last_name, display_name=display_name
     )
     assert initials(user) == expected
+
+
+# --- The page and the PDF ------------------------------------------------------------------------
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of an uncompressed PDF's string literals, each read as Latin-1 (Helvetica) and as
+    UTF-16 (the Chinese CID font's encoding), so that a test can search both."""
+    strings = []
+    for literal in re.findall(rb"\(((?:[^()\\]|\\.)*)\) Tj", pdf, flags=re.DOTALL):
+        raw = re.sub(
+            rb"\\([0-7]{1,3}|.)",
+            lambda match: (
+                bytes([int(match.group(1), 8)])
+                if match.group(1)[:1].isdigit()
+                else {b"n": b"\n", b"r": b"\r", b"t": b"\t"}.get(match.group(1), match.group(1))
+            ),
+            literal,
+            flags=re.DOTALL,
+        )
+        strings.append(raw.decode("latin-1"))
+        if len(raw) % 2 == 0:
+            strings.append(raw.decode("utf-16-be", errors="replace"))
+    return "\n".join(strings)
+
+
+@pytest.fixture
+def uncompressed_pdfs(monkeypatch):
+    """Make the PDF view write uncompressed PDFs, so their text can be searched."""
+    from inspection import report_pdf
+    from inspection.views import reports as views
+
+    monkeypatch.setattr(views, "report_pdf", partial(report_pdf.report_pdf, compress=False))
+
+
+def test_the_report_page_is_public_and_shows_the_result(client):
+    inspection, _owner, _submission = completed_inspection()
+    report = report_publish(inspection=inspection)
+
+    response = client.get(f"/r/{report.code}/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Apple iPhone 13" in page
+    assert "Phones" in page
+    assert "Grade B · Very good" in page
+    assert "Light wear you can see up close" in page
+    assert "Passed inspection" in page
+    assert "L. Y." in page
+    assert "Phones, version 3" in page
+    assert "3 checked, 1 with a defect" in page
+    assert "Activation lock off" in page and "Battery health" in page and "Back glass" in page
+    assert "91%" in page
+    assert "Hairline scratch near the camera" in page
+    assert "/media/listings/ab/ab12cd34ef56ab12cd34ef56-240.webp" in page
+    assert report.content_hash in page
+    assert f'href="/r/{report.code}.pdf"' in page
+    assert "How our grades compare" in page and "Back Market" in page and "9成新" in page
+
+
+def test_the_page_and_the_pdf_show_no_personal_data_of_the_seller(client, uncompressed_pdfs):
+    inspection, owner, submission = completed_inspection()
+    report = report_publish(inspection=inspection)
+
+    page = client.get(f"/r/{report.code}/").content.decode()
+    pdf = pdf_text(client.get(f"/r/{report.code}.pdf").content)
+
+    for value in personal_data(owner, submission):
+        assert value not in page
+        assert value not in pdf
+
+
+def test_a_failed_report_says_why(client):
+    inspection, _owner, _submission = completed_inspection(
+        result=InspectionResult.FAILED, grade="", fail_reason=FailReason.COUNTERFEIT
+    )
+    report = report_publish(inspection=inspection)
+
+    page = client.get(f"/r/{report.code}/").content.decode()
+
+    assert "Failed inspection: Counterfeit" in page
+    assert "grade-large" not in page
+
+
+def test_an_authenticated_report_shows_that_two_authenticators_agreed(client):
+    category = CategoryFactory(slug="bags", name="Bags", name_zh="包袋", is_luxury=True)
+    inspection, _owner, _submission = completed_inspection(category=category, authenticated=True)
+    AuthenticityVerdict.objects.create(inspection=inspection, by=UserFactory(), verdict=Verdict.GENUINE)
+    AuthenticityVerdict.objects.create(inspection=inspection, by=UserFactory(), verdict=Verdict.GENUINE)
+    report = report_publish(inspection=inspection)
+
+    page = client.get(f"/r/{report.code}/").content.decode()
+
+    assert "two authenticators independently agreed that this item is genuine" in page
+
+
+def test_an_unknown_code_is_not_found(client):
+    assert client.get("/r/ZZZZ2222/").status_code == 404
+    assert client.get("/r/ZZZZ2222.pdf").status_code == 404
+    assert client.get("/r/zzzz1111/").status_code == 404  # 1 is not in the alphabet
+
+
+def test_a_code_typed_in_lower_case_redirects_to_the_canonical_page(client):
+    inspection, _owner, _submission = completed_inspection()
+    report = report_publish(inspection=inspection)
+
+    response = client.get(f"/r/{report.code.lower()}/")
+
+    assert response.status_code == 301
+    assert response["Location"] == f"/r/{report.code}/"
+
+
+def test_the_chinese_page_shows_chinese_check_labels_and_names(client):
+    inspection, _owner, _submission = completed_inspection()
+    report = report_publish(inspection=inspection)
+
+    response = client.get(f"/zh-hans/r/{report.code}/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "激活锁已关闭" in page and "电池健康度" in page and "背部玻璃" in page
+    assert "Activation lock off" not in page
+    assert "苹果 iPhone 13" in page and "手机" in page
+    assert "9成新" in page  # the grade's Chinese label
+    assert f'href="/zh-hans/r/{report.code}.pdf"' in page
+
+
+def test_the_report_page_costs_one_query(client, django_assert_num_queries):
+    inspection, _owner, _submission = completed_inspection()
+    report = report_publish(inspection=inspection)
+
+    # One: the report by its code. Everything shown comes from its snapshot; an anonymous visitor
+    # has no session to load.
+    with django_assert_num_queries(1):
+        response = client.get(f"/r/{report.code}/")
+
+    assert response.status_code == 200
+
+
+def test_the_pdf_is_an_a4_pdf_with_the_report_and_page_numbers(client, uncompressed_pdfs):
+    inspection, _owner, _submission = completed_inspection()
+    report = report_publish(inspection=inspection)
+
+    response = client.get(f"/r/{report.code}.pdf")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'inline; filename="reloop-report-{report.code}.pdf"'
+    pdf = response.content
+    assert pdf.startswith(b"%PDF-")
+    pages = re.findall(rb"/Type /Page\b", pdf)
+    assert len(pages) >= 1
+    media_box = re.search(rb"/MediaBox \[\s*([\d.\s]+)\]", pdf).group(1).split()
+    assert [round(float(value)) for value in media_box] == [0, 0, round(A4[0]), round(A4[1])]
+    text = pdf_text(pdf)
+    assert "Apple iPhone 13" in text
+    assert "Battery health" in text and "91%" in text
+    assert "Hairline scratch near the camera" in text
+    assert "L. Y." in text
+    assert report.content_hash in text
+    assert f"Page 1 of {len(pages)}" in text
+    assert f"http://testserver/r/{report.code}/" in text
+
+
+def test_a_long_report_runs_over_several_numbered_pages(client, uncompressed_pdfs):
+    inspection, _owner, _submission = completed_inspection()
+    inspector = inspection.inspector
+    for number in range(70):
+        check = Check.objects.create(
+            checklist=inspection.checklist,
+            code=f"extra-{number}",
+            group="function",
+            label=f"Extra check {number}",
+            label_zh=f"附加检查{number}",
+            severity=Severity.MINOR,
+            position=10 + number,
+        )
+        CheckResult.objects.create(
+            inspection=inspection, check_item=check, outcome=CheckOutcome.PASS, recorded_by=inspector
+        )
+    report = report_publish(inspection=inspection)
+
+    text = pdf_text(client.get(f"/r/{report.code}.pdf").content)
+
+    total = int(re.search(r"Page 1 of (\d+)", text).group(1))
+    assert total >= 2
+    assert all(f"Page {number} of {total}" in text for number in range(1, total + 1))
+    assert "Extra check 69" in text
+
+
+def test_the_chinese_pdf_sets_chinese_check_labels_in_the_cjk_font(client, uncompressed_pdfs):
+    inspection, _owner, _submission = completed_inspection()
+    report = report_publish(inspection=inspection)
+
+    response = client.get(f"/zh-hans/r/{report.code}.pdf")
+
+    assert response.status_code == 200
+    assert b"/BaseFont /STSong-Light" in response.content
+    text = pdf_text(response.content)
+    assert "激活锁已关闭" in text and "电池健康度" in text
+    assert "Activation lock off" not in text
+
+
+def test_the_pdf_embeds_a_check_photo_when_its_thumbnail_exists(client, uncompressed_pdfs, settings):
+    inspection, _owner, _submission = completed_inspection()
+    report = report_publish(inspection=inspection)
+    thumbnail = settings.MEDIA_ROOT / "listings" / "ab" / "ab12cd34ef56ab12cd34ef56-240.webp"
+    thumbnail.parent.mkdir(parents=True)
+    PILImage.new("RGB", (240, 180), (200, 120, 40)).save(thumbnail, format="WEBP")
+
+    pdf = client.get(f"/r/{report.code}.pdf").content
+
+    assert b"/Subtype /Image" in pdf
+
+
+def test_the_stored_hash_matches_a_recomputation_after_a_round_trip_through_the_database():
+    inspection, _owner, _submission = completed_inspection()
+    report = report_publish(inspection=inspection)
+
+    stored = Report.objects.get(pk=report.pk)
+
+    canonical = json.dumps(stored.content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert sha256(canonical.encode("utf-8")).hexdigest() == stored.content_hash
