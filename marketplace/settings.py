@@ -235,6 +235,7 @@ SPECTACULAR_SETTINGS = {
         "GradeEnum": "listings.models.Grade",
         "SubmissionStatusEnum": "recycling.models.SubmissionStatus",
         "ShipmentStatusEnum": "recycling.models.ShipmentStatus",
+        "InspectionStatusEnum": "inspection.models.InspectionStatus",
     },
 }
 

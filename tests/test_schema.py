@@ -20,6 +20,13 @@ ENDPOINTS = {
     "/api/v1/submissions/{submission_id}/": {"get"},
     "/api/v1/submissions/{submission_id}/shipping/": {"post"},
     "/api/v1/submissions/{submission_id}/cancel/": {"post"},
+    "/api/v1/inspections/queue/": {"get"},
+    "/api/v1/inspections/claim/": {"post"},
+    "/api/v1/inspections/{inspection_id}/": {"get"},
+    "/api/v1/inspections/{inspection_id}/claim/": {"post"},
+    "/api/v1/inspections/{inspection_id}/checks/": {"post"},
+    "/api/v1/inspections/{inspection_id}/complete/": {"post"},
+    "/api/v1/inspections/{inspection_id}/verdicts/": {"post"},
 }
 
 
@@ -71,6 +78,28 @@ def test_photo_upload_is_multipart(schema):
     body = schema["paths"]["/api/v1/my/listings/{listing_id}/photos/"]["post"]["requestBody"]
 
     assert list(body["content"]) == ["multipart/form-data"]
+
+
+def test_the_inspection_queue_is_a_keyset_page(schema):
+    page = schema["paths"]["/api/v1/inspections/queue/"]["get"]["responses"]["200"]["content"][
+        "application/json"
+    ]
+    component = schema["components"]["schemas"][page["schema"]["$ref"].rsplit("/", 1)[1]]
+
+    assert set(component["properties"]) == {"next", "previous", "results"}
+
+
+def test_a_check_is_recorded_as_json_or_with_a_photo_as_multipart(schema):
+    body = schema["paths"]["/api/v1/inspections/{inspection_id}/checks/"]["post"]["requestBody"]
+
+    assert set(body["content"]) == {"application/json", "multipart/form-data"}
+
+
+def test_inspection_endpoints_answer_401_and_403(schema):
+    for path, operations in schema["paths"].items():
+        if path.startswith("/api/v1/inspections/"):
+            for operation in operations.values():
+                assert {"401", "403"} <= set(operation["responses"]), path
 
 
 def test_seller_in_a_listing_has_no_email(schema):
