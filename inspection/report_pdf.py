@@ -36,6 +36,7 @@ from reportlab.platypus import (
 
 from inspection.crosswalk import Equivalent
 from inspection.reports import ReportDisplay
+from inspection.services.workbench import check_photo_name
 from listings import photos
 
 LATIN_FONT = "Helvetica"
@@ -44,7 +45,8 @@ CJK_FONT = "STSong-Light"
 MONO_FONT = "Courier"
 MARGIN = 16 * mm
 QR_SIZE = 30 * mm
-PHOTO_WIDTH = 240  # the thumbnail width embedded next to a check
+PHOTO_WIDTH = 22 * mm  # a check's photo, next to its note
+PHOTO_PIXELS = 360  # enough for PHOTO_WIDTH at about 400 dpi
 
 INK = colors.HexColor("#1d2329")
 MUTED = colors.HexColor("#5d6770")
@@ -163,21 +165,19 @@ class _NumberedCanvas(Canvas):
 
 
 def _photo(key: str, storage: Storage) -> Image | None:
-    """The check's photo thumbnail, if its file is there; a missing or unreadable thumbnail is left
-    out, not an error. Re-encoded as JPEG, which every PDF reader can show."""
-    name = photos.thumbnail_name(key, PHOTO_WIDTH)
+    """The check's photo, scaled down and re-encoded as JPEG; a missing or unreadable photo is left
+    out, not an error."""
     try:
-        if not storage.exists(name):
-            return None
-        with storage.open(name) as file, PILImage.open(file) as source:
+        with storage.open(check_photo_name(key)) as file, PILImage.open(file) as source:
+            source.draft("RGB", (PHOTO_PIXELS, PHOTO_PIXELS))  # decode JPEGs at a reduced size
             picture = source.convert("RGB")
     except (OSError, ValueError, PILImage.DecompressionBombError):
         return None
+    picture.thumbnail((PHOTO_PIXELS, PHOTO_PIXELS))
     jpeg = io.BytesIO()
     picture.save(jpeg, format="JPEG", quality=85)
     jpeg.seek(0)
-    width = 22 * mm
-    return Image(jpeg, width=width, height=width * picture.height / picture.width)
+    return Image(jpeg, width=PHOTO_WIDTH, height=PHOTO_WIDTH * picture.height / picture.width)
 
 
 def _header(report: ReportDisplay, styles: _Styles, page_url: str) -> Table:

@@ -21,6 +21,7 @@ from inspection.models import (
     Report,
     Severity,
 )
+from inspection.services.workbench import check_photo_url
 from listings.models import GRADE_MEANINGS, Grade
 
 # Checklists name their groups in English codes; these are the ones the seeded lists use. A group not
@@ -89,6 +90,7 @@ class CheckLine:
     note: str
     measured: str
     photo_key: str
+    photo_url: str
 
     @property
     def is_defect(self) -> bool:
@@ -142,6 +144,7 @@ def _check_line(check: dict) -> CheckLine:
     label = check.get("label_zh") if _chinese() and check.get("label_zh") else check.get("label", "")
     severity = check.get("severity", "")
     outcome = check.get("outcome", "")
+    photo_key = check.get("photo_key", "")
     return CheckLine(
         code=check.get("code", ""),
         label=label,
@@ -151,7 +154,8 @@ def _check_line(check: dict) -> CheckLine:
         outcome_label=str(CheckOutcome(outcome).label) if outcome in CheckOutcome.values else outcome,
         note=check.get("note", ""),
         measured=measured(check.get("measured_value", ""), check.get("unit", "")),
-        photo_key=check.get("photo_key", ""),
+        photo_key=photo_key,
+        photo_url=check_photo_url(photo_key) if photo_key else "",
     )
 
 

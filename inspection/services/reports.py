@@ -91,6 +91,9 @@ def report_content(inspection: Inspection, *, completed_at: datetime) -> dict[st
     brand = catalog_model.brand if catalog_model is not None else None
     checklist = inspection.checklist
     results = inspection.results.select_related("check_item").order_by("check_item__position", "id")
+    if checklist is not None:
+        # Only the answers to the checklist the inspection was completed with.
+        results = results.filter(check_item__checklist=checklist)
     return {
         "schema": CONTENT_SCHEMA,
         "category": {"slug": category.slug, "name": category.name, "name_zh": category.name_zh},

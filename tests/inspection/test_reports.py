@@ -7,6 +7,7 @@ from functools import partial
 from hashlib import sha256
 
 import pytest
+from django.urls import reverse
 from PIL import Image as PILImage
 from reportlab.lib.pagesizes import A4
 
@@ -325,7 +326,7 @@ def test_the_report_page_is_public_and_shows_the_result(client):
     assert "Activation lock off" in page and "Battery health" in page and "Back glass" in page
     assert "91%" in page
     assert "Hairline scratch near the camera" in page
-    assert "/media/listings/ab/ab12cd34ef56ab12cd34ef56-240.webp" in page
+    assert 'src="/media/inspection/ab/ab12cd34ef56ab12cd34ef56.jpg"' in page
     assert report.content_hash in page
     assert f'href="/r/{report.code}.pdf"' in page
     assert "How our grades compare" in page and "Back Market" in page and "9成新" in page
@@ -411,6 +412,28 @@ def test_the_report_page_costs_one_query(client, django_assert_num_queries):
     assert response.status_code == 200
 
 
+def test_the_chinese_report_page_costs_one_query_too(client, django_assert_num_queries):
+    inspection, _owner, _submission = completed_inspection()
+    report = report_publish(inspection=inspection)
+
+    with django_assert_num_queries(1):
+        response = client.get(f"/zh-hans/r/{report.code}/")
+
+    assert response.status_code == 200
+
+
+def test_the_listing_page_links_to_the_published_report(client, django_capture_on_commit_callbacks):
+    listing = ListingFactory(title="iPhone 13 midnight")
+    inspection, _owner, _submission = completed_inspection(listing=listing)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_publish(inspection=inspection)
+
+    page = client.get(reverse("listings:detail", args=[listing.pk])).content.decode()
+
+    assert f'href="/r/{report.code}/"' in page
+    assert client.get(f"/r/{report.code}/").status_code == 200
+
+
 def test_the_pdf_is_an_a4_pdf_with_the_report_and_page_numbers(client, uncompressed_pdfs):
     inspection, _owner, _submission = completed_inspection()
     report = report_publish(inspection=inspection)
@@ -473,18 +496,22 @@ def test_the_chinese_pdf_sets_chinese_check_labels_in_the_cjk_font(client, uncom
     text = pdf_text(response.content)
     assert "激活锁已关闭" in text and "电池健康度" in text
     assert "Activation lock off" not in text
+    assert (
+        f"http://testserver/zh-hans/r/{report.code}/" in text
+    )  # the QR code and link go to the Chinese page
 
 
-def test_the_pdf_embeds_a_check_photo_when_its_thumbnail_exists(client, uncompressed_pdfs, settings):
+def test_the_pdf_embeds_a_check_photo_when_its_file_exists(client, uncompressed_pdfs, settings):
     inspection, _owner, _submission = completed_inspection()
     report = report_publish(inspection=inspection)
-    thumbnail = settings.MEDIA_ROOT / "listings" / "ab" / "ab12cd34ef56ab12cd34ef56-240.webp"
-    thumbnail.parent.mkdir(parents=True)
-    PILImage.new("RGB", (240, 180), (200, 120, 40)).save(thumbnail, format="WEBP")
+    photo = settings.MEDIA_ROOT / "inspection" / "ab" / "ab12cd34ef56ab12cd34ef56.jpg"
+    photo.parent.mkdir(parents=True)
+    PILImage.new("RGB", (1600, 1200), (200, 120, 40)).save(photo, format="JPEG")
 
     pdf = client.get(f"/r/{report.code}.pdf").content
 
     assert b"/Subtype /Image" in pdf
+    assert b"/Width 360" in pdf  # scaled down for print, not the full photo
 
 
 def test_the_stored_hash_matches_a_recomputation_after_a_round_trip_through_the_database():
