@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class RecyclingConfig(AppConfig):
     name = "recycling"
     verbose_name = _("Recycling and consignment intake")
+
+    def ready(self) -> None:
+        from inspection.models import Inspection
+        from inspection.signals import inspection_completed, inspection_started
+        from recycling import receivers
+
+        inspection_started.connect(
+            receivers.on_inspection_started, sender=Inspection, dispatch_uid="recycling.inspection_started"
+        )
+        inspection_completed.connect(
+            receivers.on_inspection_completed,
+            sender=Inspection,
+            dispatch_uid="recycling.inspection_completed",
+        )

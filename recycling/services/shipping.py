@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import OPERATIONS, has_role
+from inspection.services.workbench import inspection_enqueue
 from listings.photos import private_storage
 from recycling.carriers import INSPECTION_CENTRE, Address, SlotUnavailable, get_carrier
 from recycling.errors import CarrierUnavailable, ShippingError
@@ -308,8 +309,8 @@ def normalise_reference(reference: str) -> str:
 
 def submission_receive(*, reference: str, by: User) -> Submission:
     """The receiving desk: the parcel with this tracking number or submission code is in the hands of
-    operations staff, so the submission is RECEIVED and waits in the inspection queue. Works whether
-    or not the carrier said "delivered"; marks the inbound shipment delivered.
+    operations staff, so the submission is RECEIVED and, in the same transaction, joins the inspection
+    queue. Works whether or not the carrier said "delivered"; marks the inbound shipment delivered.
 
     Raises PermissionDenied for anyone outside the operations group, ShippingError for an unknown
     reference or a submission that is not on its way (already received, cancelled, never shipped).
@@ -365,6 +366,14 @@ def submission_receive(*, reference: str, by: User) -> Submission:
         Shipment.objects.filter(submission=submission, direction=ShipmentDirection.INBOUND).exclude(
             status=ShipmentStatus.CANCELLED
         ).update(status=ShipmentStatus.DELIVERED, updated_at=timezone.now())
+        inspection_enqueue(
+            subject_code=submission.code,
+            category=submission.category,
+            catalog_model=submission.catalog_model,
+            title=submission.title,
+            declared_grade=submission.declared_grade,
+            by=by,
+        )
     return Submission.objects.select_related("seller", "category").get(pk=submission.pk)
 
 

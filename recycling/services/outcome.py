@@ -1,0 +1,260 @@
+"""What recycling does with the inspection desk's news (see recycling/receivers.py).
+
+- An inspector started on the item: the submission is INSPECTING.
+- The item passed: INSPECTING → OFFERED (the offer itself is priced by the next step).
+- The item failed: INSPECTING → REJECTED, a free return label is booked with the carrier, and the
+  submission is RETURNING.
+
+Either way the seller gets an e-mail with the link to the public report. Every step is safe to run
+twice: a submission already past the step is left as it is.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from inspection.models import Inspection, InspectionResult, Report
+from listings.models import Grade
+from listings.photos import private_storage
+from recycling.carriers import INSPECTION_CENTRE, Address, get_carrier
+from recycling.errors import CarrierUnavailable
+from recycling.labels import LabelContent, label_pdf
+from recycling.models import (
+    Shipment,
+    ShipmentDirection,
+    ShipmentStatus,
+    ShippingMethod,
+    Submission,
+    SubmissionStatus,
+)
+from recycling.services.shipping import _void_booking, label_storage_name
+from recycling.services.transitions import ALLOWED, submission_move
+
+logger = logging.getLogger(__name__)
+
+# The public site's address, for links in e-mails (no request is at hand when they are sent).
+DEFAULT_SITE_URL = "http://localhost:8000"
+
+
+def _submission_for(inspection: Inspection) -> Submission | None:
+    """The submission the inspection is about, under a row lock; None for an item that did not come
+    through recycling. Caller is inside a transaction."""
+    return Submission.objects.select_for_update().filter(code=inspection.subject_code).first()
+
+
+def submission_inspection_started(*, inspection: Inspection) -> Submission | None:
+    """RECEIVED → INSPECTING. An item claimed again after being handed back changes nothing."""
+    with transaction.atomic():
+        submission = _submission_for(inspection)
+        if submission is None or submission.status != SubmissionStatus.RECEIVED:
+            return submission
+        return submission_move(
+            submission_id=submission.pk,
+            to=SubmissionStatus.INSPECTING,
+            by=inspection.inspector,
+            note=_("An inspector is checking the item."),
+        )
+
+
+def submission_inspection_completed(*, inspection: Inspection) -> Submission | None:
+    """Apply a final inspection result: OFFERED when it passed; REJECTED then RETURNING (with a free
+    return label) when it failed. The seller is e-mailed once this has committed.
+
+    A carrier that is down leaves the submission REJECTED; `return_label_book` books the label later.
+    """
+    passed = inspection.result == InspectionResult.PASSED
+    with transaction.atomic():
+        submission = _submission_for(inspection)
+        if submission is None:
+            return None
+        if submission.status == SubmissionStatus.RECEIVED:  # the "started" news never arrived
+            submission_move(
+                submission_id=submission.pk,
+                to=SubmissionStatus.INSPECTING,
+                by=None,
+                note=_("An inspector is checking the item."),
+            )
+        elif submission.status != SubmissionStatus.INSPECTING:
+            return submission  # applied already
+        report_code = (
+            Report.objects.filter(inspection=inspection).values_list("code", flat=True).first() or ""
+        )
+        if passed:
+            submission = submission_move(
+                submission_id=submission.pk,
+                to=SubmissionStatus.OFFERED,
+                by=None,
+                note=_("Passed inspection with grade %(grade)s; report %(report)s.")
+                % {"grade": inspection.grade, "report": report_code},
+            )
+        else:
+            submission = submission_move(
+                submission_id=submission.pk,
+                to=SubmissionStatus.REJECTED,
+                by=None,
+                note=_("Failed inspection: %(reason)s; report %(report)s.")
+                % {"reason": inspection.get_fail_reason_display(), "report": report_code},
+            )
+    shipment = None
+    if not passed:
+        try:
+            shipment = return_label_book(submission_id=submission.pk)
+        except CarrierUnavailable:
+            logger.warning("Carrier down: no return label yet for %s", submission.code, exc_info=True)
+    submission.refresh_from_db()
+    transaction.on_commit(
+        lambda: seller_notify_inspection_result(
+            submission=submission, inspection=inspection, report_code=report_code, shipment=shipment
+        )
+    )
+    return submission
+
+
+def return_label_book(*, submission_id: int) -> Shipment:
+    """Book a free label to send the item back to its seller, store its PDF, and move the submission
+    to RETURNING. A submission with a live return label gets that one back and nothing is booked.
+
+    As for inbound labels, no row lock is held while the carrier is called. Raises CarrierUnavailable
+    (worth a retry) and ValueError for a submission that is not due to go back.
+    """
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().select_related("seller").get(pk=submission_id)
+        live = _live_return_shipment(submission)
+        if live is not None:
+            return live
+        _check_returnable(submission)
+
+    seller = submission.seller
+    seller_address = Address(name=seller.public_name, lines=(), city=seller.city)
+    carrier = get_carrier()
+    booking = carrier.book(
+        reference=submission.code,
+        method=ShippingMethod.DROP_OFF,  # the centre hands the parcel in with its daily collection
+        sender=INSPECTION_CENTRE,
+        recipient=seller_address,
+        now=timezone.now(),
+    )
+    label_name = label_storage_name(submission, booking.tracking_number)
+    keep_booking = False
+    try:
+        content = LabelContent(
+            carrier=booking.carrier,
+            tracking_number=booking.tracking_number,
+            sort_code=booking.sort_code,
+            submission_code=submission.code,
+            sender=INSPECTION_CENTRE,
+            recipient=seller_address,
+            method=booking.method,
+            method_label=str(ShippingMethod(booking.method).label),
+            drop_off_note=booking.drop_off_note,
+        )
+        saved_name = private_storage().save(label_name, ContentFile(label_pdf(content)))
+        with transaction.atomic():
+            submission = Submission.objects.select_for_update().get(pk=submission_id)
+            live = _live_return_shipment(submission)
+            if live is not None:  # booked by another run meanwhile: keep that one, void ours
+                return live
+            _check_returnable(submission)
+            shipment = Shipment.objects.create(
+                submission=submission,
+                direction=ShipmentDirection.RETURN,
+                carrier=booking.carrier,
+                method=booking.method,
+                tracking_number=booking.tracking_number,
+                label_path=saved_name,
+            )
+            submission_move(
+                submission_id=submission.pk,
+                to=SubmissionStatus.RETURNING,
+                by=None,
+                note=_("Free return booked: %(carrier)s %(tracking)s")
+                % {"carrier": booking.carrier, "tracking": booking.tracking_number},
+            )
+            keep_booking = True
+    finally:
+        if not keep_booking:
+            _void_booking(carrier, booking.tracking_number, label_name)
+    return shipment
+
+
+def _live_return_shipment(submission: Submission) -> Shipment | None:
+    return (
+        Shipment.objects.filter(submission=submission, direction=ShipmentDirection.RETURN)
+        .exclude(status=ShipmentStatus.CANCELLED)
+        .first()
+    )
+
+
+def _check_returnable(submission: Submission) -> None:
+    """Caller holds the row lock."""
+    if SubmissionStatus.RETURNING not in ALLOWED[SubmissionStatus(submission.status)]:
+        raise ValueError(f"{submission.code} is not due to go back (now: {submission.status}).")
+
+
+def report_url(report_code: str) -> str:
+    """The public report's absolute address, in the active language."""
+    path = reverse("reports:detail", kwargs={"code": report_code})
+    return getattr(settings, "SITE_URL", DEFAULT_SITE_URL).rstrip("/") + path
+
+
+def seller_language(submission: Submission) -> str:
+    """The language to write to the seller in. Accounts hold no preference yet: the site's default."""
+    return settings.LANGUAGE_CODE
+
+
+def seller_notify_inspection_result(
+    *, submission: Submission, inspection: Inspection, report_code: str, shipment: Shipment | None
+) -> None:
+    """E-mail the seller the result and the link to the public report, in their language."""
+    seller = submission.seller
+    if not seller.email:
+        return
+    with translation.override(seller_language(submission)):
+        values = {
+            "name": seller.public_name,
+            "title": submission.title,
+            "code": submission.code,
+            "report": report_url(report_code) if report_code else "",
+        }
+        if inspection.result == InspectionResult.PASSED:
+            subject = _("%(title)s passed inspection") % values
+            lines = [
+                _("Hello %(name)s,") % values,
+                "",
+                _(
+                    "Your item %(title)s (%(code)s) passed our inspection with grade %(grade)s (%(grade_label)s)."
+                )
+                % {**values, "grade": inspection.grade, "grade_label": Grade(inspection.grade).label},
+            ]
+            if inspection.authenticated:
+                lines.append(_("Two authenticators confirmed that it is genuine."))
+            lines.append(_("Your final offer follows shortly; you will find it on your submission page."))
+        else:
+            subject = _("%(title)s did not pass inspection") % values
+            lines = [
+                _("Hello %(name)s,") % values,
+                "",
+                _("Your item %(title)s (%(code)s) did not pass our inspection: %(reason)s.")
+                % {**values, "reason": inspection.get_fail_reason_display()},
+            ]
+            if inspection.result_note:
+                lines.append(inspection.result_note)
+            if shipment is not None:
+                lines.append(
+                    _(
+                        "We are sending it back to you free of charge with %(carrier)s, tracking number %(tracking)s."
+                    )
+                    % {"carrier": shipment.carrier, "tracking": shipment.tracking_number}
+                )
+            else:
+                lines.append(_("We are sending it back to you free of charge; the tracking number follows."))
+        if values["report"]:
+            lines += ["", _("The inspection report: %(report)s") % values]
+        lines += ["", _("The Reloop team")]
+        send_mail(subject, "\n".join(lines), None, [seller.email])

@@ -1,0 +1,134 @@
+"""What recycling does with the inspection desk's news: receiving enqueues, a claim moves the
+submission to inspecting, a pass to offered, a failure to rejected and back to the seller for free;
+the seller is e-mailed the result with the link to the public report."""
+
+import pytest
+from django.core import mail
+
+from inspection.models import Inspection, InspectionStatus, Report
+from inspection.services.workbench import inspection_claim_next, inspection_complete
+from listings.photos import private_storage
+from recycling.models import Shipment, ShipmentDirection, SubmissionEvent, SubmissionStatus
+from recycling.services.outcome import return_label_book, submission_inspection_completed
+from recycling.services.shipping import submission_receive
+from tests.inspection.desk_fixtures import answer_all, inspector, small_checklist
+from tests.recycling.shipping_fixtures import booked_shipment, operations_user
+
+pytestmark = pytest.mark.django_db
+
+
+def received(**fields):
+    shipment = booked_shipment(**fields)
+    small_checklist(shipment.submission.category)
+    return submission_receive(reference=shipment.tracking_number, by=operations_user())
+
+
+def claimed_submission(capture):
+    submission = received()
+    staff = inspector()
+    with capture(execute=True):
+        inspection = inspection_claim_next(inspector=staff)
+    answer_all(inspection, staff)
+    return submission, inspection, staff
+
+
+def test_receiving_enqueues_an_inspection_in_the_same_transaction():
+    submission = received()
+    inspection = Inspection.objects.get(subject_code=submission.code)
+    assert inspection.status == InspectionStatus.QUEUED
+    assert inspection.category_id == submission.category_id
+    assert (inspection.title, inspection.declared_grade) == (submission.title, submission.declared_grade)
+    assert submission.status == SubmissionStatus.RECEIVED
+
+
+def test_a_claim_moves_the_submission_to_inspecting(django_capture_on_commit_callbacks):
+    submission, _inspection, staff = claimed_submission(django_capture_on_commit_callbacks)
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.INSPECTING
+    assert submission.events.last().by == staff
+
+
+def test_a_pass_moves_to_offered_and_mails_the_report_link(django_capture_on_commit_callbacks):
+    submission, inspection, staff = claimed_submission(django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        inspection_complete(inspection_id=inspection.pk, inspector=staff, passed=True)
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.OFFERED
+    report = Report.objects.get(inspection=inspection)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [submission.seller.email]
+    assert "passed inspection" in message.subject
+    assert f"/r/{report.code}/" in message.body
+    assert "grade S" in message.body
+
+
+def test_a_failure_is_rejected_then_returned_with_a_free_label_and_a_mail(django_capture_on_commit_callbacks):
+    submission, inspection, staff = claimed_submission(django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        inspection_complete(
+            inspection_id=inspection.pk,
+            inspector=staff,
+            passed=False,
+            fail_reason="not_as_declared",
+            note="A different model from the one declared",
+        )
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.RETURNING
+    moves = list(SubmissionEvent.objects.filter(submission=submission).values_list("new", flat=True))
+    assert moves[-3:] == ["inspecting", "rejected", "returning"]
+    label = Shipment.objects.get(submission=submission, direction=ShipmentDirection.RETURN)
+    assert private_storage().exists(label.label_path)
+    report = Report.objects.get(inspection=inspection)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert "did not pass inspection" in message.subject
+    assert label.tracking_number in message.body
+    assert f"/r/{report.code}/" in message.body
+    assert "Not as declared" in message.body
+
+
+def test_a_carrier_outage_leaves_it_rejected_and_the_label_is_booked_later(
+    django_capture_on_commit_callbacks, settings
+):
+    submission, inspection, staff = claimed_submission(django_capture_on_commit_callbacks)
+    settings.CARRIER_SANDBOX_FAIL = True
+    with django_capture_on_commit_callbacks(execute=True):
+        inspection_complete(
+            inspection_id=inspection.pk,
+            inspector=staff,
+            passed=False,
+            fail_reason="prohibited",
+            note="Not allowed",
+        )
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.REJECTED
+    assert not Shipment.objects.filter(direction=ShipmentDirection.RETURN).exists()
+    assert "tracking number follows" in mail.outbox[0].body
+
+    settings.CARRIER_SANDBOX_FAIL = False
+    shipment = return_label_book(submission_id=submission.pk)
+    again = return_label_book(submission_id=submission.pk)
+    assert again.pk == shipment.pk
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.RETURNING
+
+
+def test_the_news_applied_twice_changes_nothing_more(django_capture_on_commit_callbacks):
+    submission, inspection, staff = claimed_submission(django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        inspection_complete(inspection_id=inspection.pk, inspector=staff, passed=True)
+    events = SubmissionEvent.objects.filter(submission=submission).count()
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_inspection_completed(inspection=Inspection.objects.get(pk=inspection.pk))
+    assert SubmissionEvent.objects.filter(submission=submission).count() == events
+    assert len(mail.outbox) == 1
+
+
+def test_the_mail_is_written_in_the_sellers_language(django_capture_on_commit_callbacks, monkeypatch):
+    monkeypatch.setattr("recycling.services.outcome.seller_language", lambda submission: "zh-hans")
+    _submission, inspection, staff = claimed_submission(django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        inspection_complete(inspection_id=inspection.pk, inspector=staff, passed=True)
+    report = Report.objects.get(inspection=inspection)
+    assert f"/zh-hans/r/{report.code}/" in mail.outbox[0].body
