@@ -231,3 +231,19 @@ def test_group_labels_follow_the_language():
     with translation.override("zh-hans"):
         assert group_label("repair-history") == "维修历史"
     assert group_label("made-up-in-admin") == "made-up-in-admin"
+
+
+def test_the_data_migration_loads_with_the_historical_models():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    # given a database that already has its categories when the migration runs
+    load_catalog()
+    state = MigrationExecutor(connection).loader.project_state(("inspection", "0002_seed_checklists"))
+
+    # when the migration's function runs against the models as they were at that migration
+    created = checklists_load(apps=state.apps)
+
+    # then
+    assert created == len(checklist_data.CHECKLISTS)
+    assert Check.objects.filter(checklist__category__slug="phones").count() == len(checklist_data.PHONES)
