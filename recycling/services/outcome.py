@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -257,4 +258,54 @@ def seller_notify_inspection_result(
         if values["report"]:
             lines += ["", _("The inspection report: %(report)s") % values]
         lines += ["", _("The Reloop team")]
+        send_mail(subject, "\n".join(lines), None, [seller.email])
+
+
+def return_labels_book_missing(*, limit: int = 100) -> int:
+    """Book the return label of rejected submissions that have none (the carrier was down when they
+    were rejected) and e-mail each seller the tracking number. Returns how many were booked; safe to
+    run twice. Raises CarrierUnavailable when the carrier is still down, with what was booked kept."""
+    live_return = Shipment.objects.filter(
+        submission=OuterRef("pk"), direction=ShipmentDirection.RETURN
+    ).exclude(status=ShipmentStatus.CANCELLED)
+    waiting = list(
+        Submission.objects.filter(status=SubmissionStatus.REJECTED)
+        .exclude(Exists(live_return))
+        .order_by("updated_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    booked = 0
+    for submission_id in waiting:
+        shipment = return_label_book(submission_id=submission_id)
+        seller_notify_return_label(shipment=shipment)
+        booked += 1
+    return booked
+
+
+def seller_notify_return_label(*, shipment: Shipment) -> None:
+    """E-mail the seller the tracking number of the parcel coming back to them."""
+    submission = Submission.objects.select_related("seller").get(pk=shipment.submission_id)
+    seller = submission.seller
+    if not seller.email:
+        return
+    with translation.override(seller_language(submission)):
+        values = {
+            "name": seller.public_name,
+            "title": submission.title,
+            "code": submission.code,
+            "carrier": shipment.carrier,
+            "tracking": shipment.tracking_number,
+        }
+        subject = _("%(title)s is on its way back to you") % values
+        lines = [
+            _("Hello %(name)s,") % values,
+            "",
+            _(
+                "We are sending %(title)s (%(code)s) back to you free of charge with %(carrier)s, "
+                "tracking number %(tracking)s."
+            )
+            % values,
+            "",
+            _("The Reloop team"),
+        ]
         send_mail(subject, "\n".join(lines), None, [seller.email])

@@ -8,8 +8,13 @@ from django.core import mail
 from inspection.models import Inspection, InspectionStatus, Report
 from inspection.services.workbench import inspection_claim_next, inspection_complete
 from listings.photos import private_storage
+from recycling.errors import CarrierUnavailable
 from recycling.models import Shipment, ShipmentDirection, SubmissionEvent, SubmissionStatus
-from recycling.services.outcome import return_label_book, submission_inspection_completed
+from recycling.services.outcome import (
+    return_label_book,
+    return_labels_book_missing,
+    submission_inspection_completed,
+)
 from recycling.services.shipping import submission_receive
 from tests.inspection.desk_fixtures import answer_all, inspector, small_checklist
 from tests.recycling.shipping_fixtures import booked_shipment, operations_user
@@ -88,7 +93,7 @@ def test_a_failure_is_rejected_then_returned_with_a_free_label_and_a_mail(django
     assert "Not as declared" in message.body
 
 
-def test_a_carrier_outage_leaves_it_rejected_and_the_label_is_booked_later(
+def test_a_carrier_outage_leaves_it_rejected_and_the_sweep_books_the_label_later(
     django_capture_on_commit_callbacks, settings
 ):
     submission, inspection, staff = claimed_submission(django_capture_on_commit_callbacks)
@@ -106,12 +111,17 @@ def test_a_carrier_outage_leaves_it_rejected_and_the_label_is_booked_later(
     assert not Shipment.objects.filter(direction=ShipmentDirection.RETURN).exists()
     assert "tracking number follows" in mail.outbox[0].body
 
+    with pytest.raises(CarrierUnavailable):  # still down: the sweep fails and is retried
+        return_labels_book_missing()
     settings.CARRIER_SANDBOX_FAIL = False
-    shipment = return_label_book(submission_id=submission.pk)
-    again = return_label_book(submission_id=submission.pk)
-    assert again.pk == shipment.pk
+    assert return_labels_book_missing() == 1
+    assert return_labels_book_missing() == 0
+    shipment = Shipment.objects.get(submission=submission, direction=ShipmentDirection.RETURN)
+    assert return_label_book(submission_id=submission.pk).pk == shipment.pk
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.RETURNING
+    assert len(mail.outbox) == 2
+    assert shipment.tracking_number in mail.outbox[1].body
 
 
 def test_the_news_applied_twice_changes_nothing_more(django_capture_on_commit_callbacks):
