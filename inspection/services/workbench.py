@@ -350,7 +350,9 @@ def inspection_finish(inspection: Inspection, *, by: User, note: str) -> Inspect
             "escalated",
         )
     }
-    inspection = inspection_move(inspection_id=inspection.pk, to=Status.COMPLETED, by=by, note=note)
+    inspection = inspection_move(
+        inspection_id=inspection.pk, to=Status.COMPLETED, by=by, note=note[:NOTE_MAX_LENGTH]
+    )
     for name, value in result_fields.items():
         setattr(inspection, name, value)
     inspection.completed_at = timezone.now()
@@ -481,7 +483,9 @@ def inspection_complete(
                 inspection_id=inspection.pk,
                 to=Status.AWAITING_SECOND_OPINION,
                 by=inspector,
-                note=_("Inspected; waiting for two authenticators. %(grade)s") % {"grade": grade_note},
+                note=(_("Inspected; waiting for two authenticators. %(grade)s") % {"grade": grade_note})[
+                    :NOTE_MAX_LENGTH
+                ],
             )
             inspection.computed_grade = computed
             inspection.grade = grade

@@ -369,3 +369,14 @@ def test_the_staff_page_reads_everything_in_few_queries(django_assert_num_querie
         rows = check_rows(loaded)
         assert [row[1] is not None for row in rows] == [True, True, True]
         assert [event.by.username for event in loaded.events.all()][-1] == staff.username
+
+
+def test_the_longest_reason_fits_the_audit_trail():
+    inspection, staff = claimed()
+    answer_all(inspection, staff)
+    reason = "x" * 300
+    done = inspection_complete(
+        inspection_id=inspection.pk, inspector=staff, passed=True, grade_override="C", override_reason=reason
+    )
+    assert done.grade_override_reason == reason
+    assert len(InspectionEvent.objects.filter(inspection=done).last().note) == 300
