@@ -8,15 +8,29 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
+from inspection.checklists import checklists_load
+from inspection.models import (
+    AuthenticityVerdict,
+    Check,
+    Checklist,
+    CheckResult,
+    Inspection,
+    InspectionEvent,
+    InspectionResult,
+    InspectionStatus,
+    Report,
+)
 from listings import catalog_data
 from listings.management.commands import seed_demo
 from listings.models import (
     Brand,
     CatalogModel,
     Category,
+    Grade,
     Listing,
     ListingEvent,
     ListingPhoto,
@@ -34,10 +48,13 @@ from recycling.models import (
     SubmissionStatus,
     Valuation,
 )
+from tests.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
 
-SEEDED_LISTINGS = 12  # enough to cover several categories; the full default is checked on its plan
+# Enough to cover several categories and, from the 13th on, platform stock that the seeder inspects;
+# the full default is checked on its plan.
+SEEDED_LISTINGS = 15
 
 
 def _row_counts() -> dict[str, int]:
@@ -57,6 +74,13 @@ def _row_counts() -> dict[str, int]:
             SubmissionEvent,
             Valuation,
             Shipment,
+            Checklist,
+            Check,
+            Inspection,
+            InspectionEvent,
+            CheckResult,
+            AuthenticityVerdict,
+            Report,
         )
     }
 
@@ -96,12 +120,21 @@ def test_seed_demo_creates_the_demo_logins_in_their_groups(capsys):
     out = _seed(capsys)
 
     # then
-    for username in ("shopper", "seller", "inspector", "authenticator", "operations", "admin"):
+    for username in (
+        "shopper",
+        "seller",
+        "inspector",
+        "authenticator",
+        "authenticator2",
+        "operations",
+        "admin",
+    ):
         user = User.objects.get(username=username)
         assert user.check_password(seed_demo.PASSWORD), username
         assert username in out
     assert User.objects.get(username="inspector").groups.filter(name=roles.INSPECTORS).exists()
-    assert User.objects.get(username="authenticator").groups.filter(name=roles.AUTHENTICATORS).exists()
+    for username in ("authenticator", "authenticator2"):
+        assert User.objects.get(username=username).groups.filter(name=roles.AUTHENTICATORS).exists()
     assert User.objects.get(username="operations").groups.filter(name=roles.OPERATIONS).exists()
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
@@ -121,6 +154,61 @@ def test_seed_demo_twice_creates_nothing_new(capsys):
     assert _row_counts() == before
     assert "0 new" in out
     assert "Submissions: 0 new" in out
+    assert "Inspections: 0 new" in out
+
+
+def test_seed_demo_inspects_platform_listings_and_their_reports_are_public(client, capsys):
+    # when
+    out = _seed(capsys)
+
+    # then: real inspections, every check answered, passed with the listing's grade and a public report
+    inspections = list(Inspection.objects.filter(subject_code__startswith="DEMO-").select_related("listing"))
+    assert inspections
+    assert f"Inspections: {len(inspections)} new" in out
+    for inspection in inspections:
+        listing = inspection.listing
+        assert listing.source in (ListingSource.PLATFORM, ListingSource.CONSIGNED)
+        assert (inspection.status, inspection.result) == (InspectionStatus.COMPLETED, InspectionResult.PASSED)
+        assert inspection.inspector.username == "inspector"
+        assert inspection.results.count() == inspection.checklist.checks.count() > 0
+        assert inspection.grade == listing.grade
+        assert listing.report_code == Report.objects.get(inspection=inspection).code
+        assert listing.inspected_at is not None
+        page = client.get(f"/r/{listing.report_code}/")
+        assert page.status_code == 200
+        assert listing.report_code.encode() in page.content
+    assert Checklist.objects.filter(category__slug="phones").exists()
+
+
+def test_demo_luxury_items_are_authenticated_by_two_people():
+    # given: the catalog, checklists, demo users and one consigned bag the platform has inspected
+    catalog_data.load_catalog()
+    checklists_load()
+    command = seed_demo.Command()
+    command._users()
+    bag = ListingFactory(
+        seller=User.objects.get(username=seed_demo.PLATFORM_SELLER),
+        category=Category.objects.get(slug="bags"),
+        source=ListingSource.CONSIGNED,
+        grade=Grade.VERY_GOOD,
+        inspected_at=timezone.now(),
+    )
+
+    # when: run twice, as seed_demo does on every run
+    created = command._inspections()
+    again = command._inspections()
+
+    # then
+    inspection = Inspection.objects.get(subject_code=f"DEMO-{bag.pk}")
+    assert (created, again) == (1, 0)
+    assert inspection.status == InspectionStatus.COMPLETED and inspection.authenticated is True
+    assert sorted(inspection.verdicts.values_list("by__username", "verdict")) == [
+        ("authenticator", "genuine"),
+        ("authenticator2", "genuine"),
+    ]
+    assert inspection.results.filter(outcome="defect").count() == 3  # light wear: grade B
+    bag.refresh_from_db()
+    assert (bag.grade, bag.authenticated, bag.report_code) == (Grade.VERY_GOOD, True, inspection.report.code)
 
 
 def test_seed_demo_gives_the_demo_seller_submissions_at_each_stage(capsys):
@@ -149,6 +237,8 @@ def test_seed_demo_gives_the_demo_seller_submissions_at_each_stage(capsys):
     received = submissions[SubmissionStatus.RECEIVED]
     assert received.shipments.get().status == ShipmentStatus.DELIVERED
     assert received.events.get(new=SubmissionStatus.RECEIVED).by.username == "operations"
+    waiting = Inspection.objects.get(subject_code=received.code)  # receiving put it in the queue
+    assert (waiting.status, waiting.category) == (InspectionStatus.QUEUED, received.category)
     assert "Submissions: 3 new" in out
 
 

@@ -9,10 +9,19 @@ and the receiving desk show (estimated, shipping, received), made through the re
 submission_create with drawn photos, the pre-valuation run here, shipping_book with the sandbox
 carrier, and submission_receive by the `operations` user.
 
+Demo inspections run through the inspection services too: the checklists are loaded once the
+categories exist (`checklists_load`, as `manage.py load_checklists`), then up to DEMO_INSPECTIONS of
+the platform's inspected listings (own stock and consignments) are enqueued, claimed by `inspector`,
+checked one check at a time (mostly passes; a few wear defects that give the listing's grade) and
+passed. Luxury ones then get two agreeing verdicts from `authenticator` and `authenticator2`. Passing
+publishes each public report, which gives the listing its report code, grade and badges. The seller's
+received submission is in the inspection queue (receiving enqueues it).
+
 Running it again creates nothing new: catalog rows are found by slug (brand + name for models), users
 by username, a demo listing by its seller and title, which are fixed by the plan below (a seeded
-random generator, so the plan is the same on every run), and a demo submission by its client token,
-fixed per planned submission.
+random generator, so the plan is the same on every run), a demo submission by its client token,
+fixed per planned submission, and a demo inspection by its subject code (DEMO-<listing id>); an
+inspection an earlier run left half-done is taken on from where it stopped.
 """
 
 import dataclasses
@@ -21,6 +30,7 @@ import logging
 import multiprocessing
 import os
 import random
+import re
 import time
 import uuid
 from collections import Counter
@@ -37,11 +47,31 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
+from inspection.checklists import checklists_load
+from inspection.models import (
+    Check,
+    CheckOutcome,
+    CheckResult,
+    Inspection,
+    InspectionStatus,
+    MeasureKind,
+    Severity,
+    Verdict,
+)
+from inspection.services.authentication import authenticity_verdict_add
+from inspection.services.workbench import (
+    check_record,
+    grade_preview,
+    inspection_claim,
+    inspection_complete,
+    inspection_enqueue,
+)
 from listings import catalog_data, demo_images, photos
 from listings.models import (
     Brand,
     CatalogModel,
     Category,
+    Grade,
     Listing,
     ListingEvent,
     ListingPhoto,
@@ -129,6 +159,8 @@ PERSONAS: tuple[Persona, ...] = (
     ),
     Persona("inspector", "Liu Yang", "Suzhou", "staff: inspectors", group=roles.INSPECTORS),
     Persona("authenticator", "Sun Li", "Suzhou", "staff: authenticators", group=roles.AUTHENTICATORS),
+    # Luxury items need two different authenticators to agree before the badge shows.
+    Persona("authenticator2", "Zhao Lei", "Suzhou", "staff: authenticators", group=roles.AUTHENTICATORS),
     Persona("operations", "Guo Hui", "Suzhou", "staff: operations", group=roles.OPERATIONS),
 )
 PLATFORM_SELLER = "reloop"
@@ -197,6 +229,86 @@ DEMO_SUBMISSIONS: tuple[DemoSubmission, ...] = (
         method=ShippingMethod.DROP_OFF,
     ),
 )
+
+
+INSPECTOR = "inspector"
+AUTHENTICATORS = ("authenticator", "authenticator2")
+DEMO_INSPECTIONS = 40  # enough for every category to show reports; each one records every check
+# Defects a passed item plausibly shows: wear, not faults. Their counts pick the grade (inspection.grading).
+WEAR_GROUPS = ("appearance", "materials", "case", "hardware", "screen", "cleanliness", "set")
+DEFECTS_FOR_GRADE: dict[str, tuple[int, int]] = {  # (majors, minors)
+    Grade.NEW: (0, 0),
+    Grade.LIKE_NEW: (0, 0),
+    Grade.EXCELLENT: (0, 1),
+    Grade.VERY_GOOD: (0, 3),
+    Grade.GOOD: (1, 3),
+    Grade.FAIR: (3, 1),
+}
+# Measured values within what a healthy item shows, so that no measurement implies a defect.
+MEASURED_RANGES: dict[str, tuple[int, int]] = {
+    "battery-health": (88, 100),
+    "battery-cycle-count": (40, 420),
+    "shutter-count": (1500, 42000),
+    "movement-accuracy": (-4, 6),
+    "movement-amplitude": (262, 305),
+    "metal-purity": (750, 750),
+    "weight": (4, 38),
+}
+
+
+def demo_imei(rng: random.Random) -> str:
+    """Fifteen digits whose last is the Luhn check digit, as a real IMEI has."""
+    body = f"35{rng.randrange(10**12):012d}"
+    total = 0
+    for index, char in enumerate(reversed(body)):
+        digit = int(char)
+        if index % 2 == 0:  # doubled: the check digit will sit to the right of this one
+            digit = digit * 2 - 9 if digit * 2 > 9 else digit * 2
+        total += digit
+    return f"{body}{(10 - total % 10) % 10}"
+
+
+def demo_measured_value(check: Check, listing: Listing, rng: random.Random) -> str:
+    """What the inspector reads for a check that takes a measured value ("" for pass-or-defect checks
+    and for numbers the demo cannot tell, such as the storage of a model whose name does not say)."""
+    if check.measure == MeasureKind.NONE:
+        return ""
+    if check.code == "imei-recorded":
+        return demo_imei(rng)
+    if check.measure == MeasureKind.TEXT:
+        if check.code == "isbn-edition":
+            return f"ISBN 978-7-{rng.randrange(100, 999)}-{rng.randrange(10000, 99999)}-{rng.randrange(10)}"
+        return f"{rng.choice('ACDFHKMNPRTXY')}{rng.choice('ACDFHKMNPRTXY')}{rng.randrange(10**6):06d}"
+    if check.code == "storage-capacity":
+        name = listing.catalog_model.name if listing.catalog_model is not None else listing.title
+        # "MacBook Air 13-inch M2 8GB/256GB": memory comes first, storage last.
+        sizes = re.findall(r"(\d+)\s*(GB|TB)\b", name.replace("/", " "), flags=re.IGNORECASE)
+        if not sizes:
+            return ""
+        number, unit = sizes[-1]
+        size = int(number) * (1024 if unit.upper() == "TB" else 1)
+        return str(size) if check.max_value is None or size <= check.max_value else ""
+    low, high = MEASURED_RANGES.get(check.code, (None, None))
+    return str(rng.randint(low, high)) if low is not None else ""
+
+
+def demo_defects(checks: list[Check], grade: str, rng: random.Random) -> dict[int, str]:
+    """The checks a demo item fails, with the inspector's note: wear that gives `grade`."""
+    majors, minors = DEFECTS_FOR_GRADE.get(grade, (0, 0))
+    defects: dict[int, str] = {}
+    for severity, count, note in (
+        (Severity.MAJOR, majors, "clear wear, shown in the photos."),
+        (Severity.MINOR, minors, "faint marks, seen only up close."),
+    ):
+        candidates = [c for c in checks if c.severity == severity and c.measure == MeasureKind.NONE]
+        wear = [c for c in candidates if c.group in WEAR_GROUPS]
+        chosen = rng.sample(wear, min(count, len(wear)))
+        if len(chosen) < count:
+            others = [c for c in candidates if c not in wear and c.group not in ("authenticity", "identity")]
+            chosen += rng.sample(others, min(count - len(chosen), len(others)))
+        for check in chosen:
+            defects[check.pk] = f"{check.label}: {note}"
+    return defects
 
 
 @dataclasses.dataclass(frozen=True)
@@ -329,6 +441,7 @@ class Command(BaseCommand):
 
     def _seed(self, count: int, jobs: int | None, photo_size: int) -> None:
         catalog = catalog_data.load_catalog()
+        checklists_created = checklists_load()
         users_created = self._users()
         now = timezone.now()
         planned = plan(count, today=timezone.localdate())
@@ -345,6 +458,7 @@ class Command(BaseCommand):
         self._age_and_trust(created, now)
         thumbnails_made = self._finish_photos()
         submissions_created = self._submissions()
+        inspections_created = self._inspections()
 
         self.stdout.write(
             f"Catalog: {Category.objects.count()} categories, {Brand.objects.count()} brands, "
@@ -366,6 +480,14 @@ class Command(BaseCommand):
             f"{counts[status]} {status.label.lower()}" for status in SubmissionStatus if counts[status]
         )
         self.stdout.write(f"Submissions: {submissions_created} new; {SUBMITTER} has {by_status}.")
+        demo_inspections = Inspection.objects.filter(subject_code__startswith="DEMO-")
+        self.stdout.write(
+            f"Inspections: {inspections_created} new; "
+            f"{demo_inspections.filter(status=InspectionStatus.COMPLETED).count()} demo listings inspected "
+            f"with a public report ({demo_listings.exclude(report_code='').filter(authenticated=True).count()} "
+            f"authenticated); {Inspection.objects.filter(status=InspectionStatus.QUEUED).count()} waiting in "
+            f"the queue; checklists: {checklists_created} new."
+        )
         self.stdout.write(f"Users: {users_created} new.")
         self.stdout.write("")
         self.stdout.write("Demo logins (password for all: reloop-demo)")
@@ -438,6 +560,108 @@ class Command(BaseCommand):
             if planned.stage == SubmissionStatus.RECEIVED and submission.status == SubmissionStatus.SHIPPING:
                 submission_receive(reference=submission.code, by=receiver)
         return created
+
+    def _inspections(self) -> int:
+        """Inspect the platform's first DEMO_INSPECTIONS inspected listings through the inspection
+        services, resuming any an earlier run left half-done; make sure the seller's received
+        submission waits in the queue. Returns how many inspections were created."""
+        inspector = User.objects.get(username=INSPECTOR)
+        authenticators = list(User.objects.filter(username__in=AUTHENTICATORS).order_by("username"))
+        receiver = User.objects.get(username=RECEIVER)
+        # Receiving a parcel enqueues it; enqueueing is idempotent, so this only matters for a
+        # submission received before the inspection desk existed.
+        for submission in Submission.objects.filter(
+            seller__username=SUBMITTER, status=SubmissionStatus.RECEIVED
+        ).select_related("category", "catalog_model"):
+            inspection_enqueue(
+                subject_code=submission.code,
+                category=submission.category,
+                catalog_model=submission.catalog_model,
+                title=submission.title,
+                declared_grade=submission.declared_grade,
+                by=receiver,
+            )
+
+        listings = (
+            Listing.objects.filter(
+                seller__username=PLATFORM_SELLER,
+                source__in=(ListingSource.PLATFORM, ListingSource.CONSIGNED),
+                inspected_at__isnull=False,
+            )
+            .select_related("category", "catalog_model")
+            .order_by("pk")[:DEMO_INSPECTIONS]
+        )
+        existing = {
+            inspection.subject_code: inspection
+            for inspection in Inspection.objects.filter(subject_code__startswith="DEMO-")
+        }
+        created = 0
+        for listing in listings:
+            inspection = existing.get(f"DEMO-{listing.pk}")
+            if inspection is not None and inspection.status == InspectionStatus.COMPLETED:
+                continue
+            if inspection is None:
+                inspection = inspection_enqueue(
+                    subject_code=f"DEMO-{listing.pk}",
+                    category=listing.category,
+                    catalog_model=listing.catalog_model,
+                    title=listing.title,
+                    declared_grade=listing.grade,
+                    listing=listing,
+                    by=receiver,
+                )
+                created += 1
+            if inspection.status == InspectionStatus.QUEUED:
+                inspection = inspection_claim(inspection_id=inspection.pk, inspector=inspector)
+            if inspection.status == InspectionStatus.IN_PROGRESS and inspection.inspector_id == inspector.pk:
+                inspection = self._inspect(inspection, listing, inspector)
+            if inspection.status == InspectionStatus.AWAITING_SECOND_OPINION and not inspection.escalated:
+                given = set(inspection.verdicts.values_list("by_id", flat=True))
+                for authenticator in authenticators:
+                    if authenticator.pk not in given:
+                        authenticity_verdict_add(
+                            inspection_id=inspection.pk,
+                            by=authenticator,
+                            verdict=Verdict.GENUINE,
+                            note="Materials, stamps and hardware match the maker's references.",
+                        )
+        return created
+
+    @staticmethod
+    def _inspect(inspection: Inspection, listing: Listing, inspector: User) -> Inspection:
+        """Record every check still unanswered and pass the item with the listing's grade."""
+        rng = random.Random(f"reloop-demo-inspection:{listing.pk}")
+        checks = list(Check.objects.filter(checklist_id=inspection.checklist_id).order_by("position", "id"))
+        defects = demo_defects(checks, listing.grade, rng)
+        answered = set(
+            CheckResult.objects.filter(inspection=inspection).values_list("check_item_id", flat=True)
+        )
+        for check in checks:
+            measured_value = demo_measured_value(check, listing, rng)
+            if check.pk in answered:
+                continue
+            note = defects.get(check.pk, "")
+            check_record(
+                inspection_id=inspection.pk,
+                inspector=inspector,
+                check_id=check.pk,
+                outcome=CheckOutcome.DEFECT if note else CheckOutcome.PASS,
+                note=note,
+                measured_value=measured_value,
+            )
+        # A short checklist may not have enough wear checks for the listing's grade; the inspector then
+        # keeps the listed grade and says why, as a person at the bench would.
+        computed = grade_preview(inspection_id=inspection.pk).grade
+        override = "" if computed == listing.grade else listing.grade
+        return inspection_complete(
+            inspection_id=inspection.pk,
+            inspector=inspector,
+            passed=True,
+            grade_override=override,
+            override_reason="The wear seen matches the condition described in the listing."
+            if override
+            else "",
+        )
 
     @staticmethod
     def _submit(planned: DemoSubmission, seller: User) -> Submission:
