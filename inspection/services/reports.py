@@ -52,7 +52,7 @@ def _authenticity(inspection: Inspection) -> dict[str, Any] | None:
     """For luxury categories (or wherever verdicts were given): the outcome and whether two different
     authenticators agreed on it. No names."""
     verdicts = list(inspection.verdicts.all())
-    if not inspection.category.is_luxury and not verdicts:
+    if not verdicts and inspection.authenticated is None and not inspection.category.is_luxury:
         return None
     genuine = {verdict.by_id for verdict in verdicts if verdict.verdict == Verdict.GENUINE}
     counterfeit = {verdict.by_id for verdict in verdicts if verdict.verdict == Verdict.COUNTERFEIT}

@@ -368,6 +368,29 @@ def test_an_authenticated_report_shows_that_two_authenticators_agreed(client):
     assert "two authenticators independently agreed that this item is genuine" in page
 
 
+def test_a_counterfeit_says_so_without_naming_the_authenticators(client):
+    category = CategoryFactory(slug="watches", name="Watches", name_zh="手表", is_luxury=True)
+    inspection, _owner, _submission = completed_inspection(
+        category=category,
+        result=InspectionResult.FAILED,
+        grade="",
+        fail_reason=FailReason.COUNTERFEIT,
+        authenticated=False,
+    )
+    for name in ("Ada", "Bo"):
+        AuthenticityVerdict.objects.create(
+            inspection=inspection, by=UserFactory(first_name=name), verdict=Verdict.COUNTERFEIT
+        )
+    report = report_publish(inspection=inspection)
+
+    page = client.get(f"/r/{report.code}/").content.decode()
+
+    assert report.content["authenticity"] == {"authenticated": False, "two_agreed": True}
+    assert "Not authenticated: the authenticators found this item is not genuine." in page
+    assert "Failed inspection: Counterfeit" in page
+    assert "Ada" not in page
+
+
 def test_an_unknown_code_is_not_found(client):
     assert client.get("/r/ZZZZ2222/").status_code == 404
     assert client.get("/r/ZZZZ2222.pdf").status_code == 404
