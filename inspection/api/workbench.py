@@ -8,6 +8,7 @@ one input also carries the message under that field (`{"measured_value": ["…"]
 """
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -26,6 +27,7 @@ from inspection.api.serializers import (
     RecordedCheckSerializer,
     VerdictSerializer,
 )
+from inspection.checklists import current_checklist
 from inspection.errors import InspectionError
 from inspection.grading import GradeOutcome
 from inspection.models import Check, CheckResult, Inspection
@@ -229,22 +231,32 @@ class CheckRecordView(WorkbenchAPIView):
         tags=["inspection"],
     )
     def post(self, request: Request, inspection_id: int) -> Response:
-        inspection_id = self.existing(inspection_id)
+        try:
+            inspection = Inspection.objects.select_related("category").get(pk=inspection_id)
+        except Inspection.DoesNotExist as error:
+            raise Http404 from error
         serializer = CheckRecordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
+        try:
+            # An item nobody has claimed yet has no checklist of its own: name the check in the one it
+            # would get, so that the answer says what is wrong (not claimed) rather than "no such check".
+            checklist_id = inspection.checklist_id or current_checklist(inspection.category).pk
+        except InspectionError as error:
+            return _field_error(error)
         check_id = (
-            Check.objects.filter(checklist__inspection__pk=inspection_id, code=values["check"])
+            Check.objects.filter(checklist_id=checklist_id, code=values["check"])
             .values_list("pk", flat=True)
             .first()
         )
         if check_id is None:
             return Response(
-                {"check": ["This check is not on this item's checklist."]}, status=status.HTTP_400_BAD_REQUEST
+                {"check": [_("This check is not on this item's checklist.")]},
+                status=status.HTTP_400_BAD_REQUEST,
             )
         try:
             result = check_record(
-                inspection_id=inspection_id,
+                inspection_id=inspection.pk,
                 inspector=request.user,
                 check_id=check_id,
                 outcome=values["outcome"],

@@ -304,6 +304,16 @@ def test_bad_check_input_is_400_under_the_field_and_records_nothing(inspector, p
     assert not CheckResult.objects.exists()
 
 
+def test_recording_on_an_item_nobody_claimed_says_so(inspector, phones):
+    inspection = queued(phones)
+
+    response = record(api(inspector), inspection, "back-glass")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "not_in_progress"
+    assert not CheckResult.objects.exists()
+
+
 def test_only_the_inspector_holding_the_claim_records(inspector, phones):
     inspection = claimed(phones, inspector)
     other = staff("other-inspector", roles.INSPECTORS)
