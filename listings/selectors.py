@@ -123,6 +123,11 @@ def category_tree() -> CategoryTree:
     return tree
 
 
+def category_is_luxury(category: Category) -> bool:
+    """A category is luxury when it, or any category above it, is marked so (from the cached tree)."""
+    return category.is_luxury or any(ancestor.is_luxury for ancestor in category_tree().ancestors(category))
+
+
 def category_tree_forget() -> None:
     """Drop the cached tree, so that a renamed or moved category shows at once."""
     cache.delete(CATEGORY_TREE_KEY)

@@ -167,6 +167,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CURRENCY = env.str("CURRENCY", default="CNY")
 
+# The site's public address, for links in e-mails (no request to build them from).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
 # --- Recycle and consignment intake --------------------------------------------------------------
 
 ESTIMATE_VALID_DAYS = 7
@@ -203,6 +206,7 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "marketplace.tasks.worker_heartbeat", "schedule": 15.0},
     "expire-estimates": {"task": "recycling.tasks.expire_estimates", "schedule": 15 * 60.0},
     "cancel-unused-labels": {"task": "recycling.tasks.cancel_unused_labels", "schedule": 60 * 60.0},
+    "book-missing-return-labels": {"task": "recycling.tasks.book_missing_return_labels", "schedule": 30 * 60.0},
     "purge-pending-photos": {"task": "recycling.tasks.purge_pending_photos", "schedule": 6 * 60 * 60.0},
 }
 # How old the last heartbeat may be before /healthz calls the worker stale.

@@ -43,3 +43,11 @@ def purge_pending_photos() -> None:
     from recycling import pending_photos
 
     pending_photos.purge_older_than(seconds=settings.SESSION_COOKIE_AGE)
+
+
+@shared_task(ignore_result=True, autoretry_for=(CarrierUnavailable,), retry_backoff=True, max_retries=5)
+def book_missing_return_labels() -> None:
+    """Return labels the carrier could not issue when an item was rejected."""
+    from recycling.services.outcome import return_labels_book_missing
+
+    return_labels_book_missing()

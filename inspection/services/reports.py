@@ -25,6 +25,7 @@ from inspection.models import (
     Report,
     Verdict,
 )
+from listings.selectors import category_is_luxury
 from listings.services import listing_mark_inspected
 
 # Bumped when the shape of `content` changes, so that a reader can tell old snapshots apart.
@@ -52,7 +53,7 @@ def _authenticity(inspection: Inspection) -> dict[str, Any] | None:
     """For luxury categories (or wherever verdicts were given): the outcome and whether two different
     authenticators agreed on it. No names."""
     verdicts = list(inspection.verdicts.all())
-    if not verdicts and inspection.authenticated is None and not inspection.category.is_luxury:
+    if not verdicts and inspection.authenticated is None and not category_is_luxury(inspection.category):
         return None
     genuine = {verdict.by_id for verdict in verdicts if verdict.verdict == Verdict.GENUINE}
     counterfeit = {verdict.by_id for verdict in verdicts if verdict.verdict == Verdict.COUNTERFEIT}

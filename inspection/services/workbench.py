@@ -37,6 +37,7 @@ from inspection.signals import inspection_completed, inspection_started
 from listings.errors import PhotoRejected
 from listings.models import CatalogModel, Category, Grade, Listing
 from listings.photos import check_photo, new_key, public_storage
+from listings.selectors import category_is_luxury
 
 NOTE_MAX_LENGTH = 300
 RESULT_NOTE_MAX_LENGTH = 500
@@ -50,16 +51,6 @@ def check_photo_name(key: str) -> str:
 
 def check_photo_url(key: str) -> str:
     return public_storage().url(check_photo_name(key))
-
-
-def is_luxury(category: Category) -> bool:
-    """A category is luxury when it, or any category above it, is marked so."""
-    node: Category | None = category
-    while node is not None:
-        if node.is_luxury:
-            return True
-        node = node.parent
-    return False
 
 
 def require_inspector(user: User) -> None:
@@ -477,7 +468,7 @@ def inspection_complete(
                 "computed": computed,
                 "reason": override_reason,
             }
-        if is_luxury(inspection.category):
+        if category_is_luxury(inspection.category):
             fields = ["computed_grade", "grade", "grade_override_reason", "result_note"]
             inspection = inspection_move(
                 inspection_id=inspection.pk,

@@ -40,7 +40,6 @@ from recycling.services.transitions import ALLOWED, submission_move
 logger = logging.getLogger(__name__)
 
 # The public site's address, for links in e-mails (no request is at hand when they are sent).
-DEFAULT_SITE_URL = "http://localhost:8000"
 
 
 def _submission_for(inspection: Inspection) -> Submission | None:
@@ -201,7 +200,7 @@ def _check_returnable(submission: Submission) -> None:
 def report_url(report_code: str) -> str:
     """The public report's absolute address, in the active language."""
     path = reverse("reports:detail", kwargs={"code": report_code})
-    return getattr(settings, "SITE_URL", DEFAULT_SITE_URL).rstrip("/") + path
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def seller_language(submission: Submission) -> str:

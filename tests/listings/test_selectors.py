@@ -10,6 +10,7 @@ from listings.selectors import (
     ChannelFilters,
     brands_for_category,
     category_by_slug,
+    category_is_luxury,
     category_tree,
     favourite_ids,
     favourites_for_user,
@@ -346,3 +347,13 @@ def test_seller_counts_stop_at_the_cap(monkeypatch):
 
     assert listing_for_detail(listing_id=listings[0].pk, viewer=None).seller_active_count == 2
     assert seller_for_storefront("stock").active_listing_count == 2
+
+
+def test_a_category_is_luxury_through_any_category_above_it():
+    luxury = CategoryFactory(slug="luxury-top", is_luxury=True)
+    bags = CategoryFactory(slug="luxury-bags", parent=luxury, is_luxury=False)
+    phones = CategoryFactory(slug="plain-phones", is_luxury=False)
+
+    assert category_is_luxury(bags)
+    assert category_is_luxury(luxury)
+    assert not category_is_luxury(phones)
