@@ -5,6 +5,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from accounts.models import User
 from accounts.roles import STAFF_GROUPS
+from inspection.models import Report
 from recycling.models import (
     Shipment,
     ShipmentDirection,
@@ -20,6 +21,35 @@ def is_staff_member(user: User | AnonymousUser) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or user.groups.filter(name__in=STAFF_GROUPS).exists()
+
+
+# Statuses a submission only reaches once its inspection is complete and its report published.
+INSPECTED_STATUSES = frozenset(
+    {
+        SubmissionStatus.OFFERED,
+        SubmissionStatus.RECYCLE_ACCEPTED,
+        SubmissionStatus.PAID,
+        SubmissionStatus.CONSIGN_ACCEPTED,
+        SubmissionStatus.LISTED,
+        SubmissionStatus.SOLD,
+        SubmissionStatus.SETTLED,
+        SubmissionStatus.UNSOLD,
+        SubmissionStatus.DECLINED,
+        SubmissionStatus.EXPIRED,
+        SubmissionStatus.REJECTED,
+        SubmissionStatus.RETURNING,
+        SubmissionStatus.RETURNED,
+    }
+)
+
+
+def report_code_for(submission: Submission) -> str | None:
+    """The public inspection report's code, once the inspection is complete. One query then, none before."""
+    if submission.status not in INSPECTED_STATUSES:
+        return None
+    return (
+        Report.objects.filter(inspection__subject_code=submission.code).values_list("code", flat=True).first()
+    )
 
 
 def submissions_visible_to(user: User | AnonymousUser) -> QuerySet[Submission]:

@@ -29,6 +29,7 @@ from recycling.models import (
 )
 from recycling.photo_checks import photo_flag_text
 from recycling.questionnaire import DEFAULT, QUESTIONNAIRES
+from recycling.selectors import report_code_for
 from recycling.services.transitions import ALLOWED, CANCELLABLE
 from recycling.valuation import reason_text
 
@@ -374,6 +375,9 @@ class SubmissionDetailSerializer(SubmissionCardSerializer):
     timeline = TimelineEventSerializer(source="events", many=True, read_only=True)
     can_cancel = serializers.SerializerMethodField()
     can_book_shipping = serializers.SerializerMethodField()
+    report_url = serializers.SerializerMethodField(
+        help_text="The public inspection report, once the inspection is complete; else null."
+    )
 
     class Meta(SubmissionCardSerializer.Meta):
         fields = [
@@ -386,8 +390,18 @@ class SubmissionDetailSerializer(SubmissionCardSerializer):
             "timeline",
             "can_cancel",
             "can_book_shipping",
+            "report_url",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_report_url(self, submission: Submission) -> str | None:
+        code = report_code_for(submission)
+        if code is None:
+            return None
+        path = reverse("reports:detail", args=[code])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
     @extend_schema_field(ValuationSerializer(allow_null=True))
     def get_valuation(self, submission: Submission) -> dict | None:

@@ -26,7 +26,7 @@ from recycling import questionnaire as questions
 from recycling.errors import SubmissionError
 from recycling.models import Submission, SubmissionPhoto, SubmissionStatus, Valuation
 from recycling.photo_checks import photo_flag_text
-from recycling.selectors import submissions_visible_to
+from recycling.selectors import report_code_for, submissions_visible_to
 from recycling.services.intake import submission_cancel
 from recycling.services.transitions import CANCELLABLE
 from recycling.services.valuation import submission_revalue
@@ -124,6 +124,7 @@ def _live_context(request: HttpRequest, submission: Submission) -> dict:
         "can_book": is_owner and submission.status == SubmissionStatus.ESTIMATED,
         "can_download_label": submission.status == SubmissionStatus.SHIPPING,
         "can_revalue": is_owner and submission.status == SubmissionStatus.ESTIMATE_EXPIRED,
+        "report_code": report_code_for(submission),
     }
 
 

@@ -4,6 +4,7 @@ the seller is e-mailed the result with the link to the public report."""
 
 import pytest
 from django.core import mail
+from rest_framework.test import APIClient
 
 from inspection.models import Inspection, InspectionStatus, Report
 from inspection.services.workbench import inspection_claim_next, inspection_complete
@@ -142,3 +143,35 @@ def test_the_mail_is_written_in_the_sellers_language(django_capture_on_commit_ca
         inspection_complete(inspection_id=inspection.pk, inspector=staff, passed=True)
     report = Report.objects.get(inspection=inspection)
     assert f"/zh-hans/r/{report.code}/" in mail.outbox[0].body
+
+
+def test_the_seller_finds_the_report_on_the_submission_page_once_complete(
+    client, django_capture_on_commit_callbacks
+):
+    submission, inspection, staff = claimed_submission(django_capture_on_commit_callbacks)
+    client.force_login(submission.seller)
+    page = f"/sell-with-us/{submission.pk}/"
+    assert "Read the inspection report" not in client.get(page).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        inspection_complete(inspection_id=inspection.pk, inspector=staff, passed=True)
+
+    report = Report.objects.get(inspection=inspection)
+    html = client.get(page).content.decode()
+    assert f'href="/r/{report.code}/"' in html
+    assert "Read the inspection report" in html
+
+
+def test_the_api_gives_the_report_url_once_complete(django_capture_on_commit_callbacks):
+    submission, inspection, staff = claimed_submission(django_capture_on_commit_callbacks)
+    api = APIClient()
+    api.force_authenticate(submission.seller)
+    assert api.get(f"/api/v1/submissions/{submission.pk}/").json()["report_url"] is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        inspection_complete(inspection_id=inspection.pk, inspector=staff, passed=True)
+
+    report = Report.objects.get(inspection=inspection)
+    assert (
+        api.get(f"/api/v1/submissions/{submission.pk}/").json()["report_url"].endswith(f"/r/{report.code}/")
+    )
