@@ -102,32 +102,15 @@ def authentication(request: HttpRequest) -> HttpResponse:
 @role_required(AUTHENTICATORS)
 @require_POST
 def verdict(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = get_object_or_404(Inspection, pk=pk)
-    form = VerdictForm(request.POST, prefix=f"item-{pk}")
-    if form.is_valid():
-        try:
-            authenticity_verdict_add(
-                inspection_id=pk,
-                by=request.user,
-                verdict=form.cleaned_data["verdict"],
-                note=form.cleaned_data["note"],
-            )
-        except (InspectionError, InvalidTransition) as error:
-            form.add_error(_field(error, form), _error_text(error))
-        else:
-            messages.success(
-                request,
-                _("Your verdict on %(code)s “%(title)s” is recorded.")
-                % {"code": inspection.subject_code, "title": inspection.title},
-            )
-            return redirect("inspection:authentication")
-    return _render_list(
+    return _decide(
         request,
-        template="inspection/authentication.html",
-        items=authentication_queue(),
+        pk,
         form_class=VerdictForm,
-        bound={pk: form},
-        status=400,
+        service=authenticity_verdict_add,
+        done=_("Your verdict on %(code)s “%(title)s” is recorded."),
+        template="inspection/authentication.html",
+        queue=authentication_queue,
+        back_to="inspection:authentication",
     )
 
 
@@ -142,11 +125,26 @@ def escalations(request: HttpRequest) -> HttpResponse:
 @role_required(AUTHENTICATORS)
 @require_POST
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(
+        request,
+        pk,
+        form_class=ResolveForm,
+        service=authenticity_escalation_resolve,
+        done=_("%(code)s “%(title)s” is decided."),
+        template="inspection/escalations.html",
+        queue=escalation_queue,
+        back_to="inspection:escalations",
+    )
+
+
+def _decide(request, pk, *, form_class, service, done, template, queue, back_to) -> HttpResponse:
+    """A verdict or an escalation decision: call the service, then back to its list with a message,
+    or the list again with the form's errors on that item."""
     inspection = get_object_or_404(Inspection, pk=pk)
-    form = ResolveForm(request.POST, prefix=f"item-{pk}")
+    form = form_class(request.POST, prefix=f"item-{pk}")
     if form.is_valid():
         try:
-            authenticity_escalation_resolve(
+            service(
                 inspection_id=pk,
                 by=request.user,
                 verdict=form.cleaned_data["verdict"],
@@ -155,19 +153,10 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
         except (InspectionError, InvalidTransition) as error:
             form.add_error(_field(error, form), _error_text(error))
         else:
-            messages.success(
-                request,
-                _("%(code)s “%(title)s” is decided.")
-                % {"code": inspection.subject_code, "title": inspection.title},
-            )
-            return redirect("inspection:escalations")
+            messages.success(request, done % {"code": inspection.subject_code, "title": inspection.title})
+            return redirect(back_to)
     return _render_list(
-        request,
-        template="inspection/escalations.html",
-        items=escalation_queue(),
-        form_class=ResolveForm,
-        bound={pk: form},
-        status=400,
+        request, template=template, items=queue(), form_class=form_class, bound={pk: form}, status=400
     )
 
 
