@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from inspection.checklists import group_label
 from inspection.crosswalk import CrosswalkRow, crosswalk_rows
 from inspection.models import (
     REPORT_CODE_ALPHABET,
@@ -23,25 +24,6 @@ from inspection.models import (
 )
 from inspection.services.workbench import check_photo_url
 from listings.models import GRADE_MEANINGS, Grade
-
-# Checklists name their groups in English codes; these are the ones the seeded lists use. A group not
-# listed here is shown as written.
-GROUP_LABELS = {
-    "appearance": pgettext_lazy("check group", "Appearance"),
-    "screen": pgettext_lazy("check group", "Screen"),
-    "display": pgettext_lazy("check group", "Display"),
-    "function": pgettext_lazy("check group", "Function"),
-    "battery": pgettext_lazy("check group", "Battery"),
-    "repair history": pgettext_lazy("check group", "Repair history"),
-    "repair_history": pgettext_lazy("check group", "Repair history"),
-    "identity": pgettext_lazy("check group", "Identity"),
-    "authenticity": pgettext_lazy("check group", "Authenticity"),
-    "wear": pgettext_lazy("check group", "Wear"),
-    "movement": pgettext_lazy("check group", "Movement"),
-    "hardware": pgettext_lazy("check group", "Hardware"),
-    "accessories": pgettext_lazy("check group", "Accessories"),
-    "safety": pgettext_lazy("check group", "Safety"),
-}
 
 
 def report_by_code(code: str) -> Report | None:
@@ -63,11 +45,6 @@ def _localized(names: dict | None) -> str:
     if _chinese() and names.get("name_zh"):
         return names["name_zh"]
     return names.get("name", "")
-
-
-def group_label(group: str) -> str:
-    label = GROUP_LABELS.get(group.strip().lower())
-    return str(label) if label is not None else group
 
 
 def measured(value: str, unit: str) -> str:

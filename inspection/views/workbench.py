@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import INSPECTORS, has_role
+from inspection.checklists import group_label
 from inspection.errors import InspectionError
 from inspection.forms import CheckForm, FailForm, PassForm
 from inspection.models import Check, CheckResult, Inspection, InspectionResult, InspectionStatus
@@ -176,7 +177,7 @@ def _groups(inspection: Inspection, bound: dict[int, CheckForm] | None = None) -
     for check in inspection.checklist.checks.all() if inspection.checklist else ():
         result = results.get(check.pk)
         form = bound.get(check.pk) or CheckForm(check=check, initial=_initial(result))
-        groups.setdefault(check.group, CheckGroup(name=check.group, rows=[])).rows.append(
+        groups.setdefault(check.group, CheckGroup(name=group_label(check.group), rows=[])).rows.append(
             CheckRow(check=check, result=result, form=form)
         )
     return list(groups.values())
