@@ -10,6 +10,10 @@ class User(AbstractUser):
     city = models.CharField(_("city"), max_length=60, blank=True)
     bio = models.CharField(_("about"), max_length=280, blank=True)
 
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
     @property
     def public_name(self) -> str:
         return self.display_name or self.username

@@ -41,12 +41,16 @@ class Checklist(models.Model):
     """One version of a category's checklist. Versions are never edited once an inspection used them;
     a change is a new version, and every report records the version it was made with."""
 
-    category = models.ForeignKey(Category, related_name="checklists", on_delete=models.PROTECT)
-    version = models.PositiveIntegerField()
-    created_at = models.DateTimeField(default=timezone.now)
-    notes = models.CharField(max_length=200, blank=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), related_name="checklists", on_delete=models.PROTECT
+    )
+    version = models.PositiveIntegerField(_("version"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    notes = models.CharField(_("notes"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("checklist")
+        verbose_name_plural = _("checklists")
         ordering = ["category__slug", "-version"]
         constraints = [models.UniqueConstraint(fields=["category", "version"], name="checklist_version_once")]
 
@@ -55,19 +59,30 @@ class Checklist(models.Model):
 
 
 class Check(models.Model):
-    checklist = models.ForeignKey(Checklist, related_name="checks", on_delete=models.CASCADE)
-    code = models.SlugField(max_length=60)
-    group = models.CharField(max_length=40)  # appearance, screen, function, repair history, authenticity…
-    label = models.CharField(max_length=160)
-    label_zh = models.CharField(max_length=160, blank=True)
-    severity = models.CharField(max_length=8, choices=Severity.choices)
-    measure = models.CharField(max_length=8, choices=MeasureKind.choices, default=MeasureKind.NONE)
-    unit = models.CharField(max_length=20, blank=True)
-    min_value = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
-    max_value = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    checklist = models.ForeignKey(
+        Checklist, verbose_name=_("checklist"), related_name="checks", on_delete=models.CASCADE
+    )
+    code = models.SlugField(_("code"), max_length=60)
+    # appearance, screen, function, repair history, authenticity…
+    group = models.CharField(_("group"), max_length=40)
+    label = models.CharField(_("label"), max_length=160)
+    label_zh = models.CharField(_("label (Chinese)"), max_length=160, blank=True)
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    measure = models.CharField(
+        _("measure"), max_length=8, choices=MeasureKind.choices, default=MeasureKind.NONE
+    )
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    min_value = models.DecimalField(
+        _("minimum value"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    max_value = models.DecimalField(
+        _("maximum value"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
+        verbose_name = _("check")
+        verbose_name_plural = _("checks")
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["checklist", "code"], name="check_code_once_per_checklist")
@@ -102,40 +117,60 @@ class FailReason(models.TextChoices):
 
 
 class Inspection(models.Model):
-    subject_code = models.CharField(max_length=20, unique=True)  # the submission's code, on the parcel
-    category = models.ForeignKey(Category, related_name="inspections", on_delete=models.PROTECT)
-    catalog_model = models.ForeignKey(CatalogModel, null=True, blank=True, on_delete=models.PROTECT)
-    title = models.CharField(max_length=120)
-    declared_grade = models.CharField(max_length=1, choices=Grade.choices)
+    # the submission's code, on the parcel
+    subject_code = models.CharField(_("subject code"), max_length=20, unique=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), related_name="inspections", on_delete=models.PROTECT
+    )
+    catalog_model = models.ForeignKey(
+        CatalogModel, verbose_name=_("catalog model"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    title = models.CharField(_("title"), max_length=120)
+    declared_grade = models.CharField(_("declared grade"), max_length=1, choices=Grade.choices)
     # Set when the inspected item is (or becomes) a listing, so the channel can show the report.
     listing = models.ForeignKey(
-        Listing, null=True, blank=True, related_name="inspections", on_delete=models.SET_NULL
+        Listing,
+        verbose_name=_("listing"),
+        null=True,
+        blank=True,
+        related_name="inspections",
+        on_delete=models.SET_NULL,
     )
 
     status = models.CharField(
-        max_length=24, choices=InspectionStatus.choices, default=InspectionStatus.QUEUED
+        _("status"), max_length=24, choices=InspectionStatus.choices, default=InspectionStatus.QUEUED
     )
-    checklist = models.ForeignKey(Checklist, null=True, blank=True, on_delete=models.PROTECT)
+    checklist = models.ForeignKey(
+        Checklist, verbose_name=_("checklist version"), null=True, blank=True, on_delete=models.PROTECT
+    )
     inspector = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="inspections", on_delete=models.PROTECT
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inspector"),
+        null=True,
+        blank=True,
+        related_name="inspections",
+        on_delete=models.PROTECT,
     )
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
 
-    computed_grade = models.CharField(max_length=1, choices=Grade.choices, blank=True)
-    grade = models.CharField(max_length=1, choices=Grade.choices, blank=True)  # final: computed or overridden
-    grade_override_reason = models.CharField(max_length=300, blank=True)
-    result = models.CharField(max_length=8, choices=InspectionResult.choices, blank=True)
-    fail_reason = models.CharField(max_length=20, choices=FailReason.choices, blank=True)
-    result_note = models.CharField(max_length=500, blank=True)
+    computed_grade = models.CharField(_("computed grade"), max_length=1, choices=Grade.choices, blank=True)
+    # final: computed or overridden
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
+    grade_override_reason = models.CharField(_("grade override reason"), max_length=300, blank=True)
+    result = models.CharField(_("result"), max_length=8, choices=InspectionResult.choices, blank=True)
+    fail_reason = models.CharField(_("fail reason"), max_length=20, choices=FailReason.choices, blank=True)
+    result_note = models.CharField(_("result note"), max_length=500, blank=True)
     # Luxury only: None until two authenticators agree; an escalated inspection waits for a senior.
-    authenticated = models.BooleanField(null=True, blank=True)
-    escalated = models.BooleanField(default=False)
+    authenticated = models.BooleanField(_("authenticated"), null=True, blank=True)
+    escalated = models.BooleanField(_("escalated"), default=False)
 
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
         indexes = [
             models.Index(fields=["status", "created_at", "id"], name="inspection_queue"),
             models.Index(
@@ -157,14 +192,24 @@ class Inspection(models.Model):
 class InspectionEvent(models.Model):
     """The audit trail: every status change and every recorded action, with who and when."""
 
-    inspection = models.ForeignKey(Inspection, related_name="events", on_delete=models.CASCADE)
-    old = models.CharField(max_length=24, choices=InspectionStatus.choices)
-    new = models.CharField(max_length=24, choices=InspectionStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    note = models.CharField(max_length=300, blank=True)
-    at = models.DateTimeField(default=timezone.now)
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), related_name="events", on_delete=models.CASCADE
+    )
+    old = models.CharField(_("old status"), max_length=24, choices=InspectionStatus.choices)
+    new = models.CharField(_("new status"), max_length=24, choices=InspectionStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("inspection event")
+        verbose_name_plural = _("inspection events")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -177,16 +222,25 @@ class CheckOutcome(models.TextChoices):
 
 
 class CheckResult(models.Model):
-    inspection = models.ForeignKey(Inspection, related_name="results", on_delete=models.CASCADE)
-    check_item = models.ForeignKey(Check, related_name="results", on_delete=models.PROTECT)
-    outcome = models.CharField(max_length=8, choices=CheckOutcome.choices)
-    note = models.CharField(max_length=300, blank=True)
-    measured_value = models.CharField(max_length=60, blank=True)
-    photo_key = models.CharField(max_length=40, blank=True)  # a public, metadata-free photo of the defect
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    recorded_at = models.DateTimeField(default=timezone.now)
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), related_name="results", on_delete=models.CASCADE
+    )
+    check_item = models.ForeignKey(
+        Check, verbose_name=_("check"), related_name="results", on_delete=models.PROTECT
+    )
+    outcome = models.CharField(_("outcome"), max_length=8, choices=CheckOutcome.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    measured_value = models.CharField(_("measured value"), max_length=60, blank=True)
+    # a public, metadata-free photo of the defect
+    photo_key = models.CharField(_("photo key"), max_length=40, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("check result")
+        verbose_name_plural = _("check results")
         ordering = ["check_item__position", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -206,13 +260,19 @@ class Verdict(models.TextChoices):
 class AuthenticityVerdict(models.Model):
     """One authenticator's verdict. Two different people must agree before the badge shows."""
 
-    inspection = models.ForeignKey(Inspection, related_name="verdicts", on_delete=models.CASCADE)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    verdict = models.CharField(max_length=12, choices=Verdict.choices)
-    note = models.CharField(max_length=300, blank=True)
-    at = models.DateTimeField(default=timezone.now)
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), related_name="verdicts", on_delete=models.CASCADE
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("authenticator"), on_delete=models.PROTECT
+    )
+    verdict = models.CharField(_("verdict"), max_length=12, choices=Verdict.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("authenticity verdict")
+        verbose_name_plural = _("authenticity verdicts")
         ordering = ["at", "id"]
         constraints = [models.UniqueConstraint(fields=["inspection", "by"], name="verdict_once_per_person")]
 
@@ -225,11 +285,17 @@ class Report(models.Model):
     `content` is what the page and the PDF show; `content_hash` (SHA-256 of its canonical JSON) lets
     anyone check that a printed report matches the one online."""
 
-    code = models.CharField(max_length=12, unique=True, default=new_report_code, editable=False)
-    inspection = models.OneToOneField(Inspection, related_name="report", on_delete=models.PROTECT)
-    content = models.JSONField()
-    content_hash = models.CharField(max_length=64)
-    published_at = models.DateTimeField(default=timezone.now)
+    code = models.CharField(_("code"), max_length=12, unique=True, default=new_report_code, editable=False)
+    inspection = models.OneToOneField(
+        Inspection, verbose_name=_("inspection"), related_name="report", on_delete=models.PROTECT
+    )
+    content = models.JSONField(_("content"))
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("inspection report")
+        verbose_name_plural = _("inspection reports")
 
     def __str__(self) -> str:
         return self.code

@@ -36,39 +36,56 @@ class LocalizedNameMixin(models.Model):
 class Category(LocalizedNameMixin):
     """A node of the category tree; listings sit on leaves, browsing a parent shows its leaves too."""
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, related_name="children", on_delete=models.PROTECT
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        related_name="children",
+        on_delete=models.PROTECT,
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_luxury = models.BooleanField(
+        _("luxury"),
         default=False,
         help_text=_("Luxury categories are authenticated by two people before the badge shows."),
     )
 
     class Meta:
+        verbose_name = _("category")
         ordering = ["position", "name"]
         verbose_name_plural = _("categories")
 
 
 class Brand(LocalizedNameMixin):
-    slug = models.SlugField(unique=True)
-    categories = models.ManyToManyField(Category, related_name="brands", blank=True)
+    slug = models.SlugField(_("slug"), unique=True)
+    categories = models.ManyToManyField(
+        Category, verbose_name=_("categories"), related_name="brands", blank=True
+    )
 
     class Meta:
+        verbose_name = _("brand")
+        verbose_name_plural = _("brands")
         ordering = ["name"]
 
 
 class CatalogModel(models.Model):
     """A product as it was sold new: the reference for valuation and for "was ¥X new" on listings."""
 
-    brand = models.ForeignKey(Brand, related_name="catalog_models", on_delete=models.PROTECT)
-    category = models.ForeignKey(Category, related_name="catalog_models", on_delete=models.PROTECT)
+    brand = models.ForeignKey(
+        Brand, verbose_name=_("brand"), related_name="catalog_models", on_delete=models.PROTECT
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), related_name="catalog_models", on_delete=models.PROTECT
+    )
     name = models.CharField(_("name"), max_length=120)
     launch_price = models.DecimalField(_("launch price"), max_digits=12, decimal_places=2)
     launch_year = models.PositiveSmallIntegerField(_("launch year"))
 
     class Meta:
+        verbose_name = _("catalog model")
+        verbose_name_plural = _("catalog models")
         ordering = ["brand__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["brand", "name"], name="catalog_model_unique_per_brand")
@@ -112,13 +129,29 @@ class ListingSource(models.TextChoices):
 
 
 class Listing(models.Model):
-    seller = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="listings", on_delete=models.PROTECT)
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("seller"), related_name="listings", on_delete=models.PROTECT
+    )
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), max_length=5000, blank=True)
-    category = models.ForeignKey(Category, related_name="listings", on_delete=models.PROTECT)
-    brand = models.ForeignKey(Brand, null=True, blank=True, related_name="listings", on_delete=models.PROTECT)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), related_name="listings", on_delete=models.PROTECT
+    )
+    brand = models.ForeignKey(
+        Brand,
+        verbose_name=_("brand"),
+        null=True,
+        blank=True,
+        related_name="listings",
+        on_delete=models.PROTECT,
+    )
     catalog_model = models.ForeignKey(
-        CatalogModel, null=True, blank=True, related_name="listings", on_delete=models.PROTECT
+        CatalogModel,
+        verbose_name=_("catalog model"),
+        null=True,
+        blank=True,
+        related_name="listings",
+        on_delete=models.PROTECT,
     )
     price = models.DecimalField(_("price"), max_digits=12, decimal_places=2)
     reference_price = models.DecimalField(
@@ -130,26 +163,34 @@ class Listing(models.Model):
         help_text=_("What the item cost new, shown to shoppers for comparison."),
     )
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
-    status = models.CharField(max_length=12, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
-    source = models.CharField(max_length=12, choices=ListingSource.choices, default=ListingSource.PERSON)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ListingStatus.choices, default=ListingStatus.DRAFT
+    )
+    source = models.CharField(
+        _("source"), max_length=12, choices=ListingSource.choices, default=ListingSource.PERSON
+    )
 
     # Trust fields, filled by the inspection app once the platform has inspected the item.
-    inspected_at = models.DateTimeField(null=True, blank=True)
-    report_code = models.CharField(max_length=16, blank=True)
-    authenticated = models.BooleanField(default=False)
+    inspected_at = models.DateTimeField(_("inspected at"), null=True, blank=True)
+    report_code = models.CharField(_("report code"), max_length=16, blank=True)
+    authenticated = models.BooleanField(_("authenticated"), default=False)
 
     # Denormalised for the channel's cards: the key of the first ready photo, so that a list page
     # needs no photo query. Kept in step by listings.services.
-    cover_key = models.CharField(max_length=40, blank=True)
+    cover_key = models.CharField(_("cover photo key"), max_length=40, blank=True)
 
     # Full-text search document, maintained by a PostgreSQL trigger (migration 0002); unused on SQLite.
-    search_vector = SearchVectorField(null=True, editable=False)
+    search_vector = SearchVectorField(_("search document"), null=True, editable=False)
 
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-    published_at = models.DateTimeField(null=True, blank=True, help_text=_("When it first went on sale."))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    published_at = models.DateTimeField(
+        _("published at"), null=True, blank=True, help_text=_("When it first went on sale.")
+    )
 
     class Meta:
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="listing_channel_newest"),
             models.Index(fields=["status", "price", "id"], name="listing_channel_price"),
@@ -202,14 +243,24 @@ class Listing(models.Model):
 class ListingEvent(models.Model):
     """One row per status change: who moved the listing, when, from what, to what."""
 
-    listing = models.ForeignKey(Listing, related_name="events", on_delete=models.CASCADE)
-    old = models.CharField(max_length=12, choices=ListingStatus.choices)
-    new = models.CharField(max_length=12, choices=ListingStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    note = models.CharField(max_length=200, blank=True)
-    at = models.DateTimeField(default=timezone.now)
+    listing = models.ForeignKey(
+        Listing, verbose_name=_("listing"), related_name="events", on_delete=models.CASCADE
+    )
+    old = models.CharField(_("old status"), max_length=12, choices=ListingStatus.choices)
+    new = models.CharField(_("new status"), max_length=12, choices=ListingStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("listing event")
+        verbose_name_plural = _("listing events")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -226,18 +277,24 @@ class ListingPhoto(models.Model):
     """A checked, re-encoded photo. The stored copy lives in private storage and is never served;
     shoppers see only thumbnails at `MEDIA_URL/listings/<key[:2]>/<key>-<width>.webp`."""
 
-    listing = models.ForeignKey(Listing, related_name="photos", on_delete=models.CASCADE)
-    key = models.CharField(max_length=40, unique=True)
-    position = models.PositiveSmallIntegerField(default=0)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    status = models.CharField(max_length=12, choices=PhotoStatus.choices, default=PhotoStatus.PROCESSING)
+    listing = models.ForeignKey(
+        Listing, verbose_name=_("listing"), related_name="photos", on_delete=models.CASCADE
+    )
+    key = models.CharField(_("key"), max_length=40, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=PhotoStatus.choices, default=PhotoStatus.PROCESSING
+    )
     # 64-bit perceptual hash as 16 hex digits (listings.photo_hash), set when the photo is processed;
     # the recycling app's photo checks look it up to find photos re-used in a submission.
-    phash = models.CharField(max_length=16, blank=True, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    phash = models.CharField(_("perceptual hash"), max_length=16, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("listing photo")
+        verbose_name_plural = _("listing photos")
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
@@ -252,11 +309,17 @@ def thumbnail_url(key: str, width: int) -> str:
 
 
 class Favourite(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="favourites", on_delete=models.CASCADE)
-    listing = models.ForeignKey(Listing, related_name="favourited_by", on_delete=models.CASCADE)
-    created_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), related_name="favourites", on_delete=models.CASCADE
+    )
+    listing = models.ForeignKey(
+        Listing, verbose_name=_("listing"), related_name="favourited_by", on_delete=models.CASCADE
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("favourite")
+        verbose_name_plural = _("favourites")
         constraints = [models.UniqueConstraint(fields=["user", "listing"], name="favourite_once")]
         indexes = [models.Index(fields=["user", "-created_at"], name="favourite_user_newest")]
 

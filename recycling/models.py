@@ -48,30 +48,53 @@ class SubmissionStatus(models.TextChoices):
 
 
 class Submission(models.Model):
-    code = models.CharField(max_length=12, unique=True, default=new_submission_code, editable=False)
-    seller = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="submissions", on_delete=models.PROTECT)
-    category = models.ForeignKey(Category, related_name="submissions", on_delete=models.PROTECT)
+    code = models.CharField(
+        _("code"), max_length=12, unique=True, default=new_submission_code, editable=False
+    )
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("seller"),
+        related_name="submissions",
+        on_delete=models.PROTECT,
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), related_name="submissions", on_delete=models.PROTECT
+    )
     brand = models.ForeignKey(
-        Brand, null=True, blank=True, related_name="submissions", on_delete=models.PROTECT
+        Brand,
+        verbose_name=_("brand"),
+        null=True,
+        blank=True,
+        related_name="submissions",
+        on_delete=models.PROTECT,
     )
     catalog_model = models.ForeignKey(
-        CatalogModel, null=True, blank=True, related_name="submissions", on_delete=models.PROTECT
+        CatalogModel,
+        verbose_name=_("catalog model"),
+        null=True,
+        blank=True,
+        related_name="submissions",
+        on_delete=models.PROTECT,
     )
     # The seller's own words when the model is not in the catalog ("other"), or a refinement of it.
     title = models.CharField(_("title"), max_length=120)
     # Answers to the category's questions (recycling.questionnaire): attributes such as storage or
     # size, and condition answers that map to the declared grade. Kept as given, for the record.
-    attributes = models.JSONField(default=dict, blank=True)
-    condition_answers = models.JSONField(default=dict, blank=True)
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    condition_answers = models.JSONField(_("condition answers"), default=dict, blank=True)
     declared_grade = models.CharField(_("declared grade"), max_length=1, choices=Grade.choices)
-    status = models.CharField(max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
+    )
     # A one-time token the submitting page (or API client) sends: a second submit with the same token
     # (another tab, a retried request) finds this submission instead of making a second one.
-    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    client_token = models.UUIDField(_("client token"), null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
         indexes = [
             models.Index(fields=["seller", "-created_at", "-id"], name="submission_seller_newest"),
             models.Index(fields=["status", "updated_at"], name="submission_status_updated"),
@@ -84,14 +107,24 @@ class Submission(models.Model):
 class SubmissionEvent(models.Model):
     """One row per status change: who moved the submission, when, from what, to what, and why."""
 
-    submission = models.ForeignKey(Submission, related_name="events", on_delete=models.CASCADE)
-    old = models.CharField(max_length=20, choices=SubmissionStatus.choices)
-    new = models.CharField(max_length=20, choices=SubmissionStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    note = models.CharField(max_length=200, blank=True)
-    at = models.DateTimeField(default=timezone.now)
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), related_name="events", on_delete=models.CASCADE
+    )
+    old = models.CharField(_("old status"), max_length=20, choices=SubmissionStatus.choices)
+    new = models.CharField(_("new status"), max_length=20, choices=SubmissionStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("submission event")
+        verbose_name_plural = _("submission events")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -103,16 +136,20 @@ class SubmissionPhoto(models.Model):
     without metadata by listings.photos.check_photo; kept in private storage only, since only the
     seller and staff may see it."""
 
-    submission = models.ForeignKey(Submission, related_name="photos", on_delete=models.CASCADE)
-    view = models.CharField(max_length=30)
-    key = models.CharField(max_length=40, unique=True)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), related_name="photos", on_delete=models.CASCADE
+    )
+    view = models.CharField(_("view"), max_length=30)
+    key = models.CharField(_("key"), max_length=40, unique=True)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
     # 64-bit perceptual hash as 16 hex digits, set by the pre-valuation job; finds re-used photos.
-    phash = models.CharField(max_length=16, blank=True, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    phash = models.CharField(_("perceptual hash"), max_length=16, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("submission photo")
+        verbose_name_plural = _("submission photos")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["submission", "view"], name="submission_photo_one_per_view")
@@ -133,24 +170,36 @@ class Valuation(models.Model):
     them, so that any estimate can be explained later. A submission may have several (a new one after
     expiry); the newest is current."""
 
-    submission = models.ForeignKey(Submission, related_name="valuations", on_delete=models.CASCADE)
-    model_version = models.CharField(max_length=20)
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), related_name="valuations", on_delete=models.CASCADE
+    )
+    model_version = models.CharField(_("model version"), max_length=20)
     # Null ranges: no price could be estimated (no catalog model); the offer comes after inspection.
-    cash_low = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    cash_high = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    consign_low = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    consign_high = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    confidence = models.CharField(max_length=8, choices=Confidence.choices)
+    cash_low = models.DecimalField(
+        _("cash offer low"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    cash_high = models.DecimalField(
+        _("cash offer high"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    consign_low = models.DecimalField(
+        _("consignment price low"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    consign_high = models.DecimalField(
+        _("consignment price high"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    confidence = models.CharField(_("confidence"), max_length=8, choices=Confidence.choices)
     # Plain-language reasons as message ids with parameters, rendered in the reader's language.
-    reasons = models.JSONField(default=list)
+    reasons = models.JSONField(_("reasons"), default=list)
     # Every input and intermediate figure (reference price, age, factors, comparables used…).
-    inputs = models.JSONField(default=dict)
+    inputs = models.JSONField(_("inputs"), default=dict)
     # Photo check results: [{"view": "front", "code": "blurred", ...}], seen by seller and staff.
-    photo_flags = models.JSONField(default=list)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
+    photo_flags = models.JSONField(_("photo flags"), default=list)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
 
     class Meta:
+        verbose_name = _("valuation")
+        verbose_name_plural = _("valuations")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -184,24 +233,28 @@ class ShipmentStatus(models.TextChoices):
 class Shipment(models.Model):
     """A free-shipping label booked with a carrier for a submission's parcel."""
 
-    submission = models.ForeignKey(Submission, related_name="shipments", on_delete=models.CASCADE)
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), related_name="shipments", on_delete=models.CASCADE
+    )
     direction = models.CharField(
-        max_length=8, choices=ShipmentDirection.choices, default=ShipmentDirection.INBOUND
+        _("direction"), max_length=8, choices=ShipmentDirection.choices, default=ShipmentDirection.INBOUND
     )
-    carrier = models.CharField(max_length=30)
-    method = models.CharField(max_length=10, choices=ShippingMethod.choices)
-    pickup_start = models.DateTimeField(null=True, blank=True)
-    pickup_end = models.DateTimeField(null=True, blank=True)
-    tracking_number = models.CharField(max_length=40, unique=True)
+    carrier = models.CharField(_("carrier"), max_length=30)
+    method = models.CharField(_("shipping method"), max_length=10, choices=ShippingMethod.choices)
+    pickup_start = models.DateTimeField(_("pickup start"), null=True, blank=True)
+    pickup_end = models.DateTimeField(_("pickup end"), null=True, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=40, unique=True)
     # Private storage path of the label PDF; served only to the seller and staff.
-    label_path = models.CharField(max_length=200, blank=True)
+    label_path = models.CharField(_("label file"), max_length=200, blank=True)
     status = models.CharField(
-        max_length=16, choices=ShipmentStatus.choices, default=ShipmentStatus.LABEL_CREATED
+        _("status"), max_length=16, choices=ShipmentStatus.choices, default=ShipmentStatus.LABEL_CREATED
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "created_at"], name="shipment_status_created")]
 
@@ -212,14 +265,18 @@ class Shipment(models.Model):
 class CarrierEvent(models.Model):
     """A carrier webhook event, stored once per event id (replays are ignored)."""
 
-    shipment = models.ForeignKey(Shipment, related_name="events", on_delete=models.CASCADE)
-    event_id = models.CharField(max_length=64, unique=True)
-    kind = models.CharField(max_length=30)
-    occurred_at = models.DateTimeField()
-    received_at = models.DateTimeField(default=timezone.now)
-    payload = models.JSONField(default=dict)
+    shipment = models.ForeignKey(
+        Shipment, verbose_name=_("shipment"), related_name="events", on_delete=models.CASCADE
+    )
+    event_id = models.CharField(_("event ID"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=30)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    payload = models.JSONField(_("payload"), default=dict)
 
     class Meta:
+        verbose_name = _("carrier event")
+        verbose_name_plural = _("carrier events")
         ordering = ["occurred_at", "id"]
 
     def __str__(self) -> str:
