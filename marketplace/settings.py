@@ -206,7 +206,10 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "marketplace.tasks.worker_heartbeat", "schedule": 15.0},
     "expire-estimates": {"task": "recycling.tasks.expire_estimates", "schedule": 15 * 60.0},
     "cancel-unused-labels": {"task": "recycling.tasks.cancel_unused_labels", "schedule": 60 * 60.0},
-    "book-missing-return-labels": {"task": "recycling.tasks.book_missing_return_labels", "schedule": 30 * 60.0},
+    "book-missing-return-labels": {
+        "task": "recycling.tasks.book_missing_return_labels",
+        "schedule": 30 * 60.0,
+    },
     "purge-pending-photos": {"task": "recycling.tasks.purge_pending_photos", "schedule": 6 * 60 * 60.0},
 }
 # How old the last heartbeat may be before /healthz calls the worker stale.
