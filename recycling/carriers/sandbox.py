@@ -166,12 +166,17 @@ class SandboxCarrier:
             timestamp = int(timestamps[0])
         except ValueError:
             raise WebhookRejected(_("The webhook signature is missing or malformed.")) from None
-        current = (now or timezone.now()).timestamp()
+        current = int((now or timezone.now()).timestamp())
+        # Integer arithmetic: a timestamp with hundreds of digits must not overflow a float.
         if abs(current - timestamp) > TIMESTAMP_TOLERANCE_SECONDS:
             raise WebhookRejected(_("The webhook timestamp is too old or in the future."))
         expected = signature_for(body, timestamp, self.secret)
         # Constant-time comparison against each signature offered (carriers send two while rotating keys).
-        if not any(hmac.compare_digest(expected, offered) for offered in parts["v1"]):
+        # Compared as bytes: compare_digest refuses non-ASCII str, and a header may carry anything.
+        if not any(
+            hmac.compare_digest(expected.encode(), offered.encode("utf-8", "surrogateescape"))
+            for offered in parts["v1"]
+        ):
             raise WebhookRejected(_("The webhook signature does not match."))
 
     def parse_webhook(self, body: bytes) -> list[TrackingEvent]:
@@ -190,14 +195,18 @@ class SandboxCarrier:
             values = {key: item.get(key) for key in ("id", "type", "tracking_number", "occurred_at")}
             limits = {"id": 64, "type": 30, "tracking_number": 40, "occurred_at": 40}
             for key, value in values.items():
-                if not isinstance(value, str) or not value or len(value) > limits[key]:
+                if not isinstance(value, str) or not value or len(value) > limits[key] or "\x00" in value:
                     raise MalformedWebhook(f"Event {number}: {key} is missing or invalid.")
             try:
                 occurred_at = parse_datetime(values["occurred_at"])
-            except ValueError:
+                if occurred_at is not None and not timezone.is_naive(occurred_at):
+                    occurred_at = occurred_at.astimezone(UTC)  # year 1 or 9999 may not survive the move
+            except (ValueError, OverflowError):
                 occurred_at = None
             if occurred_at is None or timezone.is_naive(occurred_at):
                 raise MalformedWebhook(f"Event {number}: occurred_at must be an ISO 8601 time with a zone.")
+            if _contains_nul(item):  # PostgreSQL's jsonb cannot store U+0000
+                raise MalformedWebhook(f"Event {number} contains a NUL character.")
             events.append(
                 TrackingEvent(
                     event_id=values["id"],
@@ -208,6 +217,16 @@ class SandboxCarrier:
                 )
             )
         return events
+
+
+def _contains_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(key) or _contains_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(item) for item in value)
+    return False
 
 
 @dataclass(frozen=True)

@@ -147,3 +147,51 @@ def test_a_signed_but_malformed_body_is_400(carrier_client, body):
 @pytest.mark.parametrize("method", ["get", "put", "delete"])
 def test_only_post_is_allowed(carrier_client, method):
     assert getattr(carrier_client, method)(URL).status_code == 405
+
+
+def test_a_timestamp_too_large_for_a_float_is_403(carrier_client):
+    body = b'{"events": []}'
+    huge = "9" * 400
+    response = carrier_client.post(
+        URL,
+        data=body,
+        content_type="application/json",
+        headers={TIMESTAMP_HEADER: huge, SIGNATURE_HEADER: f"t={huge},v1=00"},
+    )
+    assert response.status_code == 403
+
+
+def test_a_non_ascii_signature_is_403(carrier_client):
+    body = b'{"events": []}'
+    timestamp = int(time.time())
+    response = carrier_client.post(
+        URL,
+        data=body,
+        content_type="application/json",
+        headers={TIMESTAMP_HEADER: str(timestamp), SIGNATURE_HEADER: f"t={timestamp},v1=\u00e9\u00e9"},
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"id": "evt\u0000", "type": "delivered", "occurred_at": "2026-01-01T00:00:00+00:00"},
+        {
+            "id": "evt_nul",
+            "type": "delivered",
+            "occurred_at": "2026-01-01T00:00:00+00:00",
+            "note": "a\u0000b",
+        },
+        {"id": "evt_far", "type": "delivered", "occurred_at": "9999-12-31T23:59:59-14:00"},
+        {"id": "evt_early", "type": "delivered", "occurred_at": "0001-01-01T00:00:00+14:00"},
+    ],
+)
+def test_a_signed_event_with_nul_characters_or_an_unstorable_time_is_400(carrier_client, event):
+    shipment = booked_shipment()
+    body = json.dumps({"events": [{**event, "tracking_number": shipment.tracking_number}]}).encode()
+    response = carrier_client.post(
+        URL, data=body, content_type="application/json", headers=signed_headers(body)
+    )
+    assert response.status_code == 400
+    assert CarrierEvent.objects.count() == 0
