@@ -112,7 +112,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 @role_required(INSPECTORS)
 @require_POST
 def claim_next(request: HttpRequest) -> HttpResponse:
-    inspection = inspection_claim_next(inspector=request.user)
+    try:
+        inspection = inspection_claim_next(inspector=request.user)
+    except InspectionError as error:  # e.g. no checklist for the oldest item's category yet
+        messages.error(request, error.message)
+        return redirect("inspection:queue")
     if inspection is None:
         messages.info(request, _("Nothing is waiting for inspection."))
         return redirect("inspection:queue")

@@ -594,3 +594,16 @@ def test_a_check_saved_with_htmx_after_the_item_was_finished_sends_the_page_to_i
     )
     assert response.status_code == 204
     assert response["HX-Redirect"] == reverse("inspection:inspect", args=[item.pk])
+
+
+def test_taking_the_next_item_without_a_checklist_for_its_category_says_so(client):
+    # given: the oldest waiting item is in a category that has no checklist yet
+    client.force_login(inspector())
+    waiting = InspectionFactory(category=CategoryFactory())
+    # when
+    response = client.post(reverse("inspection:claim_next"), follow=True)
+    # then
+    assert response.status_code == 200
+    assert "no inspection checklist" in response.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.status == InspectionStatus.QUEUED
