@@ -355,6 +355,8 @@ def similar_listings(*, listing: Listing, limit: int = 8) -> list[Listing]:
 def seller_for_storefront(username: str) -> User:
     """An active user with `active_listing_count` (up to SELLER_COUNT_CAP). One query.
     Raises User.DoesNotExist."""
+    if "\x00" in username:  # no username has one, and PostgreSQL refuses it in a query
+        raise User.DoesNotExist(username)
     return User.objects.annotate(active_listing_count=_active_listing_count(User._meta.db_table, "id")).get(
         username=username, is_active=True
     )

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import User
 from listings.models import Favourite, Grade, Listing, ListingPhoto, ListingStatus, PhotoStatus
 from listings.selectors import (
     ChannelFilters,
@@ -357,3 +358,10 @@ def test_a_category_is_luxury_through_any_category_above_it():
     assert category_is_luxury(bags)
     assert category_is_luxury(luxury)
     assert not category_is_luxury(phones)
+
+
+def test_a_storefront_username_with_a_nul_character_is_no_seller():
+    UserFactory(username="mei")
+
+    with pytest.raises(User.DoesNotExist):
+        seller_for_storefront("mei\x00")
