@@ -1,0 +1,152 @@
+"""Who may read and change what: another seller's objects are a 404 (as if they did not exist), staff
+pages are a 403 for anyone outside their group, and nothing changes on the way."""
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from accounts import roles
+from listings.models import Listing, ListingPhoto, ListingStatus
+from recycling.models import Shipment, Submission, SubmissionPhoto, SubmissionStatus
+from tests.factories import ListingFactory
+from tests.inspection.desk_fixtures import queued_inspection
+from tests.listings import images
+from tests.recycling.shipping_fixtures import booked_shipment, estimated_submission, staff_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owned():
+    """A seller's listing with a photo, an estimated submission with a photo, and a booked parcel."""
+    listing = ListingFactory()
+    photo = ListingPhoto.objects.create(listing=listing, key="a" * 24, position=0, width=10, height=10)
+    submission = estimated_submission(seller=listing.seller)
+    submission_photo = SubmissionPhoto.objects.create(
+        submission=submission, view="front", key="b" * 24, width=10, height=10
+    )
+    shipment = booked_shipment(seller=listing.seller)
+    return {
+        "listing": listing.pk,
+        "photo": photo.pk,
+        "submission": submission.pk,
+        "submission_photo": submission_photo.pk,
+        "shipped": shipment.submission_id,
+    }
+
+
+SELLER_PAGES = [
+    ("get", "/sell/listings/{listing}/edit/"),
+    ("post", "/sell/listings/{listing}/edit/"),
+    ("post", "/sell/listings/{listing}/photos/"),
+    ("get", "/sell/listings/{listing}/withdraw/"),
+    ("post", "/sell/listings/{listing}/withdraw/"),
+    ("post", "/sell/photos/{photo}/remove/"),
+    ("get", "/sell-with-us/{submission}/"),
+    ("get", "/sell-with-us/{submission}/live/"),
+    ("post", "/sell-with-us/{submission}/cancel/"),
+    ("post", "/sell-with-us/{submission}/new-estimate/"),
+    ("get", "/sell-with-us/photos/{submission_photo}/"),
+    ("get", "/sell-with-us/shipping/{submission}/"),
+    ("post", "/sell-with-us/shipping/{submission}/"),
+    ("get", "/sell-with-us/shipping/{shipped}/label.pdf"),
+]
+
+SELLER_API = [
+    ("get", "/api/v1/my/listings/{listing}/"),
+    ("patch", "/api/v1/my/listings/{listing}/"),
+    ("post", "/api/v1/my/listings/{listing}/withdraw/"),
+    ("post", "/api/v1/my/listings/{listing}/photos/"),
+    ("delete", "/api/v1/my/listings/{listing}/photos/{photo}/"),
+    ("get", "/api/v1/submissions/{submission}/"),
+    ("post", "/api/v1/submissions/{submission}/shipping/"),
+    ("post", "/api/v1/submissions/{submission}/cancel/"),
+]
+
+
+def assert_unchanged(owned):
+    assert Listing.objects.get(pk=owned["listing"]).status == ListingStatus.ACTIVE
+    assert list(ListingPhoto.objects.filter(listing_id=owned["listing"]).values_list("pk", flat=True)) == [
+        owned["photo"]
+    ]
+    assert Submission.objects.get(pk=owned["submission"]).status == SubmissionStatus.ESTIMATED
+    assert Shipment.objects.filter(submission_id=owned["submission"]).count() == 0
+
+
+@pytest.mark.parametrize(("method", "path"), SELLER_PAGES)
+def test_another_sellers_objects_are_not_found_on_pages(owned, method, path):
+    client = Client()
+    client.force_login(staff_user(None))
+    response = getattr(client, method)(path.format(**owned), {"method": "drop_off", "title": "Mine now"})
+    assert response.status_code == 404
+    assert_unchanged(owned)
+
+
+@pytest.mark.parametrize(("method", "path"), SELLER_API)
+def test_another_sellers_objects_are_not_found_in_the_api(owned, method, path):
+    client = APIClient()
+    client.force_authenticate(staff_user(None))
+    if path.endswith("/photos/"):  # a good photo, so that only the owner check can refuse it
+        data, kind = {"image": images.upload(images.jpeg_bytes())}, "multipart"
+    else:
+        data, kind = {"method": "drop_off"}, "json"
+    response = getattr(client, method)(path.format(**owned), data, format=kind)
+    assert response.status_code == 404
+    assert_unchanged(owned)
+
+
+@pytest.mark.parametrize(("method", "path"), SELLER_PAGES + SELLER_API)
+def test_visitors_must_sign_in(owned, method, path):
+    response = getattr(APIClient(), method)(path.format(**owned))
+    assert response.status_code in (302, 401)
+    if response.status_code == 302:
+        assert response.headers["Location"].startswith("/accounts/login/")
+    assert_unchanged(owned)
+
+
+@pytest.mark.parametrize(
+    ("path", "role"),
+    [
+        ("/sell-with-us/{submission}/", roles.OPERATIONS),
+        ("/sell-with-us/shipping/{shipped}/label.pdf", roles.OPERATIONS),
+        ("/api/v1/submissions/{submission}/", roles.INSPECTORS),
+    ],
+)
+def test_staff_may_read_a_submission_and_its_label(owned, path, role):
+    client = Client()
+    client.force_login(staff_user(role))
+    assert client.get(path.format(**owned)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "role"),
+    [
+        ("get", "/staff/receiving/", roles.OPERATIONS),
+        ("post", "/staff/receiving/", roles.OPERATIONS),
+        ("get", "/staff/inspection/", roles.INSPECTORS),
+        ("post", "/staff/inspection/take-next/", roles.INSPECTORS),
+        ("post", "/staff/inspection/{inspection}/take/", roles.INSPECTORS),
+        ("get", "/staff/inspection/{inspection}/", roles.INSPECTORS),
+        ("post", "/staff/inspection/{inspection}/complete/", roles.INSPECTORS),
+        ("post", "/staff/inspection/{inspection}/release/", roles.INSPECTORS),
+        ("get", "/staff/inspection/authentication/", roles.AUTHENTICATORS),
+        ("post", "/staff/inspection/authentication/{inspection}/verdict/", roles.AUTHENTICATORS),
+        ("get", "/staff/inspection/escalations/", roles.AUTHENTICATORS),
+        ("post", "/staff/inspection/escalations/{inspection}/resolve/", roles.AUTHENTICATORS),
+        ("get", "/api/v1/inspections/queue/", roles.INSPECTORS),
+        ("post", "/api/v1/inspections/claim/", roles.INSPECTORS),
+        ("post", "/api/v1/inspections/{inspection}/claim/", roles.INSPECTORS),
+        ("post", "/api/v1/inspections/{inspection}/checks/", roles.INSPECTORS),
+        ("post", "/api/v1/inspections/{inspection}/complete/", roles.INSPECTORS),
+        ("post", "/api/v1/inspections/{inspection}/verdicts/", roles.AUTHENTICATORS),
+    ],
+)
+def test_staff_pages_are_forbidden_outside_their_group(method, path, role):
+    inspection = queued_inspection(luxury=True)
+    client = APIClient()
+    for other in {roles.OPERATIONS, roles.INSPECTORS, roles.AUTHENTICATORS, None} - {role}:
+        client.force_login(staff_user(other))
+        response = getattr(client, method)(path.format(inspection=inspection.pk))
+        assert response.status_code == 403, other
+    inspection.refresh_from_db()
+    assert inspection.inspector_id is None
