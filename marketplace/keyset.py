@@ -14,9 +14,11 @@ import binascii
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.errors import DomainError
@@ -66,6 +68,24 @@ def decode_cursor(cursor: str, *, width: int) -> tuple[list[str], bool]:
     return values, backwards
 
 
+def _check_values(model: type[Model], fields: list[tuple[str, bool]], values: list[str]) -> None:
+    """Raise InvalidCursor unless each value fits its model field, so that a hand-edited token is the
+    same message as an unreadable one rather than a database error. Annotations are not checked."""
+    for (name, _descending), value in zip(fields, values, strict=True):
+        if not isinstance(value, str) or "\x00" in value:
+            raise InvalidCursor(_("This page link is no longer valid; start from the first page."))
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        try:
+            parsed = field.to_python(value)
+        except (ValidationError, ValueError, TypeError, ArithmeticError) as error:
+            raise InvalidCursor(_("This page link is no longer valid; start from the first page.")) from error
+        if parsed is None or (isinstance(parsed, Decimal) and not parsed.is_finite()):
+            raise InvalidCursor(_("This page link is no longer valid; start from the first page."))
+
+
 def _after(fields: list[tuple[str, bool]], values: list[str], *, backwards: bool) -> Q:
     """Rows strictly after `values` in the ordering (before them when `backwards`)."""
     condition = Q()
@@ -91,6 +111,7 @@ def paginate(queryset: QuerySet, *, order_by: Sequence[str], cursor: str | None,
     backwards = False
     if cursor:
         values, backwards = decode_cursor(cursor, width=len(fields))
+        _check_values(queryset.model, fields, values)
         queryset = queryset.filter(_after(fields, values, backwards=backwards))
     if backwards:
         reversed_order = [name[1:] if name.startswith("-") else f"-{name}" for name in order_by]
