@@ -91,8 +91,8 @@ class AnswersField(serializers.Field):
 
     @staticmethod
     def _is_scalar(value: object) -> bool:
-        if isinstance(value, str):
-            return len(value) <= ANSWER_MAX_LENGTH
+        if isinstance(value, str):  # PostgreSQL's jsonb cannot store U+0000
+            return len(value) <= ANSWER_MAX_LENGTH and "\x00" not in value
         return isinstance(value, bool | int | float) and value == value  # NaN is no answer
 
 

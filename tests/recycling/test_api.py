@@ -271,6 +271,14 @@ BAD_FORMS = {
         {"condition_answers": json.dumps({"usage": "light"})},
         "condition_answers",
     ),
+    "NUL in a text answer": (
+        {"attributes": json.dumps({**PHONE_ATTRIBUTES, "colour": "Mid\u0000night"})},
+        "attributes",
+    ),
+    "NUL in an answer's name": (
+        {"attributes": json.dumps({**PHONE_ATTRIBUTES, "col\u0000our": "Midnight"})},
+        "attributes",
+    ),
     "unknown category": ({"category": "spaceships"}, "category"),
     "category not a slug": ({"category": "phones; DROP TABLE"}, "category"),
     "unknown catalog model": ({"catalog_model": 999_999}, "catalog_model"),
