@@ -241,7 +241,8 @@ def flow_item(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:60]
     selected = str(form["catalog_model"].value() or "")
     models = _models_matching(category, q)
-    if selected and not any(str(model.pk) == selected for model in models):
+    # A posted value that is not an id (a hand-made request) selects nothing: the form says why.
+    if selected.isdigit() and not any(str(model.pk) == selected for model in models):
         chosen = CatalogModel.objects.filter(pk=selected, category=category).select_related("brand").first()
         if chosen is not None:
             models.insert(0, chosen)

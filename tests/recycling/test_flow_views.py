@@ -158,6 +158,15 @@ def test_model_step_errors_and_other(client, seller, phones, iphone):
     }
 
 
+@pytest.mark.parametrize("value", ["abc", "1.5", "a\x00b"])
+def test_a_model_that_is_not_an_id_is_a_form_error(client, seller, phones, iphone, value):
+    _walk_to(client, "item", phones, iphone)
+    response = client.post(url("item"), {"catalog_model": value})
+    assert response.status_code == 200
+    assert b"iPhone 13 Pro" in response.content
+    assert "item" not in client.session[FLOW_KEY]
+
+
 def test_model_search_filters_by_typed_words(client, seller, phones, iphone):
     CatalogModelFactory(brand=BrandFactory(name="Samsung"), category=phones, name="Galaxy S21")
     _walk_to(client, "item", phones, iphone)
