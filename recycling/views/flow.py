@@ -213,7 +213,8 @@ def flow_category(request: HttpRequest) -> HttpResponse:
 
 def _models_matching(category: Category, q: str) -> list[CatalogModel]:
     models = CatalogModel.objects.filter(category=category).select_related("brand")
-    for word in q.split()[:6]:
+    # No name has a NUL character, and PostgreSQL refuses one in a query: drop it with the spaces.
+    for word in q.replace("\x00", " ").split()[:6]:
         models = models.filter(
             Q(name__icontains=word) | Q(brand__name__icontains=word) | Q(brand__name_zh__icontains=word)
         )

@@ -181,6 +181,14 @@ def test_model_search_filters_by_typed_words(client, seller, phones, iphone):
     assert b"Galaxy S21" in response.content and b"iPhone 13 Pro" not in response.content
 
 
+def test_model_search_ignores_nul_characters(client, seller, phones, iphone):
+    _walk_to(client, "item", phones, iphone)
+    response = client.get(reverse("recycling:model_search"), {"q": "apple\x00 13"})
+    assert response.status_code == 200 and b"iPhone 13 Pro" in response.content
+    response = client.get(url("item"), {"q": "\x00"})
+    assert response.status_code == 200 and b"iPhone 13 Pro" in response.content
+
+
 def test_attribute_step_errors_keep_what_was_typed(client, seller, phones, iphone):
     _walk_to(client, "attributes", phones, iphone)
     response = client.post(url("attributes"), {"colour": "Graphite", "storage": "3 GB"})
