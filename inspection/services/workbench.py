@@ -29,6 +29,7 @@ from inspection.models import (
     Inspection,
     InspectionEvent,
     InspectionResult,
+    MeasureKind,
 )
 from inspection.models import InspectionStatus as Status
 from inspection.services.reports import report_publish
@@ -263,6 +264,14 @@ def check_record(
                 )
             if measured_value:
                 measured_value = validate_measured_value(check, measured_value)
+            elif check.measure != MeasureKind.NONE and outcome == CheckOutcome.PASS:
+                # A pass is a statement about the value (battery health, IMEI): it must be on record.
+                # A defect may have none (a battery that cannot be read at all).
+                raise InspectionError(
+                    _("Enter the measured value to pass this check."),
+                    code="measured_value_required",
+                    field="measured_value",
+                )
             if len(measured_value) > MEASURED_VALUE_MAX_LENGTH:
                 raise InspectionError(
                     _("Keep the measured value under %(limit)d characters.")

@@ -202,6 +202,24 @@ def test_a_measured_value_out_of_range_is_a_clear_error():
     assert not CheckResult.objects.exists()
 
 
+def test_passing_a_measured_check_needs_its_value_but_a_defect_may_have_none():
+    inspection, staff = claimed()
+    battery = check(inspection, "battery-health")
+    with pytest.raises(InspectionError) as error:
+        check_record(inspection_id=inspection.pk, inspector=staff, check_id=battery.pk, outcome="pass")
+    assert (error.value.code, error.value.field) == ("measured_value_required", "measured_value")
+    assert not CheckResult.objects.exists()
+
+    result = check_record(
+        inspection_id=inspection.pk,
+        inspector=staff,
+        check_id=battery.pk,
+        outcome="defect",
+        note="Battery cannot be read: swollen",
+    )
+    assert (result.outcome, result.measured_value) == ("defect", "")
+
+
 def test_a_defect_needs_a_note_and_the_check_must_be_on_the_checklist():
     inspection, staff = claimed()
     with pytest.raises(InspectionError) as error:

@@ -269,8 +269,7 @@ def demo_imei(rng: random.Random) -> str:
 
 
 def demo_measured_value(check: Check, listing: Listing, rng: random.Random) -> str:
-    """What the inspector reads for a check that takes a measured value ("" for pass-or-defect checks
-    and for numbers the demo cannot tell, such as the storage of a model whose name does not say)."""
+    """What the inspector reads for a check that takes a measured value ("" for pass-or-defect checks)."""
     if check.measure == MeasureKind.NONE:
         return ""
     if check.code == "imei-recorded":
@@ -283,13 +282,24 @@ def demo_measured_value(check: Check, listing: Listing, rng: random.Random) -> s
         name = listing.catalog_model.name if listing.catalog_model is not None else listing.title
         # "MacBook Air 13-inch M2 8GB/256GB": memory comes first, storage last.
         sizes = re.findall(r"(\d+)\s*(GB|TB)\b", name.replace("/", " "), flags=re.IGNORECASE)
-        if not sizes:
-            return ""
-        number, unit = sizes[-1]
-        size = int(number) * (1024 if unit.upper() == "TB" else 1)
-        return str(size) if check.max_value is None or size <= check.max_value else ""
+        if sizes:
+            number, unit = sizes[-1]
+            size = int(number) * (1024 if unit.upper() == "TB" else 1)
+            if check.max_value is None or size <= check.max_value:
+                return str(size)
+        return _within_range(check, preferred=128)
     low, high = MEASURED_RANGES.get(check.code, (None, None))
-    return str(rng.randint(low, high)) if low is not None else ""
+    return str(rng.randint(low, high)) if low is not None else _within_range(check)
+
+
+def _within_range(check: Check, *, preferred: int | None = None) -> str:
+    """A reading that fits the check's range, for numbers the demo has no better guess for: a pass is
+    only recorded with its value."""
+    low = check.min_value if check.min_value is not None else 0
+    high = check.max_value if check.max_value is not None else low + 100
+    if preferred is not None and low <= preferred <= high:
+        return str(preferred)
+    return str(int((low + high) / 2))
 
 
 def demo_defects(checks: list[Check], grade: str, rng: random.Random) -> dict[int, str]:
