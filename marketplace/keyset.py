@@ -12,6 +12,7 @@ A cursor is an opaque, URL-safe token holding the sort values of one row and a d
 import base64
 import binascii
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -62,28 +63,33 @@ def decode_cursor(cursor: str, *, width: int) -> tuple[list[str], bool]:
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
         values, backwards = payload["v"], bool(payload["b"])
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
-        raise InvalidCursor(_("This page link is no longer valid; start from the first page.")) from error
+        raise InvalidCursor(INVALID_LINK) from error
     if not isinstance(values, list) or len(values) != width or any(v is None for v in values):
-        raise InvalidCursor(_("This page link is no longer valid; start from the first page."))
+        raise InvalidCursor(INVALID_LINK)
     return values, backwards
 
 
+INVALID_LINK = _("This page link is no longer valid; start from the first page.")
+
+
 def _check_values(model: type[Model], fields: list[tuple[str, bool]], values: list[str]) -> None:
-    """Raise InvalidCursor unless each value fits its model field, so that a hand-edited token is the
-    same message as an unreadable one rather than a database error. Annotations are not checked."""
+    """Raise InvalidCursor unless each value fits its field, so that a hand-edited or stale token (say,
+    from another sort) is the same message as an unreadable one rather than a database error.
+    A name that is not a model field is an annotation; the only ones ordered by are numbers (a search
+    rank), so they must be finite floats."""
     for (name, _descending), value in zip(fields, values, strict=True):
         if not isinstance(value, str) or "\x00" in value:
-            raise InvalidCursor(_("This page link is no longer valid; start from the first page."))
+            raise InvalidCursor(INVALID_LINK)
         try:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
-            continue
+            field = None
         try:
-            parsed = field.to_python(value)
+            parsed = float(value) if field is None else field.to_python(value)
         except (ValidationError, ValueError, TypeError, ArithmeticError) as error:
-            raise InvalidCursor(_("This page link is no longer valid; start from the first page.")) from error
-        if parsed is None or (isinstance(parsed, Decimal) and not parsed.is_finite()):
-            raise InvalidCursor(_("This page link is no longer valid; start from the first page."))
+            raise InvalidCursor(INVALID_LINK) from error
+        if parsed is None or (isinstance(parsed, Decimal | float) and not math.isfinite(parsed)):
+            raise InvalidCursor(INVALID_LINK)
 
 
 def _after(fields: list[tuple[str, bool]], values: list[str], *, backwards: bool) -> Q:
