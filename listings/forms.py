@@ -10,7 +10,8 @@ from django.utils.translation import ngettext
 from listings import photos
 from listings.errors import PhotoRejected
 from listings.models import GRADE_MEANINGS, Brand, CatalogModel, Category, Grade
-from listings.services import CENT, PRICE_LIMIT
+from listings.services import PRICE_LIMIT
+from marketplace.money import CENT
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -30,7 +30,9 @@ from listings.models import (
     PhotoStatus,
 )
 from listings.page_cache import listing_pages_forget_on_commit
+from listings.selectors import STOREFRONT_STATUSES
 from marketplace.errors import InvalidTransition
+from marketplace.money import CENT
 
 # Listing: draft → active ⇄ reserved → sold; active → withdrawn (a draft may be discarded too).
 ALLOWED = {
@@ -79,9 +81,7 @@ def listing_mark_inspected(
 def favourite_add(*, user: User, listing_id: int) -> Favourite:
     """Save a listing to the user's favourites; saving it twice keeps one row (get_or_create
     recovers from the unique constraint when two tabs save it at the same moment)."""
-    listing = Listing.objects.get(
-        pk=listing_id, status__in=[ListingStatus.ACTIVE, ListingStatus.RESERVED, ListingStatus.SOLD]
-    )
+    listing = Listing.objects.get(pk=listing_id, status__in=STOREFRONT_STATUSES)
     favourite, _created = Favourite.objects.get_or_create(user=user, listing=listing)
     return favourite
 
@@ -96,7 +96,6 @@ def favourite_remove(*, user: User, listing_id: int) -> None:
 # Highest price a listing may ask: far above any second-hand good, far below the column's limit, so
 # that a slip of the finger (an extra three zeros) is caught rather than published.
 PRICE_LIMIT = Decimal("10000000")
-CENT = Decimal("0.01")
 
 EDITABLE_FIELDS = frozenset(
     {"title", "description", "category", "brand", "catalog_model", "price", "reference_price", "grade"}
