@@ -89,5 +89,5 @@ def submissions_received() -> QuerySet[Submission]:
         Submission.objects.filter(status=SubmissionStatus.RECEIVED)
         .select_related("seller")
         .annotate(received_at=Subquery(received_at))
-        .order_by("updated_at", "id")
+        .order_by("received_at", "id")
     )

@@ -418,13 +418,19 @@ class SubmissionDetailSerializer(SubmissionCardSerializer):
         shipment = current_shipment(submission)
         return ShipmentSerializer(shipment, context=self.context).data if shipment is not None else None
 
+    def _is_owner(self, submission: Submission) -> bool:
+        """Only the seller acts on a submission; staff who read it are shown no actions."""
+        request = self.context.get("request")
+        return request is not None and submission.seller_id == request.user.pk
+
     def get_can_cancel(self, submission: Submission) -> bool:
-        return submission.status in CANCELLABLE
+        return self._is_owner(submission) and submission.status in CANCELLABLE
 
     def get_can_book_shipping(self, submission: Submission) -> bool:
         valuation = current_valuation(submission)
         return (
-            SubmissionStatus.SHIPPING in ALLOWED[SubmissionStatus(submission.status)]
+            self._is_owner(submission)
+            and SubmissionStatus.SHIPPING in ALLOWED[SubmissionStatus(submission.status)]
             and valuation is not None
             and valuation.expires_at > timezone.now()
         )

@@ -337,6 +337,14 @@ def submission_receive(*, reference: str, by: User) -> Submission:
                 % {"reference": key},
                 code="unknown_reference",
             )
+        # Lock in the order the label jobs use (shipment, then submission), so that a scan arriving
+        # while labels_cancel_unused or shipment_void holds the label waits for it instead of
+        # deadlocking; afterwards the submission shows as cancelled if its label was voided.
+        list(
+            Shipment.objects.select_for_update()
+            .filter(submission_id=submission_id, direction=ShipmentDirection.INBOUND)
+            .order_by("pk")
+        )
         # Two people scanning the same parcel: the second waits here, then sees it received.
         submission = Submission.objects.select_for_update().get(pk=submission_id)
         if submission.status in RECEIVED_OR_LATER:
