@@ -3,7 +3,6 @@
 from datetime import datetime
 
 from django.db.models import (
-    Count,
     DateTimeField,
     DurationField,
     ExpressionWrapper,
@@ -15,7 +14,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from accounts.models import User
-from inspection.models import AuthenticityVerdict, Check, CheckResult, Inspection, InspectionEvent
+from inspection.models import AuthenticityVerdict, Check, CheckResult, Inspection
 from inspection.models import InspectionStatus as Status
 
 # What every list row shows: the item, its category and model, and who holds it.
@@ -54,7 +53,7 @@ def inspections_claimed_by(*, inspector: User, now: datetime | None = None) -> Q
 
 def inspection_for_staff(*, inspection_id: int) -> Inspection:
     """One inspection with everything the workbench page shows: its checklist's checks, the results
-    recorded (with who recorded them), the verdicts, the audit trail and the report.
+    recorded (with who recorded them), the verdicts and the report.
     Raises Inspection.DoesNotExist."""
     return (
         Inspection.objects.select_related(
@@ -71,7 +70,6 @@ def inspection_for_staff(*, inspection_id: int) -> Inspection:
             Prefetch(
                 "verdicts", queryset=AuthenticityVerdict.objects.select_related("by").order_by("at", "id")
             ),
-            Prefetch("events", queryset=InspectionEvent.objects.select_related("by").order_by("at", "id")),
         )
         .get(pk=inspection_id)
     )
@@ -95,7 +93,6 @@ def _awaiting(*, escalated: bool, now: datetime | None) -> QuerySet[Inspection]:
                 "verdicts", queryset=AuthenticityVerdict.objects.select_related("by").order_by("at", "id")
             )
         )
-        .annotate(verdict_count=Count("verdicts"))
         .order_by("created_at", "id")
     )
     return _with_waiting(queryset, now)
@@ -103,7 +100,7 @@ def _awaiting(*, escalated: bool, now: datetime | None) -> QuerySet[Inspection]:
 
 def authentication_queue(*, now: datetime | None = None) -> QuerySet[Inspection]:
     """Luxury items inspected and waiting for authenticity verdicts, oldest first, with their verdicts
-    so far (`verdicts`, `verdict_count`) and `waiting`."""
+    so far (`verdicts`) and `waiting`."""
     return _awaiting(escalated=False, now=now)
 
 

@@ -481,9 +481,9 @@ def test_detail_query_count(django_assert_num_queries, inspector, phones):
         record(client, inspection, code)
 
     # 1: the group check; 2: the inspection with category, model, inspector, checklist and report
-    # joined in (inspection_for_staff); 3-6: its checks, results (with their checks and who recorded
-    # them), verdicts and audit trail; 7-8: the grade preview (the inspection, its results with checks)
-    with django_assert_num_queries(8):
+    # joined in (inspection_for_staff); 3-5: its checks, results (with their checks and who recorded
+    # them) and verdicts; 6-7: the grade preview (the inspection, its results with checks)
+    with django_assert_num_queries(7):
         response = client.get(f"{API}/{inspection.pk}/")
 
     assert response.status_code == 200

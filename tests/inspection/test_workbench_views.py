@@ -561,9 +561,9 @@ def test_the_checklist_page_runs_the_same_queries_however_many_checks_are_answer
         answer_all(item, me)
     client.force_login(me)
     # 1 the user, 2 is the user an inspector, 3 the inspection (category, model, inspector,
-    # checklist, listing and report joined), 4-7 its checks, results, verdicts and audit trail
-    # (prefetched), 8-9 the grade preview (the inspection, its results with their checks).
-    with django_assert_num_queries(9):
+    # checklist, listing and report joined), 4-6 its checks, results and verdicts (prefetched),
+    # 7-8 the grade preview (the inspection, its results with their checks).
+    with django_assert_num_queries(8):
         response = client.get(reverse("inspection:inspect", args=[item.pk]))
     assert response.status_code == 200
 
