@@ -156,7 +156,10 @@ def authenticity_summary(authenticity: dict | None) -> str:
             return str(_("Authenticated: two authenticators independently agreed that this item is genuine."))
         return str(_("Authenticated as genuine."))
     if authenticity.get("authenticated") is False:
-        return str(_("Not authenticated: the authenticators found this item is not genuine."))
+        if authenticity.get("two_agreed"):
+            return str(_("Not authenticated: the authenticators found this item is not genuine."))
+        # Failed as counterfeit by the inspector, before any authenticator gave a verdict.
+        return str(_("Found not genuine at inspection."))
     return str(_("Authenticity was not confirmed."))
 
 

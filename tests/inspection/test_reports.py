@@ -26,6 +26,7 @@ from inspection.models import (
     Severity,
     Verdict,
 )
+from inspection.reports import authenticity_summary
 from inspection.services.reports import initials, report_publish
 from listings.models import Grade
 from tests.factories import (
@@ -545,3 +546,11 @@ def test_the_stored_hash_matches_a_recomputation_after_a_round_trip_through_the_
 
     canonical = json.dumps(stored.content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert sha256(canonical.encode("utf-8")).hexdigest() == stored.content_hash
+
+
+def test_a_counterfeit_found_at_inspection_does_not_credit_authenticators():
+    assert (
+        authenticity_summary({"authenticated": False, "two_agreed": False})
+        == "Found not genuine at inspection."
+    )
+    assert "authenticators" in authenticity_summary({"authenticated": False, "two_agreed": True})
