@@ -22,7 +22,7 @@ from recycling import questionnaire as questions
 from recycling.errors import SubmissionError
 from recycling.models import ShipmentStatus, Submission, SubmissionPhoto, SubmissionStatus
 from recycling.services.transitions import CANCELLABLE, submission_move
-from recycling.tasks import void_label
+from recycling.tasks import prevalue_submission, void_label
 
 TITLE_MAX_LENGTH = 120
 
@@ -224,7 +224,7 @@ def submission_create(
                 store_private(key, photo)
             submission = submission_move(submission_id=submission.pk, to=SubmissionStatus.VALUING, by=seller)
             submission_id = submission.pk
-            transaction.on_commit(lambda: _dispatch_prevaluation(submission_id))
+            transaction.on_commit(partial(prevalue_submission.delay, submission_id))
     except IntegrityError:
         _delete_files(written)
         if client_token is not None:
@@ -237,12 +237,6 @@ def submission_create(
         _delete_files(written)
         raise
     return submission
-
-
-def _dispatch_prevaluation(submission_id: int) -> None:
-    from recycling.tasks import prevalue_submission
-
-    prevalue_submission.delay(submission_id)
 
 
 def _delete_files(keys: list[str]) -> None:

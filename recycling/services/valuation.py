@@ -8,6 +8,7 @@ one valuation.
 """
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -22,6 +23,7 @@ from recycling import photo_checks
 from recycling.errors import SubmissionError
 from recycling.models import Submission, SubmissionPhoto, SubmissionStatus, Valuation
 from recycling.services.transitions import submission_move
+from recycling.tasks import prevalue_submission
 from recycling.valuation import COMPARABLES_WINDOW_DAYS, Comparable, PriceInputs, estimate
 
 # Expiry claims this many submissions per transaction, so a backlog never holds locks for long.
@@ -176,12 +178,6 @@ def estimates_expire(*, now: datetime | None = None) -> int:
             return moved
 
 
-def _dispatch_prevalue(submission_id: int) -> None:
-    from recycling.tasks import prevalue_submission
-
-    prevalue_submission.delay(submission_id)
-
-
 @transaction.atomic
 def submission_revalue(*, submission_id: int, seller: User) -> Submission:
     """Ask for a new estimate after the last one expired: ESTIMATE_EXPIRED → VALUING, and the
@@ -198,5 +194,5 @@ def submission_revalue(*, submission_id: int, seller: User) -> Submission:
             code="estimate_not_expired",
         )
     submission = submission_move(submission_id=submission_id, to=SubmissionStatus.VALUING, by=seller)
-    transaction.on_commit(lambda: _dispatch_prevalue(submission_id))
+    transaction.on_commit(partial(prevalue_submission.delay, submission_id))
     return submission
