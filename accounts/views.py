@@ -6,13 +6,13 @@ from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.forms import SignupForm
 from accounts.services import UsernameTaken, user_signup
+from marketplace.redirects import safe_next_url
 
 
 class SignInView(LoginView):
@@ -20,19 +20,11 @@ class SignInView(LoginView):
     redirect_authenticated_user = True
 
 
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if allowed else ""
-
-
 @sensitive_post_parameters("password1", "password2")
 @csrf_protect
 @never_cache
 def signup(request: HttpRequest) -> HttpResponse:
-    next_url = _safe_next(request)
+    next_url = safe_next_url(request)
     if request.user.is_authenticated:
         return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
     if request.method == "POST":

@@ -17,7 +17,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_POST
@@ -43,6 +42,7 @@ from listings.selectors import (
 )
 from listings.services import favourite_add, favourite_remove
 from marketplace.keyset import InvalidCursor, Page
+from marketplace.redirects import safe_next_url
 
 RESULTS_CACHE_TTL = 30
 FAVOURITE_SLOT = "<!-- favourite -->"
@@ -271,21 +271,12 @@ def favourites(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
 @require_POST
 def favourite_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     """Save or forget a listing for the signed-in user. `action` says which ("add" or "remove"), so a
     double submit cannot undo itself; without it the current state is flipped. With htmx the answer
     is the re-rendered button, otherwise a redirect back to `next`."""
-    back = _safe_next(request, reverse("listings:detail", args=[pk]))
+    back = safe_next_url(request, reverse("listings:detail", args=[pk]))
     if not request.user.is_authenticated:
         if _is_htmx(request):
             login = redirect_to_login(back)
