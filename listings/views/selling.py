@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,7 +16,7 @@ from listings import services
 from listings.errors import ListingError, PhotoRejected
 from listings.forms import ListingCreateForm, ListingForm, PhotoAddForm
 from listings.models import Listing, ListingPhoto, ListingStatus, PhotoStatus, thumbnail_url
-from listings.selectors import listings_for_owner
+from listings.selectors import listing_for_owner, listings_for_owner
 from marketplace.errors import DomainError
 from marketplace.keyset import InvalidCursor
 
@@ -47,7 +47,10 @@ def _add_service_error(form, error: DomainError) -> None:
 
 
 def _own_listing(request: HttpRequest, pk: int) -> Listing:
-    return get_object_or_404(Listing.objects.select_related("category", "brand"), pk=pk, seller=request.user)
+    try:
+        return listing_for_owner(listing_id=pk, seller=request.user)
+    except Listing.DoesNotExist:
+        raise Http404 from None
 
 
 def _can_withdraw(listing: Listing) -> bool:
@@ -157,7 +160,7 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
     listing = _own_listing(request, pk)
-    photo_form = PhotoAddForm(request.POST, request.FILES, existing_photos=listing.photos.count())
+    photo_form = PhotoAddForm(request.POST, request.FILES, existing_photos=len(listing.photos.all()))
     if photo_form.is_valid():
         try:
             added = services.listing_photos_add(
