@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,10 +11,22 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
     city = models.CharField(_("city"), max_length=60, blank=True)
     bio = models.CharField(_("about"), max_length=280, blank=True)
+    # The seller's rating, kept by orders.services.ratings with F() as each rating arrives, so that a
+    # storefront or listing shows it without reading the ratings: points are the sum of every score
+    # given (three per rating), count is the number of ratings.
+    rating_count = models.PositiveIntegerField(_("ratings"), default=0)
+    rating_points = models.PositiveIntegerField(_("rating points"), default=0)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    @property
+    def rating_score(self) -> Decimal | None:
+        """The average score out of 5, to one decimal; None before the first rating."""
+        if not self.rating_count:
+            return None
+        return (Decimal(self.rating_points) / (3 * self.rating_count)).quantize(Decimal("0.1"))
 
     @property
     def public_name(self) -> str:

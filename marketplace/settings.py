@@ -5,6 +5,7 @@ folder and Celery over kombu's filesystem transport, all under `var/`. Setting `
 `REDIS_URL` moves it to PostgreSQL and Redis. The README's configuration table lists every variable.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -41,7 +42,11 @@ INSTALLED_APPS = [
     "accounts",
     "listings",
     "inspection",
+    "wallet",
+    "orders",
     "recycling",
+    # Stand-ins for the payment and payout providers, which live outside Reloop in production.
+    "sandbox",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +175,32 @@ CURRENCY = env.str("CURRENCY", default="CNY")
 # The site's public address, for links in e-mails (no request to build them from).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# --- Buying ---------------------------------------------------------------------------------------
+
+# "Buy now" holds a unique item for this long while the buyer pays; a job puts it back on sale after.
+RESERVATION_MINUTES = env.int("RESERVATION_MINUTES", default=15)
+# Days after delivery in which a buyer may ask for a return or open a dispute; an order with neither
+# completes by itself when they have passed, and the seller is paid.
+RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=7)
+# The platform's fee on a person-to-person sale, taken from the price when the seller is paid.
+PLATFORM_FEE_RATE = Decimal(env.str("PLATFORM_FEE_RATE", default="0.05"))
+# Withdrawals above this amount wait for a person in `operations` to approve them.
+WITHDRAWAL_APPROVAL_THRESHOLD = Decimal(env.str("WITHDRAWAL_APPROVAL_THRESHOLD", default="5000"))
+# The most one withdrawal may move, whatever the balance.
+WITHDRAWAL_MAX = Decimal(env.str("WITHDRAWAL_MAX", default="50000"))
+
+PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="sandbox")
+# Shared secret of the payment provider's webhook signatures (HMAC-SHA256 of timestamp and body).
+PAYMENT_WEBHOOK_SECRET = env.str("PAYMENT_WEBHOOK_SECRET", default="sandbox-payment-webhook-secret")
+# Where the sandbox provider posts its webhooks; empty: delivered in-process through the same view
+# code (signature checked), which is what tests and a single-process run use.
+PAYMENT_SANDBOX_WEBHOOK_URL = env.str(
+    "PAYMENT_SANDBOX_WEBHOOK_URL", default=f"{SITE_URL}/api/v1/payments/webhook/"
+)
+PAYOUT_PROVIDER = env.str("PAYOUT_PROVIDER", default="sandbox")
+# Makes the sandbox payment and payout providers refuse every call (a provider outage).
+PAYMENT_SANDBOX_FAIL = env.bool("PAYMENT_SANDBOX_FAIL", default=False)
+
 # --- Recycle and consignment intake --------------------------------------------------------------
 
 ESTIMATE_VALID_DAYS = 7
@@ -211,6 +242,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30 * 60.0,
     },
     "purge-pending-photos": {"task": "recycling.tasks.purge_pending_photos", "schedule": 6 * 60 * 60.0},
+    "release-lapsed-reservations": {"task": "orders.tasks.release_lapsed_reservations", "schedule": 60.0},
+    "complete-delivered-orders": {"task": "orders.tasks.complete_delivered_orders", "schedule": 60 * 60.0},
 }
 # How old the last heartbeat may be before /healthz calls the worker stale.
 WORKER_HEARTBEAT_MAX_AGE = 60

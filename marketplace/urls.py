@@ -14,6 +14,8 @@ urlpatterns = [
     path("api/v1/", include("listings.api_urls")),
     path("api/v1/", include("recycling.api_urls")),
     path("api/v1/", include("inspection.api_urls")),
+    path("api/v1/", include("wallet.api_urls")),
+    path("api/v1/", include("orders.api_urls")),
     path("api/v1/carrier/", include("recycling.carrier_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
@@ -30,6 +32,12 @@ urlpatterns += i18n_patterns(
     path("staff/receiving/", include("recycling.desk_urls")),
     path("staff/inspection/", include("inspection.urls")),
     path("r/", include("inspection.report_urls")),
+    path("orders/", include("orders.urls")),
+    path("staff/orders/", include("orders.staff_urls")),
+    path("wallet/", include("wallet.urls")),
+    path("staff/payouts/", include("wallet.staff_urls")),
+    # The sandbox payment provider's hosted page: in production the buyer pays on the provider's site.
+    path("sandbox/", include("sandbox.urls")),
     path("", include("listings.urls")),
     prefix_default_language=False,
 )

@@ -14,14 +14,3 @@ class SubmissionError(DomainError):
 
 class ShippingError(DomainError):
     code = "shipping_invalid"
-
-
-class CarrierUnavailable(Exception):
-    """The carrier did not answer: a transient failure, worth a retry."""
-
-
-class WebhookRejected(DomainError):
-    """A carrier webhook whose signature or body cannot be trusted."""
-
-    code = "webhook_rejected"
-    status_code = 403

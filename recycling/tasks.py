@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from recycling.errors import CarrierUnavailable
+from marketplace.carriers import CarrierUnavailable
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -16,8 +16,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from recycling.carriers import MalformedWebhook, get_carrier
-from recycling.errors import WebhookRejected
+from marketplace.carriers import MalformedWebhook, WebhookRejected, get_carrier
 from recycling.services.shipping import UnknownTrackingNumber, carrier_event_apply
 
 logger = logging.getLogger(__name__)

@@ -35,6 +35,7 @@ from listings.api.pagination import page_data, page_serializer
 from listings.api.serializers import ErrorSerializer
 from listings.errors import PhotoRejected
 from listings.models import Brand, CatalogModel, Category
+from marketplace.carriers import CarrierUnavailable
 from marketplace.keyset import paginate
 from recycling.api.serializers import (
     PHOTO_FIELD_PREFIX,
@@ -47,7 +48,7 @@ from recycling.api.serializers import (
     SubmissionQuerySerializer,
     photo_field,
 )
-from recycling.errors import CarrierUnavailable, ShippingError, SubmissionError
+from recycling.errors import ShippingError, SubmissionError
 from recycling.models import Shipment, Submission, SubmissionEvent
 from recycling.questionnaire import questionnaire_for
 from recycling.selectors import submissions_visible_to

@@ -23,9 +23,8 @@ from django.utils.translation import gettext as _
 from inspection.models import Inspection, InspectionResult, Report
 from listings.models import Grade
 from listings.photos import private_storage
-from recycling.carriers import INSPECTION_CENTRE, Address, get_carrier
-from recycling.errors import CarrierUnavailable
-from recycling.labels import LabelContent, label_pdf
+from marketplace.carriers import INSPECTION_CENTRE, Address, CarrierUnavailable, get_carrier
+from marketplace.labels import LabelContent, label_pdf
 from recycling.models import (
     Shipment,
     ShipmentDirection,
@@ -147,7 +146,7 @@ def return_label_book(*, submission_id: int) -> Shipment:
             carrier=booking.carrier,
             tracking_number=booking.tracking_number,
             sort_code=booking.sort_code,
-            submission_code=submission.code,
+            reference_code=submission.code,
             sender=INSPECTION_CENTRE,
             recipient=seller_address,
             method=booking.method,

@@ -19,9 +19,9 @@ from accounts.models import User
 from accounts.roles import OPERATIONS, has_role
 from inspection.services.workbench import inspection_enqueue
 from listings.photos import private_storage
-from recycling.carriers import INSPECTION_CENTRE, Address, SlotUnavailable, get_carrier
-from recycling.errors import CarrierUnavailable, ShippingError
-from recycling.labels import LabelContent, label_pdf
+from marketplace.carriers import INSPECTION_CENTRE, Address, CarrierUnavailable, SlotUnavailable, get_carrier
+from marketplace.labels import LabelContent, label_pdf
+from recycling.errors import ShippingError
 from recycling.models import (
     CarrierEvent,
     Shipment,
@@ -92,7 +92,7 @@ def label_content(
         carrier=carrier,
         tracking_number=tracking_number,
         sort_code=sort_code,
-        submission_code=submission.code,
+        reference_code=submission.code,
         sender=Address(name=seller.public_name, lines=(), city=seller.city),
         recipient=INSPECTION_CENTRE,
         method=method,

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from recycling.errors import CarrierUnavailable, ShippingError
+from marketplace.carriers import CarrierUnavailable
+from recycling.errors import ShippingError
 from recycling.models import ShippingMethod, Submission, SubmissionStatus
 from recycling.selectors import submissions_visible_to
 from recycling.services.shipping import label_bytes, live_inbound_shipment, pickup_slots, shipping_book

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts import roles
-from recycling.carriers.sandbox import SandboxCarrier
+from marketplace.carriers.sandbox import SandboxCarrier
 from recycling.models import (
     Confidence,
     Shipment,

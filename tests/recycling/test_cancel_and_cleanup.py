@@ -7,8 +7,8 @@ import pytest
 from django.core.files.base import ContentFile
 
 from listings.photos import private_storage
+from marketplace.carriers import CarrierUnavailable
 from recycling import pending_photos
-from recycling.errors import CarrierUnavailable
 from recycling.models import ShipmentStatus, SubmissionStatus
 from recycling.services.intake import submission_cancel
 from recycling.services.shipping import shipment_void

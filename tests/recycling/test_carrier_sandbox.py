@@ -7,8 +7,16 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from recycling.carriers import INSPECTION_CENTRE, Address, MalformedWebhook, SlotUnavailable, get_carrier
-from recycling.carriers.sandbox import (
+from marketplace.carriers import (
+    INSPECTION_CENTRE,
+    Address,
+    CarrierUnavailable,
+    MalformedWebhook,
+    SlotUnavailable,
+    WebhookRejected,
+    get_carrier,
+)
+from marketplace.carriers.sandbox import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     SandboxCarrier,
@@ -17,7 +25,6 @@ from recycling.carriers.sandbox import (
     new_tracking_number,
     sandbox_emit,
 )
-from recycling.errors import CarrierUnavailable, WebhookRejected
 from recycling.models import CarrierEvent, ShipmentStatus
 from tests.recycling.shipping_fixtures import booked_shipment
 

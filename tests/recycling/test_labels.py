@@ -10,8 +10,8 @@ from reportlab.lib.pagesizes import A6
 
 from accounts import roles
 from listings.photos import private_storage
-from recycling.carriers import INSPECTION_CENTRE, Address
-from recycling.labels import LabelContent, label_pdf
+from marketplace.carriers import INSPECTION_CENTRE, Address
+from marketplace.labels import LabelContent, label_pdf
 from recycling.models import Shipment, ShipmentStatus, SubmissionStatus
 from recycling.services.shipping import pickup_slots
 from tests.factories import UserFactory
@@ -32,7 +32,7 @@ def content(**overrides) -> LabelContent:
         "carrier": "sandbox",
         "tracking_number": "SBX482901736254",
         "sort_code": "SHA-201",
-        "submission_code": "RLAB2CD3EF",
+        "reference_code": "RLAB2CD3EF",
         "sender": Address(name="Li Wei", lines=(), city="Hangzhou"),
         "recipient": INSPECTION_CENTRE,
         "method": "pickup",

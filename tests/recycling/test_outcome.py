@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from inspection.models import Inspection, InspectionStatus, Report
 from inspection.services.workbench import inspection_claim_next, inspection_complete
 from listings.photos import private_storage
-from recycling.errors import CarrierUnavailable
+from marketplace.carriers import CarrierUnavailable
 from recycling.models import Shipment, ShipmentDirection, SubmissionEvent, SubmissionStatus
 from recycling.services.outcome import (
     return_label_book,

@@ -363,7 +363,7 @@ def test_a_carrier_outage_keeps_what_was_cancelled_and_the_rest_for_the_retry(mo
 
     flaky.cancel = cancel_once
     use_carrier(monkeypatch, flaky)
-    from recycling.errors import CarrierUnavailable
+    from marketplace.carriers import CarrierUnavailable
 
     with pytest.raises(CarrierUnavailable):
         labels_cancel_unused()

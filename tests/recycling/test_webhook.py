@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from recycling.carriers.sandbox import SIGNATURE_HEADER, TIMESTAMP_HEADER, sandbox_emit, signature_for
+from marketplace.carriers.sandbox import SIGNATURE_HEADER, TIMESTAMP_HEADER, sandbox_emit, signature_for
 from recycling.models import CarrierEvent, ShipmentStatus, SubmissionStatus
 from tests.recycling.shipping_fixtures import booked_shipment
 

@@ -11,7 +11,7 @@ over HTTP to a running site. Either way it is signed and checked like a real car
 from django.core.management.base import BaseCommand, CommandError
 from django.test import RequestFactory
 
-from recycling.carriers.sandbox import JOURNEY, sandbox_emit
+from marketplace.carriers.sandbox import JOURNEY, sandbox_emit
 from recycling.models import CarrierEvent, Shipment, ShipmentDirection
 from recycling.services.shipping import normalise_reference
 from recycling.webhooks import carrier_webhook

@@ -30,8 +30,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from recycling.carriers import Address, Booking, MalformedWebhook, SlotUnavailable, TrackingEvent
-from recycling.errors import CarrierUnavailable, WebhookRejected
+from marketplace.carriers import (
+    Address,
+    Booking,
+    CarrierUnavailable,
+    MalformedWebhook,
+    SlotUnavailable,
+    TrackingEvent,
+    WebhookRejected,
+)
 
 NAME = "sandbox"
 PREFIX = "SBX"

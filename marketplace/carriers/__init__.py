@@ -1,4 +1,5 @@
-"""The carrier interface: what Reloop needs from a parcel carrier for free-shipping intake.
+"""The carrier interface: what Reloop needs from a parcel carrier for free-shipping intake
+and free return labels.
 
 A carrier books a parcel (a courier pickup in a slot, or a drop-off at one of its points) and answers
 with a tracking number; it can cancel a label nobody used; and it reports progress through signed
@@ -14,6 +15,8 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from marketplace.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ class Booking:
 
     carrier: str
     tracking_number: str
-    method: str  # a recycling.models.ShippingMethod value
+    method: str  # "pickup" or "drop_off" (recycling.models.ShippingMethod)
     # The carrier's routing code, printed large on the label for its sorting centres.
     sort_code: str
     pickup_start: datetime | None = None
@@ -64,6 +67,17 @@ class TrackingEvent:
     kind: str
     occurred_at: datetime
     payload: dict = field(default_factory=dict)
+
+
+class CarrierUnavailable(Exception):
+    """The carrier did not answer: a transient failure, worth a retry."""
+
+
+class WebhookRejected(DomainError):
+    """A carrier webhook whose signature or body cannot be trusted."""
+
+    code = "webhook_rejected"
+    status_code = 403
 
 
 class SlotUnavailable(Exception):
@@ -100,7 +114,7 @@ class Carrier(Protocol):
         ...
 
     def verify_webhook(self, body: bytes, headers: Mapping[str, str], *, now: datetime | None = None) -> None:
-        """Raises recycling.errors.WebhookRejected unless the raw body carries a valid, fresh signature."""
+        """Raises WebhookRejected unless the raw body carries a valid, fresh signature."""
         ...
 
     def parse_webhook(self, body: bytes) -> list[TrackingEvent]:
@@ -111,7 +125,7 @@ class Carrier(Protocol):
 def get_carrier() -> Carrier:
     """The carrier named by settings.CARRIER."""
     if settings.CARRIER == "sandbox":
-        from recycling.carriers.sandbox import SandboxCarrier
+        from marketplace.carriers.sandbox import SandboxCarrier
 
         return SandboxCarrier(secret=settings.CARRIER_WEBHOOK_SECRET)
     raise ImproperlyConfigured(f"Unknown CARRIER {settings.CARRIER!r}; the only carrier is 'sandbox'.")

@@ -22,7 +22,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
-from recycling.carriers import Address
+from marketplace.carriers import Address
 
 LATIN_FONT = "Helvetica"
 LATIN_BOLD = "Helvetica-Bold"
@@ -37,7 +37,7 @@ class LabelContent:
     carrier: str
     tracking_number: str
     sort_code: str
-    submission_code: str
+    reference_code: str
     sender: Address
     recipient: Address
     method: str  # a ShippingMethod value
@@ -143,9 +143,9 @@ def label_pdf(content: LabelContent, *, compress: bool = True) -> bytes:
     # Bottom: the submission's QR code and code, the method and window.
     qr_size = 26 * mm
     bottom = MARGIN
-    _qr(canvas, content.submission_code, MARGIN, bottom + 4 * mm, qr_size)
+    _qr(canvas, content.reference_code, MARGIN, bottom + 4 * mm, qr_size)
     canvas.setFont(LATIN_BOLD, 9)
-    canvas.drawCentredString(MARGIN + qr_size / 2, bottom, content.submission_code)
+    canvas.drawCentredString(MARGIN + qr_size / 2, bottom, content.reference_code)
     text_x = MARGIN + qr_size + 4 * mm
     text_width = width - MARGIN - text_x
     y = bottom + qr_size

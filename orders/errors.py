@@ -1,0 +1,29 @@
+from marketplace.errors import DomainError
+
+
+class OrderError(DomainError):
+    """An order action that cannot be done as asked; `code` says why and `field` names the input."""
+
+    code = "order_invalid"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.field = field
+
+
+class ItemUnavailable(OrderError):
+    """Somebody else reserved or bought the item first: 409 for everyone but the winner."""
+
+    code = "item_unavailable"
+    status_code = 409
+
+
+class PaymentProviderUnavailable(Exception):
+    """The payment provider did not answer: transient, worth a retry."""
+
+
+class WebhookRejected(OrderError):
+    """A payment webhook whose signature or timestamp cannot be trusted."""
+
+    code = "webhook_rejected"
+    status_code = 403

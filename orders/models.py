@@ -1,0 +1,315 @@
+"""Orders: one buyer, one unique item, the money held in escrow until the buyer is satisfied.
+
+An order's status moves only through `orders.services.transitions.order_move` and its table; each move
+leaves an OrderEvent, which the order page shows as its timeline. Payments are the provider's side of
+an order (one per attempt); ProviderEvent stores every webhook once, by the provider's event id.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from listings.models import Listing, ListingSource
+
+ORDER_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_order_number() -> str:
+    """A short public order number, e.g. "O7KQ2MX4PA": no 0/O or 1/I to misread on the phone."""
+    return "O" + "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(9))
+
+
+class OrderStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", _("Awaiting payment")  # item reserved while the buyer pays
+    EXPIRED = "expired", _("Reservation lapsed")  # not paid in time; the item went back on sale
+    CANCELLED = "cancelled", _("Cancelled")  # the buyer gave up before paying
+    PAID = "paid", _("Paid")  # money held in escrow; the seller must ship
+    SHIPPED = "shipped", _("Shipped")  # on its way, with a tracking number
+    DELIVERED = "delivered", _("Delivered")  # arrived; the return window runs
+    COMPLETED = "completed", _("Completed")  # the buyer is satisfied; the seller is paid
+    RETURN_REQUESTED = "return_requested", _("Return requested")  # the buyer is sending it back
+    RETURNED = "returned", _("Returned")  # the item is back; the refund follows
+    REFUNDED = "refunded", _("Refunded")  # the buyer's money went back to their card
+    DISPUTED = "disputed", _("In dispute")  # "not as described": staff are looking at it
+    RESOLVED = "resolved", _("Dispute resolved")  # staff decided; any refund and payout are done
+
+
+# Statuses in which the order holds its listing: a second one for the same listing cannot exist.
+LIVE_STATUSES = (
+    OrderStatus.PENDING_PAYMENT,
+    OrderStatus.PAID,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+    OrderStatus.RETURN_REQUESTED,
+    OrderStatus.DISPUTED,
+)
+
+
+class Order(models.Model):
+    number = models.CharField(_("order number"), max_length=12, unique=True, default=new_order_number)
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("buyer"), related_name="orders", on_delete=models.PROTECT
+    )
+    # Copied from the listing when the order is placed, so the order reads the same whatever the
+    # listing becomes later.
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("seller"),
+        related_name="sales",
+        on_delete=models.PROTECT,
+    )
+    listing = models.ForeignKey(
+        Listing, verbose_name=_("listing"), related_name="orders", on_delete=models.PROTECT
+    )
+    title = models.CharField(_("item"), max_length=120)
+    source = models.CharField(_("source"), max_length=12, choices=ListingSource.choices)
+    price = models.DecimalField(_("price"), max_digits=12, decimal_places=2)
+    status = models.CharField(
+        _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT
+    )
+    reserved_until = models.DateTimeField(_("reserved until"))
+
+    ship_to_name = models.CharField(_("recipient"), max_length=60, blank=True)
+    ship_to_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    ship_to_address = models.CharField(_("address"), max_length=300, blank=True)
+
+    carrier = models.CharField(_("carrier"), max_length=40, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True, db_index=True)
+
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # The database's last word on "one buyer per unique item": whatever the code does, two
+            # live orders for one listing cannot both be stored.
+            models.UniqueConstraint(
+                fields=["listing"], condition=Q(status__in=LIVE_STATUSES), name="order_one_live_per_listing"
+            ),
+            models.CheckConstraint(condition=Q(price__gt=0), name="order_price_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["buyer", "-created_at", "-id"], name="order_buyer_newest"),
+            models.Index(fields=["seller", "-created_at", "-id"], name="order_seller_newest"),
+            models.Index(fields=["status", "reserved_until"], name="order_status_reserved"),
+            models.Index(fields=["status", "delivered_at"], name="order_status_delivered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def return_window_closes_at(self):
+        if self.delivered_at is None:
+            return None
+        return self.delivered_at + timezone.timedelta(days=settings.RETURN_WINDOW_DAYS)
+
+    @property
+    def is_inspected_stock(self) -> bool:
+        """Platform and consigned stock was inspected and is shipped by staff from the centre."""
+        return self.source in (ListingSource.PLATFORM, ListingSource.CONSIGNED)
+
+
+class OrderEvent(models.Model):
+    """One row per status change, shown as the order's timeline."""
+
+    order = models.ForeignKey(Order, verbose_name=_("order"), related_name="events", on_delete=models.CASCADE)
+    old = models.CharField(_("old status"), max_length=20, choices=OrderStatus.choices, blank=True)
+    new = models.CharField(_("new status"), max_length=20, choices=OrderStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.old} → {self.new}"
+
+
+class PaymentStatus(models.TextChoices):
+    CREATED = "created", _("Started")  # the hosted payment page is open; nothing paid yet
+    SUCCEEDED = "succeeded", _("Paid")  # the provider took the money
+    FAILED = "failed", _("Declined")  # the card was declined; the buyer may try again
+    REFUNDED = "refunded", _("Refunded")  # all of it went back to the buyer's card
+
+
+class Payment(models.Model):
+    """One attempt to pay for an order on the provider's hosted page."""
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), related_name="payments", on_delete=models.PROTECT
+    )
+    # Sent with the create call: asking twice with the same key gets the same payment at the provider.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=80, unique=True)
+    provider_reference = models.CharField(
+        _("provider reference"), max_length=64, unique=True, null=True, blank=True
+    )
+    hosted_url = models.URLField(_("payment page"), max_length=500, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    refunded_amount = models.DecimalField(_("refunded"), max_digits=12, decimal_places=2, default=0)
+    status = models.CharField(
+        _("status"), max_length=12, choices=PaymentStatus.choices, default=PaymentStatus.CREATED
+    )
+    failure_reason = models.CharField(_("failure reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(refunded_amount__gte=0) & Q(refunded_amount__lte=models.F("amount")),
+                name="payment_refund_within_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.idempotency_key
+
+
+class ProviderEvent(models.Model):
+    """Every payment-provider webhook event, stored once by its id: a replay is recognised and ignored."""
+
+    event_id = models.CharField(_("event id"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=40)
+    provider_reference = models.CharField(_("provider reference"), max_length=64, db_index=True)
+    payload = models.JSONField(_("payload"), default=dict)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("provider event")
+        verbose_name_plural = _("provider events")
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self) -> str:
+        return self.event_id
+
+
+class ReturnStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")  # the buyer is to send the item back
+    RECEIVED = "received", _("Received")  # the item is back with its seller or at the centre
+    WITHDRAWN = "withdrawn", _("Withdrawn")  # the buyer kept the item after all
+
+
+class ReturnRequest(models.Model):
+    order = models.OneToOneField(
+        Order, verbose_name=_("order"), related_name="return_request", on_delete=models.CASCADE
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReturnStatus.choices, default=ReturnStatus.REQUESTED
+    )
+    # A free label for inspected stock, which goes back to the inspection centre; a person-to-person
+    # buyer sends the item to its seller and enters the tracking number themselves.
+    carrier = models.CharField(_("carrier"), max_length=40, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
+    label_pdf = models.BinaryField(_("label"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("return")
+        verbose_name_plural = _("returns")
+
+    def __str__(self) -> str:
+        return f"return of {self.order_id}"
+
+
+class DisputeOutcome(models.TextChoices):
+    FULL_REFUND = "full_refund", _("Full refund")  # the buyer gets everything back
+    PARTIAL_REFUND = "partial_refund", _("Partial refund")  # part back; the seller is paid the rest
+    REJECTED = "rejected", _("Rejected")  # the item was as described; the seller is paid
+
+
+class Dispute(models.Model):
+    """A "not as described" claim. For an inspected item it points at the report's checks it disputes."""
+
+    order = models.OneToOneField(
+        Order, verbose_name=_("order"), related_name="dispute", on_delete=models.CASCADE
+    )
+    reason = models.TextField(_("what is wrong"), max_length=2000)
+    disputed_checks = models.ManyToManyField(
+        "inspection.CheckResult", verbose_name=_("disputed checks"), related_name="disputes", blank=True
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=DisputeOutcome.choices, blank=True)
+    refund_amount = models.DecimalField(_("refund"), max_digits=12, decimal_places=2, null=True, blank=True)
+    resolution_note = models.TextField(_("reason for the decision"), max_length=2000, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    created_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        indexes = [models.Index(fields=["resolved_at", "created_at"], name="dispute_open_oldest")]
+
+    def __str__(self) -> str:
+        return f"dispute on {self.order_id}"
+
+
+class Rating(models.Model):
+    """The buyer's rating of the seller for one completed order; each score is 1 to 5."""
+
+    order = models.OneToOneField(
+        Order, verbose_name=_("order"), related_name="rating", on_delete=models.CASCADE
+    )
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("seller"),
+        related_name="ratings_received",
+        on_delete=models.PROTECT,
+    )
+    accuracy = models.PositiveSmallIntegerField(_("item as described"))
+    service = models.PositiveSmallIntegerField(_("service"))
+    shipping = models.PositiveSmallIntegerField(_("shipping"))
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accuracy__gte=1, accuracy__lte=5)
+                & Q(service__gte=1, service__lte=5)
+                & Q(shipping__gte=1, shipping__lte=5),
+                name="rating_scores_one_to_five",
+            )
+        ]
+        indexes = [models.Index(fields=["seller", "-created_at"], name="rating_seller_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.accuracy}/{self.service}/{self.shipping}"

@@ -1,0 +1,63 @@
+"""Refunds: money out of escrow in the ledger now, back to the buyer's card at the provider after commit.
+
+The ledger posting and the payment's `refunded_amount` change in the caller's database transaction;
+the provider call happens in a job after commit (never under a row lock), with an idempotency key
+derived from the refund's cause, so a retried job refunds the card once.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from orders.errors import OrderError
+from orders.models import Order, Payment, PaymentStatus
+from orders.payments import get_payment_provider
+from orders.services.money import refund_post
+
+
+def order_refund(*, order: Order, amount: Decimal, key: str, by: User | None = None) -> Payment:
+    """Refund `amount` of what the buyer paid for `order`. `key` names the cause ("refund:return:12");
+    the same key again refunds nothing more. The caller holds the order's row lock and moves the
+    order's status itself. Raises OrderError if the order has no such amount left to refund."""
+    payment = (
+        Payment.objects.select_for_update()
+        .filter(order=order, status__in=(PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED))
+        .order_by("id")
+        .first()
+    )
+    if payment is None:
+        raise OrderError(_("This order has no payment to refund."), code="nothing_to_refund")
+    if amount <= 0 or amount > payment.amount - payment.refunded_amount:
+        raise OrderError(
+            _("A refund must be more than zero and at most what is left of the payment."),
+            code="refund_amount",
+            field="refund_amount",
+        )
+    payment.order = order
+    posted = refund_post(payment=payment, amount=amount, key=key, by=by)
+    if not posted.created:
+        return payment
+    Payment.objects.filter(pk=payment.pk).update(refunded_amount=F("refunded_amount") + amount)
+    payment.refresh_from_db(fields=["refunded_amount"])
+    if payment.refunded_amount == payment.amount:
+        Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.REFUNDED)
+        payment.status = PaymentStatus.REFUNDED
+
+    from orders.tasks import send_refund
+
+    transaction.on_commit(
+        lambda: send_refund.delay(payment_id=payment.pk, key=key, amount=str(amount)), robust=True
+    )
+    return payment
+
+
+def refund_send(*, payment_id: int, key: str, amount: Decimal) -> str:
+    """Ask the provider to refund the card; called by the job after the ledger has the refund.
+    Raises PaymentProviderUnavailable for a retry. Returns the provider's refund id."""
+    payment = Payment.objects.get(pk=payment_id)
+    return get_payment_provider().refund(
+        idempotency_key=key, reference=payment.provider_reference, amount=amount
+    )

@@ -1,0 +1,58 @@
+"""The order state machine. `order_move` is the only function that assigns `Order.status`."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from marketplace.errors import InvalidTransition
+from orders.models import Order, OrderEvent, OrderStatus
+
+S = OrderStatus
+ALLOWED: dict[OrderStatus, set[OrderStatus]] = {
+    S.PENDING_PAYMENT: {S.PAID, S.EXPIRED, S.CANCELLED},
+    # A payment that lands after the reservation lapsed: the order is paid if the item is still to be
+    # had, and refunded if someone else bought it meanwhile.
+    S.EXPIRED: {S.PAID, S.REFUNDED},
+    S.CANCELLED: {S.PAID, S.REFUNDED},
+    S.PAID: {S.SHIPPED, S.REFUNDED},
+    S.SHIPPED: {S.DELIVERED},
+    S.DELIVERED: {S.COMPLETED, S.RETURN_REQUESTED, S.DISPUTED},
+    S.RETURN_REQUESTED: {S.RETURNED, S.DELIVERED},
+    S.RETURNED: {S.REFUNDED},
+    S.DISPUTED: {S.RESOLVED},
+    S.COMPLETED: set(),
+    S.REFUNDED: set(),
+    S.RESOLVED: set(),
+}
+
+# The timestamp each status records when an order first reaches it.
+STAMPS = {
+    S.PAID: "paid_at",
+    S.SHIPPED: "shipped_at",
+    S.DELIVERED: "delivered_at",
+    S.COMPLETED: "completed_at",
+}
+
+
+@transaction.atomic
+def order_move(
+    *, order_id: int, to: OrderStatus, by: User | None, note: str = "", at=None, **fields: object
+) -> Order:
+    """Lock, check, record, save. `fields` are other Order columns to set in the same save (a tracking
+    number with `shipped`). Raises InvalidTransition and changes nothing if `to` is not allowed."""
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if to not in ALLOWED[OrderStatus(order.status)]:
+        raise InvalidTransition(order.status, to)
+    at = at or timezone.now()
+    OrderEvent.objects.create(order=order, old=order.status, new=to, by=by, note=note[:300], at=at)
+    order.status = to
+    update = ["status", "updated_at"]
+    stamp = STAMPS.get(to)
+    if stamp and getattr(order, stamp) is None:
+        setattr(order, stamp, at)
+        update.append(stamp)
+    for name, value in fields.items():
+        setattr(order, name, value)
+        update.append(name)
+    order.save(update_fields=update)
+    return order

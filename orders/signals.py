@@ -1,0 +1,11 @@
+"""What the orders app tells the apps above it. Sent after the change has committed.
+
+- `order_completed(sender=Order, order=...)`: the buyer is satisfied (confirmed, or the return window
+  passed, or a dispute was decided with money left for the seller). For a person-to-person sale the
+  seller has been paid and for platform stock the revenue booked; a consigned item's sale waits in
+  consignment payable for the consignment app to settle.
+"""
+
+from django.dispatch import Signal
+
+order_completed = Signal()

@@ -1,0 +1,68 @@
+"""Orders in a given state for tests that are not about how they got there.
+
+Rows are written as the services would leave them (order, payment, the ledger posting into escrow,
+the listing sold), so that money tests start from a balanced ledger.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from listings.models import ListingSource, ListingStatus
+from orders.models import Order, OrderEvent, OrderStatus, Payment, PaymentStatus
+from orders.services.money import payment_received_post
+from tests.factories import ListingFactory, UserFactory
+
+
+def paid_order(
+    *, buyer=None, listing=None, source: str = ListingSource.PERSON, price: str = "1299.00", **fields
+) -> Order:
+    """An order the buyer has paid: money in escrow, listing sold. `fields` override Order columns
+    (status, delivered_at...) for later states."""
+    buyer = buyer or UserFactory()
+    listing = listing or ListingFactory(source=source, price=Decimal(price))
+    now = timezone.now()
+    order = Order.objects.create(
+        buyer=buyer,
+        seller=listing.seller,
+        listing=listing,
+        title=listing.title,
+        source=listing.source,
+        price=listing.price,
+        status=OrderStatus.PAID,
+        reserved_until=now + timedelta(minutes=15),
+        paid_at=now,
+        ship_to_name="Li Lei",
+        ship_to_phone="13800000000",
+        ship_to_address="18 Fuxing Road, Xuhui, Shanghai",
+    )
+    OrderEvent.objects.create(order=order, old=OrderStatus.PENDING_PAYMENT, new=OrderStatus.PAID)
+    payment = Payment.objects.create(
+        order=order,
+        idempotency_key=f"order:{order.pk}:payment:1",
+        provider_reference=f"pay_test_{order.pk}",
+        amount=order.price,
+        status=PaymentStatus.SUCCEEDED,
+    )
+    payment_received_post(payment=payment)
+    listing.status = ListingStatus.SOLD
+    listing.save(update_fields=["status"])
+    if fields:
+        for name, value in fields.items():
+            setattr(order, name, value)
+        order.save()
+    return order
+
+
+def delivered_order(*, days_ago: float = 1, **kwargs) -> Order:
+    """A paid order that was shipped and delivered `days_ago` days ago: the return window runs."""
+    delivered = timezone.now() - timedelta(days=days_ago)
+    return paid_order(
+        status=OrderStatus.DELIVERED,
+        shipped_at=delivered - timedelta(days=2),
+        delivered_at=delivered,
+        carrier="SF Express",
+        tracking_number="SF1234567890",
+        **kwargs,
+    )

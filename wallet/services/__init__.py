@@ -1,0 +1,1 @@
+"""Writes for the wallet: `ledger` posts transactions, `withdrawals` moves money out."""
