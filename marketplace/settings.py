@@ -244,6 +244,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-pending-photos": {"task": "recycling.tasks.purge_pending_photos", "schedule": 6 * 60 * 60.0},
     "release-lapsed-reservations": {"task": "orders.tasks.release_lapsed_reservations", "schedule": 60.0},
     "complete-delivered-orders": {"task": "orders.tasks.complete_delivered_orders", "schedule": 60 * 60.0},
+    "check-sent-withdrawals": {"task": "wallet.tasks.check_sent_withdrawals", "schedule": 5 * 60.0},
 }
 # How old the last heartbeat may be before /healthz calls the worker stale.
 WORKER_HEARTBEAT_MAX_AGE = 60

@@ -27,3 +27,10 @@ class WebhookRejected(OrderError):
 
     code = "webhook_rejected"
     status_code = 403
+
+
+class NotAllowed(OrderError):
+    """The person is a party to the order but this action is not theirs (a buyer marking it shipped)."""
+
+    code = "not_allowed"
+    status_code = 403

@@ -1,0 +1,90 @@
+"""Reads shared by the order pages and the order API.
+
+Every read for a person is filtered by their part in the order (buyer or seller): that filter is what
+makes somebody else's order a 404. Staff reads check nothing here; their views check the group.
+"""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.models import User
+from listings.models import ListingSource
+from marketplace.keyset import Page, paginate
+from orders.models import Order, OrderEvent, OrderStatus
+
+ORDER_LIST_ORDER = ("-created_at", "-id")
+ORDER_PAGE_SIZE = 20
+
+
+def _with_listing() -> QuerySet[Order]:
+    # The listing's cover key and report code are what a card shows; the search vector is never read.
+    return Order.objects.select_related("listing").defer("listing__search_vector", "listing__description")
+
+
+def orders_for_buyer(*, buyer: User, cursor: str | None, size: int = ORDER_PAGE_SIZE) -> Page:
+    """The buyer's orders, newest first, with their listing. One query."""
+    return paginate(
+        _with_listing().filter(buyer_id=buyer.pk), order_by=ORDER_LIST_ORDER, cursor=cursor, size=size
+    )
+
+
+def sales_for_seller(*, seller: User, cursor: str | None, size: int = ORDER_PAGE_SIZE) -> Page:
+    """Orders for the seller's own (person-to-person) listings, newest first, with their listing and
+    buyer. One query. Orders that lapsed or were cancelled before payment are left out: nothing to do."""
+    queryset = (
+        _with_listing()
+        .select_related("buyer")
+        .filter(seller_id=seller.pk)
+        .exclude(status__in=(OrderStatus.EXPIRED, OrderStatus.CANCELLED))
+    )
+    return paginate(queryset, order_by=ORDER_LIST_ORDER, cursor=cursor, size=size)
+
+
+def _for_detail() -> QuerySet[Order]:
+    return (
+        _with_listing()
+        .select_related("buyer", "seller", "return_request", "dispute", "rating")
+        .prefetch_related(
+            Prefetch("events", queryset=OrderEvent.objects.select_related("by")),
+            "payments",
+        )
+    )
+
+
+def order_for_participant(*, number: str, user: User) -> Order:
+    """One order its buyer or seller may see, with timeline, payments, return, dispute and rating.
+    Raises Order.DoesNotExist for anyone else."""
+    return _for_detail().get(Q(buyer_id=user.pk) | Q(seller_id=user.pk), number=number)
+
+
+def order_for_staff(*, number: str) -> Order:
+    """Any order, as the staff pages show it. The caller has checked the staff group."""
+    return _for_detail().get(number=number)
+
+
+def disputes_open(*, cursor: str | None, size: int = ORDER_PAGE_SIZE) -> Page:
+    """Orders in dispute, earliest delivered first (claims come within the same window after
+    delivery, so this is close to oldest claim first): the queue operations works through."""
+    queryset = (
+        _with_listing().select_related("buyer", "seller", "dispute").filter(status=OrderStatus.DISPUTED)
+    )
+    return paginate(queryset, order_by=("delivered_at", "id"), cursor=cursor, size=size)
+
+
+def orders_to_ship_from_centre(*, cursor: str | None, size: int = ORDER_PAGE_SIZE) -> Page:
+    """Paid orders for platform and consigned stock, oldest first: staff pack and ship these."""
+    queryset = _with_listing().filter(
+        status=OrderStatus.PAID, source__in=(ListingSource.PLATFORM, ListingSource.CONSIGNED)
+    )
+    return paginate(queryset, order_by=("paid_at", "id"), cursor=cursor, size=size)
+
+
+def returns_to_receive(*, cursor: str | None, size: int = ORDER_PAGE_SIZE) -> Page:
+    """Inspected items on their way back to the centre, earliest delivered first."""
+    queryset = (
+        _with_listing()
+        .select_related("return_request")
+        .filter(
+            status=OrderStatus.RETURN_REQUESTED, source__in=(ListingSource.PLATFORM, ListingSource.CONSIGNED)
+        )
+    )
+    return paginate(queryset, order_by=("delivered_at", "id"), cursor=cursor, size=size)
