@@ -1,0 +1,263 @@
+"""Checkout: "buy now" reserves a unique item, the buyer gives an address and pays on the provider's
+hosted page; a reservation that is not paid in time lapses and the item goes back on sale.
+
+Locks are always taken order first, then listing (payment webhooks, cancelling, the release job),
+except in `order_place`, which locks the listing and then only ever *tries* an order's lock
+(skip_locked): no two of these can wait on each other. The payment provider is called with no
+lock held and no transaction open (`payment_start`).
+"""
+
+import re
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from listings.models import Listing, ListingStatus
+from listings.services import listing_move
+from orders.errors import ItemUnavailable, OrderError, PaymentProviderUnavailable
+from orders.models import Order, OrderStatus, Payment, PaymentStatus
+from orders.payments import PaymentDeclined, get_payment_provider
+from orders.services.transitions import order_move
+
+# A phone number as people type it: digits with spaces, dashes, brackets and a leading plus.
+PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,18}[0-9]$")
+
+
+def _not_found() -> OrderError:
+    error = OrderError(_("This item does not exist or is not on sale."), code="listing_not_found")
+    error.status_code = 404
+    return error
+
+
+def _lapse(order: Order, *, note: str) -> None:
+    """Expire a pending order and put its listing back on sale. Caller holds the order's row lock."""
+    order_move(order_id=order.pk, to=OrderStatus.EXPIRED, by=None, note=note)
+    listing = Listing.objects.select_for_update().get(pk=order.listing_id)
+    if listing.status == ListingStatus.RESERVED:
+        listing_move(listing_id=listing.pk, to=ListingStatus.ACTIVE, by=None, note=note)
+
+
+def _lapsed_note() -> str:
+    return _("Not paid within %(minutes)d minutes: the item went back on sale.") % {
+        "minutes": settings.RESERVATION_MINUTES
+    }
+
+
+@transaction.atomic
+def order_place(*, buyer: User, listing_id: int) -> Order:
+    """ "Buy now": reserve the listing for the buyer and open an order awaiting payment.
+
+    Pressing twice returns the buyer's pending order. Everyone else gets ItemUnavailable (409) while
+    the item is reserved or sold; a reservation that has lapsed but not yet been released by the job
+    is released here, so the item can be bought at once. An unknown or draft listing is a 404
+    OrderError, the buyer's own or a withdrawn listing a 400."""
+    listing = Listing.objects.select_for_update().filter(pk=listing_id).first()
+    if listing is None or listing.status == ListingStatus.DRAFT:
+        raise _not_found()
+    if listing.seller_id == buyer.pk:
+        raise OrderError(_("This is your own listing: you cannot buy it."), code="own_listing")
+    if listing.status == ListingStatus.WITHDRAWN:
+        raise OrderError(_("The seller has taken this item off sale."), code="not_on_sale")
+    if listing.status == ListingStatus.SOLD:
+        raise ItemUnavailable(_("This item has been sold."), code="sold")
+    now = timezone.now()
+    if listing.status == ListingStatus.RESERVED:
+        # Only tried, never waited for: the release job and payment webhooks lock the order first.
+        holder = (
+            Order.objects.select_for_update(skip_locked=True)
+            .filter(listing_id=listing.pk, status=OrderStatus.PENDING_PAYMENT)
+            .first()
+        )
+        if holder is not None and holder.buyer_id == buyer.pk:
+            return holder
+        if holder is None or holder.reserved_until > now:
+            raise ItemUnavailable(
+                _(
+                    "Someone else is buying this item right now. If they do not pay, it is back on sale in a few minutes."
+                ),
+                code="reserved",
+            )
+        _lapse(holder, note=_lapsed_note())
+    listing_move(listing_id=listing.pk, to=ListingStatus.RESERVED, by=buyer, note=_("Reserved by an order."))
+    try:
+        with transaction.atomic():
+            return Order.objects.create(
+                buyer=buyer,
+                seller_id=listing.seller_id,
+                listing=listing,
+                title=listing.title,
+                source=listing.source,
+                price=listing.price,
+                reserved_until=now + timedelta(minutes=settings.RESERVATION_MINUTES),
+            )
+    except IntegrityError:
+        # The partial unique index found another live order for this listing: the database's last
+        # word, whatever the checks above saw.
+        raise ItemUnavailable(_("Someone else is buying this item right now."), code="reserved") from None
+
+
+def _buyer_order_for_update(*, order_id: int, buyer: User) -> Order:
+    """The buyer's order, row-locked. Anyone else's raises Order.DoesNotExist, as a missing one does."""
+    return Order.objects.select_for_update().get(pk=order_id, buyer_id=buyer.pk)
+
+
+def _require_pending(order: Order) -> None:
+    if order.status == OrderStatus.EXPIRED:
+        raise OrderError(
+            _(
+                "The reservation has lapsed and the item went back on sale. Buy it again if it is still available."
+            ),
+            code="reservation_lapsed",
+        )
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        if order.paid_at is not None:
+            raise OrderError(_("This order has already been paid."), code="already_paid")
+        raise OrderError(
+            _("This order is %(status)s: it can no longer be changed.")
+            % {"status": order.get_status_display()},
+            code="not_pending",
+        )
+
+
+def _clean_text(value: object, *, field: str, label: str, max_length: int, min_length: int = 1) -> str:
+    text = " ".join(str(value or "").split())
+    if "\x00" in text:
+        raise OrderError(
+            _("%(label)s contains a character that is not allowed.") % {"label": label}, field=field
+        )
+    if len(text) < min_length:
+        raise OrderError(_("Enter the %(label)s.") % {"label": label}, code="required", field=field)
+    if len(text) > max_length:
+        raise OrderError(
+            _("The %(label)s can be at most %(count)d characters.") % {"label": label, "count": max_length},
+            code="too_long",
+            field=field,
+        )
+    return text
+
+
+@transaction.atomic
+def order_address_set(*, order_id: int, buyer: User, name: str, phone: str, address: str) -> Order:
+    """Where the item goes, while the order awaits payment. Raises OrderError naming the field at
+    fault (`name`, `phone`, `address`), and Order.DoesNotExist for someone else's order."""
+    order = _buyer_order_for_update(order_id=order_id, buyer=buyer)
+    _require_pending(order)
+    name = _clean_text(name, field="name", label=_("recipient's name"), max_length=60)
+    phone = _clean_text(phone, field="phone", label=_("phone number"), max_length=20)
+    if not PHONE.match(phone) or sum(char.isdigit() for char in phone) < 5:
+        raise OrderError(
+            _("Enter a phone number: digits, optionally with +, spaces or dashes."),
+            code="invalid",
+            field="phone",
+        )
+    address = _clean_text(address, field="address", label=_("address"), max_length=300, min_length=5)
+    order.ship_to_name, order.ship_to_phone, order.ship_to_address = name, phone, address
+    order.save(update_fields=["ship_to_name", "ship_to_phone", "ship_to_address", "updated_at"])
+    return order
+
+
+@transaction.atomic
+def order_cancel(*, order_id: int, buyer: User) -> Order:
+    """The buyer gives up before paying: the order is cancelled and the item back on sale. A payment
+    that still arrives is handled like a late one (see orders.services.payments)."""
+    order = _buyer_order_for_update(order_id=order_id, buyer=buyer)
+    _require_pending(order)
+    order = order_move(
+        order_id=order.pk, to=OrderStatus.CANCELLED, by=buyer, note=_("Cancelled by the buyer.")
+    )
+    listing = Listing.objects.select_for_update().get(pk=order.listing_id)
+    if listing.status == ListingStatus.RESERVED:
+        listing_move(
+            listing_id=listing.pk, to=ListingStatus.ACTIVE, by=buyer, note=_("The order was cancelled.")
+        )
+    return order
+
+
+def reservations_release_lapsed(*, now: datetime | None = None, limit: int = 200) -> int:
+    """Expire orders not paid within the reservation and put their items back on sale. One bounded
+    batch, oldest first, each order in its own transaction; an order another process holds is left
+    for the next run. Safe to run twice: a released order is no longer pending. Returns how many."""
+    now = now or timezone.now()
+    candidates = list(
+        Order.objects.filter(status=OrderStatus.PENDING_PAYMENT, reserved_until__lte=now)
+        .order_by("reserved_until", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    released = 0
+    note = _lapsed_note()
+    for order_id in candidates:
+        with transaction.atomic():
+            order = (
+                Order.objects.select_for_update(skip_locked=True)
+                .filter(pk=order_id, status=OrderStatus.PENDING_PAYMENT, reserved_until__lte=now)
+                .first()
+            )
+            if order is None:  # paid, cancelled or being paid meanwhile
+                continue
+            _lapse(order, note=note)
+            released += 1
+    return released
+
+
+def _provider_unavailable() -> OrderError:
+    error = OrderError(
+        _("The payment service is not answering. Please try again in a moment."), code="payment_unavailable"
+    )
+    error.status_code = 503
+    return error
+
+
+def payment_start(*, order_id: int, buyer: User, return_url: str) -> Payment:
+    """Open the provider's hosted payment page for the buyer's order; the buyer is sent to
+    `payment.hosted_url` and comes back to `return_url`.
+
+    The order must await payment within its reservation and have an address. An open payment is
+    reused rather than a second one opened. The provider is called after the Payment row has
+    committed and with no lock held; if it does not answer, the row stays and the next try asks again
+    with the same idempotency key (OrderError "payment_unavailable", 503)."""
+    # 1. Lock, check, record the attempt.
+    with transaction.atomic():
+        order = _buyer_order_for_update(order_id=order_id, buyer=buyer)
+        _require_pending(order)
+        if order.reserved_until <= timezone.now():
+            raise OrderError(
+                _("The reservation has lapsed. Buy the item again if it is still available."),
+                code="reservation_lapsed",
+            )
+        if not (order.ship_to_name and order.ship_to_phone and order.ship_to_address):
+            raise OrderError(_("Enter the delivery address first."), code="address_required", field="address")
+        payment = order.payments.filter(status=PaymentStatus.CREATED).order_by("-id").first()
+        if payment is not None and payment.hosted_url:
+            return payment
+        if payment is None:
+            attempt = order.payments.count() + 1
+            payment = Payment.objects.create(
+                order=order, idempotency_key=f"order:{order.pk}:payment:{attempt}", amount=order.price
+            )
+
+    # 2. The provider, with no lock held.
+    try:
+        hosted = get_payment_provider().create_payment(
+            idempotency_key=payment.idempotency_key,
+            amount=payment.amount,
+            currency=settings.CURRENCY,
+            description=f"{order.title} · {order.number}",
+            return_url=return_url,
+        )
+    except PaymentProviderUnavailable:
+        raise _provider_unavailable() from None
+    except PaymentDeclined:
+        raise OrderError(
+            _("The payment service refused to open this payment. Please contact us."), code="payment_refused"
+        ) from None
+
+    # 3. Record the provider's answer. Two tabs that asked at once got the same answer (same key).
+    Payment.objects.filter(pk=payment.pk).update(
+        provider_reference=hosted.reference, hosted_url=hosted.hosted_url, updated_at=timezone.now()
+    )
+    payment.provider_reference, payment.hosted_url = hosted.reference, hosted.hosted_url
+    return payment
