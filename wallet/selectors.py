@@ -53,11 +53,13 @@ def _entries_with_words() -> QuerySet[Entry]:
 
 def wallet_entries(user: User, *, cursor: str | None = None, size: int = 25) -> Page:
     """A keyset page of the user's wallet entries, newest first, each with `words` (its cause in the
-    active language). Two queries (one when the page is empty). Raises InvalidCursor."""
+    active language) and `magnitude` (the amount without its sign, which the page shows with a plus or minus sign).
+    Two queries (one when the page is empty). Raises InvalidCursor."""
     queryset = _entries_with_words().filter(account__user_id=user.pk, account__purpose=AccountPurpose.WALLET)
     page = paginate(queryset, order_by=ENTRY_ORDER, cursor=cursor, size=size)
     for entry in page.items:
         entry.words = entry_words(entry)
+        entry.magnitude = abs(entry.amount)
     return page
 
 

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+"""/staff/payouts/: operations approve or refuse large withdrawals."""
+
+from django.urls import path
+
+from wallet import views
 
 app_name = "wallet_staff"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.staff_queue, name="queue"),
+    path("<int:withdrawal_id>/approve/", views.staff_approve, name="approve"),
+    path("<int:withdrawal_id>/reject/", views.staff_reject, name="reject"),
+]

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+"""/wallet/: a signed-in user's balance, entries and withdrawals."""
+
+from django.urls import path
+
+from wallet import views
 
 app_name = "wallet"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+]
