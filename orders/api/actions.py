@@ -1,0 +1,69 @@
+"""What a person may do with an order now, as the API's `actions` list.
+
+Each action is one endpoint under /api/v1/orders/<number>/ (or the staff one for a dispute). The list
+is a guide for clients, worked out from the order's status and the person's part in it; the services
+check the same rules again when the action is taken, and stay the last word.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from orders.models import Order, OrderStatus, ReturnStatus
+
+
+class OrderAction(models.TextChoices):
+    PAY = "pay", _("Pay")  # buyer: POST …/pay/ while the item is reserved
+    CANCEL = "cancel", _("Cancel")  # buyer: POST …/cancel/ before paying
+    SHIP = "ship", _("Mark as shipped")  # seller, or operations for inspected stock: POST …/ship/
+    MARK_DELIVERED = "mark_delivered", _("Mark as delivered")  # operations: POST …/delivered/
+    CONFIRM = "confirm", _("Confirm receipt")  # buyer, once shipped: POST …/confirm/
+    REQUEST_RETURN = "request_return", _("Return it")  # buyer, in the return window: POST …/return/
+    RETURN_TRACKING = "return_tracking", _("Add the return tracking number")  # POST …/return/tracking/
+    WITHDRAW_RETURN = "withdraw_return", _("Keep it after all")  # buyer: POST …/return/withdraw/
+    MARK_RETURN_RECEIVED = "mark_return_received", _("Mark the return as received")  # …/return/received/
+    DISPUTE = "dispute", _("Not as described")  # buyer, in the return window: POST …/dispute/
+    RATE = "rate", _("Rate the seller")  # buyer, once completed or resolved: POST …/rating/
+    RESOLVE_DISPUTE = "resolve_dispute", _("Resolve the dispute")  # operations: staff/disputes/…/resolve/
+
+
+A = OrderAction
+S = OrderStatus
+
+
+def order_actions(order: Order, *, user: User, operations: bool) -> list[OrderAction]:
+    """The actions `user` may take on `order` now. `operations` says whether they are in that group.
+    Reads only the order and its joined return and rating (no query)."""
+    now = timezone.now()
+    actions: list[OrderAction] = []
+    is_buyer = order.buyer_id == user.pk
+    # Inspected stock is shipped and takes returns at the centre; a person's item, at its seller's.
+    handles_parcel = operations if order.is_inspected_stock else order.seller_id == user.pk
+    window_open = order.return_window_closes_at is not None and order.return_window_closes_at > now
+    returned = getattr(order, "return_request", None)
+
+    if is_buyer:
+        if order.status == S.PENDING_PAYMENT and order.reserved_until > now:
+            actions += [A.PAY, A.CANCEL]
+        if order.status in (S.SHIPPED, S.DELIVERED):
+            actions.append(A.CONFIRM)
+        if order.status == S.DELIVERED and window_open:
+            actions += [A.REQUEST_RETURN, A.DISPUTE]
+        if order.status == S.RETURN_REQUESTED and returned and returned.status == ReturnStatus.REQUESTED:
+            if not order.is_inspected_stock and not returned.tracking_number:
+                actions.append(A.RETURN_TRACKING)
+            actions.append(A.WITHDRAW_RETURN)
+        if order.status in (S.COMPLETED, S.RESOLVED) and getattr(order, "rating", None) is None:
+            actions.append(A.RATE)
+    if handles_parcel:
+        if order.status == S.PAID:
+            actions.append(A.SHIP)
+        if order.status == S.RETURN_REQUESTED:
+            actions.append(A.MARK_RETURN_RECEIVED)
+    if operations:
+        if order.status == S.SHIPPED:
+            actions.append(A.MARK_DELIVERED)
+        if order.status == S.DISPUTED:
+            actions.append(A.RESOLVE_DISPUTE)
+    return actions

@@ -1,0 +1,129 @@
+"""What every orders API view shares: who may find an order, how a service's error is answered, and
+how an order is read back after a change."""
+
+import re
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from accounts import roles
+from accounts.roles import OPERATIONS, has_role
+from inspection.api.workbench import InGroup
+from listings.api.base import LocalizedAPIView
+from listings.api.serializers import ErrorSerializer
+from marketplace.errors import InvalidTransition
+from orders.api.serializers import OrderDetailSerializer
+from orders.errors import OrderError
+from orders.models import Order, OrderStatus
+from orders.selectors import order_for_participant, order_for_staff
+
+# Order numbers are "O" and nine letters or digits; anything else in the path is no order, and is
+# never sent to the database (a NUL character would be a PostgreSQL error).
+ORDER_NUMBER = re.compile(r"[A-Za-z0-9]{1,12}")
+
+# Service argument names that differ from the API's field names.
+API_FIELD = {
+    "listing_id": "listing",
+    "name": "ship_to_name",
+    "phone": "ship_to_phone",
+    "address": "ship_to_address",
+    "check_ids": "checks",
+}
+
+NOT_FOUND = OpenApiResponse(description="No such order among yours.")
+SIGN_IN = OpenApiResponse(description="Not signed in.")
+BAD_INPUT = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Field errors: `{field: [messages]}`. Errors found by the order services also carry "
+    '`code` and `detail`, e.g. `{"code": "tracking_number", "detail": "…", "tracking_number": ["…"]}`.',
+)
+NOT_YOURS = OpenApiResponse(
+    ErrorSerializer, description="`not_allowed`: you are party to the order, but this is not yours to do."
+)
+NOT_NOW = OpenApiResponse(
+    ErrorSerializer,
+    description="`invalid_transition`: not possible in the order's status; or another domain error with "
+    "its `code` that the current state rules out.",
+)
+STAFF_ONLY = OpenApiResponse(description="Signed in, but not in the operations group.")
+
+
+class Operations(InGroup):
+    groups = (roles.OPERATIONS,)
+
+
+def error_response(error: OrderError) -> Response:
+    """`{"code", "detail"}` as for every domain error, plus the message under the field to fix."""
+    body: dict = {"code": error.code, "detail": str(error)}
+    if error.field:
+        body[API_FIELD.get(error.field, error.field)] = [str(error)]
+    return Response(body, status=error.status_code)
+
+
+def not_now_response(error: InvalidTransition) -> Response:
+    """A move the order's status rules out, said in words rather than as two status codes."""
+    current = OrderStatus(error.current).label if error.current in OrderStatus.values else error.current
+    detail = _("This cannot be done now: the order is “%(status)s”.") % {"status": current}
+    return Response({"code": error.code, "detail": detail}, status=status.HTTP_409_CONFLICT)
+
+
+class OrderAPIView(LocalizedAPIView):
+    """Signed-in users only (401 otherwise). An order is found for its buyer and its seller, and for
+    operations; for anyone else it answers 404, exactly as one that does not exist."""
+
+    permission_classes = (IsAuthenticated,)
+
+    def in_operations(self) -> bool:
+        if not hasattr(self, "_in_operations"):
+            self._in_operations = has_role(self.request.user, OPERATIONS)
+        return self._in_operations
+
+    def order_id(self, number: str) -> int:
+        """The id of order `number` if the user may find it; raises Http404 otherwise."""
+        if not ORDER_NUMBER.fullmatch(number):
+            raise Http404
+        orders = Order.objects.filter(number=number.upper())
+        if not self.in_operations():
+            user_id = self.request.user.pk
+            orders = orders.filter(buyer_id=user_id) | orders.filter(seller_id=user_id)
+        order_id = orders.values_list("pk", flat=True).first()
+        if order_id is None:
+            raise Http404
+        return order_id
+
+    def render_order(self, number: str, *, status_code: int = status.HTTP_200_OK) -> Response:
+        """The order as a GET shows it (same joins, same shape), for a party or for operations."""
+        if not ORDER_NUMBER.fullmatch(number):
+            raise Http404
+        number = number.upper()
+        try:
+            order = order_for_participant(number=number, user=self.request.user)
+        except Order.DoesNotExist:
+            if not self.in_operations():
+                raise Http404 from None
+            try:
+                order = order_for_staff(number=number)
+            except Order.DoesNotExist as error:
+                raise Http404 from error
+        context = {"request": self.request, "operations": self.in_operations()}
+        return Response(OrderDetailSerializer(order, context=context).data, status=status_code)
+
+    def act(self, number: str, use_case, /, **arguments) -> Response:
+        """Call the service `use_case` on order `number` with `arguments` (positional-only, so that a
+        rating's `service` score is an argument like any other) and answer with the order as it is now;
+        a domain error is answered with its code, its message and (for bad input) the field."""
+        order_id = self.order_id(number)
+        try:
+            use_case(order_id=order_id, **arguments)
+        except Order.DoesNotExist as error:
+            raise Http404 from error
+        except InvalidTransition as error:
+            return not_now_response(error)
+        except OrderError as error:
+            return error_response(error)
+        return self.render_order(number)

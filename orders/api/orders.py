@@ -1,0 +1,395 @@
+"""Buying and selling: place an order, pay, follow it, ship it, confirm receipt, return it, dispute it,
+rate the seller.
+
+Every endpoint needs a signed-in user (401 otherwise). A buyer and a seller find only orders they are
+party to, and operations find any; for anyone else an order answers 404 exactly as a missing one
+does. A party calling an action that is not theirs (a buyer marking it shipped) gets 403
+`not_allowed`; an action the order's status rules out gets 409 `invalid_transition`. Bad input
+answers 400 with the message under the field to fix; errors found by the services also carry their
+`code` and `detail`.
+
+Placing an order for a listing that does not exist, or that its seller has not put on sale, answers
+404 `listing_not_found` (a draft is not revealed as existing); one's own listing and a withdrawn one
+are 400 (`own_listing`, `not_on_sale`); a reserved or sold one is 409 `item_unavailable`.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from listings.api.pagination import page_data, page_serializer
+from listings.api.serializers import ErrorSerializer
+from marketplace.errors import InvalidTransition
+from orders.api.base import (
+    BAD_INPUT,
+    NOT_FOUND,
+    NOT_NOW,
+    NOT_YOURS,
+    STAFF_ONLY,
+    Operations,
+    OrderAPIView,
+    error_response,
+    not_now_response,
+)
+from orders.api.serializers import (
+    ADDRESS_FIELDS,
+    DisputeOpenSerializer,
+    OrderAddressSerializer,
+    OrderCardSerializer,
+    OrderDetailSerializer,
+    OrderPlaceSerializer,
+    PageQuerySerializer,
+    PaymentLinkSerializer,
+    PaySerializer,
+    RatingSubmitSerializer,
+    ReturnRequestSerializer,
+    SaleCardSerializer,
+    ShipSerializer,
+)
+from orders.errors import ItemUnavailable, OrderError
+from orders.models import Order
+from orders.selectors import orders_for_buyer, sales_for_seller
+from orders.services.checkout import order_address_set, order_cancel, order_place, payment_start
+from orders.services.fulfilment import order_confirm_receipt, order_mark_delivered, order_mark_shipped
+from orders.services.ratings import rating_submit
+from orders.services.returns import (
+    dispute_open,
+    return_mark_received,
+    return_request,
+    return_tracking_set,
+    return_withdraw,
+)
+
+OrderPageSerializer = page_serializer(OrderCardSerializer, name="OrderPage")
+SalePageSerializer = page_serializer(SaleCardSerializer, name="SalePage")
+
+PAGE_ERROR = OpenApiResponse(
+    ErrorSerializer, description="`invalid_cursor`: a page link that is no longer valid."
+)
+
+
+class UnavailableSerializer(ErrorSerializer):
+    reason = serializers.ChoiceField(
+        choices=[("reserved", "reserved"), ("sold", "sold")],
+        help_text="`reserved`: someone else is paying for it now (it may come back on sale); `sold`.",
+    )
+
+
+UNAVAILABLE = OpenApiResponse(
+    UnavailableSerializer,
+    description="`item_unavailable`: somebody else reserved or bought the item first.",
+)
+PROVIDER_DOWN = OpenApiResponse(
+    ErrorSerializer, description="`payment_unavailable`: the payment service is not answering; try again."
+)
+
+
+class OrderListView(OrderAPIView):
+    @extend_schema(
+        operation_id="orders_list",
+        summary="Your purchases, newest first",
+        parameters=[PageQuerySerializer],
+        responses={200: OrderPageSerializer, 400: PAGE_ERROR},
+        tags=["orders"],
+    )
+    def get(self, request: Request) -> Response:
+        query = PageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        page = orders_for_buyer(buyer=request.user, cursor=query.validated_data.get("cursor"))
+        return Response(page_data(page, request=request, serializer_class=OrderCardSerializer))
+
+    @extend_schema(
+        operation_id="orders_create",
+        summary="Buy now: reserve a unique item while you pay",
+        description="Reserves the listing for the buyer for `RESERVATION_MINUTES` (15 by default); pay "
+        "with `orders_pay` before it lapses. Only one buyer can have it: everyone else gets 409 "
+        "`item_unavailable`. Asking again for a listing you have already reserved answers 200 with that "
+        "order. The address may come now (all three fields) or with `orders_address`.",
+        request=OrderPlaceSerializer,
+        responses={
+            201: OrderDetailSerializer,
+            200: OpenApiResponse(OrderDetailSerializer, description="You already reserved it: that order."),
+            400: BAD_INPUT,
+            404: OpenApiResponse(
+                ErrorSerializer, description="`listing_not_found`: no such listing on sale."
+            ),
+            409: UNAVAILABLE,
+        },
+        tags=["orders"],
+    )
+    def post(self, request: Request) -> Response:
+        asked_at = timezone.now()
+        serializer = OrderPlaceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        try:
+            # The address belongs to the same use case: an order is not left placed without the
+            # address the buyer sent with it.
+            with transaction.atomic():
+                order = order_place(buyer=request.user, listing_id=values["listing"])
+                if ADDRESS_FIELDS[0] in values:
+                    order_address_set(
+                        order_id=order.pk,
+                        buyer=request.user,
+                        name=values["ship_to_name"],
+                        phone=values["ship_to_phone"],
+                        address=values["ship_to_address"],
+                    )
+        except ItemUnavailable as error:
+            # One code for every "somebody else got it first"; `reason` says whether it is reserved
+            # or sold.
+            return Response(
+                {"code": ItemUnavailable.code, "detail": str(error), "reason": error.code},
+                status=status.HTTP_409_CONFLICT,
+            )
+        except InvalidTransition as error:
+            return not_now_response(error)
+        except OrderError as error:
+            return error_response(error)
+        placed_now = order.created_at >= asked_at
+        return self.render_order(order.number, status_code=status.HTTP_201_CREATED if placed_now else 200)
+
+
+class SaleListView(OrderAPIView):
+    @extend_schema(
+        operation_id="sales_list",
+        summary="Orders for your listings, newest first",
+        description="Orders that lapsed or were cancelled before payment are left out.",
+        parameters=[PageQuerySerializer],
+        responses={200: SalePageSerializer, 400: PAGE_ERROR},
+        tags=["orders"],
+    )
+    def get(self, request: Request) -> Response:
+        query = PageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        page = sales_for_seller(seller=request.user, cursor=query.validated_data.get("cursor"))
+        return Response(page_data(page, request=request, serializer_class=SaleCardSerializer))
+
+
+class OrderDetailView(OrderAPIView):
+    @extend_schema(
+        operation_id="orders_retrieve",
+        summary="One order: status, item, address, tracking, timeline, return, dispute, rating",
+        description="For its buyer and its seller (and operations). `actions` lists what you may do "
+        "with it now; each is one endpoint below.",
+        responses={200: OrderDetailSerializer, 404: NOT_FOUND},
+        tags=["orders"],
+    )
+    def get(self, request: Request, number: str) -> Response:
+        return self.render_order(number)
+
+
+def _action_schema(operation_id: str, summary: str, *, request=None, description: str = "", forbidden=True):
+    responses = {200: OrderDetailSerializer, 400: BAD_INPUT, 404: NOT_FOUND, 409: NOT_NOW}
+    if forbidden:
+        responses[403] = NOT_YOURS
+    return extend_schema(
+        operation_id=operation_id,
+        summary=summary,
+        description=description,
+        request=request,
+        responses=responses,
+        tags=["orders"],
+    )
+
+
+class OrderAddressView(OrderAPIView):
+    @_action_schema(
+        "orders_address",
+        "Set where the item goes, before paying",
+        request=OrderAddressSerializer,
+        description="All three fields; may be changed until the order is paid.",
+    )
+    def post(self, request: Request, number: str) -> Response:
+        serializer = OrderAddressSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        return self.act(
+            number,
+            order_address_set,
+            buyer=request.user,
+            name=values["ship_to_name"],
+            phone=values["ship_to_phone"],
+            address=values["ship_to_address"],
+        )
+
+
+class OrderPayView(OrderAPIView):
+    @extend_schema(
+        operation_id="orders_pay",
+        summary="Open the payment page for a reserved order",
+        description="Answers the provider's hosted payment page; send the buyer there. The order turns "
+        "`paid` when the provider confirms the payment (its webhook), not when the page opens. Asking "
+        "again gives a page for the same payment attempt.",
+        request=PaySerializer,
+        responses={
+            200: PaymentLinkSerializer,
+            400: BAD_INPUT,
+            403: NOT_YOURS,
+            404: NOT_FOUND,
+            409: NOT_NOW,
+            503: PROVIDER_DOWN,
+        },
+        tags=["orders"],
+    )
+    def post(self, request: Request, number: str) -> Response:
+        order_id = self.order_id(number)
+        serializer = PaySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return_url = serializer.validated_data.get("return_url") or request.build_absolute_uri(
+            reverse("orders:detail", args=[number.upper()])
+        )
+        if not _on_this_site(request, return_url):
+            message = _("Give the address of a page on this site.")
+            return Response(
+                {"code": "return_url", "detail": message, "return_url": [message]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            payment = payment_start(order_id=order_id, buyer=request.user, return_url=return_url)
+        except Order.DoesNotExist as error:
+            raise Http404 from error
+        except InvalidTransition as error:
+            return not_now_response(error)
+        except OrderError as error:
+            return error_response(error)
+        return Response(PaymentLinkSerializer({"payment_url": payment.hosted_url}).data)
+
+
+def _on_this_site(request: Request, url: str) -> bool:
+    """Whether `url` is an absolute http(s) address on this site (the request's host or SITE_URL's):
+    the payment page must not become a way to send a buyer to someone else's site."""
+    hosts = {request.get_host(), urlsplit(settings.SITE_URL).netloc}
+    return urlsplit(url).scheme in ("http", "https") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts=hosts
+    )
+
+
+class OrderCancelView(OrderAPIView):
+    @_action_schema("orders_cancel", "Give up a reserved order before paying; the item goes back on sale")
+    def post(self, request: Request, number: str) -> Response:
+        return self.act(number, order_cancel, buyer=request.user)
+
+
+class OrderShipView(OrderAPIView):
+    @_action_schema(
+        "orders_ship",
+        "Mark a paid order shipped, with its tracking number",
+        request=ShipSerializer,
+        description="The seller of a person-to-person sale; operations for platform and consigned stock.",
+    )
+    def post(self, request: Request, number: str) -> Response:
+        serializer = ShipSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self.act(number, order_mark_shipped, by=request.user, **serializer.validated_data)
+
+
+class OrderDeliveredView(OrderAPIView):
+    permission_classes = (IsAuthenticated, Operations)
+
+    @extend_schema(
+        operation_id="orders_delivered",
+        summary="Mark a shipped order delivered (operations)",
+        description="The carrier's webhook usually does this; the return window starts now.",
+        request=None,
+        responses={200: OrderDetailSerializer, 403: STAFF_ONLY, 404: NOT_FOUND, 409: NOT_NOW},
+        tags=["orders"],
+    )
+    def post(self, request: Request, number: str) -> Response:
+        return self.act(number, order_mark_delivered, by=request.user)
+
+
+class OrderConfirmView(OrderAPIView):
+    @_action_schema(
+        "orders_confirm",
+        "Confirm receipt: the sale completes and the seller is paid",
+        description="The buyer, once the order is shipped or delivered. Without it the order completes "
+        "by itself when the return window closes.",
+    )
+    def post(self, request: Request, number: str) -> Response:
+        return self.act(number, order_confirm_receipt, buyer=request.user)
+
+
+class ReturnRequestView(OrderAPIView):
+    @_action_schema(
+        "orders_return",
+        "Ask to return the item, within the return window",
+        request=ReturnRequestSerializer,
+        description="Inspected items go back to the centre on a free label (`return_request.has_label`); "
+        "a person-to-person buyer sends it to the seller and adds the tracking number.",
+    )
+    def post(self, request: Request, number: str) -> Response:
+        serializer = ReturnRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self.act(number, return_request, buyer=request.user, **serializer.validated_data)
+
+
+class ReturnTrackingView(OrderAPIView):
+    @_action_schema(
+        "orders_return_tracking",
+        "Add (or correct) the tracking number of the parcel sent back to the seller",
+        request=ShipSerializer,
+    )
+    def post(self, request: Request, number: str) -> Response:
+        serializer = ShipSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self.act(number, return_tracking_set, buyer=request.user, **serializer.validated_data)
+
+
+class ReturnWithdrawView(OrderAPIView):
+    @_action_schema("orders_return_withdraw", "Keep the item after all: the return is withdrawn")
+    def post(self, request: Request, number: str) -> Response:
+        return self.act(number, return_withdraw, buyer=request.user)
+
+
+class ReturnReceivedView(OrderAPIView):
+    @_action_schema(
+        "orders_return_received",
+        "The returned item arrived: the buyer is refunded in full",
+        description="The seller of a person-to-person sale; operations for inspected stock.",
+    )
+    def post(self, request: Request, number: str) -> Response:
+        return self.act(number, return_mark_received, by=request.user)
+
+
+class DisputeOpenView(OrderAPIView):
+    @_action_schema(
+        "orders_dispute",
+        "Not as described: open a dispute, within the return window",
+        request=DisputeOpenSerializer,
+        description="For an inspected item, `checks` may name checks of its inspection report.",
+    )
+    def post(self, request: Request, number: str) -> Response:
+        serializer = DisputeOpenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        return self.act(
+            number,
+            dispute_open,
+            buyer=request.user,
+            reason=values["reason"],
+            check_ids=values["checks"],
+        )
+
+
+class RatingView(OrderAPIView):
+    @_action_schema(
+        "orders_rating",
+        "Rate the seller of a completed order",
+        request=RatingSubmitSerializer,
+    )
+    def post(self, request: Request, number: str) -> Response:
+        serializer = RatingSubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self.act(number, rating_submit, buyer=request.user, **serializer.validated_data)

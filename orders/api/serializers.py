@@ -1,0 +1,385 @@
+"""Serializers for the orders API. They read and validate; writes go through orders.services.
+
+Input limits follow the model fields (a reason longer than its column is a 400 here, not a database
+error); ids are bounded by what the database stores, so a huge number is a 400 too.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from listings.models import ListingSource, thumbnail_url
+from orders.api.actions import OrderAction, order_actions
+from orders.models import (
+    DisputeOutcome,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    ReturnRequest,
+    ReturnStatus,
+)
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+BIGGEST_ID = 2**63 - 1  # BigAutoField
+COVER_WIDTH = 240  # the smallest thumbnail: what an order row shows
+ADDRESS_FIELDS = ("ship_to_name", "ship_to_phone", "ship_to_address")
+
+
+def _absolute(request, url: str) -> str:
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+# --- Input --------------------------------------------------------------------------------------------
+
+
+class OrderAddressSerializer(serializers.Serializer):
+    """Where the item goes. The services check the phone number and what else an address needs."""
+
+    ship_to_name = serializers.CharField(max_length=60, help_text="The recipient's name.")
+    ship_to_phone = serializers.CharField(max_length=20, help_text="The recipient's phone number.")
+    ship_to_address = serializers.CharField(max_length=300, help_text="The full postal address.")
+
+
+class OrderPlaceSerializer(serializers.Serializer):
+    listing = serializers.IntegerField(min_value=1, max_value=BIGGEST_ID, help_text="The listing's id.")
+    ship_to_name = serializers.CharField(max_length=60, required=False)
+    ship_to_phone = serializers.CharField(max_length=20, required=False)
+    ship_to_address = serializers.CharField(max_length=300, required=False)
+
+    default_error_messages = {
+        "address_incomplete": _("Give the recipient, the phone and the address together.")
+    }
+
+    def validate(self, data: dict) -> dict:
+        given = [name for name in ADDRESS_FIELDS if name in data]
+        if given and len(given) != len(ADDRESS_FIELDS):
+            message = self.error_messages["address_incomplete"]
+            raise serializers.ValidationError(
+                {name: [message] for name in ADDRESS_FIELDS if name not in data}
+            )
+        return data
+
+
+class PaySerializer(serializers.Serializer):
+    return_url = serializers.URLField(
+        required=False,
+        max_length=400,
+        help_text="Where the payment page sends the buyer back to; a page of this site. Without it, the "
+        "order's page.",
+    )
+
+
+class ShipSerializer(serializers.Serializer):
+    carrier = serializers.CharField(max_length=40, help_text="The carrier's name, e.g. `SF Express`.")
+    tracking_number = serializers.CharField(max_length=40)
+
+
+class ReturnRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, help_text="Why the item goes back.")
+
+
+class DisputeOpenSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="What is not as described.")
+    checks = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=BIGGEST_ID),
+        required=False,
+        default=list,
+        max_length=200,
+        help_text="For an inspected item: the ids of the report's checks the buyer disputes "
+        "(`item.report_checks`).",
+    )
+
+
+class RatingSubmitSerializer(serializers.Serializer):
+    accuracy = serializers.IntegerField(min_value=1, max_value=5, help_text="Item as described, 1 to 5.")
+    service = serializers.IntegerField(min_value=1, max_value=5, help_text="The seller's service, 1 to 5.")
+    shipping = serializers.IntegerField(min_value=1, max_value=5, help_text="Shipping, 1 to 5.")
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class DisputeResolveSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=DisputeOutcome.choices)
+    refund_amount = serializers.DecimalField(
+        **MONEY,
+        min_value=Decimal("0.01"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="For `partial_refund`: how much goes back to the buyer.",
+    )
+    note = serializers.CharField(
+        max_length=2000, help_text="The reason for the decision; both parties see it."
+    )
+
+
+class PageQuerySerializer(serializers.Serializer):
+    cursor = serializers.CharField(
+        required=False, max_length=512, help_text="Opaque page token from `next` or `previous`."
+    )
+
+
+# --- Output -------------------------------------------------------------------------------------------
+
+
+class PaymentLinkSerializer(serializers.Serializer):
+    payment_url = serializers.URLField(help_text="The provider's payment page: send the buyer there.")
+
+
+class OrderItemSerializer(serializers.Serializer):
+    """The item as it was bought (the title is the order's copy), with the listing's cover and report."""
+
+    listing = serializers.IntegerField(source="listing_id")
+    title = serializers.CharField()
+    cover_url = serializers.SerializerMethodField(help_text="A small thumbnail of the first photo, or null.")
+    report_code = serializers.SerializerMethodField(help_text="The inspection report's code, or null.")
+    report_url = serializers.SerializerMethodField(help_text="The public inspection report, or null.")
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_cover_url(self, order: Order) -> str | None:
+        key = order.listing.cover_key
+        return _absolute(self.context.get("request"), thumbnail_url(key, COVER_WIDTH)) if key else None
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_report_code(self, order: Order) -> str | None:
+        return order.listing.report_code or None
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_report_url(self, order: Order) -> str | None:
+        code = order.listing.report_code
+        return (
+            _absolute(self.context.get("request"), reverse("reports:detail", args=[code])) if code else None
+        )
+
+
+class OrderCardSerializer(serializers.ModelSerializer):
+    """An order in a list: what a row shows, from the order and its listing (joined)."""
+
+    status = serializers.ChoiceField(choices=OrderStatus.choices, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    currency = serializers.SerializerMethodField()
+    item = OrderItemSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = Order
+        fields = ["number", "status", "status_label", "price", "currency", "item", "created_at"]
+        read_only_fields = fields
+
+    def get_currency(self, order: Order) -> str:
+        return settings.CURRENCY
+
+
+class OrderPartySerializer(serializers.Serializer):
+    """A buyer or seller as the other side of an order sees them: never the e-mail address."""
+
+    username = serializers.CharField()
+    name = serializers.CharField(source="public_name")
+
+
+class SaleCardSerializer(OrderCardSerializer):
+    buyer = OrderPartySerializer(read_only=True)
+
+    class Meta(OrderCardSerializer.Meta):
+        fields = [*OrderCardSerializer.Meta.fields, "buyer"]
+        read_only_fields = fields
+
+
+class ShipToSerializer(serializers.Serializer):
+    name = serializers.CharField(source="ship_to_name")
+    phone = serializers.CharField(source="ship_to_phone")
+    address = serializers.CharField(source="ship_to_address")
+
+
+class OrderTrackingSerializer(serializers.Serializer):
+    carrier = serializers.CharField()
+    tracking_number = serializers.CharField()
+    shipped_at = serializers.DateTimeField(allow_null=True)
+    delivered_at = serializers.DateTimeField(allow_null=True)
+
+
+class OrderEventSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=OrderStatus.choices, source="new", read_only=True)
+    status_label = serializers.CharField(source="get_new_display", read_only=True)
+    previous_status = serializers.CharField(
+        source="old", read_only=True, help_text="Empty for the first event."
+    )
+
+    class Meta:
+        model = OrderEvent
+        fields = ["at", "previous_status", "status", "status_label", "note"]
+        read_only_fields = fields
+
+
+class OrderReturnSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=ReturnStatus.choices, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    has_label = serializers.SerializerMethodField(
+        help_text="Whether a free return label was issued (inspected items go back to the centre)."
+    )
+    label_url = serializers.SerializerMethodField(
+        help_text="The label PDF to print, for the buyer; else null."
+    )
+
+    class Meta:
+        model = ReturnRequest
+        fields = [
+            "status",
+            "status_label",
+            "reason",
+            "carrier",
+            "tracking_number",
+            "has_label",
+            "label_url",
+            "created_at",
+            "received_at",
+        ]
+        read_only_fields = fields
+
+    def get_has_label(self, returned: ReturnRequest) -> bool:
+        return bool(returned.label_pdf)
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_label_url(self, returned: ReturnRequest) -> str | None:
+        # The label is a page of the site (session sign-in), for the buyer only.
+        order, request = self.context.get("order"), self.context.get("request")
+        if not returned.label_pdf or order is None or request is None or order.buyer_id != request.user.pk:
+            return None
+        return _absolute(request, reverse("orders:return_label", args=[order.number]))
+
+
+class OrderDisputeSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    checks = serializers.SerializerMethodField(help_text="The ids of the report's checks it disputes.")
+    outcome = serializers.CharField(
+        help_text="`full_refund`, `partial_refund` or `rejected`; empty until staff decide."
+    )
+    outcome_label = serializers.CharField(source="get_outcome_display")
+    refund_amount = serializers.DecimalField(**MONEY, allow_null=True)
+    resolution_note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_checks(self, dispute) -> list[int]:
+        # The detail read prefetches them; the staff queue does not show them.
+        return [check.pk for check in dispute.disputed_checks.all()]
+
+
+class OrderRatingSerializer(serializers.Serializer):
+    accuracy = serializers.IntegerField()
+    service = serializers.IntegerField()
+    shipping = serializers.IntegerField()
+    comment = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class OrderDetailSerializer(OrderCardSerializer):
+    """One order with everything its buyer, its seller or operations may see, and what the reader may
+    do with it now (`actions`)."""
+
+    source = serializers.ChoiceField(choices=ListingSource.choices, read_only=True)
+    buyer = OrderPartySerializer(read_only=True)
+    seller = OrderPartySerializer(read_only=True)
+    address = ShipToSerializer(source="*", read_only=True)
+    tracking = serializers.SerializerMethodField(help_text="Once shipped; else null.")
+    timeline = OrderEventSerializer(source="events", many=True, read_only=True)
+    return_request = serializers.SerializerMethodField(help_text="The return, if the buyer asked for one.")
+    dispute = serializers.SerializerMethodField(help_text="The dispute, if the buyer opened one.")
+    rating = serializers.SerializerMethodField(help_text="The buyer's rating of the seller, once given.")
+    return_window_closes_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Until when a return or dispute may be opened."
+    )
+    actions = serializers.SerializerMethodField(help_text="What you may do with this order now.")
+
+    class Meta(OrderCardSerializer.Meta):
+        fields = [
+            *OrderCardSerializer.Meta.fields,
+            "source",
+            "buyer",
+            "seller",
+            "reserved_until",
+            "paid_at",
+            "completed_at",
+            "address",
+            "tracking",
+            "timeline",
+            "return_request",
+            "dispute",
+            "rating",
+            "return_window_closes_at",
+            "actions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OrderTrackingSerializer(allow_null=True))
+    def get_tracking(self, order: Order) -> dict | None:
+        return OrderTrackingSerializer(order).data if order.tracking_number else None
+
+    @extend_schema_field(OrderReturnSerializer(allow_null=True))
+    def get_return_request(self, order: Order) -> dict | None:
+        returned = getattr(order, "return_request", None)
+        if returned is None:
+            return None
+        return OrderReturnSerializer(returned, context={**self.context, "order": order}).data
+
+    @extend_schema_field(OrderDisputeSerializer(allow_null=True))
+    def get_dispute(self, order: Order) -> dict | None:
+        dispute = getattr(order, "dispute", None)
+        return OrderDisputeSerializer(dispute).data if dispute is not None else None
+
+    @extend_schema_field(OrderRatingSerializer(allow_null=True))
+    def get_rating(self, order: Order) -> dict | None:
+        rating = getattr(order, "rating", None)
+        return OrderRatingSerializer(rating).data if rating is not None else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=OrderAction.choices)))
+    def get_actions(self, order: Order) -> list[str]:
+        request = self.context["request"]
+        operations = self.context.get("operations", False)
+        return [action.value for action in order_actions(order, user=request.user, operations=operations)]
+
+
+# --- Staff queues -------------------------------------------------------------------------------------
+
+
+class DisputeSummarySerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class DisputeQueueSerializer(OrderCardSerializer):
+    """An order in dispute, as the operations queue lists it; its detail has the disputed checks."""
+
+    buyer = OrderPartySerializer(read_only=True)
+    seller = OrderPartySerializer(read_only=True)
+    delivered_at = serializers.DateTimeField(read_only=True)
+    dispute = DisputeSummarySerializer(read_only=True)
+
+    class Meta(OrderCardSerializer.Meta):
+        fields = [*OrderCardSerializer.Meta.fields, "buyer", "seller", "delivered_at", "dispute"]
+        read_only_fields = fields
+
+
+class ToShipSerializer(OrderCardSerializer):
+    """A paid order for inspected stock, with where to send it."""
+
+    paid_at = serializers.DateTimeField(read_only=True)
+    address = ShipToSerializer(source="*", read_only=True)
+
+    class Meta(OrderCardSerializer.Meta):
+        fields = [*OrderCardSerializer.Meta.fields, "paid_at", "address"]
+        read_only_fields = fields
+
+
+class ReturnQueueSerializer(OrderCardSerializer):
+    """An inspected item on its way back to the centre, with its return's tracking."""
+
+    return_request = OrderReturnSerializer(read_only=True)
+
+    class Meta(OrderCardSerializer.Meta):
+        fields = [*OrderCardSerializer.Meta.fields, "return_request"]
+        read_only_fields = fields
