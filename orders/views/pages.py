@@ -1,0 +1,450 @@
+"""The buyer's and the seller's order pages: my purchases, my sales, an order's page with its timeline
+and the actions that apply, and the free return label.
+
+Every order is read through orders.selectors.order_for_participant, which filters by the signed-in
+person's part in it: somebody else's order is a 404, the same answer as one that does not exist. Each
+action is a POST to its own URL; on bad input the order's page is shown again with the form's errors
+(status 400) and nothing changed, on success it redirects back to the page with a message.
+"""
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from inspection.models import CheckResult
+from listings.models import ListingSource
+from marketplace.errors import InvalidTransition
+from marketplace.keyset import InvalidCursor, Page
+from orders.errors import NotAllowed, OrderError
+from orders.forms import DisputeForm, RatingForm, ReturnForm, ReturnTrackingForm, ShipForm
+from orders.models import Order, OrderStatus, PaymentStatus, ReturnStatus
+from orders.selectors import order_for_participant, orders_for_buyer, sales_for_seller
+from orders.services.fulfilment import order_confirm_receipt, order_mark_shipped
+from orders.services.ratings import rating_submit
+from orders.services.returns import (
+    dispute_open,
+    return_mark_received,
+    return_request,
+    return_tracking_set,
+    return_withdraw,
+)
+
+S = OrderStatus
+
+# What the buyer does next, or waits for, shown under each order in "My purchases".
+BUYER_NEXT = {
+    S.PENDING_PAYMENT: gettext_lazy("Pay before the reservation runs out."),
+    S.PAID: gettext_lazy("Paid. Waiting for the seller to ship."),
+    S.SHIPPED: gettext_lazy("On its way. Confirm receipt when it arrives."),
+    S.DELIVERED: gettext_lazy("Delivered. Confirm receipt, or return it within the return window."),
+    S.RETURN_REQUESTED: gettext_lazy("Send the item back."),
+    S.RETURNED: gettext_lazy("The seller has it back. Your refund is on its way."),
+    S.DISPUTED: gettext_lazy("Reloop is looking at your claim."),
+    S.COMPLETED: gettext_lazy("Done. You can rate the seller."),
+    S.RESOLVED: gettext_lazy("Your claim has been decided."),
+    S.REFUNDED: gettext_lazy("Refunded to your card."),
+    S.EXPIRED: gettext_lazy("Not paid in time; the item went back on sale."),
+    S.CANCELLED: gettext_lazy("Cancelled before payment."),
+}
+# The same for the seller, in "My sales".
+SELLER_NEXT = {
+    S.PENDING_PAYMENT: gettext_lazy("The buyer is paying."),
+    S.PAID: gettext_lazy("Paid: ship it and enter the tracking number."),
+    S.SHIPPED: gettext_lazy("On its way to the buyer."),
+    S.DELIVERED: gettext_lazy("Delivered. You are paid when the buyer confirms or the return window ends."),
+    S.RETURN_REQUESTED: gettext_lazy("The buyer is sending it back: mark it received when it arrives."),
+    S.RETURNED: gettext_lazy("Returned. The buyer is refunded."),
+    S.DISPUTED: gettext_lazy("The buyer says it is not as described; Reloop is looking at it."),
+    S.COMPLETED: gettext_lazy("Done. The money is in your wallet."),
+    S.RESOLVED: gettext_lazy("The buyer's claim has been decided."),
+    S.REFUNDED: gettext_lazy("Refunded to the buyer."),
+    S.EXPIRED: gettext_lazy("Not paid in time."),
+    S.CANCELLED: gettext_lazy("Cancelled by the buyer."),
+}
+# What each status change means on the timeline.
+EVENT_WORDS = {
+    S.PAID: gettext_lazy("Payment received"),
+    S.EXPIRED: gettext_lazy("The reservation ran out"),
+    S.CANCELLED: gettext_lazy("Cancelled"),
+    S.SHIPPED: gettext_lazy("Shipped"),
+    S.DELIVERED: gettext_lazy("Delivered"),
+    S.COMPLETED: gettext_lazy("Completed"),
+    S.RETURN_REQUESTED: gettext_lazy("Return requested"),
+    S.RETURNED: gettext_lazy("Return received"),
+    S.REFUNDED: gettext_lazy("Refunded"),
+    S.DISPUTED: gettext_lazy("Dispute opened"),
+    S.RESOLVED: gettext_lazy("Dispute resolved"),
+}
+PAYMENT_POLL = "2s"
+
+
+def _cursor_page(request: HttpRequest, load: Callable[..., Page]) -> Page:
+    """A page from `load(cursor=...)`; an unusable cursor shows the first page with a message."""
+    try:
+        return load(cursor=request.GET.get("cursor") or None)
+    except InvalidCursor as error:
+        messages.info(request, error.message)
+        return load(cursor=None)
+
+
+def _page_links(page: Page) -> dict[str, str]:
+    return {
+        "next_url": f"?cursor={page.next_cursor}" if page.next_cursor else "",
+        "previous_url": f"?cursor={page.previous_cursor}" if page.previous_cursor else "",
+    }
+
+
+@login_required
+@require_GET
+def purchases(request: HttpRequest) -> HttpResponse:
+    """My purchases, newest first."""
+    page = _cursor_page(request, lambda cursor: orders_for_buyer(buyer=request.user, cursor=cursor))
+    rows = [{"order": order, "next_step": BUYER_NEXT.get(order.status, "")} for order in page.items]
+    return render(request, "orders/purchases.html", {"rows": rows, **_page_links(page)})
+
+
+@login_required
+@require_GET
+def sales(request: HttpRequest) -> HttpResponse:
+    """My sales (items I listed myself), newest first, with what to do next."""
+    page = _cursor_page(request, lambda cursor: sales_for_seller(seller=request.user, cursor=cursor))
+    rows = [{"order": order, "next_step": SELLER_NEXT.get(order.status, "")} for order in page.items]
+    return render(request, "orders/sales.html", {"rows": rows, **_page_links(page)})
+
+
+def _participant_order(request: HttpRequest, number: str) -> Order:
+    try:
+        return order_for_participant(number=number, user=request.user)
+    except Order.DoesNotExist:
+        raise Http404(_("No such order.")) from None
+
+
+def _who(event, order: Order, user) -> str:
+    if event.by_id is not None and event.by_id == user.pk:
+        return _("you")
+    if event.by_id is not None and event.by_id == order.seller_id:
+        return _("the seller")
+    if event.by_id is not None and event.by_id == order.buyer_id:
+        return _("the buyer")
+    return _("Reloop")
+
+
+def _timeline(order: Order, user) -> list[dict]:
+    lines = [{"at": order.created_at, "what": _("Order placed"), "who": "", "note": ""}]
+    for event in order.events.all():
+        if event.old == S.RETURN_REQUESTED and event.new == S.DELIVERED:
+            what = _("Return withdrawn: the buyer keeps the item")
+        else:
+            what = EVENT_WORDS.get(event.new, event.get_new_display())
+        lines.append({"at": event.at, "what": what, "who": _who(event, order, user), "note": event.note})
+    return lines
+
+
+def _related(order: Order, name: str):
+    """A one-to-one row the selector joined (return, dispute, rating), or None when there is none."""
+    try:
+        return getattr(order, name)
+    except Order._meta.get_field(name).related_model.DoesNotExist:
+        return None
+
+
+def _report_checks(order: Order) -> list[CheckResult]:
+    """The check results of the item's published inspection report, in checklist order."""
+    if not order.listing.report_code:
+        return []
+    return list(
+        CheckResult.objects.filter(inspection__report__code=order.listing.report_code).select_related(
+            "check_item"
+        )
+    )
+
+
+def _detail_context(request: HttpRequest, order: Order, bound: dict[str, forms.Form] | None = None) -> dict:
+    """Everything the order's page shows for this viewer; `bound` holds a submitted form with errors."""
+    user = request.user
+    bound = bound or {}
+    now = timezone.now()
+    is_buyer = order.buyer_id == user.pk
+    is_seller = order.seller_id == user.pk and not is_buyer
+    person_sale = order.source == ListingSource.PERSON
+    returned = _related(order, "return_request")
+    dispute = _related(order, "dispute")
+    rating = _related(order, "rating")
+    payments = list(order.payments.all())
+    latest_payment = payments[-1] if payments else None
+    window_closes = order.return_window_closes_at
+    in_window = order.status == S.DELIVERED and window_closes is not None and now < window_closes
+    pending = order.status == S.PENDING_PAYMENT
+    awaiting_webhook = (
+        is_buyer
+        and pending
+        and latest_payment is not None
+        and latest_payment.status == PaymentStatus.CREATED
+        and order.reserved_until > now
+    )
+    can = {
+        "pay": is_buyer and pending and order.reserved_until > now,
+        "cancel": is_buyer and pending,
+        "confirm": is_buyer and order.status in (S.SHIPPED, S.DELIVERED),
+        "return": is_buyer and in_window,
+        "dispute": is_buyer and in_window,
+        "return_tracking": is_buyer
+        and order.status == S.RETURN_REQUESTED
+        and person_sale
+        and returned is not None
+        and returned.status == ReturnStatus.REQUESTED,
+        "return_label": is_buyer
+        and order.status == S.RETURN_REQUESTED
+        and not person_sale
+        and returned is not None
+        and bool(returned.label_pdf),
+        "return_withdraw": is_buyer and order.status == S.RETURN_REQUESTED,
+        "rate": is_buyer and order.status in (S.COMPLETED, S.RESOLVED) and rating is None,
+        "ship": is_seller and person_sale and order.status == S.PAID,
+        "return_received": is_seller and person_sale and order.status == S.RETURN_REQUESTED,
+    }
+    # A submitted form whose action no longer applies (the window closed meanwhile) is not drawn
+    # again: its errors go above everything else instead.
+    action_errors = [
+        str(error)
+        for name, form in bound.items()
+        if not can.get(name, False)
+        for errors in form.errors.values()
+        for error in errors
+    ]
+    check_results = _report_checks(order) if can["dispute"] else []
+    return {
+        "order": order,
+        "is_buyer": is_buyer,
+        "is_seller": is_seller,
+        "timeline": _timeline(order, user),
+        "return_request": returned,
+        "dispute": dispute,
+        "disputed_checks": [
+            result.check_item.display_label for result in dispute.disputed_checks.select_related("check_item")
+        ]
+        if dispute is not None
+        else [],
+        "rating": rating,
+        "latest_payment": latest_payment,
+        "payment_failed": pending
+        and latest_payment is not None
+        and latest_payment.status == PaymentStatus.FAILED,
+        "awaiting_webhook": awaiting_webhook,
+        "poll_every": PAYMENT_POLL,
+        "window_closes": window_closes,
+        "in_window": in_window,
+        "can": can,
+        "ship_form": bound.get("ship") or ShipForm(),
+        "return_form": bound.get("return") or ReturnForm(),
+        "tracking_form": bound.get("return_tracking") or ReturnTrackingForm(),
+        "dispute_form": bound.get("dispute") or DisputeForm(check_results=check_results),
+        "rating_form": bound.get("rate") or RatingForm(),
+        "open_form": next(iter(bound), ""),
+        "action_errors": action_errors,
+    }
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    order = _participant_order(request, number)
+    return render(request, "orders/detail.html", _detail_context(request, order))
+
+
+@login_required
+@require_GET
+def payment_status(request: HttpRequest, number: str) -> HttpResponse:
+    """What the order's page asks every two seconds after the buyer comes back from the payment page:
+    the waiting notice while the webhook has not arrived, else a redirect (HX-Redirect) to the page,
+    which then shows the paid order or the declined payment."""
+    order = _participant_order(request, number)
+    context = _detail_context(request, order)
+    if context["awaiting_webhook"]:
+        return render(request, "orders/_awaiting_payment.html", context)
+    return HttpResponse(headers={"HX-Redirect": reverse("orders:detail", args=[order.number])})
+
+
+def _act(
+    request: HttpRequest,
+    number: str,
+    *,
+    name: str,
+    make_form: Callable[[Order], forms.Form] | None,
+    call: Callable[[Order, dict], object],
+    done: str,
+) -> HttpResponse:
+    """Run one action on the order: check the form (`make_form` builds it for the order), call the service, redirect with `done`; or show
+    the page again with the form's errors. Someone else's order is a 404, an action that is not the
+    viewer's to take a 403, and an order that has moved on a message."""
+    order = _participant_order(request, number)
+    form = make_form(order) if make_form is not None else None
+    if form is None or form.is_valid():
+        try:
+            call(order, form.cleaned_data if form is not None else {})
+        except Order.DoesNotExist:
+            raise Http404(_("No such order.")) from None
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from None
+        except InvalidTransition:
+            messages.error(request, _("This order has moved on; here is where it stands now."))
+            return redirect("orders:detail", number=order.number)
+        except OrderError as error:
+            if form is None:
+                messages.error(request, error.message)
+                return redirect("orders:detail", number=order.number)
+            form.add_service_error(error)
+        else:
+            messages.success(request, done)
+            return redirect("orders:detail", number=order.number)
+    return render(request, "orders/detail.html", _detail_context(request, order, {name: form}), status=400)
+
+
+@login_required
+@require_POST
+def confirm_receipt(request: HttpRequest, number: str) -> HttpResponse:
+    return _act(
+        request,
+        number,
+        name="confirm",
+        make_form=None,
+        call=lambda order, data: order_confirm_receipt(order_id=order.pk, buyer=request.user),
+        done=_("Thank you. The order is complete and the seller is paid."),
+    )
+
+
+@login_required
+@require_POST
+def return_create(request: HttpRequest, number: str) -> HttpResponse:
+    return _act(
+        request,
+        number,
+        name="return",
+        make_form=lambda order: ReturnForm(request.POST),
+        call=lambda order, data: return_request(order_id=order.pk, buyer=request.user, reason=data["reason"]),
+        done=_("Your return is requested. The next step is below."),
+    )
+
+
+@login_required
+@require_POST
+def return_tracking(request: HttpRequest, number: str) -> HttpResponse:
+    return _act(
+        request,
+        number,
+        name="return_tracking",
+        make_form=lambda order: ReturnTrackingForm(request.POST),
+        call=lambda order, data: return_tracking_set(
+            order_id=order.pk,
+            buyer=request.user,
+            carrier=data["carrier"],
+            tracking_number=data["tracking_number"],
+        ),
+        done=_("Thank you. The seller can now follow the parcel."),
+    )
+
+
+@login_required
+@require_POST
+def return_cancel(request: HttpRequest, number: str) -> HttpResponse:
+    return _act(
+        request,
+        number,
+        name="return_withdraw",
+        make_form=None,
+        call=lambda order, data: return_withdraw(order_id=order.pk, buyer=request.user),
+        done=_("Your return is withdrawn: you keep the item."),
+    )
+
+
+@login_required
+@require_POST
+def dispute_create(request: HttpRequest, number: str) -> HttpResponse:
+    return _act(
+        request,
+        number,
+        name="dispute",
+        make_form=lambda order: DisputeForm(request.POST, check_results=_report_checks(order)),
+        call=lambda order, data: dispute_open(
+            order_id=order.pk,
+            buyer=request.user,
+            reason=data["reason"],
+            check_ids=tuple(result.pk for result in data.get("check_ids", ())),
+        ),
+        done=_("Your claim is with Reloop. We will write to you both once we have looked at it."),
+    )
+
+
+@login_required
+@require_POST
+def rate(request: HttpRequest, number: str) -> HttpResponse:
+    return _act(
+        request,
+        number,
+        name="rate",
+        make_form=lambda order: RatingForm(request.POST),
+        call=lambda order, data: rating_submit(
+            order_id=order.pk,
+            buyer=request.user,
+            accuracy=data["accuracy"],
+            service=data["service"],
+            shipping=data["shipping"],
+            comment=data["comment"],
+        ),
+        done=_("Thank you for rating the seller."),
+    )
+
+
+@login_required
+@require_POST
+def ship(request: HttpRequest, number: str) -> HttpResponse:
+    return _act(
+        request,
+        number,
+        name="ship",
+        make_form=lambda order: ShipForm(request.POST),
+        call=lambda order, data: order_mark_shipped(
+            order_id=order.pk,
+            by=request.user,
+            carrier=data["carrier"],
+            tracking_number=data["tracking_number"],
+        ),
+        done=_("Marked as shipped. The buyer can follow the parcel."),
+    )
+
+
+@login_required
+@require_POST
+def return_received(request: HttpRequest, number: str) -> HttpResponse:
+    return _act(
+        request,
+        number,
+        name="return_received",
+        make_form=None,
+        call=lambda order, data: return_mark_received(order_id=order.pk, by=request.user),
+        done=_("The return is received and the buyer is refunded."),
+    )
+
+
+@login_required
+@require_GET
+def return_label(request: HttpRequest, number: str) -> HttpResponse:
+    """The free return label of an inspected item, for its buyer only."""
+    order = _participant_order(request, number)
+    returned = _related(order, "return_request")
+    if order.buyer_id != request.user.pk or returned is None or not returned.label_pdf:
+        raise Http404(_("This order has no return label."))
+    response = HttpResponse(bytes(returned.label_pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="reloop-return-{order.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,237 @@
+"""Operations' order pages: ship platform and consigned stock from the centre, mark parcels delivered,
+receive returns (which refunds the buyer) and resolve disputes.
+
+Only the operations group may use them: anonymous visitors are sent to sign in, anyone else signed in
+gets 403. The queue shows four lists, oldest first, each paged on its own.
+"""
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.roles import OPERATIONS, has_role
+from marketplace.errors import InvalidTransition
+from marketplace.keyset import InvalidCursor, Page, paginate
+from orders.errors import OrderError
+from orders.forms import ResolveForm, ShipForm
+from orders.models import Order, OrderStatus
+from orders.selectors import (
+    ORDER_PAGE_SIZE,
+    disputes_open,
+    order_for_staff,
+    orders_to_ship_from_centre,
+    returns_to_receive,
+)
+from orders.services.fulfilment import order_mark_delivered, order_mark_shipped
+from orders.services.returns import dispute_resolve, return_mark_received
+
+
+def _operations_only(request: HttpRequest) -> None:
+    if not has_role(request.user, OPERATIONS):
+        raise PermissionDenied
+
+
+def shipped_orders(*, cursor: str | None, size: int = ORDER_PAGE_SIZE) -> Page:
+    """Orders on their way, longest on the way first: staff mark them delivered when the carrier's
+    word comes some other way. Page-only read (one query)."""
+    queryset = (
+        Order.objects.select_related("listing")
+        .defer("listing__search_vector", "listing__description")
+        .filter(status=OrderStatus.SHIPPED)
+    )
+    return paginate(queryset, order_by=("shipped_at", "id"), cursor=cursor, size=size)
+
+
+# Each list of the queue: its query parameter for the cursor and its read.
+LISTS: dict[str, Callable[..., Page]] = {
+    "to_ship": orders_to_ship_from_centre,
+    "shipped": shipped_orders,
+    "returns": returns_to_receive,
+    "disputes": disputes_open,
+}
+
+
+def _ship_form(number: str, data=None) -> ShipForm:
+    # One form per row: ids carry the order number so that labels stay unique on the page.
+    return ShipForm(data, auto_id=f"id_{number}_%s")
+
+
+def _queue_context(
+    request: HttpRequest, *, failed_number: str = "", failed_form: ShipForm | None = None
+) -> dict:
+    context: dict = {}
+    for name, load in LISTS.items():
+        cursor = request.GET.get(name) or None
+        try:
+            page = load(cursor=cursor)
+        except InvalidCursor as error:
+            messages.info(request, error.message)
+            page = load(cursor=None)
+        others = [(key, value) for key, value in request.GET.items() if key != name and key in LISTS]
+
+        def link(value: str | None, others=others, name=name) -> str:
+            if not value:
+                return ""
+            return "?" + urlencode([*others, (name, value)])
+
+        context[name] = {
+            "items": page.items,
+            "next_url": link(page.next_cursor),
+            "previous_url": link(page.previous_cursor),
+        }
+    context["to_ship"]["rows"] = [
+        {
+            "order": order,
+            "form": failed_form if order.number == failed_number else _ship_form(order.number),
+        }
+        for order in context["to_ship"]["items"]
+    ]
+    return context
+
+
+@login_required
+@require_http_methods(["GET"])
+def queue(request: HttpRequest) -> HttpResponse:
+    _operations_only(request)
+    return render(request, "orders/staff/queue.html", _queue_context(request))
+
+
+def _staff_order(number: str) -> Order:
+    try:
+        return order_for_staff(number=number)
+    except Order.DoesNotExist:
+        raise Http404(_("No such order.")) from None
+
+
+def _simple_action(
+    request: HttpRequest, number: str, call: Callable[[Order], object], done: str
+) -> HttpResponse:
+    _operations_only(request)
+    order = _staff_order(number)
+    try:
+        call(order)
+    except InvalidTransition:
+        messages.error(
+            request, _("Order %(number)s has moved on; the lists below are up to date.") % {"number": number}
+        )
+    except OrderError as error:
+        messages.error(request, f"{order.number}: {error.message}")
+    else:
+        messages.success(request, done % {"number": order.number, "title": order.title})
+    return redirect("orders_staff:queue")
+
+
+@login_required
+@require_POST
+def ship(request: HttpRequest, number: str) -> HttpResponse:
+    _operations_only(request)
+    order = _staff_order(number)
+    form = _ship_form(order.number, request.POST)
+    if form.is_valid():
+        try:
+            order_mark_shipped(
+                order_id=order.pk,
+                by=request.user,
+                carrier=form.cleaned_data["carrier"],
+                tracking_number=form.cleaned_data["tracking_number"],
+            )
+        except InvalidTransition:
+            messages.error(
+                request,
+                _("Order %(number)s has moved on; the lists below are up to date.") % {"number": number},
+            )
+            return redirect("orders_staff:queue")
+        except OrderError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                _("%(number)s “%(title)s” is shipped.") % {"number": order.number, "title": order.title},
+            )
+            return redirect("orders_staff:queue")
+    context = _queue_context(request, failed_number=order.number, failed_form=form)
+    return render(request, "orders/staff/queue.html", context, status=400)
+
+
+@login_required
+@require_POST
+def deliver(request: HttpRequest, number: str) -> HttpResponse:
+    return _simple_action(
+        request,
+        number,
+        lambda order: order_mark_delivered(order_id=order.pk, by=request.user),
+        _("%(number)s “%(title)s” is delivered; the return window runs from now."),
+    )
+
+
+@login_required
+@require_POST
+def return_received(request: HttpRequest, number: str) -> HttpResponse:
+    return _simple_action(
+        request,
+        number,
+        lambda order: return_mark_received(order_id=order.pk, by=request.user),
+        _("The return of %(number)s “%(title)s” is received and the buyer is refunded."),
+    )
+
+
+def _dispute_page(
+    request: HttpRequest, order: Order, form: ResolveForm, *, status: int = 200
+) -> HttpResponse:
+    try:
+        dispute = order.dispute
+    except Order.dispute.RelatedObjectDoesNotExist:
+        raise Http404(_("This order has no dispute.")) from None
+    checks = [
+        {
+            "label": result.check_item.display_label,
+            "outcome": result.get_outcome_display(),
+            "is_defect": result.outcome == "defect",
+            "measured": " ".join(part for part in (result.measured_value, result.check_item.unit) if part),
+            "note": result.note,
+        }
+        for result in dispute.disputed_checks.select_related("check_item")
+    ]
+    return render(
+        request,
+        "orders/staff/dispute.html",
+        {"order": order, "dispute": dispute, "checks": checks, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dispute(request: HttpRequest, number: str) -> HttpResponse:
+    """A dispute: the buyer's claim, the checks they point at with what the report said, and the
+    decision (full or partial refund, or rejection) with its reason."""
+    _operations_only(request)
+    order = _staff_order(number)
+    if request.method != "POST":
+        return _dispute_page(request, order, ResolveForm(price=order.price))
+    form = ResolveForm(request.POST, price=order.price)
+    if form.is_valid():
+        try:
+            dispute_resolve(
+                order_id=order.pk,
+                by=request.user,
+                outcome=form.cleaned_data["outcome"],
+                refund_amount=form.cleaned_data["refund_amount"],
+                note=form.cleaned_data["note"],
+            )
+        except InvalidTransition:
+            messages.error(request, _("This dispute has already been decided."))
+            return redirect("orders_staff:queue")
+        except OrderError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The dispute on %(number)s is resolved.") % {"number": order.number})
+            return redirect("orders_staff:queue")
+    return _dispute_page(request, order, form, status=400)
