@@ -1,0 +1,98 @@
+"""Admin for the ledger and withdrawals: a read-only place to look money up. Nothing here writes:
+money moves only through wallet.services.ledger.ledger_post (a correction is a reversing entry), and
+withdrawals move only through wallet.services.withdrawals (operations approve them on /staff/payouts/)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from wallet.causes import transaction_words
+from wallet.models import Account, Entry, Transaction, Withdrawal, WithdrawalEvent
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class EntryInline(ReadOnlyInline):
+    model = Entry
+    fields = ("account", "amount", "balance_after", "created_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("account")
+
+
+@admin.register(Account)
+class AccountAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "purpose", "user", "balance", "created_at")
+    list_filter = ("purpose",)
+    search_fields = ("user__username", "user__email")
+    list_select_related = ("user",)
+    readonly_fields = ("purpose", "user", "balance", "created_at")
+
+
+@admin.register(Transaction)
+class TransactionAdmin(ReadOnlyAdmin):
+    list_display = ("idempotency_key", "cause", "words", "created_at")
+    list_filter = ("cause",)
+    search_fields = ("idempotency_key", "reference", "detail")
+    list_select_related = ("reverses",)
+    readonly_fields = (
+        "idempotency_key",
+        "cause",
+        "reference",
+        "detail",
+        "reverses",
+        "created_by",
+        "created_at",
+    )
+    inlines = (EntryInline,)
+
+    @admin.display(description=_("cause in words"))
+    def words(self, txn: Transaction) -> str:
+        return transaction_words(txn)
+
+
+class WithdrawalEventInline(ReadOnlyInline):
+    model = WithdrawalEvent
+    fields = ("at", "old", "new", "by", "note")
+    readonly_fields = fields
+
+
+@admin.register(Withdrawal)
+class WithdrawalAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "user", "amount", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("user__username", "provider_reference")
+    list_select_related = ("user",)
+    readonly_fields = (
+        "user",
+        "amount",
+        "destination",
+        "request_key",
+        "status",
+        "provider_reference",
+        "failure_reason",
+        "created_at",
+        "updated_at",
+    )
+    inlines = (WithdrawalEventInline,)
