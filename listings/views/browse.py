@@ -10,6 +10,7 @@ and again and a listing's appearance there may lag by a few seconds.
 import hashlib
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
@@ -46,6 +47,7 @@ from marketplace.redirects import safe_next_url
 
 RESULTS_CACHE_TTL = 30
 FAVOURITE_SLOT = "<!-- favourite -->"
+BUY_SLOT = "<!-- buy -->"
 # Listings only their seller may see: never cached, so a withdrawn page cannot outlive the change.
 HIDDEN_STATUSES = (ListingStatus.DRAFT, ListingStatus.WITHDRAWN)
 # The filter parameters, in the order they appear in normalised query strings.
@@ -186,8 +188,8 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The listing's page. Its body is cached per language for listings anyone may see (see
-    listings.page_cache); the favourite button, the one part that depends on the viewer, fills a
-    slot in it on every request."""
+    listings.page_cache); the favourite and "Buy now" buttons, the parts that depend on the viewer,
+    fill slots in it on every request (the body has the buy slot only while the item is on sale)."""
     key = detail_key(pk, get_language())
     page = cache.get(key)
     if page is None:
@@ -195,7 +197,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             listing = listing_for_detail(listing_id=pk, viewer=request.user)
         except Listing.DoesNotExist:
             raise Http404(gettext("No such listing.")) from None
-        page = {"title": listing.title, "body": _detail_body(listing)}
+        page = {"title": listing.title, "body": _detail_body(listing), "seller_id": listing.seller_id}
         if listing.status not in HIDDEN_STATUSES:
             cache.set(key, page, DETAIL_TTL)
         is_favourite = listing.is_favourite
@@ -204,7 +206,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     slot = render_to_string(
         "listings/_favourite_slot.html", {"listing_id": pk, "is_favourite": is_favourite}, request=request
     )
-    body = mark_safe(page["body"].replace(FAVOURITE_SLOT, slot))  # noqa: S308 (both parts are rendered templates)
+    buy = render_to_string(
+        "orders/_buy_button.html",
+        {
+            "listing_id": pk,
+            "is_seller": request.user.is_authenticated and page.get("seller_id") == request.user.pk,
+            "reservation_minutes": settings.RESERVATION_MINUTES,
+        },
+        request=request,
+    )
+    body = page["body"].replace(FAVOURITE_SLOT, slot).replace(BUY_SLOT, buy)
+    body = mark_safe(body)  # noqa: S308 (every part is a rendered template)
     return render(request, "listings/detail.html", {"title": page["title"], "body": body})
 
 
