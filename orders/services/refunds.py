@@ -16,21 +16,28 @@ from orders.errors import OrderError
 from orders.models import Order, Payment, PaymentStatus
 from orders.payments import get_payment_provider
 from orders.services.money import refund_post
+from wallet.models import Transaction
 
 
-def order_refund(*, order: Order, amount: Decimal, key: str, by: User | None = None) -> Payment:
+def order_refund(
+    *, order: Order, amount: Decimal, key: str, by: User | None = None, payment: Payment | None = None
+) -> Payment:
     """Refund `amount` of what the buyer paid for `order`. `key` names the cause ("refund:return:12");
-    the same key again refunds nothing more. The caller holds the order's row lock and moves the
-    order's status itself. Raises OrderError if the order has no such amount left to refund."""
-    payment = (
-        Payment.objects.select_for_update()
-        .filter(order=order, status__in=(PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED))
-        .order_by("id")
-        .first()
+    the same key again refunds nothing more. `payment` picks which of the order's payments to refund
+    (a duplicate one); by default the first that has `amount` left. The caller holds the order's row
+    lock and moves the order's status itself. Raises OrderError if the order has no such amount left."""
+    payments = Payment.objects.select_for_update().filter(
+        order=order, status__in=(PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED)
     )
-    if payment is None:
+    if payment is not None:
+        payments = payments.filter(pk=payment.pk)
+    payments = list(payments.order_by("id"))
+    if not payments:
         raise OrderError(_("This order has no payment to refund."), code="nothing_to_refund")
-    if amount <= 0 or amount > payment.amount - payment.refunded_amount:
+    if Transaction.objects.filter(idempotency_key=key).exists():  # refunded under this key before
+        return payments[0]
+    payment = next((each for each in payments if 0 < amount <= each.amount - each.refunded_amount), None)
+    if payment is None:
         raise OrderError(
             _("A refund must be more than zero and at most what is left of the payment."),
             code="refund_amount",
