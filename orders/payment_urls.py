@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from orders.webhooks import payment_webhook
 
 app_name = "payments"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("webhook/", payment_webhook, name="webhook"),
+]

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sandbox import views
 
 app_name = "sandbox"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("pay/<str:reference>/", views.pay, name="pay"),
+]

@@ -1,0 +1,133 @@
+"""Applying the payment provider's webhook events.
+
+Providers deliver at least once and in no particular order: the same event may come twice, and a
+"failed" may arrive after the "succeeded" of a later attempt. Each event is stored once by its id
+(ProviderEvent), so a replay changes nothing; a payment's status only moves forward (a failure after
+success is recorded but moves nothing); and every ledger posting is keyed by its cause.
+
+What a successful payment does depends on where its order stands:
+
+    awaiting payment                    → paid; the reserved item is sold
+    lapsed or cancelled, item on sale   → paid; the item is reserved and sold to this buyer
+    lapsed or cancelled, item gone      → the payment is refunded in full; the order is refunded
+    already paid (two tabs, two cards)  → this second payment is refunded in full; the order stays
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from listings.models import Listing, ListingStatus
+from listings.services import listing_move
+from orders.models import Order, OrderStatus, Payment, PaymentStatus, ProviderEvent
+from orders.payments import PAYMENT_FAILED, PAYMENT_SUCCEEDED, REFUND_SUCCEEDED, PaymentWebhookEvent
+from orders.services.money import payment_received_post
+from orders.services.refunds import order_refund
+from orders.services.transitions import order_move
+
+logger = logging.getLogger(__name__)
+
+# Where an order waits for its payment: a success here pays for the order rather than duplicating it.
+UNPAID_STATUSES = (OrderStatus.PENDING_PAYMENT, OrderStatus.EXPIRED, OrderStatus.CANCELLED)
+
+
+@transaction.atomic
+def payment_event_apply(*, event: PaymentWebhookEvent) -> ProviderEvent | None:
+    """Store one provider event and apply it. Returns None for an event already stored (a replay:
+    nothing changes); otherwise the stored event, with `applied` False when it moved nothing because
+    it names no payment of ours (logged) or is of a kind that needs nothing done."""
+    payment = Payment.objects.filter(provider_reference=event.reference).first()
+    if payment is not None:
+        # The order's lock serialises every event of its payments (and the reservation job, and the
+        # buyer's own actions), so two deliveries of one event cannot both pass the check below.
+        order = Order.objects.select_for_update().get(pk=payment.order_id)
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    stored, created = ProviderEvent.objects.get_or_create(
+        event_id=event.event_id,
+        defaults={
+            "kind": event.kind[:40],
+            "provider_reference": event.reference[:64],
+            "payload": event.payload,
+            "occurred_at": event.occurred_at,
+        },
+    )
+    if not created:
+        return None
+    stored.applied = False
+    if payment is None:
+        logger.warning(
+            "Payment event %s (%s) for unknown payment %s", event.event_id, event.kind, event.reference
+        )
+        return stored
+    if event.amount != payment.amount and event.kind != REFUND_SUCCEEDED:
+        logger.warning(
+            "Payment event %s says %s, payment %s is for %s",
+            event.event_id,
+            event.amount,
+            payment.pk,
+            payment.amount,
+        )
+    if event.kind == PAYMENT_SUCCEEDED:
+        stored.applied = _payment_succeeded(order=order, payment=payment)
+    elif event.kind == PAYMENT_FAILED:
+        stored.applied = _payment_failed(
+            payment=payment, reason=str(event.payload.get("data", {}).get("reason", ""))
+        )
+    return stored
+
+
+def _payment_failed(*, payment: Payment, reason: str) -> bool:
+    """The card was declined. Only an open (or already failed) attempt records it: a failure that
+    arrives after the success of a later try on the same page changes nothing."""
+    if payment.status not in (PaymentStatus.CREATED, PaymentStatus.FAILED):
+        return False
+    Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.FAILED, failure_reason=reason[:200])
+    return True
+
+
+def _payment_succeeded(*, order: Order, payment: Payment) -> bool:
+    """Caller holds the order's and the payment's row locks."""
+    if payment.status not in (PaymentStatus.CREATED, PaymentStatus.FAILED):
+        return False  # this payment's success was applied already (under another event id)
+    Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.SUCCEEDED, failure_reason="")
+    payment.status = PaymentStatus.SUCCEEDED
+    payment.order = order
+    payment_received_post(payment=payment)
+
+    if order.status not in UNPAID_STATUSES:
+        order_refund(
+            order=order, amount=payment.amount, key=f"refund:duplicate:{payment.pk}", payment=payment
+        )
+        return True
+
+    listing = Listing.objects.select_for_update().get(pk=order.listing_id)
+    if order.status == OrderStatus.PENDING_PAYMENT:
+        # The listing is reserved for this order: the partial unique index allows no other live one.
+        listing_move(
+            listing_id=listing.pk, to=ListingStatus.SOLD, by=order.buyer, note=_("Paid by the buyer.")
+        )
+        order_move(order_id=order.pk, to=OrderStatus.PAID, by=None, note=_("Payment received."))
+    elif listing.status == ListingStatus.ACTIVE:
+        listing_move(listing_id=listing.pk, to=ListingStatus.RESERVED, by=order.buyer, note=_("Paid late."))
+        listing_move(
+            listing_id=listing.pk, to=ListingStatus.SOLD, by=order.buyer, note=_("Paid by the buyer.")
+        )
+        order_move(
+            order_id=order.pk,
+            to=OrderStatus.PAID,
+            by=None,
+            note=_("Payment received after the reservation had ended; the item was still available."),
+        )
+    else:
+        order_refund(order=order, amount=payment.amount, key=f"refund:late:{payment.pk}", payment=payment)
+        order_move(
+            order_id=order.pk,
+            to=OrderStatus.REFUNDED,
+            by=None,
+            note=_(
+                "Your payment arrived after the reservation had ended and the item had been sold to "
+                "someone else. The full amount is being refunded to your card."
+            ),
+        )
+    return True

@@ -1,0 +1,349 @@
+"""A sandbox card payment provider that behaves like a real one (think Stripe Checkout), for
+development, the demo and tests.
+
+- `create_payment` opens a payment and answers with its hosted page, `{SITE_URL}/sandbox/pay/<ref>/`.
+  It is idempotent by key: the same key answers with the same payment; the same key with another
+  amount or currency is refused (IdempotencyKeyReused), as a real provider refuses it.
+- The hosted page (sandbox.views) takes a test card. 4242 4242 4242 4242 succeeds,
+  4000 0000 0000 0002 is declined ("card_declined"), 4000 0000 0000 9995 too ("insufficient_funds").
+  Each outcome is sent to Reloop as a signed webhook, then the buyer goes back to the return URL.
+- `refund` is idempotent by key and never refunds more than was paid (PaymentDeclined); each refund
+  sends a refund.succeeded webhook.
+- Webhooks are signed like the big providers sign theirs: HMAC-SHA256 over "<timestamp>." + raw body,
+  sent as `Reloop-Signature: t=<unix>,v1=<hex>`, and refused when more than 5 minutes off. The body is
+  signed again at each delivery attempt, as real providers do, so a retry an hour later is fresh.
+- `settings.PAYMENT_SANDBOX_FAIL = True` makes every call raise PaymentProviderUnavailable.
+- Deliveries go to `settings.PAYMENT_SANDBOX_WEBHOOK_URL`; when it is empty they are handed to the
+  webhook view in-process, through the same signature check. `redeliver(event_id)` sends an event
+  again (a duplicate), and `settings.PAYMENT_SANDBOX_HOLD_WEBHOOKS = True` keeps new events undelivered
+  until `deliver(event_id)` is called, so a test can deliver them in any order.
+"""
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.test import RequestFactory
+from django.urls import resolve, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from marketplace.money import CENT
+from orders.errors import PaymentProviderUnavailable, WebhookRejected
+from orders.payments import (
+    PAYMENT_FAILED,
+    PAYMENT_SUCCEEDED,
+    REFUND_SUCCEEDED,
+    HostedPayment,
+    MalformedWebhook,
+    PaymentDeclined,
+    PaymentWebhookEvent,
+)
+from sandbox.models import SandboxPayment, SandboxPaymentStatus, SandboxRefund, SandboxWebhook, new_reference
+
+logger = logging.getLogger(__name__)
+
+NAME = "sandbox"
+SIGNATURE_HEADER = "Reloop-Signature"
+# A signature older (or newer) than this is refused, so that a captured request cannot be replayed later.
+TIMESTAMP_TOLERANCE_SECONDS = 300
+DELIVERY_TIMEOUT_SECONDS = 10
+
+# The test cards the hosted page lists, and what each does. Any other number is refused on the page:
+# the sandbox never takes a real card.
+CARD_SUCCEEDS = "4242424242424242"
+CARD_DECLINED = "4000000000000002"
+CARD_INSUFFICIENT_FUNDS = "4000000000009995"
+TEST_CARDS = {
+    CARD_SUCCEEDS: "",
+    CARD_DECLINED: "card_declined",
+    CARD_INSUFFICIENT_FUNDS: "insufficient_funds",
+}
+
+# Largest amount a payment may carry: what Payment.amount (12 digits, 2 places) can store.
+MAX_AMOUNT = Decimal("9999999999.99")
+
+
+class IdempotencyKeyReused(PaymentDeclined):
+    """The same idempotency key was sent with other parameters: a programming error, never retried."""
+
+
+class WebhookDeliveryFailed(Exception):
+    """Reloop did not answer a webhook with 2xx: the delivery job tries again later."""
+
+
+def signature_for(body: bytes, timestamp: int, secret: str) -> str:
+    message = f"{timestamp}.".encode() + body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def signed_headers(body: bytes, *, timestamp: int | None = None, secret: str | None = None) -> dict[str, str]:
+    """The headers a webhook request carries: the signature of `body` at `timestamp` (now)."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    signature = signature_for(body, timestamp, secret or settings.PAYMENT_WEBHOOK_SECRET)
+    return {SIGNATURE_HEADER: f"t={timestamp},v1={signature}"}
+
+
+class SandboxPaymentProvider:
+    name = NAME
+
+    def __init__(self, *, secret: str, fail: bool | None = None) -> None:
+        self.secret = secret
+        self.fail = settings.PAYMENT_SANDBOX_FAIL if fail is None else fail
+
+    def _answer_or_fail(self) -> None:
+        if self.fail:
+            raise PaymentProviderUnavailable("The sandbox payment provider is set to fail.")
+
+    def create_payment(
+        self, *, idempotency_key: str, amount: Decimal, currency: str, description: str, return_url: str
+    ) -> HostedPayment:
+        self._answer_or_fail()
+        if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT:
+            raise PaymentDeclined(f"Invalid amount {amount!r}.")
+        if not return_url.startswith(("http://", "https://")):
+            raise PaymentDeclined(f"The return URL must be absolute: {return_url!r}.")
+        with transaction.atomic():
+            payment, created = SandboxPayment.objects.get_or_create(
+                idempotency_key=idempotency_key,
+                defaults={
+                    "reference": new_reference("pay"),
+                    "amount": amount,
+                    "currency": currency,
+                    "description": description[:200],
+                    "return_url": return_url,
+                },
+            )
+        if not created and (payment.amount != amount or payment.currency != currency):
+            raise IdempotencyKeyReused(
+                f"Idempotency key {idempotency_key!r} was first used for {payment.amount} {payment.currency}."
+            )
+        return HostedPayment(reference=payment.reference, hosted_url=hosted_url(payment.reference))
+
+    def refund(self, *, idempotency_key: str, reference: str, amount: Decimal) -> str:
+        self._answer_or_fail()
+        with transaction.atomic():
+            payment = SandboxPayment.objects.select_for_update().filter(reference=reference).first()
+            if payment is None:
+                raise PaymentDeclined(f"No payment {reference!r}.")
+            existing = SandboxRefund.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                if existing.payment_id != payment.pk or existing.amount != amount:
+                    raise IdempotencyKeyReused(
+                        f"Idempotency key {idempotency_key!r} was used for another refund."
+                    )
+                return existing.reference
+            if payment.status != SandboxPaymentStatus.SUCCEEDED:
+                raise PaymentDeclined(f"Payment {reference} was not paid.")
+            if amount <= 0 or payment.refunded + amount > payment.amount:
+                raise PaymentDeclined(
+                    f"Cannot refund {amount} of {reference}: {payment.amount - payment.refunded} is left."
+                )
+            refund = SandboxRefund.objects.create(
+                reference=new_reference("re"), idempotency_key=idempotency_key, payment=payment, amount=amount
+            )
+            SandboxPayment.objects.filter(pk=payment.pk).update(refunded=F("refunded") + amount)
+            event_emit(payment=payment, kind=REFUND_SUCCEEDED, amount=amount, refund=refund.reference)
+        return refund.reference
+
+    def verify_webhook(self, body: bytes, headers: Mapping[str, str], *, now: datetime | None = None) -> None:
+        header = headers.get(SIGNATURE_HEADER) or ""
+        parts: dict[str, list[str]] = {}
+        for item in header.split(","):
+            key, _sep, value = item.strip().partition("=")
+            parts.setdefault(key, []).append(value)
+        timestamps = parts.get("t", [])
+        if not header or len(timestamps) != 1 or not parts.get("v1"):
+            raise WebhookRejected(_("The webhook signature is missing or malformed."))
+        try:
+            timestamp = int(timestamps[0])
+        except ValueError:
+            raise WebhookRejected(_("The webhook signature is missing or malformed.")) from None
+        current = int((now or timezone.now()).timestamp())
+        # Integer arithmetic: a timestamp with hundreds of digits must not overflow a float.
+        if abs(current - timestamp) > TIMESTAMP_TOLERANCE_SECONDS:
+            raise WebhookRejected(_("The webhook timestamp is too old or in the future."))
+        expected = signature_for(body, timestamp, self.secret).encode()
+        # Constant time, against each signature offered (two are sent while a secret is rotated).
+        # Compared as bytes: compare_digest refuses non-ASCII str, and a header may carry anything.
+        if not any(
+            hmac.compare_digest(expected, offered.encode("utf-8", "surrogateescape"))
+            for offered in parts["v1"]
+        ):
+            raise WebhookRejected(_("The webhook signature does not match."))
+
+    def parse_webhook(self, body: bytes) -> PaymentWebhookEvent:
+        try:
+            document = json.loads(body)
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise MalformedWebhook("The body is not JSON.") from None
+        if not isinstance(document, dict) or not isinstance(document.get("data"), dict):
+            raise MalformedWebhook('The body must be an object with a "data" object.')
+        if _contains_nul(document):  # PostgreSQL cannot store U+0000 in text or jsonb
+            raise MalformedWebhook("The event contains a NUL character.")
+        data = document["data"]
+        texts = {
+            "id": (document.get("id"), 64),
+            "type": (document.get("type"), 40),
+            "created": (document.get("created"), 40),
+            "payment": (data.get("payment"), 64),
+            "amount": (data.get("amount"), 20),
+        }
+        for key, (value, limit) in texts.items():
+            if not isinstance(value, str) or not value or len(value) > limit:
+                raise MalformedWebhook(f"{key} is missing or invalid.")
+        try:
+            amount = Decimal(data["amount"])
+        except InvalidOperation:
+            raise MalformedWebhook("amount is not a number.") from None
+        if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT or amount != amount.quantize(CENT):
+            raise MalformedWebhook("amount must be a positive amount in cents.")
+        try:
+            occurred_at = parse_datetime(document["created"])
+            if occurred_at is not None and not timezone.is_naive(occurred_at):
+                occurred_at = occurred_at.astimezone(UTC)  # year 1 or 9999 may not survive the move
+        except (ValueError, OverflowError):
+            occurred_at = None
+        if occurred_at is None or timezone.is_naive(occurred_at):
+            raise MalformedWebhook("created must be an ISO 8601 time with a zone.")
+        return PaymentWebhookEvent(
+            event_id=document["id"],
+            kind=document["type"],
+            reference=data["payment"],
+            amount=amount,
+            occurred_at=occurred_at,
+            payload=document,
+        )
+
+
+def _contains_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(key) or _contains_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(item) for item in value)
+    return False
+
+
+def hosted_url(reference: str) -> str:
+    """The page the buyer pays on, in the language active when the payment was opened."""
+    return settings.SITE_URL.rstrip("/") + reverse("sandbox:pay", kwargs={"reference": reference})
+
+
+# --- The hosted page's side ------------------------------------------------------------------------
+
+
+class PaymentAlreadyMade(Exception):
+    """The hosted page of a payment that succeeded was submitted again: nothing is charged twice."""
+
+
+@transaction.atomic
+def payment_submit(*, reference: str, card_number: str) -> SandboxPayment:
+    """Charge a test card for the payment behind the hosted page: record the outcome and send Reloop
+    its webhook after commit. `card_number` is one of TEST_CARDS (the page's form checks that).
+    Raises SandboxPayment.DoesNotExist for an unknown reference and PaymentAlreadyMade once paid."""
+    payment = SandboxPayment.objects.select_for_update().get(reference=reference)
+    if payment.status == SandboxPaymentStatus.SUCCEEDED:
+        raise PaymentAlreadyMade(reference)
+    decline = TEST_CARDS[card_number]
+    payment.card_last4 = card_number[-4:]
+    payment.decline_reason = decline
+    payment.status = SandboxPaymentStatus.DECLINED if decline else SandboxPaymentStatus.SUCCEEDED
+    payment.save(update_fields=["card_last4", "decline_reason", "status"])
+    event_emit(
+        payment=payment,
+        kind=PAYMENT_FAILED if decline else PAYMENT_SUCCEEDED,
+        amount=payment.amount,
+        reason=decline,
+    )
+    return payment
+
+
+# --- Webhooks --------------------------------------------------------------------------------------
+
+
+def event_emit(
+    *, payment: SandboxPayment, kind: str, amount: Decimal, reason: str = "", refund: str = ""
+) -> SandboxWebhook:
+    """Store an event about `payment` and deliver it after commit (unless deliveries are held)."""
+    event_id = new_reference("evt")
+    data = {"payment": payment.reference, "amount": str(amount), "currency": payment.currency}
+    if reason:
+        data["reason"] = reason
+    if refund:
+        data["refund"] = refund
+    document = {
+        "id": event_id,
+        "type": kind,
+        "created": timezone.now().astimezone(UTC).isoformat(),
+        "data": data,
+    }
+    webhook = SandboxWebhook.objects.create(
+        event_id=event_id, body=json.dumps(document, separators=(",", ":"))
+    )
+    if not getattr(settings, "PAYMENT_SANDBOX_HOLD_WEBHOOKS", False):
+        from sandbox.tasks import deliver_webhook
+
+        transaction.on_commit(lambda: deliver_webhook.delay(event_id), robust=True)
+    return webhook
+
+
+def deliver(event_id: str) -> int:
+    """Send a stored event to Reloop once, signed now; returns the HTTP status. Raises
+    WebhookDeliveryFailed when the answer is not 2xx (or nobody answers), for the job to retry."""
+    webhook = SandboxWebhook.objects.get(event_id=event_id)
+    body = webhook.body.encode()
+    headers = signed_headers(body)
+    url = settings.PAYMENT_SANDBOX_WEBHOOK_URL
+    try:
+        status = _post(url, body, headers) if url else _post_in_process(body, headers)
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+        status = None
+        logger.warning("Sandbox webhook %s not delivered to %s: %s", event_id, url, error)
+    delivered = status is not None and 200 <= status < 300
+    SandboxWebhook.objects.filter(pk=webhook.pk).update(
+        attempts=F("attempts") + 1,
+        last_status=status,
+        **({"delivered_at": timezone.now()} if delivered else {}),
+    )
+    if not delivered:
+        raise WebhookDeliveryFailed(f"Webhook {event_id}: answered {status}.")
+    return status
+
+
+def redeliver(event_id: str) -> int:
+    """Send an event again, as providers do when they are unsure it arrived: Reloop sees a duplicate."""
+    return deliver(event_id)
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"Not an HTTP URL: {url!r}")
+    request = urllib.request.Request(  # noqa: S310 (scheme checked above)
+        url, data=body, method="POST", headers={"Content-Type": "application/json", **headers}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=DELIVERY_TIMEOUT_SECONDS) as response:  # noqa: S310
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def _post_in_process(body: bytes, headers: dict[str, str]) -> int:
+    """No server to post to: hand the signed request to the webhook view found at its URL, so that the
+    signature is checked exactly as over HTTP."""
+    path = reverse("payments:webhook")
+    request = RequestFactory().post(path, data=body, content_type="application/json", headers=headers)
+    return resolve(path).func(request).status_code
