@@ -385,3 +385,42 @@ def test_an_order_not_in_dispute_cannot_be_resolved():
             note="No.",
         )
     assert not Transaction.objects.filter(cause=Cause.SALE).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_resolving_at_once_move_the_money_once():
+    import threading
+
+    from django.db import connection
+
+    order = disputed_order()
+    staff = [operations_user(), operations_user()]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def resolve(person, outcome):
+        try:
+            barrier.wait()
+            dispute_resolve(
+                order_id=order.pk, by=person, outcome=outcome, refund_amount=None, note="Decided."
+            )
+            outcomes.append(outcome)
+        except OrderError as error:
+            outcomes.append(error.code)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=resolve, args=(staff[0], DisputeOutcome.FULL_REFUND)),
+        threading.Thread(target=resolve, args=(staff[1], DisputeOutcome.REJECTED)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert "already_resolved" in outcomes
+    decided = Dispute.objects.get(order=order).outcome
+    assert decided in outcomes
+    assert Transaction.objects.filter(cause__in=(Cause.SALE, Cause.REFUND)).count() == 1
+    assert platform_balance(AccountPurpose.ESCROW) == Decimal("0.00")

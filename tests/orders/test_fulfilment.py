@@ -386,3 +386,44 @@ def test_one_order_that_cannot_complete_does_not_hold_back_the_others():
     fine.refresh_from_db()
     assert (broken.status, fine.status) == (OrderStatus.DELIVERED, OrderStatus.COMPLETED)
     assert broken.events.count() == 1  # its completion was rolled back whole
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_buyer_confirming_while_the_job_completes_pays_once():
+    """The job and the buyer's click reach the same order at once: the row lock lets one complete it,
+    the other finds it completed (the buyer's click is an invalid transition, the job skips it)."""
+    import threading
+
+    from django.db import connection
+
+    order = delivered_order(days_ago=8)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def confirm():
+        try:
+            barrier.wait()
+            order_confirm_receipt(order_id=order.pk, buyer=order.buyer)
+            outcomes.append("buyer")
+        except InvalidTransition:
+            outcomes.append("buyer too late")
+        finally:
+            connection.close()
+
+    def job():
+        try:
+            barrier.wait()
+            outcomes.append(f"job completed {orders_complete_due()}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm), threading.Thread(target=job)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) in (["buyer", "job completed 0"], ["buyer too late", "job completed 1"])
+    assert Transaction.objects.filter(cause=Cause.SALE).count() == 1
+    assert balance(wallet_account(user=order.seller)) == Decimal("1234.05")
+    assert platform_balance(AccountPurpose.ESCROW) == Decimal("0.00")
