@@ -269,6 +269,17 @@ class OrderDisputeSerializer(serializers.Serializer):
         return [check.pk for check in dispute.disputed_checks.all()]
 
 
+class ReportCheckSerializer(serializers.Serializer):
+    """One check of the item's inspection report, as a dispute may point at it."""
+
+    id = serializers.IntegerField(help_text="Send in a dispute's `checks`.")
+    code = serializers.CharField(source="check_item.code")
+    label = serializers.CharField(source="check_item.display_label", help_text="In the request's language.")
+    outcome = serializers.CharField(help_text="`pass` or `defect`.")
+    outcome_label = serializers.CharField(source="get_outcome_display")
+    note = serializers.CharField()
+
+
 class OrderRatingSerializer(serializers.Serializer):
     accuracy = serializers.IntegerField()
     service = serializers.IntegerField()
@@ -293,6 +304,10 @@ class OrderDetailSerializer(OrderCardSerializer):
     return_window_closes_at = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text="Until when a return or dispute may be opened."
     )
+    report_checks = serializers.SerializerMethodField(
+        help_text="The checks of the item's inspection report, in checklist order; empty for a person's "
+        "item, which had none."
+    )
     actions = serializers.SerializerMethodField(help_text="What you may do with this order now.")
 
     class Meta(OrderCardSerializer.Meta):
@@ -311,6 +326,7 @@ class OrderDetailSerializer(OrderCardSerializer):
             "dispute",
             "rating",
             "return_window_closes_at",
+            "report_checks",
             "actions",
         ]
         read_only_fields = fields
@@ -335,6 +351,11 @@ class OrderDetailSerializer(OrderCardSerializer):
     def get_rating(self, order: Order) -> dict | None:
         rating = getattr(order, "rating", None)
         return OrderRatingSerializer(rating).data if rating is not None else None
+
+    @extend_schema_field(ReportCheckSerializer(many=True))
+    def get_report_checks(self, order: Order) -> list[dict]:
+        # Read by the view (`report_checks` in the context), so that serializing queries nothing.
+        return ReportCheckSerializer(self.context.get("report_checks", ()), many=True).data
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=OrderAction.choices)))
     def get_actions(self, order: Order) -> list[str]:

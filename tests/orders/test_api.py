@@ -15,6 +15,7 @@ from orders.models import Dispute, Order, OrderStatus, Payment, PaymentStatus, R
 from sandbox.payments import CARD_SUCCEEDS, payment_submit
 from tests.factories import ListingFactory, UserFactory
 from tests.orders.helpers import delivered_order, paid_order
+from tests.orders.test_disputes import inspected_listing
 from tests.recycling.shipping_fixtures import operations_user
 from wallet.selectors import wallet_summary
 
@@ -569,6 +570,31 @@ def test_a_dispute_is_opened_and_decided_by_operations():
     assert body["dispute"]["resolution_note"] == "A crack, but it works."
     assert Payment.objects.get(order=order).refunded_amount == Decimal("200.00")
     assert api(order.buyer).get(url(order)).json()["actions"] == ["rate"]
+
+
+def test_a_dispute_on_an_inspected_item_points_at_the_checks_its_order_lists():
+    listing, results = inspected_listing()
+    order = delivered_order(listing=listing)
+
+    checks = api(order.buyer).get(url(order)).json()["report_checks"]
+    opened = api(order.buyer).post(
+        url(order, "dispute/"),
+        {"reason": "The screen has a crack the report missed.", "checks": [checks[1]["id"]]},
+        format="json",
+    )
+    other = delivered_order(buyer=order.buyer, listing=inspected_listing()[0])
+    foreign = api(order.buyer).post(
+        url(other, "dispute/"),
+        {"reason": "The screen has a crack the report missed.", "checks": [results[0].pk]},
+        format="json",
+    )
+
+    assert [check["id"] for check in checks] == [result.pk for result in results]
+    assert checks[0]["label"] == "Check 0" and checks[0]["outcome"] == "pass"
+    assert opened.status_code == 200
+    assert opened.json()["dispute"]["checks"] == [results[1].pk]
+    assert foreign.status_code == 400  # a check of the other item's report
+    assert "checks" in foreign.json()
 
 
 @pytest.mark.parametrize(

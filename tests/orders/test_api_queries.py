@@ -10,6 +10,7 @@ from listings.models import ListingSource
 from orders.models import Dispute, OrderStatus, ReturnRequest
 from tests.factories import ListingFactory, UserFactory
 from tests.orders.helpers import delivered_order, paid_order
+from tests.orders.test_disputes import inspected_listing
 from tests.recycling.shipping_fixtures import operations_user
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +104,18 @@ def test_an_order_costs_the_same_whatever_its_timeline(django_assert_num_queries
         response = client.get(f"/api/v1/orders/{order.number}/")
 
     assert len(response.json()["timeline"]) == 11
+
+
+def test_an_inspected_order_in_dispute_costs_two_more(django_assert_num_queries):
+    listing, results = inspected_listing()
+    order = delivered_order(listing=listing)
+    order.status = OrderStatus.DISPUTED
+    order.save(update_fields=["status"])
+    Dispute.objects.create(order=order, reason="Not as described at all.").disputed_checks.set(results)
+    client = api(order.buyer)
+
+    # The four of any order, and 5: the report's checks (report_checks); 6: the disputed checks.
+    with django_assert_num_queries(6):
+        response = client.get(f"/api/v1/orders/{order.number}/")
+
+    assert len(response.json()["report_checks"]) == len(response.json()["dispute"]["checks"]) == 3
