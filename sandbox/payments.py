@@ -33,7 +33,6 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.test import RequestFactory
 from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -112,8 +111,10 @@ class SandboxPaymentProvider:
         self._answer_or_fail()
         if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT:
             raise PaymentDeclined(f"Invalid amount {amount!r}.")
-        if not return_url.startswith(("http://", "https://")):
-            raise PaymentDeclined(f"The return URL must be absolute: {return_url!r}.")
+        if not return_url.startswith(("http://", "https://")) or len(return_url) > 500:
+            raise PaymentDeclined(
+                f"The return URL must be an absolute URL of at most 500 characters: {return_url!r}."
+            )
         with transaction.atomic():
             payment, created = SandboxPayment.objects.get_or_create(
                 idempotency_key=idempotency_key,
@@ -344,6 +345,8 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
 def _post_in_process(body: bytes, headers: dict[str, str]) -> int:
     """No server to post to: hand the signed request to the webhook view found at its URL, so that the
     signature is checked exactly as over HTTP."""
+    from django.test import RequestFactory
+
     path = reverse("payments:webhook")
     request = RequestFactory().post(path, data=body, content_type="application/json", headers=headers)
     return resolve(path).func(request).status_code

@@ -121,13 +121,15 @@ def _payment_succeeded(*, order: Order, payment: Payment) -> bool:
         )
     else:
         order_refund(order=order, amount=payment.amount, key=f"refund:late:{payment.pk}", payment=payment)
-        order_move(
-            order_id=order.pk,
-            to=OrderStatus.REFUNDED,
-            by=None,
-            note=_(
+        if listing.status == ListingStatus.WITHDRAWN:
+            note = _(
+                "Your payment arrived after the reservation had ended and the seller had taken the item "
+                "off sale. The full amount is being refunded to your card."
+            )
+        else:
+            note = _(
                 "Your payment arrived after the reservation had ended and the item had been sold to "
                 "someone else. The full amount is being refunded to your card."
-            ),
-        )
+            )
+        order_move(order_id=order.pk, to=OrderStatus.REFUNDED, by=None, note=note)
     return True

@@ -11,6 +11,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from listings.models import Listing, ListingStatus
+from listings.services import listing_withdraw
 from orders.errors import OrderError
 from orders.models import Order, OrderStatus, Payment, PaymentStatus, ProviderEvent
 from orders.services.checkout import (
@@ -420,3 +421,19 @@ def test_refunding_in_full_twice_under_one_key_refunds_once():
     assert (first.status, first.refunded_amount) == (PaymentStatus.REFUNDED, Decimal("500.00"))
     assert Transaction.objects.filter(cause="refund").count() == 1
     assert _balance(AccountPurpose.ESCROW) == 0
+
+
+def test_a_late_payment_for_an_item_taken_off_sale_is_refunded(client, django_capture_on_commit_callbacks):
+    order = _ready()
+    payment = _start(order)
+    reservations_release_lapsed(now=order.reserved_until + timedelta(seconds=1))
+    listing_withdraw(listing_id=order.listing_id, seller=order.seller)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _pay(client, payment)
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.REFUNDED
+    assert "taken the item off sale" in order.events.last().note
+    assert _balance(AccountPurpose.ESCROW) == 0
+    assert SandboxPayment.objects.get().refunded == order.price
