@@ -251,3 +251,14 @@ def test_the_staff_pages_render_in_chinese(client):
         response = client.get(path)
         assert response.status_code == 200
         assert '<html lang="zh-hans">' in response.content.decode()
+
+
+def test_the_admin_shows_orders_read_only(client):
+    order = disputed_order()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    for model in ("order", "payment", "dispute"):
+        assert client.get(f"/admin/orders/{model}/").status_code == 200
+    html = client.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
+    assert order.number in html and staff_url("dispute", order) in html
+    assert 'name="price"' not in html  # nothing to edit
+    assert client.get("/admin/orders/order/add/").status_code == 403

@@ -1,0 +1,137 @@
+"""Admin for orders: a read-only place to look an order up, with its timeline, payments, return,
+dispute and rating, and the payment provider's webhook events. Nothing here changes a status or moves
+money (only orders.services do, through the ledger, recording who did it); operations work on orders
+in the staff pages at /staff/orders/."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import Dispute, Order, OrderEvent, Payment, ProviderEvent, Rating, ReturnRequest
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields or [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class OrderEventInline(ReadOnlyInline):
+    model = OrderEvent
+    fields = ("at", "old", "new", "by", "note")
+    readonly_fields = fields
+
+
+class PaymentInline(ReadOnlyInline):
+    model = Payment
+    fields = ("created_at", "idempotency_key", "provider_reference", "amount", "refunded_amount", "status")
+    readonly_fields = fields
+
+
+@admin.register(Order)
+class OrderAdmin(ReadOnlyAdmin):
+    list_display = ("number", "title", "buyer", "seller", "source", "price", "status", "created_at")
+    list_select_related = ("buyer", "seller")
+    list_filter = ("status", "source")
+    search_fields = ("number", "title", "tracking_number", "buyer__username", "seller__username")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")
+    fields = (
+        "number",
+        "status",
+        "title",
+        "listing",
+        "source",
+        "price",
+        "buyer",
+        "seller",
+        "reserved_until",
+        "ship_to_name",
+        "ship_to_phone",
+        "ship_to_address",
+        "carrier",
+        "tracking_number",
+        "paid_at",
+        "shipped_at",
+        "delivered_at",
+        "completed_at",
+        "created_at",
+        "updated_at",
+        "staff_page",
+    )
+    inlines = (OrderEventInline, PaymentInline)
+
+    @admin.display(description=_("staff page"))
+    def staff_page(self, order: Order) -> str:
+        if order.status != "disputed":
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("orders_staff:dispute", args=[order.number]), _("Dispute")
+        )
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ("idempotency_key", "order", "amount", "refunded_amount", "status", "created_at")
+    list_select_related = ("order",)
+    list_filter = ("status",)
+    search_fields = ("idempotency_key", "provider_reference", "order__number")
+
+
+@admin.register(ProviderEvent)
+class ProviderEventAdmin(ReadOnlyAdmin):
+    list_display = ("event_id", "kind", "provider_reference", "occurred_at", "received_at")
+    list_filter = ("kind",)
+    search_fields = ("event_id", "provider_reference")
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(ReadOnlyAdmin):
+    list_display = ("order", "status", "carrier", "tracking_number", "created_at", "received_at")
+    list_select_related = ("order",)
+    list_filter = ("status",)
+    search_fields = ("order__number", "tracking_number")
+    fields = ("order", "reason", "status", "carrier", "tracking_number", "created_at", "received_at")
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ReadOnlyAdmin):
+    list_display = ("order", "outcome", "refund_amount", "created_at", "resolved_at")
+    list_select_related = ("order",)
+    list_filter = ("outcome",)
+    search_fields = ("order__number",)
+    fields = (
+        "order",
+        "reason",
+        "outcome",
+        "refund_amount",
+        "resolution_note",
+        "resolved_by",
+        "created_at",
+        "resolved_at",
+    )
+
+
+@admin.register(Rating)
+class RatingAdmin(ReadOnlyAdmin):
+    list_display = ("order", "seller", "accuracy", "service", "shipping", "created_at")
+    list_select_related = ("order", "seller")
+    search_fields = ("order__number", "seller__username")
