@@ -14,6 +14,7 @@ from orders.models import Order, OrderStatus, ReturnStatus
 
 
 class OrderAction(models.TextChoices):
+    SET_ADDRESS = "set_address", _("Enter the address")  # buyer, before paying: POST …/address/
     PAY = "pay", _("Pay")  # buyer: POST …/pay/ while the item is reserved
     CANCEL = "cancel", _("Cancel")  # buyer: POST …/cancel/ before paying
     SHIP = "ship", _("Mark as shipped")  # seller, or operations for inspected stock: POST …/ship/
@@ -45,13 +46,13 @@ def order_actions(order: Order, *, user: User, operations: bool) -> list[OrderAc
 
     if is_buyer:
         if order.status == S.PENDING_PAYMENT and order.reserved_until > now:
-            actions += [A.PAY, A.CANCEL]
+            actions += [A.SET_ADDRESS, A.PAY, A.CANCEL]
         if order.status in (S.SHIPPED, S.DELIVERED):
             actions.append(A.CONFIRM)
         if order.status == S.DELIVERED and window_open:
             actions += [A.REQUEST_RETURN, A.DISPUTE]
         if order.status == S.RETURN_REQUESTED and returned and returned.status == ReturnStatus.REQUESTED:
-            if not order.is_inspected_stock and not returned.tracking_number:
+            if not order.is_inspected_stock:  # again, to correct a typo, until the seller has it
                 actions.append(A.RETURN_TRACKING)
             actions.append(A.WITHDRAW_RETURN)
         if order.status in (S.COMPLETED, S.RESOLVED) and getattr(order, "rating", None) is None:

@@ -77,7 +77,7 @@ def test_buy_now_reserves_the_item_and_answers_the_order():
         "phone": "138 0000 0000",
         "address": "18 Fuxing Road, Xuhui, Shanghai",
     }
-    assert body["actions"] == ["pay", "cancel"]
+    assert body["actions"] == ["set_address", "pay", "cancel"]
     assert body["timeline"] == []
     listing.refresh_from_db()
     assert listing.status == ListingStatus.RESERVED
