@@ -158,7 +158,9 @@ class OrderListView(OrderAPIView):
         except OrderError as error:
             return error_response(error)
         placed_now = order.created_at >= asked_at
-        return self.render_order(order.number, status_code=status.HTTP_201_CREATED if placed_now else 200)
+        return self.render_order(
+            order.number, status_code=status.HTTP_201_CREATED if placed_now else status.HTTP_200_OK
+        )
 
 
 class SaleListView(OrderAPIView):
