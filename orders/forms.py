@@ -116,9 +116,9 @@ def _score(label) -> forms.TypedChoiceField:
 
 
 class RatingForm(OrderForm):
-    accuracy = _score(Rating._meta.get_field("accuracy").verbose_name)
-    service = _score(Rating._meta.get_field("service").verbose_name)
-    shipping = _score(Rating._meta.get_field("shipping").verbose_name)
+    accuracy = _score(_("Item as described"))
+    service = _score(_("Service"))
+    shipping = _score(_("Shipping"))
     comment = forms.CharField(
         label=_("Comment"),
         max_length=Rating._meta.get_field("comment").max_length,

@@ -86,6 +86,14 @@ EVENT_WORDS = {
     S.RESOLVED: gettext_lazy("Dispute resolved"),
 }
 PAYMENT_POLL = "2s"
+# The order's page holds several forms, two of them with a "reason": each form's ids get its own prefix.
+FORM_IDS = {
+    "ship": "ship_%s",
+    "return": "return_%s",
+    "return_tracking": "tracking_%s",
+    "dispute": "dispute_%s",
+    "rate": "rate_%s",
+}
 
 
 def _cursor_page(request: HttpRequest, load: Callable[..., Page]) -> Page:
@@ -245,11 +253,13 @@ def _detail_context(request: HttpRequest, order: Order, bound: dict[str, forms.F
         "window_closes": window_closes,
         "in_window": in_window,
         "can": can,
-        "ship_form": bound.get("ship") or ShipForm(),
-        "return_form": bound.get("return") or ReturnForm(),
-        "tracking_form": bound.get("return_tracking") or ReturnTrackingForm(),
-        "dispute_form": bound.get("dispute") or DisputeForm(check_results=check_results),
-        "rating_form": bound.get("rate") or RatingForm(),
+        "ship_form": bound.get("ship") or ShipForm(auto_id=FORM_IDS["ship"]),
+        "return_form": bound.get("return") or ReturnForm(auto_id=FORM_IDS["return"]),
+        "tracking_form": bound.get("return_tracking")
+        or ReturnTrackingForm(auto_id=FORM_IDS["return_tracking"]),
+        "dispute_form": bound.get("dispute")
+        or DisputeForm(check_results=check_results, auto_id=FORM_IDS["dispute"]),
+        "rating_form": bound.get("rate") or RatingForm(auto_id=FORM_IDS["rate"]),
         "open_form": next(iter(bound), ""),
         "action_errors": action_errors,
     }
@@ -330,7 +340,7 @@ def return_create(request: HttpRequest, number: str) -> HttpResponse:
         request,
         number,
         name="return",
-        make_form=lambda order: ReturnForm(request.POST),
+        make_form=lambda order: ReturnForm(request.POST, auto_id=FORM_IDS["return"]),
         call=lambda order, data: return_request(order_id=order.pk, buyer=request.user, reason=data["reason"]),
         done=_("Your return is requested. The next step is below."),
     )
@@ -343,7 +353,7 @@ def return_tracking(request: HttpRequest, number: str) -> HttpResponse:
         request,
         number,
         name="return_tracking",
-        make_form=lambda order: ReturnTrackingForm(request.POST),
+        make_form=lambda order: ReturnTrackingForm(request.POST, auto_id=FORM_IDS["return_tracking"]),
         call=lambda order, data: return_tracking_set(
             order_id=order.pk,
             buyer=request.user,
@@ -374,7 +384,9 @@ def dispute_create(request: HttpRequest, number: str) -> HttpResponse:
         request,
         number,
         name="dispute",
-        make_form=lambda order: DisputeForm(request.POST, check_results=_report_checks(order)),
+        make_form=lambda order: DisputeForm(
+            request.POST, check_results=_report_checks(order), auto_id=FORM_IDS["dispute"]
+        ),
         call=lambda order, data: dispute_open(
             order_id=order.pk,
             buyer=request.user,
@@ -392,7 +404,7 @@ def rate(request: HttpRequest, number: str) -> HttpResponse:
         request,
         number,
         name="rate",
-        make_form=lambda order: RatingForm(request.POST),
+        make_form=lambda order: RatingForm(request.POST, auto_id=FORM_IDS["rate"]),
         call=lambda order, data: rating_submit(
             order_id=order.pk,
             buyer=request.user,
@@ -412,7 +424,7 @@ def ship(request: HttpRequest, number: str) -> HttpResponse:
         request,
         number,
         name="ship",
-        make_form=lambda order: ShipForm(request.POST),
+        make_form=lambda order: ShipForm(request.POST, auto_id=FORM_IDS["ship"]),
         call=lambda order, data: order_mark_shipped(
             order_id=order.pk,
             by=request.user,
