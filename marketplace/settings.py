@@ -277,6 +277,11 @@ SPECTACULAR_SETTINGS = {
         "SubmissionStatusEnum": "recycling.models.SubmissionStatus",
         "ShipmentStatusEnum": "recycling.models.ShipmentStatus",
         "InspectionStatusEnum": "inspection.models.InspectionStatus",
+        "CheckOutcomeEnum": "inspection.models.CheckOutcome",
+        "OrderStatusEnum": "orders.models.OrderStatus",
+        "ReturnStatusEnum": "orders.models.ReturnStatus",
+        "DisputeOutcomeEnum": "orders.models.DisputeOutcome",
+        "WithdrawalStatusEnum": "wallet.models.WithdrawalStatus",
     },
 }
 

@@ -17,6 +17,9 @@ passed. Luxury ones then get two agreeing verdicts from `authenticator` and `aut
 publishes each public report, which gives the listing its report code, grade and badges. The seller's
 received submission is in the inspection queue (receiving enqueues it).
 
+Last, `seed_demo_orders` gives the demo shopper past orders in several states and the demo seller a
+wallet with sales and a withdrawal, through the order, payment and wallet services.
+
 Running it again creates nothing new: catalog rows are found by slug (brand + name for models), users
 by username, a demo listing by its seller and title, which are fixed by the plan below (a seeded
 random generator, so the plan is the same on every run), a demo submission by its client token,
@@ -42,6 +45,7 @@ from functools import partial
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
@@ -469,6 +473,8 @@ class Command(BaseCommand):
         thumbnails_made = self._finish_photos()
         submissions_created = self._submissions()
         inspections_created = self._inspections()
+        # The shopper's past orders and the seller's wallet, through the order and wallet services.
+        call_command("seed_demo_orders", stdout=self.stdout)
 
         self.stdout.write(
             f"Catalog: {Category.objects.count()} categories, {Brand.objects.count()} brands, "

@@ -1,0 +1,200 @@
+"""`manage.py seed_demo_orders`: the demo shopper's past orders and the demo seller's wallet.
+
+Run by `seed_demo` after the listings and inspections exist. Every step goes through the services a
+person's click would call: the shopper buys (`order_place`), gives an address and pays on the sandbox
+provider's page (`payment_start`, `sandbox.payments.payment_submit`, whose signed webhook is handed to
+the webhook view in-process since no web server runs while seeding); the seller or operations ship;
+the buyer confirms, returns or disputes; the completion job runs with the clock moved on; the buyer
+rates; the seller withdraws part of the wallet and the payout job pays it. So the ledger the pages show
+is the one real use would leave.
+
+The orders, one per stage the pages show:
+
+    from the demo seller (person to person)    completed and rated · completed by the job once the
+                                               return window has passed and rated · delivered (window open) ·
+                                               shipped · paid, waiting for the seller to ship
+    from Reloop's own inspected stock          completed · returned and refunded · in dispute, pointing
+                                               at a check of its inspection report
+
+Running it again creates nothing new: the shopper's orders are looked up first, and a stage already
+reached is not repeated.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from accounts.models import User
+from inspection.models import CheckResult
+from listings.models import Listing, ListingSource, ListingStatus
+from marketplace.celery import app as celery_app
+from orders.models import Order, OrderStatus
+from orders.services.checkout import order_address_set, order_place, payment_start
+from orders.services.fulfilment import (
+    order_confirm_receipt,
+    order_mark_delivered,
+    order_mark_shipped,
+    orders_complete_due,
+)
+from orders.services.ratings import rating_submit
+from orders.services.returns import dispute_open, return_mark_received, return_request
+from sandbox.payments import CARD_SUCCEEDS, payment_submit
+from wallet.models import Withdrawal
+from wallet.services.withdrawals import withdrawal_check, withdrawal_request
+
+SHOPPER = "shopper"
+SELLER = "seller"
+PLATFORM_SELLER = "reloop"
+OPERATIONS = "operations"
+ADDRESS = {
+    "name": "Zhou Min",
+    "phone": "13800138000",
+    "address": "Room 1202, 88 Wukang Road, Xuhui, Shanghai",
+}
+
+# (seller, stage) in the order they are bought.
+PLAN = (
+    (SELLER, "completed_rated"),
+    (SELLER, "completed_by_job"),
+    (SELLER, "delivered"),
+    (SELLER, "shipped"),
+    (SELLER, "paid"),
+    (PLATFORM_SELLER, "completed"),
+    (PLATFORM_SELLER, "refunded"),
+    (PLATFORM_SELLER, "disputed"),
+)
+WITHDRAWAL_KEY = "demo-withdrawal-1"
+WITHDRAWAL_AMOUNT = Decimal("300.00")
+DEMO_PAYOUT_ACCOUNT = "6222020200112233"
+
+
+class Command(BaseCommand):
+    help = "Give the demo shopper past orders in several states and the demo seller a wallet with entries."
+
+    def handle(self, *args, **options) -> None:
+        previous_eager = celery_app.conf.task_always_eager
+        previous_url = settings.PAYMENT_SANDBOX_WEBHOOK_URL
+        # No web server runs while seeding: jobs run here, and the sandbox hands its signed webhooks to
+        # the webhook view in-process instead of posting them to the site.
+        celery_app.conf.task_always_eager = True
+        settings.PAYMENT_SANDBOX_WEBHOOK_URL = ""
+        try:
+            created = self._orders()
+            withdrawn = self._withdrawal()
+        finally:
+            celery_app.conf.task_always_eager = previous_eager
+            settings.PAYMENT_SANDBOX_WEBHOOK_URL = previous_url
+        shopper_orders = Order.objects.filter(buyer__username=SHOPPER)
+        by_status = ", ".join(
+            f"{shopper_orders.filter(status=status).count()} {status.label.lower()}"
+            for status in OrderStatus
+            if shopper_orders.filter(status=status).exists()
+        )
+        seller = User.objects.get(username=SELLER)
+        balance = getattr(getattr(seller, "wallet_account", None), "balance", Decimal("0"))
+        self.stdout.write(
+            f"Orders: {created} new; {SHOPPER} has {by_status or 'none'}. "
+            f"{SELLER}'s wallet: {balance} {settings.CURRENCY}"
+            + (", one withdrawal paid out." if withdrawn else ".")
+        )
+
+    def _orders(self) -> int:
+        shopper = User.objects.get(username=SHOPPER)
+        if Order.objects.filter(buyer=shopper).exists():
+            return 0
+        operations = User.objects.get(username=OPERATIONS)
+        candidates = {
+            SELLER: list(
+                Listing.objects.filter(
+                    seller__username=SELLER, source=ListingSource.PERSON, status=ListingStatus.ACTIVE
+                ).order_by("pk")[:5]
+            ),
+            PLATFORM_SELLER: list(
+                Listing.objects.filter(
+                    seller__username=PLATFORM_SELLER,
+                    source=ListingSource.PLATFORM,
+                    status=ListingStatus.ACTIVE,
+                )
+                .exclude(report_code="")
+                .order_by("pk")[:3]
+            ),
+        }
+        created = 0
+        for seller_name, stage in PLAN:
+            if not candidates[seller_name]:
+                continue
+            listing = candidates[seller_name].pop(0)
+            order = self._paid(shopper, listing)
+            created += 1
+            self._take_to(stage, order, shopper=shopper, operations=operations)
+        return created
+
+    @staticmethod
+    def _paid(shopper: User, listing: Listing) -> Order:
+        order = order_place(buyer=shopper, listing_id=listing.pk)
+        order_address_set(order_id=order.pk, buyer=shopper, **ADDRESS)
+        payment = payment_start(
+            order_id=order.pk, buyer=shopper, return_url=f"{settings.SITE_URL}/orders/{order.number}/"
+        )
+        payment_submit(reference=payment.provider_reference, card_number=CARD_SUCCEEDS)
+        return Order.objects.get(pk=order.pk)
+
+    @staticmethod
+    def _take_to(stage: str, order: Order, *, shopper: User, operations: User) -> None:
+        if stage == "paid":
+            return
+        shipper = operations if order.is_inspected_stock else order.seller
+        order_mark_shipped(
+            order_id=order.pk, by=shipper, carrier="SF Express", tracking_number=f"SF{order.pk:010d}"
+        )
+        if stage == "shipped":
+            return
+        order_mark_delivered(order_id=order.pk, by=operations)
+        if stage in ("completed_rated", "completed"):
+            order_confirm_receipt(order_id=order.pk, buyer=shopper)
+            if stage == "completed_rated":
+                rating_submit(
+                    order_id=order.pk,
+                    buyer=shopper,
+                    accuracy=5,
+                    service=5,
+                    shipping=4,
+                    comment="Exactly as described, well packed.",
+                )
+        elif stage == "completed_by_job":
+            # The completion job as it will run once the return window has passed. This order is the
+            # only one delivered at this point of the plan.
+            orders_complete_due(now=timezone.now() + timedelta(days=settings.RETURN_WINDOW_DAYS, minutes=1))
+            rating_submit(order_id=order.pk, buyer=shopper, accuracy=4, service=5, shipping=5)
+        elif stage == "refunded":
+            return_request(order_id=order.pk, buyer=shopper, reason="It is smaller than I expected.")
+            return_mark_received(order_id=order.pk, by=operations)
+        elif stage == "disputed":
+            disputed = (
+                CheckResult.objects.filter(inspection__report__code=order.listing.report_code)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:1]
+            )
+            dispute_open(
+                order_id=order.pk,
+                buyer=shopper,
+                reason="The report says the screen has no marks, but there is a scratch across it.",
+                check_ids=list(disputed),
+            )
+
+    @staticmethod
+    def _withdrawal() -> bool:
+        seller = User.objects.get(username=SELLER)
+        account = getattr(seller, "wallet_account", None)
+        existing = Withdrawal.objects.filter(user=seller, request_key=WITHDRAWAL_KEY).first()
+        if existing is None and (account is None or account.balance < WITHDRAWAL_AMOUNT):
+            return False
+        withdrawal = existing or withdrawal_request(
+            user=seller, amount=WITHDRAWAL_AMOUNT, destination=DEMO_PAYOUT_ACCOUNT, request_key=WITHDRAWAL_KEY
+        )
+        # The sandbox bank settles a payout when asked for its status, as the beat job does every 5 min.
+        withdrawal_check(withdrawal_id=withdrawal.pk)
+        return True
