@@ -334,3 +334,12 @@ def test_a_held_event_is_delivered_when_asked(provider, client, settings):
     assert deliver(webhook.event_id) == 200
 
     assert ProviderEvent.objects.get().event_id == webhook.event_id
+
+
+def test_the_page_reads_one_row(provider, client, django_assert_num_queries):
+    hosted = _open(provider)
+    path = reverse("sandbox:pay", kwargs={"reference": hosted.reference})
+
+    # The payment itself; a visitor without a session costs nothing more.
+    with django_assert_num_queries(1):
+        assert client.get(path).status_code == 200
