@@ -215,7 +215,9 @@ def _detail_context(request: HttpRequest, order: Order, bound: dict[str, forms.F
         and order.status == S.RETURN_REQUESTED
         and not person_sale
         and returned is not None
-        and bool(returned.label_pdf),
+        # The label is booked with its tracking number, both stored at once: testing the number
+        # leaves the PDF itself unread until it is downloaded.
+        and bool(returned.tracking_number),
         "return_withdraw": is_buyer and order.status == S.RETURN_REQUESTED,
         "rate": is_buyer and order.status in (S.COMPLETED, S.RESOLVED) and rating is None,
         "ship": is_seller and person_sale and order.status == S.PAID,

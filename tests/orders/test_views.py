@@ -672,3 +672,15 @@ def test_every_id_on_the_order_page_is_unique(client):
     ids = re.findall(r' id="([^"]+)"', html)
     assert "return_reason" in ids and "dispute_reason" in ids
     assert len(ids) == len(set(ids))
+
+
+def test_before_the_free_label_is_booked_the_page_says_it_is_coming(client):
+    order = delivered_order(source=ListingSource.CONSIGNED)
+    return_request(order_id=order.pk, buyer=order.buyer, reason="Battery drains fast.")  # label after commit
+    client.force_login(order.buyer)
+
+    html = page(client, url("detail", order))
+
+    assert "Your free return label is being prepared." in html
+    assert url("return_label", order) not in html
+    assert client.get(url("return_label", order)).status_code == 404
