@@ -296,9 +296,10 @@ def _act(
     call: Callable[[Order, dict], object],
     done: str,
 ) -> HttpResponse:
-    """Run one action on the order: check the form (`make_form` builds it for the order), call the service, redirect with `done`; or show
-    the page again with the form's errors. Someone else's order is a 404, an action that is not the
-    viewer's to take a 403, and an order that has moved on a message."""
+    """Run one action on the order: check the form (`make_form` builds it for the order), call the
+    service, redirect with `done`; or show the page again with the form's errors. Someone else's
+    order is a 404, an action that is not the viewer's to take a 403, and an order that has moved on
+    a message."""
     order = _participant_order(request, number)
     form = make_form(order) if make_form is not None else None
     if form is None or form.is_valid():

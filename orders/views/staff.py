@@ -63,36 +63,34 @@ def _ship_form(number: str, data=None) -> ShipForm:
     return ShipForm(data, auto_id=f"id_{number}_%s")
 
 
-def _queue_context(
-    request: HttpRequest, *, failed_number: str = "", failed_form: ShipForm | None = None
-) -> dict:
+def _list_link(request: HttpRequest, name: str, cursor: str | None) -> str:
+    """A link to another page of one list that keeps the other lists on the pages they show."""
+    if not cursor:
+        return ""
+    others = [(key, value) for key, value in request.GET.items() if key in LISTS and key != name]
+    return "?" + urlencode([*others, (name, cursor)])
+
+
+def _queue_context(request: HttpRequest, *, failed: tuple[Order, ShipForm] | None = None) -> dict:
+    """The four lists; `failed` is an order whose ship form came back with errors, shown first with
+    them whichever page of the list it is on."""
     context: dict = {}
     for name, load in LISTS.items():
-        cursor = request.GET.get(name) or None
         try:
-            page = load(cursor=cursor)
+            page = load(cursor=request.GET.get(name) or None)
         except InvalidCursor as error:
             messages.info(request, error.message)
             page = load(cursor=None)
-        others = [(key, value) for key, value in request.GET.items() if key != name and key in LISTS]
-
-        def link(value: str | None, others=others, name=name) -> str:
-            if not value:
-                return ""
-            return "?" + urlencode([*others, (name, value)])
-
         context[name] = {
             "items": page.items,
-            "next_url": link(page.next_cursor),
-            "previous_url": link(page.previous_cursor),
+            "next_url": _list_link(request, name, page.next_cursor),
+            "previous_url": _list_link(request, name, page.previous_cursor),
         }
-    context["to_ship"]["rows"] = [
-        {
-            "order": order,
-            "form": failed_form if order.number == failed_number else _ship_form(order.number),
-        }
-        for order in context["to_ship"]["items"]
-    ]
+    rows = [{"order": order, "form": _ship_form(order.number)} for order in context["to_ship"]["items"]]
+    if failed is not None:
+        order, form = failed
+        rows = [{"order": order, "form": form}, *(row for row in rows if row["order"].pk != order.pk)]
+    context["to_ship"]["rows"] = rows
     return context
 
 
@@ -156,7 +154,7 @@ def ship(request: HttpRequest, number: str) -> HttpResponse:
                 _("%(number)s “%(title)s” is shipped.") % {"number": order.number, "title": order.title},
             )
             return redirect("orders_staff:queue")
-    context = _queue_context(request, failed_number=order.number, failed_form=form)
+    context = _queue_context(request, failed=(order, form))
     return render(request, "orders/staff/queue.html", context, status=400)
 
 

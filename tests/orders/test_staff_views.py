@@ -122,6 +122,20 @@ def test_a_bad_tracking_number_shows_under_that_orders_form(client):
     assert order.status == OrderStatus.PAID
 
 
+def test_a_bad_tracking_number_for_an_order_on_a_later_page_still_shows_its_error(client):
+    orders = [paid_order(source=ListingSource.PLATFORM) for _i in range(21)]
+    last = orders[-1]  # paid last: on the second page of the oldest-first list
+    client.force_login(operations_user())
+    assert last.number not in client.get(QUEUE).content.decode()
+
+    response = client.post(staff_url("ship", last), {"carrier": "SF Express", "tracking_number": "x"})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'id="id_{last.number}_tracking_number"' in html
+    assert "A tracking number is 6 to 40 letters or digits." in html
+
+
 def test_marking_a_shipped_order_delivered(client):
     order = paid_order(source=ListingSource.PLATFORM)
     staff = operations_user()
