@@ -41,9 +41,10 @@ from orders.services.fulfilment import (
 )
 from orders.services.ratings import rating_submit
 from orders.services.returns import dispute_open, return_mark_received, return_request
-from sandbox.payments import CARD_SUCCEEDS, payment_submit
+from sandbox.models import SandboxWebhook
+from sandbox.payments import CARD_SUCCEEDS, deliver, payment_submit
 from wallet.models import Withdrawal
-from wallet.services.withdrawals import withdrawal_check, withdrawal_request
+from wallet.services.withdrawals import withdrawal_check, withdrawal_request, withdrawal_send
 
 SHOPPER = "shopper"
 SELLER = "seller"
@@ -77,16 +78,19 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         previous_eager = celery_app.conf.task_always_eager
         previous_url = settings.PAYMENT_SANDBOX_WEBHOOK_URL
-        # No web server runs while seeding: jobs run here, and the sandbox hands its signed webhooks to
-        # the webhook view in-process instead of posting them to the site.
+        previous_hold = getattr(settings, "PAYMENT_SANDBOX_HOLD_WEBHOOKS", False)
+        # No web server runs while seeding: jobs run here, and the sandbox's signed webhooks are held
+        # and then handed to the webhook view in-process (not posted to the site) as each payment is made.
         celery_app.conf.task_always_eager = True
         settings.PAYMENT_SANDBOX_WEBHOOK_URL = ""
+        settings.PAYMENT_SANDBOX_HOLD_WEBHOOKS = True
         try:
             created = self._orders()
             withdrawn = self._withdrawal()
         finally:
             celery_app.conf.task_always_eager = previous_eager
             settings.PAYMENT_SANDBOX_WEBHOOK_URL = previous_url
+            settings.PAYMENT_SANDBOX_HOLD_WEBHOOKS = previous_hold
         shopper_orders = Order.objects.filter(buyer__username=SHOPPER)
         by_status = ", ".join(
             f"{shopper_orders.filter(status=status).count()} {status.label.lower()}"
@@ -140,6 +144,10 @@ class Command(BaseCommand):
             order_id=order.pk, buyer=shopper, return_url=f"{settings.SITE_URL}/orders/{order.number}/"
         )
         payment_submit(reference=payment.provider_reference, card_number=CARD_SUCCEEDS)
+        for event_id in SandboxWebhook.objects.filter(delivered_at__isnull=True).values_list(
+            "event_id", flat=True
+        ):
+            deliver(event_id)
         return Order.objects.get(pk=order.pk)
 
     @staticmethod
@@ -195,6 +203,8 @@ class Command(BaseCommand):
         withdrawal = existing or withdrawal_request(
             user=seller, amount=WITHDRAWAL_AMOUNT, destination=DEMO_PAYOUT_ACCOUNT, request_key=WITHDRAWAL_KEY
         )
-        # The sandbox bank settles a payout when asked for its status, as the beat job does every 5 min.
+        # The payout job (queued after commit) and then the status check the beat job makes every 5 min;
+        # the sandbox bank settles a payout when asked for its status. Both do nothing the second time.
+        withdrawal_send(withdrawal_id=withdrawal.pk)
         withdrawal_check(withdrawal_id=withdrawal.pk)
         return True
