@@ -197,6 +197,9 @@ PAYMENT_WEBHOOK_SECRET = env.str("PAYMENT_WEBHOOK_SECRET", default="sandbox-paym
 PAYMENT_SANDBOX_WEBHOOK_URL = env.str(
     "PAYMENT_SANDBOX_WEBHOOK_URL", default=f"{SITE_URL}/api/v1/payments/webhook/"
 )
+# Holds the sandbox's webhooks instead of delivering them after commit, so that a test (or the demo
+# seeding) can deliver them itself, late, twice or out of order.
+PAYMENT_SANDBOX_HOLD_WEBHOOKS = False
 PAYOUT_PROVIDER = env.str("PAYOUT_PROVIDER", default="sandbox")
 # Makes the sandbox payment and payout providers refuse every call (a provider outage).
 PAYMENT_SANDBOX_FAIL = env.bool("PAYMENT_SANDBOX_FAIL", default=False)
@@ -244,6 +247,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-pending-photos": {"task": "recycling.tasks.purge_pending_photos", "schedule": 6 * 60 * 60.0},
     "release-lapsed-reservations": {"task": "orders.tasks.release_lapsed_reservations", "schedule": 60.0},
     "complete-delivered-orders": {"task": "orders.tasks.complete_delivered_orders", "schedule": 60 * 60.0},
+    "book-missing-order-return-labels": {
+        "task": "orders.tasks.book_missing_return_labels",
+        "schedule": 30 * 60.0,
+    },
     "check-sent-withdrawals": {"task": "wallet.tasks.check_sent_withdrawals", "schedule": 5 * 60.0},
 }
 # How old the last heartbeat may be before /healthz calls the worker stale.

@@ -294,7 +294,7 @@ def event_emit(
     webhook = SandboxWebhook.objects.create(
         event_id=event_id, body=json.dumps(document, separators=(",", ":"))
     )
-    if not getattr(settings, "PAYMENT_SANDBOX_HOLD_WEBHOOKS", False):
+    if not settings.PAYMENT_SANDBOX_HOLD_WEBHOOKS:
         from sandbox.tasks import deliver_webhook
 
         transaction.on_commit(lambda: deliver_webhook.delay(event_id), robust=True)

@@ -78,7 +78,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         previous_eager = celery_app.conf.task_always_eager
         previous_url = settings.PAYMENT_SANDBOX_WEBHOOK_URL
-        previous_hold = getattr(settings, "PAYMENT_SANDBOX_HOLD_WEBHOOKS", False)
+        previous_hold = settings.PAYMENT_SANDBOX_HOLD_WEBHOOKS
         # No web server runs while seeding: jobs run here, and the sandbox's signed webhooks are held
         # and then handed to the webhook view in-process (not posted to the site) as each payment is made.
         celery_app.conf.task_always_eager = True
