@@ -155,3 +155,15 @@ def test_postgres_refuses_a_negative_wallet_balance_written_by_hand():
 
     account.refresh_from_db()
     assert account.balance == 0
+
+
+def test_releasing_escrow_to_exactly_zero_works_whatever_the_database_sums_in():
+    # In floating point 24.25 + 1.59 - 24.25 - 1.59 is a hair below zero; balances are Decimal.
+    pay_in("24.25", key="payment:a")
+    pay_in("1.59", key="payment:b")
+    for key, amount in (("release:a", "24.25"), ("release:b", "1.59")):
+        value = Decimal(amount)
+        ledger_post(key=key, cause=Cause.SALE, lines=[(escrow(), -value), (clearing(), value)])
+
+    assert escrow().balance == 0
+    assert account_balance_from_entries(escrow()) == 0

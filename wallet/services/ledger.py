@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -99,8 +98,11 @@ def ledger_post(
     entries = []
     for pk in sorted(amounts):
         account = locked[pk]
-        Account.objects.filter(pk=pk).update(balance=F("balance") + amounts[pk])
         account.balance += amounts[pk]
+        # The new balance is worked out here in Decimal, under the row lock taken above, rather than
+        # as `F("balance") + amount`: SQLite (development) does that sum in floating point, and
+        # 25.84 - 24.25 - 1.59 there is a hair below zero, which the balance constraint refuses.
+        Account.objects.filter(pk=pk).update(balance=account.balance)
         entries.append(
             Entry(transaction=txn, account=account, amount=amounts[pk], balance_after=account.balance)
         )
