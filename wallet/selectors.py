@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet, Sum
 
 from accounts.models import User
 from marketplace.keyset import Page, paginate
+from marketplace.money import quantize
 from wallet.causes import entry_words
 from wallet.models import Account, AccountPurpose, Entry, Withdrawal, WithdrawalStatus
 
@@ -88,4 +89,5 @@ def withdrawals_awaiting_approval(*, limit: int = 50) -> list[Withdrawal]:
 def account_balance_from_entries(account: Account) -> Decimal:
     """The sum of the account's entries: what `Account.balance` must equal (for checks and tests)."""
     total = Entry.objects.filter(account=account).aggregate(total=Sum("amount"))["total"]
-    return total if total is not None else Decimal("0.00")
+    # Rounded to the cent: SQLite (development) sums decimal columns in floating point.
+    return quantize(total) if total is not None else Decimal("0.00")

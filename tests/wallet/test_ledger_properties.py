@@ -1,0 +1,262 @@
+"""Property: any sequence of payments, refunds, completions and withdrawals keeps the books straight.
+
+A hypothesis state machine drives the real services (payment into escrow, refunds of random amounts,
+release of the rest on completion, withdrawals requested, approved or refused, paid or failed) and
+after every step checks what an auditor would: every transaction sums to zero, every account's
+balance is the sum of its entries, no wallet, escrow or payouts in flight is below zero, all accounts
+together sum to zero, each wallet holds what the sales and withdrawals say it should, and an
+operation that was refused moved nothing.
+
+pytest-django wraps the test in one transaction, but hypothesis runs many examples inside it: each
+example therefore runs in a savepoint of its own, rolled back in `teardown`, so that no example sees
+another's rows. On-commit jobs never run inside a test transaction: the machine calls the payout
+job's service itself, as the worker would.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from listings.models import ListingSource
+from marketplace.errors import DomainError
+from orders.errors import OrderError
+from orders.models import Order
+from orders.services.money import platform_fee, sale_release_post
+from orders.services.refunds import order_refund
+from tests.factories import ListingFactory, UserFactory
+from tests.orders.helpers import paid_order
+from tests.wallet.conftest import fund
+from wallet.errors import InsufficientFunds, WalletError
+from wallet.models import NON_NEGATIVE_PURPOSES, Account, Entry, Transaction, Withdrawal, WithdrawalStatus
+from wallet.services.withdrawals import (
+    withdrawal_approve,
+    withdrawal_check,
+    withdrawal_reject,
+    withdrawal_request,
+    withdrawal_send,
+)
+
+pytestmark = pytest.mark.django_db
+
+GOOD_ACCOUNT = "6222020200116789"
+CLOSED_ACCOUNT = "6222020200110000"  # the sandbox fails payouts to it
+
+prices = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("3000"), places=2)
+amounts = st.decimals(min_value=Decimal("-5"), max_value=Decimal("4000"), places=2)
+fractions = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1.2"), places=2)
+
+
+def books() -> tuple:
+    """Everything a refused operation must leave as it was."""
+    return (
+        Transaction.objects.count(),
+        tuple(Account.objects.order_by("pk").values_list("pk", "balance")),
+        Withdrawal.objects.count(),
+    )
+
+
+def _has(status: WithdrawalStatus):
+    """A precondition: some withdrawal is in `status`."""
+    return lambda machine: Withdrawal.objects.filter(status=status).exists()
+
+
+class Books(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self._savepoint = transaction.atomic()
+        self._savepoint.__enter__()
+        self.sellers = [UserFactory(), UserFactory()]
+        self.operations = UserFactory(is_superuser=True)
+        self.open_orders: dict[int, Decimal] = {}  # order id → what is still in escrow for it
+        self.keys = 0
+        # Each seller starts with money Reloop paid them for an item, so that withdrawals meet both
+        # sides of the balance from the first step.
+        self.expected_wallet = {}
+        for seller in self.sellers:
+            fund(seller, "1000.00", key=f"start:{seller.pk}")
+            self.expected_wallet[seller.pk] = Decimal("1000.00")
+
+    def teardown(self) -> None:
+        transaction.set_rollback(True)
+        self._savepoint.__exit__(None, None, None)
+
+    def next_key(self) -> str:
+        self.keys += 1
+        return f"k{self.keys}"
+
+    # --- Orders ---------------------------------------------------------------------------------
+
+    @rule(
+        price=prices,
+        seller=st.integers(0, 1),
+        source=st.sampled_from([ListingSource.PERSON, ListingSource.PERSON, ListingSource.PLATFORM]),
+    )
+    def pay(self, price: Decimal, seller: int, source: str) -> None:
+        listing = ListingFactory(seller=self.sellers[seller], source=source, price=price)
+        order = paid_order(listing=listing)
+        self.open_orders[order.pk] = price
+
+    @precondition(lambda self: self.open_orders)
+    @rule(data=st.data(), fraction=fractions)
+    def refund(self, data, fraction: Decimal) -> None:
+        order_id = data.draw(st.sampled_from(sorted(self.open_orders)))
+        left = self.open_orders[order_id]
+        amount = (left * fraction).quantize(Decimal("0.01"))
+        before = books()
+        try:
+            with transaction.atomic():
+                order = Order.objects.select_for_update().get(pk=order_id)
+                order_refund(order=order, amount=amount, key=f"refund:{self.next_key()}")
+        except OrderError:
+            assert amount <= 0 or amount > left
+            assert books() == before
+            return
+        assert 0 < amount <= left
+        self.open_orders[order_id] = left - amount
+        if self.open_orders[order_id] == 0:
+            del self.open_orders[order_id]
+
+    @precondition(lambda self: self.open_orders)
+    @rule(data=st.data())
+    def complete(self, data) -> None:
+        order_id = data.draw(st.sampled_from(sorted(self.open_orders)))
+        order = Order.objects.get(pk=order_id)
+        left = self.open_orders.pop(order_id)
+        sale_release_post(order=order, amount=left)
+        if order.source == ListingSource.PERSON:
+            self.expected_wallet[order.seller_id] += left - platform_fee(left)
+
+    # --- Withdrawals ----------------------------------------------------------------------------
+
+    @rule(
+        seller=st.integers(0, 1),
+        part=fractions,
+        odd=st.none() | st.none() | st.none() | amounts,
+        closed=st.booleans(),
+        replay=st.booleans(),
+    )
+    def withdraw(self, seller: int, part: Decimal, odd: Decimal | None, closed: bool, replay: bool) -> None:
+        """Mostly a share of the balance (up to 120% of it), sometimes any amount at all."""
+        user = self.sellers[seller]
+        amount = odd if odd is not None else (self.expected_wallet[user.pk] * part).quantize(Decimal("0.01"))
+        key = self.next_key()
+        destination = CLOSED_ACCOUNT if closed else GOOD_ACCOUNT
+        before = books()
+        try:
+            withdrawal = withdrawal_request(
+                user=user, amount=amount, destination=destination, request_key=key
+            )
+        except (WalletError, InsufficientFunds):
+            assert amount <= 0 or amount > self.expected_wallet[user.pk]
+            assert books() == before
+            return
+        self.expected_wallet[user.pk] -= amount
+        if replay:
+            again = withdrawal_request(user=user, amount=amount, destination=destination, request_key=key)
+            assert (again.pk, again.created) == (withdrawal.pk, False)
+
+    def _withdrawal(self, data, status: WithdrawalStatus) -> Withdrawal:
+        ids = sorted(Withdrawal.objects.filter(status=status).values_list("pk", flat=True))
+        return Withdrawal.objects.get(pk=data.draw(st.sampled_from(ids)))
+
+    @precondition(_has(WithdrawalStatus.REQUESTED))
+    @rule(data=st.data(), approve=st.booleans())
+    def decide(self, data, approve: bool) -> None:
+        withdrawal = self._withdrawal(data, WithdrawalStatus.REQUESTED)
+        if approve:
+            withdrawal_approve(withdrawal_id=withdrawal.pk, by=self.operations)
+            return
+        withdrawal_reject(withdrawal_id=withdrawal.pk, by=self.operations, reason="does not match")
+        self.expected_wallet[withdrawal.user_id] += withdrawal.amount
+
+    @precondition(_has(WithdrawalStatus.APPROVED))
+    @rule(data=st.data(), twice=st.booleans())
+    def send(self, data, twice: bool) -> None:
+        withdrawal = self._withdrawal(data, WithdrawalStatus.APPROVED)
+        withdrawal_send(withdrawal_id=withdrawal.pk)
+        if twice:
+            withdrawal_send(withdrawal_id=withdrawal.pk)
+        withdrawal.refresh_from_db()
+        if withdrawal.status == WithdrawalStatus.FAILED:
+            self.expected_wallet[withdrawal.user_id] += withdrawal.amount
+
+    @precondition(_has(WithdrawalStatus.SENT))
+    @rule(data=st.data())
+    def check(self, data) -> None:
+        withdrawal = self._withdrawal(data, WithdrawalStatus.SENT)
+        assert withdrawal_check(withdrawal_id=withdrawal.pk).status == WithdrawalStatus.CONFIRMED
+
+    @precondition(lambda machine: Withdrawal.objects.exclude(status=WithdrawalStatus.REQUESTED).exists())
+    @rule(data=st.data())
+    def approve_twice(self, data) -> None:
+        """A decision on a withdrawal that is not waiting is refused and moves nothing."""
+        ids = list(Withdrawal.objects.exclude(status=WithdrawalStatus.REQUESTED).values_list("pk", flat=True))
+        before = books()
+        with pytest.raises(DomainError):
+            withdrawal_approve(withdrawal_id=data.draw(st.sampled_from(sorted(ids))), by=self.operations)
+        assert books() == before
+
+    # --- What must always hold ------------------------------------------------------------------
+
+    @invariant()
+    def every_transaction_sums_to_zero(self) -> None:
+        # Summed here, in Decimal: SQLite sums decimal columns as floating point.
+        totals: dict[int, Decimal] = {}
+        for transaction_id, amount in Entry.objects.values_list("transaction_id", "amount"):
+            totals[transaction_id] = totals.get(transaction_id, Decimal("0")) + amount
+        assert all(total == 0 for total in totals.values()), totals
+
+    @invariant()
+    def balances_are_the_sum_of_entries_and_never_negative_where_they_may_not_be(self) -> None:
+        sums: dict[int, Decimal] = {}
+        for account_id, amount in Entry.objects.values_list("account_id", "amount"):
+            sums[account_id] = sums.get(account_id, Decimal("0")) + amount
+        total = Decimal("0")
+        for account in Account.objects.all():
+            assert account.balance == sums.get(account.pk, Decimal("0")), account
+            if account.purpose in NON_NEGATIVE_PURPOSES:
+                assert account.balance >= 0, account
+            total += account.balance
+        assert total == 0
+
+    @invariant()
+    def escrow_holds_what_open_orders_have_left(self) -> None:
+        escrow = Account.objects.filter(purpose="escrow").values_list("balance", flat=True).first()
+        assert (escrow or Decimal("0")) == sum(self.open_orders.values(), Decimal("0"))
+
+    @invariant()
+    def each_wallet_holds_its_sales_less_its_withdrawals(self) -> None:
+        for seller in self.sellers:
+            balance = Account.objects.filter(user=seller).values_list("balance", flat=True).first()
+            assert (balance or Decimal("0")) == self.expected_wallet[seller.pk]
+
+
+def test_any_sequence_of_payments_refunds_completions_and_withdrawals_keeps_the_books(settings_fixture):
+    run_state_machine_as_test(
+        Books,
+        settings=settings(
+            max_examples=30,
+            stateful_step_count=15,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
+
+
+@pytest.fixture
+def settings_fixture(settings):
+    """A low approval threshold, so that sequences meet both small and large withdrawals."""
+    settings.WITHDRAWAL_APPROVAL_THRESHOLD = Decimal("500")
+    settings.PAYMENT_SANDBOX_FAIL = False
+    return settings
