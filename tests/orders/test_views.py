@@ -520,7 +520,11 @@ def test_a_dispute_needs_a_real_description_and_checks_from_this_report(client):
         url("dispute", order), {"reason": "There is a deep scratch on it.", "check_ids": [other_check.pk]}
     )
 
-    assert short.status_code == 400 and foreign.status_code == 400
+    garbage = client.post(
+        url("dispute", order), {"reason": "There is a deep scratch on it.", "check_ids": "abc"}
+    )
+
+    assert short.status_code == 400 and foreign.status_code == 400 and garbage.status_code == 400
     assert 'id="field-dispute_reason"' in short.content.decode()
     assert "Choose checks from this item" in foreign.content.decode()
     assert not Dispute.objects.filter(order=order).exists()
@@ -684,3 +688,32 @@ def test_before_the_free_label_is_booked_the_page_says_it_is_coming(client):
     assert "Your free return label is being prepared." in html
     assert url("return_label", order) not in html
     assert client.get(url("return_label", order)).status_code == 404
+
+
+def test_odd_input_is_a_message_or_a_404_never_a_500(client):
+    order = delivered_order()
+    pending = pending_order(buyer=order.buyer)
+    client.force_login(order.buyer)
+    huge = "9" * 30
+
+    assert client.post(f"/orders/buy/{huge}/").status_code == 404
+    assert client.get("/orders/?cursor=%00").status_code == 200
+    assert client.get(f"/orders/?cursor={huge}").status_code == 200
+    nul = client.post(url("pay", pending), {**ADDRESS, "name": "Han\x00Meimei"})
+    assert nul.status_code == 400 and "Null characters are not allowed." in nul.content.decode()
+    assert client.post(url("return_request", order), {"reason": "bad\x00input"}).status_code == 400
+    too_long = client.post(url("dispute", order), {"reason": "x" * 5000})
+    assert too_long.status_code == 400
+    assert client.post(url("rate", order), {"accuracy": "\x00"}).status_code == 400
+    order.refresh_from_db()
+    assert order.status == OrderStatus.DELIVERED
+    assert not Payment.objects.filter(order=pending).exists()
+
+
+def test_a_script_in_a_title_shows_as_text(client):
+    order = paid_order(listing=ListingFactory(title="<script>alert(1)</script>"))
+    client.force_login(order.buyer)
+    for path in ("/orders/", url("detail", order)):
+        html = page(client, path)
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
