@@ -251,6 +251,8 @@ def _detail_context(request: HttpRequest, order: Order, bound: dict[str, forms.F
         and latest_payment is not None
         and latest_payment.status == PaymentStatus.FAILED,
         "awaiting_webhook": awaiting_webhook,
+        # Past the reservation but not yet expired by the job: paying is no longer offered.
+        "reservation_over": is_buyer and pending and order.reserved_until <= now,
         "poll_every": PAYMENT_POLL,
         "window_closes": window_closes,
         "in_window": in_window,

@@ -717,3 +717,14 @@ def test_a_script_in_a_title_shows_as_text(client):
         html = page(client, path)
         assert "<script>alert(1)</script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_past_the_reservation_the_order_page_stops_offering_to_pay(client):
+    order = pending_order()
+    Order.objects.filter(pk=order.pk).update(reserved_until=timezone.now() - timedelta(seconds=1))
+    client.force_login(order.buyer)
+
+    html = page(client, url("detail", order))
+
+    assert "Your reservation ran out before the payment arrived" in html
+    assert url("pay", order) not in html
