@@ -116,3 +116,15 @@ def test_a_seller_without_ratings_says_so(client):
 def test_one_rating_is_singular(client):
     listing = ListingFactory(seller=UserFactory(rating_count=1, rating_points=15))
     assert "5.0 ★ (1 rating)" in client.get(_detail(listing)).content.decode()
+
+
+def test_the_chinese_listing_page_buys_through_the_chinese_checkout(client):
+    listing = ListingFactory()
+    client.force_login(UserFactory())
+    html = client.get(f"/zh-hans{_detail(listing)}").content.decode()
+    assert f'action="/zh-hans/orders/buy/{listing.pk}/"' in html
+
+    response = client.post(f"/zh-hans/orders/buy/{listing.pk}/")
+
+    order = Order.objects.get(listing=listing)
+    assert response["Location"] == f"/zh-hans/orders/{order.number}/pay/"

@@ -640,6 +640,18 @@ def test_the_order_pages_render_in_chinese(client):
     )
 
 
+def test_checkout_renders_in_chinese_and_pays_from_there(client):
+    order = pending_order()
+    client.force_login(order.buyer)
+    html = page(client, f"/zh-hans/orders/{order.number}/pay/")
+    assert '<html lang="zh-hans">' in html
+    assert f'action="/zh-hans/orders/{order.number}/pay/"' in html
+
+    response = client.post(f"/zh-hans/orders/{order.number}/pay/", ADDRESS)
+
+    assert response.status_code == 302 and "/sandbox/pay/" in response["Location"]
+
+
 def test_a_chinese_shopper_sees_the_reports_checks_in_chinese(client):
     listing, _results = inspected_listing_with_report()
     order = delivered_order(listing=listing)
