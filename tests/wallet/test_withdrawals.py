@@ -1,6 +1,8 @@
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from marketplace.errors import InvalidTransition
 from sandbox.models import SandboxPayout
@@ -261,3 +263,34 @@ def test_a_bad_request_key_is_a_clear_error(seller):
             request(seller, "10", key=key)
         assert raised.value.field == "request_key"
     assert not Withdrawal.objects.exists()
+
+
+def test_the_periodic_check_sends_again_an_approved_withdrawal_whose_job_was_lost(seller):
+    # given: approved 15 minutes ago, and its job never ran (the after-commit job is not run here)
+    fund(seller, "800.00")
+    withdrawal = request(seller, Decimal("300.00"))
+    Withdrawal.objects.filter(pk=withdrawal.pk).update(updated_at=timezone.now() - timedelta(minutes=15))
+
+    # when
+    changed = check_sent_withdrawals()
+
+    # then
+    withdrawal.refresh_from_db()
+    assert changed == 1
+    assert withdrawal.status == WithdrawalStatus.SENT
+    assert SandboxPayout.objects.count() == 1
+
+
+def test_the_periodic_check_leaves_recent_approved_ones_and_stops_when_the_provider_is_down(seller, settings):
+    fund(seller, "800.00")
+    recent = request(seller, Decimal("100.00"), key="a")
+    sent = request(seller, Decimal("100.00"), key="b")
+    withdrawal_send(withdrawal_id=sent.pk)
+    settings.PAYMENT_SANDBOX_FAIL = True
+
+    assert withdrawals_check_sent() == 0
+
+    settings.PAYMENT_SANDBOX_FAIL = False
+    assert withdrawals_check_sent() == 1
+    assert Withdrawal.objects.get(pk=recent.pk).status == WithdrawalStatus.APPROVED
+    assert Withdrawal.objects.get(pk=sent.pk).status == WithdrawalStatus.CONFIRMED
