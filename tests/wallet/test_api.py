@@ -187,3 +187,20 @@ def test_operations_approve_and_refuse_through_the_api(
     assert Withdrawal.objects.get(pk=second.pk).status == WithdrawalStatus.REJECTED
     assert Account.objects.get(user=bob).balance == Decimal("1000.00")
     assert client.get(STAFF).json() == []
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_withdrawal_lists_cost_the_same_queries_for_3_or_30(
+    seller, operations, settings, count, django_assert_num_queries
+):
+    settings.WITHDRAWAL_APPROVAL_THRESHOLD = Decimal("1")
+    fund(seller, "1000.00")
+    for number in range(count):
+        withdrawal_request(user=seller, amount="10.00", destination=ACCOUNT, request_key=f"w{number}")
+
+    # one page of the user's own withdrawals
+    with django_assert_num_queries(1):
+        api(seller).get(WITHDRAWALS)
+    # the operations role check, then the waiting withdrawals with their users joined
+    with django_assert_num_queries(2):
+        assert len(api(operations).get(STAFF).json()) == count

@@ -188,3 +188,20 @@ def test_operations_see_the_oldest_first_and_approve_or_refuse(
     assert Account.objects.get(user=bob).balance == Decimal("1000.00")
     assert client.post(f"{QUEUE}999999/approve/").status_code == 404
     assert "No withdrawals are waiting" in client.get(QUEUE).content.decode()
+
+
+@pytest.mark.parametrize("waiting", [3, 30])
+def test_the_payouts_queue_costs_the_same_queries_for_3_or_30_withdrawals(
+    client, operations, settings, waiting, django_assert_num_queries
+):
+    settings.WITHDRAWAL_APPROVAL_THRESHOLD = Decimal("1")
+    user = UserFactory()
+    fund(user, "1000.00")
+    for number in range(waiting):
+        withdrawal_request(user=user, amount="10.00", destination=ACCOUNT, request_key=f"w{number}")
+    client.force_login(operations)
+
+    # the signed-in user, the operations role check, the waiting withdrawals with their users joined
+    with django_assert_num_queries(3):
+        response = client.get(QUEUE)
+    assert response.content.decode().count("/approve/") == waiting
