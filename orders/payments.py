@@ -15,11 +15,24 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
 # Webhook event kinds, in Reloop's words.
 PAYMENT_SUCCEEDED = "payment.succeeded"
 PAYMENT_FAILED = "payment.failed"
 REFUND_SUCCEEDED = "refund.succeeded"
+
+
+def decline_reason_text(code: str) -> str:
+    """A provider's decline code in words the buyer understands (codes as card networks and most
+    providers name them); an unknown code gets the general sentence."""
+    reasons = {
+        "card_declined": _("Your bank declined the card. Try another card, or ask your bank why."),
+        "insufficient_funds": _("The card does not have enough funds for this payment."),
+        "expired_card": _("The card has expired."),
+        "incorrect_cvc": _("The security code (CVC) was not right."),
+    }
+    return reasons.get(code, _("The payment was not accepted. Try again, or use another card."))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ makes somebody else's order a 404. Staff reads check nothing here; their views c
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
+from inspection.models import CheckResult
 from listings.models import ListingSource
 from marketplace.keyset import Page, paginate
 from orders.models import Order, OrderEvent, OrderStatus
@@ -43,6 +44,8 @@ def _for_detail() -> QuerySet[Order]:
     return (
         _with_listing()
         .select_related("buyer", "seller", "return_request", "dispute", "rating")
+        # The return label is read only when it is downloaded; its tracking number says it exists.
+        .defer("return_request__label_pdf")
         .prefetch_related(
             Prefetch("events", queryset=OrderEvent.objects.select_related("by")),
             "payments",
@@ -83,8 +86,29 @@ def returns_to_receive(*, cursor: str | None, size: int = ORDER_PAGE_SIZE) -> Pa
     queryset = (
         _with_listing()
         .select_related("return_request")
+        .defer("return_request__label_pdf")
         .filter(
             status=OrderStatus.RETURN_REQUESTED, source__in=(ListingSource.PLATFORM, ListingSource.CONSIGNED)
         )
     )
     return paginate(queryset, order_by=("delivered_at", "id"), cursor=cursor, size=size)
+
+
+def orders_in_transit(*, cursor: str | None, size: int = ORDER_PAGE_SIZE) -> Page:
+    """Shipped orders, longest on the way first: staff mark them delivered when the carrier's word
+    comes some other way. One query."""
+    queryset = _with_listing().filter(status=OrderStatus.SHIPPED)
+    return paginate(queryset, order_by=("shipped_at", "id"), cursor=cursor, size=size)
+
+
+def report_check_results(*, order: Order) -> list[CheckResult]:
+    """The check results of the inspection report behind the order's listing, with their checks: what
+    a "not as described" dispute may point at. One query for an inspected item; none for a person's
+    item, which has no report."""
+    if not order.listing.report_code:
+        return []
+    return list(
+        CheckResult.objects.filter(inspection__report__code=order.listing.report_code).select_related(
+            "check_item"
+        )
+    )

@@ -14,14 +14,13 @@ from rest_framework.response import Response
 from accounts import roles
 from accounts.roles import OPERATIONS, has_role
 from inspection.api.workbench import InGroup
-from inspection.models import CheckResult
 from listings.api.base import LocalizedAPIView
 from listings.api.serializers import ErrorSerializer
 from marketplace.errors import InvalidTransition
 from orders.api.serializers import OrderDetailSerializer
 from orders.errors import OrderError
 from orders.models import Order, OrderStatus
-from orders.selectors import order_for_participant, order_for_staff
+from orders.selectors import order_for_participant, order_for_staff, report_check_results
 
 # Order numbers are "O" and nine letters or digits; anything else in the path is no order, and is
 # never sent to the database (a NUL character would be a PostgreSQL error).
@@ -73,18 +72,6 @@ def not_now_response(error: InvalidTransition) -> Response:
     return Response({"code": error.code, "detail": detail}, status=status.HTTP_409_CONFLICT)
 
 
-def report_checks(order: Order) -> list[CheckResult]:
-    """The check results of the item's published inspection report, in checklist order, with their
-    checks. One query for an inspected item; none for a person's item, which has no report."""
-    if not order.listing.report_code:
-        return []
-    return list(
-        CheckResult.objects.filter(inspection__report__code=order.listing.report_code).select_related(
-            "check_item"
-        )
-    )
-
-
 class OrderAPIView(LocalizedAPIView):
     """Signed-in users only (401 otherwise). An order is found for its buyer and its seller, and for
     operations; for anyone else it answers 404, exactly as one that does not exist."""
@@ -126,7 +113,7 @@ class OrderAPIView(LocalizedAPIView):
         context = {
             "request": self.request,
             "operations": self.in_operations(),
-            "report_checks": report_checks(order),
+            "report_checks": report_check_results(order=order),
         }
         return Response(OrderDetailSerializer(order, context=context).data, status=status_code)
 

@@ -240,13 +240,20 @@ class OrderReturnSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_has_label(self, returned: ReturnRequest) -> bool:
-        return bool(returned.label_pdf)
+        # Booking a label stores its tracking number with it; a person-to-person buyer's own tracking
+        # number comes with no label. The PDF itself is read only when it is downloaded.
+        return bool(returned.tracking_number) and returned.order.is_inspected_stock
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_label_url(self, returned: ReturnRequest) -> str | None:
         # The label is a page of the site (session sign-in), for the buyer only.
         order, request = self.context.get("order"), self.context.get("request")
-        if not returned.label_pdf or order is None or request is None or order.buyer_id != request.user.pk:
+        if (
+            not self.get_has_label(returned)
+            or order is None
+            or request is None
+            or order.buyer_id != request.user.pk
+        ):
             return None
         return _absolute(request, reverse("orders:return_label", args=[order.number]))
 

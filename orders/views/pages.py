@@ -21,14 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from inspection.models import CheckResult
 from listings.models import ListingSource
 from marketplace.errors import InvalidTransition
 from marketplace.keyset import InvalidCursor, Page
 from orders.errors import NotAllowed, OrderError
 from orders.forms import DisputeForm, RatingForm, ReturnForm, ReturnTrackingForm, ShipForm
 from orders.models import Order, OrderStatus, PaymentStatus, ReturnStatus
-from orders.selectors import order_for_participant, orders_for_buyer, sales_for_seller
+from orders.payments import decline_reason_text
+from orders.selectors import order_for_participant, orders_for_buyer, report_check_results, sales_for_seller
 from orders.services.fulfilment import order_confirm_receipt, order_mark_shipped
 from orders.services.ratings import rating_submit
 from orders.services.returns import (
@@ -166,17 +166,6 @@ def _related(order: Order, name: str):
         return None
 
 
-def _report_checks(order: Order) -> list[CheckResult]:
-    """The check results of the item's published inspection report, in checklist order."""
-    if not order.listing.report_code:
-        return []
-    return list(
-        CheckResult.objects.filter(inspection__report__code=order.listing.report_code).select_related(
-            "check_item"
-        )
-    )
-
-
 def _detail_context(request: HttpRequest, order: Order, bound: dict[str, forms.Form] | None = None) -> dict:
     """Everything the order's page shows for this viewer; `bound` holds a submitted form with errors."""
     user = request.user
@@ -232,7 +221,7 @@ def _detail_context(request: HttpRequest, order: Order, bound: dict[str, forms.F
         for errors in form.errors.values()
         for error in errors
     ]
-    check_results = _report_checks(order) if can["dispute"] else []
+    check_results = report_check_results(order=order) if can["dispute"] else []
     return {
         "order": order,
         "is_buyer": is_buyer,
@@ -250,6 +239,7 @@ def _detail_context(request: HttpRequest, order: Order, bound: dict[str, forms.F
         "payment_failed": pending
         and latest_payment is not None
         and latest_payment.status == PaymentStatus.FAILED,
+        "payment_failure": decline_reason_text(latest_payment.failure_reason) if latest_payment else "",
         "awaiting_webhook": awaiting_webhook,
         # Past the reservation but not yet expired by the job: paying is no longer offered.
         "reservation_over": is_buyer and pending and order.reserved_until <= now,
@@ -390,7 +380,7 @@ def dispute_create(request: HttpRequest, number: str) -> HttpResponse:
         number,
         name="dispute",
         make_form=lambda order: DisputeForm(
-            request.POST, check_results=_report_checks(order), auto_id=FORM_IDS["dispute"]
+            request.POST, check_results=report_check_results(order=order), auto_id=FORM_IDS["dispute"]
         ),
         call=lambda order, data: dispute_open(
             order_id=order.pk,

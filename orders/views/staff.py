@@ -18,14 +18,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import OPERATIONS, has_role
 from marketplace.errors import InvalidTransition
-from marketplace.keyset import InvalidCursor, Page, paginate
+from marketplace.keyset import InvalidCursor, Page
 from orders.errors import OrderError
 from orders.forms import ResolveForm, ShipForm
-from orders.models import Order, OrderStatus
+from orders.models import Order
 from orders.selectors import (
-    ORDER_PAGE_SIZE,
     disputes_open,
     order_for_staff,
+    orders_in_transit,
     orders_to_ship_from_centre,
     returns_to_receive,
 )
@@ -38,21 +38,10 @@ def _operations_only(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def shipped_orders(*, cursor: str | None, size: int = ORDER_PAGE_SIZE) -> Page:
-    """Orders on their way, longest on the way first: staff mark them delivered when the carrier's
-    word comes some other way. Page-only read (one query)."""
-    queryset = (
-        Order.objects.select_related("listing")
-        .defer("listing__search_vector", "listing__description")
-        .filter(status=OrderStatus.SHIPPED)
-    )
-    return paginate(queryset, order_by=("shipped_at", "id"), cursor=cursor, size=size)
-
-
 # Each list of the queue: its query parameter for the cursor and its read.
 LISTS: dict[str, Callable[..., Page]] = {
     "to_ship": orders_to_ship_from_centre,
-    "shipped": shipped_orders,
+    "shipped": orders_in_transit,
     "returns": returns_to_receive,
     "disputes": disputes_open,
 }

@@ -73,6 +73,7 @@ def test_shopper_buys_pays_on_the_sandbox_page_and_sees_the_order(page, item, li
     order = Order.objects.get(listing=item)
     expect(page).to_have_url(re.compile(rf"/orders/{order.number}/$"))
     expect(page.get_by_text("Your payment did not go through.")).to_be_visible()
+    expect(page.get_by_text("Your bank declined the card.", exact=False)).to_be_visible()
     page.goto(f"/orders/{order.number}/pay/")
     expect(page.get_by_label("Recipient")).to_have_value("Mei Lin")
     page.get_by_role("button", name="Pay ¥6,800.00").click()

@@ -9,10 +9,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from inspection.models import Check, Checklist, CheckOutcome, CheckResult, Report, Severity
 from listings.models import ListingSource, ListingStatus
 from orders.models import Order, OrderEvent, OrderStatus, Payment, PaymentStatus
 from orders.services.money import payment_received_post
-from tests.factories import ListingFactory, UserFactory
+from tests.factories import InspectionFactory, ListingFactory, UserFactory
 
 
 def paid_order(
@@ -66,3 +67,33 @@ def delivered_order(*, days_ago: float = 1, **kwargs) -> Order:
         tracking_number="SF1234567890",
         **kwargs,
     )
+
+
+def inspected_listing_with_report():
+    """A platform listing whose published report has two checks: one passed, one a defect."""
+    inspection = InspectionFactory()
+    checklist = Checklist.objects.create(category=inspection.category, version=1)
+    screen = Check.objects.create(
+        checklist=checklist, code="screen", group="screen", label="Screen has no scratches",
+        label_zh="屏幕无划痕", severity=Severity.MAJOR, position=1,
+    )  # fmt: skip
+    battery = Check.objects.create(
+        checklist=checklist, code="battery", group="function", label="Battery health",
+        severity=Severity.MAJOR, unit="%", position=2,
+    )  # fmt: skip
+    inspector = UserFactory()
+    results = [
+        CheckResult.objects.create(
+            inspection=inspection, check_item=screen, outcome=CheckOutcome.PASS, recorded_by=inspector
+        ),
+        CheckResult.objects.create(
+            inspection=inspection,
+            check_item=battery,
+            outcome=CheckOutcome.PASS,
+            measured_value="91",
+            recorded_by=inspector,
+        ),
+    ]
+    report = Report.objects.create(inspection=inspection, content={}, content_hash="0" * 64)
+    listing = ListingFactory(source=ListingSource.PLATFORM, report_code=report.code)
+    return listing, results

@@ -13,8 +13,7 @@ from orders.models import Dispute, DisputeOutcome, Order, OrderStatus, Payment
 from orders.services.fulfilment import order_mark_shipped
 from orders.services.returns import dispute_open, return_request
 from tests.factories import UserFactory
-from tests.orders.helpers import delivered_order, paid_order
-from tests.orders.test_views import inspected_listing_with_report
+from tests.orders.helpers import delivered_order, inspected_listing_with_report, paid_order
 from tests.recycling.shipping_fixtures import operations_user, staff_user
 from wallet.models import Account, Entry
 from wallet.services.ledger import wallet_account

@@ -10,14 +10,13 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from inspection.models import Check, Checklist, CheckOutcome, CheckResult, Report, Severity
 from listings.models import ListingSource, ListingStatus
 from orders.models import Dispute, Order, OrderStatus, Payment, PaymentStatus, Rating, ReturnRequest
 from orders.services.checkout import order_address_set, order_place, payment_start
 from orders.services.fulfilment import order_confirm_receipt
 from orders.services.returns import return_request
-from tests.factories import InspectionFactory, ListingFactory, UserFactory
-from tests.orders.helpers import delivered_order, paid_order
+from tests.factories import ListingFactory, UserFactory
+from tests.orders.helpers import delivered_order, inspected_listing_with_report, paid_order
 from wallet.models import Account, Entry
 from wallet.services.ledger import wallet_account
 
@@ -455,36 +454,6 @@ def test_the_buyer_downloads_the_free_return_label_of_an_inspected_item(client):
     assert response.content.startswith(b"%PDF")
     client.force_login(order.seller)
     assert client.get(url("return_label", order)).status_code == 404
-
-
-def inspected_listing_with_report():
-    """A platform listing whose published report has two checks: one passed, one a defect."""
-    inspection = InspectionFactory()
-    checklist = Checklist.objects.create(category=inspection.category, version=1)
-    screen = Check.objects.create(
-        checklist=checklist, code="screen", group="screen", label="Screen has no scratches",
-        label_zh="屏幕无划痕", severity=Severity.MAJOR, position=1,
-    )  # fmt: skip
-    battery = Check.objects.create(
-        checklist=checklist, code="battery", group="function", label="Battery health",
-        severity=Severity.MAJOR, unit="%", position=2,
-    )  # fmt: skip
-    inspector = UserFactory()
-    results = [
-        CheckResult.objects.create(
-            inspection=inspection, check_item=screen, outcome=CheckOutcome.PASS, recorded_by=inspector
-        ),
-        CheckResult.objects.create(
-            inspection=inspection,
-            check_item=battery,
-            outcome=CheckOutcome.PASS,
-            measured_value="91",
-            recorded_by=inspector,
-        ),
-    ]
-    report = Report.objects.create(inspection=inspection, content={}, content_hash="0" * 64)
-    listing = ListingFactory(source=ListingSource.PLATFORM, report_code=report.code)
-    return listing, results
 
 
 def test_a_dispute_on_an_inspected_item_points_at_the_reports_checks(client):
