@@ -150,3 +150,129 @@ def test_staff_pages_are_forbidden_outside_their_group(method, path, role):
         assert response.status_code == 403, other
     inspection.refresh_from_db()
     assert inspection.inspector_id is None
+
+
+# --- Orders and wallets ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def someones_order():
+    """A delivered order between two other people, with a withdrawal of its seller in the approval queue."""
+    from decimal import Decimal
+
+    from tests.orders.helpers import delivered_order
+    from wallet.models import Withdrawal
+
+    order = delivered_order()
+    withdrawal = Withdrawal.objects.create(
+        user=order.seller, amount=Decimal("10.00"), destination="62220202001122", request_key="k"
+    )
+    return {"number": order.number, "withdrawal": withdrawal.pk, "order": order}
+
+
+ORDER_PAGES = [
+    ("get", "/orders/{number}/"),
+    ("get", "/orders/{number}/pay/"),
+    ("post", "/orders/{number}/pay/"),
+    ("post", "/orders/{number}/cancel/"),
+    ("get", "/orders/{number}/payment-status/"),
+    ("post", "/orders/{number}/confirm-receipt/"),
+    ("post", "/orders/{number}/return/"),
+    ("post", "/orders/{number}/return/tracking/"),
+    ("post", "/orders/{number}/return/withdraw/"),
+    ("post", "/orders/{number}/return/received/"),
+    ("get", "/orders/{number}/return-label.pdf"),
+    ("post", "/orders/{number}/dispute/"),
+    ("post", "/orders/{number}/rate/"),
+    ("post", "/orders/{number}/ship/"),
+]
+
+ORDER_API = [
+    ("get", "/api/v1/orders/{number}/"),
+    ("post", "/api/v1/orders/{number}/address/"),
+    ("post", "/api/v1/orders/{number}/pay/"),
+    ("post", "/api/v1/orders/{number}/cancel/"),
+    ("post", "/api/v1/orders/{number}/ship/"),
+    ("post", "/api/v1/orders/{number}/confirm/"),
+    ("post", "/api/v1/orders/{number}/return/"),
+    ("post", "/api/v1/orders/{number}/return/tracking/"),
+    ("post", "/api/v1/orders/{number}/return/withdraw/"),
+    ("post", "/api/v1/orders/{number}/return/received/"),
+    ("post", "/api/v1/orders/{number}/dispute/"),
+    ("post", "/api/v1/orders/{number}/rating/"),
+    ("get", "/api/v1/wallet/withdrawals/{withdrawal}/"),
+]
+
+ORDER_FORM = {
+    "reason": "It does not work at all, nothing happens when it is switched on.",
+    "carrier": "SF Express",
+    "tracking_number": "SF1234567890",
+    "accuracy": 5,
+    "service": 5,
+    "shipping": 5,
+}
+
+
+def assert_order_unchanged(someones_order):
+    from orders.models import Order, OrderStatus
+    from wallet.models import Transaction
+
+    order = Order.objects.get(number=someones_order["number"])
+    assert order.status == OrderStatus.DELIVERED
+    assert Transaction.objects.count() == 1  # the buyer's payment into escrow, nothing since
+
+
+@pytest.mark.parametrize(("method", "path"), ORDER_PAGES + ORDER_API)
+def test_another_persons_order_or_withdrawal_is_not_found(someones_order, method, path):
+    client = APIClient()
+    client.force_login(staff_user(None))
+    response = getattr(client, method)(path.format(**someones_order), ORDER_FORM, format="json")
+    assert response.status_code == 404
+    assert_order_unchanged(someones_order)
+
+
+@pytest.mark.parametrize(("method", "path"), ORDER_PAGES + ORDER_API)
+def test_visitors_must_sign_in_for_orders(someones_order, method, path):
+    response = getattr(APIClient(), method)(path.format(**someones_order))
+    assert response.status_code in (302, 401, 403)
+    if response.status_code == 302:
+        assert response.headers["Location"].startswith("/accounts/login/")
+    assert_order_unchanged(someones_order)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/staff/orders/"),
+        ("post", "/staff/orders/{number}/ship/"),
+        ("post", "/staff/orders/{number}/deliver/"),
+        ("post", "/staff/orders/{number}/return-received/"),
+        ("get", "/staff/orders/{number}/dispute/"),
+        ("post", "/staff/orders/{number}/dispute/"),
+        ("get", "/staff/payouts/"),
+        ("post", "/staff/payouts/{withdrawal}/approve/"),
+        ("post", "/staff/payouts/{withdrawal}/reject/"),
+        ("get", "/api/v1/staff/disputes/"),
+        ("post", "/api/v1/staff/disputes/{number}/resolve/"),
+        ("get", "/api/v1/staff/orders/to-ship/"),
+        ("get", "/api/v1/staff/orders/returns/"),
+        ("post", "/api/v1/orders/{number}/delivered/"),
+        ("get", "/api/v1/staff/withdrawals/"),
+        ("post", "/api/v1/staff/withdrawals/{withdrawal}/approve/"),
+        ("post", "/api/v1/staff/withdrawals/{withdrawal}/reject/"),
+    ],
+)
+def test_order_and_payout_staff_actions_are_forbidden_outside_operations(someones_order, method, path):
+    from wallet.models import Withdrawal, WithdrawalStatus
+
+    client = APIClient()
+    for other in (roles.INSPECTORS, roles.AUTHENTICATORS, None):
+        client.force_login(staff_user(other))
+        response = getattr(client, method)(
+            path.format(**someones_order),
+            {**ORDER_FORM, "outcome": "full_refund", "note": "x" * 20},
+            format="json",
+        )
+        assert response.status_code in (403, 404), (other, response.status_code)
+    assert_order_unchanged(someones_order)
+    assert Withdrawal.objects.get(pk=someones_order["withdrawal"]).status == WithdrawalStatus.REQUESTED

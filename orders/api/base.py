@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import roles
@@ -83,8 +84,20 @@ class OrderAPIView(LocalizedAPIView):
             self._in_operations = has_role(self.request.user, OPERATIONS)
         return self._in_operations
 
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        # Someone else's order is a 404 before its body is looked at: bad input in a request for an
+        # order you cannot see must not answer 400 and so tell you the order exists. (A GET has no
+        # body; its own read answers 404.)
+        super().initial(request, *args, **kwargs)
+        if "number" in kwargs and request.method != "GET":
+            self.order_id(kwargs["number"])
+
     def order_id(self, number: str) -> int:
-        """The id of order `number` if the user may find it; raises Http404 otherwise."""
+        """The id of order `number` if the user may find it; raises Http404 otherwise. Looked up once
+        per request."""
+        found = getattr(self, "_found_order", None)
+        if found is not None and found[0] == number:
+            return found[1]
         if not ORDER_NUMBER.fullmatch(number):
             raise Http404
         orders = Order.objects.filter(number=number.upper())
@@ -94,6 +107,7 @@ class OrderAPIView(LocalizedAPIView):
         order_id = orders.values_list("pk", flat=True).first()
         if order_id is None:
             raise Http404
+        self._found_order = (number, order_id)
         return order_id
 
     def render_order(self, number: str, *, status_code: int = status.HTTP_200_OK) -> Response:
