@@ -241,7 +241,7 @@ class Books(RuleBasedStateMachine):
             assert (balance or Decimal("0")) == self.expected_wallet[seller.pk]
 
 
-def test_any_sequence_of_payments_refunds_completions_and_withdrawals_keeps_the_books(settings_fixture):
+def test_any_sequence_of_payments_refunds_completions_and_withdrawals_keeps_the_books(buying_settings):
     run_state_machine_as_test(
         Books,
         settings=settings(
@@ -255,7 +255,7 @@ def test_any_sequence_of_payments_refunds_completions_and_withdrawals_keeps_the_
 
 
 @pytest.fixture
-def settings_fixture(settings):
+def buying_settings(settings):
     """A low approval threshold, so that sequences meet both small and large withdrawals."""
     settings.WITHDRAWAL_APPROVAL_THRESHOLD = Decimal("500")
     settings.PAYMENT_SANDBOX_FAIL = False

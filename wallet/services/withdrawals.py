@@ -79,7 +79,9 @@ class WithdrawalNotAllowed(WalletError):
     status_code = 403
 
 
-def _invalid(message: str, *, code: str, field: str | None, error_class: type[WalletError] = WalletError):
+def _invalid(
+    message: str, *, code: str, field: str | None, error_class: type[WalletError] = WalletError
+) -> WalletError:
     """A wallet error naming the input to fix (`field`), for form errors and API 400s."""
     error = error_class(message, code=code)
     error.field = field
@@ -271,7 +273,7 @@ def withdrawal_approve(*, withdrawal_id: int, by: User) -> Withdrawal:
     """Operations approve a withdrawal that waited for approval; the payout job runs after commit.
     Raises WithdrawalNotAllowed (403) for anyone else, InvalidTransition if it is not waiting."""
     _check_operations(by)
-    withdrawal = withdrawal_move(withdrawal_id=withdrawal_id, to=Status.APPROVED, by=by, note="approved")
+    withdrawal = withdrawal_move(withdrawal_id=withdrawal_id, to=Status.APPROVED, by=by)
     _queue_send(withdrawal.pk)
     return withdrawal
 
