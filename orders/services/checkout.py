@@ -19,7 +19,7 @@ from accounts.models import User
 from listings.models import Listing, ListingStatus
 from listings.services import listing_move
 from orders.errors import ItemUnavailable, OrderError, PaymentProviderUnavailable
-from orders.models import Order, OrderStatus, Payment, PaymentStatus
+from orders.models import Order, OrderEvent, OrderStatus, Payment, PaymentStatus
 from orders.payments import PaymentDeclined, get_payment_provider
 from orders.services.transitions import order_move
 
@@ -85,7 +85,7 @@ def order_place(*, buyer: User, listing_id: int) -> Order:
     listing_move(listing_id=listing.pk, to=ListingStatus.RESERVED, by=buyer, note=_("Reserved by an order."))
     try:
         with transaction.atomic():
-            return Order.objects.create(
+            order = Order.objects.create(
                 buyer=buyer,
                 seller_id=listing.seller_id,
                 listing=listing,
@@ -98,6 +98,16 @@ def order_place(*, buyer: User, listing_id: int) -> Order:
         # The partial unique index found another live order for this listing: the database's last
         # word, whatever the checks above saw.
         raise ItemUnavailable(_("Someone else is buying this item right now."), code="reserved") from None
+    # The timeline's first line: the order exists from here, not from the payment.
+    OrderEvent.objects.create(
+        order=order,
+        old="",
+        new=OrderStatus.PENDING_PAYMENT,
+        by=buyer,
+        note=_("Ordered; the item is reserved while the buyer pays."),
+        at=now,
+    )
+    return order
 
 
 def _buyer_order_for_update(*, order_id: int, buyer: User) -> Order:

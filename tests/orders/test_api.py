@@ -78,7 +78,7 @@ def test_buy_now_reserves_the_item_and_answers_the_order():
         "address": "18 Fuxing Road, Xuhui, Shanghai",
     }
     assert body["actions"] == ["set_address", "pay", "cancel"]
-    assert body["timeline"] == []
+    assert [event["status"] for event in body["timeline"]] == ["pending_payment"]
     listing.refresh_from_db()
     assert listing.status == ListingStatus.RESERVED
 
@@ -204,7 +204,7 @@ def test_paying_on_the_sandbox_page_makes_the_order_paid(django_capture_on_commi
         payment_submit(reference=reference, card_number=CARD_SUCCEEDS)
     body = api(buyer).get(url(order)).json()
     assert body["status"] == "paid"
-    assert [event["status"] for event in body["timeline"]] == ["paid"]
+    assert [event["status"] for event in body["timeline"]] == ["pending_payment", "paid"]
     assert body["actions"] == []
     assert Payment.objects.get(order=order).status == PaymentStatus.SUCCEEDED
 

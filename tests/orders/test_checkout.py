@@ -123,7 +123,8 @@ def test_a_lapsed_reservation_not_yet_released_gives_way_to_the_next_buyer():
     assert second.status == OrderStatus.PENDING_PAYMENT
     assert listing.status == ListingStatus.RESERVED
     assert list(first.events.values_list("old", "new")) == [
-        (OrderStatus.PENDING_PAYMENT, OrderStatus.EXPIRED)
+        ("", OrderStatus.PENDING_PAYMENT),
+        (OrderStatus.PENDING_PAYMENT, OrderStatus.EXPIRED),
     ]
 
 

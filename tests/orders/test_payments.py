@@ -267,7 +267,7 @@ def test_the_whole_path_from_buy_now_to_money_in_escrow(client, django_capture_o
     assert payment.status == PaymentStatus.SUCCEEDED
     assert _balance(AccountPurpose.ESCROW) == Decimal("1299.00")
     assert _balance(AccountPurpose.PAYMENTS_CLEARING) == Decimal("-1299.00")
-    assert list(order.events.values_list("new", flat=True)) == [OrderStatus.PAID]
+    assert list(order.events.values_list("new", flat=True)) == [OrderStatus.PENDING_PAYMENT, OrderStatus.PAID]
     assert Transaction.objects.get().idempotency_key == f"payment:{payment.pk}"
 
 
@@ -319,7 +319,11 @@ def test_a_payment_after_cancelling_buys_the_item_if_still_on_sale(
 
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
-    assert list(order.events.values_list("new", flat=True)) == [OrderStatus.CANCELLED, OrderStatus.PAID]
+    assert list(order.events.values_list("new", flat=True)) == [
+        OrderStatus.PENDING_PAYMENT,
+        OrderStatus.CANCELLED,
+        OrderStatus.PAID,
+    ]
 
 
 def test_a_late_payment_for_an_item_sold_to_someone_else_is_refunded(

@@ -39,7 +39,10 @@ def test_the_job_releases_a_lapsed_reservation_and_the_item_can_be_bought_again(
     lapsed.listing.refresh_from_db()
     assert lapsed.status == OrderStatus.EXPIRED
     assert lapsed.listing.status == ListingStatus.ACTIVE
-    assert lapsed.events.get().note == "Not paid within 15 minutes: the item went back on sale."
+    assert (
+        lapsed.events.get(new=OrderStatus.EXPIRED).note
+        == "Not paid within 15 minutes: the item went back on sale."
+    )
     waiting.refresh_from_db()
     waiting.listing.refresh_from_db()
     assert waiting.status == OrderStatus.PENDING_PAYMENT
@@ -58,7 +61,7 @@ def test_running_the_job_twice_releases_once():
     assert reservations_release_lapsed() == 0
 
     lapsed.refresh_from_db()
-    assert lapsed.events.count() == 1
+    assert lapsed.events.filter(new=OrderStatus.EXPIRED).count() == 1
     assert lapsed.listing.events.filter(new=ListingStatus.ACTIVE).count() == 1
 
 
