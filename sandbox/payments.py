@@ -154,7 +154,8 @@ class SandboxPaymentProvider:
             refund = SandboxRefund.objects.create(
                 reference=new_reference("re"), idempotency_key=idempotency_key, payment=payment, amount=amount
             )
-            SandboxPayment.objects.filter(pk=payment.pk).update(refunded=F("refunded") + amount)
+            payment.refunded += amount  # in Decimal, under the row lock
+            payment.save(update_fields=["refunded"])
             event_emit(payment=payment, kind=REFUND_SUCCEEDED, amount=amount, refund=refund.reference)
         return refund.reference
 

@@ -2,15 +2,27 @@ from marketplace.errors import DomainError
 
 
 class WalletError(DomainError):
-    """A withdrawal or wallet action that cannot be done as asked; `code` says why."""
+    """A withdrawal or wallet action that cannot be done as asked; `code` says why and `field` names
+    the input to fix when there is one (pages show it there; the API returns it under that key)."""
 
     code = "wallet_invalid"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.field = field
 
 
 class InsufficientFunds(WalletError):
     """The money is not there: a wallet (or escrow) would go below zero."""
 
     code = "insufficient_funds"
+
+
+class WithdrawalNotAllowed(WalletError):
+    """Only operations may approve or refuse a withdrawal."""
+
+    code = "not_allowed"
+    status_code = 403
 
 
 class UnbalancedTransaction(Exception):

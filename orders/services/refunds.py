@@ -8,7 +8,6 @@ derived from the refund's cause, so a retried job refunds the card once.
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -47,11 +46,13 @@ def order_refund(
     posted = refund_post(payment=payment, amount=amount, key=key, by=by)
     if not posted.created:
         return payment
-    Payment.objects.filter(pk=payment.pk).update(refunded_amount=F("refunded_amount") + amount)
-    payment.refresh_from_db(fields=["refunded_amount"])
+    # Summed here in Decimal, under the payment's row lock (SQLite would add in floating point).
+    payment.refunded_amount += amount
+    fields = ["refunded_amount", "updated_at"]
     if payment.refunded_amount == payment.amount:
-        Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.REFUNDED)
         payment.status = PaymentStatus.REFUNDED
+        fields.append("status")
+    payment.save(update_fields=fields)
 
     from orders.tasks import send_refund
 

@@ -31,7 +31,7 @@ from accounts.models import User
 from accounts.roles import OPERATIONS, has_role
 from marketplace.errors import InvalidTransition
 from marketplace.money import CENT
-from wallet.errors import InsufficientFunds, WalletError
+from wallet.errors import InsufficientFunds, WalletError, WithdrawalNotAllowed
 from wallet.models import (
     Account,
     AccountPurpose,
@@ -72,20 +72,11 @@ RETURNED_REFUSED = "refused"
 RETURNED_FAILED = "failed"
 
 
-class WithdrawalNotAllowed(WalletError):
-    """Only operations may approve or refuse a withdrawal."""
-
-    code = "not_allowed"
-    status_code = 403
-
-
 def _invalid(
     message: str, *, code: str, field: str | None, error_class: type[WalletError] = WalletError
 ) -> WalletError:
     """A wallet error naming the input to fix (`field`), for form errors and API 400s."""
-    error = error_class(message, code=code)
-    error.field = field
-    return error
+    return error_class(message, code=code, field=field)
 
 
 def _clean_amount(amount: Decimal | str) -> Decimal:
@@ -256,7 +247,9 @@ def withdrawal_request(
     WithdrawalEvent.objects.create(withdrawal=withdrawal, old="", new=Status.REQUESTED, by=user)
     if value <= settings.WITHDRAWAL_APPROVAL_THRESHOLD:
         withdrawal = withdrawal_move(
-            withdrawal_id=withdrawal.pk, to=Status.APPROVED, note="below the approval threshold"
+            withdrawal_id=withdrawal.pk,
+            to=Status.APPROVED,
+            note=_("Below the approval threshold: no approval needed."),
         )
         _queue_send(withdrawal.pk)
     withdrawal.created = True
