@@ -9,7 +9,8 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from marketplace.carriers.sandbox import SIGNATURE_HEADER, TIMESTAMP_HEADER, sandbox_emit, signature_for
+from marketplace.carriers.sandbox import SIGNATURE_HEADER, TIMESTAMP_HEADER, sandbox_emit
+from marketplace.webhook_signatures import signature_for
 from recycling.models import CarrierEvent, ShipmentStatus, SubmissionStatus
 from tests.recycling.shipping_fixtures import booked_shipment
 
