@@ -7,19 +7,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.admin import ReadOnlyInline
 from recycling.models import CarrierEvent, Shipment, Submission, SubmissionEvent, SubmissionPhoto, Valuation
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class SubmissionPhotoInline(ReadOnlyInline):

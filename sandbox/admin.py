@@ -2,20 +2,8 @@
 
 from django.contrib import admin
 
+from marketplace.admin import ReadOnlyAdmin
 from sandbox.models import SandboxPayment, SandboxPayout, SandboxRefund, SandboxWebhook
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The sandbox's records change only through the provider's calls and its hosted page."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(SandboxPayment)

@@ -5,31 +5,9 @@ withdrawals move only through wallet.services.withdrawals (operations approve th
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.admin import ReadOnlyAdmin, ReadOnlyInline
 from wallet.causes import transaction_words
 from wallet.models import Account, Entry, Transaction, Withdrawal, WithdrawalEvent
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class EntryInline(ReadOnlyInline):
