@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from marketplace.money import CENT
-from marketplace.webhook_signatures import SignatureInvalid, signature_check, signature_header
+from marketplace.webhooks import SignatureInvalid, contains_nul, post_json, signature_check, signature_header
 from orders.errors import PaymentProviderUnavailable, WebhookRejected
 from orders.payments import (
     PAYMENT_FAILED,
@@ -170,7 +170,7 @@ class SandboxPaymentProvider:
             raise MalformedWebhook("The body is not JSON.") from None
         if not isinstance(document, dict) or not isinstance(document.get("data"), dict):
             raise MalformedWebhook('The body must be an object with a "data" object.')
-        if _contains_nul(document):  # PostgreSQL cannot store U+0000 in text or jsonb
+        if contains_nul(document):  # PostgreSQL cannot store U+0000 in text or jsonb
             raise MalformedWebhook("The event contains a NUL character.")
         data = document["data"]
         texts = {
@@ -205,16 +205,6 @@ class SandboxPaymentProvider:
             occurred_at=occurred_at,
             payload=document,
         )
-
-
-def _contains_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_contains_nul(key) or _contains_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_contains_nul(item) for item in value)
-    return False
 
 
 def hosted_url(reference: str) -> str:
@@ -288,7 +278,11 @@ def deliver(event_id: str) -> int:
     headers = signed_headers(body)
     url = settings.PAYMENT_SANDBOX_WEBHOOK_URL
     try:
-        status = _post(url, body, headers) if url else _post_in_process(body, headers)
+        status = (
+            post_json(url, body, headers, timeout=DELIVERY_TIMEOUT_SECONDS)[0]
+            if url
+            else _post_in_process(body, headers)
+        )
     except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
         status = None
         logger.warning("Sandbox webhook %s not delivered to %s: %s", event_id, url, error)
@@ -306,19 +300,6 @@ def deliver(event_id: str) -> int:
 def redeliver(event_id: str) -> int:
     """Send an event again, as providers do when they are unsure it arrived: Reloop sees a duplicate."""
     return deliver(event_id)
-
-
-def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    if not url.startswith(("http://", "https://")):
-        raise ValueError(f"Not an HTTP URL: {url!r}")
-    request = urllib.request.Request(  # noqa: S310 (scheme checked above)
-        url, data=body, method="POST", headers={"Content-Type": "application/json", **headers}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=DELIVERY_TIMEOUT_SECONDS) as response:  # noqa: S310
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 def _post_in_process(body: bytes, headers: dict[str, str]) -> int:

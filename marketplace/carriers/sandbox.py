@@ -17,8 +17,6 @@ the tests go through the same path as production (`manage.py carrier_sandbox adv
 import json
 import secrets
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -37,7 +35,7 @@ from marketplace.carriers import (
     TrackingEvent,
     WebhookRejected,
 )
-from marketplace.webhook_signatures import SignatureInvalid, signature_check, signature_header
+from marketplace.webhooks import SignatureInvalid, contains_nul, post_json, signature_check, signature_header
 
 NAME = "sandbox"
 PREFIX = "SBX"
@@ -190,7 +188,7 @@ class SandboxCarrier:
                 occurred_at = None
             if occurred_at is None or timezone.is_naive(occurred_at):
                 raise MalformedWebhook(f"Event {number}: occurred_at must be an ISO 8601 time with a zone.")
-            if _contains_nul(item):  # PostgreSQL's jsonb cannot store U+0000
+            if contains_nul(item):  # PostgreSQL's jsonb cannot store U+0000
                 raise MalformedWebhook(f"Event {number} contains a NUL character.")
             events.append(
                 TrackingEvent(
@@ -204,16 +202,6 @@ class SandboxCarrier:
         return events
 
 
-def _contains_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_contains_nul(key) or _contains_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_contains_nul(item) for item in value)
-    return False
-
-
 @dataclass(frozen=True)
 class SignedRequest:
     """A webhook request as the carrier would send it."""
@@ -223,16 +211,7 @@ class SignedRequest:
 
     def post(self, url: str, *, timeout: float = 10) -> tuple[int, str]:
         """Deliver it; returns the status code and the response body."""
-        if not url.startswith(("http://", "https://")):
-            raise ValueError(f"Not an HTTP URL: {url!r}")
-        request = urllib.request.Request(  # noqa: S310 (scheme checked above)
-            url, data=self.body, method="POST", headers={"Content-Type": "application/json", **self.headers}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-                return response.status, response.read().decode("utf-8", "replace")
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode("utf-8", "replace")
+        return post_json(url, self.body, self.headers, timeout=timeout)
 
 
 def sandbox_emit(

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from marketplace.carriers.sandbox import SIGNATURE_HEADER, TIMESTAMP_HEADER, sandbox_emit
-from marketplace.webhook_signatures import signature_for
+from marketplace.webhooks import signature_for
 from recycling.models import CarrierEvent, ShipmentStatus, SubmissionStatus
 from tests.recycling.shipping_fixtures import booked_shipment
 

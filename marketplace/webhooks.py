@@ -1,14 +1,20 @@
-"""Signed webhooks, as carriers and payment providers sign them: a header `t=<unix time>,v1=<hex>`
+"""Signed webhooks, as carriers and payment providers send them.
+
+Signing: a header `t=<unix time>,v1=<hex>`
 where the hex is HMAC-SHA256 of `"<t>." + raw body` with a shared secret. Several `v1` values may be
 offered at once (while a secret is rotated); one must match.
 
 `signature_check` is what a receiver runs before reading a body: it refuses a missing or malformed
 header, a timestamp more than `tolerance` seconds off (replays), and a signature that does not match
 (compared in constant time). Each caller turns `SignatureInvalid` into its own 403 error.
+`contains_nul` finds what a signed body may still carry that PostgreSQL cannot store, and
+`post_json` is how the sandboxes deliver a signed body to a URL.
 """
 
 import hashlib
 import hmac
+import urllib.error
+import urllib.request
 from datetime import datetime
 
 from django.utils import timezone
@@ -56,3 +62,29 @@ def signature_check(
     ):
         raise SignatureInvalid(_("The webhook signature does not match."))
     return timestamp
+
+
+def contains_nul(value: object) -> bool:
+    """Whether a parsed JSON document holds U+0000 anywhere: PostgreSQL's text and jsonb refuse it."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(contains_nul(key) or contains_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(contains_nul(item) for item in value)
+    return False
+
+
+def post_json(url: str, body: bytes, headers: dict[str, str], *, timeout: float = 10) -> tuple[int, str]:
+    """POST a JSON body with its headers; returns the status code and the response body. Raises
+    urllib.error.URLError (or TimeoutError) when nobody answers."""
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"Not an HTTP URL: {url!r}")
+    request = urllib.request.Request(  # noqa: S310 (scheme checked above)
+        url, data=body, method="POST", headers={"Content-Type": "application/json", **headers}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
