@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from inspection.models import CheckResult
 from marketplace.money import CENT
@@ -118,7 +119,7 @@ def _score(label) -> forms.TypedChoiceField:
 class RatingForm(OrderForm):
     accuracy = _score(_("Item as described"))
     service = _score(_("Service"))
-    shipping = _score(_("Shipping"))
+    shipping = _score(pgettext_lazy("rating", "Shipping"))
     comment = forms.CharField(
         label=_("Comment"),
         max_length=Rating._meta.get_field("comment").max_length,

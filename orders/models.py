@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from listings.models import Listing, ListingSource
 
@@ -27,7 +28,7 @@ class OrderStatus(models.TextChoices):
     PENDING_PAYMENT = "pending_payment", _("Awaiting payment")  # item reserved while the buyer pays
     EXPIRED = "expired", _("Reservation lapsed")  # not paid in time; the item went back on sale
     CANCELLED = "cancelled", _("Cancelled")  # the buyer gave up before paying
-    PAID = "paid", _("Paid")  # money held in escrow; the seller must ship
+    PAID = "paid", pgettext_lazy("the buyer has paid", "Paid")  # money held in escrow; the seller must ship
     SHIPPED = "shipped", _("Shipped")  # on its way, with a tracking number
     DELIVERED = "delivered", _("Delivered")  # arrived; the return window runs
     COMPLETED = "completed", _("Completed")  # the buyer is satisfied; the seller is paid
@@ -149,7 +150,7 @@ class OrderEvent(models.Model):
 
 class PaymentStatus(models.TextChoices):
     CREATED = "created", _("Started")  # the hosted payment page is open; nothing paid yet
-    SUCCEEDED = "succeeded", _("Paid")  # the provider took the money
+    SUCCEEDED = "succeeded", pgettext_lazy("the buyer has paid", "Paid")  # the provider took the money
     FAILED = "failed", _("Declined")  # the card was declined; the buyer may try again
     REFUNDED = "refunded", _("Refunded")  # all of it went back to the buyer's card
 
@@ -213,7 +214,7 @@ class ProviderEvent(models.Model):
 class ReturnStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")  # the buyer is to send the item back
     RECEIVED = "received", _("Received")  # the item is back with its seller or at the centre
-    WITHDRAWN = "withdrawn", _("Withdrawn")  # the buyer kept the item after all
+    WITHDRAWN = "withdrawn", pgettext_lazy("return", "Withdrawn")  # the buyer kept the item after all
 
 
 class ReturnRequest(models.Model):
@@ -243,7 +244,10 @@ class ReturnRequest(models.Model):
 class DisputeOutcome(models.TextChoices):
     FULL_REFUND = "full_refund", _("Full refund")  # the buyer gets everything back
     PARTIAL_REFUND = "partial_refund", _("Partial refund")  # part back; the seller is paid the rest
-    REJECTED = "rejected", _("Rejected")  # the item was as described; the seller is paid
+    REJECTED = (
+        "rejected",
+        pgettext_lazy("dispute outcome", "Rejected"),
+    )  # the item was as described; the seller is paid
 
 
 class Dispute(models.Model):
