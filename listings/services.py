@@ -26,6 +26,7 @@ from listings.models import (
     Listing,
     ListingEvent,
     ListingPhoto,
+    ListingSource,
     ListingStatus,
     PhotoStatus,
 )
@@ -74,6 +75,20 @@ def listing_mark_inspected(
     listing.grade = Grade(grade)
     listing.authenticated = authenticated
     listing.save(update_fields=["report_code", "inspected_at", "grade", "authenticated", "updated_at"])
+    listing_pages_forget_on_commit(listing.pk)
+    return listing
+
+
+@transaction.atomic
+def listing_reprice(*, listing_id: int, price: Decimal, by: User | None = None) -> Listing:
+    """Set a new price on a listing that is on sale or not yet published (a consignment's scheduled
+    price drop). Raises ListingError for an invalid price or a listing a buyer is paying for or that
+    has left the channel."""
+    amount = _as_amount(price, label=_("Price"))
+    listing = Listing.objects.select_for_update().get(pk=listing_id)
+    _ensure_editable(listing)
+    listing.price = amount
+    listing.save(update_fields=["price", "updated_at"])
     listing_pages_forget_on_commit(listing.pk)
     return listing
 
@@ -279,8 +294,11 @@ def listing_create(
     grade: str,
     publish: bool = True,
     uploads: Sequence[Upload] = (),
+    source: ListingSource = ListingSource.PERSON,
 ) -> Listing:
-    """A seller lists an item, with its photos, and (by default) puts it on sale at once.
+    """A seller lists an item, with its photos, and (by default) puts it on sale at once. `source`
+    says whose item it is: a person's own (the default), or the platform's stock or a consigned item,
+    which the recycling and consignment apps list under the platform's account.
 
     Raises ListingError for invalid details and PhotoRejected for a photo that fails its checks; in
     either case nothing is created. Thumbnails are made by a task after commit.
@@ -300,7 +318,9 @@ def listing_create(
     # Decoding is the slow part: done before the transaction, so no lock is held meanwhile.
     checked = [_checked(upload) for upload in uploads]
     with _files_removed_on_failure() as written, transaction.atomic():
-        listing = Listing.objects.create(seller=seller, status=ListingStatus.DRAFT, **fields)
+        listing = Listing.objects.create(
+            seller=seller, status=ListingStatus.DRAFT, source=ListingSource(source), **fields
+        )
         _photos_add(listing, checked, written)
         if publish:
             listing = listing_move(listing_id=listing.pk, to=ListingStatus.ACTIVE, by=seller)

@@ -1,5 +1,7 @@
 """What the orders app tells the apps above it. Sent after the change has committed.
 
+- `order_paid(sender=Order, order=...)`: the buyer's payment is in escrow and the listing is sold.
+  The consignment app marks a consigned item's consignment sold.
 - `order_completed(sender=Order, order=...)`: the buyer is satisfied (confirmed, or the return window
   passed, or a dispute was decided with money left for the seller). For a person-to-person sale the
   seller has been paid and for platform stock the revenue booked; a consigned item's sale waits in
@@ -8,4 +10,5 @@
 
 from django.dispatch import Signal
 
+order_paid = Signal()
 order_completed = Signal()

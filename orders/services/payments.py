@@ -25,6 +25,7 @@ from orders.payments import PAYMENT_FAILED, PAYMENT_SUCCEEDED, REFUND_SUCCEEDED,
 from orders.services.money import payment_received_post
 from orders.services.refunds import order_refund
 from orders.services.transitions import order_move
+from orders.signals import order_paid
 
 logger = logging.getLogger(__name__)
 
@@ -107,13 +108,13 @@ def _payment_succeeded(*, order: Order, payment: Payment) -> bool:
         listing_move(
             listing_id=listing.pk, to=ListingStatus.SOLD, by=order.buyer, note=_("Paid by the buyer.")
         )
-        order_move(order_id=order.pk, to=OrderStatus.PAID, by=None, note=_("Payment received."))
+        order = order_move(order_id=order.pk, to=OrderStatus.PAID, by=None, note=_("Payment received."))
     elif listing.status == ListingStatus.ACTIVE:
         listing_move(listing_id=listing.pk, to=ListingStatus.RESERVED, by=order.buyer, note=_("Paid late."))
         listing_move(
             listing_id=listing.pk, to=ListingStatus.SOLD, by=order.buyer, note=_("Paid by the buyer.")
         )
-        order_move(
+        order = order_move(
             order_id=order.pk,
             to=OrderStatus.PAID,
             by=None,
@@ -132,4 +133,6 @@ def _payment_succeeded(*, order: Order, payment: Payment) -> bool:
                 "someone else. The full amount is being refunded to your card."
             )
         order_move(order_id=order.pk, to=OrderStatus.REFUNDED, by=None, note=note)
+        return True
+    transaction.on_commit(lambda: order_paid.send(sender=Order, order=order), robust=True)
     return True
