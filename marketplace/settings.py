@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "wallet",
     "orders",
     "recycling",
+    "consignment",
     # Stand-ins for the payment and payout providers, which live outside Reloop in production.
     "sandbox",
 ]
@@ -214,6 +215,17 @@ CARRIER = env.str("CARRIER", default="sandbox")
 # Makes the sandbox carrier refuse every call, to see how the site behaves when a carrier is down.
 CARRIER_SANDBOX_FAIL = env.bool("CARRIER_SANDBOX_FAIL", default=False)
 
+# --- Offers and consignment ---------------------------------------------------------------------
+
+OFFER_VALID_DAYS = env.int("OFFER_VALID_DAYS", default=7)
+CONSIGNMENT_TERM_DAYS = env.int("CONSIGNMENT_TERM_DAYS", default=90)
+# The consignment price drops: days after listing, and the share of the list price taken off each time.
+CONSIGNMENT_PRICE_DROPS = ((30, Decimal("0.10")), (60, Decimal("0.10")))
+# The lowest floor a seller may set, as a share of the list price; the proposed floor is this too.
+CONSIGNMENT_FLOOR_MIN_SHARE = Decimal(env.str("CONSIGNMENT_FLOOR_MIN_SHARE", default="0.60"))
+# The account that lists platform stock and consigned items in the channel.
+PLATFORM_SELLER_USERNAME = env.str("PLATFORM_SELLER_USERNAME", default="reloop")
+
 # --- Celery -----------------------------------------------------------------------------------------
 
 if REDIS_URL:
@@ -252,6 +264,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30 * 60.0,
     },
     "check-sent-withdrawals": {"task": "wallet.tasks.check_sent_withdrawals", "schedule": 5 * 60.0},
+    "expire-offers": {"task": "recycling.tasks.expire_offers", "schedule": 60 * 60.0},
+    "apply-price-drops": {"task": "consignment.tasks.apply_price_drops", "schedule": 60 * 60.0},
+    "settle-consignments": {"task": "consignment.tasks.settle_consignments", "schedule": 10 * 60.0},
+    "end-consignment-terms": {"task": "consignment.tasks.end_consignment_terms", "schedule": 60 * 60.0},
 }
 # How old the last heartbeat may be before /healthz calls the worker stale.
 WORKER_HEARTBEAT_MAX_AGE = 60

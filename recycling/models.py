@@ -281,3 +281,62 @@ class CarrierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.kind}"
+
+
+class OfferKind(models.TextChoices):
+    FINAL = "final", _("Final offer")  # after inspection: cash now or consignment, side by side
+    BUYOUT = "buyout", _("Buy-out offer")  # a consigned item unsold at the end of its term
+
+
+class OfferDecision(models.TextChoices):
+    RECYCLE = "recycle", _("Cash offer accepted")  # sold to Reloop
+    CONSIGN = "consign", _("Consignment accepted")  # Reloop sells it for the seller
+    DECLINED = "declined", _("Declined")  # the item goes back to the seller, free
+    EXPIRED = "expired", _("Expired")  # no answer in time: treated as declined
+
+
+class Offer(models.Model):
+    """What Reloop offers for an inspected item, priced by the valuation model with the inspected
+    grade. Written once by recycling.services.offers and never changed except for its decision."""
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), related_name="offers", on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=OfferKind.choices, default=OfferKind.FINAL)
+    grade = models.CharField(_("inspected grade"), max_length=1, choices=Grade.choices)
+    # Recycle: what Reloop pays now.
+    cash_amount = models.DecimalField(_("cash offer"), max_digits=12, decimal_places=2)
+    # Consignment terms (empty on a buy-out offer): the proposed list price, the commission on it, the
+    # lowest floor the seller may set and the one proposed, the drop schedule and the term.
+    list_price = models.DecimalField(_("list price"), max_digits=12, decimal_places=2, null=True, blank=True)
+    commission_rate = models.DecimalField(
+        _("commission rate"), max_digits=4, decimal_places=3, null=True, blank=True
+    )
+    floor_min = models.DecimalField(_("lowest floor"), max_digits=12, decimal_places=2, null=True, blank=True)
+    floor_default = models.DecimalField(
+        _("proposed floor"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    # [[day, share of the list price taken off], ...], e.g. [[30, "0.10"], [60, "0.10"]].
+    drop_schedule = models.JSONField(_("price drops"), default=list, blank=True)
+    term_days = models.PositiveSmallIntegerField(_("term (days)"), null=True, blank=True)
+    # Why the offer differs from the estimate, as message ids with parameters (like Valuation.reasons).
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    inputs = models.JSONField(_("inputs"), default=dict, blank=True)
+    model_version = models.CharField(_("model version"), max_length=20)
+    valid_until = models.DateTimeField(_("valid until"))
+    decision = models.CharField(_("decision"), max_length=10, choices=OfferDecision.choices, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "kind"], name="offer_one_per_kind"),
+            models.CheckConstraint(condition=Q(cash_amount__gt=0), name="offer_cash_positive"),
+        ]
+        indexes = [models.Index(fields=["decision", "valid_until"], name="offer_open_expiring")]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.kind}"
