@@ -1,0 +1,103 @@
+"""An inspected submission becomes a listing in the channel, under the platform's account: platform
+stock after a recycle purchase, or a consigned item that Reloop sells for its seller.
+
+The listing is made once: the submission's Inspection keeps it in its `listing` field, and a second
+call (a retried job, two workers) finds it there instead of listing the item twice.
+"""
+
+from contextlib import ExitStack
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from inspection.models import Inspection, InspectionResult, Report
+from listings.models import GRADE_MEANINGS, Grade, Listing, ListingSource
+from listings.photos import private_storage, stored_name
+from listings.services import listing_create, listing_mark_inspected
+from recycling.errors import SubmissionError
+from recycling.models import Submission
+
+
+def platform_seller() -> User:
+    """The account that lists platform stock and consigned items (settings.PLATFORM_SELLER_USERNAME),
+    made on first use so that a fresh installation needs no setup step."""
+    user, _created = User.objects.get_or_create(
+        username=settings.PLATFORM_SELLER_USERNAME, defaults={"display_name": "Reloop"}
+    )
+    return user
+
+
+def listing_description(*, inspection: Inspection, report_code: str) -> str:
+    """What the listing says about the item: that Reloop inspected it, the grade and what it means,
+    and the report's code. Written in the site's default language (a listing has one description)."""
+    grade = Grade(inspection.grade)
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [
+            _("Inspected by Reloop at its inspection centre."),
+            _("Grade %(grade)s (%(label)s): %(meaning)s")
+            % {"grade": grade.value, "label": grade.label, "meaning": GRADE_MEANINGS[grade]},
+        ]
+        if inspection.authenticated:
+            lines.append(_("Two authenticators confirmed that it is genuine."))
+        if report_code:
+            lines.append(_("Inspection report: %(code)s") % {"code": report_code})
+        return "\n".join(str(line) for line in lines)
+
+
+@transaction.atomic
+def submission_listing_create(*, submission_id: int, source: ListingSource, price: Decimal) -> Listing:
+    """List an inspected submission under the platform's account, published, with its photos, the
+    inspected grade and the report's badges, and link it to the inspection. Calling it again returns
+    the listing made the first time (its price is not changed: use listings.services.listing_reprice).
+
+    Raises SubmissionError when the submission has no passed inspection, ListingError for an invalid
+    price, and changes nothing then.
+    """
+    submission = Submission.objects.select_related("category", "brand", "catalog_model").get(pk=submission_id)
+    # The inspection's row lock makes two concurrent calls list the item once.
+    inspection = Inspection.objects.select_for_update().filter(subject_code=submission.code).first()
+    if inspection is None or inspection.result != InspectionResult.PASSED or not inspection.grade:
+        raise SubmissionError(_("Only an item that passed inspection can be listed."), code="not_inspected")
+    if inspection.listing_id is not None:
+        return Listing.objects.get(pk=inspection.listing_id)
+
+    report = Report.objects.filter(inspection=inspection).first()
+    report_code = report.code if report is not None else ""
+    catalog_model = submission.catalog_model
+    storage = private_storage()
+    with ExitStack() as files:
+        uploads = [
+            files.enter_context(storage.open(stored_name(key), "rb"))
+            for key in submission.photos.order_by("id").values_list("key", flat=True)
+        ]
+        listing = listing_create(
+            seller=platform_seller(),
+            title=submission.title,
+            description=listing_description(inspection=inspection, report_code=report_code),
+            category=submission.category,
+            brand=submission.brand,
+            catalog_model=catalog_model,
+            price=price,
+            reference_price=catalog_model.launch_price if catalog_model is not None else None,
+            grade=inspection.grade,
+            publish=True,
+            uploads=uploads,
+            source=ListingSource(source),
+        )
+    if report is not None:
+        listing = listing_mark_inspected(
+            listing_id=listing.pk,
+            report_code=report.code,
+            inspected_at=inspection.completed_at or report.published_at,
+            grade=inspection.grade,
+            authenticated=inspection.authenticated is True,
+        )
+    # The inspection app has no service that links a listing to an inspection; this is its only field
+    # that recycling writes, under the row lock taken above.
+    inspection.listing = listing
+    inspection.save(update_fields=["listing", "updated_at"])
+    return listing
