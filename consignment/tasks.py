@@ -1,0 +1,24 @@
+"""Thin Celery tasks for consignments: each calls one service and is safe to run twice.
+
+The settlement job, consignment.tasks.settle_consignments, lives in consignment/settlement_tasks.py
+and is imported at the end of this module so that the beat schedule's name finds it.
+"""
+
+from celery import shared_task
+
+
+@shared_task(ignore_result=True)
+def apply_price_drops() -> int:
+    from consignment.services.pricing import price_drops_apply
+
+    return price_drops_apply()
+
+
+@shared_task(ignore_result=True)
+def end_consignment_terms() -> int:
+    from consignment.services.lifecycle import consignment_terms_end
+
+    return consignment_terms_end()
+
+
+# --- Settlement (consignment/settlement_tasks.py, owned separately) ---------------------------------
