@@ -51,3 +51,19 @@ def book_missing_return_labels() -> None:
     from recycling.services.outcome import return_labels_book_missing
 
     return_labels_book_missing()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def pay_recycle_offer(submission_id: int) -> None:
+    """The seller took the cash: pay the wallet, list the item as platform stock (each once)."""
+    from recycling.services.offers import recycle_payout
+
+    recycle_payout(submission_id=submission_id)
+
+
+@shared_task(ignore_result=True)
+def expire_offers() -> None:
+    """Final offers nobody answered in time go back to their sellers (return labels booked)."""
+    from recycling.services.offers import offers_expire
+
+    offers_expire()

@@ -1,7 +1,8 @@
 """What recycling does with the inspection desk's news (see recycling/receivers.py).
 
 - An inspector started on the item: the submission is INSPECTING.
-- The item passed: INSPECTING → OFFERED (the offer itself is priced by the next step).
+- The item passed: INSPECTING → OFFERED, with its final offer (recycling.services.offers.offer_make)
+  in the same transaction.
 - The item failed: INSPECTING → REJECTED, a free return label is booked with the carrier, and the
   submission is RETURNING.
 
@@ -25,6 +26,7 @@ from listings.models import Grade
 from listings.photos import private_storage
 from marketplace.carriers import INSPECTION_CENTRE, Address, CarrierUnavailable, get_carrier
 from marketplace.labels import LabelContent, label_pdf
+from recycling.errors import SubmissionError
 from recycling.models import (
     Shipment,
     ShipmentDirection,
@@ -92,6 +94,7 @@ def submission_inspection_completed(*, inspection: Inspection) -> Submission | N
                 note=_("Passed inspection with grade %(grade)s; report %(report)s.")
                 % {"grade": inspection.grade, "report": report_code},
             )
+            _offer_make(submission=submission, inspection=inspection)
         else:
             submission = submission_move(
                 submission_id=submission.pk,
@@ -113,6 +116,19 @@ def submission_inspection_completed(*, inspection: Inspection) -> Submission | N
         )
     )
     return submission
+
+
+def _offer_make(*, submission: Submission, inspection: Inspection) -> None:
+    """Price the final offer in the caller's transaction. An item the model cannot price (no catalog
+    model on either side) stays OFFERED without an offer, for staff to price; it is logged."""
+    # offers imports this module (return labels), so it is imported here.
+    from recycling.services.offers import offer_make
+
+    try:
+        with transaction.atomic():
+            offer_make(submission_id=submission.pk, inspection=inspection)
+    except SubmissionError:
+        logger.warning("No offer could be priced for %s", submission.code, exc_info=True)
 
 
 def return_label_book(*, submission_id: int) -> Shipment:
@@ -259,15 +275,20 @@ def seller_notify_inspection_result(
         send_mail(subject, "\n".join(lines), None, [seller.email])
 
 
+# Submissions on their way back whose label the carrier could not issue at the time: rejected at
+# inspection, offer declined, or offer expired.
+RETURN_DUE = (SubmissionStatus.REJECTED, SubmissionStatus.DECLINED, SubmissionStatus.EXPIRED)
+
+
 def return_labels_book_missing(*, limit: int = 100) -> int:
-    """Book the return label of rejected submissions that have none (the carrier was down when they
-    were rejected) and e-mail each seller the tracking number. Returns how many were booked; safe to
+    """Book the return label of rejected, declined or expired submissions that have none (the carrier
+    was down at the time) and e-mail each seller the tracking number. Returns how many were booked; safe to
     run twice. Raises CarrierUnavailable when the carrier is still down, with what was booked kept."""
     live_return = Shipment.objects.filter(
         submission=OuterRef("pk"), direction=ShipmentDirection.RETURN
     ).exclude(status=ShipmentStatus.CANCELLED)
     waiting = list(
-        Submission.objects.filter(status=SubmissionStatus.REJECTED)
+        Submission.objects.filter(status__in=RETURN_DUE)
         .exclude(Exists(live_return))
         .order_by("updated_at", "id")
         .values_list("pk", flat=True)[:limit]

@@ -299,7 +299,22 @@ def carrier_event_apply(
     ):
         shipment.status = reached
         shipment.save(update_fields=["status", "updated_at"])
+        if reached == ShipmentStatus.DELIVERED and shipment.direction == ShipmentDirection.RETURN:
+            _submission_returned(shipment)
     return event
+
+
+def _submission_returned(shipment: Shipment) -> None:
+    """The return parcel reached the seller: RETURNING → RETURNED. Caller holds the shipment's lock."""
+    submission = Submission.objects.select_for_update().get(pk=shipment.submission_id)
+    if submission.status == SubmissionStatus.RETURNING:
+        submission_move(
+            submission_id=submission.pk,
+            to=SubmissionStatus.RETURNED,
+            by=None,
+            note=_("The carrier delivered the item back to the seller (%(tracking)s).")
+            % {"tracking": shipment.tracking_number},
+        )
 
 
 def normalise_reference(reference: str) -> str:

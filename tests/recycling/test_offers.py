@@ -1,13 +1,26 @@
 """The final offer: its pricing (hand-checked numbers), and the offer made exactly once when an item
 passes inspection."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.core import mail
+from django.utils import timezone, translation
 
+from inspection.models import Inspection
+from inspection.services.workbench import inspection_claim_next, inspection_complete
 from listings.models import Grade
+from recycling.errors import SubmissionError
+from recycling.models import (
+    Offer,
+    OfferDecision,
+    OfferKind,
+    Shipment,
+    ShipmentDirection,
+    Submission,
+    SubmissionStatus,
+)
 from recycling.offers import (
     Defect,
     OfferInputs,
@@ -18,7 +31,23 @@ from recycling.offers import (
     price_offer,
     reason_text,
 )
+from recycling.services.offers import (
+    buyout_offer_make,
+    offer_accept_recycle,
+    offer_decline,
+    offer_make,
+    offers_expire,
+)
+from recycling.services.outcome import return_labels_book_missing, submission_inspection_completed
+from recycling.services.shipping import carrier_event_apply, submission_receive
+from recycling.services.transitions import submission_move
 from recycling.valuation import Comparable, PriceInputs
+from tests.factories import CatalogModelFactory, UserFactory
+from tests.inspection.desk_fixtures import answer_all, inspector, small_checklist
+from tests.recycling.shipping_fixtures import booked_shipment, operations_user
+from wallet.models import Transaction
+
+pytestmark = pytest.mark.django_db
 
 # A phone launched in 2024 at 5,999, priced on 15 July 2026: 24 months old, so 2.0 years on the phone
 # curve (30% the first year, 18% a year after): retention 0.70 x 0.82 = 0.574.
@@ -149,3 +178,189 @@ def test_the_confirmed_grade_says_so():
         reason_text(terms.reasons[1])
         == "No estimate could be made before inspection: this offer is the first price."
     )
+
+
+# --- The services -------------------------------------------------------------------------------
+
+
+def offered_submission(capture, *, passed: bool = True, seller=None, **fields):
+    """A submission sent in, received, inspected and completed through the real desk services."""
+    model = fields.pop("catalog_model", None) or CatalogModelFactory(launch_price=Decimal("5999"))
+    shipment = booked_shipment(
+        seller=seller, category=model.category, brand=model.brand, catalog_model=model, **fields
+    )
+    small_checklist(model.category)
+    submission = submission_receive(reference=shipment.tracking_number, by=operations_user())
+    staff = inspector()
+    with capture(execute=True):
+        inspection = inspection_claim_next(inspector=staff)
+    answer_all(inspection, staff)
+    with capture(execute=True):
+        if passed:
+            inspection_complete(inspection_id=inspection.pk, inspector=staff, passed=True)
+        else:
+            inspection_complete(
+                inspection_id=inspection.pk,
+                inspector=staff,
+                passed=False,
+                fail_reason="not_as_declared",
+                note="Another model",
+            )
+    submission.refresh_from_db()
+    return submission
+
+
+def test_a_pass_makes_exactly_one_final_offer_in_the_same_step(django_capture_on_commit_callbacks):
+    # when
+    submission = offered_submission(django_capture_on_commit_callbacks)
+    # then
+    assert submission.status == SubmissionStatus.OFFERED
+    offer = Offer.objects.get(submission=submission)
+    assert offer.kind == OfferKind.FINAL
+    assert offer.decision == ""
+    assert offer.grade == Inspection.objects.get(subject_code=submission.code).grade
+    assert offer.cash_amount > 0 and offer.list_price > offer.cash_amount
+    assert offer.floor_min == offer.floor_default
+    assert offer.term_days == 90
+    validity = offer.valid_until - offer.created_at
+    assert validity == timedelta(days=7)
+    # the news again, and offer_make again: still one offer
+    inspection = Inspection.objects.get(subject_code=submission.code)
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_inspection_completed(inspection=inspection)
+    assert offer_make(submission_id=submission.pk, inspection=inspection).pk == offer.pk
+    assert Offer.objects.filter(submission=submission).count() == 1
+
+
+def test_a_failure_makes_no_offer(django_capture_on_commit_callbacks):
+    submission = offered_submission(django_capture_on_commit_callbacks, passed=False)
+    assert submission.status == SubmissionStatus.RETURNING
+    assert not Offer.objects.filter(submission=submission).exists()
+
+
+def test_declining_sends_the_item_back_with_a_free_label(django_capture_on_commit_callbacks):
+    submission = offered_submission(django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = offer_decline(submission_id=submission.pk, seller=submission.seller)
+    assert submission.status == SubmissionStatus.RETURNING
+    moves = list(submission.events.values_list("new", flat=True))
+    assert moves[-2:] == ["declined", "returning"]
+    assert Offer.objects.get(submission=submission).decision == OfferDecision.DECLINED
+    label = Shipment.objects.get(submission=submission, direction=ShipmentDirection.RETURN)
+    assert label.tracking_number in mail.outbox[-1].body
+    with pytest.raises(SubmissionError) as error:
+        offer_decline(submission_id=submission.pk, seller=submission.seller)
+    assert error.value.code == "no_offer"
+
+
+def test_declining_while_the_carrier_is_down_is_booked_by_the_sweep(
+    django_capture_on_commit_callbacks, settings
+):
+    submission = offered_submission(django_capture_on_commit_callbacks)
+    settings.CARRIER_SANDBOX_FAIL = True
+    submission = offer_decline(submission_id=submission.pk, seller=submission.seller)
+    assert submission.status == SubmissionStatus.DECLINED
+    settings.CARRIER_SANDBOX_FAIL = False
+    assert return_labels_book_missing() == 1
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.RETURNING
+
+
+def test_an_unanswered_offer_expires_and_goes_back(django_capture_on_commit_callbacks, settings):
+    submission = offered_submission(django_capture_on_commit_callbacks)
+    offer = Offer.objects.get(submission=submission)
+    # not yet
+    assert offers_expire(now=offer.valid_until - timedelta(minutes=1)) == 0
+    # when
+    settings.CARRIER_SANDBOX_FAIL = True  # the label is booked later by the sweep
+    assert offers_expire(now=offer.valid_until + timedelta(minutes=1)) == 1
+    assert offers_expire(now=offer.valid_until + timedelta(minutes=2)) == 0
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.EXPIRED
+    offer.refresh_from_db()
+    assert offer.decision == OfferDecision.EXPIRED
+    settings.CARRIER_SANDBOX_FAIL = False
+    assert return_labels_book_missing() == 1
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.RETURNING
+
+
+def test_the_expiry_job_books_the_label_at_once_when_the_carrier_is_up(django_capture_on_commit_callbacks):
+    submission = offered_submission(django_capture_on_commit_callbacks)
+    offer = Offer.objects.get(submission=submission)
+    assert offers_expire(now=offer.valid_until + timedelta(seconds=1)) == 1
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.RETURNING
+    assert Shipment.objects.filter(submission=submission, direction=ShipmentDirection.RETURN).count() == 1
+
+
+def test_accepting_an_expired_offer_is_refused_and_moves_no_money(django_capture_on_commit_callbacks):
+    submission = offered_submission(django_capture_on_commit_callbacks)
+    offer = Offer.objects.get(submission=submission)
+    with pytest.raises(SubmissionError) as error:
+        offer_accept_recycle(
+            submission_id=submission.pk,
+            seller=submission.seller,
+            now=offer.valid_until + timedelta(seconds=1),
+        )
+    assert error.value.code == "offer_expired"
+    assert "expired" in str(error.value.message)
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.OFFERED
+    assert not Transaction.objects.exists()
+
+
+def test_someone_elses_offer_cannot_be_answered(django_capture_on_commit_callbacks):
+    submission = offered_submission(django_capture_on_commit_callbacks)
+    stranger = UserFactory()
+    with pytest.raises(Submission.DoesNotExist):
+        offer_accept_recycle(submission_id=submission.pk, seller=stranger)
+    with pytest.raises(Submission.DoesNotExist):
+        offer_decline(submission_id=submission.pk, seller=stranger)
+    assert Offer.objects.get(submission=submission).decision == ""
+
+
+def test_a_declined_offer_cannot_then_be_accepted(django_capture_on_commit_callbacks, settings):
+    submission = offered_submission(django_capture_on_commit_callbacks)
+    settings.CARRIER_SANDBOX_FAIL = True
+    offer_decline(submission_id=submission.pk, seller=submission.seller)
+    with pytest.raises(SubmissionError) as error:
+        offer_accept_recycle(submission_id=submission.pk, seller=submission.seller)
+    assert error.value.code == "already_declined"
+    assert not Transaction.objects.exists()
+
+
+def test_the_return_parcel_delivered_makes_the_submission_returned(django_capture_on_commit_callbacks):
+    submission = offered_submission(django_capture_on_commit_callbacks)
+    submission = offer_decline(submission_id=submission.pk, seller=submission.seller)
+    label = Shipment.objects.get(submission=submission, direction=ShipmentDirection.RETURN)
+    carrier_event_apply(
+        event_id="ret-1",
+        tracking_number=label.tracking_number,
+        kind="delivered",
+        occurred_at=timezone.now(),
+        payload={},
+    )
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.RETURNED
+    # a replay and a late scan change nothing
+    carrier_event_apply(
+        event_id="ret-1",
+        tracking_number=label.tracking_number,
+        kind="delivered",
+        occurred_at=timezone.now(),
+        payload={},
+    )
+    assert submission.events.filter(new=SubmissionStatus.RETURNED).count() == 1
+
+
+def test_a_buyout_offer_is_cash_only_and_made_once(django_capture_on_commit_callbacks):
+    submission = offered_submission(django_capture_on_commit_callbacks)
+    with pytest.raises(SubmissionError):
+        buyout_offer_make(submission_id=submission.pk)
+    for status in (SubmissionStatus.CONSIGN_ACCEPTED, SubmissionStatus.LISTED, SubmissionStatus.UNSOLD):
+        submission_move(submission_id=submission.pk, to=status, by=None)
+    offer = buyout_offer_make(submission_id=submission.pk)
+    assert buyout_offer_make(submission_id=submission.pk).pk == offer.pk
+    assert (offer.kind, offer.list_price, offer.term_days) == (OfferKind.BUYOUT, None, None)
+    assert offer.cash_amount == Offer.objects.get(submission=submission, kind=OfferKind.FINAL).cash_amount

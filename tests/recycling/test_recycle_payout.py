@@ -9,10 +9,16 @@ from django.utils import timezone
 from inspection.models import Inspection, InspectionResult, InspectionStatus, Report
 from listings.models import Grade, Listing, ListingSource, ListingStatus
 from recycling.errors import SubmissionError
-from recycling.models import SubmissionStatus
+from recycling.models import Offer, OfferDecision, SubmissionStatus
 from recycling.services.listing import submission_listing_create
+from recycling.services.offers import buyout_offer_make, offer_accept_recycle, recycle_payout
+from recycling.services.transitions import submission_move
+from recycling.tasks import pay_recycle_offer
 from tests.factories import CatalogModelFactory, InspectionFactory, SubmissionFactory
 from tests.recycling.photo_samples import jpeg, scene, store_submission_photo
+from tests.recycling.test_offers import offered_submission
+from wallet.models import AccountPurpose, Cause, Transaction
+from wallet.services.ledger import platform_account, wallet_account
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +96,90 @@ def test_an_item_without_a_passed_inspection_is_not_listed():
             submission_id=submission.pk, source=ListingSource.PLATFORM, price=Decimal("1")
         )
     assert Listing.objects.count() == 0
+
+
+def balance(account) -> Decimal:
+    account.refresh_from_db()
+    return account.balance
+
+
+def test_taking_the_cash_pays_the_wallet_once_and_lists_platform_stock_once(
+    django_capture_on_commit_callbacks,
+):
+    # given
+    submission = offered_submission(django_capture_on_commit_callbacks)
+    offer = Offer.objects.get(submission=submission)
+    wallet = wallet_account(user=submission.seller)
+    purchases = platform_account(purpose=AccountPurpose.RECYCLE_PURCHASES)
+    # when: accepting queues the payout job after commit (run here in process)
+    with django_capture_on_commit_callbacks(execute=True):
+        offer_accept_recycle(submission_id=submission.pk, seller=submission.seller)
+    # then
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.PAID
+    assert [e.new for e in submission.events.all()][-2:] == ["recycle_accepted", "paid"]
+    offer.refresh_from_db()
+    assert offer.decision == OfferDecision.RECYCLE and offer.decided_at is not None
+    assert balance(wallet) == offer.cash_amount
+    assert balance(purchases) == -offer.cash_amount
+    txn = Transaction.objects.get(idempotency_key=f"recycle:submission:{submission.pk}")
+    assert txn.cause == Cause.RECYCLE_PAYOUT
+    listing = Listing.objects.get(source=ListingSource.PLATFORM)
+    report = Report.objects.get(inspection__subject_code=submission.code)
+    assert (listing.price, listing.grade, listing.report_code) == (offer.list_price, offer.grade, report.code)
+    assert listing.status == ListingStatus.ACTIVE
+
+    # when: the job is delivered again
+    pay_recycle_offer.delay(submission.pk)
+    recycle_payout(submission_id=submission.pk)
+    # then: nothing more
+    assert balance(wallet) == offer.cash_amount
+    assert Transaction.objects.filter(cause=Cause.RECYCLE_PAYOUT).count() == 1
+    assert Listing.objects.count() == 1
+    assert submission.events.filter(new=SubmissionStatus.PAID).count() == 1
+
+
+def test_accepting_twice_is_refused_and_pays_once(django_capture_on_commit_callbacks):
+    submission = offered_submission(django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        offer_accept_recycle(submission_id=submission.pk, seller=submission.seller)
+    with pytest.raises(SubmissionError) as error:
+        offer_accept_recycle(submission_id=submission.pk, seller=submission.seller)
+    assert error.value.code == "already_accepted"
+    assert (
+        balance(wallet_account(user=submission.seller))
+        == Offer.objects.get(submission=submission).cash_amount
+    )
+
+
+def test_a_payout_that_cannot_list_yet_still_pays_and_lists_on_the_next_run(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    submission = offered_submission(django_capture_on_commit_callbacks)
+    offer_accept_recycle(submission_id=submission.pk, seller=submission.seller)
+
+    def broken(**kwargs):
+        raise OSError("storage is away")
+
+    monkeypatch.setattr("recycling.services.offers.submission_listing_create", broken)
+    with pytest.raises(OSError):
+        recycle_payout(submission_id=submission.pk)
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.PAID
+    assert not Listing.objects.exists()
+    monkeypatch.undo()
+    recycle_payout(submission_id=submission.pk)
+    assert Listing.objects.filter(source=ListingSource.PLATFORM).count() == 1
+    assert Transaction.objects.filter(cause=Cause.RECYCLE_PAYOUT).count() == 1
+
+
+def test_a_buyout_offer_accepted_pays_the_fresh_cash_offer(django_capture_on_commit_callbacks):
+    submission = offered_submission(django_capture_on_commit_callbacks)
+    for status in (SubmissionStatus.CONSIGN_ACCEPTED, SubmissionStatus.LISTED, SubmissionStatus.UNSOLD):
+        submission_move(submission_id=submission.pk, to=status, by=None)
+    offer = buyout_offer_make(submission_id=submission.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        offer_accept_recycle(submission_id=submission.pk, seller=submission.seller)
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.PAID
+    assert balance(wallet_account(user=submission.seller)) == offer.cash_amount
