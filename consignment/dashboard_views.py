@@ -1,0 +1,163 @@
+"""The operations dashboard: how the loop is doing, for staff.
+
+Staff in operations, inspectors or authenticators may see it: anonymous visitors are sent to sign in,
+anyone else signed in gets 403. The period comes from `?days=` (7, 30 or 90); anything else is the
+default. Every figure comes from consignment.dashboard in a fixed number of queries.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+from django.views.decorators.http import require_GET
+
+from accounts.roles import STAFF_GROUPS
+from consignment.charts import BarChart, Series, ShareBar, daily_bar_chart, share_bar
+from consignment.dashboard import DEFAULT_PERIOD, PERIODS, Dashboard, dashboard_figures
+from marketplace.templatetags.money import SYMBOLS, money
+from recycling.models import OfferDecision
+
+# Colours of the choice bar, per decision (static/css/site.css, "Dashboard").
+DECISION_CLASSES = {
+    OfferDecision.RECYCLE: "db-recycle",
+    OfferDecision.CONSIGN: "db-consign",
+    OfferDecision.DECLINED: "db-declined",
+    OfferDecision.EXPIRED: "db-expired",
+}
+
+
+def _may_see_dashboard(user) -> bool:
+    """Any of the staff groups, in one query (accounts.roles.has_role asks per group)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.groups.filter(name__in=STAFF_GROUPS).exists()
+
+
+def period_days(raw: str | None) -> int:
+    """The period asked for in `?days=`, or the default for anything that is not one of PERIODS."""
+    try:
+        days = int((raw or "").strip())
+    except ValueError:
+        return DEFAULT_PERIOD
+    return days if days in PERIODS else DEFAULT_PERIOD
+
+
+def day_text(day: date) -> str:
+    return date_format(day, pgettext("a day under a chart: a date format (month/day)", "n/j"))
+
+
+def count_text(value: int | Decimal) -> str:
+    return number_format(value, decimal_pos=0, force_grouping=True)
+
+
+def whole_money(value: int | Decimal) -> str:
+    """An amount without its cents, for a chart's grid lines: ¥5,000."""
+    symbol = SYMBOLS.get(settings.CURRENCY, settings.CURRENCY + " ")
+    return symbol + count_text(value)
+
+
+def _inspection_chart(figures: Dashboard) -> BarChart:
+    days = figures.inspections
+    busiest = max(days, key=lambda day: day.total) if days else None
+    description = ngettext(
+        "%(total)s inspection completed from %(first)s to %(last)s: %(passed)s passed, %(failed)s failed.",
+        "%(total)s inspections completed from %(first)s to %(last)s: %(passed)s passed, %(failed)s failed.",
+        figures.inspections_total,
+    ) % {
+        "total": figures.inspections_total,
+        "first": day_text(figures.period.dates[0]),
+        "last": day_text(figures.period.dates[-1]),
+        "passed": figures.inspections_passed,
+        "failed": figures.inspections_failed,
+    }
+    if busiest is not None and busiest.total:
+        description += " " + _("Busiest day: %(day)s, with %(count)s.") % {
+            "day": day_text(busiest.day),
+            "count": busiest.total,
+        }
+    return daily_bar_chart(
+        chart_id="chart-inspections",
+        title=_("Inspections completed per day"),
+        description=description,
+        days=[day.day for day in days],
+        series=[
+            Series(name=_("passed"), css_class="db-passed", values=[day.passed for day in days]),
+            Series(name=_("failed"), css_class="db-failed", values=[day.failed for day in days]),
+        ],
+        day_text=day_text,
+        value_text=count_text,
+    )
+
+
+def _sales_chart(figures: Dashboard) -> BarChart:
+    days = figures.sales_days
+    busiest = max(days, key=lambda day: day.value) if days else None
+    description = ngettext(
+        "%(orders)s order paid from %(first)s to %(last)s, worth %(value)s in all.",
+        "%(orders)s orders paid from %(first)s to %(last)s, worth %(value)s in all.",
+        figures.orders_paid,
+    ) % {
+        "orders": figures.orders_paid,
+        "first": day_text(figures.period.dates[0]),
+        "last": day_text(figures.period.dates[-1]),
+        "value": money(figures.sales_value),
+    }
+    if busiest is not None and busiest.value:
+        description += " " + _("Best day: %(day)s, with %(value)s.") % {
+            "day": day_text(busiest.day),
+            "value": money(busiest.value),
+        }
+    return daily_bar_chart(
+        chart_id="chart-sales",
+        title=_("Value of orders paid per day"),
+        description=description,
+        days=[day.day for day in days],
+        series=[Series(name=_("paid"), css_class="db-sales", values=[day.value for day in days])],
+        day_text=day_text,
+        value_text=money,
+        tick_text=whole_money,
+    )
+
+
+def _choice_bar(figures: Dashboard) -> ShareBar:
+    words = [
+        _("%(decision)s: %(count)s (%(share)s%%)")
+        % {"decision": choice.label, "count": choice.count, "share": choice.share}
+        for choice in figures.offers
+        if choice.count
+    ]
+    description = "; ".join(words) if words else _("No offers were decided in this period.")
+    return share_bar(
+        chart_id="chart-choices",
+        title=_("What sellers chose"),
+        description=description,
+        parts=[(choice.label, DECISION_CLASSES[choice.decision], choice.count) for choice in figures.offers],
+    )
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    if not _may_see_dashboard(request.user):
+        raise PermissionDenied
+    days = period_days(request.GET.get("days"))
+    figures = dashboard_figures(days=days)
+    context = {
+        "figures": figures,
+        "periods": PERIODS,
+        "days": days,
+        "first_day": figures.period.dates[0],
+        "last_day": figures.period.dates[-1],
+        "inspection_chart": _inspection_chart(figures),
+        "sales_chart": _sales_chart(figures),
+        "choice_bar": _choice_bar(figures),
+        "choice_rows": [(choice, DECISION_CLASSES[choice.decision]) for choice in figures.offers],
+    }
+    return render(request, "consignment/dashboard.html", context)
