@@ -24,7 +24,7 @@ from tests.factories import InspectionFactory, ListingFactory, SubmissionFactory
 from tests.orders.helpers import paid_order
 from tests.recycling.shipping_fixtures import staff_user
 from wallet.models import AccountPurpose, Cause
-from wallet.services.ledger import ledger_post, platform_account, wallet_account
+from wallet.services.ledger import ledger_post, platform_account, transaction_reverse, wallet_account
 
 pytestmark = pytest.mark.django_db
 
@@ -275,6 +275,22 @@ def test_take_rate_leaves_out_what_was_booked_before_the_period():
     )
 
 
+def test_a_corrected_sale_takes_its_commission_back_out():
+    kept = paid_order(price="1000.00")
+    sale_release_post(order=kept, amount=kept.price)
+    corrected = paid_order(price="600.00")
+    posting = sale_release_post(order=corrected, amount=corrected.price)
+    transaction_reverse(transaction_id=posting.pk, reason="Released twice by mistake.", by=None)
+
+    take = dashboard_figures(days=7).take
+
+    assert (take.commission, take.commissioned_sales, take.rate) == (
+        Decimal("50.00"),
+        Decimal("1000.00"),
+        Decimal("5.0"),
+    )
+
+
 def test_no_commissioned_sales_means_no_take_rate():
     take = dashboard_figures(days=7).take
 
@@ -425,6 +441,12 @@ def test_staff_may_see_the_dashboard(client, role):
     assert client.get(URL).status_code == 200
 
 
+def test_a_superuser_may_see_the_dashboard(client):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    assert client.get(URL).status_code == 200
+
+
 def test_a_shopper_is_refused(client):
     client.force_login(UserFactory())
 
@@ -475,6 +497,19 @@ def test_the_page_shows_the_figures_and_charts(client):
     )
     assert "50.0% passed" in html
     assert "Commission booked in the period divided by the value of the sales it was taken on" in html
+
+
+def test_an_empty_site_reads_as_empty(client):
+    client.force_login(staff_user(roles.OPERATIONS))
+
+    html = client.get(URL).content.decode()
+
+    assert "No submissions yet." in html
+    assert "No commissioned sales in this period." in html
+    assert "0 inspections completed from" in html
+    assert "0 orders paid from" in html and "worth ¥0.00 in all." in html
+    assert "No offers were decided in this period." in html
+    assert 'class="db-passed" x=' not in html and 'class="db-sales" x=' not in html  # no bars
 
 
 @pytest.mark.parametrize(("asked", "shown"), [("7", 7), ("90", 90), ("bogus", 30), ("1000", 30)])
