@@ -337,7 +337,7 @@ class Dashboard:
 
 
 def dashboard_figures(*, days: int, now: datetime | None = None) -> Dashboard:
-    """Every figure of the dashboard for the last `days` days (nine queries)."""
+    """Every figure of the dashboard for the last `days` days, in eight queries."""
     period = dashboard_period(days=days, now=now)
     sales_days, sales_sources = sales_in_period(period=period)
     return Dashboard(
