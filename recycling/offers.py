@@ -22,7 +22,7 @@ How an offer is made
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_CEILING, Decimal
 
 from django.utils.translation import get_language, gettext, ngettext, pgettext
@@ -268,3 +268,34 @@ def reason_text(reason: dict) -> str:
     if code == OfferReason.OFFER_WITHOUT_ESTIMATE:
         return gettext("No estimate could be made before inspection: this offer is the first price.")
     return valuation.reason_text(reason)
+
+
+# --- A stored offer's figures, for the page and the API ------------------------------------------
+
+
+def offer_figures(offer, *, now: datetime, listed_on: date) -> dict:
+    """What the page and the API show for a stored Offer: the consignment terms worked out (commission
+    amount, the drops with their dates and prices if it is listed on `listed_on`, payouts at the list
+    price and at the proposed floor), the reasons in the active language, and the time left."""
+    figures: dict = {
+        "reasons": [reason_text(reason) for reason in offer.reasons],
+        "valid_until": offer.valid_until,
+        "days_left": max(0, -((now - offer.valid_until) // timedelta(days=1))),
+        "open": not offer.decision and offer.valid_until > now,
+    }
+    if offer.list_price is None:
+        return figures
+    rate = offer.commission_rate
+    floor = offer.floor_default
+    figures.update(
+        commission=quantize(offer.list_price * rate),
+        commission_percent=(rate * 100).normalize(),
+        drops=drop_prices(
+            list_price=offer.list_price, schedule=offer.drop_schedule, floor=floor, start=listed_on
+        ),
+        expected_payout=payout(offer.list_price, rate),
+        expected_payout_at_floor=payout(floor, rate),
+        term_ends=listed_on + timedelta(days=offer.term_days or 0),
+        floor_max=offer.list_price,
+    )
+    return figures

@@ -7,6 +7,8 @@ from accounts.models import User
 from accounts.roles import STAFF_GROUPS
 from inspection.models import Report
 from recycling.models import (
+    Offer,
+    OfferKind,
     Shipment,
     ShipmentDirection,
     ShipmentStatus,
@@ -50,6 +52,19 @@ def report_code_for(submission: Submission) -> str | None:
     return (
         Report.objects.filter(inspection__subject_code=submission.code).values_list("code", flat=True).first()
     )
+
+
+def offers_for(submission: Submission) -> dict[str, Offer]:
+    """The submission's offers by kind ("final", "buyout"): one query."""
+    return {offer.kind: offer for offer in Offer.objects.filter(submission=submission)}
+
+
+def offer_to_answer(offers: dict[str, Offer], submission: Submission) -> Offer | None:
+    """The offer the seller is asked about now: the buy-out once the item came back unsold, else the
+    final offer."""
+    if submission.status == SubmissionStatus.UNSOLD and OfferKind.BUYOUT in offers:
+        return offers[OfferKind.BUYOUT]
+    return offers.get(OfferKind.FINAL)
 
 
 def submissions_visible_to(user: User | AnonymousUser) -> QuerySet[Submission]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recycling.views import dashboard, flow
+from recycling.views import dashboard, flow, offer
 
 app_name = "recycling"
 
@@ -21,5 +21,8 @@ urlpatterns = [
     path("<int:pk>/live/", dashboard.estimate_panel, name="estimate_panel"),
     path("<int:pk>/cancel/", dashboard.cancel, name="cancel"),
     path("<int:pk>/new-estimate/", dashboard.revalue, name="revalue"),
+    path("<int:pk>/offer/", offer.offer, name="offer"),
+    path("<int:pk>/offer/recycle/", offer.offer_recycle, name="offer_recycle"),
+    path("<int:pk>/offer/decline/", offer.offer_reject, name="offer_decline"),
     path("photos/<int:pk>/", dashboard.photo, name="photo"),
 ]
