@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from recycling.api import submissions
+from recycling.api import offers, submissions
 
 app_name = "recycling_api"
 
@@ -19,5 +19,15 @@ urlpatterns = [
         "submissions/<int:submission_id>/cancel/",
         submissions.SubmissionCancelView.as_view(),
         name="submission-cancel",
+    ),
+    path(
+        "submissions/<int:submission_id>/offer/recycle/",
+        offers.OfferRecycleView.as_view(),
+        name="submission-offer-recycle",
+    ),
+    path(
+        "submissions/<int:submission_id>/offer/decline/",
+        offers.OfferDeclineView.as_view(),
+        name="submission-offer-decline",
     ),
 ]

@@ -20,6 +20,8 @@ ENDPOINTS = {
     "/api/v1/submissions/{submission_id}/": {"get"},
     "/api/v1/submissions/{submission_id}/shipping/": {"post"},
     "/api/v1/submissions/{submission_id}/cancel/": {"post"},
+    "/api/v1/submissions/{submission_id}/offer/recycle/": {"post"},
+    "/api/v1/submissions/{submission_id}/offer/decline/": {"post"},
     "/api/v1/inspections/queue/": {"get"},
     "/api/v1/inspections/claim/": {"post"},
     "/api/v1/inspections/{inspection_id}/": {"get"},

@@ -17,6 +17,8 @@ from rest_framework import serializers
 from listings.api.serializers import BrandSerializer, CategorySerializer
 from listings.models import CatalogModel, Grade
 from recycling.models import (
+    Offer,
+    OfferKind,
     Shipment,
     ShipmentDirection,
     ShipmentStatus,
@@ -27,9 +29,10 @@ from recycling.models import (
     SubmissionStatus,
     Valuation,
 )
+from recycling.offers import offer_figures
 from recycling.photo_checks import photo_flag_text
 from recycling.questionnaire import DEFAULT, QUESTIONNAIRES
-from recycling.selectors import report_code_for
+from recycling.selectors import INSPECTED_STATUSES, offers_for, report_code_for
 from recycling.services.transitions import ALLOWED, CANCELLABLE
 from recycling.valuation import reason_text
 
@@ -322,6 +325,75 @@ class ShipmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
+class PriceDropSerializer(serializers.Serializer):
+    day = serializers.IntegerField(help_text="Days after listing.")
+    share = serializers.DecimalField(
+        max_digits=4, decimal_places=2, help_text="Share of the list price taken off."
+    )
+    price = serializers.DecimalField(**MONEY, help_text="The price from then on (never below the floor).")
+    on = serializers.DateField(help_text="The date, if the item were listed today.")
+
+
+class OfferSerializer(serializers.Serializer):
+    """A final (or buy-out) offer: the cash offer and, on a final offer, the consignment terms worked
+    out, with the reasons in the request's language and how long it is valid."""
+
+    kind = serializers.ChoiceField(choices=OfferKind.choices)
+    grade = serializers.ChoiceField(choices=Grade.choices, help_text="The inspected grade.")
+    grade_label = serializers.CharField()
+    currency = serializers.CharField()
+    cash_amount = serializers.DecimalField(**MONEY, help_text="Recycle: what Reloop pays now.")
+    list_price = serializers.DecimalField(**MONEY, allow_null=True)
+    commission_rate = serializers.DecimalField(max_digits=4, decimal_places=3, allow_null=True)
+    commission = serializers.DecimalField(**MONEY, allow_null=True)
+    floor_min = serializers.DecimalField(**MONEY, allow_null=True, help_text="The lowest floor allowed.")
+    floor_max = serializers.DecimalField(**MONEY, allow_null=True, help_text="The highest floor allowed.")
+    floor_default = serializers.DecimalField(**MONEY, allow_null=True, help_text="The proposed floor.")
+    price_drops = PriceDropSerializer(many=True)
+    term_days = serializers.IntegerField(allow_null=True)
+    expected_payout = serializers.DecimalField(
+        **MONEY, allow_null=True, help_text="Consignment: the payout at the list price."
+    )
+    expected_payout_at_floor = serializers.DecimalField(**MONEY, allow_null=True)
+    reasons = ReasonSerializer(many=True, help_text="Why the offer differs from the estimate.")
+    valid_until = serializers.DateTimeField()
+    days_left = serializers.IntegerField()
+    open = serializers.BooleanField(help_text="Whether the seller may still answer it.")
+    decision = serializers.CharField(help_text="Empty until answered: recycle, consign, declined, expired.")
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+def offer_data(offer: Offer) -> dict:
+    """An Offer with its worked-out figures, as OfferSerializer reads it."""
+    figures = offer_figures(offer, now=timezone.now(), listed_on=timezone.localdate())
+    return {
+        "kind": offer.kind,
+        "grade": offer.grade,
+        "grade_label": offer.get_grade_display(),
+        "currency": settings.CURRENCY,
+        "cash_amount": offer.cash_amount,
+        "list_price": offer.list_price,
+        "commission_rate": offer.commission_rate,
+        "commission": figures.get("commission"),
+        "floor_min": offer.floor_min,
+        "floor_max": figures.get("floor_max"),
+        "floor_default": offer.floor_default,
+        "price_drops": figures.get("drops", []),
+        "term_days": offer.term_days,
+        "expected_payout": figures.get("expected_payout"),
+        "expected_payout_at_floor": figures.get("expected_payout_at_floor"),
+        "reasons": [
+            {"code": reason.get("code", ""), "text": text}
+            for reason, text in zip(offer.reasons, figures["reasons"], strict=True)
+        ],
+        "valid_until": offer.valid_until,
+        "days_left": figures["days_left"],
+        "open": figures["open"],
+        "decision": offer.decision,
+        "decided_at": offer.decided_at,
+    }
+
+
 class SubmissionCardSerializer(serializers.ModelSerializer):
     """A submission in a list: what the seller's dashboard shows in a row."""
 
@@ -378,6 +450,10 @@ class SubmissionDetailSerializer(SubmissionCardSerializer):
     report_url = serializers.SerializerMethodField(
         help_text="The public inspection report, once the inspection is complete; else null."
     )
+    offer = serializers.SerializerMethodField(help_text="The final offer after inspection, else null.")
+    buyout_offer = serializers.SerializerMethodField(
+        help_text="The fresh cash offer for a consigned item that did not sell, else null."
+    )
 
     class Meta(SubmissionCardSerializer.Meta):
         fields = [
@@ -391,8 +467,28 @@ class SubmissionDetailSerializer(SubmissionCardSerializer):
             "can_cancel",
             "can_book_shipping",
             "report_url",
+            "offer",
+            "buyout_offer",
         ]
         read_only_fields = fields
+
+    def _offers(self, submission: Submission) -> dict[str, Offer]:
+        """The submission's offers, read once per answer and only after inspection."""
+        cached = getattr(submission, "_offers_by_kind", None)
+        if cached is None:
+            cached = offers_for(submission) if submission.status in INSPECTED_STATUSES else {}
+            submission._offers_by_kind = cached
+        return cached
+
+    @extend_schema_field(OfferSerializer(allow_null=True))
+    def get_offer(self, submission: Submission) -> dict | None:
+        offer = self._offers(submission).get(OfferKind.FINAL)
+        return OfferSerializer(offer_data(offer)).data if offer is not None else None
+
+    @extend_schema_field(OfferSerializer(allow_null=True))
+    def get_buyout_offer(self, submission: Submission) -> dict | None:
+        offer = self._offers(submission).get(OfferKind.BUYOUT)
+        return OfferSerializer(offer_data(offer)).data if offer is not None else None
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_report_url(self, submission: Submission) -> str | None:

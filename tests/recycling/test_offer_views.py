@@ -2,10 +2,12 @@
 answer it, and what each button does."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from inspection.models import Report
 from recycling.models import Offer, OfferDecision, SubmissionStatus
@@ -163,3 +165,85 @@ def test_the_consign_form_posts_the_proposed_floor_to_the_consignment_app(client
     assert f'min="{offer.floor_min:.0f}" max="{offer.list_price:.0f}"' in html
     assert f"Between {money(offer.floor_min)} and {money(offer.list_price)}." in html
     assert "Consign it" in html
+
+
+# --- API ----------------------------------------------------------------------------------------
+
+
+def api_for(user) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+def test_the_submission_detail_includes_the_offer_with_its_terms(offered, django_assert_num_queries):
+    offer = Offer.objects.get(submission=offered)
+    api = api_for(offered.seller)
+    # groups, the submission, its events, photos, valuations, shipments, the report's code, the offers
+    with django_assert_num_queries(8):
+        data = api.get(f"/api/v1/submissions/{offered.pk}/").json()
+    body = data["offer"]
+    assert body["kind"] == "final"
+    assert body["grade"] == offer.grade
+    assert Decimal(body["cash_amount"]) == offer.cash_amount
+    assert Decimal(body["list_price"]) == offer.list_price
+    assert Decimal(body["floor_default"]) == offer.floor_default
+    assert Decimal(body["floor_max"]) == offer.list_price
+    assert Decimal(body["commission"]) == (offer.list_price * offer.commission_rate).quantize(Decimal("0.01"))
+    assert Decimal(body["expected_payout"]) == offer.list_price - Decimal(body["commission"])
+    assert [drop["day"] for drop in body["price_drops"]] == [30, 60]
+    assert body["term_days"] == 90
+    assert body["days_left"] == 7 and body["open"] is True and body["decision"] == ""
+    assert body["reasons"] and all(reason["text"] for reason in body["reasons"])
+    assert data["buyout_offer"] is None
+
+
+def test_the_reasons_come_in_the_requests_language(offered):
+    api = api_for(offered.seller)
+    english = api.get(f"/api/v1/submissions/{offered.pk}/").json()["offer"]["reasons"]
+    chinese = api.get(f"/api/v1/submissions/{offered.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()["offer"][
+        "reasons"
+    ]
+    assert [r["code"] for r in english] == [r["code"] for r in chinese]
+    assert [r["text"] for r in english] != [r["text"] for r in chinese]
+
+
+def test_taking_the_cash_through_the_api(offered, django_capture_on_commit_callbacks):
+    offer = Offer.objects.get(submission=offered)
+    api = api_for(offered.seller)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"/api/v1/submissions/{offered.pk}/offer/recycle/")
+    assert response.status_code == 200
+    assert response.json()["offer"]["decision"] == "recycle"
+    assert wallet_account(user=offered.seller).balance == offer.cash_amount
+    again = api.post(f"/api/v1/submissions/{offered.pk}/offer/recycle/")
+    assert again.status_code == 400
+    assert again.json()["code"] == "already_accepted"
+    assert Transaction.objects.count() == 1
+
+
+def test_an_expired_offer_through_the_api_is_a_400_and_moves_no_money(offered):
+    Offer.objects.filter(submission=offered).update(valid_until=timezone.now() - timedelta(seconds=1))
+    response = api_for(offered.seller).post(f"/api/v1/submissions/{offered.pk}/offer/recycle/")
+    assert response.status_code == 400
+    assert response.json()["code"] == "offer_expired"
+    assert not Transaction.objects.exists()
+
+
+def test_declining_through_the_api(offered, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_for(offered.seller).post(f"/api/v1/submissions/{offered.pk}/offer/decline/")
+    assert response.status_code == 200
+    assert response.json()["status"] == "returning"
+    assert response.json()["offer"]["decision"] == "declined"
+
+
+def test_someone_elses_offer_through_the_api_is_a_404(offered):
+    api = api_for(UserFactory())
+    assert api.get(f"/api/v1/submissions/{offered.pk}/").status_code == 404
+    assert api.post(f"/api/v1/submissions/{offered.pk}/offer/recycle/").status_code == 404
+    assert api.post(f"/api/v1/submissions/{offered.pk}/offer/decline/").status_code == 404
+    staff = api_for(operations_user())
+    assert staff.get(f"/api/v1/submissions/{offered.pk}/").json()["offer"]["cash_amount"]
+    assert staff.post(f"/api/v1/submissions/{offered.pk}/offer/recycle/").status_code == 404
+    assert not Transaction.objects.exists()
