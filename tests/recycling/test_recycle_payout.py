@@ -1,9 +1,11 @@
 """After a recycle purchase: the payout to the seller's wallet, and the item listed as platform stock
 (with its report, grade and photos), each exactly once however often the job runs."""
 
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from inspection.models import Inspection, InspectionResult, InspectionStatus, Report
@@ -11,7 +13,7 @@ from listings.models import Grade, Listing, ListingSource, ListingStatus
 from recycling.errors import SubmissionError
 from recycling.models import Offer, OfferDecision, SubmissionStatus
 from recycling.services.listing import submission_listing_create
-from recycling.services.offers import buyout_offer_make, offer_accept_recycle, recycle_payout
+from recycling.services.offers import buyout_offer_make, offer_accept_recycle, offer_make, recycle_payout
 from recycling.services.transitions import submission_move
 from recycling.tasks import pay_recycle_offer
 from tests.factories import CatalogModelFactory, InspectionFactory, SubmissionFactory
@@ -183,3 +185,72 @@ def test_a_buyout_offer_accepted_pays_the_fresh_cash_offer(django_capture_on_com
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.PAID
     assert balance(wallet_account(user=submission.seller)) == offer.cash_amount
+
+
+# --- Under real concurrency (PostgreSQL: each thread has its own connection) --------------------
+
+THREADS = 8
+TIMEOUT = 30
+
+
+def at_once(work) -> list:
+    """Run `work(index)` in THREADS threads released together; each answer or exception is kept."""
+    start = threading.Barrier(THREADS)
+    answers: list = [None] * THREADS
+
+    def run(index: int) -> None:
+        try:
+            start.wait(TIMEOUT)
+            answers[index] = work(index)
+        except Exception as error:
+            answers[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(TIMEOUT)
+    return answers
+
+
+def accepted_offer():
+    submission = inspected(photos=1)
+    inspection = Inspection.objects.get(subject_code=submission.code)
+    offer = offer_make(submission_id=submission.pk, inspection=inspection)
+    return submission, offer
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_payout_job_run_by_several_workers_at_once_pays_once_and_lists_once():
+    submission, offer = accepted_offer()
+    Offer.objects.filter(pk=offer.pk).update(decision=OfferDecision.RECYCLE, decided_at=timezone.now())
+    submission_move(submission_id=submission.pk, to=SubmissionStatus.RECYCLE_ACCEPTED, by=None)
+
+    answers = at_once(lambda index: recycle_payout(submission_id=submission.pk))
+
+    assert not [answer for answer in answers if isinstance(answer, Exception)], answers
+    assert Transaction.objects.filter(idempotency_key=f"recycle:submission:{submission.pk}").count() == 1
+    assert balance(wallet_account(user=submission.seller)) == offer.cash_amount
+    assert Listing.objects.count() == 1
+    assert submission.events.filter(new=SubmissionStatus.PAID).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_take_the_cash_pressed_in_several_tabs_at_once_is_accepted_and_paid_once():
+    submission, offer = accepted_offer()
+
+    answers = at_once(
+        lambda index: offer_accept_recycle(submission_id=submission.pk, seller=submission.seller)
+    )
+
+    accepted = [answer for answer in answers if not isinstance(answer, Exception)]
+    refused = [answer for answer in answers if isinstance(answer, SubmissionError)]
+    assert len(accepted) == 1 and len(refused) == THREADS - 1, answers
+    assert {error.code for error in refused} == {"already_accepted"}
+    assert balance(wallet_account(user=submission.seller)) == offer.cash_amount
+    assert Transaction.objects.filter(cause=Cause.RECYCLE_PAYOUT).count() == 1
+    assert Listing.objects.count() == 1
