@@ -18,7 +18,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from inspection.models import Inspection, InspectionResult, Report
@@ -26,8 +26,11 @@ from listings.models import Grade
 from listings.photos import private_storage
 from marketplace.carriers import INSPECTION_CENTRE, Address, CarrierUnavailable, get_carrier
 from marketplace.labels import LabelContent, label_pdf
+from marketplace.templatetags.money import money
 from recycling.errors import SubmissionError
 from recycling.models import (
+    Offer,
+    OfferKind,
     Shipment,
     ShipmentDirection,
     ShipmentStatus,
@@ -35,6 +38,7 @@ from recycling.models import (
     Submission,
     SubmissionStatus,
 )
+from recycling.offers import payout
 from recycling.services.shipping import _void_booking, label_storage_name
 from recycling.services.transitions import ALLOWED, submission_move
 
@@ -212,10 +216,13 @@ def _check_returnable(submission: Submission) -> None:
         raise ValueError(f"{submission.code} is not due to go back (now: {submission.status}).")
 
 
+def site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def report_url(report_code: str) -> str:
     """The public report's absolute address, in the active language."""
-    path = reverse("reports:detail", kwargs={"code": report_code})
-    return settings.SITE_URL.rstrip("/") + path
+    return site_url(reverse("reports:detail", kwargs={"code": report_code}))
 
 
 def seller_language(submission: Submission) -> str:
@@ -249,7 +256,25 @@ def seller_notify_inspection_result(
             ]
             if inspection.authenticated:
                 lines.append(_("Two authenticators confirmed that it is genuine."))
-            lines.append(_("Your final offer follows shortly; you will find it on your submission page."))
+            offer = Offer.objects.filter(submission=submission, kind=OfferKind.FINAL).first()
+            if offer is None:
+                lines.append(_("Your final offer follows shortly; you will find it on your submission page."))
+            else:
+                lines += [
+                    "",
+                    _(
+                        "Our offer: %(cash)s in cash now, or we sell it for you at %(price)s and pay you "
+                        "%(payout)s once it sells. It is valid until %(date)s."
+                    )
+                    % {
+                        "cash": money(offer.cash_amount),
+                        "price": money(offer.list_price),
+                        "payout": money(payout(offer.list_price, offer.commission_rate)),
+                        "date": formats.date_format(timezone.localtime(offer.valid_until), "DATE_FORMAT"),
+                    },
+                    _("Decide here: %(url)s")
+                    % {"url": site_url(reverse("recycling:offer", args=[submission.pk]))},
+                ]
         else:
             subject = _("%(title)s did not pass inspection") % values
             lines = [

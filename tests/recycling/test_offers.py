@@ -364,3 +364,12 @@ def test_a_buyout_offer_is_cash_only_and_made_once(django_capture_on_commit_call
     assert buyout_offer_make(submission_id=submission.pk).pk == offer.pk
     assert (offer.kind, offer.list_price, offer.term_days) == (OfferKind.BUYOUT, None, None)
     assert offer.cash_amount == Offer.objects.get(submission=submission, kind=OfferKind.FINAL).cash_amount
+
+
+def test_the_pass_mail_carries_the_offer_and_its_link(django_capture_on_commit_callbacks):
+    submission = offered_submission(django_capture_on_commit_callbacks)
+    offer = Offer.objects.get(submission=submission)
+    body = mail.outbox[-1].body
+    assert f"¥{offer.cash_amount:,.2f} in cash now" in body
+    assert f"at ¥{offer.list_price:,.2f}" in body
+    assert f"/sell-with-us/{submission.pk}/offer/" in body
