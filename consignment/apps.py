@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ConsignmentConfig(AppConfig):
     name = "consignment"
     verbose_name = _("Consignment")
+
+    def ready(self) -> None:
+        from consignment import receivers
+        from orders.models import Order
+        from orders.signals import order_paid
+
+        order_paid.connect(receivers.on_order_paid, sender=Order, dispatch_uid="consignment.order_paid")

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from consignment import views
 
 app_name = "consignment"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:submission_id>/accept/", views.accept, name="accept"),
+    path("<int:submission_id>/unsold/", views.unsold, name="unsold"),
+    path("<int:submission_id>/money/", views.money, name="money"),
+]

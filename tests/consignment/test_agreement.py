@@ -18,7 +18,7 @@ from inspection.models import InspectionResult, InspectionStatus
 from listings.models import Listing, ListingSource, ListingStatus
 from recycling.models import Offer, OfferDecision, OfferKind, Submission, SubmissionEvent, SubmissionStatus
 from recycling.valuation import commission_rate
-from tests.factories import InspectionFactory, SubmissionFactory, UserFactory
+from tests.factories import CatalogModelFactory, InspectionFactory, SubmissionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +29,19 @@ def offered(
     *, seller=None, list_price: str = "1000.00", floor_min: str | None = None, valid_for=timedelta(days=7)
 ) -> Offer:
     """A submission that passed inspection (grade B) with its final offer, waiting for the seller."""
-    submission = SubmissionFactory(seller=seller or UserFactory(), status=SubmissionStatus.OFFERED)
+    catalog_model = CatalogModelFactory()
+    submission = SubmissionFactory(
+        seller=seller or UserFactory(),
+        status=SubmissionStatus.OFFERED,
+        category=catalog_model.category,
+        brand=catalog_model.brand,
+        catalog_model=catalog_model,
+    )
     now = timezone.now()
     InspectionFactory(
         subject_code=submission.code,
         category=submission.category,
+        catalog_model=catalog_model,
         title=submission.title,
         status=InspectionStatus.COMPLETED,
         result=InspectionResult.PASSED,

@@ -1,0 +1,281 @@
+"""After the listing: a buyer pays (the consignment and the submission are sold), or the term ends
+unsold (listing withdrawn, a buy-out offer made, the seller told) and the seller takes the item back
+free or sells it to Reloop."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+
+from consignment.models import Consignment, ConsignmentStatus
+from consignment.services.errors import ConsignmentError
+from consignment.services.lifecycle import (
+    consignment_buyout_accept,
+    consignment_return,
+    consignment_terms_end,
+)
+from consignment.tasks import end_consignment_terms
+from inspection.models import Inspection
+from listings.models import Listing, ListingStatus
+from orders.models import Order, OrderStatus, Payment
+from orders.services.checkout import order_address_set, order_place, payment_start
+from orders.signals import order_paid
+from recycling.models import (
+    Offer,
+    OfferDecision,
+    OfferKind,
+    Shipment,
+    ShipmentDirection,
+    Submission,
+    SubmissionStatus,
+)
+from recycling.services.offers import offer_accept_recycle
+from sandbox.payments import CARD_SUCCEEDS, payment_submit
+from tests.consignment.test_agreement import accepted
+from tests.factories import ListingFactory, UserFactory
+from tests.orders.helpers import paid_order
+
+pytestmark = pytest.mark.django_db
+
+
+def buy(consignment: Consignment, capture, *, buyer=None) -> Order:
+    """A shopper places an order for the consigned listing and pays on the sandbox's page; the
+    payment's webhook and `order_paid` run as they would after commit."""
+    buyer = buyer or UserFactory()
+    order = order_place(buyer=buyer, listing_id=consignment.listing_id)
+    order_address_set(
+        order_id=order.pk, buyer=buyer, name="Li Lei", phone="13800000000", address="18 Fuxing Road, Shanghai"
+    )
+    payment_start(order_id=order.pk, buyer=buyer, return_url="https://reloop.example/back/")
+    reference = Payment.objects.get(order=order).provider_reference
+    with capture(execute=True):
+        payment_submit(reference=reference, card_number=CARD_SUCCEEDS)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    return order
+
+
+def _status(model, pk) -> str:
+    return model.objects.values_list("status", flat=True).get(pk=pk)
+
+
+# --- A sale ---------------------------------------------------------------------------------------------
+
+
+def test_a_paid_order_sells_the_consignment(django_capture_on_commit_callbacks):
+    consignment = accepted(list_price="1000.00")
+
+    order = buy(consignment, django_capture_on_commit_callbacks)
+
+    consignment.refresh_from_db()
+    assert consignment.status == ConsignmentStatus.SOLD
+    assert (consignment.order, consignment.sale_price) == (order, Decimal("1000.00"))
+    assert consignment.sold_at == order.paid_at
+    assert _status(Submission, consignment.submission_id) == SubmissionStatus.SOLD
+    assert _status(Listing, consignment.listing_id) == ListingStatus.SOLD
+    assert list(consignment.events.values_list("old", "new")) == [("", "listed"), ("listed", "sold")]
+
+
+def test_the_sale_price_is_the_price_paid_after_a_drop(django_capture_on_commit_callbacks):
+    consignment = accepted(list_price="1000.00")
+    Listing.objects.filter(pk=consignment.listing_id).update(price=Decimal("900.00"))
+
+    buy(consignment, django_capture_on_commit_callbacks)
+
+    consignment.refresh_from_db()
+    assert consignment.sale_price == Decimal("900.00")
+
+
+def test_the_news_delivered_twice_sells_once(django_capture_on_commit_callbacks):
+    consignment = accepted()
+    order = buy(consignment, django_capture_on_commit_callbacks)
+
+    order_paid.send(sender=Order, order=order)
+
+    consignment.refresh_from_db()
+    assert consignment.status == ConsignmentStatus.SOLD
+    assert consignment.events.count() == 2
+    assert Submission.objects.get(pk=consignment.submission_id).events.filter(new="sold").count() == 1
+
+
+def test_a_person_to_person_sale_leaves_consignments_alone():
+    consignment = accepted()
+    order = paid_order(listing=ListingFactory())
+
+    order_paid.send(sender=Order, order=order)
+
+    assert _status(Consignment, consignment.pk) == ConsignmentStatus.LISTED
+
+
+# --- The end of the term -----------------------------------------------------------------------------------
+
+
+def _term_over(consignment: Consignment):
+    return consignment.term_ends_at + timedelta(minutes=1)
+
+
+def test_an_unsold_item_is_taken_off_sale_with_a_buyout_offer_and_the_seller_told(
+    django_capture_on_commit_callbacks,
+):
+    consignment = accepted(list_price="1000.00")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert consignment_terms_end(now=_term_over(consignment)) == 1
+
+    assert _status(Consignment, consignment.pk) == ConsignmentStatus.UNSOLD
+    assert _status(Listing, consignment.listing_id) == ListingStatus.WITHDRAWN
+    assert _status(Submission, consignment.submission_id) == SubmissionStatus.UNSOLD
+    buyout = Offer.objects.get(submission_id=consignment.submission_id, kind=OfferKind.BUYOUT)
+    assert buyout.cash_amount > 0
+    assert buyout.decision == ""
+    (message,) = mail.outbox
+    assert message.to == [consignment.seller.email]
+    assert f"/sell-with-us/consignment/{consignment.submission_id}/unsold/" in message.body
+
+
+def test_ending_terms_twice_ends_each_once():
+    consignment = accepted()
+
+    consignment_terms_end(now=_term_over(consignment))
+
+    assert consignment_terms_end(now=_term_over(consignment) + timedelta(days=1)) == 0
+    assert consignment.events.filter(new="unsold").count() == 1
+    assert Offer.objects.filter(kind=OfferKind.BUYOUT).count() == 1
+
+
+def test_a_term_that_has_not_ended_or_an_item_being_paid_for_stays_on_sale():
+    running = accepted()
+    paying = accepted()
+    Listing.objects.filter(pk=paying.listing_id).update(status=ListingStatus.RESERVED)
+
+    assert consignment_terms_end(now=running.term_ends_at - timedelta(minutes=1)) == 0
+    assert consignment_terms_end(now=_term_over(paying)) == 1  # the running one, now past its term
+
+    assert _status(Consignment, paying.pk) == ConsignmentStatus.LISTED
+    assert _status(Listing, paying.listing_id) == ListingStatus.RESERVED
+
+
+def test_the_beat_task_ends_nothing_before_the_term():
+    consignment = accepted()
+
+    assert end_consignment_terms() == 0
+    assert _status(Consignment, consignment.pk) == ConsignmentStatus.LISTED
+
+
+# --- The seller's choice ----------------------------------------------------------------------------------
+
+
+def _unsold() -> Consignment:
+    consignment = accepted(list_price="1000.00")
+    consignment_terms_end(now=_term_over(consignment))
+    return Consignment.objects.get(pk=consignment.pk)
+
+
+def test_the_seller_takes_it_back_free():
+    consignment = _unsold()
+
+    consignment = consignment_return(submission_id=consignment.submission_id, seller=consignment.seller)
+
+    assert consignment.status == ConsignmentStatus.ENDED
+    assert _status(Submission, consignment.submission_id) == SubmissionStatus.RETURNING
+    shipment = Shipment.objects.get(
+        submission_id=consignment.submission_id, direction=ShipmentDirection.RETURN
+    )
+    assert shipment.tracking_number
+    assert Offer.objects.get(submission_id=consignment.submission_id, kind=OfferKind.BUYOUT).decision == (
+        OfferDecision.DECLINED
+    )
+
+
+def test_asking_for_the_return_twice_books_one_label():
+    consignment = _unsold()
+
+    consignment_return(submission_id=consignment.submission_id, seller=consignment.seller)
+    consignment_return(submission_id=consignment.submission_id, seller=consignment.seller)
+
+    assert Shipment.objects.filter(direction=ShipmentDirection.RETURN).count() == 1
+    assert consignment.events.filter(new="ended").count() == 1
+
+
+def test_the_seller_sells_it_to_reloop():
+    consignment = _unsold()
+
+    consignment = consignment_buyout_accept(
+        submission_id=consignment.submission_id, seller=consignment.seller
+    )
+
+    assert consignment.status == ConsignmentStatus.ENDED
+    assert _status(Submission, consignment.submission_id) == SubmissionStatus.RECYCLE_ACCEPTED
+    buyout = Offer.objects.get(submission_id=consignment.submission_id, kind=OfferKind.BUYOUT)
+    assert buyout.decision == OfferDecision.RECYCLE
+
+
+def test_after_the_return_the_buyout_is_refused():
+    consignment = _unsold()
+    consignment_return(submission_id=consignment.submission_id, seller=consignment.seller)
+
+    with pytest.raises(ConsignmentError):
+        consignment_buyout_accept(submission_id=consignment.submission_id, seller=consignment.seller)
+
+    assert _status(Submission, consignment.submission_id) == SubmissionStatus.RETURNING
+
+
+def test_a_listed_item_cannot_be_sent_back_or_bought_out():
+    consignment = accepted()
+
+    with pytest.raises(ConsignmentError):
+        consignment_return(submission_id=consignment.submission_id, seller=consignment.seller)
+    with pytest.raises(ConsignmentError):
+        consignment_buyout_accept(submission_id=consignment.submission_id, seller=consignment.seller)
+
+    assert not Shipment.objects.exists()
+
+
+def test_someone_elses_unsold_item_is_not_found():
+    consignment = _unsold()
+    stranger = UserFactory()
+
+    with pytest.raises(Submission.DoesNotExist):
+        consignment_return(submission_id=consignment.submission_id, seller=stranger)
+    with pytest.raises(Submission.DoesNotExist):
+        consignment_buyout_accept(submission_id=consignment.submission_id, seller=stranger)
+
+    assert _status(Consignment, consignment.pk) == ConsignmentStatus.UNSOLD
+
+
+def test_accepting_the_buyout_twice_pays_once():
+    consignment = _unsold()
+
+    consignment_buyout_accept(submission_id=consignment.submission_id, seller=consignment.seller)
+    consignment = consignment_buyout_accept(
+        submission_id=consignment.submission_id, seller=consignment.seller
+    )
+
+    assert consignment.status == ConsignmentStatus.ENDED
+    assert consignment.events.filter(new="ended").count() == 1
+
+
+def test_cash_taken_on_the_offer_page_still_ends_the_consignment():
+    consignment = _unsold()
+    offer_accept_recycle(submission_id=consignment.submission_id, seller=consignment.seller)
+
+    consignment = consignment_buyout_accept(
+        submission_id=consignment.submission_id, seller=consignment.seller
+    )
+
+    assert consignment.status == ConsignmentStatus.ENDED
+    assert _status(Submission, consignment.submission_id) == SubmissionStatus.RECYCLE_ACCEPTED
+
+
+def test_an_item_the_model_cannot_price_still_ends_its_term_with_only_the_free_return():
+    consignment = accepted()
+    Submission.objects.filter(pk=consignment.submission_id).update(catalog_model=None)
+    Inspection.objects.filter(subject_code=consignment.submission.code).update(catalog_model=None)
+
+    assert consignment_terms_end(now=_term_over(consignment)) == 1
+
+    assert _status(Consignment, consignment.pk) == ConsignmentStatus.UNSOLD
+    assert not Offer.objects.filter(kind=OfferKind.BUYOUT).exists()
+    consignment_return(submission_id=consignment.submission_id, seller=consignment.seller)
+    assert _status(Consignment, consignment.pk) == ConsignmentStatus.ENDED
