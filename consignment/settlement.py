@@ -1,0 +1,223 @@
+"""Settlement: paying the seller of a sold consignment once the buyer can no longer get the money back.
+
+A consignment is settled when it is `sold` and its order's money was released to the seller side:
+the order is `completed` (the buyer confirmed, or the return window closed with no return or dispute)
+or `resolved` (a dispute decided with money left for the seller), and the order's sale posting
+`sale:order:<id>` moved that money from escrow into consignment payable. An order refunded in full,
+or still open, has no such posting and is not settled.
+
+The settlement of one consignment is one ledger transaction, keyed `settle:consignment:<id>`:
+
+    consignment payable   -released     (what the sale posting put there: the price, or what a
+                                         partial refund left)
+    seller's wallet       +payout       released - commission
+    commission revenue    +commission   released x the agreement's commission rate, half up to the cent
+
+with the figures recorded on the consignment, and the consignment and its submission moved
+sold → settled through their state machines (each move leaves its event row).
+
+`consignments_settle` does this for one bounded batch in ONE database transaction: it claims up to
+`limit` eligible consignments with `SELECT ... FOR UPDATE SKIP LOCKED`, posts their settlements
+together (`wallet.services.ledger_batch.ledger_post_many`), and moves them. So:
+
+- a worker that dies midway (SIGKILL, lost connection) leaves nothing of its batch: PostgreSQL rolls
+  the whole transaction back, the rows are unlocked, and the next run claims them again;
+- two workers at once claim disjoint rows (each skips the rows the other has locked);
+- a consignment is settled once even if something posted its key before: the idempotency key is
+  unique, an already posted key moves no money, and the row is no longer `sold` once moved.
+
+A batch per transaction, rather than one per consignment, is what makes the job fast (a few queries
+per batch for the money instead of several per consignment); the price is that a dead worker's
+whole batch (at most `limit` rows) is redone by the next run, which is harmless.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consignment.models import Consignment, ConsignmentEvent, ConsignmentStatus
+from consignment.transitions import ALLOWED as CONSIGNMENT_ALLOWED
+from marketplace.errors import InvalidTransition
+from marketplace.money import quantize
+from marketplace.templatetags.money import money
+from orders.models import OrderStatus
+from recycling.models import Submission, SubmissionEvent, SubmissionStatus
+from recycling.services.transitions import ALLOWED as SUBMISSION_ALLOWED
+from wallet.models import AccountPurpose, Cause, Entry
+from wallet.services.ledger import platform_account
+from wallet.services.ledger_batch import Posting, insert_rows, ledger_post_many, update_by_pk, wallet_accounts
+
+logger = logging.getLogger(__name__)
+
+SETTLE_BATCH_SIZE = 500
+# Orders whose money may have been released to the seller side; the sale posting says how much was.
+RELEASED_STATUSES = (OrderStatus.COMPLETED, OrderStatus.RESOLVED)
+
+
+def settlement_key(consignment_id: int) -> str:
+    return f"settle:consignment:{consignment_id}"
+
+
+def settlement_split(*, released: Decimal, commission_rate: Decimal) -> tuple[Decimal, Decimal]:
+    """(commission, payout) for a released sale amount: 2,000.00 at 0.25 → (500.00, 1,500.00)."""
+    commission = quantize(released * commission_rate)
+    return commission, released - commission
+
+
+def consignments_settleable(*, payable_id: int):
+    """Sold consignments whose order released money into consignment payable, annotated with
+    `released`: the amount of the order's sale posting on that account. Oldest first."""
+    sale_key = Concat(
+        Value("sale:order:"), Cast(OuterRef("order_id"), output_field=CharField()), output_field=CharField()
+    )
+    released = Entry.objects.filter(account_id=payable_id, transaction__idempotency_key=sale_key).values(
+        "amount"
+    )[:1]
+    return (
+        Consignment.objects.filter(
+            status=ConsignmentStatus.SOLD,
+            order__status__in=RELEASED_STATUSES,
+            submission__status=SubmissionStatus.SOLD,
+        )
+        .annotate(released=Subquery(released))
+        .filter(released__gt=0)
+        .order_by("pk")
+    )
+
+
+@dataclass
+class _Claimed:
+    """A claimed consignment, read as plain values (no model instances: the job handles thousands)."""
+
+    pk: int
+    status: str
+    seller_id: int
+    submission_id: int
+    commission_rate: Decimal
+    released: Decimal
+    code: str
+    title: str
+    commission: Decimal = Decimal("0")
+    payout: Decimal = Decimal("0")
+
+
+@transaction.atomic
+def consignments_settle(*, limit: int = SETTLE_BATCH_SIZE, now: datetime | None = None) -> int:
+    """Settle up to `limit` eligible consignments in one transaction (see the module's docstring):
+    post each settlement, record its figures, move the consignment and its submission to settled.
+    Rows another run holds are skipped. Returns how many were settled by this call."""
+    now = now or timezone.now()
+    payable = platform_account(purpose=AccountPurpose.CONSIGNMENT_PAYABLE)
+    revenue = platform_account(purpose=AccountPurpose.COMMISSION_REVENUE)
+    rows = (
+        consignments_settleable(payable_id=payable.pk)
+        # Lock only the consignment rows: the order and submission are read, not claimed here.
+        .select_for_update(skip_locked=True, of=("self",))
+        .values_list(
+            "pk", "status", "seller_id", "submission_id", "commission_rate", "released", "submission__code",
+            "submission__title",
+        )[:limit]
+    )  # fmt: skip
+    claimed = [_Claimed(*row) for row in rows]
+    for consignment in claimed:
+        consignment.released = quantize(consignment.released)  # SQLite returns 2000 for 2000.00
+    if not claimed:
+        return 0
+
+    wallets = wallet_accounts(user_ids={consignment.seller_id for consignment in claimed})
+    postings = []
+    for consignment in claimed:
+        consignment.commission, consignment.payout = settlement_split(
+            released=consignment.released, commission_rate=consignment.commission_rate
+        )
+        postings.append(
+            Posting(
+                key=settlement_key(consignment.pk),
+                cause=Cause.CONSIGNMENT_SETTLEMENT,
+                lines=[
+                    (payable, -consignment.released),
+                    (wallets[consignment.seller_id], consignment.payout),
+                    (revenue, consignment.commission),
+                ],
+                reference=consignment.code,
+                detail=consignment.title,
+            )
+        )
+    transactions = ledger_post_many(postings)
+    for consignment, txn in zip(claimed, transactions, strict=True):
+        if not txn.created:
+            # The key was posted outside this job (a manual fix): the money moved then, not again.
+            logger.warning("Consignment %s was already paid by transaction %s", consignment.pk, txn.pk)
+    _moves_to_settled(claimed, now=now)
+    return len(claimed)
+
+
+def _moves_to_settled(claimed: list[_Claimed], *, now: datetime) -> None:
+    """sold → settled for the claimed consignments and their submissions, as consignment_move and
+    submission_move do it one by one (checked against their ALLOWED tables, an event row each, under
+    row locks), in a few statements for the whole batch. Caller holds the consignments' row locks
+    and is inside the batch's transaction; InvalidTransition rolls the whole batch back."""
+    for consignment in claimed:
+        if ConsignmentStatus.SETTLED not in CONSIGNMENT_ALLOWED[ConsignmentStatus(consignment.status)]:
+            raise InvalidTransition(consignment.status, ConsignmentStatus.SETTLED)
+    submissions = list(
+        Submission.objects.select_for_update()
+        .filter(pk__in=[consignment.submission_id for consignment in claimed])
+        .order_by("pk")
+        .values_list("pk", "status")
+    )
+    for _pk, status in submissions:
+        if SubmissionStatus.SETTLED not in SUBMISSION_ALLOWED[SubmissionStatus(status)]:
+            raise InvalidTransition(status, SubmissionStatus.SETTLED)
+
+    formatted: dict[Decimal, str] = {}  # amounts repeat: format each once
+
+    def amount(value: Decimal) -> str:
+        if value not in formatted:
+            formatted[value] = money(value)
+        return formatted[value]
+
+    template = _("%(payout)s paid to the wallet: %(released)s less %(commission)s commission.")
+    notes = {
+        consignment.submission_id: template
+        % {
+            "payout": amount(consignment.payout),
+            "released": amount(consignment.released),
+            "commission": amount(consignment.commission),
+        }
+        for consignment in claimed
+    }
+    by_submission = {consignment.submission_id: consignment for consignment in claimed}
+    insert_rows(
+        ConsignmentEvent,
+        ["consignment", "old", "new", "note", "at"],
+        [
+            (
+                consignment.pk,
+                consignment.status,
+                ConsignmentStatus.SETTLED.value,
+                notes[consignment.submission_id],
+                now,
+            )
+            for consignment in claimed
+        ],
+    )
+    update_by_pk(
+        Consignment,
+        ["sale_price", "commission", "payout"],
+        {c.pk: [c.released, c.commission, c.payout] for c in claimed},
+        same={"status": ConsignmentStatus.SETTLED.value, "settled_at": now, "updated_at": now},
+    )
+    insert_rows(
+        SubmissionEvent,
+        ["submission", "old", "new", "note", "at"],
+        [(pk, status, SubmissionStatus.SETTLED.value, notes[pk], now) for pk, status in submissions],
+    )
+    Submission.objects.filter(pk__in=by_submission).update(status=SubmissionStatus.SETTLED, updated_at=now)
