@@ -247,3 +247,16 @@ def test_a_listed_item_has_no_choice_to_make(client):
 
     assert response.status_code == 302
     assert response["Location"].endswith(f"/sell-with-us/consignment/{consignment.submission_id}/money/")
+
+
+def test_the_admin_shows_a_consignment_read_only(client):
+    consignment = accepted()
+    client.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
+
+    listing = client.get("/admin/consignment/consignment/")
+    page = client.get(f"/admin/consignment/consignment/{consignment.pk}/change/")
+
+    assert listing.status_code == 200
+    assert page.status_code == 200
+    assert consignment.submission.code in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()
