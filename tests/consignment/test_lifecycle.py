@@ -2,13 +2,15 @@
 unsold (listing withdrawn, a buy-out offer made, the seller told) and the seller takes the item back
 free or sells it to Reloop."""
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db import connection
 
-from consignment.models import Consignment, ConsignmentStatus
+from consignment.models import Consignment, ConsignmentEvent, ConsignmentStatus
 from consignment.services.errors import ConsignmentError
 from consignment.services.lifecycle import (
     consignment_buyout_accept,
@@ -279,3 +281,32 @@ def test_an_item_the_model_cannot_price_still_ends_its_term_with_only_the_free_r
     assert not Offer.objects.filter(kind=OfferKind.BUYOUT).exists()
     consignment_return(submission_id=consignment.submission_id, seller=consignment.seller)
     assert _status(Consignment, consignment.pk) == ConsignmentStatus.ENDED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_term_jobs_at_once_end_each_term_once():
+    consignments = [accepted() for _i in range(4)]
+    now = _term_over(consignments[-1])
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            consignment_terms_end(now=now)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert set(Consignment.objects.values_list("status", flat=True)) == {ConsignmentStatus.UNSOLD}
+    assert ConsignmentEvent.objects.filter(new=ConsignmentStatus.UNSOLD).count() == 4
+    assert Offer.objects.filter(kind=OfferKind.BUYOUT).count() == 4
