@@ -22,3 +22,4 @@ def end_consignment_terms() -> int:
 
 
 # --- Settlement (consignment/settlement_tasks.py, owned separately) ---------------------------------
+from consignment.settlement_tasks import settle_consignments  # noqa: E402, F401
