@@ -15,11 +15,13 @@ from consignment import charts
 from consignment.dashboard import dashboard_figures, dashboard_period, percent
 from consignment.dashboard_views import period_days
 from consignment.models import Consignment, ConsignmentStatus
+from consignment.settlement import consignments_settle
 from inspection.models import InspectionResult, InspectionStatus
 from listings.models import Grade, ListingSource, ListingStatus
 from orders.models import OrderStatus
 from orders.services.money import sale_release_post
 from recycling.models import Offer, OfferDecision, OfferKind, SubmissionStatus
+from tests.consignment.helpers import sold_consignment
 from tests.factories import InspectionFactory, ListingFactory, SubmissionFactory, UserFactory
 from tests.orders.helpers import paid_order
 from tests.recycling.shipping_fixtures import staff_user
@@ -255,6 +257,30 @@ def test_take_rate_is_commission_over_the_sales_it_was_taken_on():
     assert take.rate == Decimal("18.3")  # 550 / 3,000
     assert take.platform_stock_sales == Decimal("800.00")
     assert take.recycle_purchases == Decimal("300.00")
+
+
+def test_a_consigned_sale_counts_once_the_settlement_job_has_paid_it():
+    sold_consignment(price="2000.00", commission_rate="0.250")
+    person = paid_order(price="1000.00")
+    sale_release_post(order=person, amount=person.price)
+    before = dashboard_figures(days=7).take
+
+    assert consignments_settle() == 1
+    after = dashboard_figures(days=7)
+
+    # Before: only the person-to-person fee (50.00 on 1,000.00); the consigned price waits in payable.
+    assert (before.commission, before.commissioned_sales, before.rate) == (
+        Decimal("50.00"),
+        Decimal("1000.00"),
+        Decimal("5.0"),
+    )
+    # After: 500.00 commission on the 2,000.00 sale too: 550.00 / 3,000.00.
+    assert (after.take.commission, after.take.commissioned_sales, after.take.rate) == (
+        Decimal("550.00"),
+        Decimal("3000.00"),
+        Decimal("18.3"),
+    )
+    assert [(s.value, s.count) for s in after.consignments if s.count] == [("settled", 1)]
 
 
 def test_take_rate_leaves_out_what_was_booked_before_the_period():
