@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from inspection.models import Inspection, InspectionResult, Report
-from listings.models import GRADE_MEANINGS, Grade, Listing, ListingSource
+from listings.models import GRADE_MEANINGS, Grade, Listing, ListingSource, ListingStatus
 from listings.photos import private_storage, stored_name
 from listings.services import listing_create, listing_mark_inspected
 from recycling.errors import SubmissionError
@@ -51,8 +51,10 @@ def listing_description(*, inspection: Inspection, report_code: str) -> str:
 @transaction.atomic
 def submission_listing_create(*, submission_id: int, source: ListingSource, price: Decimal) -> Listing:
     """List an inspected submission under the platform's account, published, with its photos, the
-    inspected grade and the report's badges, and link it to the inspection. Calling it again returns
-    the listing made the first time (its price is not changed: use listings.services.listing_reprice).
+    inspected grade and the report's badges, and link it to the inspection. Calling it again with the
+    same source returns the listing made the first time (its price is not changed: use
+    listings.services.listing_reprice); a withdrawn listing of the other source (a consigned item
+    bought out at the end of its term) is replaced by a new one.
 
     Raises SubmissionError when the submission has no passed inspection, ListingError for an invalid
     price, and changes nothing then.
@@ -63,7 +65,15 @@ def submission_listing_create(*, submission_id: int, source: ListingSource, pric
     if inspection is None or inspection.result != InspectionResult.PASSED or not inspection.grade:
         raise SubmissionError(_("Only an item that passed inspection can be listed."), code="not_inspected")
     if inspection.listing_id is not None:
-        return Listing.objects.get(pk=inspection.listing_id)
+        linked = Listing.objects.get(pk=inspection.listing_id)
+        if linked.source == source:
+            return linked
+        # A consigned item bought out at the end of its term: its consigned listing was withdrawn,
+        # and it comes back as platform stock in a listing of its own (linked from then on).
+        if linked.status != ListingStatus.WITHDRAWN:
+            raise SubmissionError(
+                _("This item is already on sale in another listing."), code="already_listed"
+            )
 
     report = Report.objects.filter(inspection=inspection).first()
     report_code = report.code if report is not None else ""

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from inspection.models import Inspection, InspectionResult, InspectionStatus, Report
 from listings.models import Grade, Listing, ListingSource, ListingStatus
+from listings.services import listing_move
 from recycling.errors import SubmissionError
 from recycling.models import Offer, OfferDecision, SubmissionStatus
 from recycling.services.listing import submission_listing_create
@@ -253,4 +254,40 @@ def test_take_the_cash_pressed_in_several_tabs_at_once_is_accepted_and_paid_once
     assert {error.code for error in refused} == {"already_accepted"}
     assert balance(wallet_account(user=submission.seller)) == offer.cash_amount
     assert Transaction.objects.filter(cause=Cause.RECYCLE_PAYOUT).count() == 1
+    assert Listing.objects.count() == 1
+
+
+def test_a_bought_out_consigned_item_becomes_platform_stock_in_a_new_listing(
+    django_capture_on_commit_callbacks,
+):
+    # given: consigned and listed, then withdrawn unsold at the end of its term
+    submission = inspected(status=SubmissionStatus.UNSOLD, photos=1)
+    consigned = submission_listing_create(
+        submission_id=submission.pk, source=ListingSource.CONSIGNED, price=Decimal("3000")
+    )
+    listing_move(listing_id=consigned.pk, to=ListingStatus.WITHDRAWN, by=None)
+    offer = buyout_offer_make(submission_id=submission.pk)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        offer_accept_recycle(submission_id=submission.pk, seller=submission.seller)
+    recycle_payout(submission_id=submission.pk)
+    # then
+    stock = Listing.objects.get(source=ListingSource.PLATFORM)
+    assert stock.pk != consigned.pk and stock.status == ListingStatus.ACTIVE
+    assert stock.price == Decimal(offer.inputs["list_price"])
+    assert Inspection.objects.get(subject_code=submission.code).listing_id == stock.pk
+    assert Listing.objects.count() == 2
+    assert balance(wallet_account(user=submission.seller)) == offer.cash_amount
+
+
+def test_an_item_on_sale_as_consigned_is_not_listed_again_as_stock():
+    submission = inspected(photos=0)
+    submission_listing_create(
+        submission_id=submission.pk, source=ListingSource.CONSIGNED, price=Decimal("10")
+    )
+    with pytest.raises(SubmissionError) as error:
+        submission_listing_create(
+            submission_id=submission.pk, source=ListingSource.PLATFORM, price=Decimal("10")
+        )
+    assert error.value.code == "already_listed"
     assert Listing.objects.count() == 1
