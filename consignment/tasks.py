@@ -9,8 +9,12 @@ from celery import shared_task
 
 @shared_task(ignore_result=True)
 def apply_price_drops() -> int:
+    """The hourly sweep over listed consignments: first any sale whose news was lost (so that the
+    settlement job finds it), then the price drops that are due."""
+    from consignment.services.lifecycle import consignments_sold_catch_up
     from consignment.services.pricing import price_drops_apply
 
+    consignments_sold_catch_up()
     return price_drops_apply()
 
 

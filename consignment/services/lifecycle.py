@@ -58,6 +58,34 @@ def consignment_sold(*, order_id: int) -> Consignment | None:
     return consignment
 
 
+def consignments_sold_catch_up(*, limit: int = 200) -> int:
+    """Mark sold the listed consignments whose listing a buyer has paid for, in case `order_paid`
+    was lost (its receiver runs after commit and a failure there is only logged). Without this such a
+    consignment would stay LISTED, and its seller would never be paid. Returns how many were caught."""
+    stuck = list(
+        Consignment.objects.filter(status=ConsignmentStatus.LISTED, listing__status=ListingStatus.SOLD)
+        .order_by("id")
+        .values_list("listing_id", flat=True)[:limit]
+    )
+    caught = 0
+    for listing_id in stuck:
+        order_id = (
+            Order.objects.filter(listing_id=listing_id, paid_at__isnull=False)
+            .order_by("-paid_at", "-id")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if order_id is None:
+            continue
+        consignment = consignment_sold(order_id=order_id)
+        if consignment is not None and consignment.status == ConsignmentStatus.SOLD:
+            logger.warning(
+                "Consignment %s marked sold by the catch-up: order_paid was missed", consignment.pk
+            )
+            caught += 1
+    return caught
+
+
 def _term_end(consignment_id: int, *, now: datetime) -> Consignment | None:
     """End one consignment's term if it is still due; caller is inside a transaction."""
     consignment = (

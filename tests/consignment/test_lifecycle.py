@@ -11,13 +11,14 @@ from django.core import mail
 from django.db import connection
 
 from consignment.models import Consignment, ConsignmentEvent, ConsignmentStatus
+from consignment.receivers import on_order_paid
 from consignment.services.errors import ConsignmentError
 from consignment.services.lifecycle import (
     consignment_buyout_accept,
     consignment_return,
     consignment_terms_end,
 )
-from consignment.tasks import end_consignment_terms
+from consignment.tasks import apply_price_drops, end_consignment_terms
 from inspection.models import Inspection
 from listings.models import Listing, ListingStatus
 from orders.models import Order, OrderStatus, Payment
@@ -310,3 +311,19 @@ def test_two_term_jobs_at_once_end_each_term_once():
     assert set(Consignment.objects.values_list("status", flat=True)) == {ConsignmentStatus.UNSOLD}
     assert ConsignmentEvent.objects.filter(new=ConsignmentStatus.UNSOLD).count() == 4
     assert Offer.objects.filter(kind=OfferKind.BUYOUT).count() == 4
+
+
+def test_a_sale_whose_news_was_lost_is_caught_by_the_hourly_sweep(django_capture_on_commit_callbacks):
+    consignment = accepted(list_price="1000.00")
+    order_paid.disconnect(dispatch_uid="consignment.order_paid", sender=Order)
+    try:
+        order = buy(consignment, django_capture_on_commit_callbacks)
+    finally:
+        order_paid.connect(on_order_paid, sender=Order, dispatch_uid="consignment.order_paid")
+    assert _status(Consignment, consignment.pk) == ConsignmentStatus.LISTED
+
+    apply_price_drops()
+
+    consignment.refresh_from_db()
+    assert (consignment.status, consignment.order_id) == (ConsignmentStatus.SOLD, order.pk)
+    assert _status(Submission, consignment.submission_id) == SubmissionStatus.SOLD
