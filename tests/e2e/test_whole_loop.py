@@ -204,6 +204,8 @@ def test_the_whole_loop_from_estimate_to_payout(page, person, submission, live_s
     expect(consign).to_contain_text(money(offer.floor_default))
     expect(consign.locator(".rq-drops li")).to_have_count(3)  # day 30, day 60, end of the term
     expect(page.locator(".rq-validity")).to_contain_text("7 days left")
+    expect(page.get_by_role("link", name="Read the inspection report")).to_be_visible()
+    expect(page.get_by_role("region", name="Why this offer").locator("li").first).to_be_visible()
     expect(consign.get_by_label("Your floor")).to_have_value(f"{offer.floor_default:.0f}")
     consign.get_by_role("button", name="Consign it").click()
 
@@ -226,6 +228,8 @@ def test_the_whole_loop_from_estimate_to_payout(page, person, submission, live_s
     shop.get_by_role("link", name=re.compile("iPhone 13 Pro")).first.click()
     expect(shop).to_have_url(re.compile(rf"/l/{listing.pk}/$"))
     expect(shop.locator("main")).to_contain_text(price)
+    expect(shop.locator("main")).to_contain_text("Consigned")
+    expect(shop.get_by_role("link", name="Read the inspection report")).to_be_visible()
     shop.get_by_role("button", name="Buy now").click()
     expect(shop.get_by_role("heading", level=1)).to_have_text("Checkout")
     shop.get_by_label("Recipient").fill("Zhang Wei")
