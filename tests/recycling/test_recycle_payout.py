@@ -224,7 +224,7 @@ def accepted_offer():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_payout_job_run_by_several_workers_at_once_pays_once_and_lists_once():
     submission, offer = accepted_offer()
     Offer.objects.filter(pk=offer.pk).update(decision=OfferDecision.RECYCLE, decided_at=timezone.now())
@@ -240,7 +240,7 @@ def test_the_payout_job_run_by_several_workers_at_once_pays_once_and_lists_once(
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_take_the_cash_pressed_in_several_tabs_at_once_is_accepted_and_paid_once():
     submission, offer = accepted_offer()
 
