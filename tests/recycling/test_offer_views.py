@@ -10,11 +10,14 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from inspection.models import Report
+from inspection.services.workbench import inspection_claim_next, inspection_complete
 from recycling.models import Offer, OfferDecision, SubmissionStatus
 from recycling.services.offers import buyout_offer_make
+from recycling.services.shipping import submission_receive
 from recycling.services.transitions import submission_move
-from tests.factories import UserFactory
-from tests.recycling.shipping_fixtures import operations_user
+from tests.factories import SubmissionFactory, UserFactory
+from tests.inspection.desk_fixtures import answer_all, inspector, small_checklist
+from tests.recycling.shipping_fixtures import booked_shipment, operations_user
 from tests.recycling.test_offers import offered_submission
 from wallet.models import Transaction
 from wallet.services.ledger import wallet_account
@@ -247,3 +250,35 @@ def test_someone_elses_offer_through_the_api_is_a_404(offered):
     assert staff.get(f"/api/v1/submissions/{offered.pk}/").json()["offer"]["cash_amount"]
     assert staff.post(f"/api/v1/submissions/{offered.pk}/offer/recycle/").status_code == 404
     assert not Transaction.objects.exists()
+
+
+def test_before_inspection_the_offer_page_says_there_is_none_yet(client):
+    submission = SubmissionFactory(status=SubmissionStatus.INSPECTING)
+    client.force_login(submission.seller)
+    html = client.get(f"/sell-with-us/{submission.pk}/offer/").content.decode()
+    assert "There is no offer for this item yet." in html
+    assert "Take the cash" not in html
+    assert (
+        f'href="/sell-with-us/{submission.pk}/offer/"'
+        not in client.get(f"/sell-with-us/{submission.pk}/").content.decode()
+    )
+
+
+def test_an_item_outside_the_catalog_passes_without_an_offer_and_the_page_says_why(
+    client, django_capture_on_commit_callbacks
+):
+    shipment = booked_shipment()  # no catalog model: the model has no launch price to start from
+    small_checklist(shipment.submission.category)
+    submission = submission_receive(reference=shipment.tracking_number, by=operations_user())
+    staff = inspector()
+    with django_capture_on_commit_callbacks(execute=True):
+        inspection = inspection_claim_next(inspector=staff)
+    answer_all(inspection, staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        inspection_complete(inspection_id=inspection.pk, inspector=staff, passed=True)
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.OFFERED
+    assert not Offer.objects.filter(submission=submission).exists()
+    client.force_login(submission.seller)
+    html = client.get(f"/sell-with-us/{submission.pk}/offer/").content.decode()
+    assert "our team prices it by hand" in html
