@@ -26,9 +26,9 @@ REFUSED = "refused"
 FAILED = "failed"
 
 
-def _fee_words(entry: Entry) -> str:
-    """ ", less the 5% platform fee of ¥65.00" for a seller's sale with a fee, else ""."""
-    fee = sum(
+def _commission_in(entry: Entry) -> Decimal:
+    """What the entry's transaction booked as commission revenue: the fee taken from this payout."""
+    return sum(
         (
             other.amount
             for other in entry.transaction.entries.all()
@@ -36,6 +36,11 @@ def _fee_words(entry: Entry) -> str:
         ),
         Decimal("0"),
     )
+
+
+def _fee_words(entry: Entry) -> str:
+    """ ", less the 5% platform fee of ¥65.00" for a seller's sale with a fee, else ""."""
+    fee = _commission_in(entry)
     if fee <= 0:
         return ""
     gross = entry.amount + fee
@@ -105,4 +110,16 @@ def entry_words(entry: Entry) -> str:
         and entry.amount > 0
     ):
         words += _fee_words(entry)
+    elif (
+        entry.transaction.cause == Cause.CONSIGNMENT_SETTLEMENT
+        and entry.account.purpose == AccountPurpose.WALLET
+        and entry.amount > 0
+    ):
+        commission = _commission_in(entry)
+        if commission > 0:
+            sold_for = entry.amount + commission
+            words += _(": sold for %(price)s, less Reloop's commission of %(commission)s") % {
+                "price": money(sold_for),
+                "commission": money(commission),
+            }
     return words

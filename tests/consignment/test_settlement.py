@@ -218,6 +218,26 @@ def test_a_settlement_key_posted_before_moves_no_money_again():
     assert_ledger_balanced()
 
 
+def test_a_consignment_whose_submission_cannot_move_is_left_out_and_the_others_are_paid(caplog):
+    # given: three sold consignments, one whose submission was (wrongly) moved on by hand
+    ids = sold_consignments(count=3, sellers=1)
+    stuck = Consignment.objects.get(pk=ids[0])
+    Submission.objects.filter(pk=stuck.submission_id).update(status=SubmissionStatus.LISTED)
+
+    # when: the job runs, twice
+    assert settle_consignments(limit=2) == 2
+    assert settle_consignments(limit=2) == 0
+
+    # then: the others are paid; that one waits, untouched, with an error in the log
+    stuck.refresh_from_db()
+    assert stuck.status == ConsignmentStatus.SOLD
+    assert not Transaction.objects.filter(idempotency_key=f"settle:consignment:{stuck.pk}").exists()
+    assert balance(AccountPurpose.CONSIGNMENT_PAYABLE) == Decimal("2000.00")
+    assert wallet_balance(stuck.seller) == Decimal("3000.00")
+    assert f"Consignment {stuck.pk} is sold but its submission" in caplog.text
+    assert_ledger_balanced()
+
+
 def test_a_batch_takes_at_most_its_limit_oldest_first_and_the_next_run_the_rest():
     ids = sold_consignments(count=5, sellers=2)
 
@@ -280,10 +300,14 @@ def test_the_sellers_wallet_shows_the_settlement_in_words(client):
     consignments_settle()
 
     [entry] = wallet_entries(consignment.seller).items
-    assert entry.words == f"Consigned “Leica M6” sold and settled ({consignment.submission.code})"
+    assert entry.words == (
+        f"Consigned “Leica M6” sold and settled ({consignment.submission.code}): "
+        "sold for ¥2,000.00, less Reloop's commission of ¥500.00"
+    )
     client.force_login(consignment.seller)
     page = client.get(reverse("wallet:home")).content.decode()
     assert "Consigned “Leica M6” sold and settled" in page
+    assert "less Reloop&#x27;s commission of ¥500.00" in page
     assert "1,500.00" in page
 
 

@@ -278,6 +278,7 @@ def test_the_whole_loop_from_estimate_to_payout(page, person, submission, live_s
     expect(page.locator("#balance")).to_have_text(money(payout))
     entry = page.locator("#entries li").first
     expect(entry).to_contain_text(f"Consigned “{TITLE}” sold and settled")
+    expect(entry).to_contain_text(f"sold for {money(sale)}, less Reloop's commission of {money(commission)}")
     expect(entry).to_contain_text(f"+{money(payout)}")
 
     page.goto(f"/sell-with-us/consignment/{submission.pk}/money/")
