@@ -18,7 +18,10 @@ publishes each public report, which gives the listing its report code, grade and
 received submission is in the inspection queue (receiving enqueues it).
 
 Last, `seed_demo_orders` gives the demo shopper past orders in several states and the demo seller a
-wallet with sales and a withdrawal, through the order, payment and wallet services.
+wallet with sales and a withdrawal, through the order, payment and wallet services; then
+`seed_demo_loop` takes four more of the seller's submissions through inspection to the final offer:
+one sold for cash (paid to the wallet, listed as platform stock), one consigned, bought by the shopper
+and settled, one consigned with a price drop behind it, and one whose offer waits for an answer.
 
 Running it again creates nothing new: catalog rows are found by slug (brand + name for models), users
 by username, a demo listing by its seller and title, which are fixed by the plan below (a seeded
@@ -475,6 +478,8 @@ class Command(BaseCommand):
         inspections_created = self._inspections()
         # The shopper's past orders and the seller's wallet, through the order and wallet services.
         call_command("seed_demo_orders", stdout=self.stdout)
+        # Items the demo seller sent in that went through the whole loop (offers, payout, consignment).
+        call_command("seed_demo_loop", stdout=self.stdout)
 
         self.stdout.write(
             f"Catalog: {Category.objects.count()} categories, {Brand.objects.count()} brands, "
@@ -603,6 +608,12 @@ class Command(BaseCommand):
                 seller__username=PLATFORM_SELLER,
                 source__in=(ListingSource.PLATFORM, ListingSource.CONSIGNED),
                 inspected_at__isnull=False,
+            )
+            # Items listed from a submission (seed_demo_loop) were inspected as that submission.
+            .exclude(
+                pk__in=Inspection.objects.filter(listing__isnull=False)
+                .exclude(subject_code__startswith="DEMO-")
+                .values("listing_id")
             )
             .select_related("category", "catalog_model")
             .order_by("pk")[:DEMO_INSPECTIONS]
