@@ -24,7 +24,9 @@ together (`wallet.services.ledger_batch.ledger_post_many`), and moves them. So:
   the whole transaction back, the rows are unlocked, and the next run claims them again;
 - two workers at once claim disjoint rows (each skips the rows the other has locked);
 - a consignment is settled once even if something posted its key before: the idempotency key is
-  unique, an already posted key moves no money, and the row is no longer `sold` once moved.
+  unique, an already posted key moves no money, and the row is no longer `sold` once moved;
+- a consignment whose submission cannot move to settled (only a data fix gone wrong does that) is
+  left out with an error in the log, so that it does not hold back every other seller's payout.
 
 A batch per transaction, rather than one per consignment, is what makes the job fast (a few queries
 per batch for the money instead of several per consignment); the price is that a dead worker's
@@ -37,7 +39,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models import CharField, Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,21 +75,19 @@ def settlement_split(*, released: Decimal, commission_rate: Decimal) -> tuple[De
 
 def consignments_settleable(*, payable_id: int):
     """Sold consignments whose order released money into consignment payable, annotated with
-    `released`: the amount of the order's sale posting on that account. Oldest first."""
+    `released`: the amount of the order's sale posting on that account. Oldest first.
+
+    Shaped for PostgreSQL's planner: the ledger is asked with EXISTS (a semi-join) and nothing else
+    is joined in the filter, so that a LIMIT walks the (status, id) index and stops after `limit`
+    rows; a join on the submission's status made it read and sort every sold row on every batch."""
     sale_key = Concat(
         Value("sale:order:"), Cast(OuterRef("order_id"), output_field=CharField()), output_field=CharField()
     )
-    released = Entry.objects.filter(account_id=payable_id, transaction__idempotency_key=sale_key).values(
-        "amount"
-    )[:1]
+    sale = Entry.objects.filter(account_id=payable_id, transaction__idempotency_key=sale_key, amount__gt=0)
     return (
-        Consignment.objects.filter(
-            status=ConsignmentStatus.SOLD,
-            order__status__in=RELEASED_STATUSES,
-            submission__status=SubmissionStatus.SOLD,
-        )
-        .annotate(released=Subquery(released))
-        .filter(released__gt=0)
+        Consignment.objects.filter(status=ConsignmentStatus.SOLD, order__status__in=RELEASED_STATUSES)
+        .filter(Exists(sale))
+        .annotate(released=Subquery(sale.order_by().values("amount")[:1]))
         .order_by("pk")
     )
 
@@ -106,6 +106,7 @@ class _Claimed:
     title: str
     commission: Decimal = Decimal("0")
     payout: Decimal = Decimal("0")
+    submission_status: str = ""
 
 
 @transaction.atomic
@@ -128,6 +129,7 @@ def consignments_settle(*, limit: int = SETTLE_BATCH_SIZE, now: datetime | None 
     claimed = [_Claimed(*row) for row in rows]
     for consignment in claimed:
         consignment.released = quantize(consignment.released)  # SQLite returns 2000 for 2000.00
+    claimed = _with_submissions_locked(claimed)
     if not claimed:
         return 0
 
@@ -159,23 +161,47 @@ def consignments_settle(*, limit: int = SETTLE_BATCH_SIZE, now: datetime | None 
     return len(claimed)
 
 
-def _moves_to_settled(claimed: list[_Claimed], *, now: datetime) -> None:
-    """sold → settled for the claimed consignments and their submissions, as consignment_move and
-    submission_move do it one by one (checked against their ALLOWED tables, an event row each, under
-    row locks), in a few statements for the whole batch. Caller holds the consignments' row locks
-    and is inside the batch's transaction; InvalidTransition rolls the whole batch back."""
-    for consignment in claimed:
-        if ConsignmentStatus.SETTLED not in CONSIGNMENT_ALLOWED[ConsignmentStatus(consignment.status)]:
-            raise InvalidTransition(consignment.status, ConsignmentStatus.SETTLED)
-    submissions = list(
+def _with_submissions_locked(claimed: list[_Claimed]) -> list[_Claimed]:
+    """Lock the claimed consignments' submissions (in id order) and keep the consignments whose
+    submission may move to settled. One whose submission is in another state (a data fix gone wrong)
+    is left as it is, with an error in the log, rather than hold back every other seller's payout;
+    its row lock ends with the batch."""
+    if not claimed:
+        return claimed
+    statuses = dict(
         Submission.objects.select_for_update()
         .filter(pk__in=[consignment.submission_id for consignment in claimed])
         .order_by("pk")
         .values_list("pk", "status")
     )
-    for _pk, status in submissions:
-        if SubmissionStatus.SETTLED not in SUBMISSION_ALLOWED[SubmissionStatus(status)]:
-            raise InvalidTransition(status, SubmissionStatus.SETTLED)
+    kept = []
+    for consignment in claimed:
+        consignment.submission_status = statuses[consignment.submission_id]
+        if SubmissionStatus.SETTLED in SUBMISSION_ALLOWED[SubmissionStatus(consignment.submission_status)]:
+            kept.append(consignment)
+        else:
+            logger.error(
+                "Consignment %s is sold but its submission %s is %s: not settled",
+                consignment.pk,
+                consignment.submission_id,
+                consignment.submission_status,
+            )
+    return kept
+
+
+def _moves_to_settled(claimed: list[_Claimed], *, now: datetime) -> None:
+    """sold → settled for the claimed consignments and their submissions, as consignment_move and
+    submission_move do it one by one (checked against their ALLOWED tables, an event row each, under
+    row locks), in a few statements for the whole batch. Caller holds the row locks of the
+    consignments and their submissions and is inside the batch's transaction."""
+    for consignment in claimed:
+        if ConsignmentStatus.SETTLED not in CONSIGNMENT_ALLOWED[ConsignmentStatus(consignment.status)]:
+            raise InvalidTransition(consignment.status, ConsignmentStatus.SETTLED)
+        if (
+            SubmissionStatus.SETTLED
+            not in SUBMISSION_ALLOWED[SubmissionStatus(consignment.submission_status)]
+        ):
+            raise InvalidTransition(consignment.submission_status, SubmissionStatus.SETTLED)
 
     formatted: dict[Decimal, str] = {}  # amounts repeat: format each once
 
@@ -194,7 +220,6 @@ def _moves_to_settled(claimed: list[_Claimed], *, now: datetime) -> None:
         }
         for consignment in claimed
     }
-    by_submission = {consignment.submission_id: consignment for consignment in claimed}
     insert_rows(
         ConsignmentEvent,
         ["consignment", "old", "new", "note", "at"],
@@ -218,6 +243,17 @@ def _moves_to_settled(claimed: list[_Claimed], *, now: datetime) -> None:
     insert_rows(
         SubmissionEvent,
         ["submission", "old", "new", "note", "at"],
-        [(pk, status, SubmissionStatus.SETTLED.value, notes[pk], now) for pk, status in submissions],
+        [
+            (
+                c.submission_id,
+                c.submission_status,
+                SubmissionStatus.SETTLED.value,
+                notes[c.submission_id],
+                now,
+            )
+            for c in claimed
+        ],
     )
-    Submission.objects.filter(pk__in=by_submission).update(status=SubmissionStatus.SETTLED, updated_at=now)
+    Submission.objects.filter(pk__in=[c.submission_id for c in claimed]).update(
+        status=SubmissionStatus.SETTLED, updated_at=now
+    )

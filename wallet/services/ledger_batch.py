@@ -121,6 +121,7 @@ def insert_rows(
         suffix += " RETURNING " + ", ".join(quote(meta.get_field(name).column) for name in returning)
     dates = [index for index, field in enumerate(model_fields) if isinstance(field, DateTimeField)]
     answers: list[tuple] = []
+    prepared: dict = {}
     size = _rows_per_statement(len(model_fields))
     for start in range(0, len(rows), size):
         chunk = rows[start : start + size]
@@ -128,7 +129,11 @@ def insert_rows(
         for row in chunk:
             values = list(row)
             for index in dates:
-                values[index] = _prepared(model_fields[index], values[index])
+                # A batch stamps its rows with one time: prepare each distinct value once.
+                value = values[index]
+                if value not in prepared:
+                    prepared[value] = _prepared(model_fields[index], value)
+                values[index] = prepared[value]
             params += values
         # Names come from the model's metadata, quoted; every value is a parameter.
         sql = f"INSERT INTO {quote(meta.db_table)} ({column_sql}) VALUES {', '.join([row_sql] * len(chunk))}{suffix}"  # noqa: S608
