@@ -10,8 +10,8 @@ check by check by `inspector` and passed, which makes the final offer. Then:
     sold       the seller consigns it; the demo shopper buys, pays (sandbox card, webhook handed to
                the view in-process), operations ship and deliver, the shopper confirms; the
                settlement job pays the seller, with the commission line
-    consigned  the seller consigns it; the price-drop job runs as it will 31 days after listing, so
-               the listing shows its first drop
+    consigned  the seller consigns it, dated 31 days back as demo history; the price-drop job then
+               makes the listing's first drop
     open       the final offer waits for the seller's answer (the offer page shows it)
 
 The news the services send after commit (inspection signals, `order_paid`, the payout task) is also
@@ -30,6 +30,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from accounts.models import User
 from consignment.models import Consignment
@@ -144,7 +145,14 @@ class Command(BaseCommand):
             if item.outcome == CONSIGNED:
                 consignment = Consignment.objects.filter(submission=submission).first()
                 if consignment is not None and not consignment.price_drops.exists():
-                    price_drops_apply(now=consignment.listed_at + DROPS_AFTER)
+                    # Demo history, as seed_demo dates its listings: consigned 31 days ago, so that
+                    # the price-drop job, run now as beat runs it, makes the first drop.
+                    listed_at = timezone.now() - DROPS_AFTER
+                    Consignment.objects.filter(pk=consignment.pk).update(
+                        listed_at=listed_at,
+                        term_ends_at=listed_at + (consignment.term_ends_at - consignment.listed_at),
+                    )
+                    price_drops_apply()
         return created
 
     @staticmethod
