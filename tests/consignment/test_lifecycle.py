@@ -285,7 +285,7 @@ def test_an_item_the_model_cannot_price_still_ends_its_term_with_only_the_free_r
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_term_jobs_at_once_end_each_term_once():
     consignments = [accepted() for _i in range(4)]
     now = _term_over(consignments[-1])

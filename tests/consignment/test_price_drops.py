@@ -210,7 +210,7 @@ def test_any_runs_at_any_times_never_go_below_the_floor_never_up_and_apply_each_
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_jobs_at_once_drop_each_price_once():
     consignments = [accepted(list_price="1000.00") for _i in range(6)]
     now = _on_day(consignments[-1], 61)
