@@ -14,7 +14,9 @@ The settlement of one consignment is one ledger transaction, keyed `settle:consi
     commission revenue    +commission   released x the agreement's commission rate, half up to the cent
 
 with the figures recorded on the consignment, and the consignment and its submission moved
-sold → settled through their state machines (each move leaves its event row).
+sold → settled. The moves are checked against the same ALLOWED tables as `consignment_move` and
+`submission_move` and leave the same event rows, but are written for the whole batch at once
+(`_moves_to_settled`): one by one they cost six queries per consignment, most of the job's time.
 
 `consignments_settle` does this for one bounded batch in ONE database transaction: it claims up to
 `limit` eligible consignments with `SELECT ... FOR UPDATE SKIP LOCKED`, posts their settlements
