@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from consignment.models import Consignment, ConsignmentStatus
@@ -188,6 +189,19 @@ def test_choosing_the_free_return_books_a_label(client):
 def test_choosing_the_buyout_sells_it_to_reloop(client):
     consignment = _unsold()
     _signed_in(client, consignment.seller)
+
+    client.post(_unsold_url(consignment.submission_id), {"choice": "buyout"})
+
+    assert Consignment.objects.get().status == ConsignmentStatus.ENDED
+    assert Submission.objects.get().status == SubmissionStatus.RECYCLE_ACCEPTED
+
+
+def test_the_offer_pages_buyout_button_ends_the_consignment_as_it_sells_to_reloop(client):
+    consignment = _unsold()
+    _signed_in(client, consignment.seller)
+    offer_page = client.get(reverse("recycling:offer", args=[consignment.submission_id])).content.decode()
+    assert f'action="{_unsold_url(consignment.submission_id)}"' in offer_page
+    assert 'name="choice" value="buyout"' in offer_page
 
     client.post(_unsold_url(consignment.submission_id), {"choice": "buyout"})
 
