@@ -5,7 +5,7 @@
 - pricing: the beat job's scheduled price drops (`price_drops_apply`);
 - lifecycle: a sale (`consignment_sold`, and `consignments_sold_catch_up` for a lost `order_paid`), the end of the term (`consignment_terms_end`) and the
   seller's choice for an unsold item (`consignment_return`, `consignment_buyout_accept`);
-- settlement: paying the seller after the return window (its own module).
+- paying the seller after the return window lives in `consignment.settlement`, its own module.
 
 The state machine is consignment.transitions.consignment_move. Import from the module
 (`from consignment.services.agreement import consignment_accept`).

@@ -1,6 +1,6 @@
 """What happens to a consignment after it is listed: it sells, or its term ends and the seller
 chooses between a free return and Reloop's buy-out offer. (Scheduled price drops: services.pricing;
-paying the seller after a sale: services.settlement.)"""
+paying the seller after a sale: consignment.settlement.)"""
 
 import logging
 from datetime import datetime

@@ -445,7 +445,7 @@ def test_ledger_post_many_makes_a_fixed_number_of_queries(django_assert_num_quer
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_runs_at_once_pay_each_consignment_once():
     ids = sold_consignments(count=60, sellers=7)
     start = threading.Barrier(2)
@@ -477,7 +477,7 @@ def test_two_runs_at_once_pay_each_consignment_once():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_second_run_skips_the_rows_a_first_run_holds_and_settles_the_others():
     ids = sold_consignments(count=12, sellers=3)
     claimed = threading.Event()
@@ -517,7 +517,7 @@ def test_a_second_run_skips_the_rows_a_first_run_holds_and_settles_the_others():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_ledger_post_many_and_ledger_post_of_the_same_key_at_once_post_it_once():
     accounts = _accounts()
     lines = [(accounts["clearing"], Decimal("-10.00")), (accounts["escrow"], Decimal("10.00"))]

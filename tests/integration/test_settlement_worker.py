@@ -30,7 +30,7 @@ from tests.integration.conftest import READY_TIMEOUT, ROOT, _database_url
 from wallet.models import Account, AccountPurpose, Cause, Entry, Transaction
 from wallet.selectors import account_balance_from_entries
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 CONSIGNMENTS = 300
 SELLERS = 20
