@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from listings.models import CatalogModel, Category, Grade, Listing
@@ -107,7 +107,7 @@ class InspectionStatus(models.TextChoices):
 
 class InspectionResult(models.TextChoices):
     PASSED = "passed", _("Passed")  # graded; goes on to an offer
-    FAILED = "failed", _("Failed")  # not bought or listed; goes back to the seller
+    FAILED = "failed", pgettext_lazy("inspection result", "Failed")  # not bought or listed; goes back to the seller
 
 
 class FailReason(models.TextChoices):

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from listings.models import Brand, CatalogModel, Category, Grade
 
@@ -291,7 +292,7 @@ class OfferKind(models.TextChoices):
 class OfferDecision(models.TextChoices):
     RECYCLE = "recycle", _("Cash offer accepted")  # sold to Reloop
     CONSIGN = "consign", _("Consignment accepted")  # Reloop sells it for the seller
-    DECLINED = "declined", _("Declined")  # the item goes back to the seller, free
+    DECLINED = "declined", pgettext_lazy("offer decision", "Declined")  # the item goes back to the seller, free
     EXPIRED = "expired", _("Expired")  # no answer in time: treated as declined
 
 
