@@ -27,7 +27,6 @@ import uuid
 from collections import Counter
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -43,7 +42,6 @@ from inspection.services.workbench import inspection_claim, inspection_enqueue
 from listings import demo_images
 from listings.management.commands import seed_demo
 from listings.models import CatalogModel, Listing, ListingStatus
-from marketplace.celery import app as celery_app
 from orders.management.commands import seed_demo_orders
 from orders.models import LIVE_STATUSES, Order, OrderStatus
 from orders.services.fulfilment import order_confirm_receipt, order_mark_delivered, order_mark_shipped
@@ -90,20 +88,8 @@ class Command(BaseCommand):
     help = "Take demo submissions through inspection, offers, payouts, consignment, a sale and settlement."
 
     def handle(self, *args, **options) -> None:
-        previous_eager = celery_app.conf.task_always_eager
-        previous_url = settings.PAYMENT_SANDBOX_WEBHOOK_URL
-        previous_hold = settings.PAYMENT_SANDBOX_HOLD_WEBHOOKS
-        # No worker or web server runs while seeding: tasks run here, and the sandbox's signed
-        # webhooks are held and handed to the webhook view in-process (see seed_demo_orders).
-        celery_app.conf.task_always_eager = True
-        settings.PAYMENT_SANDBOX_WEBHOOK_URL = ""
-        settings.PAYMENT_SANDBOX_HOLD_WEBHOOKS = True
-        try:
+        with seed_demo_orders.jobs_in_process():
             created = self._loop()
-        finally:
-            celery_app.conf.task_always_eager = previous_eager
-            settings.PAYMENT_SANDBOX_WEBHOOK_URL = previous_url
-            settings.PAYMENT_SANDBOX_HOLD_WEBHOOKS = previous_hold
         statuses = Counter(
             Submission.objects.filter(client_token__in=[item.client_token for item in LOOP]).values_list(
                 "status", flat=True

@@ -20,6 +20,8 @@ Running it again creates nothing new: the shopper's orders are looked up first, 
 reached is not repeated.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
@@ -72,25 +74,32 @@ WITHDRAWAL_AMOUNT = Decimal("300.00")
 DEMO_PAYOUT_ACCOUNT = "6222020200112233"
 
 
+@contextmanager
+def jobs_in_process() -> Iterator[None]:
+    """No worker or web server runs while seeding: tasks run in this process, and the sandbox's signed
+    webhooks are held, for the demo steps to hand each to the webhook view in-process (`deliver`)
+    rather than post it to the site. Everything is put back afterwards."""
+    previous_eager = celery_app.conf.task_always_eager
+    previous_url = settings.PAYMENT_SANDBOX_WEBHOOK_URL
+    previous_hold = settings.PAYMENT_SANDBOX_HOLD_WEBHOOKS
+    celery_app.conf.task_always_eager = True
+    settings.PAYMENT_SANDBOX_WEBHOOK_URL = ""
+    settings.PAYMENT_SANDBOX_HOLD_WEBHOOKS = True
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = previous_eager
+        settings.PAYMENT_SANDBOX_WEBHOOK_URL = previous_url
+        settings.PAYMENT_SANDBOX_HOLD_WEBHOOKS = previous_hold
+
+
 class Command(BaseCommand):
     help = "Give the demo shopper past orders in several states and the demo seller a wallet with entries."
 
     def handle(self, *args, **options) -> None:
-        previous_eager = celery_app.conf.task_always_eager
-        previous_url = settings.PAYMENT_SANDBOX_WEBHOOK_URL
-        previous_hold = settings.PAYMENT_SANDBOX_HOLD_WEBHOOKS
-        # No web server runs while seeding: jobs run here, and the sandbox's signed webhooks are held
-        # and then handed to the webhook view in-process (not posted to the site) as each payment is made.
-        celery_app.conf.task_always_eager = True
-        settings.PAYMENT_SANDBOX_WEBHOOK_URL = ""
-        settings.PAYMENT_SANDBOX_HOLD_WEBHOOKS = True
-        try:
+        with jobs_in_process():
             created = self._orders()
             withdrawn = self._withdrawal()
-        finally:
-            celery_app.conf.task_always_eager = previous_eager
-            settings.PAYMENT_SANDBOX_WEBHOOK_URL = previous_url
-            settings.PAYMENT_SANDBOX_HOLD_WEBHOOKS = previous_hold
         shopper_orders = Order.objects.filter(buyer__username=SHOPPER)
         by_status = ", ".join(
             f"{shopper_orders.filter(status=status).count()} {status.label.lower()}"
