@@ -107,7 +107,8 @@ class InspectionStatus(models.TextChoices):
 
 class InspectionResult(models.TextChoices):
     PASSED = "passed", _("Passed")  # graded; goes on to an offer
-    FAILED = "failed", pgettext_lazy("inspection result", "Failed")  # not bought or listed; goes back to the seller
+    # not bought or listed; goes back to the seller
+    FAILED = "failed", pgettext_lazy("inspection result", "Failed")
 
 
 class FailReason(models.TextChoices):

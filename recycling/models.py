@@ -292,7 +292,8 @@ class OfferKind(models.TextChoices):
 class OfferDecision(models.TextChoices):
     RECYCLE = "recycle", _("Cash offer accepted")  # sold to Reloop
     CONSIGN = "consign", _("Consignment accepted")  # Reloop sells it for the seller
-    DECLINED = "declined", pgettext_lazy("offer decision", "Declined")  # the item goes back to the seller, free
+    # the item goes back to the seller, free
+    DECLINED = "declined", pgettext_lazy("offer decision", "Declined")
     EXPIRED = "expired", _("Expired")  # no answer in time: treated as declined
 
 
