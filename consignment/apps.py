@@ -9,6 +9,9 @@ class ConsignmentConfig(AppConfig):
     def ready(self) -> None:
         from consignment import receivers
         from orders.models import Order
-        from orders.signals import order_paid
+        from orders.signals import order_paid, order_returned
 
         order_paid.connect(receivers.on_order_paid, sender=Order, dispatch_uid="consignment.order_paid")
+        order_returned.connect(
+            receivers.on_order_returned, sender=Order, dispatch_uid="consignment.order_returned"
+        )

@@ -3,6 +3,7 @@
 listed → sold      a buyer paid for the listing (orders.signals.order_paid)
 listed → unsold    the term ended with the listing still on sale
 sold → settled     the settlement job paid the seller
+sold → listed      the buyer returned it within the window; it is on sale again
 unsold → ended     the seller took the free return or the buy-out offer
 """
 
@@ -15,7 +16,7 @@ from marketplace.errors import InvalidTransition
 
 ALLOWED: dict[Status, set[Status]] = {
     Status.LISTED: {Status.SOLD, Status.UNSOLD},
-    Status.SOLD: {Status.SETTLED},
+    Status.SOLD: {Status.SETTLED, Status.LISTED},
     Status.SETTLED: set(),
     Status.UNSOLD: {Status.ENDED},
     Status.ENDED: set(),

@@ -35,12 +35,13 @@ from listings.selectors import STOREFRONT_STATUSES
 from marketplace.errors import InvalidTransition
 from marketplace.money import CENT
 
-# Listing: draft → active ⇄ reserved → sold; active → withdrawn (a draft may be discarded too).
+# Listing: draft → active ⇄ reserved → sold; active → withdrawn (a draft may be discarded too);
+# sold → active when a buyer returned an inspected item to the centre and it goes back on sale.
 ALLOWED = {
     ListingStatus.DRAFT: {ListingStatus.ACTIVE, ListingStatus.WITHDRAWN},
     ListingStatus.ACTIVE: {ListingStatus.RESERVED, ListingStatus.WITHDRAWN},
     ListingStatus.RESERVED: {ListingStatus.ACTIVE, ListingStatus.SOLD},
-    ListingStatus.SOLD: set(),
+    ListingStatus.SOLD: {ListingStatus.ACTIVE},
     ListingStatus.WITHDRAWN: set(),
 }
 

@@ -2,6 +2,9 @@
 
 - `order_paid(sender=Order, order=...)`: the buyer's payment is in escrow and the listing is sold.
   The consignment app marks a consigned item's consignment sold.
+- `order_returned(sender=Order, order=...)`: the buyer returned an inspected item to the centre and
+  was refunded; the listing is on sale again. The consignment app puts a consigned item's
+  consignment back on sale.
 - `order_completed(sender=Order, order=...)`: the buyer is satisfied (confirmed, or the return window
   passed, or a dispute was decided with money left for the seller). For a person-to-person sale the
   seller has been paid and for platform stock the revenue booked; a consigned item's sale waits in
@@ -11,4 +14,5 @@
 from django.dispatch import Signal
 
 order_paid = Signal()
+order_returned = Signal()
 order_completed = Signal()

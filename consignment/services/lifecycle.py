@@ -58,6 +58,38 @@ def consignment_sold(*, order_id: int) -> Consignment | None:
     return consignment
 
 
+@transaction.atomic
+def consignment_relisted(*, order_id: int) -> Consignment | None:
+    """The buyer returned the consigned item within the window and was refunded; the listing is on
+    sale again (orders did that). The consignment and the submission go back to LISTED, the sale
+    forgotten, so a later sale is settled instead. None for an order that is not a consignment's
+    sale; safe to run twice."""
+    consignment = (
+        Consignment.objects.select_for_update()
+        .filter(order_id=order_id, status=ConsignmentStatus.SOLD)
+        .first()
+    )
+    if consignment is None:
+        return None
+    consignment = consignment_move(
+        consignment_id=consignment.pk,
+        to=ConsignmentStatus.LISTED,
+        by=None,
+        note=_("The buyer returned it; on sale again."),
+    )
+    consignment.order = None
+    consignment.sale_price = None
+    consignment.sold_at = None
+    consignment.save(update_fields=["order", "sale_price", "sold_at", "updated_at"])
+    submission_move(
+        submission_id=consignment.submission_id,
+        to=SubmissionStatus.LISTED,
+        by=None,
+        note=_("The buyer returned it; on sale again."),
+    )
+    return consignment
+
+
 def consignments_sold_catch_up(*, limit: int = 200) -> int:
     """Mark sold the listed consignments whose listing a buyer has paid for, in case `order_paid`
     was lost (its receiver runs after commit and a failure there is only logged). Without this such a

@@ -28,7 +28,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import OPERATIONS, has_role
 from inspection.models import CheckResult
-from listings.models import ListingSource
+from listings.models import ListingSource, ListingStatus
+from listings.services import listing_move
 from marketplace.carriers import INSPECTION_CENTRE, Address, CarrierUnavailable, get_carrier
 from marketplace.errors import InvalidTransition
 from marketplace.labels import LabelContent, label_pdf
@@ -45,7 +46,7 @@ from orders.services.fulfilment import (
 from orders.services.money import sale_release_post
 from orders.services.refunds import order_refund
 from orders.services.transitions import order_move
-from orders.signals import order_completed
+from orders.signals import order_completed, order_returned
 
 logger = logging.getLogger(__name__)
 
@@ -230,8 +231,9 @@ def return_withdraw(*, order_id: int, buyer: User) -> Order:
 @transaction.atomic
 def return_mark_received(*, order_id: int, by: User) -> Order:
     """The item is back with its seller (person-to-person) or at the centre (operations, inspected
-    stock): return_requested → returned → refunded, the full price back to the buyer's card. The
-    listing stays sold."""
+    stock): return_requested → returned → refunded, the full price back to the buyer's card. An
+    inspected item goes back on sale at the centre (`order_returned` is sent after commit); a
+    person-to-person listing stays sold, its seller may list the item again."""
     order = order_locked_for(order_id=order_id, user=by)
     check_fulfils(order, by)
     now = timezone.now()
@@ -240,12 +242,21 @@ def return_mark_received(*, order_id: int, by: User) -> Order:
     )
     ReturnRequest.objects.filter(order=order).update(status=ReturnStatus.RECEIVED, received_at=now)
     order_refund(order=order, amount=order.price, key=f"refund:return:{order.pk}", by=by)
-    return order_move(
+    order = order_move(
         order_id=order.pk,
         to=OrderStatus.REFUNDED,
         by=by,
         note=_("Refunded in full: %(amount)s.") % {"amount": order.price},
     )
+    if order.is_inspected_stock:
+        listing_move(
+            listing_id=order.listing_id,
+            to=ListingStatus.ACTIVE,
+            by=by,
+            note=_("Returned by the buyer to the inspection centre: back on sale."),
+        )
+        transaction.on_commit(lambda: order_returned.send(sender=Order, order=order), robust=True)
+    return order
 
 
 # --- Disputes ----------------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ ALLOWED: dict[Status, set[Status]] = {
     Status.PAID: set(),
     Status.CONSIGN_ACCEPTED: {Status.LISTED},
     Status.LISTED: {Status.SOLD, Status.UNSOLD},
-    Status.SOLD: {Status.SETTLED},
+    # Back on sale when the buyer returned it within the return window.
+    Status.SOLD: {Status.SETTLED, Status.LISTED},
     Status.SETTLED: set(),
     Status.UNSOLD: {Status.RETURNING, Status.RECYCLE_ACCEPTED},
     Status.DECLINED: {Status.RETURNING},

@@ -18,11 +18,14 @@ from consignment.services.lifecycle import (
     consignment_return,
     consignment_terms_end,
 )
+from consignment.settlement import consignments_settle
 from consignment.tasks import apply_price_drops, end_consignment_terms
 from inspection.models import Inspection
 from listings.models import Listing, ListingStatus
 from orders.models import Order, OrderStatus, Payment
 from orders.services.checkout import order_address_set, order_place, payment_start
+from orders.services.fulfilment import order_mark_delivered, order_mark_shipped
+from orders.services.returns import return_mark_received, return_request
 from orders.signals import order_paid
 from recycling.models import (
     Offer,
@@ -38,6 +41,7 @@ from sandbox.payments import CARD_SUCCEEDS, payment_submit
 from tests.consignment.test_agreement import accepted
 from tests.factories import ListingFactory, UserFactory
 from tests.orders.helpers import paid_order
+from tests.recycling.shipping_fixtures import operations_user
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +82,32 @@ def test_a_paid_order_sells_the_consignment(django_capture_on_commit_callbacks):
     assert _status(Submission, consignment.submission_id) == SubmissionStatus.SOLD
     assert _status(Listing, consignment.listing_id) == ListingStatus.SOLD
     assert list(consignment.events.values_list("old", "new")) == [("", "listed"), ("listed", "sold")]
+
+
+def test_a_consigned_item_returned_by_its_buyer_is_on_sale_again_and_not_settled(
+    django_capture_on_commit_callbacks,
+):
+    consignment = accepted(list_price="1000.00")
+    order = buy(consignment, django_capture_on_commit_callbacks)
+    order_mark_shipped(
+        order_id=order.pk, by=operations_user(), carrier="SF Express", tracking_number="SF123456789"
+    )
+    order_mark_delivered(order_id=order.pk, by=operations_user())
+    return_request(order_id=order.pk, buyer=order.buyer, reason="It does not fit my hand.")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        return_mark_received(order_id=order.pk, by=operations_user())
+
+    consignment.refresh_from_db()
+    assert consignment.status == ConsignmentStatus.LISTED
+    assert (consignment.order, consignment.sale_price, consignment.sold_at) == (None, None, None)
+    assert _status(Submission, consignment.submission_id) == SubmissionStatus.LISTED
+    assert _status(Listing, consignment.listing_id) == ListingStatus.ACTIVE
+    assert consignments_settle() == 0
+    # The next buyer's sale is the one the consignment records.
+    second = buy(consignment, django_capture_on_commit_callbacks)
+    consignment.refresh_from_db()
+    assert (consignment.status, consignment.order) == (ConsignmentStatus.SOLD, second)
 
 
 def test_the_sale_price_is_the_price_paid_after_a_drop(django_capture_on_commit_callbacks):

@@ -12,6 +12,7 @@ from listings.models import ListingSource, ListingStatus
 from marketplace.errors import InvalidTransition
 from orders.errors import NotAllowed, OrderError
 from orders.models import Order, OrderStatus, PaymentStatus, ReturnRequest, ReturnStatus
+from orders.services.checkout import order_place
 from orders.services.fulfilment import orders_complete_due
 from orders.services.returns import (
     return_label_book,
@@ -21,6 +22,7 @@ from orders.services.returns import (
     return_tracking_set,
     return_withdraw,
 )
+from orders.signals import order_returned
 from tests.factories import UserFactory
 from tests.orders.helpers import delivered_order
 from tests.recycling.shipping_fixtures import RecordingCarrier, operations_user
@@ -281,6 +283,24 @@ def test_operations_receive_inspected_stock_back_at_the_centre():
     assert refunded.status == OrderStatus.REFUNDED
     assert platform_balance(AccountPurpose.ESCROW) == Decimal("0.00")
     assert platform_balance(AccountPurpose.CONSIGNMENT_PAYABLE) == Decimal("0.00")
+
+
+def test_inspected_stock_returned_to_the_centre_is_on_sale_again(django_capture_on_commit_callbacks):
+    order = delivered_order(source=ListingSource.PLATFORM)
+    return_request(order_id=order.pk, buyer=order.buyer, reason="Smaller than I thought")
+    received = []
+    order_returned.connect(lambda sender, order, **kwargs: received.append(order.pk), weak=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        return_mark_received(order_id=order.pk, by=operations_user())
+
+    order.listing.refresh_from_db()
+    assert order.listing.status == ListingStatus.ACTIVE
+    assert order.listing.events.last().note == "Returned by the buyer to the inspection centre: back on sale."
+    assert received == [order.pk]
+    # Another shopper can buy it now: the refunded order no longer holds the listing.
+    again = order_place(buyer=UserFactory(), listing_id=order.listing_id)
+    assert again.status == OrderStatus.PENDING_PAYMENT
 
 
 def test_nobody_else_marks_a_return_received_and_no_money_moves():
