@@ -23,6 +23,7 @@ and the photo folder removed at the end; the database keeps its rows.
 """
 
 import argparse
+import contextlib
 import os
 import platform
 import random
@@ -315,13 +316,11 @@ def machine() -> str:
     from PIL import features
 
     model = "unknown CPU"
-    try:
+    with contextlib.suppress(OSError):  # no /proc/cpuinfo (not Linux): keep "unknown CPU"
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    except OSError:
-        pass
     turbo = "libjpeg-turbo" if features.check_feature("libjpeg_turbo") else "libjpeg"
     return (
         f"{model}, {os.cpu_count()} cores; Python {platform.python_version()}, "

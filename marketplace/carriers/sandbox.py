@@ -120,7 +120,9 @@ class SandboxCarrier:
     ) -> Booking:
         self._answer_or_fail()
         now = now or timezone.now()
-        sort_code = f"{recipient.city[:3].upper() or 'XXX'}-{recipient.postcode[:3] or '000'}"
+        # The routing code printed large on the label: the city's first letters and the postcode's
+        # district digits. An address without them is sorted by hand ("MAN-000", as carriers mark it).
+        sort_code = f"{recipient.city[:3].upper() or 'MAN'}-{recipient.postcode[:3] or '000'}"
         if method == "pickup":
             slots = dict(self.pickup_slots(now=now))
             if pickup_start is None or pickup_start not in slots:
