@@ -35,6 +35,24 @@ def platform_account(*, purpose: AccountPurpose) -> Account:
     return account
 
 
+def lines_merged(*, key: str, lines: Sequence[Line]) -> dict[int, Decimal]:
+    """A posting's lines merged per account id, zero lines dropped. Raises UnbalancedTransaction
+    unless every amount is a finite Decimal in cents, at least two are left and they sum to zero."""
+    amounts: dict[int, Decimal] = {}
+    for account, amount in lines:
+        if not isinstance(amount, Decimal) or not amount.is_finite():
+            raise UnbalancedTransaction(f"Amount {amount!r} is not a finite Decimal.")
+        if amount != amount.quantize(CENT):
+            raise UnbalancedTransaction(f"Amount {amount} has more than two decimal places.")
+        amounts[account.pk] = amounts.get(account.pk, Decimal("0")) + amount
+    amounts = {pk: amount for pk, amount in amounts.items() if amount != 0}
+    if len(amounts) < 2:
+        raise UnbalancedTransaction(f"Transaction {key!r} needs at least two non-zero lines.")
+    if sum(amounts.values()) != 0:
+        raise UnbalancedTransaction(f"Transaction {key!r} does not sum to zero: {amounts}.")
+    return amounts
+
+
 @transaction.atomic
 def ledger_post(
     *,
@@ -50,20 +68,7 @@ def ledger_post(
     lines on the same account are merged. Returns the transaction with `created` set to False when
     `key` was already posted (nothing moves then). Raises InsufficientFunds, and changes nothing, when
     an account that may not go negative would."""
-    amounts: dict[int, Decimal] = {}
-    accounts: dict[int, Account] = {}
-    for account, amount in lines:
-        if not isinstance(amount, Decimal) or not amount.is_finite():
-            raise UnbalancedTransaction(f"Amount {amount!r} is not a finite Decimal.")
-        if amount != amount.quantize(CENT):
-            raise UnbalancedTransaction(f"Amount {amount} has more than two decimal places.")
-        amounts[account.pk] = amounts.get(account.pk, Decimal("0")) + amount
-        accounts[account.pk] = account
-    amounts = {pk: amount for pk, amount in amounts.items() if amount != 0}
-    if len(amounts) < 2:
-        raise UnbalancedTransaction(f"Transaction {key!r} needs at least two non-zero lines.")
-    if sum(amounts.values()) != 0:
-        raise UnbalancedTransaction(f"Transaction {key!r} does not sum to zero: {amounts}.")
+    amounts = lines_merged(key=key, lines=lines)
 
     existing = Transaction.objects.filter(idempotency_key=key).first()
     if existing is not None:

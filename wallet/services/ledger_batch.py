@@ -31,9 +31,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from marketplace.money import CENT
-from wallet.errors import InsufficientFunds, UnbalancedTransaction
+from wallet.errors import InsufficientFunds
 from wallet.models import NON_NEGATIVE_PURPOSES, Account, AccountPurpose, Cause, Entry, Transaction
+from wallet.services.ledger import lines_merged
 
 # Rows per statement, at most; fewer where the database limits parameters (SQLite).
 ROWS_PER_STATEMENT = 1000
@@ -54,23 +54,6 @@ class Posting:
     reference: str = ""
     detail: str = ""
     by: User | None = None
-
-
-def _merged(posting: Posting) -> dict[int, Decimal]:
-    """The posting's lines merged per account id, checked as ledger_post checks them."""
-    amounts: dict[int, Decimal] = {}
-    for account, amount in posting.lines:
-        if not isinstance(amount, Decimal) or not amount.is_finite():
-            raise UnbalancedTransaction(f"Amount {amount!r} is not a finite Decimal.")
-        if amount != amount.quantize(CENT):
-            raise UnbalancedTransaction(f"Amount {amount} has more than two decimal places.")
-        amounts[account.pk] = amounts.get(account.pk, Decimal("0")) + amount
-    amounts = {pk: amount for pk, amount in amounts.items() if amount != 0}
-    if len(amounts) < 2:
-        raise UnbalancedTransaction(f"Transaction {posting.key!r} needs at least two non-zero lines.")
-    if sum(amounts.values()) != 0:
-        raise UnbalancedTransaction(f"Transaction {posting.key!r} does not sum to zero: {amounts}.")
-    return amounts
 
 
 def wallet_accounts(*, user_ids: Iterable[int]) -> dict[int, Account]:
@@ -240,7 +223,9 @@ def ledger_post_many(postings: Sequence[Posting]) -> list[Transaction]:
     if not postings:
         return []
     now = timezone.now()
-    amounts = [_merged(posting) for posting in postings]  # all checked before anything is written
+    amounts = [
+        lines_merged(key=posting.key, lines=posting.lines) for posting in postings
+    ]  # all checked before anything is written
     first: dict[str, int] = {}  # key → index of the posting that posts it
     for index, posting in enumerate(postings):
         first.setdefault(posting.key, index)
