@@ -13,18 +13,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from consignment.models import Consignment, ConsignmentStatus, PriceDrop
 from consignment.pricing import PlannedDrop, commission_for, payout_for, planned_drops
+from consignment.settlement import settlement_key
 from recycling.models import Offer, OfferKind, Submission, SubmissionEvent
+from recycling.services.offers import payout_key
 from wallet.models import AccountPurpose, Entry, Transaction
-
-
-def recycle_payout_key(submission_id: int) -> str:
-    """The ledger key of a recycle payout (recycling.services.offers.payout_key writes it)."""
-    return f"recycle:submission:{submission_id}"
-
-
-def settlement_key(consignment_id: int) -> str:
-    """The ledger key of a consignment's settlement."""
-    return f"settle:consignment:{consignment_id}"
 
 
 def seller_submission(*, submission_id: int, user: User) -> Submission:
@@ -173,7 +165,7 @@ def money_timeline(*, submission_id: int, user: User) -> MoneyTimeline:
         offers=list(Offer.objects.filter(submission=submission).order_by("created_at", "id")),
     )
     consignment = Consignment.objects.select_related("listing", "order").filter(submission=submission).first()
-    keys = [recycle_payout_key(submission.pk)]
+    keys = [payout_key(submission.pk)]
     if consignment is not None:
         timeline.consignment = consignment
         timeline.drops = list(consignment.price_drops.order_by("step"))
@@ -184,7 +176,7 @@ def money_timeline(*, submission_id: int, user: User) -> MoneyTimeline:
             Prefetch("entries", queryset=Entry.objects.select_related("account").order_by("id"))
         )
     }
-    recycle = transactions.get(recycle_payout_key(submission.pk))
+    recycle = transactions.get(payout_key(submission.pk))
     if recycle is not None:
         timeline.recycle_payout = recycle
         timeline.recycle_paid = sum(

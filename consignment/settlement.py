@@ -47,6 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consignment.models import Consignment, ConsignmentEvent, ConsignmentStatus
+from consignment.pricing import commission_for, payout_for
 from consignment.transitions import ALLOWED as CONSIGNMENT_ALLOWED
 from marketplace.errors import InvalidTransition
 from marketplace.money import quantize
@@ -70,9 +71,12 @@ def settlement_key(consignment_id: int) -> str:
 
 
 def settlement_split(*, released: Decimal, commission_rate: Decimal) -> tuple[Decimal, Decimal]:
-    """(commission, payout) for a released sale amount: 2,000.00 at 0.25 → (500.00, 1,500.00)."""
-    commission = quantize(released * commission_rate)
-    return commission, released - commission
+    """(commission, payout) for a released sale amount: 2,000.00 at 0.25 → (500.00, 1,500.00). The
+    same figures the agreement and the money timeline show (consignment.pricing)."""
+    return (
+        commission_for(sale_price=released, rate=commission_rate),
+        payout_for(sale_price=released, rate=commission_rate),
+    )
 
 
 def consignments_settleable(*, payable_id: int):

@@ -22,8 +22,10 @@ from marketplace.money import CENT
 from marketplace.templatetags.money import money
 from wallet.models import AccountPurpose, Cause, Entry, Transaction
 
-REFUSED = "refused"
-FAILED = "failed"
+# Why a withdrawal's money came back, kept in the returned transaction's detail before the reason
+# (wallet.services.withdrawals writes them; the words below read them).
+RETURNED_REFUSED = "refused"
+RETURNED_FAILED = "failed"
 
 
 def _commission_in(entry: Entry) -> Decimal:
@@ -54,12 +56,12 @@ def _fee_words(entry: Entry) -> str:
 
 def _returned_words(txn: Transaction) -> str:
     why, _sep, reason = txn.detail.partition(":")
-    if why == REFUSED:
+    if why == RETURNED_REFUSED:
         return _("Withdrawal %(withdrawal)s returned: refused by operations (%(reason)s)") % {
             "withdrawal": txn.reference,
             "reason": reason,
         }
-    if why == FAILED and reason:
+    if why == RETURNED_FAILED and reason:
         return _("Withdrawal %(withdrawal)s returned: the payout failed (%(reason)s)") % {
             "withdrawal": txn.reference,
             "reason": reason,

@@ -31,6 +31,7 @@ from accounts.models import User
 from accounts.roles import OPERATIONS, has_role
 from marketplace.errors import InvalidTransition
 from marketplace.money import CENT
+from wallet.causes import RETURNED_FAILED, RETURNED_REFUSED
 from wallet.errors import InsufficientFunds, WalletError, WithdrawalNotAllowed
 from wallet.models import (
     Account,
@@ -56,9 +57,6 @@ ALLOWED: dict[Status, set[Status]] = {
     Status.REJECTED: set(),
 }
 
-# Withdrawals whose money is held but not yet paid out: the wallet page shows their sum as "held".
-IN_PROGRESS = (Status.REQUESTED, Status.APPROVED, Status.SENT)
-
 DESTINATION = re.compile(r"[0-9]{8,30}")
 REQUEST_KEY_MAX = 64
 REASON_MAX = 200
@@ -66,10 +64,6 @@ REASON_MAX = 200
 # An approved withdrawal whose send job has not recorded anything after this long (a lost message,
 # a worker that died) is sent again by the periodic check; the provider's idempotency makes it safe.
 RESEND_AFTER = timedelta(minutes=10)
-
-# Words kept in a returned transaction's detail, before the reason; wallet.causes reads them.
-RETURNED_REFUSED = "refused"
-RETURNED_FAILED = "failed"
 
 
 def _invalid(
