@@ -9,13 +9,13 @@
 The caller holds the order's row lock and has checked that the order's state allows the posting.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 
 from accounts.models import User
 from listings.models import ListingSource
-from marketplace.money import CENT
+from marketplace.money import quantize
 from orders.models import Order, Payment
 from wallet.models import AccountPurpose, Cause, Transaction
 from wallet.services.ledger import ledger_post, platform_account, wallet_account
@@ -23,7 +23,7 @@ from wallet.services.ledger import ledger_post, platform_account, wallet_account
 
 def platform_fee(price: Decimal) -> Decimal:
     """The platform's fee on a person-to-person sale of `price`, rounded half up to the cent."""
-    return (price * settings.PLATFORM_FEE_RATE).quantize(CENT, rounding=ROUND_HALF_UP)
+    return quantize(price * settings.PLATFORM_FEE_RATE)
 
 
 def payment_received_post(*, payment: Payment) -> Transaction:
