@@ -30,9 +30,8 @@ from django.utils.translation import get_language, gettext, ngettext, pgettext
 from listings.models import Grade
 from marketplace.money import quantize
 from recycling import valuation
+from recycling.questionnaire import GRADE_ORDER
 from recycling.valuation import PriceInputs, whole_yuan
-
-GRADE_ORDER = [Grade.NEW, Grade.LIKE_NEW, Grade.EXCELLENT, Grade.VERY_GOOD, Grade.GOOD, Grade.FAIR]
 
 
 class OfferReason:
@@ -197,11 +196,6 @@ def price_offer(inputs: OfferInputs) -> OfferTerms:
         inputs=figures,
         model_version=result.model_version,
     )
-
-
-def price_buyout(inputs: OfferInputs) -> Decimal:
-    """A fresh recycle cash offer (a consigned item unsold at the end of its term)."""
-    return price_offer(inputs).cash_amount
 
 
 # --- Reasons in words ----------------------------------------------------------------------------

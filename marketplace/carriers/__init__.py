@@ -8,6 +8,7 @@ exists today; a real one implements the same `Carrier` protocol and gets its own
 `get_carrier()`.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,6 +41,12 @@ INSPECTION_CENTRE = Address(
     postcode="201203",
     country="China",
 )
+
+
+def normalise_reference(reference: str) -> str:
+    """A tracking number (or a code on a label) as typed or scanned, as stored: upper case, without
+    spaces or dashes."""
+    return re.sub(r"[\s\-]+", "", reference or "").upper()
 
 
 @dataclass(frozen=True)

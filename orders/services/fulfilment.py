@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import OPERATIONS, has_role
+from marketplace.carriers import normalise_reference
 from orders.errors import NotAllowed, OrderError
 from orders.models import Order, OrderStatus, ReturnRequest
 from orders.services.money import sale_release_post
@@ -61,7 +62,7 @@ def clean_shipment(*, carrier: object, tracking_number: object) -> tuple[str, st
     """The carrier's name (1 to 40 characters) and the tracking number (6 to 40 letters or digits, upper
     case, spaces and dashes dropped as people type them), or a field-named OrderError."""
     carrier = clean_text(carrier, field="carrier", min_length=1, max_length=40)
-    number = re.sub(r"[\s\-]+", "", tracking_number if isinstance(tracking_number, str) else "").upper()
+    number = normalise_reference(tracking_number if isinstance(tracking_number, str) else "")
     if not TRACKING_NUMBER.fullmatch(number):
         raise OrderError(
             _("A tracking number is 6 to 40 letters or digits."),
@@ -147,7 +148,7 @@ def order_carrier_event_apply(*, tracking_number: str, kind: str, occurred_at: d
     it delivered at `occurred_at`; any other event, or one that arrives again, changes nothing. Also
     recognises the tracking number of a return label. Returns the order, or None when no order has
     this tracking number."""
-    number = re.sub(r"[\s\-]+", "", tracking_number).upper()
+    number = normalise_reference(tracking_number)
     if not number:
         return None
     # A tracking number typed by a seller is not unique: the shipped order is the one waiting for news.

@@ -5,7 +5,6 @@ called by `shipping_book`: lock and check, release, call the carrier, then lock 
 """
 
 import logging
-import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -19,7 +18,14 @@ from accounts.models import User
 from accounts.roles import OPERATIONS, has_role
 from inspection.services.workbench import inspection_enqueue
 from listings.photos import private_storage
-from marketplace.carriers import INSPECTION_CENTRE, Address, CarrierUnavailable, SlotUnavailable, get_carrier
+from marketplace.carriers import (
+    INSPECTION_CENTRE,
+    Address,
+    CarrierUnavailable,
+    SlotUnavailable,
+    get_carrier,
+    normalise_reference,
+)
 from marketplace.labels import LabelContent, label_pdf
 from recycling.errors import ShippingError
 from recycling.models import (
@@ -315,11 +321,6 @@ def _submission_returned(shipment: Shipment) -> None:
             note=_("The carrier delivered the item back to the seller (%(tracking)s).")
             % {"tracking": shipment.tracking_number},
         )
-
-
-def normalise_reference(reference: str) -> str:
-    """What the desk typed or scanned, as stored: upper case, without spaces or dashes."""
-    return re.sub(r"[\s\-]+", "", reference or "").upper()
 
 
 def submission_receive(*, reference: str, by: User) -> Submission:

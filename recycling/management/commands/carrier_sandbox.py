@@ -11,9 +11,9 @@ over HTTP to a running site. Either way it is signed and checked like a real car
 from django.core.management.base import BaseCommand, CommandError
 from django.test import RequestFactory
 
+from marketplace.carriers import normalise_reference
 from marketplace.carriers.sandbox import JOURNEY, sandbox_emit
 from recycling.models import CarrierEvent, Shipment, ShipmentDirection
-from recycling.services.shipping import normalise_reference
 from recycling.webhooks import carrier_webhook
 
 WEBHOOK_PATH = "/api/v1/carrier/webhook/"
