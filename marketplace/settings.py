@@ -265,6 +265,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "check-sent-withdrawals": {"task": "wallet.tasks.check_sent_withdrawals", "schedule": 5 * 60.0},
     "expire-offers": {"task": "recycling.tasks.expire_offers", "schedule": 60 * 60.0},
+    "pay-missing-recycle-offers": {
+        "task": "recycling.tasks.pay_missing_recycle_offers",
+        "schedule": 15 * 60.0,
+    },
     "apply-price-drops": {"task": "consignment.tasks.apply_price_drops", "schedule": 60 * 60.0},
     "settle-consignments": {"task": "consignment.tasks.settle_consignments", "schedule": 10 * 60.0},
     "end-consignment-terms": {"task": "consignment.tasks.end_consignment_terms", "schedule": 60 * 60.0},

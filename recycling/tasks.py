@@ -62,6 +62,14 @@ def pay_recycle_offer(submission_id: int) -> None:
 
 
 @shared_task(ignore_result=True)
+def pay_missing_recycle_offers() -> int:
+    """Pay and list the accepted cash offers whose payout job was lost or failed."""
+    from recycling.services.offers import recycle_payouts_catch_up
+
+    return recycle_payouts_catch_up()
+
+
+@shared_task(ignore_result=True)
 def expire_offers() -> None:
     """Final offers nobody answered in time go back to their sellers (return labels booked)."""
     from recycling.services.offers import offers_expire

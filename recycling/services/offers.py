@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from inspection.models import CheckOutcome, CheckResult, Inspection, InspectionResult
-from listings.models import ListingSource
+from listings.models import ListingSource, ListingStatus
 from marketplace.carriers import CarrierUnavailable
 from recycling import offers as pricing
 from recycling.errors import SubmissionError
@@ -282,6 +282,41 @@ def recycle_payout(*, submission_id: int) -> Submission:
     price = offer.list_price or Decimal(offer.inputs.get("list_price") or offer.cash_amount)
     submission_listing_create(submission_id=submission.pk, source=ListingSource.PLATFORM, price=price)
     return submission
+
+
+# An accepted cash offer whose payout job has left no trace after this long (a message lost at the
+# broker, a job that failed) is paid by the periodic catch-up instead.
+PAYOUT_CATCH_UP_AFTER = timedelta(minutes=15)
+
+
+def recycle_payouts_catch_up(*, now: datetime | None = None, limit: int = 100) -> int:
+    """The periodic safety net for `pay_recycle_offer`, which runs once after commit with no retry:
+    pay the cash offers accepted more than PAYOUT_CATCH_UP_AFTER ago and still unpaid, and list the
+    paid items that have no listing on sale yet (the listing step failed after the payment committed).
+    `recycle_payout` is safe to repeat, so an item the job is handling at the same moment is paid and
+    listed once. One failing item is logged and does not hold back the others. Returns how many were
+    handled."""
+    now = now or timezone.now()
+    unpaid = Submission.objects.filter(
+        status=SubmissionStatus.RECYCLE_ACCEPTED, updated_at__lte=now - PAYOUT_CATCH_UP_AFTER
+    ).values_list("pk", flat=True)
+    inspected_codes = Inspection.objects.filter(listing__isnull=True).values("subject_code") | (
+        Inspection.objects.filter(listing__status=ListingStatus.WITHDRAWN).values("subject_code")
+    )
+    unlisted = Submission.objects.filter(
+        status=SubmissionStatus.PAID,
+        updated_at__lte=now - PAYOUT_CATCH_UP_AFTER,
+        code__in=inspected_codes,
+    ).values_list("pk", flat=True)
+    handled = 0
+    for submission_id in [*unpaid.order_by("updated_at")[:limit], *unlisted.order_by("updated_at")[:limit]]:
+        try:
+            recycle_payout(submission_id=submission_id)
+        except Exception:
+            logger.exception("Recycle payout catch-up failed for submission %s", submission_id)
+            continue
+        handled += 1
+    return handled
 
 
 def _book_return(submission_id: int) -> None:

@@ -14,7 +14,14 @@ from listings.services import listing_move
 from recycling.errors import SubmissionError
 from recycling.models import Offer, OfferDecision, SubmissionStatus
 from recycling.services.listing import submission_listing_create
-from recycling.services.offers import buyout_offer_make, offer_accept_recycle, offer_make, recycle_payout
+from recycling.services.offers import (
+    PAYOUT_CATCH_UP_AFTER,
+    buyout_offer_make,
+    offer_accept_recycle,
+    offer_make,
+    recycle_payout,
+    recycle_payouts_catch_up,
+)
 from recycling.services.transitions import submission_move
 from recycling.tasks import pay_recycle_offer
 from tests.factories import CatalogModelFactory, InspectionFactory, SubmissionFactory
@@ -173,6 +180,47 @@ def test_a_payout_that_cannot_list_yet_still_pays_and_lists_on_the_next_run(
     monkeypatch.undo()
     recycle_payout(submission_id=submission.pk)
     assert Listing.objects.filter(source=ListingSource.PLATFORM).count() == 1
+    assert Transaction.objects.filter(cause=Cause.RECYCLE_PAYOUT).count() == 1
+
+
+def test_a_lost_payout_job_is_caught_up_once_and_not_before_its_time(django_capture_on_commit_callbacks):
+    # given: the seller took the cash, but the job queued after commit never ran (outside the capture
+    # the on-commit callback does not run in this test's transaction: the message was lost)
+    submission = offered_submission(django_capture_on_commit_callbacks)
+    offer_accept_recycle(submission_id=submission.pk, seller=submission.seller)
+    offer = Offer.objects.get(submission=submission)
+    wallet = wallet_account(user=submission.seller)
+    # when: the catch-up runs too soon, then after the grace period, then again
+    too_soon = recycle_payouts_catch_up()
+    later = timezone.now() + PAYOUT_CATCH_UP_AFTER
+    caught = recycle_payouts_catch_up(now=later)
+    again = recycle_payouts_catch_up(now=later)
+    # then: paid and listed once
+    assert (too_soon, caught, again) == (0, 1, 0)
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.PAID
+    assert balance(wallet) == offer.cash_amount
+    assert Transaction.objects.filter(cause=Cause.RECYCLE_PAYOUT).count() == 1
+    assert Listing.objects.filter(source=ListingSource.PLATFORM, status=ListingStatus.ACTIVE).count() == 1
+
+
+def test_a_paid_item_whose_listing_failed_is_listed_by_the_catch_up(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    submission = offered_submission(django_capture_on_commit_callbacks)
+    offer_accept_recycle(submission_id=submission.pk, seller=submission.seller)
+
+    def broken(**kwargs):
+        raise OSError("storage is away")
+
+    monkeypatch.setattr("recycling.services.offers.submission_listing_create", broken)
+    with pytest.raises(OSError):
+        recycle_payout(submission_id=submission.pk)
+    monkeypatch.undo()
+
+    assert recycle_payouts_catch_up(now=timezone.now() + PAYOUT_CATCH_UP_AFTER) == 1
+
+    assert Listing.objects.filter(source=ListingSource.PLATFORM, status=ListingStatus.ACTIVE).count() == 1
     assert Transaction.objects.filter(cause=Cause.RECYCLE_PAYOUT).count() == 1
 
 
