@@ -10,7 +10,6 @@ Bad input answers 400 with `code`, `detail` and the message under the field to f
 """
 
 from django.http import Http404
-from django.utils import translation
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -18,11 +17,10 @@ from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
-from rest_framework.views import APIView
 
 from accounts.roles import OPERATIONS, has_role
-from marketplace.keyset import Page
+from marketplace.api import LocalizedAPIView
+from marketplace.pagination import page_data, page_link, page_serializer
 from wallet.errors import WalletError
 from wallet.models import Cause, Withdrawal, WithdrawalStatus
 from wallet.selectors import (
@@ -37,7 +35,6 @@ from wallet.services.withdrawals import withdrawal_approve, withdrawal_reject, w
 ENTRIES_PER_PAGE = 25
 WITHDRAWALS_PER_PAGE = 20
 QUEUE_SIZE = 100
-CURSOR_PARAMETER = "cursor"
 
 
 # --- Serializers ------------------------------------------------------------------------------------
@@ -109,20 +106,7 @@ class RejectSerializer(serializers.Serializer):
     )
 
 
-def _page_serializer(item_serializer: type[serializers.Serializer], *, name: str) -> type:
-    return type(
-        name,
-        (serializers.Serializer,),
-        {
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": item_serializer(many=True),
-            "__module__": __name__,
-        },
-    )
-
-
-WithdrawalPageSerializer = _page_serializer(WithdrawalSerializer, name="WithdrawalPage")
+WithdrawalPageSerializer = page_serializer(WithdrawalSerializer, name="WithdrawalPage")
 
 NOT_FOUND = OpenApiResponse(description="No such withdrawal among yours.")
 DOMAIN_ERROR = OpenApiResponse(WalletErrorSerializer, description="A domain error with its `code`.")
@@ -135,20 +119,6 @@ NOT_OPERATIONS = OpenApiResponse(description="Only the operations role may do th
 NOT_WAITING = OpenApiResponse(
     WalletErrorSerializer, description="`invalid_transition`: not waiting for approval."
 )
-
-
-def _link(request: Request, cursor: str | None) -> str | None:
-    if cursor is None:
-        return None
-    return replace_query_param(request.build_absolute_uri(), CURSOR_PARAMETER, cursor)
-
-
-def _page_data(request: Request, page: Page, serializer_class: type[serializers.Serializer]) -> dict:
-    return {
-        "next": _link(request, page.next_cursor),
-        "previous": _link(request, page.previous_cursor),
-        "results": serializer_class(page.items, many=True).data,
-    }
 
 
 def _cursor(request: Request) -> str | None:
@@ -175,15 +145,10 @@ class IsOperations(BasePermission):
         return has_role(request.user, OPERATIONS)
 
 
-class WalletAPIView(APIView):
-    """Signed-in users only; answers in the language the client asks for (Accept-Language), since
-    API paths carry no language prefix."""
+class WalletAPIView(LocalizedAPIView):
+    """Signed-in users only; answers in the language the client asks for."""
 
     permission_classes = (IsAuthenticated,)
-
-    def initial(self, request: Request, *args, **kwargs) -> None:
-        translation.activate(translation.get_language_from_request(request._request))
-        super().initial(request, *args, **kwargs)
 
 
 class WalletView(WalletAPIView):
@@ -203,8 +168,8 @@ class WalletView(WalletAPIView):
             "currency": summary.currency,
             "entries": page.items,
             "next_cursor": page.next_cursor,
-            "next": _link(request, page.next_cursor),
-            "previous": _link(request, page.previous_cursor),
+            "next": page_link(request, page.next_cursor),
+            "previous": page_link(request, page.previous_cursor),
         }
         return Response(WalletSerializer(data).data)
 
@@ -219,7 +184,7 @@ class WithdrawalListView(WalletAPIView):
     )
     def get(self, request: Request) -> Response:
         page = withdrawals_for_user(request.user, cursor=_cursor(request), size=WITHDRAWALS_PER_PAGE)
-        return Response(_page_data(request, page, WithdrawalSerializer))
+        return Response(page_data(page, request=request, serializer_class=WithdrawalSerializer))
 
     @extend_schema(
         operation_id="wallet_withdrawals_create",

@@ -40,10 +40,10 @@ from inspection.services.workbench import (
     inspection_claim_next,
     inspection_complete,
 )
-from listings.api.base import LocalizedAPIView
-from listings.api.pagination import page_data, page_serializer
 from listings.api.serializers import ErrorSerializer
+from marketplace.api import LocalizedAPIView
 from marketplace.keyset import paginate
+from marketplace.pagination import page_data, page_serializer
 
 PAGE_SIZE = 50
 QUEUE_ORDER = ("created_at", "id")  # oldest first: the inspection_queue index (status, created_at, id)

@@ -20,8 +20,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from listings.api.base import LocalizedAPIView
-from listings.api.pagination import page_data, page_serializer
 from listings.api.serializers import (
     BrandSerializer,
     CategoryNodeSerializer,
@@ -39,6 +37,8 @@ from listings.selectors import (
     listings_for_channel,
     seller_for_storefront,
 )
+from marketplace.api import LocalizedAPIView
+from marketplace.pagination import page_data, page_serializer
 
 PAGE_SIZE = 24
 USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length

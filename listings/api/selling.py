@@ -13,8 +13,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from listings import services
-from listings.api.base import LocalizedAPIView
-from listings.api.pagination import page_data, page_serializer
 from listings.api.serializers import (
     ErrorSerializer,
     ListingCreateSerializer,
@@ -26,6 +24,8 @@ from listings.api.serializers import (
 )
 from listings.models import Listing, ListingPhoto, ListingStatus
 from listings.selectors import category_tree, listing_for_owner, listings_for_owner
+from marketplace.api import LocalizedAPIView
+from marketplace.pagination import page_data, page_serializer
 
 PAGE_SIZE = 24
 

@@ -15,8 +15,8 @@ from rest_framework.response import Response
 from accounts import roles
 from accounts.roles import OPERATIONS, has_role
 from inspection.api.workbench import InGroup
-from listings.api.base import LocalizedAPIView
 from listings.api.serializers import ErrorSerializer
+from marketplace.api import LocalizedAPIView
 from marketplace.errors import InvalidTransition
 from orders.api.serializers import OrderDetailSerializer
 from orders.errors import OrderError

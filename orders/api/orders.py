@@ -28,9 +28,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from listings.api.pagination import page_data, page_serializer
 from listings.api.serializers import ErrorSerializer
 from marketplace.errors import InvalidTransition
+from marketplace.pagination import page_data, page_serializer
 from orders.api.base import (
     BAD_INPUT,
     NOT_FOUND,

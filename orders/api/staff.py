@@ -11,8 +11,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from listings.api.pagination import page_data, page_serializer
 from listings.api.serializers import ErrorSerializer
+from marketplace.pagination import page_data, page_serializer
 from orders.api.base import BAD_INPUT, NOT_FOUND, NOT_NOW, SIGN_IN, STAFF_ONLY, Operations, OrderAPIView
 from orders.api.serializers import (
     DisputeQueueSerializer,

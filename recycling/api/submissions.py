@@ -30,13 +30,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from listings.api.base import LocalizedAPIView
-from listings.api.pagination import page_data, page_serializer
 from listings.api.serializers import ErrorSerializer
 from listings.errors import PhotoRejected
 from listings.models import Brand, CatalogModel, Category
+from marketplace.api import LocalizedAPIView
 from marketplace.carriers import CarrierUnavailable
 from marketplace.keyset import paginate
+from marketplace.pagination import page_data, page_serializer
 from recycling.api.serializers import (
     PHOTO_FIELD_PREFIX,
     PickupSlotSerializer,
