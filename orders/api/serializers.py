@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from listings.models import ListingSource, thumbnail_url
-from orders.api.actions import OrderAction, order_actions
+from orders.actions import OrderAction, order_actions
 from orders.models import (
     DisputeOutcome,
     Order,

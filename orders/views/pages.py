@@ -24,9 +24,10 @@ from django.views.decorators.http import require_GET, require_POST
 from listings.models import ListingSource
 from marketplace.errors import InvalidTransition
 from marketplace.keyset import InvalidCursor, Page
+from orders.actions import OrderAction, order_actions
 from orders.errors import NotAllowed, OrderError
 from orders.forms import DisputeForm, RatingForm, ReturnForm, ReturnTrackingForm, ShipForm
-from orders.models import Order, OrderStatus, PaymentStatus, ReturnStatus
+from orders.models import Order, OrderStatus, PaymentStatus
 from orders.payments import decline_reason_text
 from orders.selectors import order_for_participant, orders_for_buyer, report_check_results, sales_for_seller
 from orders.services.fulfilment import order_confirm_receipt, order_mark_shipped
@@ -189,17 +190,16 @@ def _detail_context(request: HttpRequest, order: Order, bound: dict[str, forms.F
         and latest_payment.status == PaymentStatus.CREATED
         and order.reserved_until > now
     )
+    # The page's buttons are the API's actions (orders.actions), seen as the buyer or the seller:
+    # operations act on inspected stock from the staff pages.
+    allowed = set(order_actions(order, user=user, operations=False))
     can = {
-        "pay": is_buyer and pending and order.reserved_until > now,
-        "cancel": is_buyer and pending,
-        "confirm": is_buyer and order.status in (S.SHIPPED, S.DELIVERED),
-        "return": is_buyer and in_window,
-        "dispute": is_buyer and in_window,
-        "return_tracking": is_buyer
-        and order.status == S.RETURN_REQUESTED
-        and person_sale
-        and returned is not None
-        and returned.status == ReturnStatus.REQUESTED,
+        "pay": OrderAction.PAY in allowed,
+        "cancel": OrderAction.CANCEL in allowed,
+        "confirm": OrderAction.CONFIRM in allowed,
+        "return": OrderAction.REQUEST_RETURN in allowed,
+        "dispute": OrderAction.DISPUTE in allowed,
+        "return_tracking": OrderAction.RETURN_TRACKING in allowed,
         "return_label": is_buyer
         and order.status == S.RETURN_REQUESTED
         and not person_sale
@@ -207,10 +207,10 @@ def _detail_context(request: HttpRequest, order: Order, bound: dict[str, forms.F
         # The label is booked with its tracking number, both stored at once: testing the number
         # leaves the PDF itself unread until it is downloaded.
         and bool(returned.tracking_number),
-        "return_withdraw": is_buyer and order.status == S.RETURN_REQUESTED,
-        "rate": is_buyer and order.status in (S.COMPLETED, S.RESOLVED) and rating is None,
-        "ship": is_seller and person_sale and order.status == S.PAID,
-        "return_received": is_seller and person_sale and order.status == S.RETURN_REQUESTED,
+        "return_withdraw": OrderAction.WITHDRAW_RETURN in allowed,
+        "rate": OrderAction.RATE in allowed,
+        "ship": OrderAction.SHIP in allowed,
+        "return_received": OrderAction.MARK_RETURN_RECEIVED in allowed,
     }
     # A submitted form whose action no longer applies (the window closed meanwhile) is not drawn
     # again: its errors go above everything else instead.

@@ -1,8 +1,8 @@
-"""What a person may do with an order now, as the API's `actions` list.
+"""What a person may do with an order now: the buttons on the order's page and the API's `actions`.
 
-Each action is one endpoint under /api/v1/orders/<number>/ (or the staff one for a dispute). The list
-is a guide for clients, worked out from the order's status and the person's part in it; the services
-check the same rules again when the action is taken, and stay the last word.
+Each action is one form on the page and one endpoint under /api/v1/orders/<number>/ (or the staff one
+for a dispute). The list is worked out from the order's status and the person's part in it; the
+services check the same rules again when the action is taken, and stay the last word.
 """
 
 from django.db import models
