@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -131,6 +132,16 @@ def sales(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/sales.html", {"rows": rows, **_page_links(page)})
 
 
+def _awaiting_webhook(order: Order, latest_payment_status: str | None, *, user, now) -> bool:
+    """The buyer came back from the payment page and its webhook has not arrived yet."""
+    return (
+        order.buyer_id == user.pk
+        and order.status == S.PENDING_PAYMENT
+        and latest_payment_status == PaymentStatus.CREATED
+        and order.reserved_until > now
+    )
+
+
 def _participant_order(request: HttpRequest, number: str) -> Order:
     try:
         return order_for_participant(number=number, user=request.user)
@@ -183,12 +194,8 @@ def _detail_context(request: HttpRequest, order: Order, bound: dict[str, forms.F
     window_closes = order.return_window_closes_at
     in_window = order.status == S.DELIVERED and window_closes is not None and now < window_closes
     pending = order.status == S.PENDING_PAYMENT
-    awaiting_webhook = (
-        is_buyer
-        and pending
-        and latest_payment is not None
-        and latest_payment.status == PaymentStatus.CREATED
-        and order.reserved_until > now
+    awaiting_webhook = _awaiting_webhook(
+        order, latest_payment.status if latest_payment else None, user=user, now=now
     )
     # The page's buttons are the API's actions (orders.actions), seen as the buyer or the seller:
     # operations act on inspected stock from the staff pages.
@@ -272,10 +279,18 @@ def payment_status(request: HttpRequest, number: str) -> HttpResponse:
     """What the order's page asks every two seconds after the buyer comes back from the payment page:
     the waiting notice while the webhook has not arrived, else a redirect (HX-Redirect) to the page,
     which then shows the paid order or the declined payment."""
-    order = _participant_order(request, number)
-    context = _detail_context(request, order)
-    if context["awaiting_webhook"]:
-        return render(request, "orders/_awaiting_payment.html", context)
+    # Asked every two seconds: two small reads, not the whole page's.
+    user_id = request.user.pk
+    order = (
+        Order.objects.filter(Q(buyer_id=user_id) | Q(seller_id=user_id), number=number)
+        .only("pk", "number", "status", "reserved_until", "buyer_id")
+        .first()
+    )
+    if order is None:
+        raise Http404(_("No such order."))
+    latest = order.payments.order_by("-id").values_list("status", flat=True).first()
+    if _awaiting_webhook(order, latest, user=request.user, now=timezone.now()):
+        return render(request, "orders/_awaiting_payment.html", {"order": order, "poll_every": PAYMENT_POLL})
     return HttpResponse(headers={"HX-Redirect": reverse("orders:detail", args=[order.number])})
 
 

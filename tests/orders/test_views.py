@@ -709,3 +709,14 @@ def test_past_the_reservation_the_order_page_stops_offering_to_pay(client):
 
     assert "Your reservation ran out before the payment arrived" in html
     assert url("pay", order) not in html
+
+
+def test_the_payment_poll_reads_only_the_order_and_its_latest_payment(client, django_assert_num_queries):
+    order = pending_order()
+    _started_payment(order)
+    client.force_login(order.buyer)
+    # the user, the order, its latest payment's status (the session is in the cache): the poll runs
+    # every two seconds
+    with django_assert_num_queries(3):
+        response = client.get(url("payment_status", order))
+    assert "Waiting for the payment" in response.content.decode()
