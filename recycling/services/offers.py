@@ -24,12 +24,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from inspection.models import CheckOutcome, CheckResult, Inspection, InspectionResult
 from listings.models import ListingSource, ListingStatus
-from marketplace.carriers import CarrierUnavailable
 from recycling import offers as pricing
 from recycling.errors import SubmissionError
 from recycling.models import Offer, OfferDecision, OfferKind, Submission, SubmissionStatus, Valuation
 from recycling.services.listing import submission_listing_create
-from recycling.services.outcome import return_label_book, seller_notify_return_label
+from recycling.services.outcome import return_label_book_or_later, seller_notify_return_label
 from recycling.services.transitions import submission_move
 from recycling.services.valuation import _category_slugs, _comparables
 from recycling.tasks import pay_recycle_offer
@@ -319,15 +318,14 @@ def recycle_payouts_catch_up(*, now: datetime | None = None, limit: int = 100) -
     return handled
 
 
-def _book_return(submission_id: int) -> None:
-    """Book the free return label with no row lock held; a carrier that is down leaves the submission
-    DECLINED or EXPIRED and recycling.tasks.book_missing_return_labels books it later."""
-    try:
-        shipment = return_label_book(submission_id=submission_id)
-    except CarrierUnavailable:
-        logger.warning("Carrier down: no return label yet for submission %s", submission_id, exc_info=True)
-        return
+def _book_return(submission_id: int) -> bool:
+    """Book the free return label and tell the seller after commit. False when the carrier is down:
+    the submission stays DECLINED or EXPIRED and book_missing_return_labels books it later."""
+    shipment = return_label_book_or_later(submission_id=submission_id)
+    if shipment is None:
+        return False
     transaction.on_commit(partial(seller_notify_return_label, shipment=shipment))
+    return True
 
 
 def offer_decline(*, submission_id: int, seller: User) -> Submission:
@@ -389,5 +387,6 @@ def offers_expire(*, now: datetime | None = None, limit: int = 200) -> int:
                 note=_("No answer before the offer expired; the item goes back free of charge."),
             )
     for submission_id in claimed:
-        _book_return(submission_id)
+        if not _book_return(submission_id):
+            break  # the carrier is down: the label job books the rest rather than this run asking again
     return len(claimed)

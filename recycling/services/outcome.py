@@ -107,12 +107,7 @@ def submission_inspection_completed(*, inspection: Inspection) -> Submission | N
                 note=_("Failed inspection: %(reason)s; report %(report)s.")
                 % {"reason": inspection.get_fail_reason_display(), "report": report_code},
             )
-    shipment = None
-    if not passed:
-        try:
-            shipment = return_label_book(submission_id=submission.pk)
-        except CarrierUnavailable:
-            logger.warning("Carrier down: no return label yet for %s", submission.code, exc_info=True)
+    shipment = return_label_book_or_later(submission_id=submission.pk) if not passed else None
     submission.refresh_from_db()
     transaction.on_commit(
         lambda: seller_notify_inspection_result(
@@ -200,6 +195,17 @@ def return_label_book(*, submission_id: int) -> Shipment:
         if not keep_booking:
             _void_booking(carrier, booking.tracking_number, label_name)
     return shipment
+
+
+def return_label_book_or_later(*, submission_id: int) -> Shipment | None:
+    """Book the free return label now (no row lock held), or, when the carrier is down, leave it to
+    recycling.tasks.book_missing_return_labels: the submission keeps waiting in its status (rejected,
+    declined, expired) and None is returned."""
+    try:
+        return return_label_book(submission_id=submission_id)
+    except CarrierUnavailable:
+        logger.warning("Carrier down: no return label yet for submission %s", submission_id, exc_info=True)
+        return None
 
 
 def _live_return_shipment(submission: Submission) -> Shipment | None:

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from inspection.models import Inspection
 from inspection.services.workbench import inspection_claim_next, inspection_complete
 from listings.models import Grade
+from marketplace.carriers.sandbox import SandboxCarrier
 from recycling.errors import SubmissionError
 from recycling.models import (
     Offer,
@@ -283,6 +284,30 @@ def test_an_unanswered_offer_expires_and_goes_back(django_capture_on_commit_call
     assert return_labels_book_missing() == 1
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.RETURNING
+
+
+def test_the_expiry_job_asks_a_carrier_that_is_down_once_and_leaves_the_rest_to_the_label_job(
+    django_capture_on_commit_callbacks, settings, monkeypatch
+):
+    submissions = [offered_submission(django_capture_on_commit_callbacks) for _ in range(3)]
+    calls = []
+    carrier = SandboxCarrier(secret="test-secret", fail=True)
+
+    def counted():
+        calls.append(1)
+        return carrier
+
+    monkeypatch.setattr("recycling.services.outcome.get_carrier", counted)
+    latest = max(Offer.objects.values_list("valid_until", flat=True))
+
+    assert offers_expire(now=latest + timedelta(minutes=1)) == 3
+
+    assert len(calls) == 1
+    assert {s.status for s in Submission.objects.filter(pk__in=[s.pk for s in submissions])} == {
+        SubmissionStatus.EXPIRED
+    }
+    monkeypatch.undo()
+    assert return_labels_book_missing() == 3
 
 
 def test_the_expiry_job_books_the_label_at_once_when_the_carrier_is_up(django_capture_on_commit_callbacks):
