@@ -134,6 +134,8 @@ class Listing(models.Model):
     )
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), max_length=5000, blank=True)
+    # The language the seller wrote the title and description in (marketplace.text_language).
+    language = models.CharField(_("language"), max_length=8, default="en", editable=False)
     category = models.ForeignKey(
         Category, verbose_name=_("category"), related_name="listings", on_delete=models.PROTECT
     )

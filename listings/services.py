@@ -34,6 +34,7 @@ from listings.page_cache import listing_pages_forget_on_commit
 from listings.selectors import STOREFRONT_STATUSES
 from marketplace.errors import InvalidTransition
 from marketplace.money import CENT
+from marketplace.text_language import written_language
 
 # Listing: draft → active ⇄ reserved → sold; active → withdrawn (a draft may be discarded too);
 # sold → active when a buyer returned an inspected item to the centre and it goes back on sale.
@@ -157,6 +158,7 @@ def _validated(fields: dict) -> dict:
     if len(description) > Listing._meta.get_field("description").max_length:
         raise ListingError(_("The description can be at most 5,000 characters."), code="description_too_long")
     cleaned["description"] = description
+    cleaned["language"] = written_language(title, description)
 
     category = cleaned.get("category")
     if not isinstance(category, Category):

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_POST
 
@@ -44,6 +45,7 @@ from listings.selectors import (
 from listings.services import favourite_add, favourite_remove
 from marketplace.keyset import InvalidCursor, Page
 from marketplace.redirects import safe_next_url
+from marketplace.templatetags.money import money
 
 RESULTS_CACHE_TTL = 30
 FAVOURITE_SLOT = "<!-- favourite -->"
@@ -197,7 +199,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             listing = listing_for_detail(listing_id=pk, viewer=request.user)
         except Listing.DoesNotExist:
             raise Http404(gettext("No such listing.")) from None
-        page = {"title": listing.title, "body": _detail_body(listing), "seller_id": listing.seller_id}
+        page = {
+            "title": listing.title,
+            "description": _meta_description(listing),
+            "body": _detail_body(listing),
+            "seller_id": listing.seller_id,
+        }
         if listing.status not in HIDDEN_STATUSES:
             cache.set(key, page, DETAIL_TTL)
         is_favourite = listing.is_favourite
@@ -217,7 +224,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     body = page["body"].replace(FAVOURITE_SLOT, slot).replace(BUY_SLOT, buy)
     body = mark_safe(body)  # noqa: S308 (every part is a rendered template)
-    return render(request, "listings/detail.html", {"title": page["title"], "body": body})
+    context = {"title": page["title"], "description": page.get("description", ""), "body": body}
+    return render(request, "listings/detail.html", context)
+
+
+def _meta_description(listing: Listing) -> str:
+    """What a search engine shows under the title: the price and grade, then the seller's words."""
+    summary = gettext("%(price)s · grade %(grade)s (%(label)s).") % {
+        "price": money(listing.price),
+        "grade": listing.grade,
+        "label": listing.get_grade_display(),
+    }
+    return Truncator(f"{summary} {listing.description}".strip()).chars(160)
 
 
 def _detail_body(listing: Listing) -> str:

@@ -177,7 +177,7 @@ def test_recording_a_pass_with_htmx_returns_the_saved_row_and_the_new_grade(clie
     html = response.content.decode()
     assert html.lstrip().startswith(f'<form id="check-{check(item, "back-glass").pk}"')
     assert "Saved: Pass" in html
-    assert 'id="ib-preview"' in html and 'hx-swap-oob="true"' in html
+    assert 'id="ib-preview"' in html and 'data-hx-swap-oob="true"' in html
     assert "1 of 3 checks answered" in html
     assert "Like new" in html
     assert CheckResult.objects.get(inspection=item).outcome == CheckOutcome.PASS

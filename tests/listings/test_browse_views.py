@@ -21,7 +21,7 @@ def phones():
 
 
 def card_titles(response) -> list[str]:
-    return re.findall(r'<span class="card-title">([^<]*)</span>', response.content.decode())
+    return re.findall(r'<span class="card-title"(?: lang="[^"]+")?>([^<]*)</span>', response.content.decode())
 
 
 # --- Pages render, in English and in Chinese -------------------------------------------------------

@@ -304,7 +304,7 @@ def test_back_from_the_payment_page_the_order_page_waits_for_the_webhook(
 
     html = page(client, url("detail", order))
     assert "Waiting for the payment to be confirmed" in html
-    assert f'hx-get="{url("payment_status", order)}"' in html and 'hx-trigger="every 2s"' in html
+    assert f'data-hx-get="{url("payment_status", order)}"' in html and 'data-hx-trigger="every 2s"' in html
     assert 'http-equiv="refresh"' in html  # without JavaScript the page reloads itself
     still_waiting = client.get(url("payment_status", order))
     assert "Waiting for the payment" in still_waiting.content.decode()
@@ -332,7 +332,7 @@ def test_a_declined_card_says_so_and_offers_another_try(client, django_capture_o
 
     assert "Your payment did not go through." in html
     assert "Try paying again" in html
-    assert "hx-trigger" not in html
+    assert "data-hx-trigger" not in html
 
 
 # --- Receipt, returns, disputes ----------------------------------------------------------------------

@@ -62,17 +62,17 @@ def test_the_page_polls_while_the_estimate_is_being_made(client, seller):
     fragment_url = reverse("recycling:estimate_panel", args=[submission.pk])
 
     page = client.get(reverse("recycling:detail", args=[submission.pk])).content.decode()
-    assert f'hx-get="{fragment_url}"' in page and 'hx-trigger="every 1s"' in page
+    assert f'data-hx-get="{fragment_url}"' in page and 'data-hx-trigger="every 1s"' in page
     assert "Checking your photos" in page
 
     fragment = client.get(fragment_url, HTTP_HX_REQUEST="true").content.decode()
-    assert 'hx-trigger="every 1s"' in fragment and "<html" not in fragment
+    assert 'data-hx-trigger="every 1s"' in fragment and "<html" not in fragment
 
     # The job finishes: the next answer has the estimate and no trigger, so the polling stops.
     _valuation(submission)
     Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.ESTIMATED)
     fragment = client.get(fragment_url, HTTP_HX_REQUEST="true").content.decode()
-    assert "hx-trigger" not in fragment and "hx-get" not in fragment
+    assert "data-hx-trigger" not in fragment and "data-hx-get" not in fragment
     assert "¥2,300.00 to ¥2,700.00" in fragment
     assert "¥2,800.00 to ¥3,300.00" in fragment
     assert "Based on 7 sales of this model in the last 90 days." in fragment
@@ -87,7 +87,7 @@ def test_a_slow_valuation_polls_less_often_and_says_so(client, seller):
     submission = SubmissionFactory(seller=seller, status=SubmissionStatus.VALUING)
     Submission.objects.filter(pk=submission.pk).update(updated_at=timezone.now() - timedelta(minutes=5))
     fragment = client.get(reverse("recycling:estimate_panel", args=[submission.pk])).content.decode()
-    assert 'hx-trigger="every 5s"' in fragment and "taking longer than usual" in fragment
+    assert 'data-hx-trigger="every 5s"' in fragment and "taking longer than usual" in fragment
 
 
 def test_shipping_shows_the_label_link_and_a_received_one_cannot_be_cancelled(client, seller):
