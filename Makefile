@@ -42,7 +42,14 @@ lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: lint
+# axe-core and the Nu Html Checker (vnu-jar) for the accessibility tests, as package-lock.json pins
+# them. Without npm those tests are skipped (CI, with REQUIRE_SERVICES=1, installs npm and fails instead).
+NODE_INSTALLED := node_modules/.package-lock.json
+$(NODE_INSTALLED): package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the accessibility tests will be skipped"; fi
+
+test: lint $(NODE_INSTALLED)
 	$(VENV)/bin/pytest $(ARGS)
 
 fmt: $(INSTALLED)

@@ -23,14 +23,14 @@ launch = _load_launcher()
 
 
 def _dry_run(*args: str) -> str:
-    # The install stamp is treated as up to date (-o) so that the dry run shows only the target itself.
-    stamp = ".venv/.installed-requirements-dev"
+    # The install stamps are treated as up to date (-o) so that the dry run shows only the target itself.
+    stamps = [".venv/.installed-requirements-dev", "node_modules/.package-lock.json"]
     # `make test` runs these tests: keep the outer make's flags and variables (ARGS) out of the dry run.
     env = {
         name: value for name, value in os.environ.items() if name not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
     }
     result = subprocess.run(
-        ["make", "--no-print-directory", "-n", "-o", stamp, *args],
+        ["make", "--no-print-directory", "-n", *(f"-o{stamp}" for stamp in stamps), *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -97,3 +97,19 @@ def test_stack_runs_gunicorn_with_two_workers_on_postgres_and_redis(monkeypatch)
     assert env["SERVE_MEDIA"] == "1"
     assert web[1:4] == ["-m", "gunicorn", "marketplace.wsgi"]
     assert web[web.index("--workers") + 1] == "2"
+
+
+def test_make_test_installs_the_accessibility_tools_from_the_npm_lock_file():
+    result = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "-Bn",
+            "node_modules/.package-lock.json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "npm ci --no-audit --no-fund --loglevel=error" in result.stdout

@@ -38,16 +38,34 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(request, browser, live_server) -> Iterator:
-    context = browser.new_context(
-        base_url=live_server.url,
+def phone_context(browser, base_url: str):
+    """A fresh browser context sized like a phone (the pages are mobile-first)."""
+    return browser.new_context(
+        base_url=base_url,
         locale="en-US",
         viewport={"width": 390, "height": 844},
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
     )
+
+
+def sign_in(context, base_url: str, username: str) -> None:
+    """Give the context a signed-in session for `username`, as the sign-in page would."""
+    from django.conf import settings
+    from django.test import Client
+
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
+
+
+@pytest.fixture
+def page(request, browser, live_server) -> Iterator:
+    context = phone_context(browser, live_server.url)
     page = context.new_page()
     yield page
     report = getattr(request.node, "report_call", None)

@@ -1,0 +1,318 @@
+"""Every page of the site, for the accessibility and HTML checks (`test_accessibility.py`).
+
+Each entry is one page as a person sees it: who is signed in, and how to find the page in the demo
+data (`seed_demo`). A page that needs steps in the browser first (the "Sell with us" flow keeps its
+answers in the session) says so with `reach`, which drives the browser from the page before.
+
+`test_every_page_route_is_listed` walks the URL patterns and fails for a page route that is neither
+here nor in NOT_PAGES, so a new page joins this list the day it is written. `docs/architecture.md`
+says how to add one.
+"""
+
+import dataclasses
+import io
+from collections.abc import Callable
+
+from PIL import Image, ImageDraw
+
+# Usernames of seed_demo's personas, by what they do.
+ANONYMOUS = ""
+SHOPPER = "shopper"
+SELLER = "seller"
+INSPECTOR = "inspector"
+AUTHENTICATOR = "authenticator"
+OPERATIONS = "operations"
+
+
+@dataclasses.dataclass(frozen=True)
+class SitePage:
+    route: str  # the URL pattern's name, namespace:name
+    persona: str  # username signed in, or ANONYMOUS
+    path: Callable[[], str]  # the English path; Chinese is the same under /zh-hans
+    reach: Callable | None = None  # reach(page, base_url): browser steps that end on the page
+    label: str = ""  # tells two entries of one route apart
+
+    @property
+    def name(self) -> str:
+        return f"{self.route}{'[' + self.label + ']' if self.label else ''}"
+
+
+def _reverse(route: str, *args) -> Callable[[], str]:
+    def resolve() -> str:
+        from django.urls import reverse
+        from django.utils import translation
+
+        with translation.override("en"):
+            return reverse(route, args=[arg() if callable(arg) else arg for arg in args])
+
+    return resolve
+
+
+def _listing_with_report() -> int:
+    from listings.models import Listing, ListingStatus
+
+    return (
+        Listing.objects.filter(status=ListingStatus.ACTIVE)
+        .exclude(report_code="")
+        .order_by("-authenticated", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _private_listing() -> int:
+    from listings.models import Listing, ListingStatus
+
+    return (
+        Listing.objects.filter(status=ListingStatus.ACTIVE, report_code="")
+        .exclude(seller__username=SHOPPER)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _sellers_listing() -> int:
+    from listings.models import Listing
+
+    return Listing.objects.filter(seller__username=SELLER).order_by("pk").values_list("pk", flat=True).first()
+
+
+def _category_slug() -> str:
+    from listings.models import Category
+
+    return (
+        Category.objects.filter(parent__isnull=True)
+        .order_by("position", "pk")
+        .values_list("slug", flat=True)[0]
+    )
+
+
+def _report_code() -> str:
+    from inspection.models import Report
+
+    return Report.objects.order_by("pk").values_list("code", flat=True)[0]
+
+
+def _order(status: str, *, buyer: str = SHOPPER) -> Callable[[], str]:
+    def number() -> str:
+        from orders.models import Order
+
+        return (
+            Order.objects.filter(status=status, buyer__username=buyer)
+            .order_by("pk")
+            .values_list("number", flat=True)[0]
+        )
+
+    return number
+
+
+def _submission(status: str) -> Callable[[], int]:
+    def pk() -> int:
+        from recycling.models import Submission
+
+        return (
+            Submission.objects.filter(status=status, seller__username=SELLER)
+            .order_by("pk")
+            .values_list("pk", flat=True)[0]
+        )
+
+    return pk
+
+
+def _inspection_in_progress() -> int:
+    from inspection.models import Inspection, InspectionStatus
+
+    return (
+        Inspection.objects.filter(status=InspectionStatus.IN_PROGRESS)
+        .order_by("pk")
+        .values_list("pk", flat=True)[0]
+    )
+
+
+def _payment_reference() -> str:
+    from sandbox.models import SandboxPayment
+
+    return SandboxPayment.objects.order_by("-pk").values_list("reference", flat=True)[0]
+
+
+def photo(seed: int) -> bytes:
+    """A sharp, well-lit 1600 x 1200 JPEG that passes the photo checks, different per seed."""
+    image = Image.new("RGB", (1600, 1200), (200, 200, 190))
+    draw = ImageDraw.Draw(image)
+    for x in range(0, 1600, 80):
+        for y in range(0, 1200, 80):
+            if (x // 80 + y // 80 + seed) % 2:
+                draw.rectangle((x, y, x + 79, y + 79), fill=(60 + seed * 40, 90, 120))
+    draw.ellipse((400 + seed * 100, 300, 900 + seed * 100, 800), outline=(250, 250, 250), width=12)
+    output = io.BytesIO()
+    image.save(output, format="JPEG", quality=90)
+    return output.getvalue()
+
+
+# The "Sell with us" flow, one step after another. Each step answers the page before it by the
+# form fields' names and values, which are the same in both languages.
+def _flow_from_category(page, prefix: str) -> None:
+    page.goto(f"{prefix}/sell-with-us/new/")
+    page.locator("input[name=category]").first.check()
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url("**/new/model/")
+
+
+def _flow_from_item(page, prefix: str) -> None:
+    _flow_from_category(page, prefix)
+    page.locator("#model-list input[type=radio]").first.check()
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url("**/new/details/")
+
+
+def _flow_from_details(page, prefix: str) -> None:
+    _flow_from_item(page, prefix)
+    for group in page.locator("main form fieldset").all():
+        radios = group.locator("input[type=radio]")
+        if radios.count():
+            radios.first.check()
+    for text in page.locator("main form input[type=text]").all():
+        if not text.input_value():
+            text.fill("Blue")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url("**/new/condition/")
+
+
+def _flow_from_condition(page, prefix: str) -> None:
+    _flow_from_details(page, prefix)
+    for group in page.locator("main form fieldset").all():
+        radios = group.locator("input[type=radio]")
+        if radios.count():
+            radios.first.check()
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url("**/new/photos/")
+
+
+def _flow_from_photos(page, prefix: str) -> None:
+    _flow_from_condition(page, prefix)
+    for seed, field in enumerate(page.locator("main form input[type=file]").all()):
+        field.set_input_files({"name": f"view{seed}.jpg", "mimeType": "image/jpeg", "buffer": photo(seed)})
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url("**/new/review/")
+
+
+# Routes that are no page of their own: form posts that redirect, htmx fragments, files, the admin.
+NOT_PAGES = {
+    "set_language": "a form post that redirects",
+    "healthz": "a health check for load balancers, plain text",
+    "api-docs": "Swagger UI, a third-party page",
+    "selling:photo_add": "a form post",
+    "selling:listing_withdraw": "a form post",
+    "selling:photo_remove": "a form post",
+    "accounts:logout": "a form post",
+    "listings:favourite_toggle": "a form post (htmx swaps the button)",
+    "recycling:model_search": "an htmx fragment of flow_item",
+    "recycling:flow_photo": "a photo the seller just uploaded (an image)",
+    "recycling:flow_submit": "a form post",
+    "recycling:flow_restart": "a form post",
+    "recycling:estimate_panel": "an htmx fragment of the submission page",
+    "recycling:cancel": "a form post",
+    "recycling:revalue": "a form post",
+    "recycling:offer_recycle": "a form post",
+    "recycling:offer_decline": "a form post",
+    "recycling:photo": "a submission photo (an image)",
+    "shipping:label": "a PDF",
+    "inspection:claim_next": "a form post",
+    "inspection:claim": "a form post",
+    "inspection:check_save": "a form post (htmx swaps the row)",
+    "inspection:complete": "a form post",
+    "inspection:release": "a form post",
+    "inspection:verdict": "a form post",
+    "inspection:resolve": "a form post",
+    "reports:pdf": "a PDF",
+    "orders:buy": 'the "Buy now" form post; the order page it opens is the checkout',
+    "orders:pay": "a form post that goes to the payment page",
+    "orders:cancel": "a form post",
+    "orders:payment_status": "an htmx fragment of the order page",
+    "orders:confirm_receipt": "a form post",
+    "orders:return_request": "a form post",
+    "orders:return_tracking": "a form post",
+    "orders:return_withdraw": "a form post",
+    "orders:return_received": "a form post",
+    "orders:return_label": "a PDF",
+    "orders:dispute": "a form post",
+    "orders:rate": "a form post",
+    "orders:ship": "a form post",
+    "orders_staff:ship": "a form post",
+    "orders_staff:deliver": "a form post",
+    "orders_staff:return_received": "a form post",
+    "orders_staff:dispute": "a form post",
+    "wallet_staff:approve": "a form post",
+    "wallet_staff:reject": "a form post",
+}
+
+PAGES = [
+    # Anyone
+    SitePage("listings:home", ANONYMOUS, _reverse("listings:home")),
+    SitePage("listings:category", ANONYMOUS, _reverse("listings:category", _category_slug)),
+    SitePage("listings:search", ANONYMOUS, lambda: _reverse("listings:search")() + "?q=iphone"),
+    SitePage(
+        "listings:detail", ANONYMOUS, _reverse("listings:detail", _listing_with_report), label="inspected"
+    ),
+    SitePage("listings:detail", ANONYMOUS, _reverse("listings:detail", _private_listing), label="private"),
+    SitePage("listings:storefront", ANONYMOUS, _reverse("listings:storefront", "reloop")),
+    SitePage("reports:detail", ANONYMOUS, _reverse("reports:detail", _report_code)),
+    SitePage("accounts:login", ANONYMOUS, _reverse("accounts:login")),
+    SitePage("accounts:signup", ANONYMOUS, _reverse("accounts:signup")),
+    SitePage("recycling:start", ANONYMOUS, _reverse("recycling:start")),
+    # Shopper
+    SitePage("listings:favourites", SHOPPER, _reverse("listings:favourites")),
+    SitePage("orders:list", SHOPPER, _reverse("orders:list")),
+    SitePage("orders:detail", SHOPPER, _reverse("orders:detail", _order("delivered")), label="delivered"),
+    SitePage("orders:detail", SHOPPER, _reverse("orders:detail", _order("disputed")), label="disputed"),
+    SitePage("orders:detail", SHOPPER, _reverse("orders:detail", _order("pending_payment")), label="to pay"),
+    SitePage("sandbox:pay", SHOPPER, _reverse("sandbox:pay", _payment_reference)),
+    SitePage("wallet:home", SHOPPER, _reverse("wallet:home")),
+    # Seller
+    SitePage("selling:listing_list", SELLER, _reverse("selling:listing_list")),
+    SitePage("selling:listing_create", SELLER, _reverse("selling:listing_create")),
+    SitePage("selling:listing_edit", SELLER, _reverse("selling:listing_edit", _sellers_listing)),
+    SitePage("orders:sales", SELLER, _reverse("orders:sales")),
+    SitePage("wallet:home", SELLER, _reverse("wallet:home"), label="seller"),
+    SitePage("recycling:dashboard", SELLER, _reverse("recycling:dashboard")),
+    SitePage("recycling:flow_category", SELLER, _reverse("recycling:flow_category")),
+    SitePage("recycling:flow_item", SELLER, _reverse("recycling:flow_item"), reach=_flow_from_category),
+    SitePage(
+        "recycling:flow_attributes", SELLER, _reverse("recycling:flow_attributes"), reach=_flow_from_item
+    ),
+    SitePage(
+        "recycling:flow_condition", SELLER, _reverse("recycling:flow_condition"), reach=_flow_from_details
+    ),
+    SitePage("recycling:flow_photos", SELLER, _reverse("recycling:flow_photos"), reach=_flow_from_condition),
+    SitePage("recycling:flow_review", SELLER, _reverse("recycling:flow_review"), reach=_flow_from_photos),
+    SitePage(
+        "recycling:detail", SELLER, _reverse("recycling:detail", _submission("estimated")), label="estimated"
+    ),
+    SitePage(
+        "recycling:detail", SELLER, _reverse("recycling:detail", _submission("shipping")), label="shipping"
+    ),
+    SitePage(
+        "recycling:detail", SELLER, _reverse("recycling:detail", _submission("offered")), label="offered"
+    ),
+    SitePage("shipping:book", SELLER, _reverse("shipping:book", _submission("estimated")), label="to book"),
+    SitePage("shipping:book", SELLER, _reverse("shipping:book", _submission("shipping")), label="booked"),
+    SitePage("recycling:offer", SELLER, _reverse("recycling:offer", _submission("offered"))),
+    SitePage("consignment:accept", SELLER, _reverse("consignment:accept", _submission("offered"))),
+    SitePage("consignment:unsold", SELLER, _reverse("consignment:unsold", _submission("unsold"))),
+    SitePage(
+        "consignment:money", SELLER, _reverse("consignment:money", _submission("settled")), label="settled"
+    ),
+    SitePage(
+        "consignment:money", SELLER, _reverse("consignment:money", _submission("unsold")), label="unsold"
+    ),
+    # Staff
+    SitePage("desk:index", OPERATIONS, _reverse("desk:index")),
+    SitePage("inspection:queue", INSPECTOR, _reverse("inspection:queue")),
+    SitePage("inspection:inspect", INSPECTOR, _reverse("inspection:inspect", _inspection_in_progress)),
+    SitePage("inspection:authentication", AUTHENTICATOR, _reverse("inspection:authentication")),
+    SitePage("inspection:escalations", AUTHENTICATOR, _reverse("inspection:escalations")),
+    SitePage("orders_staff:queue", OPERATIONS, _reverse("orders_staff:queue")),
+    SitePage("wallet_staff:queue", OPERATIONS, _reverse("wallet_staff:queue")),
+    SitePage("dashboard:home", OPERATIONS, _reverse("dashboard:home")),
+]
