@@ -62,3 +62,17 @@ def test_a_listing_keeps_the_language_it_was_written_in_and_pages_mark_it(client
     chinese = client.get(f"/zh-hans/l/{listing.pk}/").content.decode()
     assert '<h1 lang="zh-hans">LV Speedy 30 老花</h1>' in english
     assert "<h1>LV Speedy 30 老花</h1>" in chinese
+
+
+@pytest.mark.django_db
+def test_a_sellers_profile_keeps_its_language_and_the_storefront_marks_it(client):
+    seller = ListingFactory(category=CategoryFactory(slug="bags")).seller
+    seller.display_name = "小美的闲置"
+    seller.save(update_fields=["display_name"])
+    seller.refresh_from_db()
+    assert seller.profile_language == "zh-hans"
+
+    english = client.get(f"/u/{seller.username}/").content.decode()
+    chinese = client.get(f"/zh-hans/u/{seller.username}/").content.decode()
+    assert '<h1 lang="zh-hans">小美的闲置</h1>' in english
+    assert "<h1>小美的闲置</h1>" in chinese
