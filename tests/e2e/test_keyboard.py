@@ -61,6 +61,15 @@ def tab_to(page, target, *, backwards: bool = False) -> None:
     raise AssertionError(f"Tab never reached {target}")
 
 
+def fill_and_submit(page, fields: dict[str, str], button) -> None:
+    """Tab to each labelled field in turn and type its value, then Tab to `button` and press Enter."""
+    for label, value in fields.items():
+        tab_to(page, page.get_by_label(label))
+        page.keyboard.type(value)
+    tab_to(page, button)
+    page.keyboard.press("Enter")
+
+
 def test_a_shopper_signs_in_buys_and_pays_with_the_keyboard_alone(keyboard_page, live_server, settings):
     page = keyboard_page
     settings.PAYMENT_SANDBOX_WEBHOOK_URL = f"{live_server.url}/api/v1/payments/webhook/"
@@ -94,24 +103,17 @@ def test_a_shopper_signs_in_buys_and_pays_with_the_keyboard_alone(keyboard_page,
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Checkout")
-    tab_to(page, page.get_by_label("Recipient"))
-    page.keyboard.type("Mei Lin")
-    tab_to(page, page.get_by_label("Phone"))
-    page.keyboard.type("13912345678")
-    tab_to(page, page.get_by_label("Address"))
-    page.keyboard.type("Room 501, 12 Anfu Road, Xuhui, Shanghai")
-    tab_to(page, page.get_by_role("button", name="Pay ¥6,800.00"))
-    page.keyboard.press("Enter")
+    pay = page.get_by_role("button", name="Pay ¥6,800.00")
+    address = {
+        "Recipient": "Mei Lin",
+        "Phone": "13912345678",
+        "Address": "Room 501, 12 Anfu Road, Xuhui, Shanghai",
+    }
+    fill_and_submit(page, address, pay)
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Pay by card")
-    tab_to(page, page.get_by_label("Card number"))
-    page.keyboard.type("4242 4242 4242 4242")
-    tab_to(page, page.get_by_label("Expiry (MM/YY)"))
-    page.keyboard.type("12/34")
-    tab_to(page, page.get_by_label("Security code (CVC)"))
-    page.keyboard.type("123")
-    tab_to(page, page.get_by_role("button", name="Pay ¥6,800.00"))
-    page.keyboard.press("Enter")
+    card = {"Card number": "4242 4242 4242 4242", "Expiry (MM/YY)": "12/34", "Security code (CVC)": "123"}
+    fill_and_submit(page, card, pay)
 
     order = Order.objects.get(listing=item)
     expect(page).to_have_url(re.compile(rf"/orders/{order.number}/$"))

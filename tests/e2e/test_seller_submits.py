@@ -5,35 +5,20 @@ Celery runs eagerly in the tests, so the estimate is made in the server thread r
 submission commits; the page then shows it without waiting for a worker.
 """
 
-import io
 import re
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from recycling.models import Submission, SubmissionStatus
+from tests.e2e.site_pages import photo
 from tests.factories import BrandFactory, CatalogModelFactory, CategoryFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-test-password"
-
-
-def _photo(seed: int) -> bytes:
-    """A sharp, well-lit 1600 x 1200 JPEG: a checkerboard with a few shapes, different per seed."""
-    image = Image.new("RGB", (1600, 1200), (200, 200, 190))
-    draw = ImageDraw.Draw(image)
-    for x in range(0, 1600, 80):
-        for y in range(0, 1200, 80):
-            if (x // 80 + y // 80 + seed) % 2:
-                draw.rectangle((x, y, x + 79, y + 79), fill=(60 + seed * 40, 90, 120))
-    draw.ellipse((400 + seed * 100, 300, 900 + seed * 100, 800), outline=(250, 250, 250), width=12)
-    output = io.BytesIO()
-    image.save(output, format="JPEG", quality=90)
-    return output.getvalue()
 
 
 @pytest.fixture
@@ -108,7 +93,7 @@ def test_seller_describes_photographs_and_sees_the_estimate(page, catalogue):
     expect(page.get_by_text("The screen on a white page at full brightness")).to_be_visible()
     for seed, view in enumerate(("front", "back", "screen_on")):
         page.locator(f"input[name={view}]").set_input_files(
-            {"name": f"{view}.jpg", "mimeType": "image/jpeg", "buffer": _photo(seed)}
+            {"name": f"{view}.jpg", "mimeType": "image/jpeg", "buffer": photo(seed)}
         )
     page.get_by_role("button", name="Continue").click()
 
