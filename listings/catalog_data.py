@@ -25,7 +25,7 @@ class CategoryData:
     slug: str
     name: str
     name_zh: str
-    drawing: str = ""  # the demo_images drawing for items in this leaf
+    drawing: str = ""  # the demo.images drawing for items in this leaf
     is_luxury: bool = False
     children: tuple["CategoryData", ...] = ()
 

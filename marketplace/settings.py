@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "orders",
     "recycling",
     "consignment",
+    "demo",
     # Stand-ins for the payment and payout providers, which live outside Reloop in production.
     "sandbox",
 ]

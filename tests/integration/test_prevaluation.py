@@ -16,7 +16,7 @@ import pytest
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from rest_framework.authtoken.models import Token
 
-from listings import demo_images
+from demo import images as demo_images
 from recycling.models import Submission, SubmissionPhoto, SubmissionStatus
 from tests.factories import BrandFactory, CatalogModelFactory, CategoryFactory, UserFactory
 from tests.integration.conftest import wait_for

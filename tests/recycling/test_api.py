@@ -13,7 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts import roles
-from listings import demo_images
+from demo import images as demo_images
 from listings.models import Grade
 from recycling.models import (
     Confidence,

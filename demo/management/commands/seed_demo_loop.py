@@ -37,12 +37,11 @@ from consignment.services.agreement import consignment_accept
 from consignment.services.lifecycle import consignment_sold
 from consignment.services.pricing import price_drops_apply
 from consignment.settlement import consignments_settle
+from demo import images as demo_images
+from demo.management.commands import seed_demo, seed_demo_orders
 from inspection.models import Inspection, InspectionStatus
 from inspection.services.workbench import inspection_claim, inspection_enqueue
-from listings import demo_images
-from listings.management.commands import seed_demo
 from listings.models import CatalogModel, Listing, ListingStatus
-from orders.management.commands import seed_demo_orders
 from orders.models import LIVE_STATUSES, Order, OrderStatus
 from orders.services.fulfilment import order_confirm_receipt, order_mark_delivered, order_mark_shipped
 from recycling.models import ShippingMethod, Submission, SubmissionStatus

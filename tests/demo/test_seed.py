@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
+from demo.management.commands import seed_demo
 from inspection.checklists import checklists_load
 from inspection.models import (
     AuthenticityVerdict,
@@ -25,7 +26,6 @@ from inspection.models import (
     Report,
 )
 from listings import catalog_data
-from listings.management.commands import seed_demo
 from listings.models import (
     Brand,
     CatalogModel,

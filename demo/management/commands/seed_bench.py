@@ -24,7 +24,8 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from listings import catalog_data, demo_images, photos
+from demo import images as demo_images
+from listings import catalog_data, photos
 from listings.models import Listing, ListingSource, ListingStatus
 
 SELLER_PREFIX = "bench-seller-"

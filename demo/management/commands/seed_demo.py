@@ -54,6 +54,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
+from demo import images as demo_images
 from inspection.checklists import checklists_load
 from inspection.models import (
     Check,
@@ -73,7 +74,7 @@ from inspection.services.workbench import (
     inspection_complete,
     inspection_enqueue,
 )
-from listings import catalog_data, demo_images, photos
+from listings import catalog_data, photos
 from listings.models import (
     Brand,
     CatalogModel,
@@ -180,7 +181,7 @@ class DemoSubmission:
     key: str  # names the submission's client token, so that a second run finds it
     brand: str
     model: str  # a catalog model's name (listings.catalog_data)
-    drawing: str  # listings.demo_images drawing for its photos
+    drawing: str  # demo.images drawing for its photos
     colour: str
     stage: SubmissionStatus  # ESTIMATED, SHIPPING or RECEIVED
     attributes: dict
