@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "orders",
     "recycling",
     "consignment",
+    "operations",
     "demo",
     # Stand-ins for the payment and payout providers, which live outside Reloop in production.
     "sandbox",

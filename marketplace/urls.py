@@ -31,7 +31,7 @@ urlpatterns += i18n_patterns(
     path("sell-with-us/", include("recycling.urls")),
     path("sell-with-us/shipping/", include("recycling.shipping_urls")),
     path("sell-with-us/consignment/", include("consignment.urls")),
-    path("staff/dashboard/", include("consignment.dashboard_urls")),
+    path("staff/dashboard/", include("operations.dashboard_urls")),
     path("staff/receiving/", include("recycling.desk_urls")),
     path("staff/inspection/", include("inspection.urls")),
     path("r/", include("inspection.report_urls")),

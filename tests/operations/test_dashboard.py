@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
-from consignment import charts
-from consignment.dashboard import dashboard_figures, dashboard_period, percent
-from consignment.dashboard_views import period_days
 from consignment.models import Consignment, ConsignmentStatus
 from consignment.settlement import consignments_settle
 from inspection.models import InspectionResult, InspectionStatus
 from listings.models import Grade, ListingSource, ListingStatus
+from operations import charts
+from operations.dashboard import dashboard_figures, dashboard_period, percent
+from operations.views.dashboard import period_days
 from orders.models import OrderStatus
 from orders.services.money import sale_release_post
 from recycling.models import Offer, OfferDecision, OfferKind, SubmissionStatus

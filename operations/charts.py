@@ -1,4 +1,4 @@
-"""Server-rendered SVG charts: the geometry here, the markup in templates/consignment/_chart_*.html.
+"""Server-rendered SVG charts: the geometry here, the markup in templates/operations/_chart_*.html.
 
 No JavaScript and no chart library. Horizontal positions are percentages of the chart's width and
 vertical ones are pixels, so a chart fills any screen width while its text keeps its size: a phone

@@ -2,7 +2,7 @@
 
 Staff in operations, inspectors or authenticators may see it: anonymous visitors are sent to sign in,
 anyone else signed in gets 403. The period comes from `?days=` (7, 30 or 90); anything else is the
-default. Every figure comes from consignment.dashboard in a fixed number of queries.
+default. Every figure comes from operations.dashboard in a fixed number of queries.
 """
 
 from datetime import date
@@ -19,9 +19,9 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET
 
 from accounts.roles import STAFF_GROUPS
-from consignment.charts import BarChart, Series, ShareBar, daily_bar_chart, share_bar
-from consignment.dashboard import DEFAULT_PERIOD, PERIODS, Dashboard, dashboard_figures
 from marketplace.templatetags.money import SYMBOLS, money
+from operations.charts import BarChart, Series, ShareBar, daily_bar_chart, share_bar
+from operations.dashboard import DEFAULT_PERIOD, PERIODS, Dashboard, dashboard_figures
 from recycling.models import OfferDecision
 
 # Colours of the choice bar, per decision (static/css/site.css, "Dashboard").
@@ -160,4 +160,4 @@ def home(request: HttpRequest) -> HttpResponse:
         "choice_bar": _choice_bar(figures),
         "choice_rows": [(choice, DECISION_CLASSES[choice.decision]) for choice in figures.offers],
     }
-    return render(request, "consignment/dashboard.html", context)
+    return render(request, "operations/dashboard.html", context)
