@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "operations.context_processors.staff_menu",
             ],
         },
     },
@@ -322,9 +323,13 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Reloop <noreply@relo
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"drop_forbidden_traceback": {"()": "operations.logging.DropForbiddenTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["drop_forbidden_traceback"]},
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

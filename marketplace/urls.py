@@ -45,6 +45,8 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler403 = "operations.views.errors.permission_denied"
+
 if settings.SERVE_MEDIA:
     # Only public media (thumbnails) lives under MEDIA_ROOT; uploaded originals are elsewhere.
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -6,13 +6,12 @@ role: visitors are sent to sign in, anyone else signed in gets 403.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.roles import OPERATIONS, has_role
+from accounts.roles import OPERATIONS, require_role
 from marketplace.errors import InvalidTransition
 from marketplace.keyset import InvalidCursor
 from marketplace.templatetags.money import money
@@ -85,8 +84,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _operations_only(request: HttpRequest) -> None:
-    if not has_role(request.user, OPERATIONS):
-        raise PermissionDenied
+    require_role(request.user, OPERATIONS)
 
 
 @login_required

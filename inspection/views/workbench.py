@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import INSPECTORS, has_role
+from accounts.roles import INSPECTORS, require_role
 from inspection.checklists import group_label
 from inspection.errors import InspectionError
 from inspection.forms import CheckForm, FailForm, PassForm
@@ -56,8 +56,7 @@ def role_required(role: str) -> Callable:
         @login_required
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not has_role(request.user, role):
-                raise PermissionDenied
+            require_role(request.user, role)
             return view(request, *args, **kwargs)
 
         return wrapped

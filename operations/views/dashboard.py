@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import date_format, number_format
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET
 
-from accounts.roles import STAFF_GROUPS
+from accounts.roles import STAFF_GROUPS, RoleRequired, roles_of
 from marketplace.templatetags.money import SYMBOLS, money
 from operations.charts import BarChart, Series, ShareBar, daily_bar_chart, share_bar
 from operations.dashboard import DEFAULT_PERIOD, PERIODS, Dashboard, dashboard_figures
@@ -31,13 +30,6 @@ DECISION_CLASSES = {
     OfferDecision.DECLINED: "db-declined",
     OfferDecision.EXPIRED: "db-expired",
 }
-
-
-def _may_see_dashboard(user) -> bool:
-    """Any of the staff groups, in one query (accounts.roles.has_role asks per group)."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or user.groups.filter(name__in=STAFF_GROUPS).exists()
 
 
 def period_days(raw: str | None) -> int:
@@ -145,8 +137,8 @@ def _choice_bar(figures: Dashboard) -> ShareBar:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    if not _may_see_dashboard(request.user):
-        raise PermissionDenied
+    if not roles_of(request.user):  # any staff role
+        raise RoleRequired(*STAFF_GROUPS)
     days = period_days(request.GET.get("days"))
     figures = dashboard_figures(days=days)
     context = {

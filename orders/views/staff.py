@@ -10,13 +10,12 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.roles import OPERATIONS, has_role
+from accounts.roles import OPERATIONS, require_role
 from marketplace.errors import InvalidTransition
 from marketplace.keyset import InvalidCursor, Page
 from orders.errors import OrderError
@@ -34,8 +33,7 @@ from orders.services.returns import dispute_resolve, return_mark_received
 
 
 def _operations_only(request: HttpRequest) -> None:
-    if not has_role(request.user, OPERATIONS):
-        raise PermissionDenied
+    require_role(request.user, OPERATIONS)
 
 
 # Each list of the queue: its query parameter for the cursor and its read.

@@ -9,14 +9,13 @@ types the code and presses Enter) can receive parcel after parcel without touchi
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from accounts.roles import OPERATIONS, has_role
+from accounts.roles import OPERATIONS, require_role
 from recycling.errors import ShippingError
 from recycling.selectors import parcels_in_transit, submissions_received
 from recycling.services.shipping import submission_receive
@@ -45,8 +44,7 @@ class ReceiveForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def index(request: HttpRequest) -> HttpResponse:
-    if not has_role(request.user, OPERATIONS):
-        raise PermissionDenied
+    require_role(request.user, OPERATIONS)
     form = ReceiveForm(request.POST or None)
     errors: list[str] = []
     if request.method == "POST":

@@ -31,6 +31,7 @@ class SitePage:
     path: Callable[[], str]  # the English path; Chinese is the same under /zh-hans
     reach: Callable | None = None  # reach(page, base_url): browser steps that end on the page
     label: str = ""  # tells two entries of one route apart
+    status: int = 200  # what the page answers with (the error pages answer with their code)
 
     @property
     def name(self) -> str:
@@ -315,4 +316,7 @@ PAGES = [
     SitePage("orders_staff:queue", OPERATIONS, _reverse("orders_staff:queue")),
     SitePage("wallet_staff:queue", OPERATIONS, _reverse("wallet_staff:queue")),
     SitePage("dashboard:home", OPERATIONS, _reverse("dashboard:home")),
+    # The error pages (no route of their own)
+    SitePage("error:403", SHOPPER, _reverse("desk:index"), status=403),
+    SitePage("error:404", ANONYMOUS, lambda: "/l/999999999/", status=404),
 ]
