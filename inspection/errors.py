@@ -6,10 +6,6 @@ class InspectionError(DomainError):
 
     code = "inspection_invalid"
 
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
-        super().__init__(message, code=code)
-        self.field = field
-
 
 class AlreadyClaimed(InspectionError):
     code = "already_claimed"

@@ -2,7 +2,6 @@
 exception handler that turns domain errors into 4xx."""
 
 from django.utils import translation
-from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,13 +11,26 @@ from marketplace.errors import DomainError
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """The one answer to a domain error: `{"code", "detail"}`, and where one input is at fault its
+    name as `field` and the message under it (`{"field": "amount", "amount": ["…"]}`), the way DRF
+    answers a serializer's field errors. A view whose field names differ from the service's argument
+    names maps them in `error_fields`. Any other exception is DRF's to answer, or a logged 500."""
     if isinstance(exc, DomainError):
-        return Response({"code": exc.code, "detail": str(exc)}, status=exc.status_code)
-    response = drf_exception_handler(exc, context)
-    if response is None and isinstance(exc, ValueError | TypeError):
-        # Malformed values that slipped past a serializer are still the client's mistake.
-        return Response({"code": "invalid", "detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-    return response
+        fields = (
+            [getattr(context.get("view"), "error_fields", {}).get(exc.field, exc.field)] if exc.field else []
+        )
+        return domain_error_response(exc, fields)
+    return drf_exception_handler(exc, context)
+
+
+def domain_error_response(error: DomainError, fields: list[str]) -> Response:
+    """The body of every domain error's answer. `fields` are the API names of the inputs at fault: the
+    first is `field`, and each carries the message (a photo check may fault several photos at once)."""
+    body: dict = {"code": error.code, "detail": str(error)}
+    if fields:
+        body["field"] = fields[0]
+        body.update({field: [str(error)] for field in fields})
+    return Response(body, status=error.status_code)
 
 
 class LocalizedAPIView(APIView):

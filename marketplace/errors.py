@@ -1,8 +1,10 @@
 """The base of every app's domain errors.
 
 A domain error is bad input or a forbidden move that the user can understand and fix. It carries a
-stable `code` for API clients and a translated message for people. The API turns it into
-`400 {"code", "detail"}` (see marketplace.api); pages show it as a form error.
+stable `code` for API clients, a translated message for people and, when one input is at fault, the
+`field` that holds it (the service's argument name). The API turns it into
+`400 {"code", "detail", "field", <field>: [detail]}` (see marketplace.api); pages show it as a form
+error.
 """
 
 
@@ -10,9 +12,10 @@ class DomainError(Exception):
     code = "invalid"
     status_code = 400
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
         if code:
             self.code = code
 

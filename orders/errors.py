@@ -6,10 +6,6 @@ class OrderError(DomainError):
 
     code = "order_invalid"
 
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
-        super().__init__(message, code=code)
-        self.field = field
-
 
 class ItemUnavailable(OrderError):
     """Somebody else reserved or bought the item first: 409 for everyone but the winner."""

@@ -7,10 +7,6 @@ class SubmissionError(DomainError):
 
     code = "submission_invalid"
 
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
-        super().__init__(message, code=code)
-        self.field = field
-
 
 class ShippingError(DomainError):
     code = "shipping_invalid"

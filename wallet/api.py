@@ -21,7 +21,6 @@ from rest_framework.response import Response
 from accounts.roles import OPERATIONS, has_role
 from marketplace.api import LocalizedAPIView
 from marketplace.pagination import page_data, page_link, page_serializer
-from wallet.errors import WalletError
 from wallet.models import Cause, Withdrawal, WithdrawalStatus
 from wallet.selectors import (
     wallet_entries,
@@ -127,14 +126,6 @@ def _cursor(request: Request) -> str | None:
     return query.validated_data.get("cursor")
 
 
-def _wallet_error(error: WalletError) -> Response:
-    data = {"code": error.code, "detail": error.message}
-    field = getattr(error, "field", None)
-    if field:
-        data[field] = [error.message]
-    return Response(data, status=error.status_code)
-
-
 # --- Views ------------------------------------------------------------------------------------------
 
 
@@ -199,10 +190,7 @@ class WithdrawalListView(WalletAPIView):
     def post(self, request: Request) -> Response:
         form = WithdrawalCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        try:
-            withdrawal = withdrawal_request(user=request.user, **form.validated_data)
-        except WalletError as error:
-            return _wallet_error(error)
+        withdrawal = withdrawal_request(user=request.user, **form.validated_data)
         return Response(
             WithdrawalSerializer(withdrawal).data,
             status=status.HTTP_201_CREATED if withdrawal.created else status.HTTP_200_OK,
@@ -281,12 +269,7 @@ class StaffWithdrawalRejectView(StaffWithdrawalActionView):
         withdrawal_id = self.waiting(withdrawal_id)
         form = RejectSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        try:
-            withdrawal = withdrawal_reject(
-                withdrawal_id=withdrawal_id, by=request.user, reason=form.validated_data["reason"]
-            )
-        except WalletError as error:
-            if error.status_code != status.HTTP_400_BAD_REQUEST:
-                raise
-            return _wallet_error(error)
+        withdrawal = withdrawal_reject(
+            withdrawal_id=withdrawal_id, by=request.user, reason=form.validated_data["reason"]
+        )
         return self.answer(withdrawal)

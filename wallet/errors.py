@@ -7,10 +7,6 @@ class WalletError(DomainError):
 
     code = "wallet_invalid"
 
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
-        super().__init__(message, code=code)
-        self.field = field
-
 
 class InsufficientFunds(WalletError):
     """The money is not there: a wallet (or escrow) would go below zero."""

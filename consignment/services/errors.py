@@ -6,7 +6,3 @@ class ConsignmentError(DomainError):
     input to fix when there is one (pages show the message next to it)."""
 
     code = "consignment_invalid"
-
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
-        super().__init__(message, code=code)
-        self.field = field

@@ -28,7 +28,6 @@ from inspection.api.serializers import (
     VerdictSerializer,
 )
 from inspection.checklists import current_checklist
-from inspection.errors import InspectionError
 from inspection.grading import GradeOutcome
 from inspection.models import Check, CheckResult, Inspection
 from inspection.selectors import inspection_for_staff, queue_for_inspectors
@@ -95,17 +94,9 @@ class InspectionStaff(InGroup):
     groups = (roles.INSPECTORS, roles.AUTHENTICATORS)
 
 
-def _field_error(error: InspectionError) -> Response:
-    """`{"code", "detail"}` as for every domain error, plus the message under the field to fix."""
-    body: dict = {"code": error.code, "detail": str(error)}
-    field = getattr(error, "field", None)
-    if field:
-        body[API_FIELD.get(field, field)] = [str(error)]
-    return Response(body, status=error.status_code)
-
-
 class WorkbenchAPIView(LocalizedAPIView):
     permission_classes = (IsAuthenticated, Inspectors)
+    error_fields = API_FIELD  # domain errors name the service's arguments (marketplace.api)
 
     def render_inspection(self, inspection_id: int) -> Response:
         # Read back with the same joins as a GET, so that every answer has the same shape.
@@ -238,12 +229,9 @@ class CheckRecordView(WorkbenchAPIView):
         serializer = CheckRecordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
-        try:
-            # An item nobody has claimed yet has no checklist of its own: name the check in the one it
-            # would get, so that the answer says what is wrong (not claimed) rather than "no such check".
-            checklist_id = inspection.checklist_id or current_checklist(inspection.category).pk
-        except InspectionError as error:
-            return _field_error(error)
+        # An item nobody has claimed yet has no checklist of its own: name the check in the one it
+        # would get, so that the answer says what is wrong (not claimed) rather than "no such check".
+        checklist_id = inspection.checklist_id or current_checklist(inspection.category).pk
         check_id = (
             Check.objects.filter(checklist_id=checklist_id, code=values["check"])
             .values_list("pk", flat=True)
@@ -254,18 +242,15 @@ class CheckRecordView(WorkbenchAPIView):
                 {"check": [_("This check is not on this item's checklist.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        try:
-            result = check_record(
-                inspection_id=inspection.pk,
-                inspector=request.user,
-                check_id=check_id,
-                outcome=values["outcome"],
-                note=values["note"],
-                measured_value=values["measured_value"],
-                photo=values.get("photo"),
-            )
-        except InspectionError as error:
-            return _field_error(error)
+        result = check_record(
+            inspection_id=inspection.pk,
+            inspector=request.user,
+            check_id=check_id,
+            outcome=values["outcome"],
+            note=values["note"],
+            measured_value=values["measured_value"],
+            photo=values.get("photo"),
+        )
         result = CheckResult.objects.select_related("recorded_by").get(pk=result.pk)
         data = {
             "check": values["check"],
@@ -298,12 +283,9 @@ class CompleteView(WorkbenchAPIView):
         inspection_id = self.existing(inspection_id)
         serializer = CompleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            inspection = inspection_complete(
-                inspection_id=inspection_id, inspector=request.user, **serializer.validated_data
-            )
-        except InspectionError as error:
-            return _field_error(error)
+        inspection = inspection_complete(
+            inspection_id=inspection_id, inspector=request.user, **serializer.validated_data
+        )
         return _outcome(request, inspection.pk)
 
 
@@ -331,12 +313,7 @@ class VerdictView(WorkbenchAPIView):
         inspection_id = self.existing(inspection_id)
         serializer = VerdictSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            authenticity_verdict_add(
-                inspection_id=inspection_id, by=request.user, **serializer.validated_data
-            )
-        except InspectionError as error:
-            return _field_error(error)
+        authenticity_verdict_add(inspection_id=inspection_id, by=request.user, **serializer.validated_data)
         return _outcome(request, inspection_id)
 
 

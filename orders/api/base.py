@@ -19,7 +19,6 @@ from listings.api.serializers import ErrorSerializer
 from marketplace.api import LocalizedAPIView
 from marketplace.errors import InvalidTransition
 from orders.api.serializers import OrderDetailSerializer
-from orders.errors import OrderError
 from orders.models import Order, OrderStatus
 from orders.selectors import order_for_participant, order_for_staff, report_check_results
 
@@ -58,14 +57,6 @@ class Operations(InGroup):
     groups = (roles.OPERATIONS,)
 
 
-def error_response(error: OrderError) -> Response:
-    """`{"code", "detail"}` as for every domain error, plus the message under the field to fix."""
-    body: dict = {"code": error.code, "detail": str(error)}
-    if error.field:
-        body[API_FIELD.get(error.field, error.field)] = [str(error)]
-    return Response(body, status=error.status_code)
-
-
 def not_now_response(error: InvalidTransition) -> Response:
     """A move the order's status rules out, said in words rather than as two status codes."""
     current = OrderStatus(error.current).label if error.current in OrderStatus.values else error.current
@@ -78,6 +69,7 @@ class OrderAPIView(LocalizedAPIView):
     operations; for anyone else it answers 404, exactly as one that does not exist."""
 
     permission_classes = (IsAuthenticated,)
+    error_fields = API_FIELD  # domain errors name the service's arguments (marketplace.api)
 
     def in_operations(self) -> bool:
         if not hasattr(self, "_in_operations"):
@@ -142,6 +134,4 @@ class OrderAPIView(LocalizedAPIView):
             raise Http404 from error
         except InvalidTransition as error:
             return not_now_response(error)
-        except OrderError as error:
-            return error_response(error)
         return self.render_order(number)

@@ -39,7 +39,6 @@ from orders.api.base import (
     STAFF_ONLY,
     Operations,
     OrderAPIView,
-    error_response,
     not_now_response,
 )
 from orders.api.serializers import (
@@ -57,7 +56,7 @@ from orders.api.serializers import (
     SaleCardSerializer,
     ShipSerializer,
 )
-from orders.errors import ItemUnavailable, OrderError
+from orders.errors import ItemUnavailable
 from orders.models import Order
 from orders.selectors import orders_for_buyer, sales_for_seller
 from orders.services.checkout import order_address_set, order_cancel, order_place, payment_start
@@ -155,8 +154,6 @@ class OrderListView(OrderAPIView):
             )
         except InvalidTransition as error:
             return not_now_response(error)
-        except OrderError as error:
-            return error_response(error)
         placed_now = order.created_at >= asked_at
         return self.render_order(
             order.number, status_code=status.HTTP_201_CREATED if placed_now else status.HTTP_200_OK
@@ -264,8 +261,6 @@ class OrderPayView(OrderAPIView):
             raise Http404 from error
         except InvalidTransition as error:
             return not_now_response(error)
-        except OrderError as error:
-            return error_response(error)
         return Response(PaymentLinkSerializer({"payment_url": payment.hosted_url}).data)
 
 

@@ -33,7 +33,7 @@ from rest_framework.response import Response
 from listings.api.serializers import ErrorSerializer
 from listings.errors import PhotoRejected
 from listings.models import Brand, CatalogModel, Category
-from marketplace.api import LocalizedAPIView
+from marketplace.api import LocalizedAPIView, domain_error_response
 from marketplace.carriers import CarrierUnavailable
 from marketplace.keyset import paginate
 from marketplace.pagination import page_data, page_serializer
@@ -182,10 +182,10 @@ class SubmissionListView(SubmissionAPIView):
                 fields = self._photo_fields(
                     error, category=category, attributes=values.get("attributes", {}), photos=photos
                 )
-            return self._error(error, fields)
+            return domain_error_response(error, fields)
         except PhotoRejected as error:
             view = getattr(error, "view", None)
-            return self._error(error, [photo_field(view)] if view else ["photos"])
+            return domain_error_response(error, [photo_field(view)] if view else ["photos"])
         return self.render_submission(submission.pk, status_code=status.HTTP_201_CREATED)
 
     @staticmethod
@@ -230,14 +230,6 @@ class SubmissionListView(SubmissionAPIView):
         else:
             views = [view for view in photos if asked.view(view) is None]
         return ["photos", *(photo_field(view) for view in views)]
-
-    @staticmethod
-    def _error(error: SubmissionError | PhotoRejected, fields: list[str]) -> Response:
-        """`{"code", "detail"}` as for every domain error, plus the message under each field to fix."""
-        body: dict = {"code": error.code, "detail": str(error)}
-        for field in fields:
-            body[field] = [str(error)]
-        return Response(body, status=error.status_code)
 
 
 class SubmissionDetailView(SubmissionAPIView):
