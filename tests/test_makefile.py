@@ -48,6 +48,7 @@ def test_test_runs_ruff_then_pytest_with_extra_arguments():
     assert lines == [
         ".venv/bin/ruff check .",
         ".venv/bin/ruff format --check .",
+        ".venv/bin/lint-imports --no-cache",
         ".venv/bin/pytest -x tests/accounts",
     ]
 
