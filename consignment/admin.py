@@ -1,5 +1,5 @@
 """Admin for consignments: a read-only place to look one up, with its events and price drops.
-Nothing here changes a status or a price (only consignment.transitions and the services do, and
+Nothing here changes a status or a price (only consignment.services.transitions and the services do, and
 record who did it)."""
 
 from django.contrib import admin

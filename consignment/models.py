@@ -1,7 +1,7 @@
 """Consignments: an inspected item Reloop sells for its owner, who is paid after the sale, minus
 commission.
 
-A consignment's status moves only through `consignment.transitions.consignment_move` and its table;
+A consignment's status moves only through `consignment.services.transitions.consignment_move` and its table;
 each move leaves a ConsignmentEvent. Price drops are rows of their own, one per step of the schedule,
 so that the job applying them is idempotent by construction.
 """

@@ -48,7 +48,7 @@ from django.utils.translation import gettext as _
 
 from consignment.models import Consignment, ConsignmentEvent, ConsignmentStatus
 from consignment.pricing import commission_for, payout_for
-from consignment.transitions import ALLOWED as CONSIGNMENT_ALLOWED
+from consignment.services.transitions import ALLOWED as CONSIGNMENT_ALLOWED
 from marketplace.errors import InvalidTransition
 from marketplace.money import quantize
 from marketplace.templatetags.money import money

@@ -29,10 +29,6 @@ class OrderAction(models.TextChoices):
     RESOLVE_DISPUTE = "resolve_dispute", _("Resolve the dispute")  # operations: staff/disputes/…/resolve/
 
 
-A = OrderAction
-S = OrderStatus
-
-
 def order_actions(order: Order, *, user: User, operations: bool) -> list[OrderAction]:
     """The actions `user` may take on `order` now. `operations` says whether they are in that group.
     Reads only the order and its joined return and rating (no query)."""
@@ -45,26 +41,33 @@ def order_actions(order: Order, *, user: User, operations: bool) -> list[OrderAc
     returned = getattr(order, "return_request", None)
 
     if is_buyer:
-        if order.status == S.PENDING_PAYMENT and order.reserved_until > now:
-            actions += [A.SET_ADDRESS, A.PAY, A.CANCEL]
-        if order.status in (S.SHIPPED, S.DELIVERED):
-            actions.append(A.CONFIRM)
-        if order.status == S.DELIVERED and window_open:
-            actions += [A.REQUEST_RETURN, A.DISPUTE]
-        if order.status == S.RETURN_REQUESTED and returned and returned.status == ReturnStatus.REQUESTED:
+        if order.status == OrderStatus.PENDING_PAYMENT and order.reserved_until > now:
+            actions += [OrderAction.SET_ADDRESS, OrderAction.PAY, OrderAction.CANCEL]
+        if order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+            actions.append(OrderAction.CONFIRM)
+        if order.status == OrderStatus.DELIVERED and window_open:
+            actions += [OrderAction.REQUEST_RETURN, OrderAction.DISPUTE]
+        if (
+            order.status == OrderStatus.RETURN_REQUESTED
+            and returned
+            and returned.status == ReturnStatus.REQUESTED
+        ):
             if not order.is_inspected_stock:  # again, to correct a typo, until the seller has it
-                actions.append(A.RETURN_TRACKING)
-            actions.append(A.WITHDRAW_RETURN)
-        if order.status in (S.COMPLETED, S.RESOLVED) and getattr(order, "rating", None) is None:
-            actions.append(A.RATE)
+                actions.append(OrderAction.RETURN_TRACKING)
+            actions.append(OrderAction.WITHDRAW_RETURN)
+        if (
+            order.status in (OrderStatus.COMPLETED, OrderStatus.RESOLVED)
+            and getattr(order, "rating", None) is None
+        ):
+            actions.append(OrderAction.RATE)
     if handles_parcel:
-        if order.status == S.PAID:
-            actions.append(A.SHIP)
-        if order.status == S.RETURN_REQUESTED:
-            actions.append(A.MARK_RETURN_RECEIVED)
+        if order.status == OrderStatus.PAID:
+            actions.append(OrderAction.SHIP)
+        if order.status == OrderStatus.RETURN_REQUESTED:
+            actions.append(OrderAction.MARK_RETURN_RECEIVED)
     if operations:
-        if order.status == S.SHIPPED:
-            actions.append(A.MARK_DELIVERED)
-        if order.status == S.DISPUTED:
-            actions.append(A.RESOLVE_DISPUTE)
+        if order.status == OrderStatus.SHIPPED:
+            actions.append(OrderAction.MARK_DELIVERED)
+        if order.status == OrderStatus.DISPUTED:
+            actions.append(OrderAction.RESOLVE_DISPUTE)
     return actions

@@ -7,6 +7,6 @@
   seller's choice for an unsold item (`consignment_return`, `consignment_buyout_accept`);
 - paying the seller after the return window lives in `consignment.settlement`, its own module.
 
-The state machine is consignment.transitions.consignment_move. Import from the module
+The state machine is consignment.services.transitions.consignment_move. Import from the module
 (`from consignment.services.agreement import consignment_accept`).
 """

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from consignment.models import Consignment, ConsignmentStatus
 from consignment.services.errors import ConsignmentError
-from consignment.transitions import consignment_move
+from consignment.services.transitions import consignment_move
 from listings.models import Listing, ListingStatus
 from listings.services import listing_move
 from marketplace.errors import DomainError

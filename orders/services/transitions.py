@@ -7,30 +7,29 @@ from accounts.models import User
 from marketplace.errors import InvalidTransition
 from orders.models import Order, OrderEvent, OrderStatus
 
-S = OrderStatus
 ALLOWED: dict[OrderStatus, set[OrderStatus]] = {
-    S.PENDING_PAYMENT: {S.PAID, S.EXPIRED, S.CANCELLED},
+    OrderStatus.PENDING_PAYMENT: {OrderStatus.PAID, OrderStatus.EXPIRED, OrderStatus.CANCELLED},
     # A payment that lands after the reservation lapsed: the order is paid if the item is still to be
     # had, and refunded if someone else bought it meanwhile.
-    S.EXPIRED: {S.PAID, S.REFUNDED},
-    S.CANCELLED: {S.PAID, S.REFUNDED},
-    S.PAID: {S.SHIPPED, S.REFUNDED},
-    S.SHIPPED: {S.DELIVERED},
-    S.DELIVERED: {S.COMPLETED, S.RETURN_REQUESTED, S.DISPUTED},
-    S.RETURN_REQUESTED: {S.RETURNED, S.DELIVERED},
-    S.RETURNED: {S.REFUNDED},
-    S.DISPUTED: {S.RESOLVED},
-    S.COMPLETED: set(),
-    S.REFUNDED: set(),
-    S.RESOLVED: set(),
+    OrderStatus.EXPIRED: {OrderStatus.PAID, OrderStatus.REFUNDED},
+    OrderStatus.CANCELLED: {OrderStatus.PAID, OrderStatus.REFUNDED},
+    OrderStatus.PAID: {OrderStatus.SHIPPED, OrderStatus.REFUNDED},
+    OrderStatus.SHIPPED: {OrderStatus.DELIVERED},
+    OrderStatus.DELIVERED: {OrderStatus.COMPLETED, OrderStatus.RETURN_REQUESTED, OrderStatus.DISPUTED},
+    OrderStatus.RETURN_REQUESTED: {OrderStatus.RETURNED, OrderStatus.DELIVERED},
+    OrderStatus.RETURNED: {OrderStatus.REFUNDED},
+    OrderStatus.DISPUTED: {OrderStatus.RESOLVED},
+    OrderStatus.COMPLETED: set(),
+    OrderStatus.REFUNDED: set(),
+    OrderStatus.RESOLVED: set(),
 }
 
 # The timestamp each status records when an order first reaches it.
 STAMPS = {
-    S.PAID: "paid_at",
-    S.SHIPPED: "shipped_at",
-    S.DELIVERED: "delivered_at",
-    S.COMPLETED: "completed_at",
+    OrderStatus.PAID: "paid_at",
+    OrderStatus.SHIPPED: "shipped_at",
+    OrderStatus.DELIVERED: "delivered_at",
+    OrderStatus.COMPLETED: "completed_at",
 }
 
 

@@ -41,51 +41,53 @@ from orders.services.returns import (
     return_withdraw,
 )
 
-S = OrderStatus
-
 # What the buyer does next, or waits for, shown under each order in "My purchases".
 BUYER_NEXT = {
-    S.PENDING_PAYMENT: gettext_lazy("Pay before the reservation runs out."),
-    S.PAID: gettext_lazy("Paid. Waiting for the seller to ship."),
-    S.SHIPPED: gettext_lazy("On its way. Confirm receipt when it arrives."),
-    S.DELIVERED: gettext_lazy("Delivered. Confirm receipt, or return it within the return window."),
-    S.RETURN_REQUESTED: gettext_lazy("Send the item back."),
-    S.RETURNED: gettext_lazy("The seller has it back. Your refund is on its way."),
-    S.DISPUTED: gettext_lazy("Reloop is looking at your claim."),
-    S.COMPLETED: gettext_lazy("Done. You can rate the seller."),
-    S.RESOLVED: gettext_lazy("Your claim has been decided."),
-    S.REFUNDED: gettext_lazy("Refunded to your card."),
-    S.EXPIRED: gettext_lazy("Not paid in time; the item went back on sale."),
-    S.CANCELLED: gettext_lazy("Cancelled before payment."),
+    OrderStatus.PENDING_PAYMENT: gettext_lazy("Pay before the reservation runs out."),
+    OrderStatus.PAID: gettext_lazy("Paid. Waiting for the seller to ship."),
+    OrderStatus.SHIPPED: gettext_lazy("On its way. Confirm receipt when it arrives."),
+    OrderStatus.DELIVERED: gettext_lazy("Delivered. Confirm receipt, or return it within the return window."),
+    OrderStatus.RETURN_REQUESTED: gettext_lazy("Send the item back."),
+    OrderStatus.RETURNED: gettext_lazy("The seller has it back. Your refund is on its way."),
+    OrderStatus.DISPUTED: gettext_lazy("Reloop is looking at your claim."),
+    OrderStatus.COMPLETED: gettext_lazy("Done. You can rate the seller."),
+    OrderStatus.RESOLVED: gettext_lazy("Your claim has been decided."),
+    OrderStatus.REFUNDED: gettext_lazy("Refunded to your card."),
+    OrderStatus.EXPIRED: gettext_lazy("Not paid in time; the item went back on sale."),
+    OrderStatus.CANCELLED: gettext_lazy("Cancelled before payment."),
 }
 # The same for the seller, in "My sales".
 SELLER_NEXT = {
-    S.PENDING_PAYMENT: gettext_lazy("The buyer is paying."),
-    S.PAID: gettext_lazy("Paid: ship it and enter the tracking number."),
-    S.SHIPPED: gettext_lazy("On its way to the buyer."),
-    S.DELIVERED: gettext_lazy("Delivered. You are paid when the buyer confirms or the return window ends."),
-    S.RETURN_REQUESTED: gettext_lazy("The buyer is sending it back: mark it received when it arrives."),
-    S.RETURNED: gettext_lazy("Returned. The buyer is refunded."),
-    S.DISPUTED: gettext_lazy("The buyer says it is not as described; Reloop is looking at it."),
-    S.COMPLETED: gettext_lazy("Done. The money is in your wallet."),
-    S.RESOLVED: gettext_lazy("The buyer's claim has been decided."),
-    S.REFUNDED: gettext_lazy("Refunded to the buyer."),
-    S.EXPIRED: gettext_lazy("Not paid in time."),
-    S.CANCELLED: gettext_lazy("Cancelled by the buyer."),
+    OrderStatus.PENDING_PAYMENT: gettext_lazy("The buyer is paying."),
+    OrderStatus.PAID: gettext_lazy("Paid: ship it and enter the tracking number."),
+    OrderStatus.SHIPPED: gettext_lazy("On its way to the buyer."),
+    OrderStatus.DELIVERED: gettext_lazy(
+        "Delivered. You are paid when the buyer confirms or the return window ends."
+    ),
+    OrderStatus.RETURN_REQUESTED: gettext_lazy(
+        "The buyer is sending it back: mark it received when it arrives."
+    ),
+    OrderStatus.RETURNED: gettext_lazy("Returned. The buyer is refunded."),
+    OrderStatus.DISPUTED: gettext_lazy("The buyer says it is not as described; Reloop is looking at it."),
+    OrderStatus.COMPLETED: gettext_lazy("Done. The money is in your wallet."),
+    OrderStatus.RESOLVED: gettext_lazy("The buyer's claim has been decided."),
+    OrderStatus.REFUNDED: gettext_lazy("Refunded to the buyer."),
+    OrderStatus.EXPIRED: gettext_lazy("Not paid in time."),
+    OrderStatus.CANCELLED: gettext_lazy("Cancelled by the buyer."),
 }
 # What each status change means on the timeline.
 EVENT_WORDS = {
-    S.PAID: gettext_lazy("Payment received"),
-    S.EXPIRED: gettext_lazy("The reservation ran out"),
-    S.CANCELLED: gettext_lazy("Cancelled"),
-    S.SHIPPED: gettext_lazy("Shipped"),
-    S.DELIVERED: gettext_lazy("Delivered"),
-    S.COMPLETED: gettext_lazy("Completed"),
-    S.RETURN_REQUESTED: gettext_lazy("Return requested"),
-    S.RETURNED: gettext_lazy("Return received"),
-    S.REFUNDED: gettext_lazy("Refunded"),
-    S.DISPUTED: gettext_lazy("Dispute opened"),
-    S.RESOLVED: gettext_lazy("Dispute resolved"),
+    OrderStatus.PAID: gettext_lazy("Payment received"),
+    OrderStatus.EXPIRED: gettext_lazy("The reservation ran out"),
+    OrderStatus.CANCELLED: gettext_lazy("Cancelled"),
+    OrderStatus.SHIPPED: gettext_lazy("Shipped"),
+    OrderStatus.DELIVERED: gettext_lazy("Delivered"),
+    OrderStatus.COMPLETED: gettext_lazy("Completed"),
+    OrderStatus.RETURN_REQUESTED: gettext_lazy("Return requested"),
+    OrderStatus.RETURNED: gettext_lazy("Return received"),
+    OrderStatus.REFUNDED: gettext_lazy("Refunded"),
+    OrderStatus.DISPUTED: gettext_lazy("Dispute opened"),
+    OrderStatus.RESOLVED: gettext_lazy("Dispute resolved"),
 }
 PAYMENT_POLL = "2s"
 # The order's page holds several forms, two of them with a "reason": each form's ids get its own prefix.
@@ -136,7 +138,7 @@ def _awaiting_webhook(order: Order, latest_payment_status: str | None, *, user, 
     """The buyer came back from the payment page and its webhook has not arrived yet."""
     return (
         order.buyer_id == user.pk
-        and order.status == S.PENDING_PAYMENT
+        and order.status == OrderStatus.PENDING_PAYMENT
         and latest_payment_status == PaymentStatus.CREATED
         and order.reserved_until > now
     )
@@ -162,7 +164,7 @@ def _who(event, order: Order, user) -> str:
 def _timeline(order: Order, user) -> list[dict]:
     lines = [{"at": order.created_at, "what": _("Order placed"), "who": "", "note": ""}]
     for event in order.events.all():
-        if event.old == S.RETURN_REQUESTED and event.new == S.DELIVERED:
+        if event.old == OrderStatus.RETURN_REQUESTED and event.new == OrderStatus.DELIVERED:
             what = _("Return withdrawn: the buyer keeps the item")
         else:
             what = EVENT_WORDS.get(event.new, event.get_new_display())
@@ -192,8 +194,8 @@ def _detail_context(request: HttpRequest, order: Order, bound: dict[str, forms.F
     payments = list(order.payments.all())
     latest_payment = payments[-1] if payments else None
     window_closes = order.return_window_closes_at
-    in_window = order.status == S.DELIVERED and window_closes is not None and now < window_closes
-    pending = order.status == S.PENDING_PAYMENT
+    in_window = order.status == OrderStatus.DELIVERED and window_closes is not None and now < window_closes
+    pending = order.status == OrderStatus.PENDING_PAYMENT
     awaiting_webhook = _awaiting_webhook(
         order, latest_payment.status if latest_payment else None, user=user, now=now
     )
@@ -208,7 +210,7 @@ def _detail_context(request: HttpRequest, order: Order, bound: dict[str, forms.F
         "dispute": OrderAction.DISPUTE in allowed,
         "return_tracking": OrderAction.RETURN_TRACKING in allowed,
         "return_label": is_buyer
-        and order.status == S.RETURN_REQUESTED
+        and order.status == OrderStatus.RETURN_REQUESTED
         and not person_sale
         and returned is not None
         # The label is booked with its tracking number, both stored at once: testing the number
