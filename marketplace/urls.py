@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", include("inspection.api_urls")),
     path("api/v1/", include("wallet.api_urls")),
     path("api/v1/", include("orders.api_urls")),
+    path("api/v1/", include("consignment.api_urls")),
     path("api/v1/payments/", include("orders.payment_urls")),
     path("api/v1/carrier/", include("recycling.carrier_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -22,6 +22,8 @@ ENDPOINTS = {
     "/api/v1/submissions/{submission_id}/cancel/": {"post"},
     "/api/v1/submissions/{submission_id}/offer/recycle/": {"post"},
     "/api/v1/submissions/{submission_id}/offer/decline/": {"post"},
+    "/api/v1/submissions/{submission_id}/offer/consign/": {"post"},
+    "/api/v1/submissions/{submission_id}/money/": {"get"},
     "/api/v1/inspections/queue/": {"get"},
     "/api/v1/inspections/claim/": {"post"},
     "/api/v1/inspections/{inspection_id}/": {"get"},

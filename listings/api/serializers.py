@@ -271,3 +271,6 @@ class PhotoUploadSerializer(serializers.Serializer):
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     detail = serializers.CharField()
+    field = serializers.CharField(
+        required=False, help_text="The input at fault, when there is one; the message is also under its name."
+    )
