@@ -53,6 +53,7 @@ from marketplace.errors import InvalidTransition
 from marketplace.money import quantize
 from marketplace.templatetags.money import money
 from orders.models import OrderStatus
+from orders.services.money import SALE_KEY_PREFIX
 from recycling.models import Submission, SubmissionEvent, SubmissionStatus
 from recycling.services.transitions import ALLOWED as SUBMISSION_ALLOWED
 from wallet.models import AccountPurpose, Cause, Entry
@@ -86,10 +87,11 @@ def consignments_settleable(*, payable_id: int):
     Shaped for PostgreSQL's planner: the ledger is asked with EXISTS (a semi-join) and nothing else
     is joined in the filter, so that a LIMIT walks the (status, id) index and stops after `limit`
     rows; a join on the submission's status made it read and sort every sold row on every batch."""
-    sale_key = Concat(
-        Value("sale:order:"), Cast(OuterRef("order_id"), output_field=CharField()), output_field=CharField()
+    # orders.services.money.sale_key(order_id), built in SQL for each row.
+    key = Concat(
+        Value(SALE_KEY_PREFIX), Cast(OuterRef("order_id"), output_field=CharField()), output_field=CharField()
     )
-    sale = Entry.objects.filter(account_id=payable_id, transaction__idempotency_key=sale_key, amount__gt=0)
+    sale = Entry.objects.filter(account_id=payable_id, transaction__idempotency_key=key, amount__gt=0)
     return (
         Consignment.objects.filter(status=ConsignmentStatus.SOLD, order__status__in=RELEASED_STATUSES)
         .filter(Exists(sale))

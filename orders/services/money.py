@@ -20,6 +20,14 @@ from orders.models import Order, Payment
 from wallet.models import AccountPurpose, Cause, Transaction
 from wallet.services.ledger import ledger_post, platform_account, wallet_account
 
+# The ledger key of a sale's release from escrow. Consignment settlement finds the sale posting by it
+# (in SQL, from the prefix), so writer and reader share these two.
+SALE_KEY_PREFIX = "sale:order:"
+
+
+def sale_key(order_id: int) -> str:
+    return f"{SALE_KEY_PREFIX}{order_id}"
+
 
 def platform_fee(price: Decimal) -> Decimal:
     """The platform's fee on a person-to-person sale of `price`, rounded half up to the cent."""
@@ -72,7 +80,7 @@ def sale_release_post(*, order: Order, amount: Decimal, by: User | None = None) 
     else:
         lines = [(escrow, -amount), (platform_account(purpose=AccountPurpose.CONSIGNMENT_PAYABLE), amount)]
     return ledger_post(
-        key=f"sale:order:{order.pk}",
+        key=sale_key(order.pk),
         cause=Cause.SALE,
         lines=lines,
         reference=order.number,

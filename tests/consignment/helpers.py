@@ -19,7 +19,7 @@ from accounts.models import User
 from consignment.models import Consignment, ConsignmentStatus
 from listings.models import Category, Grade, Listing, ListingSource, ListingStatus
 from orders.models import Order, OrderStatus, Payment, PaymentStatus
-from orders.services.money import payment_received_post, refund_post, sale_release_post
+from orders.services.money import payment_received_post, refund_post, sale_key, sale_release_post
 from recycling.models import Offer, OfferDecision, OfferKind, Submission, SubmissionStatus
 from wallet.models import AccountPurpose, Cause
 from wallet.services.ledger import platform_account
@@ -288,7 +288,7 @@ def sold_consignments(
         )
         sales.append(
             Posting(
-                key=f"sale:order:{order.pk}",
+                key=sale_key(order.pk),
                 cause=Cause.SALE,
                 lines=[(escrow, -order.price), (payable, order.price)],
                 reference=order.number,
