@@ -15,6 +15,7 @@ from consignment import selectors
 from consignment.services.agreement import consignment_accept
 from listings.api.serializers import ErrorSerializer
 from marketplace.api import LocalizedAPIView
+from recycling.api.serializers import MONEY
 from recycling.models import Submission
 
 NOT_FOUND = {"description": "No such submission among yours, or no final offer to consign."}
@@ -22,8 +23,7 @@ NOT_FOUND = {"description": "No such submission among yours, or no final offer t
 
 class ConsignSerializer(serializers.Serializer):
     floor = serializers.DecimalField(
-        max_digits=12,
-        decimal_places=2,
+        **MONEY,
         required=False,
         allow_null=True,
         help_text="The lowest price the item drops to; leave it out for the offer's proposed floor.",
@@ -32,7 +32,7 @@ class ConsignSerializer(serializers.Serializer):
 
 class FeeLineSerializer(serializers.Serializer):
     label = serializers.CharField()
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    amount = serializers.DecimalField(**MONEY)
     kind = serializers.ChoiceField(
         choices=["", "deduction", "total"], help_text="`deduction` is taken off; `total` is the sum."
     )
@@ -40,22 +40,22 @@ class FeeLineSerializer(serializers.Serializer):
 
 class AppliedPriceDropSerializer(serializers.Serializer):
     step = serializers.IntegerField()
-    old_price = serializers.DecimalField(max_digits=12, decimal_places=2)
-    new_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    old_price = serializers.DecimalField(**MONEY)
+    new_price = serializers.DecimalField(**MONEY)
     applied_at = serializers.DateTimeField()
 
 
 class ConsignmentSerializer(serializers.Serializer):
     status = serializers.CharField()
     listing = serializers.IntegerField(source="listing_id")
-    price = serializers.DecimalField(source="listing.price", max_digits=12, decimal_places=2)
-    list_price = serializers.DecimalField(max_digits=12, decimal_places=2)
-    floor_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    price = serializers.DecimalField(source="listing.price", **MONEY)
+    list_price = serializers.DecimalField(**MONEY)
+    floor_price = serializers.DecimalField(**MONEY)
     commission_rate = serializers.DecimalField(max_digits=4, decimal_places=3)
     listed_at = serializers.DateTimeField()
     term_ends_at = serializers.DateTimeField()
-    sale_price = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
-    payout = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    sale_price = serializers.DecimalField(**MONEY, allow_null=True)
+    payout = serializers.DecimalField(**MONEY, allow_null=True)
     settled_at = serializers.DateTimeField(allow_null=True)
 
 
@@ -73,7 +73,7 @@ class MoneyTimelineSerializer(serializers.Serializer):
     settlement = FeeLineSerializer(
         source="settlement_lines", many=True, help_text="What was paid, line by line."
     )
-    recycle_paid = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    recycle_paid = serializers.DecimalField(**MONEY, allow_null=True)
     return_window_ends_at = serializers.DateTimeField(allow_null=True)
 
     def get_currency(self, timeline: selectors.MoneyTimeline) -> str:

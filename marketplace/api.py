@@ -16,10 +16,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     answers a serializer's field errors. A view whose field names differ from the service's argument
     names maps them in `error_fields`. Any other exception is DRF's to answer, or a logged 500."""
     if isinstance(exc, DomainError):
-        fields = (
-            [getattr(context.get("view"), "error_fields", {}).get(exc.field, exc.field)] if exc.field else []
-        )
-        return domain_error_response(exc, fields)
+        names = getattr(context.get("view"), "error_fields", {})
+        return domain_error_response(exc, [names.get(exc.field, exc.field)] if exc.field else [])
     return drf_exception_handler(exc, context)
 
 

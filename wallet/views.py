@@ -83,14 +83,10 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _operations_only(request: HttpRequest) -> None:
-    require_role(request.user, OPERATIONS)
-
-
 @login_required
 @require_http_methods(["GET"])
 def staff_queue(request: HttpRequest) -> HttpResponse:
-    _operations_only(request)
+    require_role(request.user, OPERATIONS)
     return render(
         request,
         "wallet/staff_queue.html",
@@ -101,7 +97,7 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def staff_approve(request: HttpRequest, withdrawal_id: int) -> HttpResponse:
-    _operations_only(request)
+    require_role(request.user, OPERATIONS)
     if not Withdrawal.objects.filter(pk=withdrawal_id).exists():
         raise Http404
     try:
@@ -119,7 +115,7 @@ def staff_approve(request: HttpRequest, withdrawal_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def staff_reject(request: HttpRequest, withdrawal_id: int) -> HttpResponse:
-    _operations_only(request)
+    require_role(request.user, OPERATIONS)
     if not Withdrawal.objects.filter(pk=withdrawal_id).exists():
         raise Http404
     form = RejectForm(request.POST)

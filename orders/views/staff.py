@@ -31,11 +31,6 @@ from orders.selectors import (
 from orders.services.fulfilment import order_mark_delivered, order_mark_shipped
 from orders.services.returns import dispute_resolve, return_mark_received
 
-
-def _operations_only(request: HttpRequest) -> None:
-    require_role(request.user, OPERATIONS)
-
-
 # Each list of the queue: its query parameter for the cursor and its read.
 LISTS: dict[str, Callable[..., Page]] = {
     "to_ship": orders_to_ship_from_centre,
@@ -84,7 +79,7 @@ def _queue_context(request: HttpRequest, *, failed: tuple[Order, ShipForm] | Non
 @login_required
 @require_http_methods(["GET"])
 def queue(request: HttpRequest) -> HttpResponse:
-    _operations_only(request)
+    require_role(request.user, OPERATIONS)
     return render(request, "orders/staff/queue.html", _queue_context(request))
 
 
@@ -98,7 +93,7 @@ def _staff_order(number: str) -> Order:
 def _simple_action(
     request: HttpRequest, number: str, call: Callable[[Order], object], done: str
 ) -> HttpResponse:
-    _operations_only(request)
+    require_role(request.user, OPERATIONS)
     order = _staff_order(number)
     try:
         call(order)
@@ -116,7 +111,7 @@ def _simple_action(
 @login_required
 @require_POST
 def ship(request: HttpRequest, number: str) -> HttpResponse:
-    _operations_only(request)
+    require_role(request.user, OPERATIONS)
     order = _staff_order(number)
     form = _ship_form(order.number, request.POST)
     if form.is_valid():
@@ -197,7 +192,7 @@ def _dispute_page(
 def dispute(request: HttpRequest, number: str) -> HttpResponse:
     """A dispute: the buyer's claim, the checks they point at with what the report said, and the
     decision (full or partial refund, or rejection) with its reason."""
-    _operations_only(request)
+    require_role(request.user, OPERATIONS)
     order = _staff_order(number)
     if request.method != "POST":
         return _dispute_page(request, order, ResolveForm(price=order.price))
