@@ -15,7 +15,7 @@ ARGS ?=
 
 help:
 	@echo "make run       the site on http://127.0.0.1:8000 with a Celery worker, beat and demo data (SQLite)"
-	@echo "make test      ruff and the import layers, then pytest (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set); ARGS=... for pytest"
+	@echo "make test      ruff, the import layers and mypy, then pytest (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set); ARGS=... for pytest"
 	@echo "make stack     gunicorn + worker + beat on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)"
 	@echo "make fmt       format and autofix with ruff"
 	@echo "make lock      regenerate requirements.lock and requirements-dev.lock from pyproject.toml"
@@ -42,6 +42,7 @@ lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 # axe-core and the Nu Html Checker (vnu-jar) for the accessibility tests, as package-lock.json pins
 # them. Without npm those tests are skipped (CI, with REQUIRE_SERVICES=1, installs npm and fails instead).

@@ -10,7 +10,7 @@ from marketplace.admin import ReadOnlyAdmin, ReadOnlyInline
 
 class ConsignmentEventInline(ReadOnlyInline):
     model = ConsignmentEvent
-    fields = ("at", "old", "new", "by", "note")
+    fields = ("at", "old", "new", "by", "text")
     readonly_fields = fields
 
 

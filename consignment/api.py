@@ -11,11 +11,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import api_user
 from consignment import selectors
 from consignment.services.agreement import consignment_accept
 from listings.api.serializers import ErrorSerializer
-from marketplace.api import LocalizedAPIView
-from recycling.api.serializers import MONEY
+from marketplace.api import MONEY, LocalizedAPIView
 from recycling.models import Submission
 
 NOT_FOUND = {"description": "No such submission among yours, or no final offer to consign."}
@@ -31,7 +31,7 @@ class ConsignSerializer(serializers.Serializer):
 
 
 class FeeLineSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field: the serializer's metaclass takes it off the class
     amount = serializers.DecimalField(**MONEY)
     kind = serializers.ChoiceField(
         choices=["", "deduction", "total"], help_text="`deduction` is taken off; `total` is the sum."
@@ -85,7 +85,7 @@ class MoneyAPIView(LocalizedAPIView):
 
     def render_timeline(self, submission_id: int) -> Response:
         try:
-            timeline = selectors.money_timeline(submission_id=submission_id, user=self.request.user)
+            timeline = selectors.money_timeline(submission_id=submission_id, user=api_user(self.request))
         except Submission.DoesNotExist as error:
             raise Http404 from error
         return Response(MoneyTimelineSerializer(timeline).data)
@@ -106,7 +106,7 @@ class ConsignView(MoneyAPIView):
         form.is_valid(raise_exception=True)
         try:
             consignment_accept(
-                submission_id=submission_id, seller=request.user, floor=form.validated_data.get("floor")
+                submission_id=submission_id, seller=api_user(request), floor=form.validated_data.get("floor")
             )
         except Submission.DoesNotExist as error:
             raise Http404 from error

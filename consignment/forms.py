@@ -1,9 +1,13 @@
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.templatetags.money import money
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class AcceptForm(forms.Form):
@@ -28,11 +32,11 @@ class UnsoldChoiceForm(forms.Form):
 
     choice = forms.ChoiceField(label=_("What should happen to your item?"), widget=forms.RadioSelect)
 
-    def __init__(self, *args: object, buyout_amount: Decimal | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, buyout_amount: Decimal | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(self.RETURN, _("Send it back to me, free"))]
+        choices: list[tuple[str, StrOrPromise]] = [(self.RETURN, _("Send it back to me, free"))]
         if buyout_amount is not None:
             choices.append(
                 (self.BUYOUT, _("Sell it to Reloop for %(amount)s") % {"amount": money(buyout_amount)})
             )
-        self.fields["choice"].choices = choices
+        cast(forms.ChoiceField, self.fields["choice"]).choices = choices

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from listings.models import Listing
+from marketplace.status_events import Catalog, StatusEvent
 from orders.models import Order
 from recycling.models import Offer, Submission
 
@@ -87,22 +88,12 @@ class Consignment(models.Model):
         return f"C{self.pk}"
 
 
-class ConsignmentEvent(models.Model):
+class ConsignmentEvent(StatusEvent):
     consignment = models.ForeignKey(
         Consignment, verbose_name=_("consignment"), related_name="events", on_delete=models.CASCADE
     )
     old = models.CharField(_("old status"), max_length=10, choices=ConsignmentStatus.choices, blank=True)
     new = models.CharField(_("new status"), max_length=10, choices=ConsignmentStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        null=True,
-        blank=True,
-        related_name="+",
-        on_delete=models.SET_NULL,
-    )
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
         verbose_name = _("consignment event")
@@ -111,6 +102,12 @@ class ConsignmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old} → {self.new}"
+
+    @classmethod
+    def catalog(cls) -> Catalog:
+        from consignment.messages import MESSAGES  # on first use: a catalog may name choices declared here
+
+        return MESSAGES
 
 
 class PriceDrop(models.Model):

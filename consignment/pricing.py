@@ -12,8 +12,12 @@ a step's price is never below the floor, and never above the previous step's pri
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
+from typing import TYPE_CHECKING, cast
 
 from marketplace.money import CENT, quantize
+
+if TYPE_CHECKING:
+    from recycling.models import Offer
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,27 @@ class PlannedDrop:
     step: Step
     at: datetime
     price: Decimal
+
+
+@dataclass(frozen=True)
+class ConsignTerms:
+    """The consignment side of an offer: its list price, commission rate and floors."""
+
+    list_price: Decimal
+    commission_rate: Decimal
+    floor_min: Decimal
+    floor_default: Decimal
+
+
+def consign_terms(offer: "Offer") -> ConsignTerms:
+    """The consignment terms of a final offer. The offer's columns allow none (a buy-out offer has
+    none), but recycling.offers.price_offer sets all four on every final offer."""
+    return ConsignTerms(
+        list_price=cast(Decimal, offer.list_price),
+        commission_rate=cast(Decimal, offer.commission_rate),
+        floor_min=cast(Decimal, offer.floor_min),
+        floor_default=cast(Decimal, offer.floor_default),
+    )
 
 
 def steps(schedule: list | tuple) -> list[Step]:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from consignment.models import Consignment, ConsignmentStatus, PriceDrop
-from consignment.pricing import PlannedDrop, commission_for, payout_for, planned_drops
+from consignment.pricing import PlannedDrop, commission_for, consign_terms, payout_for, planned_drops
 from consignment.settlement import settlement_key
 from recycling.models import Offer, OfferKind, Submission, SubmissionEvent
 from recycling.services.offers import payout_key
@@ -57,19 +57,20 @@ def agreement_preview(
     *, offer: Offer, floor: Decimal | None = None, now: datetime | None = None
 ) -> AgreementPreview:
     now = now or timezone.now()
-    floor = offer.floor_default if floor is None else floor
+    terms = consign_terms(offer)
+    floor = terms.floor_default if floor is None else floor
     term_days = offer.term_days or settings.CONSIGNMENT_TERM_DAYS
-    rate = offer.commission_rate
+    rate = terms.commission_rate
     return AgreementPreview(
-        list_price=offer.list_price,
+        list_price=terms.list_price,
         commission_rate=rate,
-        commission=commission_for(sale_price=offer.list_price, rate=rate),
-        payout_at_list_price=payout_for(sale_price=offer.list_price, rate=rate),
+        commission=commission_for(sale_price=terms.list_price, rate=rate),
+        payout_at_list_price=payout_for(sale_price=terms.list_price, rate=rate),
         floor=floor,
-        floor_min=offer.floor_min,
+        floor_min=terms.floor_min,
         payout_at_floor=payout_for(sale_price=floor, rate=rate),
         drops=planned_drops(
-            list_price=offer.list_price,
+            list_price=terms.list_price,
             floor=floor,
             schedule=offer.drop_schedule or settings.CONSIGNMENT_PRICE_DROPS,
             listed_at=now,

@@ -39,19 +39,18 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import cast
 
-from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Subquery, Value
+from django.db import connection, transaction
+from django.db.models import CharField, Exists, Field, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from consignment.models import Consignment, ConsignmentEvent, ConsignmentStatus
 from consignment.pricing import commission_for, payout_for
 from consignment.services.transitions import ALLOWED as CONSIGNMENT_ALLOWED
 from marketplace.errors import InvalidTransition
 from marketplace.money import quantize
-from marketplace.templatetags.money import money
 from orders.models import OrderStatus
 from orders.services.money import SALE_KEY_PREFIX
 from recycling.models import Submission, SubmissionEvent, SubmissionStatus
@@ -211,35 +210,21 @@ def _moves_to_settled(claimed: list[_Claimed], *, now: datetime) -> None:
         ):
             raise InvalidTransition(consignment.submission_status, SubmissionStatus.SETTLED)
 
-    formatted: dict[Decimal, str] = {}  # amounts repeat: format each once
-
-    def amount(value: Decimal) -> str:
-        if value not in formatted:
-            formatted[value] = money(value)
-        return formatted[value]
-
-    template = _("%(payout)s paid to the wallet: %(released)s less %(commission)s commission.")
-    notes = {
-        consignment.submission_id: template
-        % {
-            "payout": amount(consignment.payout),
-            "released": amount(consignment.released),
-            "commission": amount(consignment.commission),
-        }
-        for consignment in claimed
-    }
+    # Both timelines say the same, each from its own catalog, checked as the move functions check
+    # it; the parameters go to the driver prepared as JSON, since insert_rows passes values as given.
+    params_field = cast(Field, ConsignmentEvent._meta.get_field("params"))
+    params = {}
+    for c in claimed:
+        figures = {"payout": c.payout, "released": c.released, "commission": c.commission}
+        stored = ConsignmentEvent.message_params("settled", figures)
+        SubmissionEvent.message_params("consignment.settled", stored)
+        params[c.pk] = params_field.get_db_prep_save(stored, connection)
     insert_rows(
         ConsignmentEvent,
-        ["consignment", "old", "new", "note", "at"],
+        ["consignment", "old", "new", "message", "params", "note", "at"],
         [
-            (
-                consignment.pk,
-                consignment.status,
-                ConsignmentStatus.SETTLED.value,
-                notes[consignment.submission_id],
-                now,
-            )
-            for consignment in claimed
+            (c.pk, c.status, ConsignmentStatus.SETTLED.value, "settled", params[c.pk], "", now)
+            for c in claimed
         ],
     )
     update_by_pk(
@@ -250,13 +235,15 @@ def _moves_to_settled(claimed: list[_Claimed], *, now: datetime) -> None:
     )
     insert_rows(
         SubmissionEvent,
-        ["submission", "old", "new", "note", "at"],
+        ["submission", "old", "new", "message", "params", "note", "at"],
         [
             (
                 c.submission_id,
                 c.submission_status,
                 SubmissionStatus.SETTLED.value,
-                notes[c.submission_id],
+                "consignment.settled",
+                params[c.pk],
+                "",
                 now,
             )
             for c in claimed

@@ -4,24 +4,25 @@ as if it did not exist), calls one service or selector, and renders."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from consignment import selectors
 from consignment.forms import AcceptForm, UnsoldChoiceForm
 from consignment.models import ConsignmentStatus
 from consignment.services.agreement import consignment_accept, final_offer_check
 from consignment.services.errors import ConsignmentError
 from consignment.services.lifecycle import consignment_buyout_accept, consignment_return
-from marketplace.carriers import CarrierUnavailable
 from marketplace.errors import DomainError
 from recycling.models import Submission
+from shipping.carriers import CarrierUnavailable
 
 
-def _own_submission(request: HttpRequest, submission_id: int) -> Submission:
+def _own_submission(request: AuthenticatedHttpRequest, submission_id: int) -> Submission:
     try:
         return selectors.seller_submission(submission_id=submission_id, user=request.user)
     except Submission.DoesNotExist:
@@ -30,7 +31,7 @@ def _own_submission(request: HttpRequest, submission_id: int) -> Submission:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def accept(request: HttpRequest, submission_id: int) -> HttpResponse:
+def accept(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     """GET: the agreement to confirm (list price, commission, drops with dates and prices, floor,
     term, expected payout). POST (from here or the offer page): accept it with the floor given."""
     submission = _own_submission(request, submission_id)
@@ -71,7 +72,7 @@ def accept(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unsold(request: HttpRequest, submission_id: int) -> HttpResponse:
+def unsold(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     """An item that did not sell in its term: take it back free, or sell it to Reloop."""
     submission = _own_submission(request, submission_id)
     consignment = selectors.consignment_of(submission=submission)
@@ -108,7 +109,7 @@ def unsold(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def money(request: HttpRequest, submission_id: int) -> HttpResponse:
+def money(request: AuthenticatedHttpRequest, submission_id: int) -> HttpResponse:
     """Where the item is and what has been paid or is expected for it, with each fee line."""
     try:
         timeline = selectors.money_timeline(submission_id=submission_id, user=request.user)

@@ -6,6 +6,8 @@ the next version for editing. Inspections, results, verdicts and reports change 
 workbench services, which record who and when; here they can be looked up, never edited.
 """
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef
@@ -25,6 +27,9 @@ from inspection.models import (
     InspectionEvent,
     Report,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def _used(checklist: Checklist | None) -> bool:
@@ -62,6 +67,11 @@ class CheckInline(admin.TabularInline):
         return not _used(obj) and super().has_delete_permission(request, obj)
 
 
+class ChecklistCounts(TypedDict):
+    check_count: int
+    used: bool
+
+
 @admin.register(Checklist)
 class ChecklistAdmin(admin.ModelAdmin):
     list_display = ("category", "version", "check_count", "used", "created_at", "notes")
@@ -89,11 +99,11 @@ class ChecklistAdmin(admin.ModelAdmin):
         return ("version", "created_at") if obj is None else ("category", "version", "created_at")
 
     @admin.display(description=_("checks"), ordering="check_count")
-    def check_count(self, checklist: Checklist) -> int:
+    def check_count(self, checklist: "WithAnnotations[Checklist, ChecklistCounts]") -> int:
         return checklist.check_count
 
     @admin.display(description=_("used by inspections"), boolean=True, ordering="used")
-    def used(self, checklist: Checklist) -> bool:
+    def used(self, checklist: "WithAnnotations[Checklist, ChecklistCounts]") -> bool:
         return checklist.used
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -162,7 +172,7 @@ class ReadOnlyMixin:
 class InspectionEventInline(ReadOnlyMixin, admin.TabularInline):
     model = InspectionEvent
     extra = 0
-    fields = ("at", "old", "new", "by", "note")
+    fields = ("at", "old", "new", "by", "text")
     readonly_fields = fields
 
 

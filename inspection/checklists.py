@@ -138,10 +138,10 @@ def checklist_new_version(
                 code="unknown_check",
                 field="checks",
             )
-    for check in add:
-        if check.code in codes - remove:
+    for new in add:
+        if new.code in codes - remove:
             raise InspectionError(
-                _("Check %(code)s is already on this checklist.") % {"code": check.code},
+                _("Check %(code)s is already on this checklist.") % {"code": new.code},
                 code="duplicate_check",
                 field="checks",
             )
@@ -151,15 +151,15 @@ def checklist_new_version(
         version=checklist_next_version(category),
         notes=notes or _("Copied from version %(version)s") % {"version": checklist.version},
     )
-    rows = []
+    rows: list[Check] = []
     for check in checks:
         if check.code in remove:
             continue
         fields = {name: getattr(check, name) for name in CHECK_FIELDS}
         fields.update(update.get(check.code, {}))
         rows.append(Check(checklist=copy, position=len(rows) + 1, **fields))
-    for check in add:
-        rows.append(Check(checklist=copy, position=len(rows) + 1, **_check_fields(check)))
+    for new in add:
+        rows.append(Check(checklist=copy, position=len(rows) + 1, **_check_fields(new)))
     Check.objects.bulk_create(rows)
     return copy
 

@@ -17,6 +17,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from listings.models import CatalogModel, Category, Grade, Listing
+from marketplace.status_events import Catalog, StatusEvent
 
 REPORT_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -190,7 +191,7 @@ class Inspection(models.Model):
         return f"{self.subject_code} {self.title}"
 
 
-class InspectionEvent(models.Model):
+class InspectionEvent(StatusEvent):
     """The audit trail: every status change and every recorded action, with who and when."""
 
     inspection = models.ForeignKey(
@@ -198,15 +199,6 @@ class InspectionEvent(models.Model):
     )
     old = models.CharField(_("old status"), max_length=24, choices=InspectionStatus.choices)
     new = models.CharField(_("new status"), max_length=24, choices=InspectionStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-    )
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
         verbose_name = _("inspection event")
@@ -215,6 +207,12 @@ class InspectionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspection_id}: {self.old} → {self.new}"
+
+    @classmethod
+    def catalog(cls) -> Catalog:
+        from inspection.messages import MESSAGES  # on first use: a catalog may name choices declared here
+
+        return MESSAGES
 
 
 class CheckOutcome(models.TextChoices):

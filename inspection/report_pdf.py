@@ -9,6 +9,7 @@ characters as Chinese text does.
 
 import io
 from functools import partial
+from typing import Any
 from xml.sax.saxutils import escape
 
 import segno
@@ -142,7 +143,7 @@ class _NumberedCanvas(Canvas):
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # Canvas's own page reset, not in its stubs
 
     def save(self) -> None:
         total = len(self._pages)
@@ -153,7 +154,7 @@ class _NumberedCanvas(Canvas):
         super().save()
 
     def _draw_footer(self, number: int, total: int) -> None:
-        width, _height = self._pagesize
+        width, _height = self._pagesize  # type: ignore[attr-defined]  # Canvas's page size, not in its stubs
         self.setStrokeColor(LINE)
         self.line(MARGIN, MARGIN - 4 * mm, width - MARGIN, MARGIN - 4 * mm)
         self.setFillColor(MUTED)
@@ -181,7 +182,7 @@ def _photo(key: str, storage: Storage) -> Image | None:
 
 
 def _header(report: ReportDisplay, styles: _Styles, page_url: str) -> Table:
-    left = [
+    left: list[Flowable] = [
         styles.paragraph(_("Reloop inspection report"), styles.kicker),
         styles.paragraph(report.heading, styles.title),
     ]
@@ -259,7 +260,7 @@ def _checks(report: ReportDisplay, styles: _Styles, storage: Storage) -> list[Fl
         styles.paragraph(text, styles.small) for text in (_("Check"), _("Outcome"), _("Measured"), _("Note"))
     ]
     for group in report.groups:
-        rows = [header]
+        rows: list[list[Any]] = [header]
         defect_rows = []
         for check in group.checks:
             note: list[Flowable] = [styles.paragraph(check.note, styles.cell)] if check.note else []
@@ -280,7 +281,7 @@ def _checks(report: ReportDisplay, styles: _Styles, storage: Storage) -> list[Fl
             if check.is_defect:
                 defect_rows.append(len(rows) - 1)
         table = Table(rows, colWidths=[62 * mm, 22 * mm, 24 * mm, None], repeatRows=1)
-        style = [
+        style: list[tuple[Any, ...]] = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LINEBELOW", (0, 0), (-1, -1), 0.4, LINE),
             ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -300,12 +301,12 @@ def _crosswalk(report: ReportDisplay, styles: _Styles) -> list[Flowable]:
             text = _("No equivalent")
         else:
             text = f"≈ {equivalent.term}" if equivalent.approximate else equivalent.term
-        cell = [styles.paragraph(text, styles.cell)]
+        cell: list[Flowable] = [styles.paragraph(text, styles.cell)]
         if equivalent.note:
             cell.append(styles.paragraph(str(equivalent.note), styles.small))
         return cell
 
-    rows = [
+    rows: list[list[Any]] = [
         [
             styles.paragraph(text, styles.small)
             for text in (_("Reloop grade"), "Back Market", "The RealReal", _("Xianyu (成新)"))
@@ -322,7 +323,10 @@ def _crosswalk(report: ReportDisplay, styles: _Styles) -> list[Flowable]:
         if row.current:
             current = len(rows) - 1
     table = Table(rows, colWidths=[45 * mm, None, None, None])
-    style = [("LINEBELOW", (0, 0), (-1, -1), 0.4, LINE), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    style: list[tuple[Any, ...]] = [
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, LINE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
     if current is not None:
         style.append(("BACKGROUND", (0, current), (-1, current), DEFECT_WASH))
     table.setStyle(TableStyle(style))

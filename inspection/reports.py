@@ -118,7 +118,7 @@ class ReportDisplay:
 
 
 def _check_line(check: dict) -> CheckLine:
-    label = check.get("label_zh") if _chinese() and check.get("label_zh") else check.get("label", "")
+    label = check["label_zh"] if _chinese() and check.get("label_zh") else check.get("label", "")
     severity = check.get("severity", "")
     outcome = check.get("outcome", "")
     photo_key = check.get("photo_key", "")

@@ -72,7 +72,7 @@ class ListingEventInline(admin.TabularInline):
     model = ListingEvent
     extra = 0
     can_delete = False
-    fields = ("at", "old", "new", "by", "note")
+    fields = ("at", "old", "new", "by", "text")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:

@@ -562,7 +562,8 @@ GENERIC_ITEMS: dict[str, tuple[tuple[str, str, int], ...]] = {
 # --- Pricing ---------------------------------------------------------------------------------------
 
 # Share of the launch price a used item keeps, by grade.
-GRADE_VALUE = {
+# Keyed by grade code: a Grade or its stored string finds the same entry.
+GRADE_VALUE: dict[str, float] = {
     Grade.NEW: 0.93,
     Grade.LIKE_NEW: 0.85,
     Grade.EXCELLENT: 0.78,
@@ -808,16 +809,16 @@ def load_catalog() -> LoadedCatalog:
         brands[data.slug] = brand
 
     models: dict[tuple[str, str], CatalogModel] = {}
-    for data in CATALOG_MODELS:
+    for model_data in CATALOG_MODELS:
         row, made = CatalogModel.objects.get_or_create(
-            brand=brands[data.brand],
-            name=data.name,
+            brand=brands[model_data.brand],
+            name=model_data.name,
             defaults={
-                "category": categories[data.category],
-                "launch_price": Decimal(data.launch_price),
-                "launch_year": data.launch_year,
+                "category": categories[model_data.category],
+                "launch_price": Decimal(model_data.launch_price),
+                "launch_year": model_data.launch_year,
             },
         )
         created += made
-        models[(data.brand, data.name)] = row
+        models[(model_data.brand, model_data.name)] = row
     return LoadedCatalog(categories=categories, brands=brands, models=models, created=created)

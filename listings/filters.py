@@ -6,6 +6,7 @@ out of the filters, so a page can show the message and still list results for th
 """
 
 from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import validate_slug
@@ -56,10 +57,12 @@ class ChannelFilterForm(forms.Form):
     def __init__(self, *args, brands: list[Brand] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if brands is not None:
-            self.fields["brand"].choices = [(brand.slug, brand.label) for brand in brands]
+            brand_field = cast(forms.ChoiceField, self.fields["brand"])
+            brand_field.choices = [(brand.slug, brand.label) for brand in brands]
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         low, high = cleaned.get("price_min"), cleaned.get("price_max")
         if low is not None and high is not None and low > high:
             self.add_error("price_max", _("The maximum price must not be lower than the minimum price."))

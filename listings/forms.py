@@ -1,5 +1,7 @@
 """Forms for the selling pages. They check what a person typed; listings.services decides."""
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +14,9 @@ from listings.errors import PhotoRejected
 from listings.models import GRADE_MEANINGS, Brand, CatalogModel, Category, Grade
 from listings.services import PRICE_LIMIT
 from marketplace.money import CENT
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -38,10 +43,10 @@ class MultipleFileField(forms.FileField):
 
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Category) -> str:
-        return f"{obj.parent.label} / {obj.label}" if obj.parent_id else obj.label
+        return f"{obj.parent.label} / {obj.label}" if obj.parent is not None else obj.label
 
 
-def _photo_help() -> str:
+def _photo_help() -> "StrOrPromise":
     return format_lazy(
         _("Up to {count} photos: JPEG, PNG or WebP, each up to {megabytes} MB. The first is the cover."),
         count=settings.LISTING_PHOTO_MAX_COUNT,
@@ -54,6 +59,7 @@ class PhotosMixin:
     that was refused and the service does not decode them again."""
 
     existing_photos = 0
+    cleaned_data: dict[str, Any]  # the form's, which this is mixed into
 
     def clean_photos(self) -> list[photos.CheckedPhoto]:
         uploads = self.cleaned_data.get("photos") or []

@@ -5,6 +5,8 @@ recycling app prices against. Listings are what shoppers browse; their status mo
 `listings.services.listing_move` and its transition table.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -12,6 +14,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+from marketplace.status_events import Catalog, StatusEvent, message_render
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class LocalizedNameMixin(models.Model):
@@ -134,6 +141,10 @@ class Listing(models.Model):
     )
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), max_length=5000, blank=True)
+    # The lines the platform writes about an item it inspected, as message codes from
+    # listings.messages.DESCRIPTION with their parameters ([{"message": …, "params": {…}}, …]), so
+    # that each reader gets them in their own language; shown before what `description` says.
+    description_parts = models.JSONField(_("generated description"), default=list, blank=True)
     # The language the seller wrote the title and description in (marketplace.text_language).
     language = models.CharField(_("language"), max_length=8, default="en", editable=False)
     category = models.ForeignKey(
@@ -190,6 +201,9 @@ class Listing(models.Model):
         _("published at"), null=True, blank=True, help_text=_("When it first went on sale.")
     )
 
+    # Not a column: listings.selectors.listing_for_detail sets it.
+    ready_photos: list["ListingPhoto"]
+
     class Meta:
         verbose_name = _("listing")
         verbose_name_plural = _("listings")
@@ -234,15 +248,32 @@ class Listing(models.Model):
         return self.inspected_at is not None
 
     @property
-    def grade_meaning(self) -> str:
+    def grade_meaning(self) -> "StrOrPromise":
         return GRADE_MEANINGS[Grade(self.grade)]
+
+    @property
+    def generated_description(self) -> str:
+        """The lines the platform wrote about the item, in the reader's language, one per line."""
+        from listings.messages import DESCRIPTION  # on first use: the catalog names choices declared here
+
+        lines = (
+            message_render(DESCRIPTION, part["message"], part.get("params", {}))
+            for part in self.description_parts
+        )
+        return "\n".join(line for line in lines if line)
+
+    @property
+    def description_text(self) -> str:
+        """The whole description in the reader's language: what the platform wrote, then what the
+        seller typed."""
+        return "\n".join(text for text in (self.generated_description, self.description) if text)
 
     @property
     def is_on_sale(self) -> bool:
         return self.status == ListingStatus.ACTIVE
 
 
-class ListingEvent(models.Model):
+class ListingEvent(StatusEvent):
     """One row per status change: who moved the listing, when, from what, to what."""
 
     listing = models.ForeignKey(
@@ -250,15 +281,6 @@ class ListingEvent(models.Model):
     )
     old = models.CharField(_("old status"), max_length=12, choices=ListingStatus.choices)
     new = models.CharField(_("new status"), max_length=12, choices=ListingStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-    )
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
         verbose_name = _("listing event")
@@ -267,6 +289,12 @@ class ListingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old} → {self.new}"
+
+    @classmethod
+    def catalog(cls) -> Catalog:
+        from listings.messages import MESSAGES  # on first use: a catalog may name choices declared here
+
+        return MESSAGES
 
 
 class PhotoStatus(models.TextChoices):

@@ -223,7 +223,7 @@ def make_thumbnails(key: str) -> list[str]:
     """
     widths = sorted(settings.LISTING_THUMBNAIL_WIDTHS)
     with private_storage().open(stored_name(key), "rb") as source_file:
-        source = Image.open(source_file, formats=("JPEG",))
+        source: Image.Image = Image.open(source_file, formats=("JPEG",))
         source_width, source_height = source.size
         largest = min(widths[-1], source_width)
         # JPEG can decode at 1/2, 1/4 or 1/8 scale directly: far less work than decoding the full

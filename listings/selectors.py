@@ -9,7 +9,9 @@ and are read on every page, so they are kept in the cache for a few minutes.
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict, TypeGuard
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
@@ -20,6 +22,9 @@ from django.db.models.functions import Cast
 from accounts.models import User
 from listings.models import Brand, Category, Favourite, Listing, ListingPhoto, ListingStatus, PhotoStatus
 from marketplace.keyset import Page, paginate
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # Keyset orderings: each ends with the unique id, and each has an index (Listing.Meta.indexes; the
 # search ranking is computed over the rows the GIN index matched).
@@ -68,7 +73,8 @@ class CategoryTree:
 
     def __init__(self, categories: list[Category]) -> None:
         self.categories = list(categories)
-        self._by_id = {category.pk: category for category in self.categories}
+        # Keyed like _children, so that a root's parent_id (None) finds nothing.
+        self._by_id: dict[int | None, Category] = {category.pk: category for category in self.categories}
         self._by_slug = {category.slug: category for category in self.categories}
         self._children: dict[int | None, list[Category]] = {}
         for category in self.categories:
@@ -282,11 +288,18 @@ def _active_listing_count(table: str, column: str) -> RawSQL:
     return RawSQL(sql, (ListingStatus.ACTIVE,), output_field=IntegerField())  # noqa: S611 - no user input
 
 
-def _is_signed_in(viewer) -> bool:
-    return viewer is not None and getattr(viewer, "is_authenticated", False)
+def _is_signed_in(viewer: User | AnonymousUser | None) -> TypeGuard[User]:
+    return viewer is not None and viewer.is_authenticated
 
 
-def listing_for_detail(*, listing_id: int, viewer: User | None) -> Listing:
+class DetailAnnotations(TypedDict):
+    seller_active_count: int
+    is_favourite: bool
+
+
+def listing_for_detail(
+    *, listing_id: int, viewer: User | AnonymousUser | None
+) -> "WithAnnotations[Listing, DetailAnnotations]":
     """A listing with its seller, category, brand, catalog model, ready photos (`ready_photos`), the
     seller's number of active listings (`seller_active_count`, up to SELLER_COUNT_CAP) and whether the viewer saved it
     (`is_favourite`). Two queries. Drafts and withdrawn listings exist only for their seller; sold
@@ -346,7 +359,7 @@ def listings_for_storefront(*, seller: User, cursor: str | None, size: int = CHA
     return paginate(queryset, order_by=order_by, cursor=cursor, size=size)
 
 
-def favourite_ids(*, user: User | None, listing_ids: list[int]) -> set[int]:
+def favourite_ids(*, user: User | AnonymousUser | None, listing_ids: list[int]) -> set[int]:
     """Which of these listings the user saved. One query; none for a visitor or an empty list."""
     if not _is_signed_in(user) or not listing_ids:
         return set()

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import partial
-from typing import IO
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -17,6 +17,7 @@ from PIL import Image, UnidentifiedImageError
 from accounts.models import User
 from listings import photo_hash, photos
 from listings.errors import ListingError
+from listings.messages import DESCRIPTION
 from listings.models import (
     Brand,
     CatalogModel,
@@ -34,6 +35,7 @@ from listings.page_cache import listing_pages_forget_on_commit
 from listings.selectors import STOREFRONT_STATUSES
 from marketplace.errors import InvalidTransition
 from marketplace.money import CENT
+from marketplace.status_events import message_params
 from marketplace.text_language import written_language
 
 # Listing: draft → active ⇄ reserved → sold; active → withdrawn (a draft may be discarded too);
@@ -48,12 +50,25 @@ ALLOWED = {
 
 
 @transaction.atomic
-def listing_move(*, listing_id: int, to: ListingStatus, by: User | None, note: str = "") -> Listing:
-    """Lock, check, record, save. Raises InvalidTransition and changes nothing if `to` is not allowed."""
+def listing_move(
+    *,
+    listing_id: int,
+    to: ListingStatus,
+    by: User | None,
+    message: str = "",
+    params: dict | None = None,
+    note: str = "",
+) -> Listing:
+    """Lock, check, record, save. `message` is a code of listings.messages with its `params`; `note`
+    is what a person typed. Raises InvalidTransition and changes nothing if `to` is not allowed,
+    MessageError for a message the catalog does not list."""
+    params = ListingEvent.message_params(message, params)
     listing = Listing.objects.select_for_update().get(pk=listing_id)
     if to not in ALLOWED[ListingStatus(listing.status)]:
         raise InvalidTransition(listing.status, to)
-    ListingEvent.objects.create(listing=listing, old=listing.status, new=to, by=by, note=note)
+    ListingEvent.objects.create(
+        listing=listing, old=listing.status, new=to, by=by, message=message, params=params, note=note[:300]
+    )
     listing_pages_forget_on_commit(listing.pk)
     listing.status = to
     fields = ["status", "updated_at"]
@@ -122,6 +137,8 @@ EDITABLE_FIELDS = frozenset(
 EDITABLE_STATUSES = frozenset({ListingStatus.DRAFT, ListingStatus.ACTIVE})
 
 Upload = IO[bytes] | photos.CheckedPhoto
+# A line of a generated description: a code of listings.messages.DESCRIPTION and its parameters.
+DescriptionPart = tuple[str, dict[str, Any]]
 
 
 def _as_amount(value: object, *, label: str) -> Decimal:
@@ -151,11 +168,11 @@ def _validated(fields: dict) -> dict:
     title = (cleaned.get("title") or "").strip()
     if not title:
         raise ListingError(_("Give the listing a title."), code="title_required")
-    if len(title) > Listing._meta.get_field("title").max_length:
+    if len(title) > cast(int, Listing._meta.get_field("title").max_length):
         raise ListingError(_("The title can be at most 120 characters."), code="title_too_long")
     cleaned["title"] = title
     description = (cleaned.get("description") or "").strip()
-    if len(description) > Listing._meta.get_field("description").max_length:
+    if len(description) > cast(int, Listing._meta.get_field("description").max_length):
         raise ListingError(_("The description can be at most 5,000 characters."), code="description_too_long")
     cleaned["description"] = description
     cleaned["language"] = written_language(title, description)
@@ -248,7 +265,7 @@ def _photos_add(
         )
     last = listing.photos.aggregate(last=Max("position"))["last"]
     position = -1 if last is None else last
-    added = []
+    added: list[ListingPhoto] = []
     for photo in checked:
         key = photos.new_key()
         written.append(key)
@@ -259,8 +276,8 @@ def _photos_add(
                 listing=listing, key=key, position=position, width=photo.width, height=photo.height
             )
         )
-    for photo in added:
-        transaction.on_commit(partial(_dispatch_thumbnails, photo.pk))
+    for new in added:
+        transaction.on_commit(partial(_dispatch_thumbnails, new.pk))
     return added
 
 
@@ -298,10 +315,13 @@ def listing_create(
     publish: bool = True,
     uploads: Sequence[Upload] = (),
     source: ListingSource = ListingSource.PERSON,
+    description_parts: Sequence[DescriptionPart] = (),
 ) -> Listing:
     """A seller lists an item, with its photos, and (by default) puts it on sale at once. `source`
     says whose item it is: a person's own (the default), or the platform's stock or a consigned item,
-    which the recycling and consignment apps list under the platform's account.
+    which the recycling and consignment apps list under the platform's account. `description_parts`
+    are lines the platform writes about an item it inspected, as (code, params) of
+    listings.messages.DESCRIPTION, shown before `description` in each reader's language.
 
     Raises ListingError for invalid details and PhotoRejected for a photo that fails its checks; in
     either case nothing is created. Thumbnails are made by a task after commit.
@@ -318,6 +338,10 @@ def listing_create(
             "grade": grade,
         }
     )
+    fields["description_parts"] = [
+        {"message": code, "params": message_params(DESCRIPTION, code, params)}
+        for code, params in description_parts
+    ]
     # Decoding is the slow part: done before the transaction, so no lock is held meanwhile.
     checked = [_checked(upload) for upload in uploads]
     with _files_removed_on_failure() as written, transaction.atomic():
@@ -361,7 +385,7 @@ def listing_withdraw(*, listing_id: int, seller: User) -> Listing:
     raises InvalidTransition if it is reserved, sold or already withdrawn."""
     _owned_for_update(listing_id=listing_id, seller=seller)
     return listing_move(
-        listing_id=listing_id, to=ListingStatus.WITHDRAWN, by=seller, note="withdrawn by seller"
+        listing_id=listing_id, to=ListingStatus.WITHDRAWN, by=seller, message="seller.withdrew"
     )
 
 

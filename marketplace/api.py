@@ -1,5 +1,7 @@
-"""API plumbing shared by every app: the base view that answers in the client's language, and the
-exception handler that turns domain errors into 4xx."""
+"""API plumbing shared by every app: the base view that answers in the client's language, the
+exception handler that turns domain errors into 4xx, and the digits of a money field."""
+
+from typing import TypedDict
 
 from django.utils import translation
 from rest_framework.request import Request
@@ -8,6 +10,15 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from marketplace.errors import DomainError
+
+
+class DecimalDigits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+# The digits of every amount, as in the models: `serializers.DecimalField(**MONEY)`.
+MONEY: DecimalDigits = {"max_digits": 12, "decimal_places": 2}
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:

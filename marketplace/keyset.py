@@ -16,10 +16,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Field, Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.errors import DomainError
@@ -63,9 +63,9 @@ def decode_cursor(cursor: str, *, width: int) -> tuple[list[str], bool]:
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
         values, backwards = payload["v"], bool(payload["b"])
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
-        raise InvalidCursor(INVALID_LINK) from error
+        raise InvalidCursor(str(INVALID_LINK)) from error
     if not isinstance(values, list) or len(values) != width or any(v is None for v in values):
-        raise InvalidCursor(INVALID_LINK)
+        raise InvalidCursor(str(INVALID_LINK))
     return values, backwards
 
 
@@ -79,17 +79,19 @@ def _check_values(model: type[Model], fields: list[tuple[str, bool]], values: li
     rank), so they must be finite floats."""
     for (name, _descending), value in zip(fields, values, strict=True):
         if not isinstance(value, str) or "\x00" in value:
-            raise InvalidCursor(INVALID_LINK)
+            raise InvalidCursor(str(INVALID_LINK))
+        field: Field | None
         try:
-            field = model._meta.get_field(name)
+            # An ordering names the model's own fields (or annotations), never a reverse relation.
+            field = cast(Field, model._meta.get_field(name))
         except FieldDoesNotExist:
             field = None
         try:
             parsed = float(value) if field is None else field.to_python(value)
         except (ValidationError, ValueError, TypeError, ArithmeticError) as error:
-            raise InvalidCursor(INVALID_LINK) from error
+            raise InvalidCursor(str(INVALID_LINK)) from error
         if parsed is None or (isinstance(parsed, Decimal | float) and not math.isfinite(parsed)):
-            raise InvalidCursor(INVALID_LINK)
+            raise InvalidCursor(str(INVALID_LINK))
 
 
 def _after(fields: list[tuple[str, bool]], values: list[str], *, backwards: bool) -> Q:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "marketplace",
     "accounts",
     "listings",
+    "shipping",
     "inspection",
     "wallet",
     "orders",
@@ -233,7 +234,7 @@ PLATFORM_SELLER_USERNAME = env.str("PLATFORM_SELLER_USERNAME", default="reloop")
 
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
 else:
     _broker_dir = VAR_DIR / "broker"
     CELERY_BROKER_URL = "filesystem://"
@@ -254,18 +255,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "marketplace.tasks.worker_heartbeat", "schedule": 15.0},
     "expire-estimates": {"task": "recycling.tasks.expire_estimates", "schedule": 15 * 60.0},
-    "cancel-unused-labels": {"task": "recycling.tasks.cancel_unused_labels", "schedule": 60 * 60.0},
-    "book-missing-return-labels": {
-        "task": "recycling.tasks.book_missing_return_labels",
-        "schedule": 30 * 60.0,
-    },
+    "void-unused-labels": {"task": "shipping.tasks.void_unused_labels", "schedule": 60 * 60.0},
+    "book-requested-labels": {"task": "shipping.tasks.book_requested_labels", "schedule": 10 * 60.0},
     "purge-pending-photos": {"task": "recycling.tasks.purge_pending_photos", "schedule": 6 * 60 * 60.0},
     "release-lapsed-reservations": {"task": "orders.tasks.release_lapsed_reservations", "schedule": 60.0},
     "complete-delivered-orders": {"task": "orders.tasks.complete_delivered_orders", "schedule": 60 * 60.0},
-    "book-missing-order-return-labels": {
-        "task": "orders.tasks.book_missing_return_labels",
-        "schedule": 30 * 60.0,
-    },
     "check-sent-withdrawals": {"task": "wallet.tasks.check_sent_withdrawals", "schedule": 5 * 60.0},
     "expire-offers": {"task": "recycling.tasks.expire_offers", "schedule": 60 * 60.0},
     "pay-missing-recycle-offers": {
@@ -305,7 +299,7 @@ SPECTACULAR_SETTINGS = {
         "PhotoStatusEnum": "listings.models.PhotoStatus",
         "GradeEnum": "listings.models.Grade",
         "SubmissionStatusEnum": "recycling.models.SubmissionStatus",
-        "ShipmentStatusEnum": "recycling.models.ShipmentStatus",
+        "ShipmentStatusEnum": "shipping.models.ShipmentStatus",
         "InspectionStatusEnum": "inspection.models.InspectionStatus",
         "CheckOutcomeEnum": "inspection.models.CheckOutcome",
         "OrderStatusEnum": "orders.models.OrderStatus",

@@ -11,6 +11,7 @@ from marketplace.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("listings.api_urls")),
     path("api/v1/", include("recycling.api_urls")),
     path("api/v1/", include("inspection.api_urls")),
@@ -18,7 +19,7 @@ urlpatterns = [
     path("api/v1/", include("orders.api_urls")),
     path("api/v1/", include("consignment.api_urls")),
     path("api/v1/payments/", include("orders.payment_urls")),
-    path("api/v1/carrier/", include("recycling.carrier_urls")),
+    path("api/v1/carrier/", include("shipping.webhook_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

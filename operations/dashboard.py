@@ -22,9 +22,11 @@ Definitions, shown on the page in words as well:
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
@@ -173,7 +175,7 @@ def inspections_per_day(*, period: Period) -> list[InspectionDay]:
             failed=Count("id", filter=Q(result=InspectionResult.FAILED)),
         )
     )
-    by_day = {row["day"]: row for row in rows}
+    by_day: dict[date, Mapping[str, Any]] = {row["day"]: row for row in rows}
     return [
         InspectionDay(
             day=day,

@@ -14,7 +14,7 @@ from orders.models import Dispute, Order, OrderEvent, Payment, ProviderEvent, Ra
 
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
-    fields = ("at", "old", "new", "by", "note")
+    fields = ("at", "old", "new", "by", "text")
     readonly_fields = fields
 
 
@@ -29,7 +29,7 @@ class OrderAdmin(ReadOnlyAdmin):
     list_display = ("number", "title", "buyer", "seller", "source", "price", "status", "created_at")
     list_select_related = ("buyer", "seller")
     list_filter = ("status", "source")
-    search_fields = ("number", "title", "tracking_number", "buyer__username", "seller__username")
+    search_fields = ("number", "title", "shipment__tracking_number", "buyer__username", "seller__username")
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     fields = (
@@ -44,9 +44,11 @@ class OrderAdmin(ReadOnlyAdmin):
         "reserved_until",
         "ship_to_name",
         "ship_to_phone",
+        "ship_to_region",
+        "ship_to_city",
         "ship_to_address",
-        "carrier",
-        "tracking_number",
+        "ship_to_postcode",
+        "shipment",
         "paid_at",
         "shipped_at",
         "delivered_at",
@@ -83,11 +85,11 @@ class ProviderEventAdmin(ReadOnlyAdmin):
 
 @admin.register(ReturnRequest)
 class ReturnRequestAdmin(ReadOnlyAdmin):
-    list_display = ("order", "status", "carrier", "tracking_number", "created_at", "received_at")
-    list_select_related = ("order",)
+    list_display = ("order", "status", "shipment", "created_at", "received_at")
+    list_select_related = ("order", "shipment")
     list_filter = ("status",)
-    search_fields = ("order__number", "tracking_number")
-    fields = ("order", "reason", "status", "carrier", "tracking_number", "created_at", "received_at")
+    search_fields = ("order__number", "shipment__tracking_number")
+    fields = ("order", "reason", "status", "shipment", "created_at", "received_at")
 
 
 @admin.register(Dispute)

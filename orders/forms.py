@@ -2,21 +2,26 @@
 whether the order may take the action is the service's call, and its OrderError lands on the form
 under the field it names (`OrderError.field`), or above the form when it names none."""
 
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.forms import AddressForm
 from inspection.models import CheckResult
+from marketplace.errors import DomainError
 from marketplace.money import CENT
-from orders.errors import OrderError
-from orders.models import Dispute, DisputeOutcome, Order, Rating, ReturnRequest
+from orders.models import Dispute, DisputeOutcome, Rating, ReturnRequest
+from shipping.carriers import CARRIERS
+from shipping.models import Shipment
 
 SCORES = [(score, str(score)) for score in range(5, 0, -1)]
 
 
-def _text(label, *, max_length: int, required_message, **kwargs) -> forms.CharField:
+def _text(label, *, max_length: int | None, required_message, **kwargs) -> forms.CharField:
     return forms.CharField(
         label=label, max_length=max_length, error_messages={"required": required_message}, **kwargs
     )
@@ -25,41 +30,29 @@ def _text(label, *, max_length: int, required_message, **kwargs) -> forms.CharFi
 class OrderForm(forms.Form):
     """A form whose service errors are shown where they belong."""
 
-    def add_service_error(self, error: OrderError) -> None:
+    def add_service_error(self, error: DomainError) -> None:
         field = getattr(error, "field", None)
         self.add_error(field if field in self.fields else None, error.message)
 
 
-class AddressForm(OrderForm):
-    name = _text(
-        _("Recipient"),
-        max_length=Order._meta.get_field("ship_to_name").max_length,
-        required_message=_("Who should the parcel be addressed to?"),
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    phone = _text(
-        _("Phone"),
-        max_length=Order._meta.get_field("ship_to_phone").max_length,
-        required_message=_("The courier needs a phone number to reach the recipient."),
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
-    address = _text(
-        _("Address"),
-        max_length=Order._meta.get_field("ship_to_address").max_length,
-        required_message=_("Where should the parcel go?"),
-        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
-    )
+class CheckoutAddressForm(AddressForm):
+    """Where the item goes, and whether to keep the address for next time."""
+
+    save_to_book = forms.BooleanField(label=_("Save this address to my address book"), required=False)
 
 
 class ShipForm(OrderForm):
-    carrier = _text(
-        _("Carrier"),
-        max_length=Order._meta.get_field("carrier").max_length,
-        required_message=_("Which carrier is taking the parcel?"),
+    carrier = forms.ChoiceField(
+        label=_("Carrier"),
+        choices=[("", _("Choose the carrier")), *CARRIERS],
+        error_messages={
+            "required": _("Which carrier is taking the parcel?"),
+            "invalid_choice": _("Choose the carrier from the list."),
+        },
     )
     tracking_number = _text(
         _("Tracking number"),
-        max_length=Order._meta.get_field("tracking_number").max_length,
+        max_length=Shipment._meta.get_field("tracking_number").max_length,
         required_message=_("Enter the tracking number so the buyer can follow the parcel."),
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
     )
@@ -93,9 +86,9 @@ class DisputeForm(OrderForm):
         error_messages={"invalid_choice": _("Choose checks from this item's inspection report.")},
     )
 
-    def __init__(self, *args, check_results: list[CheckResult] = (), **kwargs) -> None:
+    def __init__(self, *args, check_results: Sequence[CheckResult] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["check_ids"]
+        field = cast(forms.ModelMultipleChoiceField, self.fields["check_ids"])
         field.queryset = CheckResult.objects.filter(pk__in=[result.pk for result in check_results])
         # The choices come from the results already read for the page: no query to draw them.
         field.choices = [(result.pk, result.check_item.display_label) for result in check_results]

@@ -6,6 +6,7 @@ an order (one per attempt); ProviderEvent stores every webhook once, by the prov
 """
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from listings.models import Listing, ListingSource
+from marketplace.status_events import Catalog, StatusEvent
 
 ORDER_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -76,10 +78,21 @@ class Order(models.Model):
 
     ship_to_name = models.CharField(_("recipient"), max_length=60, blank=True)
     ship_to_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    ship_to_region = models.CharField(_("province or state"), max_length=60, blank=True)
+    ship_to_city = models.CharField(_("city"), max_length=60, blank=True)
+    # The street address: district, street, building and room.
     ship_to_address = models.CharField(_("address"), max_length=300, blank=True)
+    ship_to_postcode = models.CharField(_("postcode"), max_length=10, blank=True)
 
-    carrier = models.CharField(_("carrier"), max_length=40, blank=True)
-    tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True, db_index=True)
+    # The parcel on its way to the buyer, once the item is shipped.
+    shipment = models.ForeignKey(
+        "shipping.Shipment",
+        verbose_name=_("shipment"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
 
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
@@ -114,7 +127,16 @@ class Order(models.Model):
     def return_window_closes_at(self):
         if self.delivered_at is None:
             return None
-        return self.delivered_at + timezone.timedelta(days=settings.RETURN_WINDOW_DAYS)
+        return self.delivered_at + timedelta(days=settings.RETURN_WINDOW_DAYS)
+
+    @property
+    def carrier(self) -> str:
+        """The carrier's code, once shipped (the shipment is joined by the selectors)."""
+        return self.shipment.carrier if self.shipment is not None else ""
+
+    @property
+    def tracking_number(self) -> str:
+        return self.shipment.tracking_number if self.shipment is not None else ""
 
     @property
     def is_inspected_stock(self) -> bool:
@@ -122,22 +144,12 @@ class Order(models.Model):
         return self.source in (ListingSource.PLATFORM, ListingSource.CONSIGNED)
 
 
-class OrderEvent(models.Model):
+class OrderEvent(StatusEvent):
     """One row per status change, shown as the order's timeline."""
 
     order = models.ForeignKey(Order, verbose_name=_("order"), related_name="events", on_delete=models.CASCADE)
     old = models.CharField(_("old status"), max_length=20, choices=OrderStatus.choices, blank=True)
     new = models.CharField(_("new status"), max_length=20, choices=OrderStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        null=True,
-        blank=True,
-        related_name="+",
-        on_delete=models.SET_NULL,
-    )
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
         verbose_name = _("order event")
@@ -146,6 +158,12 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old} → {self.new}"
+
+    @classmethod
+    def catalog(cls) -> Catalog:
+        from orders.messages import MESSAGES  # on first use: a catalog may name choices declared here
+
+        return MESSAGES
 
 
 class PaymentStatus(models.TextChoices):
@@ -195,6 +213,9 @@ class Payment(models.Model):
 class ProviderEvent(models.Model):
     """Every payment-provider webhook event, stored once by its id: a replay is recognised and ignored."""
 
+    # Set (not stored) by orders.services.payments: whether this delivery moved anything.
+    applied: bool
+
     event_id = models.CharField(_("event id"), max_length=64, unique=True)
     kind = models.CharField(_("kind"), max_length=40)
     provider_reference = models.CharField(_("provider reference"), max_length=64, db_index=True)
@@ -226,10 +247,15 @@ class ReturnRequest(models.Model):
         _("status"), max_length=12, choices=ReturnStatus.choices, default=ReturnStatus.REQUESTED
     )
     # A free label for inspected stock, which goes back to the inspection centre; a person-to-person
-    # buyer sends the item to its seller and enters the tracking number themselves.
-    carrier = models.CharField(_("carrier"), max_length=40, blank=True)
-    tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
-    label_pdf = models.BinaryField(_("label"), null=True, blank=True, editable=False)
+    # buyer sends the item to its seller and enters the carrier and tracking number themselves.
+    shipment = models.ForeignKey(
+        "shipping.Shipment",
+        verbose_name=_("shipment"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
 
@@ -239,6 +265,15 @@ class ReturnRequest(models.Model):
 
     def __str__(self) -> str:
         return f"return of {self.order_id}"
+
+    @property
+    def carrier(self) -> str:
+        return self.shipment.carrier if self.shipment is not None else ""
+
+    @property
+    def tracking_number(self) -> str:
+        """Empty until the label is booked, or until the buyer says how they sent it."""
+        return self.shipment.tracking_number if self.shipment is not None else ""
 
 
 class DisputeOutcome(models.TextChoices):

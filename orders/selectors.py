@@ -18,7 +18,9 @@ ORDER_PAGE_SIZE = 20
 
 def _with_listing() -> QuerySet[Order]:
     # The listing's cover key and report code are what a card shows; the search vector is never read.
-    return Order.objects.select_related("listing").defer("listing__search_vector", "listing__description")
+    return Order.objects.select_related("listing", "shipment").defer(
+        "listing__search_vector", "listing__description"
+    )
 
 
 def orders_for_buyer(*, buyer: User, cursor: str | None, size: int = ORDER_PAGE_SIZE) -> Page:
@@ -43,9 +45,7 @@ def sales_for_seller(*, seller: User, cursor: str | None, size: int = ORDER_PAGE
 def _for_detail() -> QuerySet[Order]:
     return (
         _with_listing()
-        .select_related("buyer", "seller", "return_request", "dispute", "rating")
-        # The return label is read only when it is downloaded; its tracking number says it exists.
-        .defer("return_request__label_pdf")
+        .select_related("buyer", "seller", "return_request__shipment", "dispute", "rating")
         .prefetch_related(
             Prefetch("events", queryset=OrderEvent.objects.select_related("by")),
             "payments",
@@ -85,8 +85,7 @@ def returns_to_receive(*, cursor: str | None, size: int = ORDER_PAGE_SIZE) -> Pa
     """Inspected items on their way back to the centre, earliest delivered first."""
     queryset = (
         _with_listing()
-        .select_related("return_request")
-        .defer("return_request__label_pdf")
+        .select_related("return_request__shipment")
         .filter(
             status=OrderStatus.RETURN_REQUESTED, source__in=(ListingSource.PLATFORM, ListingSource.CONSIGNED)
         )

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from celery import shared_task
 
-from marketplace.carriers import CarrierUnavailable
 from orders.errors import PaymentProviderUnavailable
 
 
@@ -36,11 +35,3 @@ def complete_delivered_orders() -> int:
     from orders.services.fulfilment import orders_complete_due
 
     return orders_complete_due()
-
-
-@shared_task(ignore_result=True, autoretry_for=(CarrierUnavailable,), retry_backoff=True, max_retries=5)
-def book_missing_return_labels() -> int:
-    """Free return labels the carrier could not issue when the buyer asked for the return."""
-    from orders.services.returns import return_labels_book_missing
-
-    return return_labels_book_missing()

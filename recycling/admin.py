@@ -1,5 +1,5 @@
 """Admin for submissions: a read-only place to look a submission up, with its photos, estimates,
-timeline and shipments. Nothing here changes a status (only recycling.services.transitions does, and
+timeline. Nothing here changes a status (only recycling.services.transitions does, and
 records who did it); staff work on submissions in the staff pages."""
 
 from django.contrib import admin
@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.admin import ReadOnlyInline
-from recycling.models import CarrierEvent, Shipment, Submission, SubmissionEvent, SubmissionPhoto, Valuation
+from recycling.models import Submission, SubmissionEvent, SubmissionPhoto, Valuation
 
 
 class SubmissionPhotoInline(ReadOnlyInline):
@@ -40,13 +40,7 @@ class ValuationInline(ReadOnlyInline):
 
 class SubmissionEventInline(ReadOnlyInline):
     model = SubmissionEvent
-    fields = ("at", "old", "new", "by", "note")
-    readonly_fields = fields
-
-
-class ShipmentInline(ReadOnlyInline):
-    model = Shipment
-    fields = ("direction", "carrier", "method", "tracking_number", "status", "created_at")
+    fields = ("at", "old", "new", "by", "text")
     readonly_fields = fields
 
 
@@ -55,7 +49,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     list_display = ("code", "title", "seller", "category", "status", "declared_grade", "created_at")
     list_select_related = ("seller", "category")
     list_filter = ("status", "declared_grade", ("category", admin.RelatedOnlyFieldListFilter))
-    search_fields = ("code", "title", "seller__username", "seller__email", "shipments__tracking_number")
+    search_fields = ("code", "title", "seller__username", "seller__email")
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     readonly_fields = (
@@ -73,48 +67,10 @@ class SubmissionAdmin(admin.ModelAdmin):
         "updated_at",
     )
     fields = readonly_fields
-    inlines = (SubmissionPhotoInline, ValuationInline, SubmissionEventInline, ShipmentInline)
+    inlines = (SubmissionPhotoInline, ValuationInline, SubmissionEventInline)
 
     def has_add_permission(self, request) -> bool:
         return False  # submissions are made by sellers, through recycling.services.intake
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(Shipment)
-class ShipmentAdmin(admin.ModelAdmin):
-    list_display = ("tracking_number", "submission", "carrier", "method", "direction", "status", "created_at")
-    list_select_related = ("submission",)
-    list_filter = ("status", "direction", "method", "carrier")
-    search_fields = ("tracking_number", "submission__code")
-    readonly_fields = (
-        "submission",
-        "direction",
-        "carrier",
-        "method",
-        "pickup_start",
-        "pickup_end",
-        "tracking_number",
-        "label_path",
-        "status",
-        "created_at",
-        "updated_at",
-    )
-    fields = readonly_fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-
-@admin.register(CarrierEvent)
-class CarrierEventAdmin(admin.ModelAdmin):
-    list_display = ("event_id", "shipment", "kind", "occurred_at", "received_at")
-    list_select_related = ("shipment",)
-    list_filter = ("kind",)
-    search_fields = ("event_id", "shipment__tracking_number")
-    readonly_fields = ("shipment", "event_id", "kind", "occurred_at", "received_at", "payload")
-    fields = readonly_fields
-
-    def has_add_permission(self, request) -> bool:
         return False

@@ -10,6 +10,8 @@ class RecyclingConfig(AppConfig):
         from inspection.models import Inspection
         from inspection.signals import inspection_completed, inspection_started
         from recycling import receivers
+        from shipping.models import Shipment
+        from shipping.signals import shipment_moved
 
         inspection_started.connect(
             receivers.on_inspection_started, sender=Inspection, dispatch_uid="recycling.inspection_started"
@@ -18,4 +20,7 @@ class RecyclingConfig(AppConfig):
             receivers.on_inspection_completed,
             sender=Inspection,
             dispatch_uid="recycling.inspection_completed",
+        )
+        shipment_moved.connect(
+            receivers.on_shipment_moved, sender=Shipment, dispatch_uid="recycling.shipment_moved"
         )

@@ -1,4 +1,7 @@
 from marketplace.errors import DomainError
+from shipping.errors import ShippingError
+
+__all__ = ["ShippingError", "SubmissionError"]
 
 
 class SubmissionError(DomainError):
@@ -6,7 +9,3 @@ class SubmissionError(DomainError):
     input to fix when there is one (pages show it there; the API returns it under that key)."""
 
     code = "submission_invalid"
-
-
-class ShippingError(DomainError):
-    code = "shipping_invalid"

@@ -2,6 +2,8 @@
 questionnaire (recycling.questionnaire) says what is asked, and recycling.services.intake decides
 when everything is submitted together."""
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +15,9 @@ from listings.errors import PhotoRejected
 from listings.models import Brand, CatalogModel, Category
 from recycling import questionnaire as questions
 from recycling.services.intake import TITLE_MAX_LENGTH
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ACCEPTED_PHOTO_TYPES = "image/jpeg,image/png,image/webp"
 
@@ -63,12 +68,12 @@ class ItemForm(forms.Form):
     def __init__(self, *args, category: Category, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.category = category
-        self.fields["catalog_model"].queryset = CatalogModel.objects.filter(category=category).select_related(
-            "brand"
-        )
+        models = cast(forms.ModelChoiceField, self.fields["catalog_model"])
+        models.queryset = CatalogModel.objects.filter(category=category).select_related("brand")
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         if cleaned.get("catalog_model") is not None:
@@ -169,8 +174,9 @@ class PhotosForm(forms.Form):
                 error_messages={"required": format_lazy(_("Please add the photo “{}”."), view.label)},
             )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         for view in self.views:
             upload = cleaned.get(view.name)
             if not upload:
@@ -182,7 +188,7 @@ class PhotosForm(forms.Form):
         return cleaned
 
 
-def photo_limits_text() -> str:
+def photo_limits_text() -> "StrOrPromise":
     return format_lazy(
         _("JPEG, PNG or WebP, each up to {megabytes} MB. Use your camera's full resolution and daylight."),
         megabytes=settings.LISTING_PHOTO_MAX_BYTES // (1024 * 1024),

@@ -6,6 +6,7 @@ allowed transitions; each move leaves a SubmissionEvent, which the pages show as
 """
 
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from listings.models import Brand, CatalogModel, Category, Grade
+
+if TYPE_CHECKING:
+    from shipping.models import Shipment
+from marketplace.status_events import Catalog, StatusEvent
 
 # Codes are read aloud and typed at the receiving desk: no 0/O or 1/I/L to confuse.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -49,6 +54,9 @@ class SubmissionStatus(models.TextChoices):
 
 
 class Submission(models.Model):
+    # The live inbound shipment (shipping.models.Shipment), when a page or the API has looked it up.
+    inbound_shipment: "Shipment | None"
+
     code = models.CharField(
         _("code"), max_length=12, unique=True, default=new_submission_code, editable=False
     )
@@ -105,7 +113,7 @@ class Submission(models.Model):
         return f"{self.code} {self.title}"
 
 
-class SubmissionEvent(models.Model):
+class SubmissionEvent(StatusEvent):
     """One row per status change: who moved the submission, when, from what, to what, and why."""
 
     submission = models.ForeignKey(
@@ -113,15 +121,6 @@ class SubmissionEvent(models.Model):
     )
     old = models.CharField(_("old status"), max_length=20, choices=SubmissionStatus.choices)
     new = models.CharField(_("new status"), max_length=20, choices=SubmissionStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-    )
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
         verbose_name = _("submission event")
@@ -130,6 +129,12 @@ class SubmissionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id}: {self.old} → {self.new}"
+
+    @classmethod
+    def catalog(cls) -> Catalog:
+        from recycling.messages import MESSAGES  # on first use: a catalog may name choices declared here
+
+        return MESSAGES
 
 
 class SubmissionPhoto(models.Model):
@@ -212,76 +217,6 @@ class Valuation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} {self.cash_low} to {self.cash_high}"
-
-
-class ShippingMethod(models.TextChoices):
-    PICKUP = "pickup", _("Courier pickup")  # a courier collects the parcel in a booked slot
-    DROP_OFF = "drop_off", _("Drop-off")  # the seller hands it in at a carrier point
-
-
-class ShipmentDirection(models.TextChoices):
-    INBOUND = "inbound", _("To the inspection centre")
-    RETURN = "return", _("Back to the seller")
-
-
-class ShipmentStatus(models.TextChoices):
-    LABEL_CREATED = "label_created", _("Label created")  # booked; not yet handed to the carrier
-    IN_TRANSIT = "in_transit", _("In transit")  # the carrier has scanned it
-    DELIVERED = "delivered", _("Delivered")  # the carrier says it arrived
-    CANCELLED = "cancelled", _("Cancelled")  # label voided (cancelled, or unused for 14 days)
-
-
-class Shipment(models.Model):
-    """A free-shipping label booked with a carrier for a submission's parcel."""
-
-    submission = models.ForeignKey(
-        Submission, verbose_name=_("submission"), related_name="shipments", on_delete=models.CASCADE
-    )
-    direction = models.CharField(
-        _("direction"), max_length=8, choices=ShipmentDirection.choices, default=ShipmentDirection.INBOUND
-    )
-    carrier = models.CharField(_("carrier"), max_length=30)
-    method = models.CharField(_("shipping method"), max_length=10, choices=ShippingMethod.choices)
-    pickup_start = models.DateTimeField(_("pickup start"), null=True, blank=True)
-    pickup_end = models.DateTimeField(_("pickup end"), null=True, blank=True)
-    tracking_number = models.CharField(_("tracking number"), max_length=40, unique=True)
-    # Private storage path of the label PDF; served only to the seller and staff.
-    label_path = models.CharField(_("label file"), max_length=200, blank=True)
-    status = models.CharField(
-        _("status"), max_length=16, choices=ShipmentStatus.choices, default=ShipmentStatus.LABEL_CREATED
-    )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("shipment")
-        verbose_name_plural = _("shipments")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "created_at"], name="shipment_status_created")]
-
-    def __str__(self) -> str:
-        return f"{self.carrier} {self.tracking_number}"
-
-
-class CarrierEvent(models.Model):
-    """A carrier webhook event, stored once per event id (replays are ignored)."""
-
-    shipment = models.ForeignKey(
-        Shipment, verbose_name=_("shipment"), related_name="events", on_delete=models.CASCADE
-    )
-    event_id = models.CharField(_("event ID"), max_length=64, unique=True)
-    kind = models.CharField(_("kind"), max_length=30)
-    occurred_at = models.DateTimeField(_("occurred at"))
-    received_at = models.DateTimeField(_("received at"), default=timezone.now)
-    payload = models.JSONField(_("payload"), default=dict)
-
-    class Meta:
-        verbose_name = _("carrier event")
-        verbose_name_plural = _("carrier events")
-        ordering = ["occurred_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.event_id} {self.kind}"
 
 
 class OfferKind(models.TextChoices):

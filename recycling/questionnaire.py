@@ -14,12 +14,18 @@ is declared N.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from listings.models import Category, Grade
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+else:
+    StrOrPromise = str | Promise  # at run time, gettext_lazy's text is a Promise
 
 # Best first. A grade's index here is how far it is from new.
 GRADE_ORDER: tuple[Grade, ...] = (
@@ -37,7 +43,7 @@ TEXT_MAX_LENGTH = 60
 @dataclass(frozen=True)
 class Option:
     value: str
-    label: str | Promise
+    label: StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -45,10 +51,10 @@ class Attribute:
     """A fact about the item: a choice among options, or short free text when options are empty."""
 
     name: str
-    label: str | Promise
+    label: StrOrPromise
     options: tuple[Option, ...] = ()
     required: bool = True
-    help_text: str | Promise = ""
+    help_text: StrOrPromise = ""
 
     @property
     def is_choice(self) -> bool:
@@ -68,7 +74,7 @@ class Attribute:
             raise ValueError("invalid")
         return value
 
-    def display(self, value: str) -> str | Promise:
+    def display(self, value: str) -> StrOrPromise:
         for option in self.options:
             if option.value == value:
                 return option.label
@@ -78,16 +84,16 @@ class Attribute:
 @dataclass(frozen=True)
 class Answer:
     value: str
-    label: str | Promise
+    label: StrOrPromise
     cap: Grade  # the best grade an item with this answer can have
 
 
 @dataclass(frozen=True)
 class Question:
     name: str
-    label: str | Promise
+    label: StrOrPromise
     answers: tuple[Answer, ...]
-    help_text: str | Promise = ""
+    help_text: StrOrPromise = ""
 
     def answer(self, value: object) -> Answer | None:
         for answer in self.answers:
@@ -99,8 +105,8 @@ class Question:
 @dataclass(frozen=True)
 class PhotoView:
     name: str
-    label: str | Promise
-    hint: str | Promise
+    label: StrOrPromise
+    hint: StrOrPromise
     # (attribute, value): the view is asked for only when the seller gave that answer, e.g. a watch's
     # papers only when it comes with papers.
     only_if: tuple[str, str] | None = None
@@ -188,12 +194,12 @@ def condition_errors(questionnaire: Questionnaire, answers: dict) -> dict[str, s
 YES_NO = (Option("yes", _("Yes")), Option("no", _("No")))
 
 
-def _yes_no(name: str, label: str | Promise, help_text: str | Promise = "") -> Attribute:
+def _yes_no(name: str, label: StrOrPromise, help_text: StrOrPromise = "") -> Attribute:
     return Attribute(name, label, YES_NO, help_text=help_text)
 
 
 def _text(
-    name: str, label: str | Promise, *, required: bool = True, help_text: str | Promise = ""
+    name: str, label: StrOrPromise, *, required: bool = True, help_text: StrOrPromise = ""
 ) -> Attribute:
     return Attribute(name, label, required=required, help_text=help_text)
 

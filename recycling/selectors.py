@@ -9,13 +9,11 @@ from inspection.models import Report
 from recycling.models import (
     Offer,
     OfferKind,
-    Shipment,
-    ShipmentDirection,
-    ShipmentStatus,
     Submission,
     SubmissionEvent,
     SubmissionStatus,
 )
+from shipping.models import Shipment, ShipmentPurpose, ShipmentStatus
 
 
 def is_staff_member(user: User | AnonymousUser) -> bool:
@@ -80,16 +78,24 @@ def submissions_visible_to(user: User | AnonymousUser) -> QuerySet[Submission]:
 # --- The receiving desk -----------------------------------------------------------------------------
 
 
-def parcels_in_transit() -> QuerySet[Shipment]:
-    """Inbound parcels the carrier has scanned that the desk has not received yet, oldest first."""
+def parcels_in_transit() -> QuerySet[Submission]:
+    """Submissions whose inbound parcel the carrier has scanned and the desk has not received yet,
+    oldest booking first, each with `parcel_tracking`, `parcel_status` and `parcel_booked_at`."""
+    parcels = Shipment.objects.filter(
+        purpose=ShipmentPurpose.INBOUND,
+        reference=OuterRef("code"),
+        status__in=(ShipmentStatus.IN_TRANSIT, ShipmentStatus.DELIVERED),
+    ).order_by("-created_at")
     return (
-        Shipment.objects.filter(
-            direction=ShipmentDirection.INBOUND,
-            status__in=(ShipmentStatus.IN_TRANSIT, ShipmentStatus.DELIVERED),
-            submission__status=SubmissionStatus.SHIPPING,
+        Submission.objects.filter(status=SubmissionStatus.SHIPPING)
+        .annotate(
+            parcel_tracking=Subquery(parcels.values("tracking_number")[:1]),
+            parcel_status=Subquery(parcels.values("status")[:1]),
+            parcel_booked_at=Subquery(parcels.values("created_at")[:1]),
         )
-        .select_related("submission__seller")
-        .order_by("created_at", "id")
+        .filter(parcel_tracking__isnull=False)
+        .select_related("seller")
+        .order_by("parcel_booked_at", "id")
     )
 
 

@@ -2,8 +2,6 @@
 
 from celery import shared_task
 
-from marketplace.carriers import CarrierUnavailable
-
 
 @shared_task(acks_late=True, ignore_result=True)
 def prevalue_submission(submission_id: int) -> None:
@@ -19,22 +17,6 @@ def expire_estimates() -> None:
     estimates_expire()
 
 
-@shared_task(ignore_result=True, autoretry_for=(CarrierUnavailable,), retry_backoff=True, max_retries=5)
-def cancel_unused_labels() -> None:
-    from recycling.services.shipping import labels_cancel_unused
-
-    labels_cancel_unused()
-
-
-@shared_task(
-    acks_late=True, ignore_result=True, autoretry_for=(CarrierUnavailable,), retry_backoff=True, max_retries=8
-)
-def void_label(shipment_id: int) -> None:
-    from recycling.services.shipping import shipment_void
-
-    shipment_void(shipment_id=shipment_id)
-
-
 @shared_task(ignore_result=True)
 def purge_pending_photos() -> None:
     """Photos held by flows nobody finished: kept as long as a session could still use them."""
@@ -43,14 +25,6 @@ def purge_pending_photos() -> None:
     from recycling import pending_photos
 
     pending_photos.purge_older_than(seconds=settings.SESSION_COOKIE_AGE)
-
-
-@shared_task(ignore_result=True, autoretry_for=(CarrierUnavailable,), retry_backoff=True, max_retries=5)
-def book_missing_return_labels() -> None:
-    """Return labels the carrier could not issue when an item was rejected."""
-    from recycling.services.outcome import return_labels_book_missing
-
-    return_labels_book_missing()
 
 
 @shared_task(acks_late=True, ignore_result=True)

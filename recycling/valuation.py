@@ -352,6 +352,7 @@ def estimate(inputs: PriceInputs) -> Estimate:
     ]
     count = len(normalised)
     reasons: list[dict] = []
+    confidence: str
     if count >= MIN_COMPARABLES:
         median = quantize(statistics.median(normalised))
         weight = min(Decimal(count) / (count + COMPARABLES_PRIOR), MAX_COMPARABLES_WEIGHT)
@@ -456,7 +457,7 @@ def reason_text(reason: dict) -> str:
     if code == ReasonCode.NO_COMPARABLES:
         return gettext("No recent sales of this model yet: the estimate follows the usual price curve.")
     if code == ReasonCode.CURVE:
-        name = CURVE_NAMES.get(params.get("curve"), CURVE_NAMES[DEFAULT_CURVE_KEY])
+        name = CURVE_NAMES.get(params.get("curve", ""), CURVE_NAMES[DEFAULT_CURVE_KEY])
         return gettext(
             "Launched in %(year)s at %(price)s; %(items)s keep about %(percent)s%% of their price "
             "after %(age)s."

@@ -4,8 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.carriers.sandbox import luhn_digit
 from sandbox.payments import TEST_CARDS
+from shipping.carriers.sandbox import luhn_digit
 
 
 def luhn_valid(digits: str) -> bool:

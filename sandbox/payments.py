@@ -292,7 +292,7 @@ def deliver(event_id: str) -> int:
         last_status=status,
         **({"delivered_at": timezone.now()} if delivered else {}),
     )
-    if not delivered:
+    if status is None or not delivered:
         raise WebhookDeliveryFailed(f"Webhook {event_id}: answered {status}.")
     return status
 

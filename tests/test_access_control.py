@@ -7,7 +7,8 @@ from rest_framework.test import APIClient
 
 from accounts import roles
 from listings.models import Listing, ListingPhoto, ListingStatus
-from recycling.models import Shipment, Submission, SubmissionPhoto, SubmissionStatus
+from recycling.models import Submission, SubmissionPhoto, SubmissionStatus
+from shipping.models import Shipment
 from tests.factories import ListingFactory
 from tests.inspection.desk_fixtures import queued_inspection
 from tests.listings import images
@@ -31,7 +32,7 @@ def owned():
         "photo": photo.pk,
         "submission": submission.pk,
         "submission_photo": submission_photo.pk,
-        "shipped": shipment.submission_id,
+        "shipped": shipment.submission.pk,
     }
 
 
@@ -70,7 +71,7 @@ def assert_unchanged(owned):
         owned["photo"]
     ]
     assert Submission.objects.get(pk=owned["submission"]).status == SubmissionStatus.ESTIMATED
-    assert Shipment.objects.filter(submission_id=owned["submission"]).count() == 0
+    assert Shipment.objects.filter(reference=Submission.objects.get(pk=owned["submission"]).code).count() == 0
 
 
 @pytest.mark.parametrize(("method", "path"), SELLER_PAGES)
@@ -205,7 +206,7 @@ ORDER_API = [
 
 ORDER_FORM = {
     "reason": "It does not work at all, nothing happens when it is switched on.",
-    "carrier": "SF Express",
+    "carrier": "sf",
     "tracking_number": "SF1234567890",
     "accuracy": 5,
     "service": 5,

@@ -6,6 +6,9 @@ from django.core.management import call_command
 
 ENDPOINTS = {
     "/api/v1/auth/token/": {"post"},
+    "/api/v1/addresses/": {"get", "post"},
+    "/api/v1/addresses/{address_id}/": {"get", "put", "patch", "delete"},
+    "/api/v1/addresses/{address_id}/default/": {"post"},
     "/api/v1/categories/": {"get"},
     "/api/v1/brands/": {"get"},
     "/api/v1/listings/": {"get"},

@@ -52,7 +52,7 @@ class TransactionAdmin(ReadOnlyAdmin):
 
 class WithdrawalEventInline(ReadOnlyInline):
     model = WithdrawalEvent
-    fields = ("at", "old", "new", "by", "note")
+    fields = ("at", "old", "new", "by", "text")
     readonly_fields = fields
 
 

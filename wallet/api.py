@@ -9,6 +9,8 @@ key again answers 200 with the first withdrawal and moves no money; a new one an
 Bad input answers 400 with `code`, `detail` and the message under the field to fix.
 """
 
+from collections.abc import Sequence
+
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -18,6 +20,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import api_user
 from accounts.roles import OPERATIONS, has_role
 from marketplace.api import LocalizedAPIView
 from marketplace.pagination import page_data, page_link, page_serializer
@@ -139,7 +142,7 @@ class IsOperations(BasePermission):
 class WalletAPIView(LocalizedAPIView):
     """Signed-in users only; answers in the language the client asks for."""
 
-    permission_classes = (IsAuthenticated,)
+    permission_classes: Sequence[type[BasePermission]] = (IsAuthenticated,)
 
 
 class WalletView(WalletAPIView):
@@ -151,8 +154,8 @@ class WalletView(WalletAPIView):
         tags=["wallet"],
     )
     def get(self, request: Request) -> Response:
-        page = wallet_entries(request.user, cursor=_cursor(request), size=ENTRIES_PER_PAGE)
-        summary = wallet_summary(request.user)
+        page = wallet_entries(api_user(request), cursor=_cursor(request), size=ENTRIES_PER_PAGE)
+        summary = wallet_summary(api_user(request))
         data = {
             "balance": summary.balance,
             "held": summary.held,
@@ -174,7 +177,7 @@ class WithdrawalListView(WalletAPIView):
         tags=["wallet"],
     )
     def get(self, request: Request) -> Response:
-        page = withdrawals_for_user(request.user, cursor=_cursor(request), size=WITHDRAWALS_PER_PAGE)
+        page = withdrawals_for_user(api_user(request), cursor=_cursor(request), size=WITHDRAWALS_PER_PAGE)
         return Response(page_data(page, request=request, serializer_class=WithdrawalSerializer))
 
     @extend_schema(
@@ -190,7 +193,7 @@ class WithdrawalListView(WalletAPIView):
     def post(self, request: Request) -> Response:
         form = WithdrawalCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        withdrawal = withdrawal_request(user=request.user, **form.validated_data)
+        withdrawal = withdrawal_request(user=api_user(request), **form.validated_data)
         return Response(
             WithdrawalSerializer(withdrawal).data,
             status=status.HTTP_201_CREATED if withdrawal.created else status.HTTP_200_OK,
@@ -205,7 +208,7 @@ class WithdrawalDetailView(WalletAPIView):
         tags=["wallet"],
     )
     def get(self, request: Request, withdrawal_id: int) -> Response:
-        withdrawal = withdrawal_for_user(request.user, withdrawal_id)
+        withdrawal = withdrawal_for_user(api_user(request), withdrawal_id)
         if withdrawal is None:
             raise Http404
         return Response(WithdrawalSerializer(withdrawal).data)
@@ -247,7 +250,7 @@ class StaffWithdrawalApproveView(StaffWithdrawalActionView):
         tags=["wallet"],
     )
     def post(self, request: Request, withdrawal_id: int) -> Response:
-        withdrawal = withdrawal_approve(withdrawal_id=self.waiting(withdrawal_id), by=request.user)
+        withdrawal = withdrawal_approve(withdrawal_id=self.waiting(withdrawal_id), by=api_user(request))
         return self.answer(withdrawal)
 
 
@@ -270,6 +273,6 @@ class StaffWithdrawalRejectView(StaffWithdrawalActionView):
         form = RejectSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         withdrawal = withdrawal_reject(
-            withdrawal_id=withdrawal_id, by=request.user, reason=form.validated_data["reason"]
+            withdrawal_id=withdrawal_id, by=api_user(request), reason=form.validated_data["reason"]
         )
         return self.answer(withdrawal)

@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.status_events import Catalog, StatusEvent
+
 
 class AccountPurpose(models.TextChoices):
     WALLET = "wallet", _("Wallet")  # a user's balance: sale proceeds and payouts, withdrawable
@@ -120,6 +122,9 @@ class Transaction(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
+    # Not a column: the posting services set it, False when the key had been posted before.
+    created: bool
+
     class Meta:
         verbose_name = _("transaction")
         verbose_name_plural = _("transactions")
@@ -178,6 +183,9 @@ class Withdrawal(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # Not a column: withdrawal_request sets it, False when the request key had been used before.
+    created: bool
+
     class Meta:
         verbose_name = _("withdrawal")
         verbose_name_plural = _("withdrawals")
@@ -192,22 +200,12 @@ class Withdrawal(models.Model):
         return f"W{self.pk}"
 
 
-class WithdrawalEvent(models.Model):
+class WithdrawalEvent(StatusEvent):
     withdrawal = models.ForeignKey(
         Withdrawal, verbose_name=_("withdrawal"), related_name="events", on_delete=models.CASCADE
     )
     old = models.CharField(_("old status"), max_length=12, choices=WithdrawalStatus.choices, blank=True)
     new = models.CharField(_("new status"), max_length=12, choices=WithdrawalStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        null=True,
-        blank=True,
-        related_name="+",
-        on_delete=models.SET_NULL,
-    )
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
         verbose_name = _("withdrawal event")
@@ -216,3 +214,9 @@ class WithdrawalEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old} → {self.new}"
+
+    @classmethod
+    def catalog(cls) -> Catalog:
+        from wallet.messages import MESSAGES  # on first use: a catalog may name choices declared here
+
+        return MESSAGES

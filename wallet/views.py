@@ -6,11 +6,12 @@ role: visitors are sent to sign in, anyone else signed in gets 403.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import OPERATIONS, require_role
 from marketplace.errors import InvalidTransition
 from marketplace.keyset import InvalidCursor
@@ -33,7 +34,7 @@ QUEUE_SIZE = 50
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = WithdrawForm(request.POST)
         if form.is_valid():
@@ -85,7 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def staff_queue(request: HttpRequest) -> HttpResponse:
+def staff_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_role(request.user, OPERATIONS)
     return render(
         request,
@@ -96,7 +97,7 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def staff_approve(request: HttpRequest, withdrawal_id: int) -> HttpResponse:
+def staff_approve(request: AuthenticatedHttpRequest, withdrawal_id: int) -> HttpResponse:
     require_role(request.user, OPERATIONS)
     if not Withdrawal.objects.filter(pk=withdrawal_id).exists():
         raise Http404
@@ -114,14 +115,14 @@ def staff_approve(request: HttpRequest, withdrawal_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def staff_reject(request: HttpRequest, withdrawal_id: int) -> HttpResponse:
+def staff_reject(request: AuthenticatedHttpRequest, withdrawal_id: int) -> HttpResponse:
     require_role(request.user, OPERATIONS)
     if not Withdrawal.objects.filter(pk=withdrawal_id).exists():
         raise Http404
     form = RejectForm(request.POST)
     if not form.is_valid():
         for error in form.errors["reason"]:
-            messages.error(request, error)
+            messages.error(request, error)  # type: ignore[arg-type]  # an ErrorList yields its messages (the stubs type the stored errors)
         return redirect("wallet_staff:queue")
     try:
         withdrawal = withdrawal_reject(

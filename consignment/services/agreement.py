@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from consignment.models import Consignment, ConsignmentEvent, ConsignmentStatus
-from consignment.pricing import schedule_json
+from consignment.pricing import consign_terms, schedule_json
 from consignment.services.errors import ConsignmentError
 from listings.models import ListingSource
 from marketplace.money import CENT
@@ -24,27 +24,28 @@ from recycling.services.transitions import submission_move
 def floor_parse(value: Decimal | str | None, *, offer: Offer) -> Decimal:
     """The floor the seller asked for, checked against the offer's limits; the proposed floor when
     they left it empty. Raises ConsignmentError (field "floor") with what to type instead."""
+    terms = consign_terms(offer)
     if value is None or (isinstance(value, str) and not value.strip()):
-        return offer.floor_default
+        return terms.floor_default
     try:
         floor = Decimal(value.strip().replace(",", "") if isinstance(value, str) else value)
     except (InvalidOperation, TypeError, ValueError):
         floor = None
     if floor is None or not floor.is_finite():
         raise ConsignmentError(
-            _("Enter the floor as an amount, for example %(example)s.") % {"example": offer.floor_default},
+            _("Enter the floor as an amount, for example %(example)s.") % {"example": terms.floor_default},
             code="floor_not_a_number",
             field="floor",
         )
-    if floor > offer.list_price:
+    if floor > terms.list_price:
         raise ConsignmentError(
-            _("The floor cannot be above the list price of %(price)s.") % {"price": money(offer.list_price)},
+            _("The floor cannot be above the list price of %(price)s.") % {"price": money(terms.list_price)},
             code="floor_above_list_price",
             field="floor",
         )
-    if floor < offer.floor_min:
+    if floor < terms.floor_min:
         raise ConsignmentError(
-            _("The floor cannot be below %(minimum)s.") % {"minimum": money(offer.floor_min)},
+            _("The floor cannot be below %(minimum)s.") % {"minimum": money(terms.floor_min)},
             code="floor_below_minimum",
             field="floor",
         )
@@ -95,6 +96,7 @@ def consignment_accept(*, submission_id: int, seller: User, floor: Decimal | str
     now = timezone.now()
     offer = Offer.objects.filter(submission=submission, kind=OfferKind.FINAL).first()
     offer = final_offer_check(submission=submission, offer=offer, now=now)
+    terms = consign_terms(offer)
     floor_price = floor_parse(floor, offer=offer)
 
     Offer.objects.filter(pk=offer.pk).update(decision=OfferDecision.CONSIGN, decided_at=now)
@@ -102,11 +104,11 @@ def consignment_accept(*, submission_id: int, seller: User, floor: Decimal | str
         submission_id=submission.pk,
         to=SubmissionStatus.CONSIGN_ACCEPTED,
         by=seller,
-        note=_("Consignment accepted: list price %(price)s, floor %(floor)s.")
-        % {"price": money(offer.list_price), "floor": money(floor_price)},
+        message="consignment.accepted",
+        params={"price": terms.list_price, "floor": floor_price},
     )
     listing = submission_listing_create(
-        submission_id=submission.pk, source=ListingSource.CONSIGNED, price=offer.list_price
+        submission_id=submission.pk, source=ListingSource.CONSIGNED, price=terms.list_price
     )
     term_days = offer.term_days or settings.CONSIGNMENT_TERM_DAYS
     consignment = Consignment.objects.create(
@@ -115,9 +117,9 @@ def consignment_accept(*, submission_id: int, seller: User, floor: Decimal | str
         seller=seller,
         listing=listing,
         status=ConsignmentStatus.LISTED,
-        list_price=offer.list_price,
+        list_price=terms.list_price,
         floor_price=floor_price,
-        commission_rate=offer.commission_rate,
+        commission_rate=terms.commission_rate,
         drop_schedule=schedule_json(offer.drop_schedule or settings.CONSIGNMENT_PRICE_DROPS),
         listed_at=now,
         term_ends_at=now + timedelta(days=term_days),
@@ -130,6 +132,7 @@ def consignment_accept(*, submission_id: int, seller: User, floor: Decimal | str
         submission_id=submission.pk,
         to=SubmissionStatus.LISTED,
         by=None,
-        note=_("On sale at %(price)s.") % {"price": money(offer.list_price)},
+        message="consignment.on_sale",
+        params={"price": terms.list_price},
     )
     return consignment

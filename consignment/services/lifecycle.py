@@ -4,6 +4,7 @@ paying the seller after a sale: consignment.settlement.)"""
 
 import logging
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -19,7 +20,6 @@ from consignment.services.transitions import consignment_move
 from listings.models import Listing, ListingStatus
 from listings.services import listing_move
 from marketplace.errors import DomainError
-from marketplace.templatetags.money import money
 from orders.models import Order
 from recycling.models import Offer, OfferDecision, OfferKind, Submission, SubmissionStatus
 from recycling.services.offers import buyout_offer_make, offer_accept_recycle
@@ -42,7 +42,8 @@ def consignment_sold(*, order_id: int) -> Consignment | None:
         consignment_id=consignment.pk,
         to=ConsignmentStatus.SOLD,
         by=None,
-        note=_("Sold for %(price)s, order %(order)s.") % {"price": money(order.price), "order": order.number},
+        message="sold",
+        params={"price": order.price, "order": order.number},
     )
     consignment.order = order
     consignment.sale_price = order.price
@@ -52,8 +53,8 @@ def consignment_sold(*, order_id: int) -> Consignment | None:
         submission_id=consignment.submission_id,
         to=SubmissionStatus.SOLD,
         by=None,
-        note=_("Bought for %(price)s, order %(order)s.")
-        % {"price": money(order.price), "order": order.number},
+        message="consignment.sold",
+        params={"price": order.price, "order": order.number},
     )
     return consignment
 
@@ -72,10 +73,7 @@ def consignment_relisted(*, order_id: int) -> Consignment | None:
     if consignment is None:
         return None
     consignment = consignment_move(
-        consignment_id=consignment.pk,
-        to=ConsignmentStatus.LISTED,
-        by=None,
-        note=_("The buyer returned it; on sale again."),
+        consignment_id=consignment.pk, to=ConsignmentStatus.LISTED, by=None, message="returned"
     )
     consignment.order = None
     consignment.sale_price = None
@@ -85,7 +83,7 @@ def consignment_relisted(*, order_id: int) -> Consignment | None:
         submission_id=consignment.submission_id,
         to=SubmissionStatus.LISTED,
         by=None,
-        note=_("The buyer returned it; on sale again."),
+        message="consignment.returned",
     )
     return consignment
 
@@ -130,20 +128,19 @@ def _term_end(consignment_id: int, *, now: datetime) -> Consignment | None:
     listing = Listing.objects.select_for_update().get(pk=consignment.listing_id)
     if listing.status != ListingStatus.ACTIVE:
         return None  # a buyer is paying for it: the sale decides
-    listing_move(
-        listing_id=listing.pk, to=ListingStatus.WITHDRAWN, by=None, note=_("Consignment term ended.")
-    )
+    listing_move(listing_id=listing.pk, to=ListingStatus.WITHDRAWN, by=None, message="consignment.term_ended")
     consignment = consignment_move(
         consignment_id=consignment.pk,
         to=ConsignmentStatus.UNSOLD,
         by=None,
-        note=_("Not sold by %(date)s.") % {"date": consignment.term_ends_at.date().isoformat()},
+        message="unsold",
+        params={"date": consignment.term_ends_at.date()},
     )
     submission_move(
         submission_id=consignment.submission_id,
         to=SubmissionStatus.UNSOLD,
         by=None,
-        note=_("Not sold within the term: taken off sale."),
+        message="consignment.unsold",
     )
     try:
         with transaction.atomic():
@@ -175,7 +172,7 @@ def consignment_terms_end(*, now: datetime | None = None, limit: int = 200) -> i
                 consignment = _term_end(consignment_id, now=now)
                 if consignment is None:
                     continue
-                transaction.on_commit(lambda pk=consignment.pk: seller_notify_unsold(consignment_id=pk))
+                transaction.on_commit(partial(seller_notify_unsold, consignment_id=consignment.pk))
         except DomainError:
             # Nothing of this one was written; it is tried again on the next run.
             logger.exception("Could not end the term of consignment %s", consignment_id)
@@ -257,8 +254,8 @@ def consignment_return(*, submission_id: int, seller: User) -> Consignment:
             consignment_id=consignment.pk,
             to=ConsignmentStatus.ENDED,
             by=seller,
-            note=_("Sent back free: %(carrier)s %(tracking)s")
-            % {"carrier": shipment.carrier, "tracking": shipment.tracking_number},
+            message="sent_back",
+            params={"carrier": shipment.carrier, "tracking": shipment.tracking_number},
         )
 
 
@@ -281,5 +278,5 @@ def consignment_buyout_accept(*, submission_id: int, seller: User) -> Consignmen
         raise _not_unsold()
     # else: the cash was taken on the offer page already; only the consignment is left to end.
     return consignment_move(
-        consignment_id=consignment.pk, to=ConsignmentStatus.ENDED, by=seller, note=_("Sold to Reloop.")
+        consignment_id=consignment.pk, to=ConsignmentStatus.ENDED, by=seller, message="bought_out"
     )

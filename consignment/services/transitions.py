@@ -24,12 +24,31 @@ ALLOWED: dict[Status, set[Status]] = {
 
 
 @transaction.atomic
-def consignment_move(*, consignment_id: int, to: Status, by: User | None, note: str = "") -> Consignment:
-    """Lock, check, record, save. Raises InvalidTransition and changes nothing if `to` is not allowed."""
+def consignment_move(
+    *,
+    consignment_id: int,
+    to: Status,
+    by: User | None,
+    message: str = "",
+    params: dict | None = None,
+    note: str = "",
+) -> Consignment:
+    """Lock, check, record, save. `message` is a code of consignment.messages with its `params`;
+    `note` is what a person typed. Raises InvalidTransition and changes nothing if `to` is not
+    allowed, MessageError for a message the catalog does not list."""
+    params = ConsignmentEvent.message_params(message, params)
     consignment = Consignment.objects.select_for_update().get(pk=consignment_id)
     if to not in ALLOWED[Status(consignment.status)]:
         raise InvalidTransition(consignment.status, to)
-    ConsignmentEvent.objects.create(consignment=consignment, old=consignment.status, new=to, by=by, note=note)
+    ConsignmentEvent.objects.create(
+        consignment=consignment,
+        old=consignment.status,
+        new=to,
+        by=by,
+        message=message,
+        params=params,
+        note=note[:300],
+    )
     consignment.status = to
     consignment.save(update_fields=["status", "updated_at"])
     return consignment

@@ -175,7 +175,7 @@ class CheckResultSerializer(serializers.ModelSerializer):
 class ChecklistItemSerializer(serializers.ModelSerializer):
     """One check of the checklist, with what was recorded for it (null while unanswered)."""
 
-    label = serializers.CharField(
+    label = serializers.CharField(  # type: ignore[assignment]  # a declared field: the serializer's metaclass takes it off the class
         source="display_label", read_only=True, help_text="In the request's language."
     )
     severity = serializers.ChoiceField(choices=Severity.choices, read_only=True)
@@ -338,7 +338,7 @@ class InspectionDetailSerializer(InspectionOutcomeSerializer):
         if inspection.checklist is None:
             return []
         context = {**self.context, "results": self._results(inspection)}
-        return ChecklistItemSerializer(inspection.checklist.checks.all(), many=True, context=context).data
+        return ChecklistItemSerializer(inspection.checklist.checks.all(), many=True, context=context).data  # type: ignore[return-value]  # many=True gives a ListSerializer, whose data is a list
 
     def get_answered(self, inspection: Inspection) -> int:
         return len(inspection.results.all())

@@ -7,6 +7,8 @@ whose errors answer `{"code", "detail"}` (400, or 409 for an item someone else c
 one input also carries the message under that field (`{"measured_value": ["…"]}`).
 """
 
+from collections.abc import Sequence
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -18,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import roles
+from accounts.http import api_user
 from inspection.api.serializers import (
     CheckRecordSerializer,
     CompleteSerializer,
@@ -95,7 +98,7 @@ class InspectionStaff(InGroup):
 
 
 class WorkbenchAPIView(LocalizedAPIView):
-    permission_classes = (IsAuthenticated, Inspectors)
+    permission_classes: Sequence[type[BasePermission]] = (IsAuthenticated, Inspectors)
     error_fields = API_FIELD  # domain errors name the service's arguments (marketplace.api)
 
     def render_inspection(self, inspection_id: int) -> Response:
@@ -158,7 +161,7 @@ class ClaimNextView(WorkbenchAPIView):
         tags=["inspection"],
     )
     def post(self, request: Request) -> Response:
-        inspection = inspection_claim_next(inspector=request.user)
+        inspection = inspection_claim_next(inspector=api_user(request))
         if inspection is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return self.render_inspection(inspection.pk)
@@ -181,7 +184,7 @@ class ClaimView(WorkbenchAPIView):
         tags=["inspection"],
     )
     def post(self, request: Request, inspection_id: int) -> Response:
-        inspection_claim(inspection_id=self.existing(inspection_id), inspector=request.user)
+        inspection_claim(inspection_id=self.existing(inspection_id), inspector=api_user(request))
         return self.render_inspection(inspection_id)
 
 
@@ -244,7 +247,7 @@ class CheckRecordView(WorkbenchAPIView):
             )
         result = check_record(
             inspection_id=inspection.pk,
-            inspector=request.user,
+            inspector=api_user(request),
             check_id=check_id,
             outcome=values["outcome"],
             note=values["note"],
@@ -284,7 +287,7 @@ class CompleteView(WorkbenchAPIView):
         serializer = CompleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         inspection = inspection_complete(
-            inspection_id=inspection_id, inspector=request.user, **serializer.validated_data
+            inspection_id=inspection_id, inspector=api_user(request), **serializer.validated_data
         )
         return _outcome(request, inspection.pk)
 
@@ -313,7 +316,9 @@ class VerdictView(WorkbenchAPIView):
         inspection_id = self.existing(inspection_id)
         serializer = VerdictSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        authenticity_verdict_add(inspection_id=inspection_id, by=request.user, **serializer.validated_data)
+        authenticity_verdict_add(
+            inspection_id=inspection_id, by=api_user(request), **serializer.validated_data
+        )
         return _outcome(request, inspection_id)
 
 

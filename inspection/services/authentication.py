@@ -66,11 +66,7 @@ def _add_verdict(inspection: Inspection, *, by: User, verdict: Verdict, note: st
             AuthenticityVerdict.objects.create(inspection=inspection, by=by, verdict=verdict, note=note)
     except IntegrityError:  # the unique (inspection, by) constraint, should a check be bypassed
         raise _same_person() from None
-    record_event(
-        inspection,
-        by=by,
-        note=_("Authenticity verdict: %(verdict)s. %(note)s") % {"verdict": verdict.label, "note": note},
-    )
+    record_event(inspection, by=by, message="verdict.given", params={"verdict": verdict}, note=note)
 
 
 def _same_person() -> InspectionError:
@@ -85,9 +81,7 @@ def _decide(inspection: Inspection, *, verdict: Verdict, by: User, note: str) ->
     if verdict == Verdict.GENUINE:
         inspection.authenticated = True
         inspection.result = InspectionResult.PASSED
-        return inspection_finish(
-            inspection, by=by, note=_("Authenticated: genuine. %(note)s") % {"note": note}
-        )
+        return inspection_finish(inspection, by=by, message="authenticated.genuine", note=note)
     inspection.authenticated = False
     inspection.result = InspectionResult.FAILED
     inspection.fail_reason = FailReason.COUNTERFEIT
@@ -95,9 +89,7 @@ def _decide(inspection: Inspection, *, verdict: Verdict, by: User, note: str) ->
     inspection.computed_grade = ""
     inspection.grade_override_reason = ""
     inspection.result_note = note or _("Authenticators found the item counterfeit.")
-    return inspection_finish(
-        inspection, by=by, note=_("Authenticated: counterfeit. %(note)s") % {"note": note}
-    )
+    return inspection_finish(inspection, by=by, message="authenticated.counterfeit", note=note)
 
 
 def authenticity_verdict_add(
@@ -131,7 +123,7 @@ def authenticity_verdict_add(
             return _decide(inspection, verdict=verdict, by=by, note=note)
         inspection.escalated = True
         inspection.save(update_fields=["escalated", "updated_at"])
-        record_event(inspection, by=by, note=_("The authenticators disagree; escalated."))
+        record_event(inspection, by=by, message="authenticators.disagree")
         return inspection
 
 

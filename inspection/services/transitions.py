@@ -17,12 +17,31 @@ ALLOWED: dict[Status, set[Status]] = {
 
 
 @transaction.atomic
-def inspection_move(*, inspection_id: int, to: Status, by: User | None, note: str = "") -> Inspection:
-    """Lock, check, record, save. Raises InvalidTransition and changes nothing if `to` is not allowed."""
+def inspection_move(
+    *,
+    inspection_id: int,
+    to: Status,
+    by: User | None,
+    message: str = "",
+    params: dict | None = None,
+    note: str = "",
+) -> Inspection:
+    """Lock, check, record, save. `message` is a code of inspection.messages with its `params`; `note`
+    is what a person typed. Raises InvalidTransition and changes nothing if `to` is not allowed,
+    MessageError for a message the catalog does not list."""
+    params = InspectionEvent.message_params(message, params)
     inspection = Inspection.objects.select_for_update().get(pk=inspection_id)
     if to not in ALLOWED[Status(inspection.status)]:
         raise InvalidTransition(inspection.status, to)
-    InspectionEvent.objects.create(inspection=inspection, old=inspection.status, new=to, by=by, note=note)
+    InspectionEvent.objects.create(
+        inspection=inspection,
+        old=inspection.status,
+        new=to,
+        by=by,
+        message=message,
+        params=params,
+        note=note[:300],
+    )
     inspection.status = to
     inspection.save(update_fields=["status", "updated_at"])
     return inspection

@@ -8,6 +8,7 @@ through `inspection_move`, other actions as an event whose old and new status ar
 """
 
 from functools import partial
+from typing import cast
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -59,13 +60,18 @@ def require_inspector(user: User) -> None:
         raise PermissionDenied(_("Only inspectors can do this."))
 
 
-def record_event(inspection: Inspection, *, by: User | None, note: str) -> InspectionEvent:
-    """An action that does not change the status, in the audit trail. Caller holds the row lock."""
+def record_event(
+    inspection: Inspection, *, by: User | None, message: str, params: dict | None = None, note: str = ""
+) -> InspectionEvent:
+    """An action that does not change the status, in the audit trail: `message` is a code of
+    inspection.messages with its `params`, `note` what the person typed. Caller holds the row lock."""
     return InspectionEvent.objects.create(
         inspection=inspection,
         old=inspection.status,
         new=inspection.status,
         by=by,
+        message=message,
+        params=InspectionEvent.message_params(message, params),
         note=note[:NOTE_MAX_LENGTH],
     )
 
@@ -80,6 +86,12 @@ def _locked(inspection_id: int) -> Inspection:
         )
     except Inspection.DoesNotExist:
         raise InspectionError(_("There is no such inspection."), code="not_found") from None
+
+
+def _checklist_id(inspection: Inspection) -> int:
+    """The checklist version the inspection is worked against: set when it is claimed, so every
+    inspection past the queue has one."""
+    return cast(int, inspection.checklist_id)
 
 
 def _check_holds_claim(inspection: Inspection, inspector: User) -> None:
@@ -124,7 +136,7 @@ def inspection_enqueue(
             },
         )
         if created:
-            record_event(inspection, by=by, note=_("Received; waiting for inspection."))
+            record_event(inspection, by=by, message="queued")
     return inspection
 
 
@@ -138,7 +150,8 @@ def _claim(inspection: Inspection, inspector: User) -> Inspection:
         inspection_id=inspection.pk,
         to=Status.IN_PROGRESS,
         by=inspector,
-        note=_("Claimed by %(name)s.") % {"name": inspector.public_name},
+        message="claimed",
+        params={"name": inspector.public_name},
     )
     inspection.checklist = checklist
     inspection.inspector = inspector
@@ -200,7 +213,8 @@ def inspection_release(*, inspection_id: int, inspector: User) -> Inspection:
             inspection_id=inspection.pk,
             to=Status.QUEUED,
             by=inspector,
-            note=_("Handed back to the queue by %(name)s.") % {"name": inspector.public_name},
+            message="released",
+            params={"name": inspector.public_name},
         )
         inspection.inspector = None
         inspection.claimed_at = None
@@ -257,7 +271,7 @@ def check_record(
         with transaction.atomic():
             inspection = _locked(inspection_id)
             _check_holds_claim(inspection, inspector)
-            check = Check.objects.filter(pk=check_id, checklist_id=inspection.checklist_id).first()
+            check = Check.objects.filter(pk=check_id, checklist_id=_checklist_id(inspection)).first()
             if check is None:
                 raise InspectionError(
                     _("That check is not on this item's checklist."), code="check_unknown", field="check_id"
@@ -304,8 +318,8 @@ def check_record(
             record_event(
                 inspection,
                 by=inspector,
-                note=_("Check %(check)s recorded: %(outcome)s.")
-                % {"check": check.code, "outcome": outcome.label},
+                message="check.recorded",
+                params={"check": check.code, "outcome": outcome},
             )
     except Exception:
         if saved_name:  # nothing half-written: the photo goes with the rolled-back result
@@ -316,7 +330,7 @@ def check_record(
 
 def _results(inspection: Inspection) -> list[CheckResult]:
     return list(
-        CheckResult.objects.filter(inspection=inspection, check_item__checklist_id=inspection.checklist_id)
+        CheckResult.objects.filter(inspection=inspection, check_item__checklist_id=_checklist_id(inspection))
         .select_related("check_item")
         .order_by("check_item__position", "check_item_id")
     )
@@ -333,10 +347,12 @@ def grade_preview(*, inspection_id: int) -> GradeOutcome:
     return _grade_of(inspection, _results(inspection))
 
 
-def inspection_finish(inspection: Inspection, *, by: User, note: str) -> Inspection:
+def inspection_finish(
+    inspection: Inspection, *, by: User, message: str, params: dict | None = None, note: str = ""
+) -> Inspection:
     """Move to COMPLETED with the result already set on `inspection`, publish the report in the same
-    transaction, and announce it once committed. Caller holds the row lock and has set the result
-    fields; they are saved here."""
+    transaction, and announce it once committed; `message`, `params` and `note` go on the event.
+    Caller holds the row lock and has set the result fields; they are saved here."""
     result_fields = {
         name: getattr(inspection, name)
         for name in (
@@ -351,7 +367,12 @@ def inspection_finish(inspection: Inspection, *, by: User, note: str) -> Inspect
         )
     }
     inspection = inspection_move(
-        inspection_id=inspection.pk, to=Status.COMPLETED, by=by, note=note[:NOTE_MAX_LENGTH]
+        inspection_id=inspection.pk,
+        to=Status.COMPLETED,
+        by=by,
+        message=message,
+        params=params,
+        note=note[:NOTE_MAX_LENGTH],
     )
     for name, value in result_fields.items():
         setattr(inspection, name, value)
@@ -366,7 +387,7 @@ def _check_pass(
     inspection: Inspection, results: list[CheckResult], *, grade_override: str, override_reason: str
 ) -> tuple[str, str]:
     """The computed and the final grade for a pass, or InspectionError. Caller holds the row lock."""
-    total = Check.objects.filter(checklist_id=inspection.checklist_id).count()
+    total = Check.objects.filter(checklist_id=_checklist_id(inspection)).count()
     unanswered = total - len(results)
     if unanswered > 0:
         raise InspectionError(
@@ -458,9 +479,7 @@ def inspection_complete(
             inspection.result_note = note
             if reason == FailReason.COUNTERFEIT:
                 inspection.authenticated = False
-            return inspection_finish(
-                inspection, by=inspector, note=_("Failed: %(reason)s.") % {"reason": reason.label}
-            )
+            return inspection_finish(inspection, by=inspector, message="failed", params={"reason": reason})
 
         results = _results(inspection)
         computed, grade = _check_pass(
@@ -470,22 +489,19 @@ def inspection_complete(
         inspection.grade = grade
         inspection.grade_override_reason = override_reason if grade != computed else ""
         inspection.result_note = note
-        grade_note = _("Grade %(grade)s.") % {"grade": grade}
-        if grade != computed:
-            grade_note = _("Grade %(grade)s (computed %(computed)s): %(reason)s") % {
-                "grade": grade,
-                "computed": computed,
-                "reason": override_reason,
-            }
+        # The event says which grade it got; a changed grade is followed by the inspector's reason.
+        changed = grade != computed
+        grade_params = {"grade": grade, "computed": computed} if changed else {"grade": grade}
+        reason_note = override_reason if changed else ""
         if category_is_luxury(inspection.category):
             fields = ["computed_grade", "grade", "grade_override_reason", "result_note"]
             inspection = inspection_move(
                 inspection_id=inspection.pk,
                 to=Status.AWAITING_SECOND_OPINION,
                 by=inspector,
-                note=(_("Inspected; waiting for two authenticators. %(grade)s") % {"grade": grade_note})[
-                    :NOTE_MAX_LENGTH
-                ],
+                message="awaiting_authenticators.grade_changed" if changed else "awaiting_authenticators",
+                params=grade_params,
+                note=reason_note,
             )
             inspection.computed_grade = computed
             inspection.grade = grade
@@ -495,5 +511,9 @@ def inspection_complete(
             return inspection
         inspection.result = InspectionResult.PASSED
         return inspection_finish(
-            inspection, by=inspector, note=_("Passed. %(grade)s") % {"grade": grade_note}
+            inspection,
+            by=inspector,
+            message="passed.grade_changed" if changed else "passed",
+            params=grade_params,
+            note=reason_note,
         )

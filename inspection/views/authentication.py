@@ -7,6 +7,7 @@ twice, an item no longer waiting) is shown on that item's form, with the page an
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Prefetch, QuerySet
@@ -70,7 +71,9 @@ def _render_list(
             queryset=CheckResult.objects.select_related("check_item").order_by("check_item__position", "id"),
         )
     )
-    rows = list(items[:LIST_SIZE])
+    # Each row also carries what the page shows beside the inspection: its form, findings, the time it
+    # has waited and whether this authenticator already gave a verdict.
+    rows: list[Any] = list(items[:LIST_SIZE])
     shown = {item.pk for item in rows}
     # A refused verdict on an item that left the list (decided meanwhile) is said at the top.
     errors = [
@@ -165,7 +168,7 @@ def _field(error: Exception, form: Form) -> str | None:
     return field if field in form.fields else None
 
 
-def _error_text(error: Exception) -> str:
+def _error_text(error: InspectionError | InvalidTransition) -> str:
     if isinstance(error, InvalidTransition):
         return _("This item is no longer waiting for a verdict.")
     return error.message

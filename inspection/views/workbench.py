@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import INSPECTORS, require_role
 from inspection.checklists import group_label
 from inspection.errors import InspectionError
@@ -94,9 +96,10 @@ def _being_inspected() -> QuerySet[Inspection]:
 def queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     waiting = queue_for_inspectors(now=now)
-    rows = list(waiting[:QUEUE_SIZE])
+    # Each row also carries `waited`, the time it has waited as the page says it.
+    rows: list[Any] = list(waiting[:QUEUE_SIZE])
     # Items being inspected are bounded by the number of inspectors at work, so the cap is generous.
-    claimed = list(_being_inspected()[:QUEUE_SIZE])
+    claimed: list[Any] = list(_being_inspected()[:QUEUE_SIZE])
     for item in rows:
         item.waited = waited(item.waiting)
     for item in claimed:
@@ -110,7 +113,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @role_required(INSPECTORS)
 @require_POST
-def claim_next(request: HttpRequest) -> HttpResponse:
+def claim_next(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         inspection = inspection_claim_next(inspector=request.user)
     except InspectionError as error:  # e.g. no checklist for the oldest item's category yet
@@ -124,7 +127,7 @@ def claim_next(request: HttpRequest) -> HttpResponse:
 
 @role_required(INSPECTORS)
 @require_POST
-def claim(request: HttpRequest, pk: int) -> HttpResponse:
+def claim(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(Inspection, pk=pk)
     try:
         inspection = inspection_claim(inspection_id=pk, inspector=request.user)
@@ -157,7 +160,7 @@ class CheckGroup:
     rows: list[CheckRow]
 
 
-def _held(request: HttpRequest, pk: int) -> Inspection | HttpResponse:
+def _held(request: AuthenticatedHttpRequest, pk: int) -> Inspection | HttpResponse:
     """The inspection if the signed-in inspector holds it; otherwise the answer to give instead."""
     try:
         inspection = inspection_for_staff(inspection_id=pk)
@@ -224,7 +227,7 @@ def _page(
 
 @role_required(INSPECTORS)
 @require_GET
-def inspect(request: HttpRequest, pk: int) -> HttpResponse:
+def inspect(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     inspection = _held(request, pk)
     if isinstance(inspection, HttpResponse):
         return inspection
@@ -238,7 +241,7 @@ def inspect(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, inspection)
 
 
-def _in_progress(request: HttpRequest, pk: int) -> Inspection | HttpResponse:
+def _in_progress(request: AuthenticatedHttpRequest, pk: int) -> Inspection | HttpResponse:
     inspection = _held(request, pk)
     if isinstance(inspection, HttpResponse):
         return inspection
@@ -250,7 +253,7 @@ def _in_progress(request: HttpRequest, pk: int) -> Inspection | HttpResponse:
 
 @role_required(INSPECTORS)
 @require_POST
-def check_save(request: HttpRequest, pk: int, check_id: int) -> HttpResponse:
+def check_save(request: AuthenticatedHttpRequest, pk: int, check_id: int) -> HttpResponse:
     inspection = _in_progress(request, pk)
     if isinstance(inspection, HttpResponse):
         if is_htmx(request) and inspection.status_code == 302:
@@ -290,7 +293,7 @@ def check_save(request: HttpRequest, pk: int, check_id: int) -> HttpResponse:
                 "preview": grade_preview(inspection_id=inspection.pk),
                 # Counted afresh: the inspection's prefetched results predate this save.
                 "answered": CheckResult.objects.filter(inspection_id=inspection.pk).count(),
-                "total": len(inspection.checklist.checks.all()),
+                "total": len(inspection.checklist.checks.all()) if inspection.checklist else 0,
             },
         )
     if saved:
@@ -300,7 +303,7 @@ def check_save(request: HttpRequest, pk: int, check_id: int) -> HttpResponse:
 
 @role_required(INSPECTORS)
 @require_POST
-def complete(request: HttpRequest, pk: int) -> HttpResponse:
+def complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Two forms post here: "pass" (grade as computed, or another with a reason) and "fail"."""
     inspection = _in_progress(request, pk)
     if isinstance(inspection, HttpResponse):
@@ -323,14 +326,14 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             return redirect("inspection:inspect", pk=inspection.pk)
-    if passed:
+    if isinstance(form, PassForm):
         return _page(request, inspection, pass_form=form, status=400)
     return _page(request, inspection, fail_form=form, status=400)
 
 
 @role_required(INSPECTORS)
 @require_POST
-def release(request: HttpRequest, pk: int) -> HttpResponse:
+def release(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     inspection = _in_progress(request, pk)
     if isinstance(inspection, HttpResponse):
         return inspection

@@ -6,6 +6,7 @@ same rows in the same order.
 """
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_slug
@@ -41,7 +42,7 @@ from marketplace.api import LocalizedAPIView
 from marketplace.pagination import page_data, page_serializer
 
 PAGE_SIZE = 24
-USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
+USERNAME_MAX_LENGTH = cast(int, User._meta.get_field("username").max_length)
 
 ListingPageSerializer = page_serializer(ListingCardSerializer, name="ListingPage")
 
@@ -183,7 +184,7 @@ class ListingListView(LocalizedAPIView):
         if errors:
             raise ValidationError(
                 {
-                    PARAMETER_FOR_FORM_FIELD.get(name, name): list(messages)
+                    PARAMETER_FOR_FORM_FIELD.get(name, name): list(messages)  # type: ignore[arg-type]  # an ErrorList yields its messages (the stubs type the stored errors)
                     for name, messages in errors.items()
                 }
             )

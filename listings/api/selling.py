@@ -12,6 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import api_user
 from listings import services
 from listings.api.serializers import (
     ErrorSerializer,
@@ -52,7 +53,7 @@ class SellerAPIView(LocalizedAPIView):
 
     def own_listing(self, listing_id: int) -> Listing:
         try:
-            return listing_for_owner(listing_id=listing_id, seller=self.request.user)
+            return listing_for_owner(listing_id=listing_id, seller=api_user(self.request))
         except Listing.DoesNotExist as error:
             raise Http404 from error
 
@@ -76,7 +77,7 @@ class OwnListingListView(SellerAPIView):
         query = OwnListingQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         page = listings_for_owner(
-            seller=request.user,
+            seller=api_user(request),
             status=query.validated_data.get("status"),
             cursor=query.validated_data.get("cursor"),
             size=PAGE_SIZE,
@@ -101,7 +102,7 @@ class OwnListingListView(SellerAPIView):
     def post(self, request: Request) -> Response:
         serializer = ListingCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        listing = services.listing_create(seller=request.user, **serializer.validated_data)
+        listing = services.listing_create(seller=api_user(request), **serializer.validated_data)
         return self.render_listing(listing.pk, status_code=status.HTTP_201_CREATED)
 
 
@@ -126,7 +127,9 @@ class OwnListingDetailView(SellerAPIView):
         serializer = ListingUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         try:
-            services.listing_update(listing_id=listing_id, seller=request.user, **serializer.validated_data)
+            services.listing_update(
+                listing_id=listing_id, seller=api_user(request), **serializer.validated_data
+            )
         except Listing.DoesNotExist as error:
             raise Http404 from error
         return self.render_listing(listing_id)
@@ -142,7 +145,7 @@ class OwnListingWithdrawView(SellerAPIView):
     )
     def post(self, request: Request, listing_id: int) -> Response:
         try:
-            services.listing_withdraw(listing_id=listing_id, seller=request.user)
+            services.listing_withdraw(listing_id=listing_id, seller=api_user(request))
         except Listing.DoesNotExist as error:
             raise Http404 from error
         return self.render_listing(listing_id)
@@ -169,7 +172,7 @@ class OwnListingPhotoListView(SellerAPIView):
         serializer.is_valid(raise_exception=True)
         try:
             photo = services.listing_photo_add(
-                listing_id=listing_id, seller=request.user, upload=serializer.validated_data["image"]
+                listing_id=listing_id, seller=api_user(request), upload=serializer.validated_data["image"]
             )
         except Listing.DoesNotExist as error:
             raise Http404 from error
@@ -190,7 +193,7 @@ class OwnListingPhotoDetailView(SellerAPIView):
         if not ListingPhoto.objects.filter(pk=photo_id, listing_id=listing_id).exists():
             raise Http404
         try:
-            services.listing_photo_remove(photo_id=photo_id, seller=request.user)
+            services.listing_photo_remove(photo_id=photo_id, seller=api_user(request))
         except (Listing.DoesNotExist, ListingPhoto.DoesNotExist) as error:
             raise Http404 from error
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -22,8 +22,7 @@ from listings.models import (
     PhotoStatus,
     thumbnail_url,
 )
-
-MONEY = {"max_digits": 12, "decimal_places": 2}
+from marketplace.api import MONEY
 
 
 def _thumbnails(key: str, request) -> list[dict]:
@@ -178,6 +177,11 @@ class ListingCardSerializer(serializers.ModelSerializer):
 class ListingDetailSerializer(ListingCardSerializer):
     """One listing with everything a shopper needs to decide: photos, grade meaning, trust fields."""
 
+    description = serializers.CharField(
+        source="description_text",
+        read_only=True,
+        help_text="In the request's language where Reloop wrote it (an inspected item), as typed otherwise.",
+    )
     grade_meaning = serializers.CharField(read_only=True)
     seller = SellerSerializer(read_only=True)
     photos = serializers.SerializerMethodField()
@@ -201,14 +205,14 @@ class ListingDetailSerializer(ListingCardSerializer):
     @extend_schema_field(PhotoSerializer(many=True))
     def get_photos(self, listing: Listing) -> list[dict]:
         # Shoppers see only photos whose thumbnails exist (listing_for_detail's `ready_photos`).
-        return PhotoSerializer(listing.ready_photos, many=True, context=self.context).data
+        return PhotoSerializer(listing.ready_photos, many=True, context=self.context).data  # type: ignore[return-value]  # many=True gives a ListSerializer, whose data is a list
 
     def get_is_favourite(self, listing: Listing) -> bool:
         return bool(getattr(listing, "is_favourite", False))
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_catalog_model(self, listing: Listing) -> str | None:
-        return listing.catalog_model.name if listing.catalog_model_id else None
+        return listing.catalog_model.name if listing.catalog_model is not None else None
 
 
 class OwnListingSerializer(ListingDetailSerializer):
@@ -224,7 +228,7 @@ class OwnListingSerializer(ListingDetailSerializer):
 
     @extend_schema_field(OwnPhotoSerializer(many=True))
     def get_photos(self, listing: Listing) -> list[dict]:
-        return OwnPhotoSerializer(listing.photos.all(), many=True, context=self.context).data
+        return OwnPhotoSerializer(listing.photos.all(), many=True, context=self.context).data  # type: ignore[return-value]  # many=True gives a ListSerializer, whose data is a list
 
 
 class OwnListingCardSerializer(ListingCardSerializer):

@@ -23,6 +23,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from listings.filters import SORT_CHOICES, ChannelFilterForm
 from listings.models import Category, Grade, Listing, ListingStatus
@@ -61,7 +62,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 def _error_messages(form: ChannelFilterForm) -> list[str]:
-    messages = []
+    messages: list[str] = []
     for name, errors in form.errors.items():
         field = form.fields.get(name)
         label = field.label if field is not None and field.label else ""
@@ -229,13 +230,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _meta_description(listing: Listing) -> str:
-    """What a search engine shows under the title: the price and grade, then the seller's words."""
+    """What a search engine shows under the title: the price and grade, then the description."""
     summary = gettext("%(price)s · grade %(grade)s (%(label)s).") % {
         "price": money(listing.price),
         "grade": listing.grade,
         "label": listing.get_grade_display(),
     }
-    return Truncator(f"{summary} {listing.description}".strip()).chars(160)
+    return Truncator(f"{summary} {listing.description_text}".strip()).chars(160)
 
 
 def _detail_body(listing: Listing) -> str:
@@ -285,7 +286,7 @@ def storefront(request: HttpRequest, username: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def favourites(request: HttpRequest) -> HttpResponse:
+def favourites(request: AuthenticatedHttpRequest) -> HttpResponse:
     page, cursor_error = _cursor_page(
         request, lambda cursor: favourites_for_user(user=request.user, cursor=cursor)
     )

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from listings import services
 from listings.errors import ListingError, PhotoRejected
 from listings.forms import ListingCreateForm, ListingForm, PhotoAddForm
@@ -46,7 +47,7 @@ def _add_service_error(form, error: DomainError) -> None:
     form.add_error(field, error.message)
 
 
-def _own_listing(request: HttpRequest, pk: int) -> Listing:
+def _own_listing(request: AuthenticatedHttpRequest, pk: int) -> Listing:
     try:
         return listing_for_owner(listing_id=pk, seller=request.user)
     except Listing.DoesNotExist:
@@ -58,7 +59,7 @@ def _can_withdraw(listing: Listing) -> bool:
 
 
 @login_required
-def listing_list(request: HttpRequest) -> HttpResponse:
+def listing_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         page = listings_for_owner(seller=request.user, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
     except InvalidCursor as error:
@@ -86,7 +87,7 @@ def listing_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def listing_create(request: HttpRequest) -> HttpResponse:
+def listing_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ListingCreateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -138,7 +139,7 @@ def _edit_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def listing_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     listing = _own_listing(request, pk)
     if request.method != "POST":
         return _edit_page(request, listing)
@@ -158,7 +159,7 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+def photo_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     listing = _own_listing(request, pk)
     photo_form = PhotoAddForm(request.POST, request.FILES, existing_photos=len(listing.photos.all()))
     if photo_form.is_valid():
@@ -181,7 +182,7 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def photo_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def photo_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         listing_id = ListingPhoto.objects.values_list("listing_id", flat=True).get(
             pk=pk, listing__seller=request.user
@@ -198,7 +199,7 @@ def photo_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def listing_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def listing_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     listing = _own_listing(request, pk)
     if request.method == "POST":
         try:

@@ -12,7 +12,7 @@ SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD
 
 
 @register.filter
-def money(amount: Decimal | None) -> str:
+def money(amount: Decimal | int | None) -> str:
     """`{{ listing.price|money }}` → `¥1,299.00` in the deployment's currency."""
     if amount in (None, ""):
         return ""

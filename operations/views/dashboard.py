@@ -10,13 +10,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import STAFF_GROUPS, RoleRequired, roles_of
 from marketplace.templatetags.money import SYMBOLS, money
 from operations.charts import BarChart, Series, ShareBar, daily_bar_chart, share_bar
@@ -24,7 +25,8 @@ from operations.dashboard import DEFAULT_PERIOD, PERIODS, Dashboard, dashboard_f
 from recycling.models import OfferDecision
 
 # Colours of the choice bar, per decision (static/css/site.css, "Dashboard").
-DECISION_CLASSES = {
+# Keyed by decision code: an OfferDecision or its stored string finds the same entry.
+DECISION_CLASSES: dict[str, str] = {
     OfferDecision.RECYCLE: "db-recycle",
     OfferDecision.CONSIGN: "db-consign",
     OfferDecision.DECLINED: "db-declined",
@@ -136,7 +138,7 @@ def _choice_bar(figures: Dashboard) -> ShareBar:
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not roles_of(request.user):  # any staff role
         raise RoleRequired(*STAFF_GROUPS)
     days = period_days(request.GET.get("days"))

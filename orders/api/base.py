@@ -2,17 +2,19 @@
 how an order is read back after a change."""
 
 import re
+from collections.abc import Sequence
 
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import roles
+from accounts.http import api_user
 from accounts.roles import OPERATIONS, has_role
 from inspection.api.workbench import InGroup
 from listings.api.serializers import ErrorSerializer
@@ -31,7 +33,10 @@ API_FIELD = {
     "listing_id": "listing",
     "name": "ship_to_name",
     "phone": "ship_to_phone",
-    "address": "ship_to_address",
+    "region": "ship_to_region",
+    "city": "ship_to_city",
+    "street": "ship_to_address",
+    "postcode": "ship_to_postcode",
     "check_ids": "checks",
 }
 
@@ -68,7 +73,7 @@ class OrderAPIView(LocalizedAPIView):
     """Signed-in users only (401 otherwise). An order is found for its buyer and its seller, and for
     operations; for anyone else it answers 404, exactly as one that does not exist."""
 
-    permission_classes = (IsAuthenticated,)
+    permission_classes: Sequence[type[BasePermission]] = (IsAuthenticated,)
     error_fields = API_FIELD  # domain errors name the service's arguments (marketplace.api)
 
     def in_operations(self) -> bool:
@@ -108,7 +113,7 @@ class OrderAPIView(LocalizedAPIView):
             raise Http404
         number = number.upper()
         try:
-            order = order_for_participant(number=number, user=self.request.user)
+            order = order_for_participant(number=number, user=api_user(self.request))
         except Order.DoesNotExist:
             if not self.in_operations():
                 raise Http404 from None

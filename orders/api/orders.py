@@ -28,6 +28,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import api_user
 from listings.api.serializers import ErrorSerializer
 from marketplace.errors import InvalidTransition
 from marketplace.pagination import page_data, page_serializer
@@ -55,6 +56,7 @@ from orders.api.serializers import (
     ReturnRequestSerializer,
     SaleCardSerializer,
     ShipSerializer,
+    postal_values,
 )
 from orders.errors import ItemUnavailable
 from orders.models import Order
@@ -105,7 +107,7 @@ class OrderListView(OrderAPIView):
     def get(self, request: Request) -> Response:
         query = PageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        page = orders_for_buyer(buyer=request.user, cursor=query.validated_data.get("cursor"))
+        page = orders_for_buyer(buyer=api_user(request), cursor=query.validated_data.get("cursor"))
         return Response(page_data(page, request=request, serializer_class=OrderCardSerializer))
 
     @extend_schema(
@@ -114,7 +116,7 @@ class OrderListView(OrderAPIView):
         description="Reserves the listing for the buyer for `RESERVATION_MINUTES` (15 by default); pay "
         "with `orders_pay` before it lapses. Only one buyer can have it: everyone else gets 409 "
         "`item_unavailable`. Asking again for a listing you have already reserved answers 200 with that "
-        "order. The address may come now (all three fields) or with `orders_address`.",
+        "order. The address may come now (all six fields) or with `orders_address`.",
         request=OrderPlaceSerializer,
         responses={
             201: OrderDetailSerializer,
@@ -136,14 +138,10 @@ class OrderListView(OrderAPIView):
             # The address belongs to the same use case: an order is not left placed without the
             # address the buyer sent with it.
             with transaction.atomic():
-                order = order_place(buyer=request.user, listing_id=values["listing"])
+                order = order_place(buyer=api_user(request), listing_id=values["listing"])
                 if ADDRESS_FIELDS[0] in values:
                     order_address_set(
-                        order_id=order.pk,
-                        buyer=request.user,
-                        name=values["ship_to_name"],
-                        phone=values["ship_to_phone"],
-                        address=values["ship_to_address"],
+                        order_id=order.pk, buyer=api_user(request), address=postal_values(values)
                     )
         except ItemUnavailable as error:
             # One code for every "somebody else got it first"; `reason` says whether it is reserved
@@ -172,7 +170,7 @@ class SaleListView(OrderAPIView):
     def get(self, request: Request) -> Response:
         query = PageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        page = sales_for_seller(seller=request.user, cursor=query.validated_data.get("cursor"))
+        page = sales_for_seller(seller=api_user(request), cursor=query.validated_data.get("cursor"))
         return Response(page_data(page, request=request, serializer_class=SaleCardSerializer))
 
 
@@ -208,7 +206,7 @@ class OrderAddressView(OrderAPIView):
         "orders_address",
         "Set where the item goes, before paying",
         request=OrderAddressSerializer,
-        description="All three fields; may be changed until the order is paid.",
+        description="All six fields, each checked; may be changed until the order is paid.",
     )
     def post(self, request: Request, number: str) -> Response:
         serializer = OrderAddressSerializer(data=request.data)
@@ -217,10 +215,8 @@ class OrderAddressView(OrderAPIView):
         return self.act(
             number,
             order_address_set,
-            buyer=request.user,
-            name=values["ship_to_name"],
-            phone=values["ship_to_phone"],
-            address=values["ship_to_address"],
+            buyer=api_user(request),
+            address=postal_values(values),
         )
 
 
@@ -256,7 +252,7 @@ class OrderPayView(OrderAPIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         try:
-            payment = payment_start(order_id=order_id, buyer=request.user, return_url=return_url)
+            payment = payment_start(order_id=order_id, buyer=api_user(request), return_url=return_url)
         except Order.DoesNotExist as error:
             raise Http404 from error
         except InvalidTransition as error:
@@ -276,7 +272,7 @@ def _on_this_site(request: Request, url: str) -> bool:
 class OrderCancelView(OrderAPIView):
     @_action_schema("orders_cancel", "Give up a reserved order before paying; the item goes back on sale")
     def post(self, request: Request, number: str) -> Response:
-        return self.act(number, order_cancel, buyer=request.user)
+        return self.act(number, order_cancel, buyer=api_user(request))
 
 
 class OrderShipView(OrderAPIView):
@@ -289,7 +285,7 @@ class OrderShipView(OrderAPIView):
     def post(self, request: Request, number: str) -> Response:
         serializer = ShipSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return self.act(number, order_mark_shipped, by=request.user, **serializer.validated_data)
+        return self.act(number, order_mark_shipped, by=api_user(request), **serializer.validated_data)
 
 
 class OrderDeliveredView(OrderAPIView):
@@ -304,7 +300,7 @@ class OrderDeliveredView(OrderAPIView):
         tags=["orders"],
     )
     def post(self, request: Request, number: str) -> Response:
-        return self.act(number, order_mark_delivered, by=request.user)
+        return self.act(number, order_mark_delivered, by=api_user(request))
 
 
 class OrderConfirmView(OrderAPIView):
@@ -315,7 +311,7 @@ class OrderConfirmView(OrderAPIView):
         "by itself when the return window closes.",
     )
     def post(self, request: Request, number: str) -> Response:
-        return self.act(number, order_confirm_receipt, buyer=request.user)
+        return self.act(number, order_confirm_receipt, buyer=api_user(request))
 
 
 class ReturnRequestView(OrderAPIView):
@@ -329,7 +325,7 @@ class ReturnRequestView(OrderAPIView):
     def post(self, request: Request, number: str) -> Response:
         serializer = ReturnRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return self.act(number, return_request, buyer=request.user, **serializer.validated_data)
+        return self.act(number, return_request, buyer=api_user(request), **serializer.validated_data)
 
 
 class ReturnTrackingView(OrderAPIView):
@@ -341,13 +337,13 @@ class ReturnTrackingView(OrderAPIView):
     def post(self, request: Request, number: str) -> Response:
         serializer = ShipSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return self.act(number, return_tracking_set, buyer=request.user, **serializer.validated_data)
+        return self.act(number, return_tracking_set, buyer=api_user(request), **serializer.validated_data)
 
 
 class ReturnWithdrawView(OrderAPIView):
     @_action_schema("orders_return_withdraw", "Keep the item after all: the return is withdrawn")
     def post(self, request: Request, number: str) -> Response:
-        return self.act(number, return_withdraw, buyer=request.user)
+        return self.act(number, return_withdraw, buyer=api_user(request))
 
 
 class ReturnReceivedView(OrderAPIView):
@@ -357,7 +353,7 @@ class ReturnReceivedView(OrderAPIView):
         description="The seller of a person-to-person sale; operations for inspected stock.",
     )
     def post(self, request: Request, number: str) -> Response:
-        return self.act(number, return_mark_received, by=request.user)
+        return self.act(number, return_mark_received, by=api_user(request))
 
 
 class DisputeOpenView(OrderAPIView):
@@ -374,7 +370,7 @@ class DisputeOpenView(OrderAPIView):
         return self.act(
             number,
             dispute_open,
-            buyer=request.user,
+            buyer=api_user(request),
             reason=values["reason"],
             check_ids=values["checks"],
         )
@@ -389,4 +385,4 @@ class RatingView(OrderAPIView):
     def post(self, request: Request, number: str) -> Response:
         serializer = RatingSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return self.act(number, rating_submit, buyer=request.user, **serializer.validated_data)
+        return self.act(number, rating_submit, buyer=api_user(request), **serializer.validated_data)

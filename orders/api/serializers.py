@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from listings.models import ListingSource, thumbnail_url
+from marketplace.api import MONEY
 from orders.actions import OrderAction, order_actions
 from orders.models import (
     DisputeOutcome,
@@ -23,11 +24,30 @@ from orders.models import (
     ReturnRequest,
     ReturnStatus,
 )
+from shipping.carriers import CARRIERS, carrier_name
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
 BIGGEST_ID = 2**63 - 1  # BigAutoField
 COVER_WIDTH = 240  # the smallest thumbnail: what an order row shows
-ADDRESS_FIELDS = ("ship_to_name", "ship_to_phone", "ship_to_address")
+ADDRESS_FIELDS = (
+    "ship_to_name",
+    "ship_to_phone",
+    "ship_to_region",
+    "ship_to_city",
+    "ship_to_address",
+    "ship_to_postcode",
+)
+
+
+def postal_values(values: dict) -> dict[str, object]:
+    """The ship_to_* fields of a request as accounts.addresses names them."""
+    return {
+        "name": values["ship_to_name"],
+        "phone": values["ship_to_phone"],
+        "region": values["ship_to_region"],
+        "city": values["ship_to_city"],
+        "street": values["ship_to_address"],
+        "postcode": values["ship_to_postcode"],
+    }
 
 
 def _absolute(request, url: str) -> str:
@@ -40,16 +60,27 @@ def _absolute(request, url: str) -> str:
 class OrderAddressSerializer(serializers.Serializer):
     """Where the item goes. The services check the phone number and what else an address needs."""
 
-    ship_to_name = serializers.CharField(max_length=60, help_text="The recipient's name.")
-    ship_to_phone = serializers.CharField(max_length=20, help_text="The recipient's phone number.")
-    ship_to_address = serializers.CharField(max_length=300, help_text="The full postal address.")
+    ship_to_name = serializers.CharField(help_text="The recipient's name.", trim_whitespace=False)
+    ship_to_phone = serializers.CharField(
+        help_text="A mainland China mobile number (11 digits), or + and the country code.",
+        trim_whitespace=False,
+    )
+    ship_to_region = serializers.CharField(help_text="Province or state.", trim_whitespace=False)
+    ship_to_city = serializers.CharField(trim_whitespace=False)
+    ship_to_address = serializers.CharField(
+        help_text="The street address: district, street, building and room.", trim_whitespace=False
+    )
+    ship_to_postcode = serializers.CharField(trim_whitespace=False)
 
 
 class OrderPlaceSerializer(serializers.Serializer):
     listing = serializers.IntegerField(min_value=1, max_value=BIGGEST_ID, help_text="The listing's id.")
-    ship_to_name = serializers.CharField(max_length=60, required=False)
-    ship_to_phone = serializers.CharField(max_length=20, required=False)
-    ship_to_address = serializers.CharField(max_length=300, required=False)
+    ship_to_name = serializers.CharField(required=False, trim_whitespace=False)
+    ship_to_phone = serializers.CharField(required=False, trim_whitespace=False)
+    ship_to_region = serializers.CharField(required=False, trim_whitespace=False)
+    ship_to_city = serializers.CharField(required=False, trim_whitespace=False)
+    ship_to_address = serializers.CharField(required=False, trim_whitespace=False)
+    ship_to_postcode = serializers.CharField(required=False, trim_whitespace=False)
 
     default_error_messages = {
         "address_incomplete": _("Give the recipient, the phone and the address together.")
@@ -75,7 +106,10 @@ class PaySerializer(serializers.Serializer):
 
 
 class ShipSerializer(serializers.Serializer):
-    carrier = serializers.CharField(max_length=40, help_text="The carrier's name, e.g. `SF Express`.")
+    carrier = serializers.CharField(
+        max_length=40,
+        help_text="The carrier's code: " + ", ".join(f"`{code}` ({name})" for code, name in CARRIERS) + ".",
+    )
     tracking_number = serializers.CharField(max_length=40)
 
 
@@ -191,14 +225,23 @@ class SaleCardSerializer(OrderCardSerializer):
 class ShipToSerializer(serializers.Serializer):
     name = serializers.CharField(source="ship_to_name")
     phone = serializers.CharField(source="ship_to_phone")
-    address = serializers.CharField(source="ship_to_address")
+    region = serializers.CharField(source="ship_to_region")
+    city = serializers.CharField(source="ship_to_city")
+    address = serializers.CharField(source="ship_to_address", help_text="The street address.")
+    postcode = serializers.CharField(source="ship_to_postcode")
 
 
 class OrderTrackingSerializer(serializers.Serializer):
-    carrier = serializers.CharField()
+    carrier = serializers.CharField(help_text="The carrier's code.")
+    carrier_name = serializers.SerializerMethodField(
+        help_text="The carrier's name, in the request's language."
+    )
     tracking_number = serializers.CharField()
     shipped_at = serializers.DateTimeField(allow_null=True)
     delivered_at = serializers.DateTimeField(allow_null=True)
+
+    def get_carrier_name(self, order: Order) -> str:
+        return carrier_name(order.carrier)
 
 
 class OrderEventSerializer(serializers.ModelSerializer):
@@ -207,16 +250,31 @@ class OrderEventSerializer(serializers.ModelSerializer):
     previous_status = serializers.CharField(
         source="old", read_only=True, help_text="Empty for the first event."
     )
+    note = serializers.CharField(
+        source="text",
+        read_only=True,
+        help_text="What happened, in the request's language: Reloop's message, then what a person typed.",
+    )
+    message = serializers.CharField(
+        read_only=True, help_text="The code of Reloop's message; empty when only a person wrote the note."
+    )
+    params = serializers.DictField(
+        read_only=True,
+        help_text="The message's parameters: amounts as decimal strings, dates in ISO form, reasons as codes.",
+    )
 
     class Meta:
         model = OrderEvent
-        fields = ["at", "previous_status", "status", "status_label", "note"]
+        fields = ["at", "previous_status", "status", "status_label", "note", "message", "params"]
         read_only_fields = fields
 
 
 class OrderReturnSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=ReturnStatus.choices, read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    carrier = serializers.CharField(read_only=True, help_text="The carrier's code; empty until there is one.")
+    carrier_name = serializers.SerializerMethodField()
+    tracking_number = serializers.CharField(read_only=True)
     has_label = serializers.SerializerMethodField(
         help_text="Whether a free return label was issued (inspected items go back to the centre)."
     )
@@ -231,6 +289,7 @@ class OrderReturnSerializer(serializers.ModelSerializer):
             "status_label",
             "reason",
             "carrier",
+            "carrier_name",
             "tracking_number",
             "has_label",
             "label_url",
@@ -238,6 +297,9 @@ class OrderReturnSerializer(serializers.ModelSerializer):
             "received_at",
         ]
         read_only_fields = fields
+
+    def get_carrier_name(self, returned: ReturnRequest) -> str:
+        return carrier_name(returned.carrier) if returned.carrier else ""
 
     def get_has_label(self, returned: ReturnRequest) -> bool:
         # Booking a label stores its tracking number with it; a person-to-person buyer's own tracking
@@ -281,7 +343,7 @@ class ReportCheckSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(help_text="Send in a dispute's `checks`.")
     code = serializers.CharField(source="check_item.code")
-    label = serializers.CharField(source="check_item.display_label", help_text="In the request's language.")
+    label = serializers.CharField(source="check_item.display_label", help_text="In the request's language.")  # type: ignore[assignment]  # a declared field: the serializer's metaclass takes it off the class
     outcome = serializers.CharField(help_text="`pass` or `defect`.")
     outcome_label = serializers.CharField(source="get_outcome_display")
     note = serializers.CharField()
@@ -299,7 +361,7 @@ class OrderDetailSerializer(OrderCardSerializer):
     """One order with everything its buyer, its seller or operations may see, and what the reader may
     do with it now (`actions`)."""
 
-    source = serializers.ChoiceField(choices=ListingSource.choices, read_only=True)
+    source = serializers.ChoiceField(choices=ListingSource.choices, read_only=True)  # type: ignore[assignment]  # a declared field: the serializer's metaclass takes it off the class
     buyer = OrderPartySerializer(read_only=True)
     seller = OrderPartySerializer(read_only=True)
     address = ShipToSerializer(source="*", read_only=True)
@@ -362,7 +424,7 @@ class OrderDetailSerializer(OrderCardSerializer):
     @extend_schema_field(ReportCheckSerializer(many=True))
     def get_report_checks(self, order: Order) -> list[dict]:
         # Read by the view (`report_checks` in the context), so that serializing queries nothing.
-        return ReportCheckSerializer(self.context.get("report_checks", ()), many=True).data
+        return ReportCheckSerializer(self.context.get("report_checks", ()), many=True).data  # type: ignore[return-value]  # many=True gives a ListSerializer, whose data is a list
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=OrderAction.choices)))
     def get_actions(self, order: Order) -> list[str]:

@@ -11,6 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import api_user
 from listings.api.serializers import ErrorSerializer
 from marketplace.pagination import page_data, page_serializer
 from orders.api.base import BAD_INPUT, NOT_FOUND, NOT_NOW, SIGN_IN, STAFF_ONLY, Operations, OrderAPIView
@@ -83,7 +84,7 @@ class DisputeResolveView(StaffAPIView):
     def post(self, request: Request, number: str) -> Response:
         serializer = DisputeResolveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return self.act(number, dispute_resolve, by=request.user, **serializer.validated_data)
+        return self.act(number, dispute_resolve, by=api_user(request), **serializer.validated_data)
 
 
 class ToShipQueueView(StaffAPIView):

@@ -7,7 +7,7 @@ except in `order_place`, which locks the listing and then only ever *tries* an o
 lock held and no transaction open (`payment_start`).
 """
 
-import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -15,7 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.addresses import address_create, clean_postal_address
 from accounts.models import User
+from accounts.selectors import addresses_of
 from listings.models import Listing, ListingStatus
 from listings.services import listing_move
 from orders.errors import ItemUnavailable, OrderError, PaymentProviderUnavailable
@@ -24,7 +26,6 @@ from orders.payments import PaymentDeclined, get_payment_provider
 from orders.services.transitions import order_move
 
 # A phone number as people type it: digits with spaces, dashes, brackets and a leading plus.
-PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,18}[0-9]$")
 
 
 def _not_found() -> OrderError:
@@ -33,18 +34,15 @@ def _not_found() -> OrderError:
     return error
 
 
-def _lapse(order: Order, *, note: str) -> None:
+def _lapse(order: Order) -> None:
     """Expire a pending order and put its listing back on sale. Caller holds the order's row lock."""
-    order_move(order_id=order.pk, to=OrderStatus.EXPIRED, by=None, note=note)
+    minutes = {"minutes": settings.RESERVATION_MINUTES}
+    order_move(order_id=order.pk, to=OrderStatus.EXPIRED, by=None, message="order.lapsed", params=minutes)
     listing = Listing.objects.select_for_update().get(pk=order.listing_id)
     if listing.status == ListingStatus.RESERVED:
-        listing_move(listing_id=listing.pk, to=ListingStatus.ACTIVE, by=None, note=note)
-
-
-def _lapsed_note() -> str:
-    return _("Not paid within %(minutes)d minutes: the item went back on sale.") % {
-        "minutes": settings.RESERVATION_MINUTES
-    }
+        listing_move(
+            listing_id=listing.pk, to=ListingStatus.ACTIVE, by=None, message="order.lapsed", params=minutes
+        )
 
 
 @transaction.atomic
@@ -81,8 +79,8 @@ def order_place(*, buyer: User, listing_id: int) -> Order:
                 ),
                 code="reserved",
             )
-        _lapse(holder, note=_lapsed_note())
-    listing_move(listing_id=listing.pk, to=ListingStatus.RESERVED, by=buyer, note=_("Reserved by an order."))
+        _lapse(holder)
+    listing_move(listing_id=listing.pk, to=ListingStatus.RESERVED, by=buyer, message="order.reserved")
     try:
         with transaction.atomic():
             order = Order.objects.create(
@@ -104,7 +102,7 @@ def order_place(*, buyer: User, listing_id: int) -> Order:
         old="",
         new=OrderStatus.PENDING_PAYMENT,
         by=buyer,
-        note=_("Ordered; the item is reserved while the buyer pays."),
+        message="order.placed",
         at=now,
     )
     return order
@@ -133,40 +131,34 @@ def _require_pending(order: Order) -> None:
         )
 
 
-def _clean_text(value: object, *, field: str, label: str, max_length: int, min_length: int = 1) -> str:
-    text = " ".join(str(value or "").split())
-    if "\x00" in text:
-        raise OrderError(
-            _("%(label)s contains a character that is not allowed.") % {"label": label}, field=field
-        )
-    if len(text) < min_length:
-        raise OrderError(_("Enter the %(label)s.") % {"label": label}, code="required", field=field)
-    if len(text) > max_length:
-        raise OrderError(
-            _("The %(label)s can be at most %(count)d characters.") % {"label": label, "count": max_length},
-            code="too_long",
-            field=field,
-        )
-    return text
-
-
 @transaction.atomic
-def order_address_set(*, order_id: int, buyer: User, name: str, phone: str, address: str) -> Order:
-    """Where the item goes, while the order awaits payment. Raises OrderError naming the field at
-    fault (`name`, `phone`, `address`), and Order.DoesNotExist for someone else's order."""
+def order_address_set(
+    *, order_id: int, buyer: User, address: Mapping[str, object], save_to_book: bool = False
+) -> Order:
+    """Where the item goes, while the order awaits payment: recipient, phone, province or state, city,
+    street and postcode, each checked by accounts.addresses. With `save_to_book` the address is also
+    added to the buyer's address book, unless it is there already. Raises AddressError naming the
+    field at fault (`name`, `phone`, `region`, `city`, `street`, `postcode`), OrderError when the
+    order can no longer change, and Order.DoesNotExist for someone else's order; saves nothing then."""
     order = _buyer_order_for_update(order_id=order_id, buyer=buyer)
     _require_pending(order)
-    name = _clean_text(name, field="name", label=_("recipient's name"), max_length=60)
-    phone = _clean_text(phone, field="phone", label=_("phone number"), max_length=20)
-    if not PHONE.match(phone) or sum(char.isdigit() for char in phone) < 5:
-        raise OrderError(
-            _("Enter a phone number: digits, optionally with +, spaces or dashes."),
-            code="invalid",
-            field="phone",
-        )
-    address = _clean_text(address, field="address", label=_("address"), max_length=300, min_length=5)
-    order.ship_to_name, order.ship_to_phone, order.ship_to_address = name, phone, address
-    order.save(update_fields=["ship_to_name", "ship_to_phone", "ship_to_address", "updated_at"])
+    postal = clean_postal_address(address)
+    order.ship_to_name, order.ship_to_phone = postal.name, postal.phone
+    order.ship_to_region, order.ship_to_city = postal.region, postal.city
+    order.ship_to_address, order.ship_to_postcode = postal.street, postal.postcode
+    order.save(
+        update_fields=[
+            "ship_to_name",
+            "ship_to_phone",
+            "ship_to_region",
+            "ship_to_city",
+            "ship_to_address",
+            "ship_to_postcode",
+            "updated_at",
+        ]
+    )
+    if save_to_book and not any(saved.postal == postal for saved in addresses_of(buyer)):
+        address_create(user=buyer, data=postal.as_dict())
     return order
 
 
@@ -176,14 +168,10 @@ def order_cancel(*, order_id: int, buyer: User) -> Order:
     that still arrives is handled like a late one (see orders.services.payments)."""
     order = _buyer_order_for_update(order_id=order_id, buyer=buyer)
     _require_pending(order)
-    order = order_move(
-        order_id=order.pk, to=OrderStatus.CANCELLED, by=buyer, note=_("Cancelled by the buyer.")
-    )
+    order = order_move(order_id=order.pk, to=OrderStatus.CANCELLED, by=buyer, message="order.cancelled")
     listing = Listing.objects.select_for_update().get(pk=order.listing_id)
     if listing.status == ListingStatus.RESERVED:
-        listing_move(
-            listing_id=listing.pk, to=ListingStatus.ACTIVE, by=buyer, note=_("The order was cancelled.")
-        )
+        listing_move(listing_id=listing.pk, to=ListingStatus.ACTIVE, by=buyer, message="order.cancelled")
     return order
 
 
@@ -198,7 +186,6 @@ def reservations_release_lapsed(*, now: datetime | None = None, limit: int = 200
         .values_list("pk", flat=True)[:limit]
     )
     released = 0
-    note = _lapsed_note()
     for order_id in candidates:
         with transaction.atomic():
             order = (
@@ -208,7 +195,7 @@ def reservations_release_lapsed(*, now: datetime | None = None, limit: int = 200
             )
             if order is None:  # paid, cancelled or being paid meanwhile
                 continue
-            _lapse(order, note=note)
+            _lapse(order)
             released += 1
     return released
 
@@ -238,8 +225,8 @@ def payment_start(*, order_id: int, buyer: User, return_url: str) -> Payment:
                 _("The reservation has lapsed. Buy the item again if it is still available."),
                 code="reservation_lapsed",
             )
-        if not (order.ship_to_name and order.ship_to_phone and order.ship_to_address):
-            raise OrderError(_("Enter the delivery address first."), code="address_required", field="address")
+        if not (order.ship_to_name and order.ship_to_phone and order.ship_to_address and order.ship_to_city):
+            raise OrderError(_("Enter the delivery address first."), code="address_required", field="street")
         payment = order.payments.filter(status=PaymentStatus.CREATED).order_by("-id").first()
         if payment is not None and payment.hosted_url:
             return payment

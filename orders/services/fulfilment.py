@@ -1,7 +1,7 @@
 """Fulfilment: the item ships, arrives, and the sale completes, which releases the escrow.
 
     paid ──(seller, or operations for inspected stock: carrier + tracking number)──▶ shipped
-    shipped ──(carrier webhook "delivered", operations, or the buyer's receipt)──▶ delivered
+    shipped ──(the carrier's "delivered" through shipment_moved, operations, or the buyer's receipt)──▶ delivered
     delivered ──(buyer confirms receipt, or the return window passes untouched)──▶ completed
 
 Completion is the moment the money leaves escrow (`orders.services.money.sale_release_post`, keyed
@@ -14,7 +14,6 @@ exist); a party, or operations, asking for a move that is not theirs gets NotAll
 """
 
 import logging
-import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -22,18 +21,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.addresses import PostalAddress
 from accounts.models import User
 from accounts.roles import OPERATIONS, has_role
-from marketplace.carriers import normalise_reference
+from accounts.selectors import default_address_of
+from marketplace.errors import InvalidTransition
 from orders.errors import NotAllowed, OrderError
-from orders.models import Order, OrderStatus, ReturnRequest
+from orders.models import Order, OrderStatus
 from orders.services.money import sale_release_post
 from orders.services.transitions import order_move
 from orders.signals import order_completed
+from shipping.carriers import INSPECTION_CENTRE
+from shipping.models import CarrierEvent, Shipment, ShipmentPurpose, ShipmentStatus
+from shipping.services import shipment_record
 
 logger = logging.getLogger(__name__)
 
-TRACKING_NUMBER = re.compile(r"[A-Z0-9]{6,40}")
 COMPLETE_BATCH_SIZE = 200
 
 
@@ -56,20 +59,6 @@ def clean_text(value: object, *, field: str, min_length: int, max_length: int) -
             _("This text contains a character that cannot be stored."), code="invalid", field=field
         )
     return text
-
-
-def clean_shipment(*, carrier: object, tracking_number: object) -> tuple[str, str]:
-    """The carrier's name (1 to 40 characters) and the tracking number (6 to 40 letters or digits, upper
-    case, spaces and dashes dropped as people type them), or a field-named OrderError."""
-    carrier = clean_text(carrier, field="carrier", min_length=1, max_length=40)
-    number = normalise_reference(tracking_number if isinstance(tracking_number, str) else "")
-    if not TRACKING_NUMBER.fullmatch(number):
-        raise OrderError(
-            _("A tracking number is 6 to 40 letters or digits."),
-            code="tracking_number",
-            field="tracking_number",
-        )
-    return carrier, number
 
 
 def order_locked_for(*, order_id: int, user: User) -> Order:
@@ -100,25 +89,62 @@ def check_fulfils(order: Order, user: User) -> None:
         raise NotAllowed(_("Only the seller can do this."))
 
 
+def seller_address(order: Order) -> PostalAddress:
+    """Where the item leaves from: the inspection centre for inspected stock, else the seller's
+    default address (or what their profile says)."""
+    if order.is_inspected_stock:
+        return INSPECTION_CENTRE
+    seller = order.seller
+    address = default_address_of(seller)
+    if address is not None:
+        return address.postal
+    return PostalAddress(
+        name=seller.public_name, phone="", region="", city=seller.city, street="", postcode=""
+    )
+
+
+def buyer_address(order: Order) -> PostalAddress:
+    """The address the buyer gave at checkout."""
+    return PostalAddress(
+        name=order.ship_to_name,
+        phone=order.ship_to_phone,
+        region=order.ship_to_region,
+        city=order.ship_to_city,
+        street=order.ship_to_address,
+        postcode=order.ship_to_postcode,
+    )
+
+
 @transaction.atomic
 def order_mark_shipped(*, order_id: int, by: User, carrier: str, tracking_number: str) -> Order:
-    """paid → shipped, with the carrier and tracking number the buyer follows. For the seller of a
-    person-to-person sale, for operations on platform and consigned stock."""
+    """paid → shipped, with the carrier (from shipping.carriers.CARRIERS) and the tracking number the
+    buyer follows. For the seller of a person-to-person sale, for operations on platform and consigned
+    stock. Raises a ShippingError naming the field for a carrier not on the list or a malformed number."""
     order = order_locked_for(order_id=order_id, user=by)
     check_fulfils(order, by)
-    carrier, tracking_number = clean_shipment(carrier=carrier, tracking_number=tracking_number)
+    if order.status != OrderStatus.PAID:
+        raise InvalidTransition(order.status, OrderStatus.SHIPPED)
+    shipment = shipment_record(
+        purpose=ShipmentPurpose.SALE if order.is_inspected_stock else ShipmentPurpose.PERSON_TO_PERSON,
+        reference=order.number,
+        carrier=carrier,
+        tracking_number=tracking_number,
+        sender=seller_address(order),
+        recipient=buyer_address(order),
+    )
     return order_move(
         order_id=order.pk,
         to=OrderStatus.SHIPPED,
         by=by,
-        note=_("Shipped with %(carrier)s, tracking number %(tracking)s.")
-        % {"carrier": carrier, "tracking": tracking_number},
-        carrier=carrier,
-        tracking_number=tracking_number,
+        message="order.shipped",
+        params={"carrier": shipment.carrier, "tracking": shipment.tracking_number},
+        shipment=shipment,
     )
 
 
-def _delivered(order: Order, *, by: User | None, at: datetime | None, note: str) -> Order:
+def _delivered(
+    order: Order, *, by: User | None, at: datetime | None, message: str, params: dict | None = None
+) -> Order:
     """shipped → delivered at `at`, kept between the recorded shipment and now: a carrier's clock or
     a seller who marked it shipped late cannot start the return window early or in the future.
     Caller holds the order's row lock."""
@@ -126,7 +152,9 @@ def _delivered(order: Order, *, by: User | None, at: datetime | None, note: str)
     at = min(at or now, now)
     if order.shipped_at is not None:
         at = max(at, order.shipped_at)
-    return order_move(order_id=order.pk, to=OrderStatus.DELIVERED, by=by, note=note, at=at)
+    return order_move(
+        order_id=order.pk, to=OrderStatus.DELIVERED, by=by, message=message, params=params, at=at
+    )
 
 
 @transaction.atomic
@@ -139,43 +167,31 @@ def order_mark_delivered(*, order_id: int, by: User | None, at: datetime | None 
         order = order_locked_for(order_id=order_id, user=by)
         if not has_role(by, OPERATIONS):
             raise NotAllowed(_("Only Reloop staff can mark an order delivered."))
-    return _delivered(order, by=by, at=at, note=_("Delivered."))
+    return _delivered(order, by=by, at=at, message="order.delivered")
 
 
-@transaction.atomic
-def order_carrier_event_apply(*, tracking_number: str, kind: str, occurred_at: datetime) -> Order | None:
-    """A carrier's event for a parcel that belongs to an order: "delivered" for a shipped order marks
-    it delivered at `occurred_at`; any other event, or one that arrives again, changes nothing. Also
-    recognises the tracking number of a return label. Returns the order, or None when no order has
-    this tracking number."""
-    number = normalise_reference(tracking_number)
-    if not number:
-        return None
-    # A tracking number typed by a seller is not unique: the shipped order is the one waiting for news.
-    orders = Order.objects.filter(tracking_number=number).order_by("-id").values_list("pk", flat=True)
-    order_id = (
-        orders.filter(status=OrderStatus.SHIPPED).first()
-        or orders.first()
-        or ReturnRequest.objects.filter(tracking_number=number).values_list("order_id", flat=True).first()
+def order_shipment_moved(*, shipment: Shipment, old_status: str, event: CarrierEvent | None) -> None:
+    """The carrier says the parcel of a shipped order arrived: the order is delivered at the time the
+    carrier gives (shipment_moved, with the shipment's row lock held; any other news changes nothing).
+    A replayed event never arrives here (shipping stores each once), and a delivered order stays so."""
+    if shipment.status == old_status or shipment.status != ShipmentStatus.DELIVERED:
+        return
+    order = Order.objects.select_for_update().filter(shipment_id=shipment.pk).first()
+    if order is None or order.status != OrderStatus.SHIPPED:
+        return
+    _delivered(
+        order,
+        by=None,
+        at=event.occurred_at if event is not None else None,
+        message="order.delivered_by_carrier",
+        params={"carrier": shipment.carrier},
     )
-    if order_id is None:
-        return None
-    # Two deliveries of the same event wait for each other here; the second finds it delivered.
-    order = Order.objects.select_for_update().get(pk=order_id)
-    if kind == "delivered" and order.status == OrderStatus.SHIPPED and order.tracking_number == number:
-        return _delivered(
-            order,
-            by=None,
-            at=occurred_at,
-            note=_("Delivered, says %(carrier)s.") % {"carrier": order.carrier},
-        )
-    return order
 
 
-def _complete(order: Order, *, by: User | None, note: str) -> Order:
+def _complete(order: Order, *, by: User | None, message: str) -> Order:
     """delivered → completed, the escrow released to the seller side, `order_completed` sent after
     commit. Caller holds the order's row lock."""
-    order = order_move(order_id=order.pk, to=OrderStatus.COMPLETED, by=by, note=note)
+    order = order_move(order_id=order.pk, to=OrderStatus.COMPLETED, by=by, message=message)
     sale_release_post(order=order, amount=order.price, by=by)
     transaction.on_commit(lambda: order_completed.send(sender=Order, order=order), robust=True)
     return order
@@ -188,8 +204,8 @@ def order_confirm_receipt(*, order_id: int, buyer: User) -> Order:
     order = order_locked_for(order_id=order_id, user=buyer)
     check_buyer(order, buyer)
     if order.status == OrderStatus.SHIPPED:
-        order = _delivered(order, by=buyer, at=None, note=_("The buyer has received the item."))
-    return _complete(order, by=buyer, note=_("The buyer confirmed receipt."))
+        order = _delivered(order, by=buyer, at=None, message="order.received_by_buyer")
+    return _complete(order, by=buyer, message="order.receipt_confirmed")
 
 
 def orders_complete_due(*, now: datetime | None = None, limit: int = COMPLETE_BATCH_SIZE) -> int:
@@ -207,7 +223,7 @@ def orders_complete_due(*, now: datetime | None = None, limit: int = COMPLETE_BA
                 order = due.select_for_update(skip_locked=True).filter(pk=order_id).first()
                 if order is None:  # taken by another run, or changed since the list was read
                     continue
-                _complete(order, by=None, note=_("The return window closed; the sale is complete."))
+                _complete(order, by=None, message="order.return_window_closed")
                 completed += 1
         except Exception:
             # One order that cannot complete must not hold back every order delivered after it.

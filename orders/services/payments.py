@@ -16,7 +16,6 @@ What a successful payment does depends on where its order stands:
 import logging
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from listings.models import Listing, ListingStatus
 from listings.services import listing_move
@@ -105,34 +104,21 @@ def _payment_succeeded(*, order: Order, payment: Payment) -> bool:
     listing = Listing.objects.select_for_update().get(pk=order.listing_id)
     if order.status == OrderStatus.PENDING_PAYMENT:
         # The listing is reserved for this order: the partial unique index allows no other live one.
-        listing_move(
-            listing_id=listing.pk, to=ListingStatus.SOLD, by=order.buyer, note=_("Paid by the buyer.")
-        )
-        order = order_move(order_id=order.pk, to=OrderStatus.PAID, by=None, note=_("Payment received."))
+        listing_move(listing_id=listing.pk, to=ListingStatus.SOLD, by=order.buyer, message="order.paid")
+        order = order_move(order_id=order.pk, to=OrderStatus.PAID, by=None, message="payment.received")
     elif listing.status == ListingStatus.ACTIVE:
-        listing_move(listing_id=listing.pk, to=ListingStatus.RESERVED, by=order.buyer, note=_("Paid late."))
         listing_move(
-            listing_id=listing.pk, to=ListingStatus.SOLD, by=order.buyer, note=_("Paid by the buyer.")
+            listing_id=listing.pk, to=ListingStatus.RESERVED, by=order.buyer, message="order.paid_late"
         )
-        order = order_move(
-            order_id=order.pk,
-            to=OrderStatus.PAID,
-            by=None,
-            note=_("Payment received after the reservation had ended; the item was still available."),
-        )
+        listing_move(listing_id=listing.pk, to=ListingStatus.SOLD, by=order.buyer, message="order.paid")
+        order = order_move(order_id=order.pk, to=OrderStatus.PAID, by=None, message="payment.received_late")
     else:
         order_refund(order=order, amount=payment.amount, key=f"refund:late:{payment.pk}", payment=payment)
         if listing.status == ListingStatus.WITHDRAWN:
-            note = _(
-                "Your payment arrived after the reservation had ended and the seller had taken the item "
-                "off sale. The full amount is being refunded to your card."
-            )
+            message = "payment.late_taken_off_sale"
         else:
-            note = _(
-                "Your payment arrived after the reservation had ended and the item had been sold to "
-                "someone else. The full amount is being refunded to your card."
-            )
-        order_move(order_id=order.pk, to=OrderStatus.REFUNDED, by=None, note=note)
+            message = "payment.late_sold"
+        order_move(order_id=order.pk, to=OrderStatus.REFUNDED, by=None, message=message)
         return True
     transaction.on_commit(lambda: order_paid.send(sender=Order, order=order), robust=True)
     return True

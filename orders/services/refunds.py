@@ -6,6 +6,7 @@ derived from the refund's cause, so a retried job refunds the card once.
 """
 
 from decimal import Decimal
+from typing import cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -30,12 +31,12 @@ def order_refund(
     )
     if payment is not None:
         payments = payments.filter(pk=payment.pk)
-    payments = list(payments.order_by("id"))
-    if not payments:
+    candidates = list(payments.order_by("id"))
+    if not candidates:
         raise OrderError(_("This order has no payment to refund."), code="nothing_to_refund")
     if Transaction.objects.filter(idempotency_key=key).exists():  # refunded under this key before
-        return payments[0]
-    payment = next((each for each in payments if 0 < amount <= each.amount - each.refunded_amount), None)
+        return candidates[0]
+    payment = next((each for each in candidates if 0 < amount <= each.amount - each.refunded_amount), None)
     if payment is None:
         raise OrderError(
             _("A refund must be more than zero and at most what is left of the payment."),
@@ -66,6 +67,6 @@ def refund_send(*, payment_id: int, key: str, amount: Decimal) -> str:
     """Ask the provider to refund the card; called by the job after the ledger has the refund.
     Raises PaymentProviderUnavailable for a retry. Returns the provider's refund id."""
     payment = Payment.objects.get(pk=payment_id)
-    return get_payment_provider().refund(
-        idempotency_key=key, reference=payment.provider_reference, amount=amount
-    )
+    # A payment that took money has the provider's reference (it is empty only before the provider answers).
+    reference = cast(str, payment.provider_reference)
+    return get_payment_provider().refund(idempotency_key=key, reference=reference, amount=amount)

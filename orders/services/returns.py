@@ -4,10 +4,10 @@
                                   return_requested ──return_withdraw──▶ delivered (the window runs on)
     delivered ──dispute_open──▶ disputed ──dispute_resolve──▶ resolved
 
-A return of inspected stock goes back to the inspection centre on a free label, booked with the
-carrier after the request has committed (`return_label_book`, never under a row lock); if the
-carrier is down the request stands and `return_labels_book_missing` books the label later. A
-person-to-person buyer sends the item to the seller and enters the tracking number.
+A return of inspected stock goes back to the inspection centre on a free label: shipping books it
+after the request has committed (never under a row lock); if the carrier is down the request stands
+and shipping's job books the label later. A person-to-person buyer sends the item to the seller and
+picks the carrier and enters the tracking number.
 
 Refunds go through `orders.services.refunds.order_refund` with a key naming their cause
 (`refund:return:<id>`, `refund:dispute:<id>`); what a dispute leaves for the seller is released with
@@ -28,30 +28,29 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import OPERATIONS, has_role
 from inspection.models import CheckResult
-from listings.models import ListingSource, ListingStatus
+from listings.models import ListingStatus
 from listings.services import listing_move
-from marketplace.carriers import INSPECTION_CENTRE, Address, CarrierUnavailable, get_carrier
 from marketplace.errors import InvalidTransition
-from marketplace.labels import LabelContent, label_pdf
 from marketplace.money import CENT
 from orders.errors import NotAllowed, OrderError
 from orders.models import Dispute, DisputeOutcome, Order, OrderStatus, ReturnRequest, ReturnStatus
 from orders.services.fulfilment import (
+    buyer_address,
     check_buyer,
     check_fulfils,
-    clean_shipment,
     clean_text,
     order_locked_for,
+    seller_address,
 )
 from orders.services.money import sale_release_post
 from orders.services.refunds import order_refund
 from orders.services.transitions import order_move
 from orders.signals import order_completed, order_returned
+from shipping.carriers import INSPECTION_CENTRE, CarrierUnavailable
+from shipping.models import ShipmentPurpose, ShipmentStatus, ShippingMethod
+from shipping.services import shipment_book, shipment_cancel, shipment_record, shipment_request
 
 logger = logging.getLogger(__name__)
-
-LABEL_BATCH_SIZE = 50
-RETURN_METHOD = "drop_off"  # the buyer hands the parcel in at any point of the carrier
 
 
 def check_window_open(order: Order, *, now: datetime | None = None) -> None:
@@ -86,112 +85,43 @@ def return_request(*, order_id: int, buyer: User, reason: str) -> ReturnRequest:
         order_id=order.pk,
         to=OrderStatus.RETURN_REQUESTED,
         by=buyer,
-        note=_("Return requested: %(reason)s") % {"reason": reason},
+        message="return.requested",
+        note=reason,
     )
     # Under the order's lock nobody else writes this order's return: update-or-create is safe here.
     returned, _created = ReturnRequest.objects.update_or_create(
         order=order, defaults={"reason": reason, "status": ReturnStatus.REQUESTED, "received_at": None}
     )
-    if order.is_inspected_stock and not returned.tracking_number:
-        transaction.on_commit(partial(_label_book_or_leave_for_later, order.pk))
+    if order.is_inspected_stock and returned.shipment_id is None:
+        shipment = shipment_request(
+            purpose=ShipmentPurpose.BUYER_RETURN,
+            reference=order.number,
+            sender=buyer_address(order),
+            recipient=INSPECTION_CENTRE,
+            method=ShippingMethod.DROP_OFF,  # the buyer hands the parcel in at any point of the carrier
+        )
+        returned.shipment = shipment
+        returned.save(update_fields=["shipment"])
+        transaction.on_commit(partial(_label_book_or_leave_for_later, shipment.pk))
     return returned
 
 
-def _label_book_or_leave_for_later(order_id: int) -> None:
+def _label_book_or_leave_for_later(shipment_id: int) -> None:
     try:
-        return_label_book(order_id=order_id)
+        shipment_book(shipment_id=shipment_id)
     except CarrierUnavailable:
-        logger.warning("Carrier down: no return label yet for order %s", order_id, exc_info=True)
-
-
-def _needs_label(order: Order) -> ReturnRequest | None:
-    """The order's return if it still waits for a free label. Caller holds the order's row lock."""
-    if not order.is_inspected_stock or order.status != OrderStatus.RETURN_REQUESTED:
-        return None
-    returned = ReturnRequest.objects.filter(order=order).first()
-    if returned is None or returned.status != ReturnStatus.REQUESTED or returned.tracking_number:
-        return None
-    return returned
+        logger.warning("Carrier down: return label %s is left for shipping's job", shipment_id, exc_info=True)
 
 
 def return_label_book(*, order_id: int) -> ReturnRequest | None:
-    """Book the free return label to the inspection centre for an inspected item's return and store
-    its carrier, tracking number and PDF on the return. A return that has its label, or no longer
-    needs one (withdrawn, received), is returned as it is, and None when the order has no return.
-
-    No row lock is held while the carrier is called: lock and check, release, book, lock and check
-    again (a label booked meanwhile by another run is kept, ours voided). Raises CarrierUnavailable,
-    worth a retry."""
-    with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("buyer").get(pk=order_id)
-        if _needs_label(order) is None:
-            return ReturnRequest.objects.filter(order=order).first()
-
-    sender = Address(name=order.buyer.public_name, lines=(), city=order.buyer.city)
-    carrier = get_carrier()
-    booking = carrier.book(
-        reference=order.number,
-        method=RETURN_METHOD,
-        sender=sender,
-        recipient=INSPECTION_CENTRE,
-        now=timezone.now(),
-    )
-    recorded = False
-    try:
-        pdf = label_pdf(
-            LabelContent(
-                carrier=booking.carrier,
-                tracking_number=booking.tracking_number,
-                sort_code=booking.sort_code,
-                reference_code=order.number,
-                sender=sender,
-                recipient=INSPECTION_CENTRE,
-                method=booking.method,
-                method_label=_("Drop-off"),
-                drop_off_note=booking.drop_off_note,
-            )
-        )
-        with transaction.atomic():
-            order = Order.objects.select_for_update().get(pk=order_id)
-            returned = _needs_label(order)
-            if returned is None:  # booked by another run, or withdrawn, meanwhile
-                return ReturnRequest.objects.filter(order=order).first()
-            returned.carrier = booking.carrier
-            returned.tracking_number = booking.tracking_number
-            returned.label_pdf = pdf
-            returned.save(update_fields=["carrier", "tracking_number", "label_pdf"])
-            recorded = True
-    finally:
-        if not recorded:
-            _void_label(carrier, booking.tracking_number)
-    return returned
-
-
-def _void_label(carrier, tracking_number: str) -> None:
-    """Best effort: an unused label costs nothing, and the carrier voids it by itself after a while."""
-    try:
-        carrier.cancel(tracking_number)
-    except Exception:
-        logger.warning("Could not cancel unrecorded return label %s", tracking_number, exc_info=True)
-
-
-def return_labels_book_missing(*, limit: int = LABEL_BATCH_SIZE) -> int:
-    """Book the labels that returns of inspected stock are still waiting for (the carrier was down
-    when they were requested), oldest first. Stops at the first CarrierUnavailable, which it raises
-    for a retry; what was booked stays booked. Returns how many were booked."""
-    waiting = (
-        ReturnRequest.objects.filter(
-            status=ReturnStatus.REQUESTED, tracking_number="", order__status=OrderStatus.RETURN_REQUESTED
-        )
-        .exclude(order__source=ListingSource.PERSON)
-        .order_by("created_at", "id")
-        .values_list("order_id", flat=True)[:limit]
-    )
-    booked = 0
-    for order_id in list(waiting):
-        returned = return_label_book(order_id=order_id)
-        booked += bool(returned is not None and returned.tracking_number)
-    return booked
+    """Book the free return label an inspected item's return asked for (now, with no row lock held)
+    and return the return with it; None when the order has no return. Raises CarrierUnavailable,
+    worth a retry (shipping's job retries by itself)."""
+    returned = ReturnRequest.objects.filter(order_id=order_id).first()
+    if returned is None or returned.shipment_id is None:
+        return returned
+    shipment_book(shipment_id=returned.shipment_id)
+    return ReturnRequest.objects.select_related("shipment").get(pk=returned.pk)
 
 
 @transaction.atomic
@@ -208,10 +138,15 @@ def return_tracking_set(*, order_id: int, buyer: User, carrier: str, tracking_nu
     returned = ReturnRequest.objects.filter(order=order, status=ReturnStatus.REQUESTED).first()
     if order.status != OrderStatus.RETURN_REQUESTED or returned is None:
         raise InvalidTransition(order.status, OrderStatus.RETURN_REQUESTED)
-    returned.carrier, returned.tracking_number = clean_shipment(
-        carrier=carrier, tracking_number=tracking_number
+    returned.shipment = shipment_record(
+        purpose=ShipmentPurpose.BUYER_RETURN,
+        reference=order.number,
+        carrier=carrier,
+        tracking_number=tracking_number,
+        sender=buyer_address(order),
+        recipient=seller_address(order),
     )
-    returned.save(update_fields=["carrier", "tracking_number"])
+    returned.save(update_fields=["shipment"])
     return returned
 
 
@@ -221,10 +156,17 @@ def return_withdraw(*, order_id: int, buyer: User) -> Order:
     running from the delivery, so the order completes when it would have."""
     order = order_locked_for(order_id=order_id, user=buyer)
     check_buyer(order, buyer)
-    order = order_move(
-        order_id=order.pk, to=OrderStatus.DELIVERED, by=buyer, note=_("The buyer withdrew the return.")
-    )
-    ReturnRequest.objects.filter(order=order).update(status=ReturnStatus.WITHDRAWN)
+    order = order_move(order_id=order.pk, to=OrderStatus.DELIVERED, by=buyer, message="return.withdrawn")
+    returned = ReturnRequest.objects.filter(order=order).first()
+    if returned is not None:
+        returned.status = ReturnStatus.WITHDRAWN
+        if (
+            returned.shipment_id is not None
+            and shipment_cancel(shipment_id=returned.shipment_id, requested_only=True).status
+            == ShipmentStatus.CANCELLED
+        ):
+            returned.shipment = None  # no label was issued: a new request asks for one again
+        returned.save(update_fields=["status", "shipment"])
     return order
 
 
@@ -237,23 +179,22 @@ def return_mark_received(*, order_id: int, by: User) -> Order:
     order = order_locked_for(order_id=order_id, user=by)
     check_fulfils(order, by)
     now = timezone.now()
-    order_move(
-        order_id=order.pk, to=OrderStatus.RETURNED, by=by, note=_("The returned item arrived."), at=now
-    )
+    order_move(order_id=order.pk, to=OrderStatus.RETURNED, by=by, message="return.arrived", at=now)
     ReturnRequest.objects.filter(order=order).update(status=ReturnStatus.RECEIVED, received_at=now)
     order_refund(order=order, amount=order.price, key=f"refund:return:{order.pk}", by=by)
     order = order_move(
         order_id=order.pk,
         to=OrderStatus.REFUNDED,
         by=by,
-        note=_("Refunded in full: %(amount)s.") % {"amount": order.price},
+        message="refund.full",
+        params={"amount": order.price},
     )
     if order.is_inspected_stock:
         listing_move(
             listing_id=order.listing_id,
             to=ListingStatus.ACTIVE,
             by=by,
-            note=_("Returned by the buyer to the inspection centre: back on sale."),
+            message="order.returned",
         )
         transaction.on_commit(lambda: order_returned.send(sender=Order, order=order), robust=True)
     return order
@@ -317,7 +258,7 @@ def dispute_open(*, order_id: int, buyer: User, reason: str, check_ids: Sequence
         order_id=order.pk,
         to=OrderStatus.DISPUTED,
         by=buyer,
-        note=_("The buyer says the item is not as described."),
+        message="dispute.opened",
     )
     dispute = Dispute.objects.create(order=order, reason=reason)
     dispute.disputed_checks.set(ids)
@@ -335,6 +276,7 @@ def _clean_refund_amount(outcome: DisputeOutcome, amount: object, price: Decimal
                 field="refund_amount",
             )
         return None
+    value: Decimal | None
     try:
         value = (
             amount
@@ -347,8 +289,8 @@ def _clean_refund_amount(outcome: DisputeOutcome, amount: object, price: Decimal
             value is not None and value.is_finite() and 0 < value < price and value == value.quantize(CENT)
         )
     except (InvalidOperation, ValueError):
-        valid = False
-    if not valid:
+        value, valid = None, False
+    if value is None or not valid:
         raise OrderError(
             _("A partial refund is more than 0 and less than the price (%(price)s), in cents at most.")
             % {"price": price},
@@ -394,7 +336,9 @@ def dispute_resolve(
         order_id=order.pk,
         to=OrderStatus.RESOLVED,
         by=by,
-        note=_("Dispute resolved: %(outcome)s. %(note)s") % {"outcome": outcome.label, "note": note},
+        message="dispute.resolved",
+        params={"outcome": outcome},
+        note=note,
     )
     dispute.outcome = outcome
     dispute.refund_amount = refund

@@ -35,15 +35,28 @@ STAMPS = {
 
 @transaction.atomic
 def order_move(
-    *, order_id: int, to: OrderStatus, by: User | None, note: str = "", at=None, **fields: object
+    *,
+    order_id: int,
+    to: OrderStatus,
+    by: User | None,
+    message: str = "",
+    params: dict | None = None,
+    note: str = "",
+    at=None,
+    **fields: object,
 ) -> Order:
-    """Lock, check, record, save. `fields` are other Order columns to set in the same save (a tracking
-    number with `shipped`). Raises InvalidTransition and changes nothing if `to` is not allowed."""
+    """Lock, check, record, save. `message` is a code of orders.messages with its `params`; `note` is
+    what a person typed. `fields` are other Order columns to set in the same save (a tracking number
+    with `shipped`). Raises InvalidTransition and changes nothing if `to` is not allowed, MessageError
+    for a message the catalog does not list."""
+    params = OrderEvent.message_params(message, params)
     order = Order.objects.select_for_update().get(pk=order_id)
     if to not in ALLOWED[OrderStatus(order.status)]:
         raise InvalidTransition(order.status, to)
     at = at or timezone.now()
-    OrderEvent.objects.create(order=order, old=order.status, new=to, by=by, note=note[:300], at=at)
+    OrderEvent.objects.create(
+        order=order, old=order.status, new=to, by=by, message=message, params=params, note=note[:300], at=at
+    )
     order.status = to
     update = ["status", "updated_at"]
     stamp = STAMPS.get(to)

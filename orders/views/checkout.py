@@ -17,10 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.addresses import FIELDS
+from accounts.errors import AddressError
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import Address
+from accounts.selectors import default_address_of
 from listings.models import ListingStatus
 from marketplace.errors import InvalidTransition
 from orders.errors import ItemUnavailable, NotAllowed, OrderError
-from orders.forms import AddressForm
+from orders.forms import CheckoutAddressForm
 from orders.models import Order, OrderStatus
 from orders.selectors import order_for_participant
 from orders.services.checkout import order_address_set, order_cancel, order_place, payment_start
@@ -48,7 +53,7 @@ def buy(request: HttpRequest, listing_id: int) -> HttpResponse:
     return redirect("orders:pay", number=order.number)
 
 
-def _buyers_order(request: HttpRequest, number: str) -> Order:
+def _buyers_order(request: AuthenticatedHttpRequest, number: str) -> Order:
     """The signed-in buyer's order; anyone else's (the seller's included) is a 404 here."""
     try:
         order = order_for_participant(number=number, user=request.user)
@@ -59,21 +64,37 @@ def _buyers_order(request: HttpRequest, number: str) -> Order:
     return order
 
 
-def _last_address(order: Order) -> dict[str, str]:
-    """The address to prefill: this order's own, else the one the buyer used last time."""
-    if order.ship_to_address:
-        return {"name": order.ship_to_name, "phone": order.ship_to_phone, "address": order.ship_to_address}
-    last = (
-        Order.objects.filter(buyer_id=order.buyer_id)
-        .exclude(pk=order.pk)
-        .exclude(ship_to_address="")
-        .order_by("-created_at", "-id")
-        .values("ship_to_name", "ship_to_phone", "ship_to_address")
-        .first()
+def _address_to_offer(order: Order) -> dict[str, object]:
+    """What the address form starts with: this order's own address, else the buyer's default
+    address, else the one they used last time; saving to the address book is offered while their
+    book is empty."""
+    fields = (
+        "ship_to_name",
+        "ship_to_phone",
+        "ship_to_region",
+        "ship_to_city",
+        "ship_to_address",
+        "ship_to_postcode",
     )
-    if last is None:
-        return {}
-    return {"name": last["ship_to_name"], "phone": last["ship_to_phone"], "address": last["ship_to_address"]}
+    empty_book = not Address.objects.filter(user_id=order.buyer_id).exists()
+    if order.ship_to_address:
+        values = [getattr(order, field) for field in fields]
+    else:
+        default = default_address_of(order.buyer)
+        if default is not None:
+            return {**default.postal.as_dict()}
+        last = (
+            Order.objects.filter(buyer_id=order.buyer_id)
+            .exclude(pk=order.pk)
+            .exclude(ship_to_address="")
+            .order_by("-created_at", "-id")
+            .values_list(*fields)
+            .first()
+        )
+        if last is None:
+            return {"save_to_book": empty_book}
+        values = list(last)
+    return {**dict(zip(FIELDS, values, strict=True)), "save_to_book": empty_book}
 
 
 def _seconds_left(order: Order) -> int:
@@ -87,7 +108,7 @@ def _lapsed_page(request: HttpRequest, order: Order) -> HttpResponse:
 
 
 def _checkout_page(
-    request: HttpRequest, order: Order, form: AddressForm, *, status: int = 200
+    request: HttpRequest, order: Order, form: CheckoutAddressForm, *, status: int = 200
 ) -> HttpResponse:
     seconds = _seconds_left(order)
     return render(
@@ -112,7 +133,7 @@ def _is_lapsed(order: Order) -> bool:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pay(request: HttpRequest, number: str) -> HttpResponse:
+def pay(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     order = _buyers_order(request, number)
     if _is_lapsed(order):
         return _lapsed_page(request, order)
@@ -120,8 +141,8 @@ def pay(request: HttpRequest, number: str) -> HttpResponse:
         # Paid, cancelled or further along: the order's page says where it stands.
         return redirect("orders:detail", number=order.number)
     if request.method != "POST":
-        return _checkout_page(request, order, AddressForm(initial=_last_address(order)))
-    form = AddressForm(request.POST)
+        return _checkout_page(request, order, CheckoutAddressForm(initial=_address_to_offer(order)))
+    form = CheckoutAddressForm(request.POST)
     if not form.is_valid():
         return _checkout_page(request, order, form, status=400)
     return_url = request.build_absolute_uri(reverse("orders:detail", args=[order.number]))
@@ -129,16 +150,15 @@ def pay(request: HttpRequest, number: str) -> HttpResponse:
         order_address_set(
             order_id=order.pk,
             buyer=request.user,
-            name=form.cleaned_data["name"],
-            phone=form.cleaned_data["phone"],
-            address=form.cleaned_data["address"],
+            address=form.cleaned_data,
+            save_to_book=form.cleaned_data["save_to_book"],
         )
         payment = payment_start(order_id=order.pk, buyer=request.user, return_url=return_url)
     except Order.DoesNotExist:
         raise Http404(_("No such order.")) from None
     except InvalidTransition:
         return redirect("orders:detail", number=order.number)
-    except OrderError as error:
+    except (OrderError, AddressError) as error:
         if error.code == LAPSED_CODE:
             order.refresh_from_db()
             return _lapsed_page(request, order)
@@ -149,7 +169,7 @@ def pay(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def cancel(request: HttpRequest, number: str) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     order = _buyers_order(request, number)
     try:
         order_cancel(order_id=order.pk, buyer=request.user)

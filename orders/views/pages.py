@@ -8,11 +8,12 @@ action is a POST to its own URL; on bad input the order's page is shown again wi
 """
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,12 +23,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from listings.models import ListingSource
 from marketplace.errors import InvalidTransition
 from marketplace.keyset import InvalidCursor, Page
 from orders.actions import OrderAction, order_actions
 from orders.errors import NotAllowed, OrderError
-from orders.forms import DisputeForm, RatingForm, ReturnForm, ReturnTrackingForm, ShipForm
+from orders.forms import DisputeForm, OrderForm, RatingForm, ReturnForm, ReturnTrackingForm, ShipForm
 from orders.models import Order, OrderStatus, PaymentStatus
 from orders.payments import decline_reason_text
 from orders.selectors import order_for_participant, orders_for_buyer, report_check_results, sales_for_seller
@@ -40,6 +42,11 @@ from orders.services.returns import (
     return_tracking_set,
     return_withdraw,
 )
+from shipping.errors import ShippingError
+from shipping.services import label_bytes
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # What the buyer does next, or waits for, shown under each order in "My purchases".
 BUYER_NEXT = {
@@ -76,7 +83,7 @@ SELLER_NEXT = {
     OrderStatus.CANCELLED: gettext_lazy("Cancelled by the buyer."),
 }
 # What each status change means on the timeline.
-EVENT_WORDS = {
+EVENT_WORDS: dict[str, "StrOrPromise"] = {
     OrderStatus.PAID: gettext_lazy("Payment received"),
     OrderStatus.EXPIRED: gettext_lazy("The reservation ran out"),
     OrderStatus.CANCELLED: gettext_lazy("Cancelled"),
@@ -118,7 +125,7 @@ def _page_links(page: Page) -> dict[str, str]:
 
 @login_required
 @require_GET
-def purchases(request: HttpRequest) -> HttpResponse:
+def purchases(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My purchases, newest first."""
     page = _cursor_page(request, lambda cursor: orders_for_buyer(buyer=request.user, cursor=cursor))
     rows = [{"order": order, "next_step": BUYER_NEXT.get(order.status, "")} for order in page.items]
@@ -127,7 +134,7 @@ def purchases(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def sales(request: HttpRequest) -> HttpResponse:
+def sales(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My sales (items I listed myself), newest first, with what to do next."""
     page = _cursor_page(request, lambda cursor: sales_for_seller(seller=request.user, cursor=cursor))
     rows = [{"order": order, "next_step": SELLER_NEXT.get(order.status, "")} for order in page.items]
@@ -144,7 +151,7 @@ def _awaiting_webhook(order: Order, latest_payment_status: str | None, *, user, 
     )
 
 
-def _participant_order(request: HttpRequest, number: str) -> Order:
+def _participant_order(request: AuthenticatedHttpRequest, number: str) -> Order:
     try:
         return order_for_participant(number=number, user=request.user)
     except Order.DoesNotExist:
@@ -164,11 +171,12 @@ def _who(event, order: Order, user) -> str:
 def _timeline(order: Order, user) -> list[dict]:
     lines = [{"at": order.created_at, "what": _("Order placed"), "who": "", "note": ""}]
     for event in order.events.all():
+        what: StrOrPromise
         if event.old == OrderStatus.RETURN_REQUESTED and event.new == OrderStatus.DELIVERED:
             what = _("Return withdrawn: the buyer keeps the item")
         else:
             what = EVENT_WORDS.get(event.new, event.get_new_display())
-        lines.append({"at": event.at, "what": what, "who": _who(event, order, user), "note": event.note})
+        lines.append({"at": event.at, "what": what, "who": _who(event, order, user), "note": event.text})
     return lines
 
 
@@ -176,11 +184,13 @@ def _related(order: Order, name: str):
     """A one-to-one row the selector joined (return, dispute, rating), or None when there is none."""
     try:
         return getattr(order, name)
-    except Order._meta.get_field(name).related_model.DoesNotExist:
+    except ObjectDoesNotExist:
         return None
 
 
-def _detail_context(request: HttpRequest, order: Order, bound: dict[str, forms.Form] | None = None) -> dict:
+def _detail_context(
+    request: AuthenticatedHttpRequest, order: Order, bound: dict[str, forms.Form] | None = None
+) -> dict:
     """Everything the order's page shows for this viewer; `bound` holds a submitted form with errors."""
     user = request.user
     bound = bound or {}
@@ -213,8 +223,7 @@ def _detail_context(request: HttpRequest, order: Order, bound: dict[str, forms.F
         and order.status == OrderStatus.RETURN_REQUESTED
         and not person_sale
         and returned is not None
-        # The label is booked with its tracking number, both stored at once: testing the number
-        # leaves the PDF itself unread until it is downloaded.
+        # The label is booked with its tracking number, both stored at once.
         and bool(returned.tracking_number),
         "return_withdraw": OrderAction.WITHDRAW_RETURN in allowed,
         "rate": OrderAction.RATE in allowed,
@@ -270,14 +279,14 @@ def _detail_context(request: HttpRequest, order: Order, bound: dict[str, forms.F
 
 @login_required
 @require_GET
-def detail(request: HttpRequest, number: str) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     order = _participant_order(request, number)
     return render(request, "orders/detail.html", _detail_context(request, order))
 
 
 @login_required
 @require_GET
-def payment_status(request: HttpRequest, number: str) -> HttpResponse:
+def payment_status(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """What the order's page asks every two seconds after the buyer comes back from the payment page:
     the waiting notice while the webhook has not arrived, else a redirect (HX-Redirect) to the page,
     which then shows the paid order or the declined payment."""
@@ -297,11 +306,11 @@ def payment_status(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _act(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     number: str,
     *,
     name: str,
-    make_form: Callable[[Order], forms.Form] | None,
+    make_form: Callable[[Order], OrderForm] | None,
     call: Callable[[Order, dict], object],
     done: str,
 ) -> HttpResponse:
@@ -321,7 +330,7 @@ def _act(
         except InvalidTransition:
             messages.error(request, _("This order has moved on; here is where it stands now."))
             return redirect("orders:detail", number=order.number)
-        except OrderError as error:
+        except (OrderError, ShippingError) as error:
             if form is None:
                 messages.error(request, error.message)
                 return redirect("orders:detail", number=order.number)
@@ -334,7 +343,7 @@ def _act(
 
 @login_required
 @require_POST
-def confirm_receipt(request: HttpRequest, number: str) -> HttpResponse:
+def confirm_receipt(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     return _act(
         request,
         number,
@@ -347,7 +356,7 @@ def confirm_receipt(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def return_create(request: HttpRequest, number: str) -> HttpResponse:
+def return_create(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     return _act(
         request,
         number,
@@ -360,7 +369,7 @@ def return_create(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def return_tracking(request: HttpRequest, number: str) -> HttpResponse:
+def return_tracking(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     return _act(
         request,
         number,
@@ -378,7 +387,7 @@ def return_tracking(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def return_cancel(request: HttpRequest, number: str) -> HttpResponse:
+def return_cancel(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     return _act(
         request,
         number,
@@ -391,7 +400,7 @@ def return_cancel(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def dispute_create(request: HttpRequest, number: str) -> HttpResponse:
+def dispute_create(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     return _act(
         request,
         number,
@@ -411,7 +420,7 @@ def dispute_create(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def rate(request: HttpRequest, number: str) -> HttpResponse:
+def rate(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     return _act(
         request,
         number,
@@ -431,7 +440,7 @@ def rate(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def ship(request: HttpRequest, number: str) -> HttpResponse:
+def ship(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     return _act(
         request,
         number,
@@ -449,7 +458,7 @@ def ship(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def return_received(request: HttpRequest, number: str) -> HttpResponse:
+def return_received(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     return _act(
         request,
         number,
@@ -462,13 +471,19 @@ def return_received(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def return_label(request: HttpRequest, number: str) -> HttpResponse:
+def return_label(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """The free return label of an inspected item, for its buyer only."""
     order = _participant_order(request, number)
     returned = _related(order, "return_request")
-    if order.buyer_id != request.user.pk or returned is None or not returned.label_pdf:
+    shipment = returned.shipment if returned is not None else None
+    if (
+        order.buyer_id != request.user.pk
+        or shipment is None
+        or not shipment.booked
+        or not shipment.tracking_number
+    ):
         raise Http404(_("This order has no return label."))
-    response = HttpResponse(bytes(returned.label_pdf), content_type="application/pdf")
+    response = HttpResponse(label_bytes(shipment), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="reloop-return-{order.number}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

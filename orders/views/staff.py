@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import OPERATIONS, require_role
 from marketplace.errors import InvalidTransition
 from marketplace.keyset import InvalidCursor, Page
@@ -30,6 +31,7 @@ from orders.selectors import (
 )
 from orders.services.fulfilment import order_mark_delivered, order_mark_shipped
 from orders.services.returns import dispute_resolve, return_mark_received
+from shipping.errors import ShippingError
 
 # Each list of the queue: its query parameter for the cursor and its read.
 LISTS: dict[str, Callable[..., Page]] = {
@@ -78,7 +80,7 @@ def _queue_context(request: HttpRequest, *, failed: tuple[Order, ShipForm] | Non
 
 @login_required
 @require_http_methods(["GET"])
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_role(request.user, OPERATIONS)
     return render(request, "orders/staff/queue.html", _queue_context(request))
 
@@ -91,7 +93,7 @@ def _staff_order(number: str) -> Order:
 
 
 def _simple_action(
-    request: HttpRequest, number: str, call: Callable[[Order], object], done: str
+    request: AuthenticatedHttpRequest, number: str, call: Callable[[Order], object], done: str
 ) -> HttpResponse:
     require_role(request.user, OPERATIONS)
     order = _staff_order(number)
@@ -110,7 +112,7 @@ def _simple_action(
 
 @login_required
 @require_POST
-def ship(request: HttpRequest, number: str) -> HttpResponse:
+def ship(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     require_role(request.user, OPERATIONS)
     order = _staff_order(number)
     form = _ship_form(order.number, request.POST)
@@ -128,7 +130,7 @@ def ship(request: HttpRequest, number: str) -> HttpResponse:
                 _("Order %(number)s has moved on; the lists below are up to date.") % {"number": number},
             )
             return redirect("orders_staff:queue")
-        except OrderError as error:
+        except (OrderError, ShippingError) as error:
             form.add_service_error(error)
         else:
             messages.success(
@@ -142,7 +144,7 @@ def ship(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def deliver(request: HttpRequest, number: str) -> HttpResponse:
+def deliver(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     return _simple_action(
         request,
         number,
@@ -153,7 +155,7 @@ def deliver(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def return_received(request: HttpRequest, number: str) -> HttpResponse:
+def return_received(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     return _simple_action(
         request,
         number,
@@ -189,7 +191,7 @@ def _dispute_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dispute(request: HttpRequest, number: str) -> HttpResponse:
+def dispute(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """A dispute: the buyer's claim, the checks they point at with what the report said, and the
     decision (full or partial refund, or rejection) with its reason."""
     require_role(request.user, OPERATIONS)
@@ -209,7 +211,7 @@ def dispute(request: HttpRequest, number: str) -> HttpResponse:
         except InvalidTransition:
             messages.error(request, _("This dispute has already been decided."))
             return redirect("orders_staff:queue")
-        except OrderError as error:
+        except (OrderError, ShippingError) as error:
             form.add_service_error(error)
         else:
             messages.success(request, _("The dispute on %(number)s is resolved.") % {"number": order.number})

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import api_user
 from recycling.api.serializers import SubmissionDetailSerializer
 from recycling.api.submissions import DOMAIN_ERROR, NOT_FOUND, SubmissionAPIView
 from recycling.services.offers import offer_accept_recycle, offer_decline
@@ -24,7 +25,7 @@ class OfferRecycleView(SubmissionAPIView):
     )
     def post(self, request: Request, submission_id: int) -> Response:
         submission_id = self.own_submission_id(submission_id)
-        offer_accept_recycle(submission_id=submission_id, seller=request.user)
+        offer_accept_recycle(submission_id=submission_id, seller=api_user(request))
         return self.render_submission(submission_id)
 
 
@@ -39,5 +40,5 @@ class OfferDeclineView(SubmissionAPIView):
     )
     def post(self, request: Request, submission_id: int) -> Response:
         submission_id = self.own_submission_id(submission_id)
-        offer_decline(submission_id=submission_id, seller=request.user)
+        offer_decline(submission_id=submission_id, seller=api_user(request))
         return self.render_submission(submission_id)

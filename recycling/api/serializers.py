@@ -5,6 +5,7 @@ photo checks found, but never gives a URL to the pictures themselves.
 """
 
 import json
+from functools import cached_property
 
 from django.conf import settings
 from django.urls import reverse
@@ -14,15 +15,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.api import AddressInputSerializer
 from listings.api.serializers import BrandSerializer, CategorySerializer
 from listings.models import CatalogModel, Grade
+from marketplace.api import MONEY
 from recycling.models import (
     Offer,
     OfferKind,
-    Shipment,
-    ShipmentDirection,
-    ShipmentStatus,
-    ShippingMethod,
     Submission,
     SubmissionEvent,
     SubmissionPhoto,
@@ -35,8 +34,8 @@ from recycling.questionnaire import DEFAULT, QUESTIONNAIRES
 from recycling.selectors import INSPECTED_STATUSES, offers_for, report_code_for
 from recycling.services.transitions import ALLOWED, CANCELLABLE
 from recycling.valuation import reason_text
+from shipping.models import Shipment, ShipmentStatus, ShippingMethod
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
 PHOTO_FIELD_PREFIX = "photo_"
 # Generous for any category's questions, small enough that a request cannot make us parse megabytes.
 ANSWERS_MAX_CHARACTERS = 10_000
@@ -102,7 +101,7 @@ class AnswersField(serializers.Field):
 def _photo_fields() -> dict[str, serializers.FileField]:
     """One optional file field per photo view any category asks for; which of them a category
     requires is checked by recycling.services (a missing one is a 400 under its field)."""
-    fields = {}
+    fields: dict[str, serializers.FileField] = {}
     for each in (*QUESTIONNAIRES.values(), DEFAULT):
         for view in each.photo_views:
             fields.setdefault(
@@ -165,6 +164,11 @@ class ShippingBookSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text="For `pickup`: the start of one of the offered pickup slots.",
+    )
+    address = AddressInputSerializer(
+        required=False,
+        help_text="Where the courier collects the parcel (printed on the label), and where the item "
+        "comes back to. Without it, the seller's default address; a pickup needs one of the two.",
     )
 
 
@@ -285,10 +289,22 @@ class TimelineEventSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=SubmissionStatus.choices, source="new", read_only=True)
     status_label = serializers.CharField(source="get_new_display", read_only=True)
     previous_status = serializers.ChoiceField(choices=SubmissionStatus.choices, source="old", read_only=True)
+    note = serializers.CharField(
+        source="text",
+        read_only=True,
+        help_text="What happened, in the request's language: Reloop's message, then what a person typed.",
+    )
+    message = serializers.CharField(
+        read_only=True, help_text="The code of Reloop's message; empty when only a person wrote the note."
+    )
+    params = serializers.DictField(
+        read_only=True,
+        help_text="The message's parameters: amounts as decimal strings, dates in ISO form, reasons as codes.",
+    )
 
     class Meta:
         model = SubmissionEvent
-        fields = ["at", "previous_status", "status", "status_label", "note"]
+        fields = ["at", "previous_status", "status", "status_label", "note", "message", "params"]
         read_only_fields = fields
 
 
@@ -320,7 +336,10 @@ class ShipmentSerializer(serializers.ModelSerializer):
     def get_label_url(self, shipment: Shipment) -> str | None:
         if not shipment.label_path or shipment.status == ShipmentStatus.CANCELLED:
             return None
-        url = reverse("shipping:label", args=[shipment.submission_id])  # the live label of the submission
+        submission_id = self.context.get("submission_id")
+        if submission_id is None:
+            return None
+        url = reverse("shipping:label", args=[submission_id])  # the live label of the submission
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
 
@@ -472,13 +491,17 @@ class SubmissionDetailSerializer(SubmissionCardSerializer):
         ]
         read_only_fields = fields
 
+    @cached_property
+    def _offers_read(self) -> dict[int, dict[str, Offer]]:
+        return {}
+
     def _offers(self, submission: Submission) -> dict[str, Offer]:
         """The submission's offers, read once per answer and only after inspection."""
-        cached = getattr(submission, "_offers_by_kind", None)
-        if cached is None:
-            cached = offers_for(submission) if submission.status in INSPECTED_STATUSES else {}
-            submission._offers_by_kind = cached
-        return cached
+        if submission.pk not in self._offers_read:
+            self._offers_read[submission.pk] = (
+                offers_for(submission) if submission.status in INSPECTED_STATUSES else {}
+            )
+        return self._offers_read[submission.pk]
 
     @extend_schema_field(OfferSerializer(allow_null=True))
     def get_offer(self, submission: Submission) -> dict | None:
@@ -507,12 +530,13 @@ class SubmissionDetailSerializer(SubmissionCardSerializer):
     @extend_schema_field(SubmissionPhotoSerializer(many=True))
     def get_photos(self, submission: Submission) -> list[dict]:
         context = {**self.context, "valuation": current_valuation(submission)}
-        return SubmissionPhotoSerializer(submission.photos.all(), many=True, context=context).data
+        return SubmissionPhotoSerializer(submission.photos.all(), many=True, context=context).data  # type: ignore[return-value]  # many=True gives a ListSerializer, whose data is a list
 
     @extend_schema_field(ShipmentSerializer(allow_null=True))
     def get_shipment(self, submission: Submission) -> dict | None:
         shipment = current_shipment(submission)
-        return ShipmentSerializer(shipment, context=self.context).data if shipment is not None else None
+        context = {**self.context, "submission_id": submission.pk}
+        return ShipmentSerializer(shipment, context=context).data if shipment is not None else None
 
     def _is_owner(self, submission: Submission) -> bool:
         """Only the seller acts on a submission; staff who read it are shown no actions."""
@@ -539,8 +563,5 @@ def current_valuation(submission: Submission) -> Valuation | None:
 
 
 def current_shipment(submission: Submission) -> Shipment | None:
-    """The newest inbound shipment, from the prefetched `shipments` (newest first)."""
-    for shipment in submission.shipments.all():
-        if shipment.direction == ShipmentDirection.INBOUND:
-            return shipment
-    return None
+    """The live inbound shipment, as the view attached it (`inbound_shipment`)."""
+    return getattr(submission, "inbound_shipment", None)

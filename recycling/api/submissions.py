@@ -30,11 +30,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.addresses import clean_postal_address
+from accounts.http import api_user
 from listings.api.serializers import ErrorSerializer
 from listings.errors import PhotoRejected
 from listings.models import Brand, CatalogModel, Category
 from marketplace.api import LocalizedAPIView, domain_error_response
-from marketplace.carriers import CarrierUnavailable
 from marketplace.keyset import paginate
 from marketplace.pagination import page_data, page_serializer
 from recycling.api.serializers import (
@@ -49,11 +50,12 @@ from recycling.api.serializers import (
     photo_field,
 )
 from recycling.errors import ShippingError, SubmissionError
-from recycling.models import Shipment, Submission, SubmissionEvent
+from recycling.models import Submission, SubmissionEvent
 from recycling.questionnaire import questionnaire_for
 from recycling.selectors import submissions_visible_to
 from recycling.services.intake import submission_cancel, submission_create
-from recycling.services.shipping import pickup_slots, shipping_book
+from recycling.services.shipping import live_inbound_shipment, pickup_slots, shipping_book
+from shipping.carriers import CarrierUnavailable
 
 PAGE_SIZE = 24
 OWN_ORDER = ("-created_at", "-id")  # the submission_seller_newest index
@@ -87,7 +89,6 @@ def _with_details(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
         Prefetch("events", queryset=SubmissionEvent.objects.order_by("at", "id")),
         "photos",
         "valuations",
-        Prefetch("shipments", queryset=Shipment.objects.order_by("-created_at", "-id")),
     )
 
 
@@ -98,9 +99,11 @@ class SubmissionAPIView(LocalizedAPIView):
 
     def visible_submission(self, submission_id: int) -> Submission:
         try:
-            return _with_details(submissions_visible_to(self.request.user)).get(pk=submission_id)
+            submission = _with_details(submissions_visible_to(api_user(self.request))).get(pk=submission_id)
         except Submission.DoesNotExist as error:
             raise Http404 from error
+        submission.inbound_shipment = live_inbound_shipment(submission)  # read by the serializer
+        return submission
 
     def own_submission_id(self, submission_id: int) -> int:
         """The id, if the submission is the user's own (staff read others' but do not act for them)."""
@@ -128,7 +131,7 @@ class SubmissionListView(SubmissionAPIView):
     def get(self, request: Request) -> Response:
         query = SubmissionQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        queryset = _own_submissions(request.user)
+        queryset = _own_submissions(api_user(request))
         if query.validated_data.get("status"):
             queryset = queryset.filter(status=query.validated_data["status"])
         page = paginate(
@@ -166,7 +169,7 @@ class SubmissionListView(SubmissionAPIView):
             raise ValidationError(errors)
         try:
             submission = submission_create(
-                seller=request.user,
+                seller=api_user(request),
                 category=category,
                 brand=brand,
                 catalog_model=catalog_model,
@@ -269,13 +272,15 @@ class SubmissionShippingView(SubmissionAPIView):
         submission_id = self.own_submission_id(submission_id)
         serializer = ShippingBookSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        address = serializer.validated_data.get("address")
         shipment = shipping_book(
             submission_id=submission_id,
-            seller=request.user,
+            seller=api_user(request),
             method=serializer.validated_data["method"],
             pickup_start=serializer.validated_data.get("pickup_start"),
+            address=clean_postal_address(address) if address is not None else None,
         )
-        data = ShipmentSerializer(shipment, context={"request": request}).data
+        data = ShipmentSerializer(shipment, context={"request": request, "submission_id": submission_id}).data
         booked_now = shipment.created_at >= asked_at
         return Response(data, status=status.HTTP_201_CREATED if booked_now else status.HTTP_200_OK)
 
@@ -313,5 +318,5 @@ class SubmissionCancelView(SubmissionAPIView):
     )
     def post(self, request: Request, submission_id: int) -> Response:
         submission_id = self.own_submission_id(submission_id)
-        submission_cancel(submission_id=submission_id, seller=request.user)
+        submission_cancel(submission_id=submission_id, seller=api_user(request))
         return self.render_submission(submission_id)

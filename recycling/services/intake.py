@@ -20,9 +20,10 @@ from listings.models import Brand, CatalogModel, Category
 from listings.photos import CheckedPhoto, check_photo, new_key, private_storage, store_private, stored_name
 from recycling import questionnaire as questions
 from recycling.errors import SubmissionError
-from recycling.models import ShipmentStatus, Submission, SubmissionPhoto, SubmissionStatus
+from recycling.models import Submission, SubmissionPhoto, SubmissionStatus
+from recycling.services.shipping import submission_cancel_labels
 from recycling.services.transitions import CANCELLABLE, submission_move
-from recycling.tasks import prevalue_submission, void_label
+from recycling.tasks import prevalue_submission
 
 TITLE_MAX_LENGTH = 120
 
@@ -111,10 +112,10 @@ def _check_item(
 def _checked_photos(
     questionnaire: questions.Questionnaire, attributes: dict, photos: Mapping[str, IO[bytes] | CheckedPhoto]
 ) -> dict[str, CheckedPhoto]:
-    for view in photos:
-        if questionnaire.view(view) is None:
+    for name in photos:
+        if questionnaire.view(name) is None:
             raise SubmissionError(
-                _("“%(view)s” is not a photo this category asks for.") % {"view": view},
+                _("“%(view)s” is not a photo this category asks for.") % {"view": name},
                 code="photo_unknown_view",
                 field="photos",
             )
@@ -263,8 +264,5 @@ def submission_cancel(*, submission_id: int, seller: User) -> Submission:
         submission = submission_move(submission_id=submission.pk, to=SubmissionStatus.CANCELLED, by=seller)
         # A label booked for the parcel will not be used: void it with the carrier after commit,
         # retried by the task if the carrier is down, so that cancelling never waits on the carrier.
-        for shipment_id in submission.shipments.filter(status=ShipmentStatus.LABEL_CREATED).values_list(
-            "pk", flat=True
-        ):
-            transaction.on_commit(partial(void_label.delay, shipment_id))
+        submission_cancel_labels(submission=submission)
     return submission

@@ -10,14 +10,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from inspection.models import Inspection, InspectionResult, Report
-from listings.models import GRADE_MEANINGS, Grade, Listing, ListingSource, ListingStatus
+from listings.models import Grade, Listing, ListingSource, ListingStatus
 from listings.photos import private_storage, stored_name
-from listings.services import listing_create, listing_mark_inspected
+from listings.services import DescriptionPart, listing_create, listing_mark_inspected
 from recycling.errors import SubmissionError
 from recycling.models import Submission
 
@@ -31,21 +30,19 @@ def platform_seller() -> User:
     return user
 
 
-def listing_description(*, inspection: Inspection, report_code: str) -> str:
+def listing_description(*, inspection: Inspection, report_code: str) -> list[DescriptionPart]:
     """What the listing says about the item: that Reloop inspected it, the grade and what it means,
-    and the report's code. Written in the site's default language (a listing has one description)."""
-    grade = Grade(inspection.grade)
-    with translation.override(settings.LANGUAGE_CODE):
-        lines = [
-            _("Inspected by Reloop at its inspection centre."),
-            _("Grade %(grade)s (%(label)s): %(meaning)s")
-            % {"grade": grade.value, "label": grade.label, "meaning": GRADE_MEANINGS[grade]},
-        ]
-        if inspection.authenticated:
-            lines.append(_("Two authenticators confirmed that it is genuine."))
-        if report_code:
-            lines.append(_("Inspection report: %(code)s") % {"code": report_code})
-        return "\n".join(str(line) for line in lines)
+    and the report's code. Lines of listings.messages.DESCRIPTION, shown in each reader's language."""
+    grade = Grade(inspection.grade).value
+    parts: list[DescriptionPart] = [
+        ("inspected", {}),
+        ("grade", {"grade": grade, "label": grade, "meaning": grade}),
+    ]
+    if inspection.authenticated:
+        parts.append(("authenticated", {}))
+    if report_code:
+        parts.append(("report", {"code": report_code}))
+    return parts
 
 
 @transaction.atomic
@@ -87,7 +84,8 @@ def submission_listing_create(*, submission_id: int, source: ListingSource, pric
         listing = listing_create(
             seller=platform_seller(),
             title=submission.title,
-            description=listing_description(inspection=inspection, report_code=report_code),
+            description="",
+            description_parts=listing_description(inspection=inspection, report_code=report_code),
             category=submission.category,
             brand=submission.brand,
             catalog_model=catalog_model,

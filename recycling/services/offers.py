@@ -28,7 +28,7 @@ from recycling import offers as pricing
 from recycling.errors import SubmissionError
 from recycling.models import Offer, OfferDecision, OfferKind, Submission, SubmissionStatus, Valuation
 from recycling.services.listing import submission_listing_create
-from recycling.services.outcome import return_label_book_or_later, seller_notify_return_label
+from recycling.services.outcome import return_label_book_or_later, return_label_request
 from recycling.services.transitions import submission_move
 from recycling.services.valuation import _category_slugs, _comparables
 from recycling.tasks import pay_recycle_offer
@@ -236,7 +236,8 @@ def offer_accept_recycle(*, submission_id: int, seller: User, now: datetime | No
         submission_id=submission.pk,
         to=SubmissionStatus.RECYCLE_ACCEPTED,
         by=seller,
-        note=_("Cash offer of %(amount)s accepted.") % {"amount": offer.cash_amount},
+        message="offer.cash_accepted",
+        params={"amount": offer.cash_amount},
     )
     transaction.on_commit(partial(pay_recycle_offer.delay, submission.pk))
     return submission
@@ -276,7 +277,8 @@ def recycle_payout(*, submission_id: int) -> Submission:
                 submission_id=submission.pk,
                 to=SubmissionStatus.PAID,
                 by=None,
-                note=_("%(amount)s paid to the seller's wallet.") % {"amount": offer.cash_amount},
+                message="offer.paid",
+                params={"amount": offer.cash_amount},
             )
     price = offer.list_price or Decimal(offer.inputs.get("list_price") or offer.cash_amount)
     submission_listing_create(submission_id=submission.pk, source=ListingSource.PLATFORM, price=price)
@@ -319,13 +321,10 @@ def recycle_payouts_catch_up(*, now: datetime | None = None, limit: int = 100) -
 
 
 def _book_return(submission_id: int) -> bool:
-    """Book the free return label and tell the seller after commit. False when the carrier is down:
-    the submission stays DECLINED or EXPIRED and book_missing_return_labels books it later."""
-    shipment = return_label_book_or_later(submission_id=submission_id)
-    if shipment is None:
-        return False
-    transaction.on_commit(partial(seller_notify_return_label, shipment=shipment))
-    return True
+    """Book the free return label (the seller is e-mailed its tracking number once it is recorded).
+    False when the carrier is down: the submission stays DECLINED or EXPIRED and shipping's job
+    books the label later."""
+    return return_label_book_or_later(submission_id=submission_id) is not None
 
 
 def offer_decline(*, submission_id: int, seller: User) -> Submission:
@@ -351,7 +350,7 @@ def offer_decline(*, submission_id: int, seller: User) -> Submission:
             submission_id=submission.pk,
             to=SubmissionStatus.DECLINED,
             by=seller,
-            note=_("Offer declined; the item goes back to the seller free of charge."),
+            message="offer.declined",
         )
     _book_return(submission.pk)
     return Submission.objects.get(pk=submission.pk)
@@ -384,8 +383,9 @@ def offers_expire(*, now: datetime | None = None, limit: int = 200) -> int:
                 submission_id=submission_id,
                 to=SubmissionStatus.EXPIRED,
                 by=None,
-                note=_("No answer before the offer expired; the item goes back free of charge."),
+                message="offer.expired",
             )
+            return_label_request(submission_id=submission_id)
     for submission_id in claimed:
         if not _book_return(submission_id):
             break  # the carrier is down: the label job books the rest rather than this run asking again

@@ -4,7 +4,7 @@
 - The item passed: INSPECTING → OFFERED, with its final offer (recycling.services.offers.offer_make)
   in the same transaction.
 - The item failed: INSPECTING → REJECTED, a free return label is booked with the carrier, and the
-  submission is RETURNING.
+  submission is RETURNING (the seller gets the tracking number in a second e-mail).
 
 Either way the seller gets an e-mail with the link to the public report. Every step is safe to run
 twice: a submission already past the step is left as it is.
@@ -13,34 +13,23 @@ twice: a submission already past the step is left as it is.
 import logging
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.addresses import PostalAddress
 from inspection.models import Inspection, InspectionResult, Report
 from listings.models import Grade
-from listings.photos import private_storage
-from marketplace.carriers import INSPECTION_CENTRE, Address, CarrierUnavailable, get_carrier
-from marketplace.labels import LabelContent, label_pdf
 from marketplace.templatetags.money import money
 from recycling.errors import SubmissionError
-from recycling.models import (
-    Offer,
-    OfferKind,
-    Shipment,
-    ShipmentDirection,
-    ShipmentStatus,
-    ShippingMethod,
-    Submission,
-    SubmissionStatus,
-)
+from recycling.models import Offer, OfferKind, Submission, SubmissionStatus
 from recycling.offers import payout
-from recycling.services.shipping import _void_booking, label_storage_name
 from recycling.services.transitions import ALLOWED, submission_move
+from shipping.carriers import INSPECTION_CENTRE, CarrierUnavailable, carrier_name
+from shipping.models import Shipment, ShipmentPurpose, ShipmentStatus, ShippingMethod
+from shipping.services import address_of, live_shipment, shipment_book, shipment_request
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +52,7 @@ def submission_inspection_started(*, inspection: Inspection) -> Submission | Non
             submission_id=submission.pk,
             to=SubmissionStatus.INSPECTING,
             by=inspection.inspector,
-            note=_("An inspector is checking the item."),
+            message="inspection.started",
         )
 
 
@@ -71,7 +60,7 @@ def submission_inspection_completed(*, inspection: Inspection) -> Submission | N
     """Apply a final inspection result: OFFERED when it passed; REJECTED then RETURNING (with a free
     return label) when it failed. The seller is e-mailed once this has committed.
 
-    A carrier that is down leaves the submission REJECTED; `return_label_book` books the label later.
+    A carrier that is down leaves the submission REJECTED; shipping's job books the label later.
     """
     passed = inspection.result == InspectionResult.PASSED
     with transaction.atomic():
@@ -83,7 +72,7 @@ def submission_inspection_completed(*, inspection: Inspection) -> Submission | N
                 submission_id=submission.pk,
                 to=SubmissionStatus.INSPECTING,
                 by=None,
-                note=_("An inspector is checking the item."),
+                message="inspection.started",
             )
         elif submission.status != SubmissionStatus.INSPECTING:
             return submission  # applied already
@@ -95,8 +84,8 @@ def submission_inspection_completed(*, inspection: Inspection) -> Submission | N
                 submission_id=submission.pk,
                 to=SubmissionStatus.OFFERED,
                 by=None,
-                note=_("Passed inspection with grade %(grade)s; report %(report)s.")
-                % {"grade": inspection.grade, "report": report_code},
+                message="inspection.passed",
+                params={"grade": inspection.grade, "report": report_code},
             )
             _offer_make(submission=submission, inspection=inspection)
         else:
@@ -104,16 +93,17 @@ def submission_inspection_completed(*, inspection: Inspection) -> Submission | N
                 submission_id=submission.pk,
                 to=SubmissionStatus.REJECTED,
                 by=None,
-                note=_("Failed inspection: %(reason)s; report %(report)s.")
-                % {"reason": inspection.get_fail_reason_display(), "report": report_code},
+                message="inspection.failed",
+                params={"reason": inspection.fail_reason, "report": report_code},
             )
-    shipment = return_label_book_or_later(submission_id=submission.pk) if not passed else None
-    submission.refresh_from_db()
     transaction.on_commit(
         lambda: seller_notify_inspection_result(
-            submission=submission, inspection=inspection, report_code=report_code, shipment=shipment
+            submission=submission, inspection=inspection, report_code=report_code
         )
     )
+    if not passed:
+        return_label_book_or_later(submission_id=submission.pk)
+    submission.refresh_from_db()
     return submission
 
 
@@ -130,77 +120,58 @@ def _offer_make(*, submission: Submission, inspection: Inspection) -> None:
         logger.warning("No offer could be priced for %s", submission.code, exc_info=True)
 
 
-def return_label_book(*, submission_id: int) -> Shipment:
-    """Book a free label to send the item back to its seller, store its PDF, and move the submission
-    to RETURNING. A submission with a live return label gets that one back and nothing is booked.
+def return_address(submission: Submission) -> PostalAddress:
+    """Where the item goes back to: the address its inbound parcel came from, else the seller's."""
+    from recycling.services.shipping import seller_address
 
-    As for inbound labels, no row lock is held while the carrier is called. Raises CarrierUnavailable
-    (worth a retry) and ValueError for a submission that is not due to go back.
-    """
-    with transaction.atomic():
-        submission = Submission.objects.select_for_update().select_related("seller").get(pk=submission_id)
-        live = _live_return_shipment(submission)
-        if live is not None:
-            return live
-        _check_returnable(submission)
-
-    seller = submission.seller
-    seller_address = Address(name=seller.public_name, lines=(), city=seller.city)
-    carrier = get_carrier()
-    booking = carrier.book(
-        reference=submission.code,
-        method=ShippingMethod.DROP_OFF,  # the centre hands the parcel in with its daily collection
-        sender=INSPECTION_CENTRE,
-        recipient=seller_address,
-        now=timezone.now(),
+    inbound = (
+        Shipment.objects.filter(purpose=ShipmentPurpose.INBOUND, reference=submission.code)
+        .exclude(status=ShipmentStatus.CANCELLED)
+        .first()
     )
-    label_name = label_storage_name(submission, booking.tracking_number)
-    keep_booking = False
-    try:
-        content = LabelContent(
-            carrier=booking.carrier,
-            tracking_number=booking.tracking_number,
-            sort_code=booking.sort_code,
-            reference_code=submission.code,
-            sender=INSPECTION_CENTRE,
-            recipient=seller_address,
-            method=booking.method,
-            method_label=str(ShippingMethod(booking.method).label),
-            drop_off_note=booking.drop_off_note,
-        )
-        saved_name = private_storage().save(label_name, ContentFile(label_pdf(content)))
-        with transaction.atomic():
-            submission = Submission.objects.select_for_update().get(pk=submission_id)
-            live = _live_return_shipment(submission)
-            if live is not None:  # booked by another run meanwhile: keep that one, void ours
-                return live
-            _check_returnable(submission)
-            shipment = Shipment.objects.create(
-                submission=submission,
-                direction=ShipmentDirection.RETURN,
-                carrier=booking.carrier,
-                method=booking.method,
-                tracking_number=booking.tracking_number,
-                label_path=saved_name,
-            )
-            submission_move(
-                submission_id=submission.pk,
-                to=SubmissionStatus.RETURNING,
-                by=None,
-                note=_("Free return booked: %(carrier)s %(tracking)s")
-                % {"carrier": booking.carrier, "tracking": booking.tracking_number},
-            )
-            keep_booking = True
-    finally:
-        if not keep_booking:
-            _void_booking(carrier, booking.tracking_number, label_name)
-    return shipment
+    if inbound is not None and inbound.sender.get("street"):
+        return address_of(inbound.sender)
+    return seller_address(submission.seller)
+
+
+def return_label_book(*, submission_id: int) -> Shipment:
+    """Ask for the free label that sends the item back to its seller and book it; once it is
+    recorded the submission is RETURNING and the seller is e-mailed the tracking number
+    (`submission_return_label_recorded`). A submission with a live return label gets that one back.
+
+    As for inbound labels, no row lock is held while the carrier is called. Raises CarrierUnavailable:
+    the request stays, and shipping's job books it later. Raises SubmissionError for a submission
+    that is not due to go back.
+    """
+    live = return_label_request(submission_id=submission_id)
+    if live.status != ShipmentStatus.REQUESTED:
+        return live
+    return shipment_book(shipment_id=live.pk)
+
+
+@transaction.atomic
+def return_label_request(*, submission_id: int) -> Shipment:
+    """Ask shipping for the free return label (booked by `return_label_book` now, or by shipping's
+    job later); the live return shipment when there is one. Raises SubmissionError for a submission
+    that is not due to go back."""
+    submission = Submission.objects.select_for_update().select_related("seller").get(pk=submission_id)
+    live = live_shipment(purpose=ShipmentPurpose.SELLER_RETURN, reference=submission.code)
+    if live is not None:
+        return live
+    _check_returnable(submission)
+    return shipment_request(
+        purpose=ShipmentPurpose.SELLER_RETURN,
+        reference=submission.code,
+        sender=INSPECTION_CENTRE,
+        recipient=return_address(submission),
+        method=ShippingMethod.DROP_OFF,  # the centre hands parcels in with its daily collection
+    )
 
 
 def return_label_book_or_later(*, submission_id: int) -> Shipment | None:
-    """Book the free return label now (no row lock held), or, when the carrier is down, leave it to
-    recycling.tasks.book_missing_return_labels: the submission keeps waiting in its status (rejected,
-    declined, expired) and None is returned."""
+    """Book the free return label now (no row lock held), or, when the carrier is down, leave the
+    request to shipping's job: the submission keeps waiting in its status (rejected, declined,
+    expired) and None is returned."""
     try:
         return return_label_book(submission_id=submission_id)
     except CarrierUnavailable:
@@ -208,18 +179,30 @@ def return_label_book_or_later(*, submission_id: int) -> Shipment | None:
         return None
 
 
-def _live_return_shipment(submission: Submission) -> Shipment | None:
-    return (
-        Shipment.objects.filter(submission=submission, direction=ShipmentDirection.RETURN)
-        .exclude(status=ShipmentStatus.CANCELLED)
-        .first()
+def submission_return_label_recorded(*, submission: Submission, shipment: Shipment) -> None:
+    """The return label is booked: the submission is RETURNING, and the seller is told the tracking
+    number after commit. Refused with a SubmissionError when it is not due to go back any more.
+    Caller holds the shipment's and the submission's row locks."""
+    _check_returnable(submission)
+    submission_move(
+        submission_id=submission.pk,
+        to=SubmissionStatus.RETURNING,
+        by=None,
+        message="return.booked",
+        params={"carrier": shipment.carrier, "tracking": shipment.tracking_number},
     )
+    shipment_id = shipment.pk
+    transaction.on_commit(lambda: seller_notify_return_label(shipment=Shipment.objects.get(pk=shipment_id)))
 
 
 def _check_returnable(submission: Submission) -> None:
     """Caller holds the row lock."""
     if SubmissionStatus.RETURNING not in ALLOWED[SubmissionStatus(submission.status)]:
-        raise ValueError(f"{submission.code} is not due to go back (now: {submission.status}).")
+        raise SubmissionError(
+            _("%(code)s is not due to go back (now: %(status)s).")
+            % {"code": submission.code, "status": submission.get_status_display()},
+            code="not_returnable",
+        )
 
 
 def site_url(path: str) -> str:
@@ -237,7 +220,7 @@ def seller_language(submission: Submission) -> str:
 
 
 def seller_notify_inspection_result(
-    *, submission: Submission, inspection: Inspection, report_code: str, shipment: Shipment | None
+    *, submission: Submission, inspection: Inspection, report_code: str
 ) -> None:
     """E-mail the seller the result and the link to the public report, in their language."""
     seller = submission.seller
@@ -275,7 +258,11 @@ def seller_notify_inspection_result(
                     % {
                         "cash": money(offer.cash_amount),
                         "price": money(offer.list_price),
-                        "payout": money(payout(offer.list_price, offer.commission_rate)),
+                        "payout": money(
+                            payout(offer.list_price, offer.commission_rate)
+                            if offer.list_price is not None and offer.commission_rate is not None
+                            else None
+                        ),
                         "date": formats.date_format(timezone.localtime(offer.valid_until), "DATE_FORMAT"),
                     },
                     _("Decide here: %(url)s")
@@ -291,50 +278,16 @@ def seller_notify_inspection_result(
             ]
             if inspection.result_note:
                 lines.append(inspection.result_note)
-            if shipment is not None:
-                lines.append(
-                    _(
-                        "We are sending it back to you free of charge with %(carrier)s, tracking number %(tracking)s."
-                    )
-                    % {"carrier": shipment.carrier, "tracking": shipment.tracking_number}
-                )
-            else:
-                lines.append(_("We are sending it back to you free of charge; the tracking number follows."))
+            lines.append(_("We are sending it back to you free of charge; the tracking number follows."))
         if values["report"]:
             lines += ["", _("The inspection report: %(report)s") % values]
         lines += ["", _("The Reloop team")]
         send_mail(subject, "\n".join(lines), None, [seller.email])
 
 
-# Submissions on their way back whose label the carrier could not issue at the time: rejected at
-# inspection, offer declined, or offer expired.
-RETURN_DUE = (SubmissionStatus.REJECTED, SubmissionStatus.DECLINED, SubmissionStatus.EXPIRED)
-
-
-def return_labels_book_missing(*, limit: int = 100) -> int:
-    """Book the return label of rejected, declined or expired submissions that have none (the carrier
-    was down at the time) and e-mail each seller the tracking number. Returns how many were booked; safe to
-    run twice. Raises CarrierUnavailable when the carrier is still down, with what was booked kept."""
-    live_return = Shipment.objects.filter(
-        submission=OuterRef("pk"), direction=ShipmentDirection.RETURN
-    ).exclude(status=ShipmentStatus.CANCELLED)
-    waiting = list(
-        Submission.objects.filter(status__in=RETURN_DUE)
-        .exclude(Exists(live_return))
-        .order_by("updated_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    booked = 0
-    for submission_id in waiting:
-        shipment = return_label_book(submission_id=submission_id)
-        seller_notify_return_label(shipment=shipment)
-        booked += 1
-    return booked
-
-
 def seller_notify_return_label(*, shipment: Shipment) -> None:
     """E-mail the seller the tracking number of the parcel coming back to them."""
-    submission = Submission.objects.select_related("seller").get(pk=shipment.submission_id)
+    submission = Submission.objects.select_related("seller").get(code=shipment.reference)
     seller = submission.seller
     if not seller.email:
         return
@@ -343,7 +296,7 @@ def seller_notify_return_label(*, shipment: Shipment) -> None:
             "name": seller.public_name,
             "title": submission.title,
             "code": submission.code,
-            "carrier": shipment.carrier,
+            "carrier": carrier_name(shipment.carrier),
             "tracking": shipment.tracking_number,
         }
         subject = _("%(title)s is on its way back to you") % values

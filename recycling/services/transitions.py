@@ -37,12 +37,31 @@ CANCELLABLE = frozenset(status for status, targets in ALLOWED.items() if Status.
 
 
 @transaction.atomic
-def submission_move(*, submission_id: int, to: Status, by: User | None, note: str = "") -> Submission:
-    """Lock, check, record, save. Raises InvalidTransition and changes nothing if `to` is not allowed."""
+def submission_move(
+    *,
+    submission_id: int,
+    to: Status,
+    by: User | None,
+    message: str = "",
+    params: dict | None = None,
+    note: str = "",
+) -> Submission:
+    """Lock, check, record, save. `message` is a code of recycling.messages with its `params`; `note`
+    is what a person typed. Raises InvalidTransition and changes nothing if `to` is not allowed,
+    MessageError for a message the catalog does not list."""
+    params = SubmissionEvent.message_params(message, params)
     submission = Submission.objects.select_for_update().get(pk=submission_id)
     if to not in ALLOWED[Status(submission.status)]:
         raise InvalidTransition(submission.status, to)
-    SubmissionEvent.objects.create(submission=submission, old=submission.status, new=to, by=by, note=note)
+    SubmissionEvent.objects.create(
+        submission=submission,
+        old=submission.status,
+        new=to,
+        by=by,
+        message=message,
+        params=params,
+        note=note[:300],
+    )
     submission.status = to
     submission.save(update_fields=["status", "updated_at"])
     return submission

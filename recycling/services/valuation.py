@@ -32,7 +32,7 @@ EXPIRY_BATCH_SIZE = 200
 
 def _category_slugs(category: Category) -> tuple[str, ...]:
     """The category's slug and its ancestors', nearest first (the tree is two or three levels)."""
-    slugs = []
+    slugs: list[str] = []
     node: Category | None = category
     while node is not None and len(slugs) < 10:
         slugs.append(node.slug)

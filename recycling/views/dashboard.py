@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from PIL import Image
 
+from accounts.http import AuthenticatedHttpRequest
 from listings.models import Grade
 from listings.photos import private_storage, stored_name
 from marketplace.errors import InvalidTransition
@@ -43,7 +44,7 @@ SLOW_VALUATION_SECONDS = 30
 
 def downsized_jpeg_response(source: IO[bytes], *, width: int) -> HttpResponse:
     """A stored (already checked) JPEG at most `width` pixels wide, decoded at reduced size."""
-    image = Image.open(source, formats=("JPEG",))
+    image: Image.Image = Image.open(source, formats=("JPEG",))
     source_width, source_height = image.size
     target_width = min(width, source_width)
     target_height = max(1, round(source_height * target_width / source_width))
@@ -75,7 +76,7 @@ def _with_current_estimate(queryset):
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My submissions, newest first: one query for the page (the estimate is a subquery per row)."""
     queryset = _with_current_estimate(
         Submission.objects.filter(seller=request.user).select_related("category", "brand")
@@ -96,11 +97,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _visible(request: HttpRequest, pk: int) -> Submission:
+def _visible(request: AuthenticatedHttpRequest, pk: int) -> Submission:
     return get_object_or_404(submissions_visible_to(request.user), pk=pk)
 
 
-def _live_context(request: HttpRequest, submission: Submission) -> dict:
+def _live_context(request: AuthenticatedHttpRequest, submission: Submission) -> dict:
     """What the live part of the submission page shows: status, estimate, flags, actions, timeline."""
     valuation = submission.valuations.order_by("-created_at", "-id").first()
     events = list(submission.events.select_related("by"))
@@ -135,7 +136,7 @@ def _view_label(submission: Submission, view: str) -> str:
 
 @login_required
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = _visible(request, pk)
     questionnaire = questions.questionnaire_for(submission.category)
     attribute_rows = [
@@ -165,7 +166,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def estimate_panel(request: HttpRequest, pk: int) -> HttpResponse:
+def estimate_panel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The live part of the submission page, which htmx asks for every second while the estimate is
     being made; the answer without a trigger stops the polling."""
     submission = _visible(request, pk)
@@ -174,7 +175,7 @@ def estimate_panel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = _visible(request, pk)
     try:
         submission_cancel(submission_id=submission.pk, seller=request.user)
@@ -191,7 +192,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def revalue(request: HttpRequest, pk: int) -> HttpResponse:
+def revalue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = _visible(request, pk)
     try:
         submission_revalue(submission_id=submission.pk, seller=request.user)
@@ -204,7 +205,7 @@ def revalue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def photo(request: HttpRequest, pk: int) -> HttpResponse:
+def photo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A submission photo, downsized, for its seller and staff only."""
     submission_photo = get_object_or_404(
         SubmissionPhoto.objects.filter(submission__in=submissions_visible_to(request.user).values("pk")),

@@ -9,12 +9,13 @@ types the code and presses Enter) can receive parcel after parcel without touchi
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import OPERATIONS, require_role
 from recycling.errors import ShippingError
 from recycling.selectors import parcels_in_transit, submissions_received
@@ -43,7 +44,7 @@ class ReceiveForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_role(request.user, OPERATIONS)
     form = ReceiveForm(request.POST or None)
     errors: list[str] = []
@@ -65,7 +66,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("desk:index")
         else:
-            errors.extend(form.errors["reference"])
+            errors.extend(form.errors["reference"])  # type: ignore[arg-type]  # an ErrorList yields its messages (the stubs type the stored errors)
     in_transit = parcels_in_transit()
     received = submissions_received()
     return render(

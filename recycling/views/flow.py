@@ -21,13 +21,16 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from listings.errors import PhotoRejected
 from listings.models import Brand, CatalogModel, Category
 from listings.photos import CheckedPhoto, private_storage
@@ -125,11 +128,13 @@ def _reachable(state: dict, step: str) -> bool:
     return STEPS.index(step) <= STEPS.index(_first_missing(state))
 
 
-def _bound(request: HttpRequest, *, files: bool = False) -> tuple:
+def _data(request: HttpRequest) -> QueryDict | None:
     """The form's data on a POST (even an empty one, which must show "required"), none on a GET."""
-    if request.method != "POST":
-        return (None, None) if files else (None,)
-    return (request.POST, request.FILES) if files else (request.POST,)
+    return request.POST if request.method == "POST" else None
+
+
+def _files(request: HttpRequest) -> MultiValueDict[str, UploadedFile] | None:
+    return request.FILES if request.method == "POST" else None
 
 
 def _go(step: str) -> HttpResponse:
@@ -170,15 +175,16 @@ def _render(request: HttpRequest, step: str, template: str, context: dict) -> Ht
     )
 
 
-def _guard(request: HttpRequest, step: str) -> tuple[dict, Category | None, HttpResponse | None]:
-    """The state and category for a step, or a redirect to the first step that needs an answer."""
+def _guard(request: HttpRequest, step: str) -> tuple[dict, Category] | HttpResponse:
+    """The state and category for a step after the first, or a redirect to the first step that needs
+    an answer."""
     state = _state(request)
-    category = _category(state) if step != "category" else None
-    if step != "category" and category is None:
-        return state, None, _go("category")
+    category = _category(state)
+    if category is None:
+        return _go("category")
     if not _reachable(state, step):
-        return state, category, _go(_first_missing(state))
-    return state, category, None
+        return _go(_first_missing(state))
+    return state, category
 
 
 # --- Steps ---------------------------------------------------------------------------------------------
@@ -188,7 +194,7 @@ def _guard(request: HttpRequest, step: str) -> tuple[dict, Category | None, Http
 @require_http_methods(["GET", "POST"])
 def flow_category(request: HttpRequest) -> HttpResponse:
     state = _state(request)
-    form = CategoryForm(*_bound(request), initial={"category": state.get("category")})
+    form = CategoryForm(_data(request), initial={"category": state.get("category")})
     if request.method == "POST" and form.is_valid():
         category = form.cleaned_data["category"]
         if state.get("category") != category.pk:
@@ -224,11 +230,12 @@ def _models_matching(category: Category, q: str) -> list[CatalogModel]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def flow_item(request: HttpRequest) -> HttpResponse:
-    state, category, redirect_to = _guard(request, "item")
-    if redirect_to is not None:
-        return redirect_to
+    guarded = _guard(request, "item")
+    if isinstance(guarded, HttpResponse):
+        return guarded
+    state, category = guarded
     held = state.get("item") or {}
-    form = ItemForm(*_bound(request), category=category, initial=held)
+    form = ItemForm(_data(request), category=category, initial=held)
     if request.method == "POST" and form.is_valid():
         state["item"] = {
             "catalog_model": form.cleaned_data["catalog_model"].pk
@@ -282,13 +289,12 @@ def model_search(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def flow_attributes(request: HttpRequest) -> HttpResponse:
-    state, category, redirect_to = _guard(request, "attributes")
-    if redirect_to is not None:
-        return redirect_to
+    guarded = _guard(request, "attributes")
+    if isinstance(guarded, HttpResponse):
+        return guarded
+    state, category = guarded
     questionnaire = questions.questionnaire_for(category)
-    form = AttributesForm(
-        *_bound(request), questionnaire=questionnaire, initial=state.get("attributes") or {}
-    )
+    form = AttributesForm(_data(request), questionnaire=questionnaire, initial=state.get("attributes") or {})
     if request.method == "POST" and form.is_valid():
         state["attributes"] = form.answers()
         # A changed answer may change which photos are needed (a watch's papers): ask again.
@@ -303,11 +309,12 @@ def flow_attributes(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def flow_condition(request: HttpRequest) -> HttpResponse:
-    state, category, redirect_to = _guard(request, "condition")
-    if redirect_to is not None:
-        return redirect_to
+    guarded = _guard(request, "condition")
+    if isinstance(guarded, HttpResponse):
+        return guarded
+    state, category = guarded
     questionnaire = questions.questionnaire_for(category)
-    form = ConditionForm(*_bound(request), questionnaire=questionnaire, initial=state.get("condition") or {})
+    form = ConditionForm(_data(request), questionnaire=questionnaire, initial=state.get("condition") or {})
     if request.method == "POST" and form.is_valid():
         state["condition"] = form.answers()
         _save(request, state)
@@ -331,13 +338,14 @@ def _hold_photos(state: dict, checked: dict[str, CheckedPhoto]) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def flow_photos(request: HttpRequest) -> HttpResponse:
-    state, category, redirect_to = _guard(request, "photos")
-    if redirect_to is not None:
-        return redirect_to
+    guarded = _guard(request, "photos")
+    if isinstance(guarded, HttpResponse):
+        return guarded
+    state, category = guarded
     questionnaire = questions.questionnaire_for(category)
     views = questionnaire.required_views(state.get("attributes") or {})
     held = {view.name for view in views if view.name in (state.get("photos") or {})}
-    form = PhotosForm(*_bound(request, files=True), views=views, held=held)
+    form = PhotosForm(_data(request), _files(request), views=views, held=held)
     if request.method == "POST":
         valid = form.is_valid()
         if form.checked:
@@ -384,11 +392,11 @@ def _review_rows(state: dict, category: Category) -> dict:
     questionnaire = questions.questionnaire_for(category)
     item = state.get("item") or {}
     catalog_model = (
-        CatalogModel.objects.select_related("brand").filter(pk=item.get("catalog_model")).first()
+        CatalogModel.objects.select_related("brand").filter(pk=item["catalog_model"]).first()
         if item.get("catalog_model")
         else None
     )
-    brand = Brand.objects.filter(pk=item.get("brand")).first() if item.get("brand") else None
+    brand = Brand.objects.filter(pk=item["brand"]).first() if item.get("brand") else None
     attributes = state.get("attributes") or {}
     answers = state.get("condition") or {}
     attribute_rows = [
@@ -438,9 +446,10 @@ def _held_photos(state: dict) -> dict[str, CheckedPhoto]:
 @login_required
 @require_GET
 def flow_review(request: HttpRequest) -> HttpResponse:
-    state, category, redirect_to = _guard(request, "review")
-    if redirect_to is not None:
-        return redirect_to
+    guarded = _guard(request, "review")
+    if isinstance(guarded, HttpResponse):
+        return guarded
+    state, category = guarded
     if not state.get("token"):
         state["token"] = str(uuid.uuid4())
         _save(request, state)
@@ -452,7 +461,7 @@ def flow_review(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def flow_submit(request: HttpRequest) -> HttpResponse:
+def flow_submit(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SubmitForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("This page has expired; please check your answers and submit again."))
@@ -463,9 +472,10 @@ def flow_submit(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("You already sent this item; here it is."))
         return redirect("recycling:detail", pk=already.pk)
 
-    state, category, redirect_to = _guard(request, "review")
-    if redirect_to is not None:
-        return redirect_to
+    guarded = _guard(request, "review")
+    if isinstance(guarded, HttpResponse):
+        return guarded
+    state, category = guarded
     if state.get("token") != str(token):
         messages.error(request, _("This page has expired; please check your answers and submit again."))
         return _go("review")
@@ -474,9 +484,9 @@ def flow_submit(request: HttpRequest) -> HttpResponse:
         submission = submission_create(
             seller=request.user,
             category=category,
-            brand=Brand.objects.filter(pk=item.get("brand")).first() if item.get("brand") else None,
+            brand=Brand.objects.filter(pk=item["brand"]).first() if item.get("brand") else None,
             catalog_model=(
-                CatalogModel.objects.select_related("brand").filter(pk=item.get("catalog_model")).first()
+                CatalogModel.objects.select_related("brand").filter(pk=item["catalog_model"]).first()
                 if item.get("catalog_model")
                 else None
             ),

@@ -4,11 +4,12 @@ consign it, decline and get it back). Consigning is answered by the consignment 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from recycling.errors import SubmissionError
 from recycling.models import OfferKind, Submission, SubmissionStatus
 from recycling.offers import offer_figures
@@ -18,7 +19,7 @@ from recycling.services.offers import offer_accept_recycle, offer_decline
 
 @login_required
 @require_GET
-def offer(request: HttpRequest, pk: int) -> HttpResponse:
+def offer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Four queries after the session and user: the submission, its offers, the report's code (and
     none in the template)."""
     submission = get_object_or_404(submissions_visible_to(request.user), pk=pk)
@@ -48,13 +49,13 @@ def offer(request: HttpRequest, pk: int) -> HttpResponse:
             "buyout_figures": offer_figures(buyout, now=now, listed_on=today) if buyout else None,
             "current": current,
             "can_answer": can_answer,
-            "can_consign": can_answer and current.kind == OfferKind.FINAL,
+            "can_consign": can_answer and current is not None and current.kind == OfferKind.FINAL,
             "report_code": report_code_for(submission),
         },
     )
 
 
-def _answer(request: HttpRequest, pk: int, service) -> HttpResponse:
+def _answer(request: AuthenticatedHttpRequest, pk: int, service) -> HttpResponse:
     try:
         service(submission_id=pk, seller=request.user)
     except Submission.DoesNotExist as error:  # someone else's: as if it did not exist
@@ -66,13 +67,13 @@ def _answer(request: HttpRequest, pk: int, service) -> HttpResponse:
 
 @login_required
 @require_POST
-def offer_recycle(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_recycle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Take the cash."""
     return _answer(request, pk, offer_accept_recycle)
 
 
 @login_required
 @require_POST
-def offer_reject(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_reject(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Decline and get the item back free."""
     return _answer(request, pk, offer_decline)

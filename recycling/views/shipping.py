@@ -6,6 +6,7 @@ label may also be opened by staff (the receiving desk reprints torn labels).
 """
 
 from datetime import UTC, datetime
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -19,11 +20,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from marketplace.carriers import CarrierUnavailable
+from accounts.addresses import FIELDS
+from accounts.errors import AddressError
+from accounts.forms import AddressForm
+from accounts.http import AuthenticatedHttpRequest
+from accounts.selectors import default_address_of
 from recycling.errors import ShippingError
-from recycling.models import ShippingMethod, Submission, SubmissionStatus
+from recycling.models import Submission, SubmissionStatus
 from recycling.selectors import submissions_visible_to
-from recycling.services.shipping import label_bytes, live_inbound_shipment, pickup_slots, shipping_book
+from recycling.services.shipping import live_inbound_shipment, pickup_slots, shipping_book
+from shipping.carriers import CarrierUnavailable
+from shipping.models import ShippingMethod
+from shipping.services import address_of, label_bytes
 
 # Which form field a service error belongs under; anything else is shown above the form.
 ERROR_FIELDS = {"slot_required": "slot", "slot_unavailable": "slot", "method_invalid": "method"}
@@ -54,8 +62,9 @@ class ShippingForm(forms.Form):
     # A slot's start as a Unix timestamp; the carrier decides whether it is still free.
     slot = forms.CharField(required=False, max_length=20)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("method") != ShippingMethod.PICKUP:
             cleaned["pickup_start"] = None
             return cleaned
@@ -67,8 +76,25 @@ class ShippingForm(forms.Form):
         return cleaned
 
 
+def _address_form(submission: Submission, data=None) -> AddressForm:
+    """The address the courier collects from and the item comes back to: the seller's default
+    address to start with."""
+    default = default_address_of(submission.seller) if data is None else None
+    return AddressForm(data, prefix="address", initial=default.postal.as_dict() if default else {})
+
+
+def _wants_address(data) -> bool:
+    """A pickup needs an address; a drop-off takes one when the seller typed one."""
+    return data.get("method") == ShippingMethod.PICKUP or any(
+        str(data.get(f"address-{field}", "")).strip() for field in FIELDS
+    )
+
+
 def _booking_page(
-    request: HttpRequest, submission: Submission, form: ShippingForm | None = None
+    request: HttpRequest,
+    submission: Submission,
+    form: ShippingForm | None = None,
+    address_form: AddressForm | None = None,
 ) -> HttpResponse:
     shipment = live_inbound_shipment(submission)
     slots: list[dict] = []
@@ -93,6 +119,8 @@ def _booking_page(
             else "",
             "bookable": bookable,
             "form": form or ShippingForm(initial={"method": ShippingMethod.PICKUP}),
+            "address_form": address_form or _address_form(submission),
+            "sender": address_of(shipment.sender) if shipment is not None else None,
             "slots": slots,
             "chosen_slot": chosen,
             "slots_unavailable": slots_unavailable,
@@ -103,24 +131,31 @@ def _booking_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def book(request: HttpRequest, pk: int) -> HttpResponse:
+def book(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = get_object_or_404(
         Submission.objects.select_related("category", "seller"), pk=pk, seller_id=request.user.pk
     )
     if request.method != "POST":
         return _booking_page(request, submission)
     form = ShippingForm(request.POST)
-    if form.is_valid():
+    address_form = _address_form(submission, request.POST)
+    wants_address = _wants_address(request.POST)
+    if form.is_valid() and (not wants_address or address_form.is_valid()):
         try:
             shipment = shipping_book(
                 submission_id=submission.pk,
                 seller=request.user,
                 method=form.cleaned_data["method"],
                 pickup_start=form.cleaned_data["pickup_start"],
+                address=address_form.postal_address() if wants_address else None,
             )
+        except AddressError as error:
+            address_form.add_service_error(error)
         except ShippingError as error:
-            field = ERROR_FIELDS.get(error.code)
-            form.add_error(field, error.message)
+            if error.code == "address_required":
+                address_form.add_error(None, error.message)
+            else:
+                form.add_error(ERROR_FIELDS.get(error.code), error.message)
         except Submission.DoesNotExist:
             raise Http404 from None
         else:
@@ -131,18 +166,17 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("shipping:book", pk=submission.pk)
     submission.refresh_from_db(fields=["status"])
-    return _booking_page(request, submission, form)
+    return _booking_page(request, submission, form, address_form)
 
 
 @login_required
 @require_GET
-def label(request: HttpRequest, pk: int) -> HttpResponse:
+def label(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The label PDF of the submission's live inbound shipment: its owner and staff only."""
     submission = get_object_or_404(submissions_visible_to(request.user), pk=pk)
     shipment = live_inbound_shipment(submission)
     if shipment is None:
         raise Http404
-    shipment.submission = submission
     response = HttpResponse(label_bytes(shipment), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="reloop-label-{submission.code}.pdf"'
     response["Cache-Control"] = "private, no-store"

@@ -170,8 +170,6 @@ def consignment_rows(
                 ship_to_name="Li Lei",
                 ship_to_phone="13800000000",
                 ship_to_address="18 Fuxing Road, Xuhui, Shanghai",
-                carrier="SF Express",
-                tracking_number="SF1234567890",
             )
             for listing in listings
         ]

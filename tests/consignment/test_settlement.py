@@ -93,11 +93,11 @@ def test_the_moves_leave_events_on_the_consignment_and_the_submission_with_the_f
     event = ConsignmentEvent.objects.get(consignment=consignment, new=ConsignmentStatus.SETTLED)
     assert event.old == ConsignmentStatus.SOLD
     assert event.by is None
-    assert event.note == "¥1,500.00 paid to the wallet: ¥2,000.00 less ¥500.00 commission."
+    assert event.text == "¥1,500.00 paid to the wallet: ¥2,000.00 less ¥500.00 commission."
     submission_event = SubmissionEvent.objects.get(
         submission_id=consignment.submission_id, new=SubmissionStatus.SETTLED
     )
-    assert (submission_event.old, submission_event.note) == (SubmissionStatus.SOLD, event.note)
+    assert (submission_event.old, submission_event.text) == (SubmissionStatus.SOLD, event.text)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,8 @@ from django.utils import timezone, translation
 from consignment.models import Consignment, ConsignmentStatus
 from consignment.services.lifecycle import consignment_terms_end
 from marketplace.templatetags.money import money
-from recycling.models import Offer, OfferKind, Shipment, Submission, SubmissionStatus
+from recycling.models import Offer, OfferKind, Submission, SubmissionStatus
+from shipping.models import Shipment, ShipmentPurpose
 from tests.consignment.test_agreement import accepted, offered
 from tests.factories import UserFactory
 
@@ -183,7 +184,12 @@ def test_choosing_the_free_return_books_a_label(client):
     assert response.status_code == 200
     assert "We are sending your item back to you, free of charge." in response.content.decode()
     assert Consignment.objects.get().status == ConsignmentStatus.ENDED
-    assert Shipment.objects.filter(submission_id=consignment.submission_id).exists()
+    code = Submission.objects.get(pk=consignment.submission_id).code
+    assert (
+        Shipment.objects.filter(reference=code, purpose=ShipmentPurpose.SELLER_RETURN)
+        .exclude(tracking_number="")
+        .exists()
+    )
 
 
 def test_choosing_the_buyout_sells_it_to_reloop(client):

@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts import roles
-from accounts.models import User
+from accounts.addresses import clean_postal_address
+from accounts.models import Address, User
 from demo.management.commands import seed_demo
 from inspection.checklists import checklists_load
 from inspection.models import (
@@ -39,15 +40,8 @@ from listings.models import (
     PhotoStatus,
 )
 from listings.photos import private_storage, stored_name
-from recycling.models import (
-    Shipment,
-    ShipmentStatus,
-    Submission,
-    SubmissionEvent,
-    SubmissionPhoto,
-    SubmissionStatus,
-    Valuation,
-)
+from recycling.models import Submission, SubmissionEvent, SubmissionPhoto, SubmissionStatus, Valuation
+from shipping.models import Shipment, ShipmentStatus
 from tests.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +56,7 @@ def _row_counts() -> dict[str, int]:
         model.__name__: model.objects.count()
         for model in (
             User,
+            Address,
             Group,
             Category,
             Brand,
@@ -148,6 +143,19 @@ def test_seed_demo_creates_the_demo_logins_in_their_groups(capsys):
     assert admin.is_superuser and admin.is_staff
     assert User.objects.filter(username__in=["xiaomei", "lucas"]).exclude(city="").count() == 2
     assert "reloop-demo" in out
+
+
+def test_seed_demo_gives_the_shopper_and_the_seller_a_default_address(capsys):
+    # when
+    _seed(capsys)
+
+    # then
+    for username in ("shopper", "seller"):
+        addresses = list(Address.objects.filter(user__username=username))
+        assert len(addresses) == 1, username
+        assert addresses[0].is_default
+        assert clean_postal_address(addresses[0].postal.as_dict()) == addresses[0].postal
+    assert Address.objects.get(user__username="seller").language == "zh-hans"
 
 
 def test_seed_demo_twice_creates_nothing_new(capsys):
@@ -243,12 +251,14 @@ def test_seed_demo_gives_the_demo_seller_submissions_at_each_stage(capsys):
         photos = list(submission.photos.all())
         assert len(photos) >= 3
         assert all(private_storage().exists(stored_name(photo.key)) for photo in photos)
-    shipping = submissions[SubmissionStatus.SHIPPING].shipments.get()
+    shipping = Shipment.objects.get(reference=submissions[SubmissionStatus.SHIPPING].code)
     assert (shipping.method, shipping.status) == ("pickup", ShipmentStatus.LABEL_CREATED)
     assert shipping.pickup_start is not None
     assert private_storage().exists(shipping.label_path)
+    # The courier collects from the seller's address, printed on the label.
+    assert shipping.sender["street"] and shipping.sender["postcode"]
     received = submissions[SubmissionStatus.RECEIVED]
-    assert received.shipments.get().status == ShipmentStatus.DELIVERED
+    assert Shipment.objects.get(reference=received.code).status == ShipmentStatus.DELIVERED
     assert received.events.get(new=SubmissionStatus.RECEIVED).by.username == "operations"
     waiting = Inspection.objects.get(subject_code=received.code)  # receiving put it in the queue
     assert (waiting.status, waiting.category) == (InspectionStatus.QUEUED, received.category)

@@ -131,6 +131,15 @@ def _inspection_in_progress() -> int:
     )
 
 
+def _address(username: str) -> Callable[[], int]:
+    def pk() -> int:
+        from accounts.models import Address
+
+        return Address.objects.filter(user__username=username).order_by("pk").values_list("pk", flat=True)[0]
+
+    return pk
+
+
 def _payment_reference() -> str:
     from sandbox.models import SandboxPayment
 
@@ -207,6 +216,8 @@ NOT_PAGES = {
     "selling:listing_withdraw": "a form post",
     "selling:photo_remove": "a form post",
     "accounts:logout": "a form post",
+    "accounts:address_delete": "a form post",
+    "accounts:address_default": "a form post",
     "listings:favourite_toggle": "a form post (htmx swaps the button)",
     "recycling:model_search": "an htmx fragment of flow_item",
     "recycling:flow_photo": "a photo the seller just uploaded (an image)",
@@ -270,12 +281,17 @@ PAGES = [
     SitePage("orders:detail", SHOPPER, _reverse("orders:detail", _order("pending_payment")), label="to pay"),
     SitePage("sandbox:pay", SHOPPER, _reverse("sandbox:pay", _payment_reference)),
     SitePage("wallet:home", SHOPPER, _reverse("wallet:home")),
+    SitePage("accounts:addresses", SHOPPER, _reverse("accounts:addresses")),
+    SitePage("accounts:address_add", SHOPPER, _reverse("accounts:address_add")),
     # Seller
     SitePage("selling:listing_list", SELLER, _reverse("selling:listing_list")),
     SitePage("selling:listing_create", SELLER, _reverse("selling:listing_create")),
     SitePage("selling:listing_edit", SELLER, _reverse("selling:listing_edit", _sellers_listing)),
     SitePage("orders:sales", SELLER, _reverse("orders:sales")),
     SitePage("wallet:home", SELLER, _reverse("wallet:home"), label="seller"),
+    # The seller's address is written in Chinese: on the English page it is marked lang="zh-hans".
+    SitePage("accounts:addresses", SELLER, _reverse("accounts:addresses"), label="seller"),
+    SitePage("accounts:address_edit", SELLER, _reverse("accounts:address_edit", _address(SELLER))),
     SitePage("recycling:dashboard", SELLER, _reverse("recycling:dashboard")),
     SitePage("recycling:flow_category", SELLER, _reverse("recycling:flow_category")),
     SitePage("recycling:flow_item", SELLER, _reverse("recycling:flow_item"), reach=_flow_from_category),

@@ -24,6 +24,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.e2e import site_pages
 from tests.e2e.conftest import phone_context, sign_in
+from tests.orders.helpers import SHIP_TO
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -57,9 +58,7 @@ def _states_the_demo_leaves_out(site_url: str) -> None:
 
     shopper = User.objects.get(username=site_pages.SHOPPER)
     order = order_place(buyer=shopper, listing_id=site_pages._private_listing())
-    order_address_set(
-        order_id=order.pk, buyer=shopper, name="Zhou Min", phone="13800138000", address="1 Lane"
-    )
+    order_address_set(order_id=order.pk, buyer=shopper, address=SHIP_TO)
     payment_start(order_id=order.pk, buyer=shopper, return_url=f"{site_url}/")
 
     inspection_claim_next(inspector=User.objects.get(username=site_pages.INSPECTOR))

@@ -7,13 +7,26 @@ the listing sold), so that money tests start from a balanced ledger.
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from inspection.models import Check, Checklist, CheckOutcome, CheckResult, Report, Severity
 from listings.models import ListingSource, ListingStatus
-from orders.models import Order, OrderEvent, OrderStatus, Payment, PaymentStatus
+from listings.photos import private_storage
+from orders.models import Order, OrderEvent, OrderStatus, Payment, PaymentStatus, ReturnRequest
 from orders.services.money import payment_received_post
+from shipping.models import Shipment, ShipmentPurpose, ShipmentStatus
 from tests.factories import InspectionFactory, ListingFactory, UserFactory
+
+# A delivery address as checkout takes it (accounts.addresses' field names).
+SHIP_TO = {
+    "name": "Li Lei",
+    "phone": "13800000000",
+    "region": "Shanghai",
+    "city": "Shanghai",
+    "street": "18 Fuxing Road, Xuhui",
+    "postcode": "200031",
+}
 
 
 def paid_order(
@@ -49,6 +62,15 @@ def paid_order(
     payment_received_post(payment=payment)
     listing.status = ListingStatus.SOLD
     listing.save(update_fields=["status"])
+    carrier, tracking_number = fields.pop("carrier", ""), fields.pop("tracking_number", "")
+    if tracking_number:
+        fields["shipment"] = Shipment.objects.create(
+            purpose=ShipmentPurpose.SALE if order.is_inspected_stock else ShipmentPurpose.PERSON_TO_PERSON,
+            reference=order.number,
+            carrier=carrier,
+            tracking_number=tracking_number,
+            status=ShipmentStatus.DELIVERED if fields.get("delivered_at") else ShipmentStatus.IN_TRANSIT,
+        )
     if fields:
         for name, value in fields.items():
             setattr(order, name, value)
@@ -63,7 +85,7 @@ def delivered_order(*, days_ago: float = 1, **kwargs) -> Order:
         status=OrderStatus.DELIVERED,
         shipped_at=delivered - timedelta(days=2),
         delivered_at=delivered,
-        carrier="SF Express",
+        carrier="sf",
         tracking_number="SF1234567890",
         **kwargs,
     )
@@ -97,3 +119,29 @@ def inspected_listing_with_report():
     report = Report.objects.create(inspection=inspection, content={}, content_hash="0" * 64)
     listing = ListingFactory(source=ListingSource.PLATFORM, report_code=report.code)
     return listing, results
+
+
+def return_shipment(
+    order: Order, *, carrier: str = "sandbox", tracking_number: str, label: bytes = b""
+) -> Shipment:
+    """The parcel of an order's return, as the buyer sent it (a typed tracking number) or, with
+    `label`, on a label Reloop booked; the return points at it."""
+    label_path = ""
+    if label:
+        label_path = private_storage().save(
+            f"labels/{order.number}/{tracking_number}.pdf", ContentFile(label)
+        )
+    Shipment.objects.filter(purpose=ShipmentPurpose.BUYER_RETURN, reference=order.number).update(
+        status=ShipmentStatus.CANCELLED
+    )
+    shipment = Shipment.objects.create(
+        purpose=ShipmentPurpose.BUYER_RETURN,
+        reference=order.number,
+        carrier=carrier,
+        tracking_number=tracking_number,
+        booked=bool(label),
+        label_path=label_path,
+        status=ShipmentStatus.LABEL_CREATED if label else ShipmentStatus.IN_TRANSIT,
+    )
+    ReturnRequest.objects.filter(order=order).update(shipment=shipment)
+    return shipment

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from listings.models import ListingSource
 from orders.models import Dispute, OrderStatus, ReturnRequest
 from tests.factories import ListingFactory, UserFactory
-from tests.orders.helpers import delivered_order, paid_order
+from tests.orders.helpers import delivered_order, paid_order, return_shipment
 from tests.orders.test_disputes import inspected_listing
 from tests.recycling.shipping_fixtures import operations_user
 
@@ -32,7 +32,8 @@ def _returns(count: int) -> None:
         order = delivered_order(source=ListingSource.CONSIGNED)
         order.status = OrderStatus.RETURN_REQUESTED
         order.save(update_fields=["status"])
-        ReturnRequest.objects.create(order=order, reason="Too big.", carrier="SF", tracking_number="SF123456")
+        ReturnRequest.objects.create(order=order, reason="Too big.")
+        return_shipment(order, carrier="sf", tracking_number="SF123456")
 
 
 def _disputes(count: int) -> None:

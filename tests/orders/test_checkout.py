@@ -7,12 +7,15 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from accounts.errors import AddressError
+from accounts.models import Address
 from listings.models import Listing, ListingStatus
 from marketplace.errors import DomainError
 from orders.errors import ItemUnavailable, OrderError
 from orders.models import Order, OrderStatus
 from orders.services.checkout import order_address_set, order_cancel, order_place
 from tests.factories import ListingFactory, UserFactory
+from tests.orders.helpers import SHIP_TO
 
 pytestmark = pytest.mark.django_db
 
@@ -128,47 +131,71 @@ def test_a_lapsed_reservation_not_yet_released_gives_way_to_the_next_buyer():
     ]
 
 
-def test_the_address_is_stored_tidied():
+def test_the_address_is_stored_tidied_and_may_be_saved_to_the_address_book():
     order = order_place(buyer=UserFactory(), listing_id=ListingFactory().pk)
 
     order_address_set(
         order_id=order.pk,
         buyer=order.buyer,
-        name="  Li   Lei ",
-        phone="+86 138-0000-0000",
-        address="18 Fuxing Road,\n Xuhui, Shanghai",
+        address={
+            **SHIP_TO,
+            "name": "  Li   Lei ",
+            "phone": "138-0000-0000",
+            "street": "18 Fuxing Road,\n Xuhui",
+        },
+        save_to_book=True,
     )
 
     order.refresh_from_db()
-    assert (order.ship_to_name, order.ship_to_phone, order.ship_to_address) == (
-        "Li Lei",
-        "+86 138-0000-0000",
-        "18 Fuxing Road, Xuhui, Shanghai",
-    )
+    assert (
+        order.ship_to_name,
+        order.ship_to_phone,
+        order.ship_to_region,
+        order.ship_to_city,
+        order.ship_to_address,
+        order.ship_to_postcode,
+    ) == ("Li Lei", "13800000000", "Shanghai", "Shanghai", "18 Fuxing Road, Xuhui", "200031")
+    (saved,) = Address.objects.filter(user=order.buyer)
+    assert (saved.street, saved.is_default) == ("18 Fuxing Road, Xuhui", True)
+    # The same address again is not saved twice.
+    order_address_set(order_id=order.pk, buyer=order.buyer, address=SHIP_TO, save_to_book=True)
+    assert Address.objects.filter(user=order.buyer).count() == 1
 
 
 @pytest.mark.parametrize(
-    ("name", "phone", "address", "field"),
+    ("change", "field"),
     [
-        ("", "13800000000", "18 Fuxing Road", "name"),
-        ("Li Lei", "call me", "18 Fuxing Road", "phone"),
-        ("Li Lei", "12", "18 Fuxing Road", "phone"),
-        ("Li Lei", "13800000000", "", "address"),
-        ("Li Lei", "13800000000", "x" * 301, "address"),
-        ("L" * 61, "13800000000", "18 Fuxing Road", "name"),
-        ("Li\x00Lei", "13800000000", "18 Fuxing Road", "name"),
+        ({"name": ""}, "name"),
+        ({"phone": "call me"}, "phone"),
+        ({"phone": "12"}, "phone"),
+        ({"region": " "}, "region"),
+        ({"city": ""}, "city"),
+        ({"street": ""}, "street"),
+        ({"street": "x" * 201}, "street"),
+        ({"postcode": "2000 31 1"}, "postcode"),
+        ({"name": "L" * 61}, "name"),
+        ({"name": "Li\x00Lei"}, "name"),
+        ({"city": ["Shanghai"]}, "city"),
     ],
 )
-def test_a_bad_address_names_the_field_and_stores_nothing(name, phone, address, field):
+def test_a_bad_address_names_the_field_and_stores_nothing(change, field):
     order = order_place(buyer=UserFactory(), listing_id=ListingFactory().pk)
 
-    with pytest.raises(OrderError) as caught:
-        order_address_set(order_id=order.pk, buyer=order.buyer, name=name, phone=phone, address=address)
+    with pytest.raises(AddressError) as caught:
+        order_address_set(
+            order_id=order.pk, buyer=order.buyer, address={**SHIP_TO, **change}, save_to_book=True
+        )
 
     assert caught.value.field == field
     assert caught.value.status_code == 400
     order.refresh_from_db()
-    assert (order.ship_to_name, order.ship_to_phone, order.ship_to_address) == ("", "", "")
+    assert (order.ship_to_name, order.ship_to_phone, order.ship_to_address, order.ship_to_city) == (
+        "",
+        "",
+        "",
+        "",
+    )
+    assert not Address.objects.filter(user=order.buyer).exists()
 
 
 def test_someone_elses_order_is_not_found():
@@ -176,9 +203,7 @@ def test_someone_elses_order_is_not_found():
     stranger = UserFactory()
 
     with pytest.raises(Order.DoesNotExist):
-        order_address_set(
-            order_id=order.pk, buyer=stranger, name="X Y", phone="13800000000", address="Somewhere 1"
-        )
+        order_address_set(order_id=order.pk, buyer=stranger, address=SHIP_TO)
     with pytest.raises(Order.DoesNotExist):
         order_cancel(order_id=order.pk, buyer=stranger)
 
@@ -207,9 +232,7 @@ def test_a_cancelled_order_cannot_be_cancelled_or_addressed_again():
         order_cancel(order_id=order.pk, buyer=order.buyer)
     assert caught.value.code == "not_pending"
     with pytest.raises(OrderError):
-        order_address_set(
-            order_id=order.pk, buyer=order.buyer, name="Li Lei", phone="13800000000", address="Road 1"
-        )
+        order_address_set(order_id=order.pk, buyer=order.buyer, address=SHIP_TO)
 
 
 @pytest.mark.postgres

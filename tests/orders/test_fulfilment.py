@@ -8,20 +8,22 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from listings.models import ListingSource, ListingStatus
-from marketplace.errors import InvalidTransition
-from orders.errors import NotAllowed, OrderError
+from marketplace.errors import DomainError, InvalidTransition
+from orders.errors import NotAllowed
 from orders.models import Dispute, Order, OrderStatus, ReturnRequest
 from orders.services.fulfilment import (
-    order_carrier_event_apply,
     order_confirm_receipt,
     order_mark_delivered,
     order_mark_shipped,
     orders_complete_due,
 )
 from orders.signals import order_completed
+from shipping.errors import UnknownTrackingNumber
+from shipping.models import ShipmentPurpose
 from tests.factories import UserFactory
 from tests.orders.helpers import delivered_order, paid_order
 from tests.recycling.shipping_fixtures import operations_user
+from tests.shipping.helpers import record_event
 from wallet.models import Account, AccountPurpose, Cause, Transaction
 from wallet.services.ledger import platform_account, wallet_account
 
@@ -39,9 +41,7 @@ def platform_balance(purpose: AccountPurpose) -> Decimal:
 
 def shipped_order(**kwargs) -> Order:
     order = paid_order(**kwargs)
-    return order_mark_shipped(
-        order_id=order.pk, by=order.seller, carrier="SF Express", tracking_number="SF123456789"
-    )
+    return order_mark_shipped(order_id=order.pk, by=order.seller, carrier="sf", tracking_number="SF123456789")
 
 
 @pytest.fixture
@@ -63,21 +63,23 @@ def completions():
 def test_the_seller_marks_a_person_to_person_sale_shipped_with_its_tracking_number():
     order = paid_order()
     shipped = order_mark_shipped(
-        order_id=order.pk, by=order.seller, carrier="  SF Express ", tracking_number="sf 1234-5678 90"
+        order_id=order.pk, by=order.seller, carrier="sf", tracking_number="sf 1234-5678 90"
     )
-    assert (shipped.carrier, shipped.tracking_number) == ("SF Express", "SF1234567890")
+    assert (shipped.carrier, shipped.tracking_number) == ("sf", "SF1234567890")
+    assert shipped.shipment.purpose == ShipmentPurpose.PERSON_TO_PERSON
+    assert shipped.shipment.reference == order.number
     assert shipped.shipped_at is not None
     event = shipped.events.last()
     assert (event.old, event.new, event.by) == (OrderStatus.PAID, OrderStatus.SHIPPED, order.seller)
-    assert "SF1234567890" in event.note
+    assert "SF1234567890" in event.text
 
 
 def test_the_buyer_cannot_mark_it_shipped_and_a_stranger_does_not_find_it():
     order = paid_order()
     with pytest.raises(NotAllowed):
-        order_mark_shipped(order_id=order.pk, by=order.buyer, carrier="SF", tracking_number="SF123456789")
+        order_mark_shipped(order_id=order.pk, by=order.buyer, carrier="sf", tracking_number="SF123456789")
     with pytest.raises(Order.DoesNotExist):
-        order_mark_shipped(order_id=order.pk, by=UserFactory(), carrier="SF", tracking_number="SF123456789")
+        order_mark_shipped(order_id=order.pk, by=UserFactory(), carrier="sf", tracking_number="SF123456789")
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
     assert order.tracking_number == ""
@@ -87,9 +89,9 @@ def test_the_buyer_cannot_mark_it_shipped_and_a_stranger_does_not_find_it():
 def test_inspected_stock_is_shipped_by_operations_not_by_the_listing_owner(source):
     order = paid_order(source=source)
     with pytest.raises(NotAllowed):
-        order_mark_shipped(order_id=order.pk, by=order.seller, carrier="SF", tracking_number="SF123456789")
+        order_mark_shipped(order_id=order.pk, by=order.seller, carrier="sf", tracking_number="SF123456789")
     shipped = order_mark_shipped(
-        order_id=order.pk, by=operations_user(), carrier="SF Express", tracking_number="SF123456789"
+        order_id=order.pk, by=operations_user(), carrier="sf", tracking_number="SF123456789"
     )
     assert shipped.status == OrderStatus.SHIPPED
 
@@ -98,7 +100,7 @@ def test_operations_do_not_ship_a_person_to_person_sale():
     order = paid_order()
     with pytest.raises(NotAllowed):
         order_mark_shipped(
-            order_id=order.pk, by=operations_user(), carrier="SF", tracking_number="SF123456789"
+            order_id=order.pk, by=operations_user(), carrier="sf", tracking_number="SF123456789"
         )
 
 
@@ -109,19 +111,20 @@ def test_operations_do_not_ship_a_person_to_person_sale():
         ("   ", "SF123456789", "carrier"),
         ("x" * 41, "SF123456789", "carrier"),
         ("SF\x00", "SF123456789", "carrier"),
-        ("SF Express", "", "tracking_number"),
-        ("SF Express", "12345", "tracking_number"),
-        ("SF Express", "1" * 41, "tracking_number"),
-        ("SF Express", "SF12345#789", "tracking_number"),
-        ("SF Express", "顺丰123456789", "tracking_number"),
-        ("SF Express", None, "tracking_number"),
+        ("SF Express", "SF123456789", "carrier"),
+        ("sf", "", "tracking_number"),
+        ("sf", "12345", "tracking_number"),
+        ("sf", "1" * 41, "tracking_number"),
+        ("sf", "SF12345#789", "tracking_number"),
+        ("sf", "顺丰123456789", "tracking_number"),
+        ("sf", None, "tracking_number"),
     ],
 )
 def test_a_bad_carrier_or_tracking_number_is_a_field_error_and_changes_nothing(
     carrier, tracking_number, field
 ):
     order = paid_order()
-    with pytest.raises(OrderError) as error:
+    with pytest.raises(DomainError) as error:
         order_mark_shipped(
             order_id=order.pk, by=order.seller, carrier=carrier, tracking_number=tracking_number
         )
@@ -134,7 +137,7 @@ def test_a_bad_carrier_or_tracking_number_is_a_field_error_and_changes_nothing(
 def test_shipping_twice_is_an_invalid_transition():
     order = shipped_order()
     with pytest.raises(InvalidTransition):
-        order_mark_shipped(order_id=order.pk, by=order.seller, carrier="SF", tracking_number="SF999999999")
+        order_mark_shipped(order_id=order.pk, by=order.seller, carrier="sf", tracking_number="SF999999999")
     order.refresh_from_db()
     assert order.tracking_number == "SF123456789"
 
@@ -184,49 +187,49 @@ def test_a_paid_order_not_yet_shipped_cannot_be_delivered():
 def test_a_carrier_delivered_event_marks_the_shipped_order_delivered():
     order = shipped_order()
     occurred = timezone.now()
-    applied = order_carrier_event_apply(tracking_number="SF123456789", kind="delivered", occurred_at=occurred)
-    assert applied.pk == order.pk
-    assert applied.status == OrderStatus.DELIVERED
-    assert applied.delivered_at == occurred
-    assert applied.events.last().by is None
+    record_event(event_id="e1", tracking_number="SF123456789", kind="delivered", occurred_at=occurred)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.DELIVERED
+    assert order.delivered_at == occurred
+    assert order.events.last().by is None
 
 
 def test_other_carrier_events_and_replays_change_nothing():
     order = shipped_order()
-    assert order_carrier_event_apply(
-        tracking_number="SF123456789", kind="in_transit", occurred_at=timezone.now()
-    ).status == (OrderStatus.SHIPPED)
+    record_event(event_id="e1", tracking_number="SF123456789", kind="in_transit")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.SHIPPED
     occurred = timezone.now()
-    order_carrier_event_apply(tracking_number="SF123456789", kind="delivered", occurred_at=occurred)
-    again = order_carrier_event_apply(
-        tracking_number="SF123456789", kind="delivered", occurred_at=occurred + timedelta(hours=1)
+    record_event(event_id="e2", tracking_number="SF123456789", kind="delivered", occurred_at=occurred)
+    assert record_event(event_id="e2", tracking_number="SF123456789", kind="delivered") is None
+    record_event(
+        event_id="e3",
+        tracking_number="SF123456789",
+        kind="delivered",
+        occurred_at=occurred + timedelta(hours=1),
     )
-    assert again.status == OrderStatus.DELIVERED
-    assert again.delivered_at == occurred
+    order.refresh_from_db()
+    assert order.status == OrderStatus.DELIVERED
+    assert order.delivered_at == occurred
     assert order.events.filter(new=OrderStatus.DELIVERED).count() == 1
 
 
-def test_a_tracking_number_no_order_has_is_none():
+def test_a_tracking_number_no_parcel_has_is_unknown():
     paid_order()
-    assert (
-        order_carrier_event_apply(
-            tracking_number="SBX000000000000", kind="delivered", occurred_at=timezone.now()
-        )
-        is None
-    )
+    with pytest.raises(UnknownTrackingNumber):
+        record_event(event_id="e1", tracking_number="SBX000000000000", kind="delivered")
 
 
 def test_of_two_orders_with_one_tracking_number_the_shipped_one_is_delivered():
-    earlier = delivered_order(days_ago=3)
-    Order.objects.filter(pk=earlier.pk).update(tracking_number="SF123456789")
+    earlier = shipped_order()
+    Order.objects.filter(pk=earlier.pk).update(status=OrderStatus.COMPLETED)
     later = shipped_order()
-    applied = order_carrier_event_apply(
-        tracking_number="SF123456789", kind="delivered", occurred_at=timezone.now()
-    )
-    assert applied.pk == later.pk
-    assert applied.status == OrderStatus.DELIVERED
+    record_event(event_id="e1", tracking_number="SF123456789", kind="delivered")
+    later.refresh_from_db()
     earlier.refresh_from_db()
-    assert earlier.events.count() == 1
+    assert later.status == OrderStatus.DELIVERED
+    assert earlier.status == OrderStatus.COMPLETED
+    assert earlier.events.filter(new=OrderStatus.DELIVERED).count() == 0
 
 
 # --- Receipt and completion ---------------------------------------------------------------------------

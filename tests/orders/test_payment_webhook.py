@@ -14,6 +14,7 @@ from orders.services.checkout import order_address_set, order_place, payment_sta
 from sandbox.models import SandboxWebhook
 from sandbox.payments import redeliver, signed_headers
 from tests.factories import ListingFactory, UserFactory
+from tests.orders.helpers import SHIP_TO
 from wallet.models import AccountPurpose, Transaction
 from wallet.services.ledger import platform_account
 
@@ -25,9 +26,7 @@ URL = "/api/v1/payments/webhook/"
 def _started() -> Payment:
     listing = ListingFactory(price=Decimal("1299.00"))
     order = order_place(buyer=UserFactory(), listing_id=listing.pk)
-    order_address_set(
-        order_id=order.pk, buyer=order.buyer, name="Li Lei", phone="13800000000", address="1 Road"
-    )
+    order_address_set(order_id=order.pk, buyer=order.buyer, address=SHIP_TO)
     return payment_start(order_id=order.pk, buyer=order.buyer, return_url="https://reloop.example/back/")
 
 

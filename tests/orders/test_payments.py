@@ -25,7 +25,7 @@ from orders.services.refunds import order_refund
 from sandbox.models import SandboxPayment, SandboxWebhook
 from sandbox.payments import SandboxPaymentProvider
 from tests.factories import ListingFactory, UserFactory
-from tests.orders.helpers import paid_order
+from tests.orders.helpers import SHIP_TO, paid_order
 from wallet.models import AccountPurpose, Transaction
 from wallet.services.ledger import platform_account
 
@@ -40,13 +40,7 @@ def _ready(*, listing: Listing | None = None, buyer=None) -> Order:
     """An order placed and addressed: ready to pay."""
     listing = listing or ListingFactory(price=Decimal("1299.00"))
     order = order_place(buyer=buyer or UserFactory(), listing_id=listing.pk)
-    return order_address_set(
-        order_id=order.pk,
-        buyer=order.buyer,
-        name="Li Lei",
-        phone="13800000000",
-        address="18 Fuxing Road, Shanghai",
-    )
+    return order_address_set(order_id=order.pk, buyer=order.buyer, address=SHIP_TO)
 
 
 def _pay(client, payment: Payment, card: str = GOOD_CARD):
@@ -102,7 +96,7 @@ def test_no_address_no_payment():
     with pytest.raises(OrderError) as caught:
         _start(order)
 
-    assert (caught.value.code, caught.value.field) == ("address_required", "address")
+    assert (caught.value.code, caught.value.field) == ("address_required", "street")
     assert not Payment.objects.exists()
 
 
@@ -247,9 +241,7 @@ def test_the_whole_path_from_buy_now_to_money_in_escrow(client, django_capture_o
     listing = ListingFactory(price=Decimal("1299.00"))
     buyer = UserFactory()
     order = order_place(buyer=buyer, listing_id=listing.pk)
-    order_address_set(
-        order_id=order.pk, buyer=buyer, name="Li Lei", phone="13800000000", address="18 Fuxing Road"
-    )
+    order_address_set(order_id=order.pk, buyer=buyer, address=SHIP_TO)
     payment = payment_start(order_id=order.pk, buyer=buyer, return_url=RETURN_URL)
 
     # when: the buyer pays with the test card; the provider's webhook arrives
@@ -346,7 +338,7 @@ def test_a_late_payment_for_an_item_sold_to_someone_else_is_refunded(
     late.refresh_from_db()
     late_payment.refresh_from_db()
     assert late.status == OrderStatus.REFUNDED
-    assert "sold to someone else" in late.events.last().note
+    assert "sold to someone else" in late.events.last().text
     assert (late_payment.status, late_payment.refunded_amount) == (PaymentStatus.REFUNDED, Decimal("800.00"))
     assert Transaction.objects.filter(idempotency_key=f"refund:late:{late_payment.pk}").exists()
     assert _balance(AccountPurpose.ESCROW) == Decimal("800.00")  # the winner's payment only
@@ -438,6 +430,6 @@ def test_a_late_payment_for_an_item_taken_off_sale_is_refunded(client, django_ca
 
     order.refresh_from_db()
     assert order.status == OrderStatus.REFUNDED
-    assert "taken the item off sale" in order.events.last().note
+    assert "taken the item off sale" in order.events.last().text
     assert _balance(AccountPurpose.ESCROW) == 0
     assert SandboxPayment.objects.get().refunded == order.price

@@ -40,7 +40,7 @@ def test_the_job_releases_a_lapsed_reservation_and_the_item_can_be_bought_again(
     assert lapsed.status == OrderStatus.EXPIRED
     assert lapsed.listing.status == ListingStatus.ACTIVE
     assert (
-        lapsed.events.get(new=OrderStatus.EXPIRED).note
+        lapsed.events.get(new=OrderStatus.EXPIRED).text
         == "Not paid within 15 minutes: the item went back on sale."
     )
     waiting.refresh_from_db()

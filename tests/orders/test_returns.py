@@ -16,13 +16,15 @@ from orders.services.checkout import order_place
 from orders.services.fulfilment import orders_complete_due
 from orders.services.returns import (
     return_label_book,
-    return_labels_book_missing,
     return_mark_received,
     return_request,
     return_tracking_set,
     return_withdraw,
 )
 from orders.signals import order_returned
+from shipping.errors import ShippingError
+from shipping.models import ShipmentPurpose, ShipmentStatus
+from shipping.services import label_bytes, shipments_book_requested
 from tests.factories import UserFactory
 from tests.orders.helpers import delivered_order
 from tests.recycling.shipping_fixtures import RecordingCarrier, operations_user
@@ -38,7 +40,7 @@ def platform_balance(purpose: AccountPurpose) -> Decimal:
 
 
 def use_carrier(monkeypatch, carrier) -> None:
-    monkeypatch.setattr("orders.services.returns.get_carrier", lambda: carrier)
+    monkeypatch.setattr("shipping.services.get_carrier", lambda: carrier)
 
 
 # --- Asking for a return ------------------------------------------------------------------------------
@@ -110,7 +112,9 @@ def test_inspected_stock_gets_a_free_label_to_the_centre_once_the_request_commit
     returned = ReturnRequest.objects.get(order=order)
     assert returned.carrier == "sandbox"
     assert returned.tracking_number.startswith("SBX")
-    assert bytes(returned.label_pdf).startswith(b"%PDF")
+    assert label_bytes(returned.shipment).startswith(b"%PDF")
+    assert returned.shipment.purpose == ShipmentPurpose.BUYER_RETURN
+    assert returned.shipment.reference == order.number
 
 
 def test_a_carrier_outage_leaves_the_request_standing_and_the_label_is_booked_later(
@@ -121,20 +125,20 @@ def test_a_carrier_outage_leaves_the_request_standing_and_the_label_is_booked_la
     with django_capture_on_commit_callbacks(execute=True):
         return_request(order_id=order.pk, buyer=order.buyer, reason="The strap is scratched")
     returned = ReturnRequest.objects.get(order=order)
-    assert (returned.status, returned.tracking_number, returned.label_pdf) == (
+    assert (returned.status, returned.tracking_number, returned.shipment.status) == (
         ReturnStatus.REQUESTED,
         "",
-        None,
+        ShipmentStatus.REQUESTED,
     )
     order.refresh_from_db()
     assert order.status == OrderStatus.RETURN_REQUESTED
 
     settings.CARRIER_SANDBOX_FAIL = False
-    assert return_labels_book_missing() == 1
-    assert return_labels_book_missing() == 0
-    returned.refresh_from_db()
+    assert shipments_book_requested() == 1
+    assert shipments_book_requested() == 0
+    returned = ReturnRequest.objects.select_related("shipment").get(order=order)
     assert returned.tracking_number.startswith("SBX")
-    assert bytes(returned.label_pdf).startswith(b"%PDF")
+    assert label_bytes(returned.shipment).startswith(b"%PDF")
 
 
 def test_booking_the_label_twice_books_one(monkeypatch, django_capture_on_commit_callbacks):
@@ -178,37 +182,35 @@ def test_a_person_to_person_return_books_no_label(monkeypatch, django_capture_on
 def test_the_buyer_enters_the_return_tracking_number_and_may_correct_it():
     order = delivered_order()
     return_request(order_id=order.pk, buyer=order.buyer, reason="Not what I expected")
-    return_tracking_set(
-        order_id=order.pk, buyer=order.buyer, carrier="SF Express", tracking_number="sf1234567"
-    )
+    return_tracking_set(order_id=order.pk, buyer=order.buyer, carrier="sf", tracking_number="sf1234567")
     returned = return_tracking_set(
-        order_id=order.pk, buyer=order.buyer, carrier="ZTO", tracking_number="ZTO7654321"
+        order_id=order.pk, buyer=order.buyer, carrier="zto", tracking_number="ZTO7654321"
     )
-    assert (returned.carrier, returned.tracking_number) == ("ZTO", "ZTO7654321")
+    assert (returned.carrier, returned.tracking_number) == ("zto", "ZTO7654321")
 
 
 def test_a_return_tracking_number_is_checked_and_only_the_buyers():
     order = delivered_order()
     return_request(order_id=order.pk, buyer=order.buyer, reason="Not what I expected")
-    with pytest.raises(OrderError) as error:
-        return_tracking_set(order_id=order.pk, buyer=order.buyer, carrier="SF", tracking_number="12")
+    with pytest.raises(ShippingError) as error:
+        return_tracking_set(order_id=order.pk, buyer=order.buyer, carrier="sf", tracking_number="12")
     assert error.value.field == "tracking_number"
     with pytest.raises(NotAllowed):
-        return_tracking_set(order_id=order.pk, buyer=order.seller, carrier="SF", tracking_number="SF1234567")
+        return_tracking_set(order_id=order.pk, buyer=order.seller, carrier="sf", tracking_number="SF1234567")
     with pytest.raises(Order.DoesNotExist):
-        return_tracking_set(order_id=order.pk, buyer=UserFactory(), carrier="SF", tracking_number="SF1234567")
+        return_tracking_set(order_id=order.pk, buyer=UserFactory(), carrier="sf", tracking_number="SF1234567")
     assert ReturnRequest.objects.get(order=order).tracking_number == ""
 
 
 def test_no_return_tracking_number_before_a_return_or_for_a_free_label():
     order = delivered_order()
     with pytest.raises(InvalidTransition):
-        return_tracking_set(order_id=order.pk, buyer=order.buyer, carrier="SF", tracking_number="SF1234567")
+        return_tracking_set(order_id=order.pk, buyer=order.buyer, carrier="sf", tracking_number="SF1234567")
     inspected = delivered_order(source=ListingSource.PLATFORM)
     return_request(order_id=inspected.pk, buyer=inspected.buyer, reason="The strap is scratched")
     with pytest.raises(OrderError) as error:
         return_tracking_set(
-            order_id=inspected.pk, buyer=inspected.buyer, carrier="SF", tracking_number="SF1234567"
+            order_id=inspected.pk, buyer=inspected.buyer, carrier="sf", tracking_number="SF1234567"
         )
     assert error.value.code == "label_provided"
 
@@ -296,7 +298,7 @@ def test_inspected_stock_returned_to_the_centre_is_on_sale_again(django_capture_
 
     order.listing.refresh_from_db()
     assert order.listing.status == ListingStatus.ACTIVE
-    assert order.listing.events.last().note == "Returned by the buyer to the inspection centre: back on sale."
+    assert order.listing.events.last().text == "Returned by the buyer to the inspection centre: back on sale."
     assert received == [order.pk]
     # Another shopper can buy it now: the refunded order no longer holds the listing.
     again = order_place(buyer=UserFactory(), listing_id=order.listing_id)

@@ -93,9 +93,7 @@ def test_shipping_from_the_centre(client):
     order = paid_order(source=ListingSource.PLATFORM)
     client.force_login(operations_user())
 
-    response = client.post(
-        staff_url("ship", order), {"carrier": "SF Express", "tracking_number": "SF5550001111"}
-    )
+    response = client.post(staff_url("ship", order), {"carrier": "sf", "tracking_number": "SF5550001111"})
 
     assert response.status_code == 302
     order.refresh_from_db()
@@ -107,7 +105,7 @@ def test_a_bad_tracking_number_shows_under_that_orders_form(client):
     other = paid_order(source=ListingSource.PLATFORM)
     client.force_login(operations_user())
 
-    response = client.post(staff_url("ship", order), {"carrier": "SF Express", "tracking_number": "x"})
+    response = client.post(staff_url("ship", order), {"carrier": "sf", "tracking_number": "x"})
 
     assert response.status_code == 400
     html = response.content.decode()
@@ -127,7 +125,7 @@ def test_a_bad_tracking_number_for_an_order_on_a_later_page_still_shows_its_erro
     client.force_login(operations_user())
     assert last.number not in client.get(QUEUE).content.decode()
 
-    response = client.post(staff_url("ship", last), {"carrier": "SF Express", "tracking_number": "x"})
+    response = client.post(staff_url("ship", last), {"carrier": "sf", "tracking_number": "x"})
 
     html = response.content.decode()
     assert response.status_code == 400
@@ -138,7 +136,7 @@ def test_a_bad_tracking_number_for_an_order_on_a_later_page_still_shows_its_erro
 def test_marking_a_shipped_order_delivered(client):
     order = paid_order(source=ListingSource.PLATFORM)
     staff = operations_user()
-    order_mark_shipped(order_id=order.pk, by=staff, carrier="SF Express", tracking_number="SF5550001111")
+    order_mark_shipped(order_id=order.pk, by=staff, carrier="sf", tracking_number="SF5550001111")
     client.force_login(staff)
     assert staff_url("deliver", order) in client.get(QUEUE).content.decode()
 

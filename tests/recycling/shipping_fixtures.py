@@ -7,18 +7,23 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts import roles
-from marketplace.carriers.sandbox import SandboxCarrier
-from recycling.models import (
-    Confidence,
-    Shipment,
-    ShipmentStatus,
-    ShippingMethod,
-    Submission,
-    SubmissionStatus,
-    Valuation,
-)
+from accounts.addresses import address_create
+from accounts.models import Address
+from recycling.models import Confidence, Submission, SubmissionStatus, Valuation
 from recycling.services.shipping import shipping_book
+from shipping.carriers.sandbox import SandboxCarrier
+from shipping.models import Shipment, ShipmentStatus, ShippingMethod
 from tests.factories import SubmissionFactory, UserFactory
+
+# Where the sellers of these tests live: the courier collects from here, returns go back here.
+SELLER_ADDRESS = {
+    "name": "Li Wei",
+    "phone": "13812345678",
+    "region": "Zhejiang",
+    "city": "Hangzhou",
+    "street": "88 Wensan Road, Xihu District",
+    "postcode": "310012",
+}
 
 
 def estimated_submission(*, seller=None, valid_for: timedelta = timedelta(days=7), **fields) -> Submission:
@@ -26,6 +31,8 @@ def estimated_submission(*, seller=None, valid_for: timedelta = timedelta(days=7
     submission = SubmissionFactory(
         status=SubmissionStatus.ESTIMATED, **({"seller": seller} if seller else {}), **fields
     )
+    if not Address.objects.filter(user=submission.seller).exists():
+        address_create(user=submission.seller, data=SELLER_ADDRESS)
     now = timezone.now()
     Valuation.objects.create(
         submission=submission,
@@ -38,10 +45,13 @@ def estimated_submission(*, seller=None, valid_for: timedelta = timedelta(days=7
 
 
 def booked_shipment(*, seller=None, **fields) -> Shipment:
+    """A drop-off label booked for a new estimated submission; `shipment.submission` is that submission."""
     submission = estimated_submission(seller=seller, **fields)
-    return shipping_book(
+    shipment = shipping_book(
         submission_id=submission.pk, seller=submission.seller, method=ShippingMethod.DROP_OFF
     )
+    shipment.submission = Submission.objects.get(pk=submission.pk)
+    return shipment
 
 
 def staff_user(role: str | None, **fields):
@@ -78,6 +88,7 @@ class RecordingCarrier(SandboxCarrier):
 
 
 def use_carrier(monkeypatch, carrier) -> None:
+    monkeypatch.setattr("shipping.services.get_carrier", lambda: carrier)
     monkeypatch.setattr("recycling.services.shipping.get_carrier", lambda: carrier)
 
 

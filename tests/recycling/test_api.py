@@ -17,13 +17,13 @@ from demo import images as demo_images
 from listings.models import Grade
 from recycling.models import (
     Confidence,
-    Shipment,
     Submission,
     SubmissionEvent,
     SubmissionPhoto,
     SubmissionStatus,
     Valuation,
 )
+from shipping.models import Shipment, ShipmentStatus
 from tests.factories import BrandFactory, CatalogModelFactory, CategoryFactory, SubmissionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +138,7 @@ def test_every_submission_endpoint_needs_sign_in(seller, iphone):
     assert Submission.objects.count() == 1
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.ESTIMATED
-    assert not Shipment.objects.exists()
+    assert not Shipment.objects.exclude(status=ShipmentStatus.CANCELLED).exists()
 
 
 def test_token_authentication(seller, iphone):
@@ -494,7 +494,7 @@ def test_book_drop_off_returns_tracking_and_an_absolute_label_url(client, seller
 
     assert response.status_code == 201, response.json()
     body = response.json()
-    shipment = Shipment.objects.get(submission=submission)
+    shipment = Shipment.objects.get(reference=submission.code)
     assert body["tracking_number"] == shipment.tracking_number
     assert body["method"] == "drop_off"
     assert body["label_url"].startswith("http://testserver/")
@@ -510,21 +510,40 @@ def test_book_drop_off_returns_tracking_and_an_absolute_label_url(client, seller
     assert detail["can_book_shipping"] is False
 
 
+PICKUP = {
+    "name": "Li Wei",
+    "phone": "138 1234 5678",
+    "region": "Zhejiang",
+    "city": "Hangzhou",
+    "street": "88 Wensan Road, Xihu District",
+    "postcode": "310012",
+}
+
+
 def test_book_pickup_in_an_offered_slot(client, seller, iphone):
     submission = estimated(seller, iphone)
     slots = client.get("/api/v1/shipping/pickup-slots/").json()
     start, end = slots[0]["start"], slots[0]["end"]
 
-    response = client.post(
-        f"{SUBMISSIONS}{submission.pk}/shipping/",
-        {"method": "pickup", "pickup_start": start},
+    url = f"{SUBMISSIONS}{submission.pk}/shipping/"
+    without_address = client.post(url, {"method": "pickup", "pickup_start": start}, format="json")
+    bad_address = client.post(
+        url,
+        {"method": "pickup", "pickup_start": start, "address": {**PICKUP, "phone": "call me"}},
         format="json",
     )
+    response = client.post(url, {"method": "pickup", "pickup_start": start, "address": PICKUP}, format="json")
 
+    assert without_address.status_code == 400
+    assert without_address.json()["code"] == "address_required"
+    assert bad_address.status_code == 400
+    assert (bad_address.json()["code"], bad_address.json()["field"]) == ("phone_invalid", "phone")
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["method"] == "pickup"
     assert (body["pickup_start"], body["pickup_end"]) == (start, end)
+    shipment = Shipment.objects.get(reference=submission.code)
+    assert shipment.sender == {**PICKUP, "phone": "13812345678"}
 
 
 def test_booking_again_returns_the_live_shipment(client, seller, iphone):
@@ -546,7 +565,7 @@ def test_booking_before_the_estimate_is_refused(client, seller):
 
     assert response.status_code == 400
     assert response.json()["code"] == "not_estimated"
-    assert not Shipment.objects.exists()
+    assert not Shipment.objects.exclude(status=ShipmentStatus.CANCELLED).exists()
 
 
 def test_booking_with_an_expired_estimate_is_refused(client, seller, iphone):
@@ -557,7 +576,7 @@ def test_booking_with_an_expired_estimate_is_refused(client, seller, iphone):
 
     assert response.status_code == 400
     assert response.json()["code"] == "estimate_expired"
-    assert not Shipment.objects.exists()
+    assert not Shipment.objects.exclude(status=ShipmentStatus.CANCELLED).exists()
 
 
 @pytest.mark.parametrize(
@@ -571,7 +590,7 @@ def test_bad_booking_is_400(client, seller, iphone, body):
     response = client.post(f"{SUBMISSIONS}{submission.pk}/shipping/", body, format="json")
 
     assert response.status_code == 400
-    assert not Shipment.objects.exists()
+    assert not Shipment.objects.exclude(status=ShipmentStatus.CANCELLED).exists()
 
 
 def test_someone_elses_submission_cannot_be_shipped_or_cancelled(seller, iphone):
@@ -585,7 +604,7 @@ def test_someone_elses_submission_cannot_be_shipped_or_cancelled(seller, iphone)
     assert (shipping.status_code, cancel.status_code) == (404, 404)
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.ESTIMATED
-    assert not Shipment.objects.exists()
+    assert not Shipment.objects.exclude(status=ShipmentStatus.CANCELLED).exists()
 
 
 def test_cancel_before_shipping(client, seller, iphone):

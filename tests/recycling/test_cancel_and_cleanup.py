@@ -7,11 +7,12 @@ import pytest
 from django.core.files.base import ContentFile
 
 from listings.photos import private_storage
-from marketplace.carriers import CarrierUnavailable
 from recycling import pending_photos
-from recycling.models import ShipmentStatus, SubmissionStatus
+from recycling.models import SubmissionStatus
 from recycling.services.intake import submission_cancel
-from recycling.services.shipping import shipment_void
+from shipping.carriers import CarrierUnavailable
+from shipping.models import ShipmentStatus
+from shipping.services import shipment_cancel
 from tests.recycling.shipping_fixtures import RecordingCarrier, booked_shipment, use_carrier
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +41,8 @@ def test_voiding_twice_asks_the_carrier_once(monkeypatch):
     use_carrier(monkeypatch, carrier)
     shipment = booked_shipment()
 
-    shipment_void(shipment_id=shipment.pk)
-    shipment_void(shipment_id=shipment.pk)
+    shipment_cancel(shipment_id=shipment.pk)
+    shipment_cancel(shipment_id=shipment.pk)
 
     assert carrier.cancelled == [shipment.tracking_number]
 
@@ -53,7 +54,7 @@ def test_a_carrier_outage_leaves_the_label_live_for_a_retry(monkeypatch):
     carrier.fail = True  # the carrier goes down after the booking
 
     with pytest.raises(CarrierUnavailable):
-        shipment_void(shipment_id=shipment.pk)
+        shipment_cancel(shipment_id=shipment.pk)
 
     shipment.refresh_from_db()
     assert shipment.status == ShipmentStatus.LABEL_CREATED
@@ -66,7 +67,7 @@ def test_a_scanned_parcel_is_not_voided(monkeypatch):
     shipment.status = ShipmentStatus.IN_TRANSIT  # as a carrier scan leaves it
     shipment.save(update_fields=["status"])
 
-    shipment_void(shipment_id=shipment.pk)
+    shipment_cancel(shipment_id=shipment.pk)
 
     shipment.refresh_from_db()
     assert shipment.status == ShipmentStatus.IN_TRANSIT

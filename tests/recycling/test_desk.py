@@ -6,17 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
-from recycling.models import (
-    Shipment,
-    ShipmentStatus,
-    ShippingMethod,
-    Submission,
-    SubmissionEvent,
-    SubmissionStatus,
-)
-from recycling.services.shipping import carrier_event_apply
+from recycling.models import Submission, SubmissionEvent, SubmissionStatus
+from shipping.models import Shipment, ShipmentPurpose, ShipmentStatus, ShippingMethod
 from tests.factories import CategoryFactory, UserFactory
 from tests.recycling.shipping_fixtures import booked_shipment, operations_user, staff_user
+from tests.shipping.helpers import record_event
 
 pytestmark = pytest.mark.django_db
 
@@ -85,12 +79,12 @@ def test_receiving_by_code_shows_what_arrived_and_what_happens_next(client):
     assert "waits in the inspection queue" in html
     received_list = html[html.index('id="received"') :]
     assert code in received_list
-    assert Submission.objects.get(pk=shipment.submission_id).status == SubmissionStatus.RECEIVED
+    assert Submission.objects.get(pk=shipment.submission.pk).status == SubmissionStatus.RECEIVED
 
 
 def test_receiving_by_tracking_number_before_the_carrier_said_delivered(client):
     shipment = booked_shipment()
-    carrier_event_apply(
+    record_event(
         event_id="e1",
         tracking_number=shipment.tracking_number,
         kind="in_transit",
@@ -103,7 +97,7 @@ def test_receiving_by_tracking_number_before_the_carrier_said_delivered(client):
     client.post(URL, {"reference": shipment.tracking_number})
     shipment.refresh_from_db()
     assert shipment.status == ShipmentStatus.DELIVERED
-    assert shipment.submission.status == SubmissionStatus.RECEIVED
+    assert Submission.objects.get(pk=shipment.submission.pk).status == SubmissionStatus.RECEIVED
     after = client.get(URL).content.decode()
     assert 'id="in-transit"' not in after
 
@@ -153,7 +147,9 @@ def _fill(count: int) -> None:
     )
     Shipment.objects.bulk_create(
         Shipment(
-            submission=submission,
+            purpose=ShipmentPurpose.INBOUND,
+            reference=submission.code,
+            booked=True,
             carrier="sandbox",
             method=ShippingMethod.DROP_OFF,
             tracking_number=f"SBX{submission.pk:012d}",
@@ -192,6 +188,6 @@ def test_the_desk_and_the_booking_page_render_in_chinese(client):
     client.force_login(operations_user())
     assert client.get("/zh-hans/staff/receiving/").status_code == 200
     client.force_login(shipment.submission.seller)
-    response = client.get(f"/zh-hans/sell-with-us/shipping/{shipment.submission_id}/")
+    response = client.get(f"/zh-hans/sell-with-us/shipping/{shipment.submission.pk}/")
     assert response.status_code == 200
     assert shipment.tracking_number in response.content.decode()

@@ -11,17 +11,8 @@ from django.utils import timezone, translation
 from inspection.models import Inspection
 from inspection.services.workbench import inspection_claim_next, inspection_complete
 from listings.models import Grade
-from marketplace.carriers.sandbox import SandboxCarrier
 from recycling.errors import SubmissionError
-from recycling.models import (
-    Offer,
-    OfferDecision,
-    OfferKind,
-    Shipment,
-    ShipmentDirection,
-    Submission,
-    SubmissionStatus,
-)
+from recycling.models import Offer, OfferDecision, OfferKind, Submission, SubmissionStatus
 from recycling.offers import (
     Defect,
     OfferInputs,
@@ -39,13 +30,17 @@ from recycling.services.offers import (
     offer_make,
     offers_expire,
 )
-from recycling.services.outcome import return_labels_book_missing, submission_inspection_completed
-from recycling.services.shipping import carrier_event_apply, submission_receive
+from recycling.services.outcome import submission_inspection_completed
+from recycling.services.shipping import submission_receive
 from recycling.services.transitions import submission_move
 from recycling.valuation import Comparable, PriceInputs
+from shipping.carriers.sandbox import SandboxCarrier
+from shipping.models import Shipment, ShipmentPurpose
+from shipping.services import shipments_book_requested
 from tests.factories import CatalogModelFactory, UserFactory
 from tests.inspection.desk_fixtures import answer_all, inspector, small_checklist
 from tests.recycling.shipping_fixtures import booked_shipment, operations_user
+from tests.shipping.helpers import record_event
 from wallet.models import Transaction
 
 pytestmark = pytest.mark.django_db
@@ -247,7 +242,7 @@ def test_declining_sends_the_item_back_with_a_free_label(django_capture_on_commi
     moves = list(submission.events.values_list("new", flat=True))
     assert moves[-2:] == ["declined", "returning"]
     assert Offer.objects.get(submission=submission).decision == OfferDecision.DECLINED
-    label = Shipment.objects.get(submission=submission, direction=ShipmentDirection.RETURN)
+    label = Shipment.objects.get(reference=submission.code, purpose=ShipmentPurpose.SELLER_RETURN)
     assert label.tracking_number in mail.outbox[-1].body
     with pytest.raises(SubmissionError) as error:
         offer_decline(submission_id=submission.pk, seller=submission.seller)
@@ -262,7 +257,7 @@ def test_declining_while_the_carrier_is_down_is_booked_by_the_sweep(
     submission = offer_decline(submission_id=submission.pk, seller=submission.seller)
     assert submission.status == SubmissionStatus.DECLINED
     settings.CARRIER_SANDBOX_FAIL = False
-    assert return_labels_book_missing() == 1
+    assert shipments_book_requested() == 1
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.RETURNING
 
@@ -281,7 +276,7 @@ def test_an_unanswered_offer_expires_and_goes_back(django_capture_on_commit_call
     offer.refresh_from_db()
     assert offer.decision == OfferDecision.EXPIRED
     settings.CARRIER_SANDBOX_FAIL = False
-    assert return_labels_book_missing() == 1
+    assert shipments_book_requested() == 1
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.RETURNING
 
@@ -297,7 +292,7 @@ def test_the_expiry_job_asks_a_carrier_that_is_down_once_and_leaves_the_rest_to_
         calls.append(1)
         return carrier
 
-    monkeypatch.setattr("recycling.services.outcome.get_carrier", counted)
+    monkeypatch.setattr("shipping.services.get_carrier", counted)
     latest = max(Offer.objects.values_list("valid_until", flat=True))
 
     assert offers_expire(now=latest + timedelta(minutes=1)) == 3
@@ -307,7 +302,7 @@ def test_the_expiry_job_asks_a_carrier_that_is_down_once_and_leaves_the_rest_to_
         SubmissionStatus.EXPIRED
     }
     monkeypatch.undo()
-    assert return_labels_book_missing() == 3
+    assert shipments_book_requested() == 3
 
 
 def test_the_expiry_job_books_the_label_at_once_when_the_carrier_is_up(django_capture_on_commit_callbacks):
@@ -316,7 +311,9 @@ def test_the_expiry_job_books_the_label_at_once_when_the_carrier_is_up(django_ca
     assert offers_expire(now=offer.valid_until + timedelta(seconds=1)) == 1
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.RETURNING
-    assert Shipment.objects.filter(submission=submission, direction=ShipmentDirection.RETURN).count() == 1
+    assert (
+        Shipment.objects.filter(reference=submission.code, purpose=ShipmentPurpose.SELLER_RETURN).count() == 1
+    )
 
 
 def test_accepting_an_expired_offer_is_refused_and_moves_no_money(django_capture_on_commit_callbacks):
@@ -358,8 +355,8 @@ def test_a_declined_offer_cannot_then_be_accepted(django_capture_on_commit_callb
 def test_the_return_parcel_delivered_makes_the_submission_returned(django_capture_on_commit_callbacks):
     submission = offered_submission(django_capture_on_commit_callbacks)
     submission = offer_decline(submission_id=submission.pk, seller=submission.seller)
-    label = Shipment.objects.get(submission=submission, direction=ShipmentDirection.RETURN)
-    carrier_event_apply(
+    label = Shipment.objects.get(reference=submission.code, purpose=ShipmentPurpose.SELLER_RETURN)
+    record_event(
         event_id="ret-1",
         tracking_number=label.tracking_number,
         kind="delivered",
@@ -369,7 +366,7 @@ def test_the_return_parcel_delivered_makes_the_submission_returned(django_captur
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.RETURNED
     # a replay and a late scan change nothing
-    carrier_event_apply(
+    record_event(
         event_id="ret-1",
         tracking_number=label.tracking_number,
         kind="delivered",

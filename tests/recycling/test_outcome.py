@@ -9,14 +9,15 @@ from rest_framework.test import APIClient
 from inspection.models import Inspection, InspectionStatus, Report
 from inspection.services.workbench import inspection_claim_next, inspection_complete
 from listings.photos import private_storage
-from marketplace.carriers import CarrierUnavailable
-from recycling.models import Shipment, ShipmentDirection, SubmissionEvent, SubmissionStatus
+from recycling.models import SubmissionEvent, SubmissionStatus
 from recycling.services.outcome import (
     return_label_book,
-    return_labels_book_missing,
     submission_inspection_completed,
 )
 from recycling.services.shipping import submission_receive
+from shipping.carriers import CarrierUnavailable
+from shipping.models import Shipment, ShipmentPurpose, ShipmentStatus
+from shipping.services import shipments_book_requested
 from tests.inspection.desk_fixtures import answer_all, inspector, small_checklist
 from tests.recycling.shipping_fixtures import booked_shipment, operations_user
 
@@ -83,15 +84,16 @@ def test_a_failure_is_rejected_then_returned_with_a_free_label_and_a_mail(django
     assert submission.status == SubmissionStatus.RETURNING
     moves = list(SubmissionEvent.objects.filter(submission=submission).values_list("new", flat=True))
     assert moves[-3:] == ["inspecting", "rejected", "returning"]
-    label = Shipment.objects.get(submission=submission, direction=ShipmentDirection.RETURN)
+    label = Shipment.objects.get(reference=submission.code, purpose=ShipmentPurpose.SELLER_RETURN)
     assert private_storage().exists(label.label_path)
     report = Report.objects.get(inspection=inspection)
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert "did not pass inspection" in message.subject
-    assert label.tracking_number in message.body
-    assert f"/r/{report.code}/" in message.body
-    assert "Not as declared" in message.body
+    # The result, then the parcel coming back with its tracking number.
+    result, parcel = mail.outbox
+    assert "did not pass inspection" in result.subject
+    assert f"/r/{report.code}/" in result.body
+    assert "Not as declared" in result.body
+    assert "on its way back" in parcel.subject
+    assert label.tracking_number in parcel.body
 
 
 def test_a_carrier_outage_leaves_it_rejected_and_the_sweep_books_the_label_later(
@@ -109,15 +111,18 @@ def test_a_carrier_outage_leaves_it_rejected_and_the_sweep_books_the_label_later
         )
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.REJECTED
-    assert not Shipment.objects.filter(direction=ShipmentDirection.RETURN).exists()
+    # Asked for, not booked: shipping's job books it once the carrier answers.
+    (requested,) = Shipment.objects.filter(purpose=ShipmentPurpose.SELLER_RETURN)
+    assert (requested.status, requested.tracking_number) == (ShipmentStatus.REQUESTED, "")
     assert "tracking number follows" in mail.outbox[0].body
 
     with pytest.raises(CarrierUnavailable):  # still down: the sweep fails and is retried
-        return_labels_book_missing()
+        shipments_book_requested()
     settings.CARRIER_SANDBOX_FAIL = False
-    assert return_labels_book_missing() == 1
-    assert return_labels_book_missing() == 0
-    shipment = Shipment.objects.get(submission=submission, direction=ShipmentDirection.RETURN)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert shipments_book_requested() == 1
+    assert shipments_book_requested() == 0
+    shipment = Shipment.objects.get(reference=submission.code, purpose=ShipmentPurpose.SELLER_RETURN)
     assert return_label_book(submission_id=submission.pk).pk == shipment.pk
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.RETURNING

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from inspection.models import Inspection, InspectionResult, InspectionStatus, Report
 from listings.models import Grade, Listing, ListingSource, ListingStatus
@@ -83,8 +83,12 @@ def test_an_inspected_item_is_listed_once_as_platform_stock_with_report_grade_an
     assert (listing.report_code, listing.grade) == (report.code, Grade.VERY_GOOD)
     assert listing.inspected_at is not None
     assert listing.photos.count() == 2
-    assert "Inspected by Reloop" in listing.description
-    assert report.code in listing.description
+    assert listing.description == ""
+    assert [part["message"] for part in listing.description_parts] == ["inspected", "grade", "report"]
+    with translation.override("zh-hans"):
+        assert "Reloop 质检中心" in listing.description_text
+    assert "Inspected by Reloop" in listing.description_text
+    assert report.code in listing.description_text
     assert Inspection.objects.get(subject_code=submission.code).listing_id == listing.pk
 
 

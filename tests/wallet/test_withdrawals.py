@@ -59,7 +59,7 @@ def test_a_small_withdrawal_is_paid_once_even_when_the_job_runs_twice(
     withdrawal.refresh_from_db()
     assert withdrawal.status == WithdrawalStatus.CONFIRMED
     assert [e.new for e in withdrawal.events.all()] == ["requested", "approved", "sent", "confirmed"]
-    assert withdrawal.events.all()[1].note == "Below the approval threshold: no approval needed."
+    assert withdrawal.events.all()[1].text == "Below the approval threshold: no approval needed."
     assert SandboxPayout.objects.count() == 1
     assert balance(seller) == Decimal("500.00")
     assert in_flight() == 0

@@ -23,7 +23,7 @@ import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import DateTimeField, Field, Model
@@ -60,15 +60,29 @@ def wallet_accounts(*, user_ids: Iterable[int]) -> dict[int, Account]:
     """The wallet accounts of these users by user id, the missing ones created: two queries, or three
     when some were missing (a concurrent first use is absorbed by the unique user column)."""
     wanted = set(user_ids)
-    found = {account.user_id: account for account in Account.objects.filter(user_id__in=wanted)}
+    # Read by user_id, so each has one (the platform's accounts, which have none, are not read here).
+    found = {cast(int, account.user_id): account for account in Account.objects.filter(user_id__in=wanted)}
     missing = wanted - found.keys()
     if missing:
         Account.objects.bulk_create(
             [Account(user_id=user_id, purpose=AccountPurpose.WALLET) for user_id in sorted(missing)],
             ignore_conflicts=True,
         )
-        found.update({account.user_id: account for account in Account.objects.filter(user_id__in=missing)})
+        found.update(
+            {cast(int, account.user_id): account for account in Account.objects.filter(user_id__in=missing)}
+        )
     return found
+
+
+def _field(model: type[Model], name: str) -> Field:
+    """One of the model's own fields. get_field is typed to find reverse relations too, which have no
+    column; the names given here are always the model's columns."""
+    return cast(Field, model._meta.get_field(name))
+
+
+def _column(field: Field) -> str:
+    """The field's column, quoted (the stubs allow None, for fields that have no column)."""
+    return connection.ops.quote_name(cast(str, field.column))
 
 
 def _prepared(field: Field, value: Any) -> Any:
@@ -94,14 +108,14 @@ def insert_rows(
     the rows inserted, in no particular order. Values: ints, strings, None, Decimals in cents, dates."""
     meta = model._meta
     quote = connection.ops.quote_name
-    model_fields = [meta.get_field(name) for name in fields]
-    column_sql = ", ".join(quote(field.column) for field in model_fields)
+    model_fields = [_field(model, name) for name in fields]
+    column_sql = ", ".join(_column(field) for field in model_fields)
     row_sql = "(" + ", ".join(["%s"] * len(model_fields)) + ")"
     suffix = ""
     if skip_conflicts_on:
-        suffix += f" ON CONFLICT ({quote(meta.get_field(skip_conflicts_on).column)}) DO NOTHING"
+        suffix += f" ON CONFLICT ({_column(_field(model, skip_conflicts_on))}) DO NOTHING"
     if returning:
-        suffix += " RETURNING " + ", ".join(quote(meta.get_field(name).column) for name in returning)
+        suffix += " RETURNING " + ", ".join(_column(_field(model, name)) for name in returning)
     dates = [index for index, field in enumerate(model_fields) if isinstance(field, DateTimeField)]
     answers: list[tuple] = []
     prepared: dict = {}
@@ -141,10 +155,10 @@ def update_by_pk(
     is a `CASE id WHEN .. THEN .. END`."""
     meta = model._meta
     quote = connection.ops.quote_name
-    pk_column = quote(meta.pk.column)
-    model_fields = [meta.get_field(name) for name in fields]
-    same_fields = [(meta.get_field(name), value) for name, value in (same or {}).items()]
-    constant_sql = [f"{quote(field.column)} = %s" for field, _value in same_fields]
+    pk_column = _column(meta.pk)
+    model_fields = [_field(model, name) for name in fields]
+    same_fields = [(_field(model, name), value) for name, value in (same or {}).items()]
+    constant_sql = [f"{_column(field)} = %s" for field, _value in same_fields]
     constant_params = [_prepared(field, value) for field, value in same_fields]
     items = list(rows.items())
     postgres = connection.vendor == "postgresql"
@@ -157,7 +171,7 @@ def update_by_pk(
             casts = [f"%s::{field.db_type(connection)}" for field in model_fields]
             row_sql = f"(%s::{meta.pk.db_type(connection)}, {', '.join(casts)})"
             names = ", ".join(f"v{index}" for index in range(len(model_fields)))
-            assignments = [f"{quote(field.column)} = v.v{index}" for index, field in enumerate(model_fields)]
+            assignments = [f"{_column(field)} = v.v{index}" for index, field in enumerate(model_fields)]
             for pk, values in chunk:
                 params += [
                     pk,
@@ -174,7 +188,7 @@ def update_by_pk(
             case_params: list = []
             for index, field in enumerate(model_fields):
                 assignments.append(
-                    f"{quote(field.column)} = CASE {pk_column} {'WHEN %s THEN %s ' * len(chunk)}END"
+                    f"{_column(field)} = CASE {pk_column} {'WHEN %s THEN %s ' * len(chunk)}END"
                 )
                 for pk, values in chunk:
                     case_params += [pk, _prepared(field, values[index])]

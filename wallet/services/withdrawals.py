@@ -129,17 +129,28 @@ def withdrawal_move(
     withdrawal_id: int,
     to: Status,
     by: User | None = None,
+    message: str = "",
+    params: dict | None = None,
     note: str = "",
     provider_reference: str | None = None,
     failure_reason: str | None = None,
 ) -> Withdrawal:
-    """Lock, check, record, save. Raises InvalidTransition and changes nothing if `to` is not allowed.
-    Moving money is the caller's part, in the same database transaction."""
+    """Lock, check, record, save. `message` is a code of wallet.messages with its `params`; `note` is
+    what a person (or the payout provider) said. Raises InvalidTransition and changes nothing if `to`
+    is not allowed, MessageError for a message the catalog does not list. Moving money is the caller's
+    part, in the same database transaction."""
+    params = WithdrawalEvent.message_params(message, params)
     withdrawal = Withdrawal.objects.select_for_update().get(pk=withdrawal_id)
     if to not in ALLOWED[Status(withdrawal.status)]:
         raise InvalidTransition(withdrawal.status, to)
     WithdrawalEvent.objects.create(
-        withdrawal=withdrawal, old=withdrawal.status, new=to, by=by, note=note[:REASON_MAX]
+        withdrawal=withdrawal,
+        old=withdrawal.status,
+        new=to,
+        by=by,
+        message=message,
+        params=params,
+        note=note[:REASON_MAX],
     )
     withdrawal.status = to
     fields = ["status", "updated_at"]
@@ -243,7 +254,7 @@ def withdrawal_request(
         withdrawal = withdrawal_move(
             withdrawal_id=withdrawal.pk,
             to=Status.APPROVED,
-            note=_("Below the approval threshold: no approval needed."),
+            message="approval.not_needed",
         )
         _queue_send(withdrawal.pk)
     withdrawal.created = True
@@ -296,6 +307,7 @@ def _record_send(*, withdrawal_id: int, result: PayoutResult) -> Withdrawal:
         withdrawal = withdrawal_move(
             withdrawal_id=withdrawal.pk,
             to=Status.FAILED,
+            message="payout.failed",
             note=result.failure_reason,
             provider_reference=result.reference,
             failure_reason=result.failure_reason,
@@ -345,6 +357,7 @@ def _record_status(*, withdrawal_id: int, result: PayoutResult) -> Withdrawal:
         withdrawal = withdrawal_move(
             withdrawal_id=withdrawal.pk,
             to=Status.FAILED,
+            message="payout.failed",
             note=result.failure_reason,
             failure_reason=result.failure_reason,
         )

@@ -191,8 +191,8 @@ class Command(BaseCommand):
         weights = [catalog_data.LISTING_SHARE[leaf] for leaf in leaves]
         luxury = {leaf.slug for _top, leaf in catalog_data.leaf_categories() if leaf.is_luxury}
         models_by_leaf: dict[str, list[catalog_data.ModelData]] = {}
-        for model in catalog_data.CATALOG_MODELS:
-            models_by_leaf.setdefault(model.category, []).append(model)
+        for spec in catalog_data.CATALOG_MODELS:
+            models_by_leaf.setdefault(spec.category, []).append(spec)
         today = timezone.localdate()
         now = timezone.now()
 

@@ -24,10 +24,11 @@ one sold for cash (paid to the wallet, listed as platform stock), one consigned,
 and settled, one consigned with a price drop behind it, and one whose offer waits for an answer.
 
 Running it again creates nothing new: catalog rows are found by slug (brand + name for models), users
-by username, a demo listing by its seller and title, which are fixed by the plan below (a seeded
-random generator, so the plan is the same on every run), a demo submission by its client token,
-fixed per planned submission, and a demo inspection by its subject code (DEMO-<listing id>); an
-inspection an earlier run left half-done is taken on from where it stopped.
+by username (a demo address goes only into an empty address book), a demo listing by its seller and
+title, which are fixed by the plan below (a seeded random generator, so the plan is the same on every
+run), a demo submission by its client token, fixed per planned submission, and a demo inspection by
+its subject code (DEMO-<listing id>); an inspection an earlier run left half-done is taken on from
+where it stopped.
 """
 
 import dataclasses
@@ -44,6 +45,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from functools import partial
+from typing import cast
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -53,6 +55,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from accounts import roles
+from accounts.addresses import address_create
 from accounts.models import User
 from demo import images as demo_images
 from inspection.checklists import checklists_load
@@ -89,11 +92,12 @@ from listings.models import (
 )
 from listings.services import listing_create, listing_move, listing_photo_add, listing_photo_process
 from marketplace.celery import app as celery_app
-from recycling.models import ShippingMethod, Submission, SubmissionStatus
+from recycling.models import Submission, SubmissionStatus
 from recycling.questionnaire import questionnaire_for
 from recycling.services.intake import submission_create
 from recycling.services.shipping import pickup_slots, shipping_book, submission_receive
 from recycling.services.valuation import submission_prevalue
+from shipping.models import ShippingMethod
 
 # Every demo account shares this published password; demo data is for local and staging sites only.
 PASSWORD = "reloop-demo"  # noqa: S105
@@ -172,6 +176,27 @@ PERSONAS: tuple[Persona, ...] = (
     Persona("operations", "Guo Hui", "Suzhou", "staff: operations", group=roles.OPERATIONS),
 )
 PLATFORM_SELLER = "reloop"
+
+# One address each for the demo shopper and seller, the default of their address book: what checkout
+# and courier pickup fill in. Added only to a book that is empty, so a second run adds none.
+DEMO_ADDRESSES = {
+    "shopper": {
+        "name": "Zhou Min",
+        "phone": "138 0013 8000",
+        "region": "Shanghai",
+        "city": "Shanghai",
+        "street": "Room 1203, Building 2, 100 Century Avenue, Pudong New Area",
+        "postcode": "200120",
+    },
+    "seller": {
+        "name": "陈静",
+        "phone": "139 0139 0000",
+        "region": "上海市",
+        "city": "上海市",
+        "street": "徐汇区漕溪北路 88 号 5 楼 502 室",
+        "postcode": "200030",
+    },
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -296,8 +321,8 @@ def demo_measured_value(check: Check, listing: Listing, rng: random.Random) -> s
             if check.max_value is None or size <= check.max_value:
                 return str(size)
         return _within_range(check, preferred=128)
-    low, high = MEASURED_RANGES.get(check.code, (None, None))
-    return str(rng.randint(low, high)) if low is not None else _within_range(check)
+    measured = MEASURED_RANGES.get(check.code)
+    return str(rng.randint(*measured)) if measured is not None else _within_range(check)
 
 
 def _within_range(check: Check, *, preferred: int | None = None) -> str:
@@ -348,8 +373,8 @@ def plan(count: int, *, today) -> list[PlannedListing]:
     leaves = list(catalog_data.LISTING_SHARE)
     luxury = {leaf.slug for _top, leaf in catalog_data.leaf_categories() if leaf.is_luxury}
     models_by_leaf: dict[str, list[catalog_data.ModelData]] = {}
-    for model in catalog_data.CATALOG_MODELS:
-        models_by_leaf.setdefault(model.category, []).append(model)
+    for spec in catalog_data.CATALOG_MODELS:
+        models_by_leaf.setdefault(spec.category, []).append(spec)
 
     planned: list[PlannedListing] = []
     taken: set[tuple[str, str]] = set()
@@ -461,6 +486,7 @@ class Command(BaseCommand):
         catalog = catalog_data.load_catalog()
         checklists_created = checklists_load()
         users_created = self._users()
+        addresses_created = self._addresses()
         now = timezone.now()
         planned = plan(count, today=timezone.localdate())
         existing = set(
@@ -510,7 +536,7 @@ class Command(BaseCommand):
             f"authenticated); {Inspection.objects.filter(status=InspectionStatus.QUEUED).count()} waiting in "
             f"the queue; checklists: {checklists_created} new."
         )
-        self.stdout.write(f"Users: {users_created} new.")
+        self.stdout.write(f"Users: {users_created} new; addresses: {addresses_created} new.")
         self.stdout.write("")
         self.stdout.write("Demo logins (password for all: reloop-demo)")
         self.stdout.write(f"  {'username':<15} {'role':<32} name")
@@ -570,6 +596,7 @@ class Command(BaseCommand):
             if (
                 planned.stage != SubmissionStatus.ESTIMATED
                 and submission.status == SubmissionStatus.ESTIMATED
+                and planned.method is not None  # every plan past the estimate names its method
             ):
                 pickup_start = pickup_slots()[0][0] if planned.method == ShippingMethod.PICKUP else None
                 shipping_book(
@@ -659,7 +686,9 @@ class Command(BaseCommand):
     def _inspect(inspection: Inspection, listing: Listing, inspector: User) -> Inspection:
         """Record every check still unanswered and pass the item with the listing's grade."""
         rng = random.Random(f"reloop-demo-inspection:{listing.pk}")
-        checks = list(Check.objects.filter(checklist_id=inspection.checklist_id).order_by("position", "id"))
+        # Claimed by now, so it has its checklist.
+        checklist_id = cast(int, inspection.checklist_id)
+        checks = list(Check.objects.filter(checklist_id=checklist_id).order_by("position", "id"))
         defects = demo_defects(checks, listing.grade, rng)
         answered = set(
             CheckResult.objects.filter(inspection=inspection).values_list("check_item_id", flat=True)
@@ -756,6 +785,14 @@ class Command(BaseCommand):
             created += 1
         return created
 
+    def _addresses(self) -> int:
+        """Give each persona in DEMO_ADDRESSES their address, through the address book's service."""
+        created = 0
+        for user in User.objects.filter(username__in=DEMO_ADDRESSES, addresses__isnull=True):
+            address_create(user=user, data=DEMO_ADDRESSES[user.username])
+            created += 1
+        return created
+
     def _age_and_trust(self, created: list[tuple[PlannedListing, int]], now) -> None:
         """Spread the new listings over the last weeks and record what the platform checked.
 
@@ -785,8 +822,10 @@ class Command(BaseCommand):
         shopper = User.objects.get(username="shopper")
         for planned, listing_id in created:
             if planned.sold:
-                listing_move(listing_id=listing_id, to=ListingStatus.RESERVED, by=shopper, note="demo order")
-                listing_move(listing_id=listing_id, to=ListingStatus.SOLD, by=shopper, note="demo order paid")
+                listing_move(
+                    listing_id=listing_id, to=ListingStatus.RESERVED, by=shopper, message="order.reserved"
+                )
+                listing_move(listing_id=listing_id, to=ListingStatus.SOLD, by=shopper, message="order.paid")
 
     def _finish_photos(self) -> int:
         """Make any thumbnails the in-process task did not (a failure is retried here, synchronously)."""

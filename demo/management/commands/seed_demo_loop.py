@@ -44,13 +44,14 @@ from inspection.services.workbench import inspection_claim, inspection_enqueue
 from listings.models import CatalogModel, Listing, ListingStatus
 from orders.models import LIVE_STATUSES, Order, OrderStatus
 from orders.services.fulfilment import order_confirm_receipt, order_mark_delivered, order_mark_shipped
-from recycling.models import ShippingMethod, Submission, SubmissionStatus
+from recycling.models import Submission, SubmissionStatus
 from recycling.questionnaire import questionnaire_for
 from recycling.services.intake import submission_create
 from recycling.services.offers import offer_accept_recycle, recycle_payout
 from recycling.services.outcome import submission_inspection_completed, submission_inspection_started
 from recycling.services.shipping import shipping_book, submission_receive
 from recycling.services.valuation import submission_prevalue
+from shipping.models import ShippingMethod
 
 CASH, SOLD, CONSIGNED, OPEN = "cash", "sold", "consigned", "open"
 PHOTO_SEED = 950_000  # far from the listings' and seed_demo's submissions' seeds
@@ -226,7 +227,7 @@ class Command(BaseCommand):
         consignment_sold(order_id=order.pk)  # what the order_paid receiver does after commit
         if order.status == OrderStatus.PAID:
             order = order_mark_shipped(
-                order_id=order.pk, by=operations, carrier="SF Express", tracking_number=f"SF{order.pk:010d}"
+                order_id=order.pk, by=operations, carrier="sf", tracking_number=f"SF{order.pk:010d}"
             )
         if order.status == OrderStatus.SHIPPED:
             order = order_mark_delivered(order_id=order.pk, by=operations)

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -55,7 +56,10 @@ OPERATIONS = "operations"
 ADDRESS = {
     "name": "Zhou Min",
     "phone": "13800138000",
-    "address": "Room 1202, 88 Wukang Road, Xuhui, Shanghai",
+    "region": "Shanghai",
+    "city": "Shanghai",
+    "street": "Room 1202, 88 Wukang Road, Xuhui",
+    "postcode": "200031",
 }
 
 # (seller, stage) in the order they are bought.
@@ -148,11 +152,12 @@ class Command(BaseCommand):
     @staticmethod
     def _paid(shopper: User, listing: Listing) -> Order:
         order = order_place(buyer=shopper, listing_id=listing.pk)
-        order_address_set(order_id=order.pk, buyer=shopper, **ADDRESS)
+        order_address_set(order_id=order.pk, buyer=shopper, address=ADDRESS)
         payment = payment_start(
             order_id=order.pk, buyer=shopper, return_url=f"{settings.SITE_URL}/orders/{order.number}/"
         )
-        payment_submit(reference=payment.provider_reference, card_number=CARD_SUCCEEDS)
+        # payment_start has the provider's answer, reference included.
+        payment_submit(reference=cast(str, payment.provider_reference), card_number=CARD_SUCCEEDS)
         for event_id in SandboxWebhook.objects.filter(delivered_at__isnull=True).values_list(
             "event_id", flat=True
         ):
@@ -164,9 +169,7 @@ class Command(BaseCommand):
         if stage == "paid":
             return
         shipper = operations if order.is_inspected_stock else order.seller
-        order_mark_shipped(
-            order_id=order.pk, by=shipper, carrier="SF Express", tracking_number=f"SF{order.pk:010d}"
-        )
+        order_mark_shipped(order_id=order.pk, by=shipper, carrier="sf", tracking_number=f"SF{order.pk:010d}")
         if stage == "shipped":
             return
         order_mark_delivered(order_id=order.pk, by=operations)

@@ -1,8 +1,9 @@
-"""The free-shipping label: an A6 PDF the seller prints (or shows at a drop-off point).
+"""The shipping label: an A6 PDF the sender prints (or shows at a drop-off point).
 
-It carries the sender, the inspection centre's address, the carrier's tracking number as text and as
-a Code 128 barcode (what the carrier scans), and a QR code holding the submission's code (what the
-receiving desk scans), with the method and pickup window and a "free shipping" mark. Text is drawn
+It carries the sender's and the recipient's addresses, the carrier's tracking number as text and as
+a Code 128 barcode (what the carrier scans), and a QR code holding the shipment's reference, a
+submission code or an order number (what the receiving desk scans), with the method and pickup
+window and a "free shipping" mark. Text is drawn
 in Helvetica when it is Latin-1 and in the built-in Chinese font (STSong-Light, one of the Adobe
 CID fonts every PDF reader has) otherwise, so sellers' names and the Chinese interface both print.
 """
@@ -22,7 +23,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
-from marketplace.carriers import Address
+from accounts.addresses import PostalAddress
 
 LATIN_FONT = "Helvetica"
 LATIN_BOLD = "Helvetica-Bold"
@@ -38,13 +39,18 @@ class LabelContent:
     tracking_number: str
     sort_code: str
     reference_code: str
-    sender: Address
-    recipient: Address
+    sender: PostalAddress
+    recipient: PostalAddress
     method: str  # a ShippingMethod value
     method_label: str
     pickup_start: datetime | None = None
     pickup_end: datetime | None = None
     drop_off_note: str = ""
+
+
+def _present(lines: tuple[str, ...]) -> list[str]:
+    """An address's lines without the empty ones (an address known only by name and city)."""
+    return [line for line in lines if line]
 
 
 def _font(text: str, *, bold: bool = False) -> str:
@@ -121,13 +127,13 @@ def label_pdf(content: LabelContent, *, compress: bool = True) -> bytes:
     y = top - 26 * mm
     _text(canvas, MARGIN, y, _("To"), 7)
     y -= 4.5 * mm
-    for number, line in enumerate(content.recipient.as_lines()):
+    for number, line in enumerate(_present(content.recipient.lines())):
         _text(canvas, MARGIN, y, _fit(line, 10, inner, bold=number == 0), 10, bold=number == 0)
         y -= 4.3 * mm
     y -= 1.5 * mm
     _text(canvas, MARGIN, y, _("From"), 7)
     y -= 4 * mm
-    for line in content.sender.as_lines():
+    for line in _present(content.sender.lines()):
         _text(canvas, MARGIN, y, _fit(line, 8.5, inner), 8.5)
         y -= 3.8 * mm
 
@@ -140,7 +146,7 @@ def label_pdf(content: LabelContent, *, compress: bool = True) -> bytes:
     canvas.setFont(LATIN_BOLD, 11)
     canvas.drawCentredString(width / 2, y - 20.5 * mm, content.tracking_number)
 
-    # Bottom: the submission's QR code and code, the method and window.
+    # Bottom: the reference's QR code and text, the method and window.
     qr_size = 26 * mm
     bottom = MARGIN
     _qr(canvas, content.reference_code, MARGIN, bottom + 4 * mm, qr_size)

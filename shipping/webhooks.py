@@ -4,13 +4,11 @@ The raw body must carry the carrier's signature (HMAC-SHA256, checked in constan
 timestamp at most 5 minutes off): anything else is 403 and nothing is read. A signed body that cannot
 be parsed is 400, which tells the carrier to stop retrying something that will never work.
 
-Every event is applied by `carrier_event_apply`, idempotent by event id: a replayed delivery answers
-200 again and stores nothing twice. An event for a parcel that is not a recycling shipment may be an
-order's (a sale shipped to a buyer, or its return): `order_carrier_event_apply` marks a shipped order
-delivered and counts it as applied (replays included: a delivered order stays delivered). An event
-for a tracking number neither knows is acknowledged (200, listed under "ignored") rather than
-refused: carriers retry any non-2xx answer for days, and retrying cannot make a parcel that is not
-ours known. It is logged for operations to look at.
+Every event is stored once by `carrier_event_record` (idempotent by event id: a replayed delivery
+answers 200 again and stores nothing twice), which sends `shipment_moved` to the apps that follow the
+parcel. An event for a tracking number no shipment has is acknowledged (200, listed under "ignored")
+rather than refused: carriers retry any non-2xx answer for days, and retrying cannot make a parcel
+that is not ours known. It is logged for operations to look at.
 """
 
 import logging
@@ -19,9 +17,9 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from marketplace.carriers import MalformedWebhook, WebhookRejected, get_carrier
-from orders.services.fulfilment import order_carrier_event_apply
-from recycling.services.shipping import UnknownTrackingNumber, carrier_event_apply
+from shipping.carriers import MalformedWebhook, WebhookRejected, get_carrier
+from shipping.errors import UnknownTrackingNumber
+from shipping.services import carrier_event_record
 
 logger = logging.getLogger(__name__)
 
@@ -39,23 +37,13 @@ def carrier_webhook(request: HttpRequest) -> JsonResponse:
         events = carrier.parse_webhook(body)
     except MalformedWebhook as error:
         return JsonResponse({"code": "malformed", "detail": str(error)}, status=400)
-    applied, duplicates, ignored = [], [], []
+    applied: list[str] = []
+    duplicates: list[str] = []
+    ignored: list[str] = []
     for event in events:
         try:
-            stored = carrier_event_apply(
-                event_id=event.event_id,
-                tracking_number=event.tracking_number,
-                kind=event.kind,
-                occurred_at=event.occurred_at,
-                payload=event.payload,
-            )
+            stored = carrier_event_record(event=event)
         except UnknownTrackingNumber:
-            order = order_carrier_event_apply(
-                tracking_number=event.tracking_number, kind=event.kind, occurred_at=event.occurred_at
-            )
-            if order is not None:
-                applied.append(event.event_id)
-                continue
             logger.warning(
                 "Carrier event %s for unknown tracking number %s", event.event_id, event.tracking_number
             )

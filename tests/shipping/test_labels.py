@@ -1,6 +1,8 @@
 """The label PDF, and the pages that book shipping and hand out the label."""
 
+import base64
 import re
+import zlib
 from datetime import timedelta
 
 import pytest
@@ -9,13 +11,16 @@ from django.utils import timezone
 from reportlab.lib.pagesizes import A6
 
 from accounts import roles
+from accounts.addresses import PostalAddress
 from listings.photos import private_storage
-from marketplace.carriers import INSPECTION_CENTRE, Address
-from marketplace.labels import LabelContent, label_pdf
-from recycling.models import Shipment, ShipmentStatus, SubmissionStatus
+from recycling.models import SubmissionStatus
 from recycling.services.shipping import pickup_slots
+from shipping.carriers import INSPECTION_CENTRE
+from shipping.labels import LabelContent, label_pdf
+from shipping.models import Shipment, ShipmentStatus
 from tests.factories import UserFactory
 from tests.recycling.shipping_fixtures import (
+    SELLER_ADDRESS,
     RecordingCarrier,
     booked_shipment,
     estimated_submission,
@@ -26,6 +31,19 @@ from tests.recycling.shipping_fixtures import (
 pytestmark = pytest.mark.django_db
 
 
+def pdf_text(data: bytes) -> str:
+    """The page content of a label PDF as ReportLab writes it (ASCII85, then Flate), where the text
+    shows as `(…) Tj`."""
+    text = []
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", data, re.S):
+        raw = base64.a85decode(stream.strip(), adobe=True) if stream.strip().endswith(b"~>") else stream
+        try:
+            text.append(zlib.decompress(raw).decode("latin-1"))
+        except zlib.error:
+            continue
+    return "".join(text)
+
+
 def content(**overrides) -> LabelContent:
     start = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=1)
     values = {
@@ -33,7 +51,7 @@ def content(**overrides) -> LabelContent:
         "tracking_number": "SBX482901736254",
         "sort_code": "SHA-201",
         "reference_code": "RLAB2CD3EF",
-        "sender": Address(name="Li Wei", lines=(), city="Hangzhou"),
+        "sender": PostalAddress(name="Li Wei", phone="", region="", city="Hangzhou", street="", postcode=""),
         "recipient": INSPECTION_CENTRE,
         "method": "pickup",
         "method_label": "Courier pickup",
@@ -58,7 +76,7 @@ def test_the_label_is_an_a6_pdf_with_the_tracking_number_and_code_as_text():
 def test_a_chinese_sender_and_a_drop_off_label_still_render():
     pdf = label_pdf(
         content(
-            sender=Address(name="王小明", lines=(), city="杭州"),
+            sender=PostalAddress(name="王小明", phone="", region="", city="杭州", street="", postcode=""),
             method="drop_off",
             method_label="Drop-off",
             pickup_start=None,
@@ -72,7 +90,10 @@ def test_a_chinese_sender_and_a_drop_off_label_still_render():
 
 
 def test_a_very_long_name_is_shortened_to_fit():
-    pdf = label_pdf(content(sender=Address(name="A" * 300, lines=(), city="X")), compress=False)
+    pdf = label_pdf(
+        content(sender=PostalAddress(name="A" * 300, phone="", region="", city="X", street="", postcode="")),
+        compress=False,
+    )
     assert b"A" * 300 not in pdf
 
 
@@ -106,12 +127,40 @@ def test_the_seller_books_a_pickup_slot(client, carrier):
     submission = estimated_submission()
     client.force_login(submission.seller)
     start, _end = pickup_slots()[0]
+    page = client.get(reverse("shipping:book", args=[submission.pk])).content.decode()
+    assert "88 Wensan Road, Xihu District</textarea>" in page  # the default address, to start with
+    address = {**SELLER_ADDRESS, "street": "5 Jiaogong Road, Xihu District"}
     response = client.post(
         reverse("shipping:book", args=[submission.pk]),
-        {"method": "pickup", "slot": str(int(start.timestamp()))},
+        {
+            "method": "pickup",
+            "slot": str(int(start.timestamp())),
+            **{f"address-{k}": v for k, v in address.items()},
+        },
     )
     assert response.status_code == 302
-    assert Shipment.objects.get().pickup_start == start
+    shipment = Shipment.objects.get()
+    assert shipment.pickup_start == start
+    assert shipment.sender["street"] == "5 Jiaogong Road, Xihu District"
+    # The pickup address is printed on the label.
+    label = client.get(reverse("shipping:label", args=[submission.pk]))
+    assert "5 Jiaogong Road" in pdf_text(label.content)
+
+
+def test_a_pickup_address_with_a_bad_field_is_shown_under_it_and_books_nothing(client, carrier):
+    submission = estimated_submission()
+    client.force_login(submission.seller)
+    start, _end = pickup_slots()[0]
+    fields = {f"address-{k}": v for k, v in {**SELLER_ADDRESS, "postcode": "#"}.items()}
+    response = client.post(
+        reverse("shipping:book", args=[submission.pk]),
+        {"method": "pickup", "slot": str(int(start.timestamp())), **fields},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    field = html[html.index("address-field-postcode") :]
+    assert 'class="address-errors"' in field[: field.index("</div>")]
+    assert not Shipment.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -120,7 +169,10 @@ def test_the_seller_books_a_pickup_slot(client, carrier):
         ({"method": "pickup"}, "Choose a pickup slot."),
         ({"method": "pickup", "slot": "tomorrow"}, "Choose a pickup slot."),
         ({"method": "pickup", "slot": "99999999999999999999"}, "Choose a pickup slot."),
-        ({"method": "pickup", "slot": "1000"}, "no longer available"),
+        (
+            {"method": "pickup", "slot": "1000", **{f"address-{k}": v for k, v in SELLER_ADDRESS.items()}},
+            "no longer available",
+        ),
         ({"method": "teleport"}, "Select a valid choice"),
         ({}, "Choose a courier pickup or a drop-off."),
     ],
@@ -131,7 +183,7 @@ def test_bad_choices_are_shown_on_the_form(client, carrier, data, message):
     response = client.post(reverse("shipping:book", args=[submission.pk]), data)
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert not Shipment.objects.exists()
+    assert not Shipment.objects.exclude(status=ShipmentStatus.CANCELLED).exists()
 
 
 def test_a_carrier_outage_is_a_message_not_an_error_page(client, monkeypatch):
@@ -164,12 +216,12 @@ def test_another_users_booking_page_is_404_and_anonymous_must_sign_in(client, ca
     assert client.post(url, {"method": "drop_off"}).status_code == 404
     client.force_login(staff_user(roles.OPERATIONS))
     assert client.get(url).status_code == 404  # booking is the seller's alone
-    assert not Shipment.objects.exists()
+    assert not Shipment.objects.exclude(status=ShipmentStatus.CANCELLED).exists()
 
 
 def test_the_label_is_served_to_its_owner_and_staff_only(client):
     shipment = booked_shipment()
-    url = reverse("shipping:label", args=[shipment.submission_id])
+    url = reverse("shipping:label", args=[shipment.submission.pk])
     assert client.get(url).status_code == 302  # sign in first
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
@@ -186,7 +238,7 @@ def test_a_missing_label_file_is_drawn_again(client):
     shipment = booked_shipment()
     private_storage().delete(shipment.label_path)
     client.force_login(shipment.submission.seller)
-    response = client.get(reverse("shipping:label", args=[shipment.submission_id]))
+    response = client.get(reverse("shipping:label", args=[shipment.submission.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
     shipment.refresh_from_db()
     assert private_storage().exists(shipment.label_path)
@@ -196,5 +248,5 @@ def test_no_label_without_a_live_shipment(client):
     shipment = booked_shipment()
     Shipment.objects.filter(pk=shipment.pk).update(status=ShipmentStatus.CANCELLED)
     client.force_login(shipment.submission.seller)
-    assert client.get(reverse("shipping:label", args=[shipment.submission_id])).status_code == 404
+    assert client.get(reverse("shipping:label", args=[shipment.submission.pk])).status_code == 404
     assert client.get(reverse("shipping:label", args=[999999])).status_code == 404

@@ -11,10 +11,10 @@ over HTTP to a running site. Either way it is signed and checked like a real car
 from django.core.management.base import BaseCommand, CommandError
 from django.test import RequestFactory
 
-from marketplace.carriers import normalise_reference
-from marketplace.carriers.sandbox import JOURNEY, sandbox_emit
-from recycling.models import CarrierEvent, Shipment, ShipmentDirection
-from recycling.webhooks import carrier_webhook
+from shipping.carriers import normalise_reference
+from shipping.carriers.sandbox import JOURNEY, sandbox_emit
+from shipping.models import CarrierEvent, Shipment, ShipmentStatus
+from shipping.webhooks import carrier_webhook
 
 WEBHOOK_PATH = "/api/v1/carrier/webhook/"
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         subcommands = parser.add_subparsers(dest="action", required=True)
         advance = subcommands.add_parser("advance", help="Move a parcel to its next step (or up to --to).")
-        advance.add_argument("reference", help="Tracking number or submission code.")
+        advance.add_argument("reference", help="Tracking number, submission code or order number.")
         advance.add_argument("--to", choices=JOURNEY, help="Send every step up to and including this one.")
         advance.add_argument("--url", help="POST to this webhook URL instead of calling the view in-process.")
 
@@ -62,7 +62,9 @@ class Command(BaseCommand):
         key = normalise_reference(reference)
         shipment = (
             Shipment.objects.filter(tracking_number=key).first()
-            or Shipment.objects.filter(submission__code=key, direction=ShipmentDirection.INBOUND)
+            or Shipment.objects.filter(reference=key)
+            .exclude(status=ShipmentStatus.CANCELLED)
+            .exclude(tracking_number="")
             .order_by("-created_at", "-id")
             .first()
         )

@@ -1,5 +1,5 @@
 """The carrier interface: what Reloop needs from a parcel carrier for free-shipping intake
-and free return labels.
+and free return labels, and the list of carriers people may name when they ship a parcel themselves.
 
 A carrier books a parcel (a courier pickup in a slot, or a drop-off at one of its points) and answers
 with a tracking number; it can cancel a label nobody used; and it reports progress through signed
@@ -16,31 +16,40 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
+from accounts.addresses import PostalAddress
 from marketplace.errors import DomainError
 
-
-@dataclass(frozen=True)
-class Address:
-    name: str
-    lines: tuple[str, ...]
-    city: str = ""
-    postcode: str = ""
-    country: str = ""
-
-    def as_lines(self) -> list[str]:
-        city_line = " ".join(part for part in (self.postcode, self.city) if part)
-        return [line for line in (self.name, *self.lines, city_line, self.country) if line]
-
-
 # Where every inbound parcel goes. Printed on labels and sent to the carrier with each booking.
-INSPECTION_CENTRE = Address(
+INSPECTION_CENTRE = PostalAddress(
     name="Reloop Inspection Centre",
-    lines=("Building 3, 188 Huanke Road", "Zhangjiang, Pudong"),
+    phone="+86 21 5080 1234",
+    region="Shanghai",
     city="Shanghai",
+    street="Building 3, 188 Huanke Road, Zhangjiang, Pudong",
     postcode="201203",
-    country="China",
 )
+
+# Carriers a parcel may travel with when its sender books it (the orders desk shipping platform stock,
+# a private seller, a buyer sending an item back): a code stored on the shipment and its name, shown in
+# the reader's language. The first is the carrier Reloop books labels with.
+CARRIERS = (
+    ("sandbox", _("Sandbox Express")),
+    ("sf", _("SF Express")),
+    ("jd", _("JD Logistics")),
+    ("ems", _("China Post EMS")),
+    ("zto", _("ZTO Express")),
+    ("yto", _("YTO Express")),
+    ("sto", _("STO Express")),
+    ("yunda", _("Yunda Express")),
+)
+CARRIER_NAMES = dict(CARRIERS)
+
+
+def carrier_name(code: str) -> str:
+    """A carrier's name in the active language; a name someone typed before the list existed as it is."""
+    return str(CARRIER_NAMES.get(code, code))
 
 
 def normalise_reference(reference: str) -> str:
@@ -55,7 +64,7 @@ class Booking:
 
     carrier: str
     tracking_number: str
-    method: str  # "pickup" or "drop_off" (recycling.models.ShippingMethod)
+    method: str  # "pickup" or "drop_off" (shipping.models.ShippingMethod)
     # The carrier's routing code, printed large on the label for its sorting centres.
     sort_code: str
     pickup_start: datetime | None = None
@@ -73,6 +82,7 @@ class TrackingEvent:
     # picked_up, in_transit, out_for_delivery, delivered; anything else is stored but moves nothing.
     kind: str
     occurred_at: datetime
+    location: str = ""
     payload: dict = field(default_factory=dict)
 
 
@@ -107,8 +117,8 @@ class Carrier(Protocol):
         *,
         reference: str,
         method: str,
-        sender: Address,
-        recipient: Address,
+        sender: PostalAddress,
+        recipient: PostalAddress,
         pickup_start: datetime | None = None,
         now: datetime | None = None,
     ) -> Booking:
@@ -132,7 +142,7 @@ class Carrier(Protocol):
 def get_carrier() -> Carrier:
     """The carrier named by settings.CARRIER."""
     if settings.CARRIER == "sandbox":
-        from marketplace.carriers.sandbox import SandboxCarrier
+        from shipping.carriers.sandbox import SandboxCarrier
 
         return SandboxCarrier(secret=settings.CARRIER_WEBHOOK_SECRET)
     raise ImproperlyConfigured(f"Unknown CARRIER {settings.CARRIER!r}; the only carrier is 'sandbox'.")

@@ -7,16 +7,16 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from marketplace.carriers import (
+from accounts.addresses import PostalAddress
+from shipping.carriers import (
     INSPECTION_CENTRE,
-    Address,
     CarrierUnavailable,
     MalformedWebhook,
     SlotUnavailable,
     WebhookRejected,
     get_carrier,
 )
-from marketplace.carriers.sandbox import (
+from shipping.carriers.sandbox import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     SandboxCarrier,
@@ -25,11 +25,11 @@ from marketplace.carriers.sandbox import (
     new_tracking_number,
     sandbox_emit,
 )
-from recycling.models import CarrierEvent, ShipmentStatus
+from shipping.models import CarrierEvent, ShipmentStatus
 from tests.recycling.shipping_fixtures import booked_shipment
 
 SECRET = "test-secret"
-SENDER = Address(name="Li Wei", lines=(), city="Hangzhou")
+SENDER = PostalAddress(name="Li Wei", phone="", region="", city="Hangzhou", street="", postcode="")
 
 
 def local(*args) -> datetime:

@@ -9,9 +9,10 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from marketplace.carriers.sandbox import SIGNATURE_HEADER, TIMESTAMP_HEADER, sandbox_emit
 from marketplace.webhooks import signature_for
-from recycling.models import CarrierEvent, ShipmentStatus, SubmissionStatus
+from recycling.models import SubmissionStatus
+from shipping.carriers.sandbox import SIGNATURE_HEADER, TIMESTAMP_HEADER, sandbox_emit
+from shipping.models import CarrierEvent, ShipmentStatus
 from tests.recycling.shipping_fixtures import booked_shipment
 
 pytestmark = pytest.mark.django_db

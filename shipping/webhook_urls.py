@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recycling.webhooks import carrier_webhook
+from shipping.webhooks import carrier_webhook
 
 urlpatterns = [
     path("webhook/", carrier_webhook, name="carrier_webhook"),

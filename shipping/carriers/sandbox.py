@@ -26,8 +26,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from marketplace.carriers import (
-    Address,
+from accounts.addresses import PostalAddress
+from marketplace.webhooks import SignatureInvalid, contains_nul, post_json, signature_check, signature_header
+from shipping.carriers import (
     Booking,
     CarrierUnavailable,
     MalformedWebhook,
@@ -35,7 +36,6 @@ from marketplace.carriers import (
     TrackingEvent,
     WebhookRejected,
 )
-from marketplace.webhooks import SignatureInvalid, contains_nul, post_json, signature_check, signature_header
 
 NAME = "sandbox"
 PREFIX = "SBX"
@@ -113,8 +113,8 @@ class SandboxCarrier:
         *,
         reference: str,
         method: str,
-        sender: Address,
-        recipient: Address,
+        sender: PostalAddress,
+        recipient: PostalAddress,
         pickup_start: datetime | None = None,
         now: datetime | None = None,
     ) -> Booking:
@@ -177,11 +177,13 @@ class SandboxCarrier:
         for number, item in enumerate(document["events"]):
             if not isinstance(item, dict):
                 raise MalformedWebhook(f"Event {number} is not an object.")
-            values = {key: item.get(key) for key in ("id", "type", "tracking_number", "occurred_at")}
             limits = {"id": 64, "type": 30, "tracking_number": 40, "occurred_at": 40}
-            for key, value in values.items():
-                if not isinstance(value, str) or not value or len(value) > limits[key] or "\x00" in value:
+            values: dict[str, str] = {}
+            for key, limit in limits.items():
+                value = item.get(key)
+                if not isinstance(value, str) or not value or len(value) > limit or "\x00" in value:
                     raise MalformedWebhook(f"Event {number}: {key} is missing or invalid.")
+                values[key] = value
             try:
                 occurred_at = parse_datetime(values["occurred_at"])
                 if occurred_at is not None and not timezone.is_naive(occurred_at):
@@ -198,6 +200,7 @@ class SandboxCarrier:
                     tracking_number=values["tracking_number"],
                     kind=values["type"],
                     occurred_at=occurred_at,
+                    location=location[:60] if isinstance(location := item.get("location"), str) else "",
                     payload=item,
                 )
             )

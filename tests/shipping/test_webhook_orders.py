@@ -8,13 +8,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from marketplace.carriers.sandbox import sandbox_emit
 from orders.models import Order, OrderStatus, ReturnRequest
 from orders.services.fulfilment import order_mark_shipped
-from recycling.models import CarrierEvent, ShipmentStatus
-from tests.orders.helpers import delivered_order, paid_order
+from shipping.carriers.sandbox import sandbox_emit
+from shipping.models import CarrierEvent, ShipmentPurpose, ShipmentStatus
+from tests.orders.helpers import delivered_order, paid_order, return_shipment
 from tests.recycling.shipping_fixtures import booked_shipment
-from tests.recycling.test_webhook import URL, deliver, signed_headers
+from tests.shipping.test_webhook import URL, deliver, signed_headers
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +27,7 @@ def carrier_client():
 def shipped_order(tracking_number: str = "SBX482901736254") -> Order:
     """An order its seller shipped yesterday."""
     order = paid_order()
-    order_mark_shipped(
-        order_id=order.pk, by=order.seller, carrier="Sandbox Express", tracking_number=tracking_number
-    )
+    order_mark_shipped(order_id=order.pk, by=order.seller, carrier="sandbox", tracking_number=tracking_number)
     Order.objects.filter(pk=order.pk).update(shipped_at=timezone.now() - timedelta(days=1))
     return Order.objects.get(pk=order.pk)
 
@@ -47,8 +45,10 @@ def test_a_delivered_event_marks_the_shipped_order_delivered_at_the_carriers_tim
     assert order.status == OrderStatus.DELIVERED
     assert order.delivered_at == occurred
     assert order.events.get(new=OrderStatus.DELIVERED).by is None
-    # Order parcels are not recycling shipments: nothing is stored on that side.
-    assert not CarrierEvent.objects.exists()
+    # The event is kept on the order's parcel, for the buyer's tracking page.
+    event = CarrierEvent.objects.get()
+    assert (event.shipment_id, event.kind) == (order.shipment_id, "delivered")
+    assert event.shipment.purpose == ShipmentPurpose.PERSON_TO_PERSON
 
 
 def test_events_before_delivery_are_acknowledged_and_change_nothing(carrier_client):
@@ -67,7 +67,7 @@ def test_a_replayed_delivered_event_keeps_the_first_delivery_time(carrier_client
     assert deliver(carrier_client, signed).status_code == 200
     again = deliver(carrier_client, signed)
     assert again.status_code == 200
-    assert again.json()["applied"] == ["evt_1"]
+    assert again.json() == {"applied": [], "duplicates": ["evt_1"], "ignored": []}
     order.refresh_from_db()
     assert order.delivered_at == occurred
     assert order.events.filter(new=OrderStatus.DELIVERED).count() == 1
@@ -76,9 +76,8 @@ def test_a_replayed_delivered_event_keeps_the_first_delivery_time(carrier_client
 def test_a_return_labels_tracking_number_is_recognised_and_completes_nothing(carrier_client):
     order = delivered_order()
     Order.objects.filter(pk=order.pk).update(status=OrderStatus.RETURN_REQUESTED)
-    ReturnRequest.objects.create(
-        order=order, reason="Too small", carrier="sandbox", tracking_number="SBX111111111116"
-    )
+    ReturnRequest.objects.create(order=order, reason="Too small")
+    return_shipment(order, tracking_number="SBX111111111116")
     response = deliver(carrier_client, sandbox_emit("SBX111111111116", "delivered", event_ids=["evt_r"]))
     assert response.json()["applied"] == ["evt_r"]
     order.refresh_from_db()

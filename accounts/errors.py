@@ -1,0 +1,8 @@
+from marketplace.errors import DomainError
+
+
+class AddressError(DomainError):
+    """An address that cannot be saved as typed, or an address book that is full; `code` says why and
+    `field` names the input to fix (pages show the message under it; the API returns it under that key)."""
+
+    code = "address_invalid"
