@@ -1,6 +1,8 @@
 """Writes for accounts."""
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
@@ -28,3 +30,20 @@ def auth_token_issue(*, user: User) -> Token:
     """The user's API token, created on first sign-in and reused afterwards."""
     token, _created = Token.objects.get_or_create(user=user)
     return token
+
+
+def seller_rating_add(*, seller_id: int, points: int) -> None:
+    """Count one more rating of the seller, worth `points` (the sum of its three scores). With F(), so
+    that ratings arriving together all count."""
+    User.objects.filter(pk=seller_id).update(
+        rating_count=F("rating_count") + 1, rating_points=F("rating_points") + points
+    )
+
+
+def platform_seller() -> User:
+    """The account that lists platform stock and consigned items (settings.PLATFORM_SELLER_USERNAME),
+    made on first use so that a fresh installation needs no setup step."""
+    user, _created = User.objects.get_or_create(
+        username=settings.PLATFORM_SELLER_USERNAME, defaults={"display_name": "Reloop"}
+    )
+    return user

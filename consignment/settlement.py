@@ -53,8 +53,9 @@ from marketplace.errors import InvalidTransition
 from marketplace.money import quantize
 from orders.models import OrderStatus
 from orders.services.money import SALE_KEY_PREFIX
-from recycling.models import Submission, SubmissionEvent, SubmissionStatus
+from recycling.models import SubmissionStatus
 from recycling.services.transitions import ALLOWED as SUBMISSION_ALLOWED
+from recycling.services.transitions import submissions_lock, submissions_settle
 from wallet.models import AccountPurpose, Cause, Entry
 from wallet.services.ledger import platform_account
 from wallet.services.ledger_batch import Posting, insert_rows, ledger_post_many, update_by_pk, wallet_accounts
@@ -175,12 +176,7 @@ def _with_submissions_locked(claimed: list[_Claimed]) -> list[_Claimed]:
     its row lock ends with the batch."""
     if not claimed:
         return claimed
-    statuses = dict(
-        Submission.objects.select_for_update()
-        .filter(pk__in=[consignment.submission_id for consignment in claimed])
-        .order_by("pk")
-        .values_list("pk", "status")
-    )
+    statuses = submissions_lock([consignment.submission_id for consignment in claimed])
     kept = []
     for consignment in claimed:
         consignment.submission_status = statuses[consignment.submission_id]
@@ -214,11 +210,11 @@ def _moves_to_settled(claimed: list[_Claimed], *, now: datetime) -> None:
     # it; the parameters go to the driver prepared as JSON, since insert_rows passes values as given.
     params_field = cast(Field, ConsignmentEvent._meta.get_field("params"))
     params = {}
+    stored_params = {}
     for c in claimed:
         figures = {"payout": c.payout, "released": c.released, "commission": c.commission}
-        stored = ConsignmentEvent.message_params("settled", figures)
-        SubmissionEvent.message_params("consignment.settled", stored)
-        params[c.pk] = params_field.get_db_prep_save(stored, connection)
+        stored_params[c.pk] = ConsignmentEvent.message_params("settled", figures)
+        params[c.pk] = params_field.get_db_prep_save(stored_params[c.pk], connection)
     insert_rows(
         ConsignmentEvent,
         ["consignment", "old", "new", "message", "params", "note", "at"],
@@ -233,22 +229,9 @@ def _moves_to_settled(claimed: list[_Claimed], *, now: datetime) -> None:
         {c.pk: [c.released, c.commission, c.payout] for c in claimed},
         same={"status": ConsignmentStatus.SETTLED.value, "settled_at": now, "updated_at": now},
     )
-    insert_rows(
-        SubmissionEvent,
-        ["submission", "old", "new", "message", "params", "note", "at"],
-        [
-            (
-                c.submission_id,
-                c.submission_status,
-                SubmissionStatus.SETTLED.value,
-                "consignment.settled",
-                params[c.pk],
-                "",
-                now,
-            )
-            for c in claimed
-        ],
-    )
-    Submission.objects.filter(pk__in=[c.submission_id for c in claimed]).update(
-        status=SubmissionStatus.SETTLED, updated_at=now
+    submissions_settle(
+        settled={
+            c.submission_id: (SubmissionStatus(c.submission_status), stored_params[c.pk]) for c in claimed
+        },
+        at=now,
     )

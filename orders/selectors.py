@@ -49,6 +49,10 @@ def _for_detail() -> QuerySet[Order]:
         .prefetch_related(
             Prefetch("events", queryset=OrderEvent.objects.select_related("by")),
             "payments",
+            # The carrier's news on the parcel to the buyer and on a return: one query, none before
+            # anything is shipped.
+            "shipment__events",
+            "return_request__shipment__events",
         )
     )
 

@@ -15,6 +15,8 @@ from recycling.models import (
 )
 from shipping.models import Shipment, ShipmentPurpose, ShipmentStatus
 
+SUBMISSION_PURPOSES = (ShipmentPurpose.INBOUND, ShipmentPurpose.SELLER_RETURN)
+
 
 def is_staff_member(user: User | AnonymousUser) -> bool:
     """Anyone in a staff group (or a superuser) may look at any submission."""
@@ -111,4 +113,14 @@ def submissions_received() -> QuerySet[Submission]:
         .select_related("seller")
         .annotate(received_at=Subquery(received_at))
         .order_by("received_at", "id")
+    )
+
+
+def submission_parcels(submission: Submission) -> list[Shipment]:
+    """The submission's parcels (to the centre, and back), with their carrier events: two queries."""
+    return list(
+        Shipment.objects.filter(reference=submission.code, purpose__in=SUBMISSION_PURPOSES)
+        .exclude(tracking_number="")
+        .prefetch_related("events")
+        .order_by("created_at", "id")
     )

@@ -18,6 +18,7 @@ from marketplace.money import CENT
 from marketplace.templatetags.money import money
 from recycling.models import Offer, OfferDecision, OfferKind, Submission, SubmissionStatus
 from recycling.services.listing import submission_listing_create
+from recycling.services.offers import offer_decide
 from recycling.services.transitions import submission_move
 
 
@@ -99,7 +100,7 @@ def consignment_accept(*, submission_id: int, seller: User, floor: Decimal | str
     terms = consign_terms(offer)
     floor_price = floor_parse(floor, offer=offer)
 
-    Offer.objects.filter(pk=offer.pk).update(decision=OfferDecision.CONSIGN, decided_at=now)
+    offer_decide(offer_id=offer.pk, decision=OfferDecision.CONSIGN, at=now)
     submission_move(
         submission_id=submission.pk,
         to=SubmissionStatus.CONSIGN_ACCEPTED,

@@ -22,7 +22,7 @@ from listings.services import listing_move
 from marketplace.errors import DomainError
 from orders.models import Order
 from recycling.models import Offer, OfferDecision, OfferKind, Submission, SubmissionStatus
-from recycling.services.offers import buyout_offer_make, offer_accept_recycle
+from recycling.services.offers import buyout_offer_make, buyout_offers_close, offer_accept_recycle
 from recycling.services.outcome import return_label_book, seller_language
 from recycling.services.transitions import submission_move
 
@@ -220,9 +220,7 @@ def _not_unsold() -> ConsignmentError:
 
 
 def _buyout_offer_close(submission: Submission, *, decision: OfferDecision, now: datetime) -> None:
-    Offer.objects.filter(submission=submission, kind=OfferKind.BUYOUT, decision="").update(
-        decision=decision, decided_at=now
-    )
+    buyout_offers_close(submission_id=submission.pk, decision=decision, at=now)
 
 
 def consignment_return(*, submission_id: int, seller: User) -> Consignment:

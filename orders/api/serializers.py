@@ -231,6 +231,15 @@ class ShipToSerializer(serializers.Serializer):
     postcode = serializers.CharField(source="ship_to_postcode")
 
 
+class CarrierEventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(source="occurred_at")
+    kind = serializers.CharField(
+        help_text="`picked_up`, `in_transit`, `out_for_delivery`, `delivered`, or as the carrier says."
+    )
+    text = serializers.CharField(help_text="What happened, in the request's language.")
+    location = serializers.CharField(help_text="Where, as the carrier says; may be empty.")
+
+
 class OrderTrackingSerializer(serializers.Serializer):
     carrier = serializers.CharField(help_text="The carrier's code.")
     carrier_name = serializers.SerializerMethodField(
@@ -239,6 +248,9 @@ class OrderTrackingSerializer(serializers.Serializer):
     tracking_number = serializers.CharField()
     shipped_at = serializers.DateTimeField(allow_null=True)
     delivered_at = serializers.DateTimeField(allow_null=True)
+    events = CarrierEventSerializer(
+        source="shipment.events", many=True, read_only=True, help_text="The carrier's news, oldest first."
+    )
 
     def get_carrier_name(self, order: Order) -> str:
         return carrier_name(order.carrier)

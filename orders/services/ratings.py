@@ -6,10 +6,10 @@ makes a second rating impossible, even from two requests at once.
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services import seller_rating_add
 from listings.page_cache import listing_pages_forget_on_commit
 from orders.errors import OrderError
 from orders.models import Order, OrderStatus, Rating
@@ -52,8 +52,6 @@ def rating_submit(
             rating = Rating.objects.create(order=order, seller_id=order.seller_id, comment=comment, **scores)
     except IntegrityError:
         raise OrderError(_("You have already rated this order."), code="already_rated") from None
-    User.objects.filter(pk=order.seller_id).update(
-        rating_count=F("rating_count") + 1, rating_points=F("rating_points") + sum(scores.values())
-    )
+    seller_rating_add(seller_id=order.seller_id, points=sum(scores.values()))
     listing_pages_forget_on_commit(order.listing_id)
     return rating

@@ -42,6 +42,7 @@ from orders.services.returns import (
     return_tracking_set,
     return_withdraw,
 )
+from shipping.carriers import carrier_name
 from shipping.errors import ShippingError
 from shipping.services import label_bytes
 
@@ -177,7 +178,21 @@ def _timeline(order: Order, user) -> list[dict]:
         else:
             what = EVENT_WORDS.get(event.new, event.get_new_display())
         lines.append({"at": event.at, "what": what, "who": _who(event, order, user), "note": event.text})
-    return lines
+    returned = _related(order, "return_request")
+    for shipment in (order.shipment, returned.shipment if returned is not None else None):
+        if shipment is None:
+            continue
+        for carrier_event in shipment.events.all():
+            lines.append(
+                {
+                    "at": carrier_event.occurred_at,
+                    "what": carrier_event.text,
+                    "who": carrier_name(shipment.carrier),
+                    "note": carrier_event.location,
+                    "parcel": True,
+                }
+            )
+    return sorted(lines, key=lambda line: line["at"])
 
 
 def _related(order: Order, name: str):

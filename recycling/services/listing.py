@@ -8,26 +8,16 @@ call (a retried job, two workers) finds it there instead of listing the item twi
 from contextlib import ExitStack
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.services import platform_seller
 from inspection.models import Inspection, InspectionResult, Report
 from listings.models import Grade, Listing, ListingSource, ListingStatus
 from listings.photos import private_storage, stored_name
 from listings.services import DescriptionPart, listing_create, listing_mark_inspected
 from recycling.errors import SubmissionError
 from recycling.models import Submission
-
-
-def platform_seller() -> User:
-    """The account that lists platform stock and consigned items (settings.PLATFORM_SELLER_USERNAME),
-    made on first use so that a fresh installation needs no setup step."""
-    user, _created = User.objects.get_or_create(
-        username=settings.PLATFORM_SELLER_USERNAME, defaults={"display_name": "Reloop"}
-    )
-    return user
 
 
 def listing_description(*, inspection: Inspection, report_code: str) -> list[DescriptionPart]:

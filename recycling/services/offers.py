@@ -218,6 +218,20 @@ def _already_decided(submission: Submission) -> SubmissionError:
     return SubmissionError(message, code=code)
 
 
+def offer_decide(*, offer_id: int, decision: OfferDecision, at: datetime) -> None:
+    """Record the seller's answer on an offer still open (consignment records a consignment this way).
+    Caller holds the submission's row lock and has checked the offer."""
+    Offer.objects.filter(pk=offer_id, decision="").update(decision=decision, decided_at=at)
+
+
+def buyout_offers_close(*, submission_id: int, decision: OfferDecision, at: datetime) -> None:
+    """Close the submission's open buy-out offer with the seller's answer (none is open: nothing).
+    Caller holds the submission's row lock."""
+    Offer.objects.filter(submission_id=submission_id, kind=OfferKind.BUYOUT, decision="").update(
+        decision=decision, decided_at=at
+    )
+
+
 @transaction.atomic
 def offer_accept_recycle(*, submission_id: int, seller: User, now: datetime | None = None) -> Submission:
     """The seller takes the cash offer: OFFERED (final offer) or UNSOLD (buy-out offer) →

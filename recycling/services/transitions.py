@@ -1,11 +1,16 @@
 """The submission state machine: one table, one function; nothing else assigns `Submission.status`."""
 
-from django.db import transaction
+from datetime import datetime
+from typing import cast
+
+from django.db import connection, transaction
+from django.db.models import Field
 
 from accounts.models import User
 from marketplace.errors import InvalidTransition
 from recycling.models import Submission, SubmissionEvent
 from recycling.models import SubmissionStatus as Status
+from wallet.services.ledger_batch import insert_rows
 
 ALLOWED: dict[Status, set[Status]] = {
     Status.DRAFT: {Status.VALUING, Status.CANCELLED},
@@ -65,3 +70,35 @@ def submission_move(
     submission.status = to
     submission.save(update_fields=["status", "updated_at"])
     return submission
+
+
+# --- In batches, for the consignment settlement job ---------------------------------------------------
+
+
+def submissions_lock(submission_ids: list[int]) -> dict[int, Status]:
+    """The statuses of these submissions, under their row locks taken in id order (as every batch
+    takes them, so that two batches cannot deadlock). Caller is inside a transaction."""
+    return {
+        pk: Status(status)
+        for pk, status in Submission.objects.select_for_update()
+        .filter(pk__in=submission_ids)
+        .order_by("pk")
+        .values_list("pk", "status")
+    }
+
+
+def submissions_settle(*, settled: dict[int, tuple[Status, dict]], at: datetime) -> None:
+    """SOLD → SETTLED for a batch, {submission_id: (its status, the consignment.settled parameters)},
+    as submission_move does it one by one (checked against ALLOWED, one event row each), in two
+    statements. Caller holds the rows' locks (`submissions_lock`) and the batch's transaction."""
+    rows = []
+    params_field = cast(Field, SubmissionEvent._meta.get_field("params"))
+    for submission_id, (old, params) in settled.items():
+        if Status.SETTLED not in ALLOWED[old]:
+            raise InvalidTransition(old, Status.SETTLED)
+        stored = SubmissionEvent.message_params("consignment.settled", params)
+        # insert_rows passes values to the driver as given: the parameters go prepared as JSON.
+        prepared = params_field.get_db_prep_save(stored, connection)
+        rows.append((submission_id, old.value, Status.SETTLED.value, "consignment.settled", prepared, "", at))
+    insert_rows(SubmissionEvent, ["submission", "old", "new", "message", "params", "note", "at"], rows)
+    Submission.objects.filter(pk__in=list(settled)).update(status=Status.SETTLED, updated_at=at)

@@ -6,7 +6,7 @@ seller's submission is a 404 (the same answer as one that does not exist); staff
 """
 
 import io
-from typing import IO
+from typing import IO, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,11 +27,12 @@ from recycling import questionnaire as questions
 from recycling.errors import SubmissionError
 from recycling.models import Submission, SubmissionPhoto, SubmissionStatus, Valuation
 from recycling.photo_checks import photo_flag_text
-from recycling.selectors import report_code_for, submissions_visible_to
+from recycling.selectors import report_code_for, submission_parcels, submissions_visible_to
 from recycling.services.intake import submission_cancel
 from recycling.services.transitions import CANCELLABLE
 from recycling.services.valuation import submission_revalue
 from recycling.valuation import reason_text
+from shipping.carriers import carrier_name
 
 PAGE_SIZE = 20
 DASHBOARD_ORDER = ("-created_at", "-id")  # index submission_seller_newest
@@ -104,7 +105,18 @@ def _visible(request: AuthenticatedHttpRequest, pk: int) -> Submission:
 def _live_context(request: AuthenticatedHttpRequest, submission: Submission) -> dict:
     """What the live part of the submission page shows: status, estimate, flags, actions, timeline."""
     valuation = submission.valuations.order_by("-created_at", "-id").first()
-    events = list(submission.events.select_related("by"))
+    events: list[dict[str, Any]] = [
+        {"at": event.at, "what": event.get_new_display(), "text": event.text}
+        for event in submission.events.select_related("by")
+    ]
+    # The carrier's news on the parcel to the centre and on its way back, in the same timeline.
+    for parcel in submission_parcels(submission):
+        for carrier_event in parcel.events.all():
+            text = " · ".join(part for part in (carrier_name(parcel.carrier), carrier_event.location) if part)
+            events.append(
+                {"at": carrier_event.occurred_at, "what": carrier_event.text, "text": text, "parcel": True}
+            )
+    events.sort(key=lambda line: line["at"])
     polling = submission.status == SubmissionStatus.VALUING
     slow = polling and (timezone.now() - submission.updated_at).total_seconds() > SLOW_VALUATION_SECONDS
     is_owner = submission.seller_id == request.user.pk

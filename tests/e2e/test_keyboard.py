@@ -64,7 +64,7 @@ def tab_to(page, target, *, backwards: bool = False) -> None:
 def fill_and_submit(page, fields: dict[str, str], button) -> None:
     """Tab to each labelled field in turn and type its value, then Tab to `button` and press Enter."""
     for label, value in fields.items():
-        tab_to(page, page.get_by_label(label))
+        tab_to(page, page.get_by_label(label, exact=True))
         page.keyboard.type(value)
     tab_to(page, button)
     page.keyboard.press("Enter")
@@ -107,7 +107,10 @@ def test_a_shopper_signs_in_buys_and_pays_with_the_keyboard_alone(keyboard_page,
     address = {
         "Recipient": "Mei Lin",
         "Phone": "13912345678",
-        "Address": "Room 501, 12 Anfu Road, Xuhui, Shanghai",
+        "Province or state": "Shanghai",
+        "City": "Shanghai",
+        "Street address": "Room 501, 12 Anfu Road, Xuhui",
+        "Postcode": "200031",
     }
     fill_and_submit(page, address, pay)
 

@@ -54,10 +54,13 @@ def test_shopper_buys_pays_on_the_sandbox_page_and_sees_the_order(page, item, li
     expect(page.get_by_role("heading", level=1)).to_have_text("Checkout")
     expect(page.get_by_text("Fujifilm X100V, silver, boxed").first).to_be_visible()
     page.get_by_role("button", name="Pay ¥6,800.00").click()  # nothing filled in yet
-    expect(page.get_by_text("Who should the parcel be addressed to?")).to_be_visible()
+    expect(page.get_by_text("Enter the name of the person the parcel is for.")).to_be_visible()
     page.get_by_label("Recipient").fill("Mei Lin")
     page.get_by_label("Phone").fill("13912345678")
-    page.get_by_label("Address").fill("Room 501, 12 Anfu Road, Xuhui, Shanghai")
+    page.get_by_label("Province or state").fill("Shanghai")
+    page.get_by_label("City").fill("Shanghai")
+    page.get_by_label("Street address").fill("Room 501, 12 Anfu Road, Xuhui")
+    page.get_by_label("Postcode").fill("200031")
     page.get_by_role("button", name="Pay ¥6,800.00").click()
 
     # The provider's hosted page: a declined card first, then one that goes through.

@@ -28,12 +28,12 @@ from orders.models import Order, OrderStatus
 from orders.services.fulfilment import orders_complete_due
 from recycling.models import Offer, SubmissionStatus
 from recycling.services.intake import submission_create
-from recycling.services.shipping import carrier_event_apply
 from tests.factories import BrandFactory, CatalogModelFactory, CategoryFactory, UserFactory
 from tests.inspection.desk_fixtures import inspector, small_checklist
 from tests.listings import images
 from tests.recycling.photo_samples import jpeg, scene
 from tests.recycling.shipping_fixtures import operations_user
+from tests.shipping.helpers import record_event
 from wallet.models import AccountPurpose
 from wallet.services.ledger import platform_account, wallet_account
 
@@ -153,12 +153,8 @@ def test_the_whole_loop_from_estimate_to_payout(page, person, submission, live_s
 
     # The carrier collects the parcel and brings it to the centre (its webhook, played here).
     for number, kind in enumerate(("picked_up", "delivered"), start=1):
-        carrier_event_apply(
-            event_id=f"loop-{number}",
-            tracking_number=tracking,
-            kind=kind,
-            occurred_at=timezone.now(),
-            payload={},
+        record_event(
+            event_id=f"loop-{number}", tracking_number=tracking, kind=kind, occurred_at=timezone.now()
         )
 
     # --- Operations receive the parcel at the desk by its tracking number.
@@ -234,7 +230,10 @@ def test_the_whole_loop_from_estimate_to_payout(page, person, submission, live_s
     expect(shop.get_by_role("heading", level=1)).to_have_text("Checkout")
     shop.get_by_label("Recipient").fill("Zhang Wei")
     shop.get_by_label("Phone").fill("13912345678")
-    shop.get_by_label("Address").fill("Room 501, 12 Anfu Road, Xuhui, Shanghai")
+    shop.get_by_label("Province or state").fill("Shanghai")
+    shop.get_by_label("City").fill("Shanghai")
+    shop.get_by_label("Street address").fill("Room 501, 12 Anfu Road, Xuhui")
+    shop.get_by_label("Postcode").fill("200031")
     shop.get_by_role("button", name=f"Pay {price}").click()
     expect(shop.get_by_role("heading", level=1)).to_have_text("Pay by card")
     shop.get_by_label("Card number").fill("4242 4242 4242 4242")
@@ -250,7 +249,7 @@ def test_the_whole_loop_from_estimate_to_payout(page, person, submission, live_s
     # --- Operations ship it from the centre and mark it delivered.
     ops.goto("/staff/orders/")
     card = ops.locator("#to-ship li", has_text=order.number)
-    card.get_by_label("Carrier").fill("SF Express")
+    card.get_by_label("Carrier").select_option("sf")
     card.get_by_label("Tracking number").fill("SF1234567890")
     card.get_by_role("button", name="Mark as shipped").click()
     expect(ops.get_by_text(f"{order.number} “{order.title}” is shipped.")).to_be_visible()

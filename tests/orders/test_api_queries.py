@@ -99,9 +99,10 @@ def test_an_order_costs_the_same_whatever_its_timeline(django_assert_num_queries
         order.events.create(old=OrderStatus.PAID, new=OrderStatus.PAID, at=timezone.now())
     client = api(order.buyer)
 
-    # 1: the order with listing, buyer, seller, return, dispute and rating joined; 2: its timeline;
-    # 3: its payments (order_for_participant); 4: whether the reader is in operations (for `actions`).
-    with django_assert_num_queries(4):
+    # 1: the order with listing, buyer, seller, shipment, return, dispute and rating joined; 2: its
+    # timeline; 3: its payments; 4: its parcel's carrier events (order_for_participant); 5: whether the
+    # reader is in operations (for `actions`).
+    with django_assert_num_queries(5):
         response = client.get(f"/api/v1/orders/{order.number}/")
 
     assert len(response.json()["timeline"]) == 11
@@ -115,8 +116,8 @@ def test_an_inspected_order_in_dispute_costs_two_more(django_assert_num_queries)
     Dispute.objects.create(order=order, reason="Not as described at all.").disputed_checks.set(results)
     client = api(order.buyer)
 
-    # The four of any order, and 5: the report's checks (report_checks); 6: the disputed checks.
-    with django_assert_num_queries(6):
+    # The five of any shipped order, and 6: the report's checks (report_checks); 7: the disputed checks.
+    with django_assert_num_queries(7):
         response = client.get(f"/api/v1/orders/{order.number}/")
 
     assert len(response.json()["report_checks"]) == len(response.json()["dispute"]["checks"]) == 3

@@ -10,6 +10,7 @@ from django.utils import timezone
 from listings.models import ListingSource
 from orders.models import OrderEvent, OrderStatus
 from orders.services.returns import dispute_open, return_request
+from shipping.models import CarrierEvent
 from tests.factories import ListingFactory, UserFactory
 from tests.orders.helpers import delivered_order, paid_order
 from tests.recycling.shipping_fixtures import operations_user
@@ -54,14 +55,24 @@ def test_order_page_queries(client, django_assert_num_queries, count):
     )
     for _i in range(count):
         paid_order(buyer=order.buyer)
+    # and as long a list of the carrier's news about the parcel: one prefetch too.
+    CarrierEvent.objects.bulk_create(
+        CarrierEvent(
+            shipment=order.shipment, event_id=f"e{number}", kind="in_transit", occurred_at=order.shipped_at
+        )
+        for number in range(count)
+    )
     client.force_login(order.buyer)
 
-    # 1 the user, 1 the order with listing, buyer, seller, return, dispute and rating joined,
-    # 1 its events with who moved them, 1 its payments
-    with django_assert_num_queries(4):
+    # 1 the user, 1 the order with listing, buyer, seller, shipment, return, dispute and rating
+    # joined, 1 its events with who moved them, 1 its payments, 1 its parcel's carrier events
+    with django_assert_num_queries(5):
         response = client.get(reverse("orders:detail", args=[order.number]))
     assert response.status_code == 200
-    assert response.content.decode().count("<time ") == count + 2  # placed, paid and the added events
+    html = response.content.decode()
+    # placed, paid and the added events, and the carrier's news
+    assert html.count("<time ") == count + 2 + count
+    assert html.count('class="od-parcel"') == count
 
 
 @pytest.mark.parametrize("count", COUNTS)

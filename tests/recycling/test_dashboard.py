@@ -110,8 +110,9 @@ def test_detail_shows_the_answers_photos_and_timeline(client, seller, django_ass
     _valuation(submission)
     photo = _photo(submission)
     # user, submission (category, brand, catalog model and seller joined), the viewer's staff groups,
-    # newest valuation, events with who moved them, photos; the session comes from the cache.
-    with django_assert_num_queries(6):
+    # newest valuation, events with who moved them, its parcels (their carrier events would be one
+    # more, once there is a parcel), photos; the session comes from the cache.
+    with django_assert_num_queries(7):
         page = client.get(reverse("recycling:detail", args=[submission.pk])).content.decode()
     assert "Graphite" in page and "Lightly used, faint marks only up close" in page
     assert reverse("recycling:photo", args=[photo.pk]) in page
@@ -241,6 +242,6 @@ def test_my_submissions_query_count(client, seller, django_assert_num_queries, c
 
 def test_the_polled_fragment_query_count(client, seller, django_assert_num_queries):
     submission = SubmissionFactory(seller=seller, status=SubmissionStatus.VALUING)
-    # user, submission (joined as on the page), staff groups, newest valuation, events.
-    with django_assert_num_queries(5):
+    # user, submission (joined as on the page), staff groups, newest valuation, events, parcels.
+    with django_assert_num_queries(6):
         client.get(reverse("recycling:estimate_panel", args=[submission.pk]))
