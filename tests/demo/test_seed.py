@@ -252,7 +252,9 @@ def test_seed_demo_gives_the_demo_seller_submissions_at_each_stage(capsys):
         assert len(photos) >= 3
         assert all(private_storage().exists(stored_name(photo.key)) for photo in photos)
     shipping = Shipment.objects.get(reference=submissions[SubmissionStatus.SHIPPING].code)
-    assert (shipping.method, shipping.status) == ("pickup", ShipmentStatus.LABEL_CREATED)
+    # The carrier has picked it up: the seller's timeline shows its news.
+    assert (shipping.method, shipping.status) == ("pickup", ShipmentStatus.IN_TRANSIT)
+    assert list(shipping.events.values_list("kind", flat=True)) == ["picked_up", "in_transit"]
     assert shipping.pickup_start is not None
     assert private_storage().exists(shipping.label_path)
     # The courier collects from the seller's address, printed on the label.

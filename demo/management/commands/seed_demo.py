@@ -58,6 +58,7 @@ from accounts import roles
 from accounts.addresses import address_create
 from accounts.models import User
 from demo import images as demo_images
+from demo.parcels import parcel_on_its_way
 from inspection.checklists import checklists_load
 from inspection.models import (
     Check,
@@ -95,7 +96,7 @@ from marketplace.celery import app as celery_app
 from recycling.models import Submission, SubmissionStatus
 from recycling.questionnaire import questionnaire_for
 from recycling.services.intake import submission_create
-from recycling.services.shipping import pickup_slots, shipping_book, submission_receive
+from recycling.services.shipping import live_inbound_shipment, pickup_slots, shipping_book, submission_receive
 from recycling.services.valuation import submission_prevalue
 from shipping.models import ShippingMethod
 
@@ -606,6 +607,8 @@ class Command(BaseCommand):
                     pickup_start=pickup_start,
                 )
                 submission.refresh_from_db()
+            if planned.stage == SubmissionStatus.SHIPPING and submission.status == SubmissionStatus.SHIPPING:
+                parcel_on_its_way(live_inbound_shipment(submission))
             if planned.stage == SubmissionStatus.RECEIVED and submission.status == SubmissionStatus.SHIPPING:
                 submission_receive(reference=submission.code, by=receiver)
         return created

@@ -31,6 +31,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from accounts.models import User
+from demo.parcels import parcel_on_its_way
 from inspection.models import CheckResult
 from listings.models import Listing, ListingSource, ListingStatus
 from marketplace.celery import app as celery_app
@@ -169,8 +170,11 @@ class Command(BaseCommand):
         if stage == "paid":
             return
         shipper = operations if order.is_inspected_stock else order.seller
-        order_mark_shipped(order_id=order.pk, by=shipper, carrier="sf", tracking_number=f"SF{order.pk:010d}")
+        order = order_mark_shipped(
+            order_id=order.pk, by=shipper, carrier="sf", tracking_number=f"SF{order.pk:010d}"
+        )
         if stage == "shipped":
+            parcel_on_its_way(order.shipment)
             return
         order_mark_delivered(order_id=order.pk, by=operations)
         if stage in ("completed_rated", "completed"):
