@@ -14,7 +14,7 @@ ARGS ?=
 .PHONY: help run stack test lint fmt lock messages bench
 
 help:
-	@echo "make run       the site on http://127.0.0.1:8000 with a Celery worker, beat and demo data (SQLite)"
+	@echo "make run       the site on http://127.0.0.1:8000 (PORT=... for another) with a Celery worker, beat and demo data (SQLite)"
 	@echo "make test      ruff, the import layers and mypy, then pytest (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set); ARGS=... for pytest"
 	@echo "make stack     gunicorn + worker + beat on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)"
 	@echo "make fmt       format and autofix with ruff"
@@ -63,8 +63,8 @@ lock: $(INSTALLED)
 	$(VENV)/bin/pip-compile -q --extra dev -o requirements-dev.lock pyproject.toml
 
 messages: $(INSTALLED)
-	$(PY) manage.py makemessages -l zh_Hans --ignore ".venv/*" --ignore "var/*"
-	$(PY) manage.py compilemessages --ignore ".venv/*"
+	$(PY) manage.py makemessages -l zh_Hans --ignore ".venv/*" --ignore "var/*" --ignore "node_modules/*"
+	$(PY) manage.py compilemessages --ignore ".venv/*" --ignore "node_modules/*"
 
 bench: $(INSTALLED)
 	$(PY) bench/browse.py $(ARGS)

@@ -1,7 +1,10 @@
 """Token sign-in for API clients, and the user's address book.
 
 `POST /api/v1/auth/token/` with a username and password returns the token to send as
-`Authorization: Token <key>` on later requests.
+`Authorization: Token <key>` on later requests, and when it expires (API_TOKEN_DAYS after it was
+issued). `DELETE /api/v1/auth/token/` with that header revokes it. Wrong passwords count towards the
+sign-in lockout (django-axes, accounts.lockout): a locked-out account or address gets
+`429 {"code": "locked_out", "detail", "retry_after"}` even with the right password.
 
 `/api/v1/addresses/` is the signed-in user's address book (401 for visitors): list and add, read,
 replace (PUT), change some fields (PATCH), delete, and make one the default. Another user's address
@@ -14,39 +17,62 @@ from collections.abc import Mapping
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
-from rest_framework.views import APIView
 
 from accounts import addresses
+from accounts.authentication import ExpiringTokenAuthentication, token_expires_at
 from accounts.http import api_user
+from accounts.lockout import lockout_json
 from accounts.models import Address
 from accounts.selectors import address_of, addresses_of
-from accounts.services import auth_token_issue
+from accounts.services import auth_token_issue, auth_token_revoke
 from marketplace.api import LocalizedAPIView
+from marketplace.rate_limits import RateLimit
 
 
-class SignInThrottle(AnonRateThrottle):
-    """Slows password guessing: a client address gets a handful of attempts a minute."""
+class SignInThrottle(RateLimit):
+    """Slows password guessing from one address on top of the lockout (SIGN_IN_RATE)."""
 
-    scope = "sign_in"
-    rate = "10/minute"
+    rate_setting = "SIGN_IN_RATE"
+    message = gettext_lazy("Many sign-in attempts have come from your network in a short while.")
+    per_address = True
 
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send as `Authorization: Token <token>`.")
+    expires_at = serializers.DateTimeField(
+        help_text="After this the token answers 401 `token_expired`: sign in again for a new one."
+    )
 
 
-class TokenSignInView(APIView):
-    authentication_classes = ()
-    permission_classes = (AllowAny,)
+class LockedOutSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="`locked_out`.")
+    detail = serializers.CharField(help_text="Until when sign-in is paused, in the client's language.")
+    retry_after = serializers.IntegerField(help_text="Seconds to wait (also the Retry-After header).")
+
+
+class TokenSignInView(LocalizedAPIView):
+    """Sign-in takes no credentials but the body's; revoking takes the token itself."""
+
     throttle_classes = (SignInThrottle,)
+
+    def get_authenticators(self):
+        # A client signing in again may still send its old, expired token: it must not be refused.
+        if self.request is not None and self.request.method == "DELETE":
+            return [ExpiringTokenAuthentication()]
+        return []
+
+    def get_permissions(self):
+        if self.request is not None and self.request.method == "DELETE":
+            return [IsAuthenticated()]
+        return [AllowAny()]
 
     @extend_schema(
         operation_id="auth_token_create",
@@ -55,15 +81,36 @@ class TokenSignInView(APIView):
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(description="Missing fields, or a username and password that do not match."),
+            429: OpenApiResponse(
+                LockedOutSerializer,
+                description="Too many wrong passwords for this account or from this address "
+                "(`locked_out`), or too many attempts (`throttled`).",
+            ),
         },
         auth=[],
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            # django-axes marks the request it refused, or the failure that reached the limit.
+            if getattr(request, "axes_locked_out", False):
+                return lockout_json(request._request)  # type: ignore[return-value]
+            raise ValidationError(serializer.errors)
         token = auth_token_issue(user=serializer.validated_data["user"])
-        return Response(TokenSerializer({"token": token.key}).data)
+        return Response(TokenSerializer({"token": token.key, "expires_at": token_expires_at(token)}).data)
+
+    @extend_schema(
+        operation_id="auth_token_destroy",
+        summary="Revoke your API token",
+        description="The token in the Authorization header stops working at once.",
+        request=None,
+        responses={204: None, 401: OpenApiResponse(description="No token, or one not valid any more.")},
+        tags=["auth"],
+    )
+    def delete(self, request: Request) -> Response:
+        auth_token_revoke(user=api_user(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- The address book -------------------------------------------------------------------------------

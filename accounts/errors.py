@@ -6,3 +6,10 @@ class AddressError(DomainError):
     `field` names the input to fix (pages show the message under it; the API returns it under that key)."""
 
     code = "address_invalid"
+
+
+class EmailNotConfirmed(DomainError):
+    """The account has not confirmed its e-mail address yet, and the action (buying, selling) needs it."""
+
+    code = "email_unconfirmed"
+    status_code = 403

@@ -17,7 +17,10 @@ class SignupForm(UserCreationForm):
         label=_("Email"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text=_("For order and payout notices. Not shown to other people."),
+        help_text=_(
+            "For order and payout notices. We send a link to confirm it before you buy or sell. "
+            "Not shown to other people."
+        ),
     )
     display_name = forms.CharField(
         label=_("Display name"),
@@ -32,12 +35,8 @@ class SignupForm(UserCreationForm):
         fields = ("username", "email", "display_name")
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"]).strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account with this email already exists. Sign in instead."), code="email_taken"
-            )
-        return email
+        # Whether the address has an account is not said here (accounts.services.user_signup).
+        return User.objects.normalize_email(self.cleaned_data["email"]).strip()
 
     def clean_display_name(self) -> str:
         return self.cleaned_data["display_name"].strip()

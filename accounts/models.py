@@ -27,6 +27,9 @@ class User(AbstractUser):
     # given (three per rating), count is the number of ratings.
     rating_count = models.PositiveIntegerField(_("ratings"), default=0)
     rating_points = models.PositiveIntegerField(_("rating points"), default=0)
+    # When the person opened the link sent to `email` (accounts.email_confirmation). Until then the
+    # account may sign in, browse and keep favourites and addresses, but not buy or sell.
+    email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")  # type: ignore[assignment]  # the stubs type Meta's names as str, not lazy
@@ -45,6 +48,10 @@ class User(AbstractUser):
         if not self.rating_count:
             return None
         return (Decimal(self.rating_points) / (3 * self.rating_count)).quantize(Decimal("0.1"))
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     @property
     def public_name(self) -> str:

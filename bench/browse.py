@@ -35,6 +35,7 @@ import io
 import os
 import pstats
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -623,6 +624,11 @@ def main() -> int:
         "CACHE_URL": "",
         "LOG_LEVEL": "WARNING",
         "REDIS_URL": cache_url or "",
+        # DEBUG is off, where the site refuses the development secrets: secrets for this run, unless set.
+        **{
+            secret: os.environ.get(secret) or secrets.token_urlsafe(50)
+            for secret in ("SECRET_KEY", "CARRIER_WEBHOOK_SECRET", "PAYMENT_WEBHOOK_SECRET")
+        },
     }
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))

@@ -27,6 +27,7 @@ import contextlib
 import os
 import platform
 import random
+import secrets
 import shutil
 import signal
 import statistics
@@ -360,6 +361,11 @@ def main() -> int:
         "MEDIA_ROOT": str(media / "public"),
         "PRIVATE_MEDIA_ROOT": str(media / "private"),
         "CELERY_TASK_ALWAYS_EAGER": "False",
+        # DEBUG is off, where the site refuses the development secrets: secrets for this run, unless set.
+        **{
+            secret: os.environ.get(secret) or secrets.token_urlsafe(50)
+            for secret in ("SECRET_KEY", "CARRIER_WEBHOOK_SECRET", "PAYMENT_WEBHOOK_SECRET")
+        },
     }
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))

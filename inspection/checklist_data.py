@@ -71,6 +71,17 @@ def text_check(code: str, group: str, severity: str, label: str, label_zh: str) 
     return CheckData(code, group, severity, label, label_zh, measure=TEXT)
 
 
+# Checks whose measured value identifies the one physical item: an IMEI ("imei-recorded") or a serial
+# number ("serial-number", "serial-reference", "serial-or-date-code", "serial-or-certificate"). Public
+# reports show only their last 4 characters (inspection.reports); staff see them whole. A new version
+# of a checklist keeps the rule by naming such checks with the same prefixes.
+IDENTIFIER_CODE_PREFIXES = ("imei", "serial")
+
+
+def holds_identifier(code: str) -> bool:
+    return code.startswith(IDENTIFIER_CODE_PREFIXES)
+
+
 # Group keys are stored on each check; their labels, in both languages, are data like check labels.
 GROUPS: dict[str, tuple[str, str]] = {
     "identity": ("Identity and locks", "身份与锁定"),

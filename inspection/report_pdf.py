@@ -5,16 +5,28 @@ the content hash in full, and "page X of Y" on every page. Text is set in Helvet
 characters outside Latin-1 (Chinese check labels, 成新 terms, a Chinese title) is set in STSong-Light,
 one of the Adobe CID fonts every PDF reader has, and such paragraphs may break between any two
 characters as Chinese text does.
+
+A report never changes once published, so its PDF is rendered once per version and kept in private
+storage (`report_pdf_file`): one file per code, content hash, language and page address. Private
+storage rather than the cache: it is shared by every web process (S3-compatible storage when there are
+several machines), survives a cache flush or a Redis outage, and a PDF with photos is too big to keep
+in memory.
 """
 
+import hashlib
 import io
+import logging
+from datetime import timedelta
 from functools import partial
 from typing import Any
 from xml.sax.saxutils import escape
 
 import segno
+from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
+from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from reportlab.lib import colors
@@ -36,9 +48,11 @@ from reportlab.platypus import (
 )
 
 from inspection.crosswalk import Equivalent
-from inspection.reports import ReportDisplay
+from inspection.models import Report
+from inspection.reports import ReportDisplay, report_display
 from inspection.services.workbench import check_photo_name
 from listings import photos
+from marketplace.masking import MASK
 
 LATIN_FONT = "Helvetica"
 LATIN_BOLD = "Helvetica-Bold"
@@ -58,13 +72,15 @@ FAIL_INK = colors.HexColor("#8c1d1d")
 
 pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
 
+logger = logging.getLogger(__name__)
+
+
+# Beyond Latin-1, Helvetica (WinAnsiEncoding) also sets the bullet that masks IMEI and serial numbers.
+HELVETICA_EXTRA = frozenset(MASK)
+
 
 def _is_latin(text: str) -> bool:
-    try:
-        text.encode("latin-1")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return all(ord(character) < 256 or character in HELVETICA_EXTRA for character in text)
 
 
 def _markup(text: str) -> str:
@@ -391,3 +407,51 @@ def report_pdf(report: ReportDisplay, *, page_url: str, compress: bool = True) -
     )
     document.build(flowables, canvasmaker=canvas)
     return buffer.getvalue()
+
+
+# Bumped when the layout, or what the public PDF hides, changes: files rendered before are not served.
+PDF_LAYOUT_VERSION = 1
+PDF_FOLDER = "inspection/reports"
+# A file still not a whole PDF after this long was left by a writer that died; it is replaced.
+PDF_WRITE_GRACE = timedelta(minutes=2)
+
+
+def report_pdf_name(report: Report, *, page_url: str, language: str) -> str:
+    """Where the PDF of this version of the report, in `language`, with a QR code for `page_url`, is
+    kept in private storage."""
+    address = hashlib.sha256(page_url.encode()).hexdigest()[:12]
+    version = f"v{PDF_LAYOUT_VERSION}-{report.content_hash[:16]}"
+    return f"{PDF_FOLDER}/{report.code}/{version}-{language}-{address}.pdf"
+
+
+def _whole(pdf: bytes) -> bool:
+    return pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+
+
+def report_pdf_file(report: Report, *, page_url: str) -> bytes:
+    """The report's public PDF (identifiers masked) in the active language: read from private storage,
+    or rendered and stored on the first request for this version. A file another request is still
+    writing is not served half-written: this request renders its own copy."""
+    storage = photos.private_storage()
+    name = report_pdf_name(report, page_url=page_url, language=get_language() or "en")
+    try:
+        with storage.open(name) as file:
+            stored = file.read()
+    except OSError:  # not rendered yet (or unreadable: rendered again below)
+        stored = None
+    if stored is not None and _whole(stored):
+        return stored
+    pdf = report_pdf(report_display(report), page_url=page_url)
+    try:
+        if stored is None:
+            saved = storage.save(name, ContentFile(pdf))
+            if saved != name:
+                storage.delete(saved)  # another request stored the same file first
+        elif timezone.now() - storage.get_modified_time(name) > PDF_WRITE_GRACE:
+            storage.delete(name)  # the next request stores a whole one
+    except OSError:
+        # The reader gets the PDF all the same; only the next request pays for rendering again.
+        logger.warning(
+            "Report %s: the rendered PDF could not be stored as %s", report.code, name, exc_info=True
+        )
+    return pdf

@@ -3,6 +3,9 @@
 The page and the PDF show the same thing, so both are built from `report_display`: it turns the stored
 codes (grade, outcome, severity, fail reason) and the two-language names into labels for the active
 language, and groups the checks. Nothing here queries the database beyond `report_by_code`.
+
+The snapshot keeps the IMEI and serial numbers the inspector recorded; the public view shows only their
+last 4 characters (`identifiers_in_full=False`, the default). Only staff pages ask for them whole.
 """
 
 from dataclasses import dataclass, field
@@ -12,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from inspection.checklist_data import holds_identifier
 from inspection.checklists import group_label
 from inspection.crosswalk import CrosswalkRow, crosswalk_rows
 from inspection.models import (
@@ -24,6 +28,7 @@ from inspection.models import (
 )
 from inspection.services.workbench import check_photo_url
 from listings.models import GRADE_MEANINGS, Grade
+from marketplace.masking import mask_tail
 
 
 def report_by_code(code: str) -> Report | None:
@@ -108,6 +113,7 @@ class ReportDisplay:
     completed_at: datetime | None
     checklist_version: int | None
     crosswalk: list[CrosswalkRow]
+    identifiers_in_full: bool
 
     @property
     def heading(self) -> str:
@@ -117,11 +123,14 @@ class ReportDisplay:
         return self.title
 
 
-def _check_line(check: dict) -> CheckLine:
+def _check_line(check: dict, *, identifiers_in_full: bool) -> CheckLine:
     label = check["label_zh"] if _chinese() and check.get("label_zh") else check.get("label", "")
     severity = check.get("severity", "")
     outcome = check.get("outcome", "")
     photo_key = check.get("photo_key", "")
+    value = check.get("measured_value", "")
+    if not identifiers_in_full and holds_identifier(check.get("code", "")):
+        value = mask_tail(value)
     return CheckLine(
         code=check.get("code", ""),
         label=label,
@@ -130,20 +139,20 @@ def _check_line(check: dict) -> CheckLine:
         outcome=outcome,
         outcome_label=str(CheckOutcome(outcome).label) if outcome in CheckOutcome.values else outcome,
         note=check.get("note", ""),
-        measured=measured(check.get("measured_value", ""), check.get("unit", "")),
+        measured=measured(value, check.get("unit", "")),
         photo_key=photo_key,
         photo_url=check_photo_url(photo_key) if photo_key else "",
     )
 
 
-def _groups(checks: list[dict]) -> list[CheckGroup]:
+def _groups(checks: list[dict], *, identifiers_in_full: bool) -> list[CheckGroup]:
     """Checks grouped in the order their groups first appear in the checklist."""
     groups: dict[str, CheckGroup] = {}
     for check in checks:
         group = check.get("group", "")
         if group not in groups:
             groups[group] = CheckGroup(label=group_label(group))
-        groups[group].checks.append(_check_line(check))
+        groups[group].checks.append(_check_line(check, identifiers_in_full=identifiers_in_full))
     return list(groups.values())
 
 
@@ -151,6 +160,20 @@ def authenticity_summary(authenticity: dict | None) -> str:
     """One sentence for the page and the PDF; empty when the item was not authenticated."""
     if not authenticity:
         return ""
+    if authenticity.get("escalated") and authenticity.get("authenticated") is True:
+        return str(
+            _(
+                "Authenticated: the first two authenticators disagreed; a third examined the item and "
+                "found it genuine."
+            )
+        )
+    if authenticity.get("escalated") and authenticity.get("authenticated") is False:
+        return str(
+            _(
+                "Not authenticated: the first two authenticators disagreed; a third examined the item and "
+                "found it not genuine."
+            )
+        )
     if authenticity.get("authenticated") is True:
         if authenticity.get("two_agreed"):
             return str(_("Authenticated: two authenticators independently agreed that this item is genuine."))
@@ -163,15 +186,16 @@ def authenticity_summary(authenticity: dict | None) -> str:
     return str(_("Authenticity was not confirmed."))
 
 
-def report_display(report: Report) -> ReportDisplay:
-    """The report's snapshot with every label in the active language."""
+def report_display(report: Report, *, identifiers_in_full: bool = False) -> ReportDisplay:
+    """The report's snapshot with every label in the active language. IMEI and serial numbers show
+    only their last 4 characters unless `identifiers_in_full` (staff only)."""
     content = report.content
     grade = content.get("grade", "")
     passed = content.get("result") == InspectionResult.PASSED
     fail_reason = content.get("fail_reason", "")
     completed_at = content.get("completed_at")
     checklist = content.get("checklist") or {}
-    groups = _groups(content.get("checks", []))
+    groups = _groups(content.get("checks", []), identifiers_in_full=identifiers_in_full)
     return ReportDisplay(
         code=report.code,
         content_hash=report.content_hash,
@@ -195,4 +219,5 @@ def report_display(report: Report) -> ReportDisplay:
         completed_at=timezone.localtime(datetime.fromisoformat(completed_at)) if completed_at else None,
         checklist_version=checklist.get("version"),
         crosswalk=crosswalk_rows(current=grade),
+        identifiers_in_full=identifiers_in_full,
     )

@@ -74,6 +74,10 @@ class PhotosMixin:
                 % {"room": room, "chosen": len(uploads)},
                 code="too_many_photos",
             )
+        try:
+            photos.check_pixel_budget(uploads)
+        except PhotoRejected as rejected:
+            raise ValidationError(rejected.message, code=rejected.code) from None
         checked, errors = [], []
         for upload in uploads:
             try:

@@ -99,6 +99,9 @@ class CatalogModel(models.Model):
         ]
 
     def __str__(self) -> str:
+        # "Chanel 22 small handbag" already names its brand: not "Chanel Chanel 22 small handbag".
+        if self.name.casefold().startswith(self.brand.name.casefold()):
+            return self.name
         return f"{self.brand.name} {self.name}"
 
 

@@ -18,6 +18,7 @@ The database side (rows, positions, the listing's cover) belongs to listings.ser
 import io
 import secrets
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO
 
@@ -165,6 +166,38 @@ def check_photo(upload: IO[bytes]) -> CheckedPhoto:
     output = io.BytesIO()
     clean.save(output, format="JPEG", quality=STORED_QUALITY, optimize=True)
     return CheckedPhoto(data=output.getvalue(), width=clean.width, height=clean.height, name=name)
+
+
+def _header_pixels(upload: IO[bytes]) -> int:
+    """Width times height as the file's header declares them, decoding no pixel; 0 for a file that
+    is no accepted photo (check_photo names what is wrong with it)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            width, height = _open(upload).size
+    except (Image.DecompressionBombError, UnidentifiedImageError, *_DECODE_ERRORS):
+        return 0
+    finally:
+        upload.seek(0)
+    return max(0, width) * max(0, height)
+
+
+def check_pixel_budget(uploads: Sequence["IO[bytes] | CheckedPhoto"]) -> None:
+    """Refuse a request whose photos have more pixels together than PHOTO_REQUEST_MAX_PIXELS, from
+    their headers alone, before any is decoded: decoding is what holds a web worker. Photos already
+    checked (CheckedPhoto) cost nothing more and are not counted. Raises PhotoRejected
+    `too_many_pixels_in_request`."""
+    total = sum(_header_pixels(upload) for upload in uploads if not isinstance(upload, CheckedPhoto))
+    limit = settings.PHOTO_REQUEST_MAX_PIXELS
+    if total > limit:
+        raise PhotoRejected(
+            _(
+                "These photos have %(total)s megapixels together; one upload may have at most "
+                "%(limit)s. Send fewer photos at a time, or smaller ones."
+            )
+            % {"total": total // 1_000_000, "limit": limit // 1_000_000},
+            code="too_many_pixels_in_request",
+        )
 
 
 def _to_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:

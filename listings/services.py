@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import IO, Any, cast
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from accounts.email_confirmation import require_confirmed_email
 from accounts.models import User
 from listings import photo_hash, photos
 from listings.errors import ListingError
@@ -34,6 +35,7 @@ from listings.models import (
 from listings.page_cache import listing_pages_forget_on_commit
 from listings.selectors import STOREFRONT_STATUSES
 from marketplace.errors import InvalidTransition
+from marketplace.jobs import enqueue, enqueue_on_commit
 from marketplace.money import CENT
 from marketplace.status_events import message_params
 from marketplace.text_language import written_language
@@ -276,15 +278,11 @@ def _photos_add(
                 listing=listing, key=key, position=position, width=photo.width, height=photo.height
             )
         )
-    for new in added:
-        transaction.on_commit(partial(_dispatch_thumbnails, new.pk))
-    return added
-
-
-def _dispatch_thumbnails(photo_id: int) -> None:
     from listings.tasks import make_listing_photo_thumbnails
 
-    make_listing_photo_thumbnails.delay(photo_id)
+    for new in added:
+        enqueue_on_commit(make_listing_photo_thumbnails, new.pk)
+    return added
 
 
 def _refresh_cover(listing: Listing) -> None:
@@ -323,8 +321,10 @@ def listing_create(
     are lines the platform writes about an item it inspected, as (code, params) of
     listings.messages.DESCRIPTION, shown before `description` in each reader's language.
 
-    Raises ListingError for invalid details and PhotoRejected for a photo that fails its checks; in
-    either case nothing is created. Thumbnails are made by a task after commit.
+    Raises ListingError for invalid details and PhotoRejected for a photo that fails its checks (or
+    photos past the request's pixel budget); in either case nothing is created. A person's own
+    listing needs a confirmed e-mail address (EmailNotConfirmed, 403). Thumbnails are made by a task
+    after commit.
     """
     fields = _validated(
         {
@@ -342,7 +342,10 @@ def listing_create(
         {"message": code, "params": message_params(DESCRIPTION, code, params)}
         for code, params in description_parts
     ]
+    if source == ListingSource.PERSON:
+        require_confirmed_email(seller)
     # Decoding is the slow part: done before the transaction, so no lock is held meanwhile.
+    photos.check_pixel_budget(uploads)
     checked = [_checked(upload) for upload in uploads]
     with _files_removed_on_failure() as written, transaction.atomic():
         listing = Listing.objects.create(
@@ -395,6 +398,7 @@ def listing_photos_add(*, listing_id: int, seller: User, uploads: Sequence[Uploa
     Raises PhotoRejected (a photo failed its checks), ListingError (too many photos, or the listing
     can no longer be changed) or Listing.DoesNotExist (not the seller's listing).
     """
+    photos.check_pixel_budget(uploads)
     checked = [_checked(upload) for upload in uploads]
     with _files_removed_on_failure() as written, transaction.atomic():
         listing = _owned_for_update(listing_id=listing_id, seller=seller)
@@ -456,3 +460,25 @@ def listing_photo_process(*, photo_id: int) -> ListingPhoto | None:
     photo.status = PhotoStatus.READY
     photo.phash = phash
     return photo
+
+
+# A photo still processing this long after upload lost its job (the broker was down, or the worker
+# died): the sweep queues it again. Making thumbnails takes seconds.
+PHOTO_REQUEUE_AFTER = timedelta(minutes=5)
+PHOTO_REQUEUE_BATCH = 200
+
+
+def listing_photos_requeue_waiting(*, now: datetime | None = None, limit: int = PHOTO_REQUEUE_BATCH) -> int:
+    """The periodic sweep for `make_listing_photo_thumbnails`: queue the job again for up to `limit`
+    photos, oldest first, still processing PHOTO_REQUEUE_AFTER after upload. The job does nothing for
+    a photo that is ready or gone, so a photo queued twice is processed once. Returns how many were
+    queued."""
+    from listings.tasks import make_listing_photo_thumbnails
+
+    cutoff = (now or timezone.now()) - PHOTO_REQUEUE_AFTER
+    waiting = (
+        ListingPhoto.objects.filter(status=PhotoStatus.PROCESSING, created_at__lte=cutoff)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(enqueue(make_listing_photo_thumbnails, photo_id) for photo_id in waiting)

@@ -10,3 +10,11 @@ def make_listing_photo_thumbnails(photo_id: int) -> None:
     from listings.services import listing_photo_process
 
     listing_photo_process(photo_id=photo_id)
+
+
+@shared_task(ignore_result=True)
+def process_waiting_photos() -> int:
+    """Queue thumbnails again for photos whose job was lost (sent while the broker was down)."""
+    from listings.services import listing_photos_requeue_waiting
+
+    return listing_photos_requeue_waiting()

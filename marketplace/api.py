@@ -4,12 +4,14 @@ exception handler that turns domain errors into 4xx, and the digits of a money f
 from typing import TypedDict
 
 from django.utils import translation
+from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from marketplace.errors import DomainError
+from marketplace.rate_limits import RateLimitedMixin
 
 
 class DecimalDigits(TypedDict):
@@ -29,7 +31,11 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DomainError):
         names = getattr(context.get("view"), "error_fields", {})
         return domain_error_response(exc, [names.get(exc.field, exc.field)] if exc.field else [])
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if isinstance(exc, Throttled) and response is not None:
+        # A rate limit is a domain answer too: `{"code": "throttled", "detail"}`, and Retry-After.
+        response.data = {"code": "throttled", "detail": str(exc.detail)}
+    return response
 
 
 def domain_error_response(error: DomainError, fields: list[str]) -> Response:
@@ -42,7 +48,7 @@ def domain_error_response(error: DomainError, fields: list[str]) -> Response:
     return Response(body, status=error.status_code)
 
 
-class LocalizedAPIView(APIView):
+class LocalizedAPIView(RateLimitedMixin, APIView):
     """Answers in the language the client asks for.
 
     API paths carry no language prefix, and with `prefix_default_language=False` LocaleMiddleware

@@ -5,10 +5,12 @@ folder and Celery over kombu's filesystem transport, all under `var/`. Setting `
 `REDIS_URL` moves it to PostgreSQL and Redis. The README's configuration table lists every variable.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -23,9 +25,19 @@ env = environ.Env(
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env("DEBUG")
-SECRET_KEY = env.str("SECRET_KEY", default="reloop-local-development-key-change-me-in-production")
+# The secrets shipped for development, public in this repository. With DEBUG off, the site and the
+# Celery worker refuse to start while any of them is still in use (marketplace/checks.py).
+DEVELOPMENT_SECRETS = {
+    "SECRET_KEY": "reloop-local-development-key-change-me-in-production",
+    "CARRIER_WEBHOOK_SECRET": "sandbox-carrier-webhook-secret",
+    "PAYMENT_WEBHOOK_SECRET": "sandbox-payment-webhook-secret",
+}
+SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRETS["SECRET_KEY"])
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# seed_demo creates accounts that share a published password, a superuser among them: with DEBUG off
+# it runs only on a site that says it is a demo (DEMO=1).
+DEMO = env.bool("DEMO", default=False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -38,6 +50,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from static: /api/docs/ needs no CDN
+    "csp",
+    "axes",
     "marketplace",
     "accounts",
     "listings",
@@ -55,14 +70,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Refuses an oversized request body before it is read (413); before CSRF, which reads the form.
+    "marketplace.upload_limits.UploadLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page or JSON.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -99,13 +119,24 @@ if env.str("CACHE_URL", default=""):
     # An explicit cache, e.g. `dummycache://` to measure pages with no caching at all.
     CACHES = {"default": env.cache_url("CACHE_URL")}
 elif REDIS_URL:
+    # django-redis, with errors ignored: a Redis that is down or does not answer within
+    # REDIS_TIMEOUT reads as a miss and stores nothing, so pages, sessions and the API fall back to
+    # the database. The first error is logged, then one a minute (LOGGING below).
+    _redis_timeout = env.float("REDIS_TIMEOUT", default=0.5)
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="reloop"),
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": _redis_timeout,
+                "SOCKET_TIMEOUT": _redis_timeout,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "marketplace.cache"
 else:
     # A file-based cache is shared by the web process and the Celery worker, unlike local memory.
     CACHES = {
@@ -116,6 +147,8 @@ else:
         }
     }
 
+# Sessions live in the database and are cached where the cache answers: with Redis down, people stay
+# signed in.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
@@ -172,13 +205,27 @@ LISTING_PHOTO_MAX_COUNT = 12
 LISTING_THUMBNAIL_WIDTHS = (240, 480, 960)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The most one request may carry in files, all together: past it the request is refused (413) as it
+# arrives, before anything is stored (marketplace.upload_limits). One file past
+# LISTING_PHOTO_MAX_BYTES is refused the same way.
+UPLOAD_REQUEST_MAX_BYTES = env.int("UPLOAD_REQUEST_MAX_BYTES", default=100 * 1024 * 1024)
+# The most pixels the photos of one request may have together, read from their headers before any
+# is decoded (listings.photos.check_pixel_budget): twelve 12-megapixel phone photos fit.
+PHOTO_REQUEST_MAX_PIXELS = env.int("PHOTO_REQUEST_MAX_PIXELS", default=150_000_000)
+FILE_UPLOAD_HANDLERS = [
+    "marketplace.upload_limits.UploadBudgetHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Money ------------------------------------------------------------------------------------------
 
 CURRENCY = env.str("CURRENCY", default="CNY")
 
-# The site's public address, for links in e-mails (no request to build them from).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The site's public address, for links made with no request to build them from: the sandbox's payment
+# page and webhooks, links in e-mails. `make run` / `make stack` pass the port they serve on as PORT,
+# so that these follow it when SITE_URL is unset.
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 
 # --- Buying ---------------------------------------------------------------------------------------
 
@@ -193,10 +240,14 @@ PLATFORM_FEE_RATE = Decimal(env.str("PLATFORM_FEE_RATE", default="0.05"))
 WITHDRAWAL_APPROVAL_THRESHOLD = Decimal(env.str("WITHDRAWAL_APPROVAL_THRESHOLD", default="5000"))
 # The most one withdrawal may move, whatever the balance.
 WITHDRAWAL_MAX = Decimal(env.str("WITHDRAWAL_MAX", default="50000"))
+# How long operations take to approve a withdrawal above the threshold, as the wallet promises it.
+WITHDRAWAL_APPROVAL_HOURS = env.int("WITHDRAWAL_APPROVAL_HOURS", default=24)
 
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="sandbox")
 # Shared secret of the payment provider's webhook signatures (HMAC-SHA256 of timestamp and body).
-PAYMENT_WEBHOOK_SECRET = env.str("PAYMENT_WEBHOOK_SECRET", default="sandbox-payment-webhook-secret")
+PAYMENT_WEBHOOK_SECRET = env.str(
+    "PAYMENT_WEBHOOK_SECRET", default=DEVELOPMENT_SECRETS["PAYMENT_WEBHOOK_SECRET"]
+)
 # Where the sandbox provider posts its webhooks; empty: delivered in-process through the same view
 # code (signature checked), which is what tests and a single-process run use.
 PAYMENT_SANDBOX_WEBHOOK_URL = env.str(
@@ -214,7 +265,9 @@ PAYMENT_SANDBOX_FAIL = env.bool("PAYMENT_SANDBOX_FAIL", default=False)
 ESTIMATE_VALID_DAYS = 7
 LABEL_UNUSED_CANCEL_DAYS = 14
 # Shared secret of the carrier's webhook signatures (HMAC-SHA256 of the raw body).
-CARRIER_WEBHOOK_SECRET = env.str("CARRIER_WEBHOOK_SECRET", default="sandbox-carrier-webhook-secret")
+CARRIER_WEBHOOK_SECRET = env.str(
+    "CARRIER_WEBHOOK_SECRET", default=DEVELOPMENT_SECRETS["CARRIER_WEBHOOK_SECRET"]
+)
 CARRIER = env.str("CARRIER", default="sandbox")
 # Makes the sandbox carrier refuse every call, to see how the site behaves when a carrier is down.
 CARRIER_SANDBOX_FAIL = env.bool("CARRIER_SANDBOX_FAIL", default=False)
@@ -234,7 +287,12 @@ PLATFORM_SELLER_USERNAME = env.str("PLATFORM_SELLER_USERNAME", default="reloop")
 
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    # A broker host that does not answer fails a send within seconds (marketplace.jobs logs it and
+    # the sweeps send it again) rather than holding the request.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": env.float("BROKER_CONNECT_TIMEOUT", default=2.0),
+    }
 else:
     _broker_dir = VAR_DIR / "broker"
     CELERY_BROKER_URL = "filesystem://"
@@ -269,6 +327,12 @@ CELERY_BEAT_SCHEDULE = {
     "apply-price-drops": {"task": "consignment.tasks.apply_price_drops", "schedule": 60 * 60.0},
     "settle-consignments": {"task": "consignment.tasks.settle_consignments", "schedule": 10 * 60.0},
     "end-consignment-terms": {"task": "consignment.tasks.end_consignment_terms", "schedule": 60 * 60.0},
+    # Jobs whose message was lost while the broker was down (marketplace.jobs), started again.
+    "process-waiting-photos": {"task": "listings.tasks.process_waiting_photos", "schedule": 5 * 60.0},
+    "value-waiting-submissions": {"task": "recycling.tasks.value_waiting_submissions", "schedule": 5 * 60.0},
+    "cancel-labels-left-live": {"task": "recycling.tasks.cancel_labels_left_live", "schedule": 30 * 60.0},
+    "send-unsent-refunds": {"task": "orders.tasks.send_unsent_refunds", "schedule": 10 * 60.0},
+    "deliver-lost-webhooks": {"task": "sandbox.tasks.deliver_lost_webhooks", "schedule": 5 * 60.0},
 }
 # How old the last heartbeat may be before /healthz calls the worker stale.
 WORKER_HEARTBEAT_MAX_AGE = 60
@@ -277,7 +341,7 @@ WORKER_HEARTBEAT_MAX_AGE = 60
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -285,7 +349,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "marketplace.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "marketplace.browsable_api.BrowsableAPIRenderer",
     ],
 }
 SPECTACULAR_SETTINGS = {
@@ -293,6 +357,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The second-hand goods channel, selling, and (in later versions) recycle and consignment.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI (and Redoc, if it is ever served) from the pinned drf-spectacular-sidecar package, as
+    # static files of this site: the docs work offline and load nothing from another host.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No validator badge: Swagger UI would fetch it from validator.swagger.io with the schema's URL.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Several models have a `status` (and a grade); each enum gets its own name in the schema.
     "ENUM_NAME_OVERRIDES": {
         "ListingStatusEnum": "listings.models.ListingStatus",
@@ -309,6 +380,60 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Abuse limits ---------------------------------------------------------------------------------
+# docs/security.md says what each one stops and what was tried against it.
+
+# How many proxies (load balancer, nginx) stand in front of the site and append the client's address
+# to X-Forwarded-For. 0: the header is ignored and the connection's address is the client's
+# (marketplace.client_ip). Set it to exactly the number of proxies: one more lets a client choose
+# its own address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+
+# Sign-in lockout (django-axes), on the sign-in page, the admin's and the API token endpoint: after
+# SIGN_IN_FAILURE_LIMIT wrong passwords for one account, or from one address, further tries are
+# refused until SIGN_IN_LOCKOUT_MINUTES have passed since the last one. Attempts are kept in the
+# database, so a lockout holds across processes and with the cache down.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+SIGN_IN_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
+SIGN_IN_LOCKOUT_MINUTES = env.int("SIGN_IN_LOCKOUT_MINUTES", default=15)
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account, per address
+AXES_CLIENT_IP_CALLABLE = "marketplace.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # else signing in to one's own account would clear an address's count
+AXES_VERBOSE = False
+# Token sign-ins per address (DRF throttle), on top of the lockout.
+SIGN_IN_RATE = env.str("SIGN_IN_RATE", default="10/minute")
+
+# API tokens stop working this many days after they were issued; DELETE /api/v1/auth/token/ revokes
+# one at once.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
+
+# "Buy now": one account may hold this many unpaid reservations at once; RESERVATION_LAPSE_LIMIT
+# reservations left to lapse within RESERVATION_LAPSE_WINDOW_HOURS stop new ones until
+# RESERVATION_COOLDOWN_HOURS after the last lapse.
+RESERVATIONS_MAX_UNPAID = env.int("RESERVATIONS_MAX_UNPAID", default=3)
+RESERVATION_LAPSE_LIMIT = env.int("RESERVATION_LAPSE_LIMIT", default=3)
+RESERVATION_LAPSE_WINDOW_HOURS = env.int("RESERVATION_LAPSE_WINDOW_HOURS", default=24)
+RESERVATION_COOLDOWN_HOURS = env.int("RESERVATION_COOLDOWN_HOURS", default=24)
+
+# Rate limits (marketplace.rate_limits), "number/second|minute|hour|day": per user for photos and
+# estimates, API and pages together; per address for sign-up and password reset e-mails.
+PHOTO_UPLOAD_RATE = env.str("PHOTO_UPLOAD_RATE", default="60/hour")
+ESTIMATE_RATE = env.str("ESTIMATE_RATE", default="20/hour")
+SIGN_UP_RATE = env.str("SIGN_UP_RATE", default="5/hour")
+PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", default="5/hour")
+ACCOUNT_EMAIL_RATE = env.str("ACCOUNT_EMAIL_RATE", default="5/hour")
+
+# A new account confirms its e-mail address before it buys or sells; the link works this long.
+EMAIL_CONFIRMATION_DAYS = env.int("EMAIL_CONFIRMATION_DAYS", default=3)
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 3  # seconds a password reset link works
+
 # --- Mail, logging, security ------------------------------------------------------------------------
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -317,12 +442,17 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Reloop <noreply@relo
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"drop_forbidden_traceback": {"()": "operations.logging.DropForbiddenTraceback"}},
+    "filters": {
+        "drop_forbidden_traceback": {"()": "operations.logging.DropForbiddenTraceback"},
+        "once_a_minute": {"()": "marketplace.log_filters.OncePerInterval", "seconds": 60},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "django.request": {"filters": ["drop_forbidden_traceback"]},
+        # Cache errors django-redis ignored (the site carries on without the cache).
+        "marketplace.cache": {"filters": ["once_a_minute"]},
     },
 }
 
@@ -331,5 +461,37 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+
+# HTTPS. SECURE_SSL=1 for a site served over HTTPS: plain HTTP is redirected (except /healthz, which
+# load balancers probe over HTTP), browsers are told to use HTTPS only (HSTS, subdomains included,
+# preload allowed) and cookies travel over HTTPS only. BEHIND_PROXY=1 when a proxy or load balancer
+# ends TLS and says so in X-Forwarded-Proto; it must set that header itself, never pass on a client's.
+SECURE_SSL = env.bool("SECURE_SSL", default=False)
+SECURE_SSL_REDIRECT = SECURE_SSL
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600) if SECURE_SSL else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL
+SECURE_HSTS_PRELOAD = SECURE_SSL
+if env.bool("BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=SECURE_SSL)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Content-Security-Policy (django-csp), on every page in every mode: scripts and styles come from this
+# site's static files, or inline with the response's nonce (`nonce="{{ request.csp_nonce }}"`); no
+# inline event handler, no style attribute, no eval (htmx runs with allowEval off, base.html).
+# Swagger UI (/api/docs/) is a third-party page built from inline script and style: it is left out.
+# DRF's browsable API may style inline (marketplace/browsable_api.py). docs/security.md has the why.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": SECURE_SSL,
+    },
+}

@@ -14,6 +14,14 @@ class ItemUnavailable(OrderError):
     status_code = 409
 
 
+class ReservationLimit(OrderError):
+    """The buyer holds as many unpaid reservations as one account may (`too_many_reservations`), or
+    let several lapse lately and waits out a cooldown (`reservation_cooldown`)."""
+
+    code = "too_many_reservations"
+    status_code = 429
+
+
 class PaymentProviderUnavailable(Exception):
     """The payment provider did not answer: transient, worth a retry."""
 

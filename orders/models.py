@@ -171,6 +171,9 @@ class PaymentStatus(models.TextChoices):
     SUCCEEDED = "succeeded", pgettext_lazy("the buyer has paid", "Paid")  # the provider took the money
     FAILED = "failed", _("Declined")  # the card was declined; the buyer may try again
     REFUNDED = "refunded", _("Refunded")  # all of it went back to the buyer's card
+    # The provider reported another amount or currency than ours: nothing is applied and the order
+    # stays unpaid until operations look at it (the orders desk lists these).
+    REVIEW = "review", _("Held for review")
 
 
 class Payment(models.Model):
@@ -191,6 +194,11 @@ class Payment(models.Model):
         _("status"), max_length=12, choices=PaymentStatus.choices, default=PaymentStatus.CREATED
     )
     failure_reason = models.CharField(_("failure reason"), max_length=200, blank=True)
+    # What the provider's success event said, when it did not match `amount` and CURRENCY (REVIEW).
+    reported_amount = models.DecimalField(
+        _("amount reported"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    reported_currency = models.CharField(_("currency reported"), max_length=3, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -210,11 +218,40 @@ class Payment(models.Model):
         return self.idempotency_key
 
 
+class Refund(models.Model):
+    """Money owed back to a buyer's card: written with its ledger posting, sent to the provider by a
+    job after commit (orders.tasks.send_refund), and marked sent once the provider has taken it. One
+    still unsent a while later lost its job, and the periodic sweep sends it."""
+
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), related_name="refunds", on_delete=models.PROTECT
+    )
+    # The ledger posting's key, which names the cause ("refund:return:12"); also the provider's key.
+    key = models.CharField(_("idempotency key"), max_length=120, unique=True)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    provider_reference = models.CharField(_("provider reference"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("card refund")
+        verbose_name_plural = _("card refunds")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="refund_unsent")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class ProviderEvent(models.Model):
     """Every payment-provider webhook event, stored once by its id: a replay is recognised and ignored."""
 
-    # Set (not stored) by orders.services.payments: whether this delivery moved anything.
+    # Set (not stored) by orders.services.payments: whether this delivery moved anything, and whether
+    # it put its payment on hold for review instead.
     applied: bool
+    held_for_review: bool
 
     event_id = models.CharField(_("event id"), max_length=64, unique=True)
     kind = models.CharField(_("kind"), max_length=40)

@@ -51,6 +51,7 @@ class PaymentWebhookEvent:
     amount: Decimal
     occurred_at: datetime
     payload: dict = field(default_factory=dict)
+    currency: str = ""  # ISO 4217, as the provider reported it; empty when it names none
 
 
 class MalformedWebhook(ValueError):

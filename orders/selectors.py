@@ -10,7 +10,7 @@ from accounts.models import User
 from inspection.models import CheckResult
 from listings.models import ListingSource
 from marketplace.keyset import Page, paginate
-from orders.models import Order, OrderEvent, OrderStatus
+from orders.models import Order, OrderEvent, OrderStatus, Payment, PaymentStatus
 
 ORDER_LIST_ORDER = ("-created_at", "-id")
 ORDER_PAGE_SIZE = 20
@@ -102,6 +102,21 @@ def orders_in_transit(*, cursor: str | None, size: int = ORDER_PAGE_SIZE) -> Pag
     comes some other way. One query."""
     queryset = _with_listing().filter(status=OrderStatus.SHIPPED)
     return paginate(queryset, order_by=("shipped_at", "id"), cursor=cursor, size=size)
+
+
+# The review list is short by nature (a provider that disagrees with us on amounts is rare); the
+# desk shows the oldest this many.
+PAYMENTS_TO_REVIEW_SHOWN = 20
+
+
+def payments_to_review(*, limit: int = PAYMENTS_TO_REVIEW_SHOWN) -> list[Payment]:
+    """Payments held because the provider reported another amount or currency, longest held first,
+    with their order. One query."""
+    return list(
+        Payment.objects.filter(status=PaymentStatus.REVIEW)
+        .select_related("order")
+        .order_by("updated_at", "id")[:limit]
+    )
 
 
 def report_check_results(*, order: Order) -> list[CheckResult]:

@@ -35,3 +35,11 @@ def complete_delivered_orders() -> int:
     from orders.services.fulfilment import orders_complete_due
 
     return orders_complete_due()
+
+
+@shared_task(ignore_result=True)
+def send_unsent_refunds() -> int:
+    """Send the refunds whose job was lost (queued while the broker was down) or gave up."""
+    from orders.services.refunds import refunds_send_unsent
+
+    return refunds_send_unsent()

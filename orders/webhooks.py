@@ -5,9 +5,10 @@ timestamp at most 5 minutes off): anything else is 403 and nothing is read. A si
 be parsed is 400, which tells the provider to stop retrying something that will never work.
 
 The event is applied by `payment_event_apply`, idempotent by event id: a replayed delivery answers 200
-again and changes nothing. An event for a payment we do not know is stored and acknowledged (200,
-"ignored") rather than refused: providers retry any non-2xx answer for days, and retrying cannot make
-a payment that is not ours known. It is logged for operations to look at.
+again and changes nothing. A success for another amount or currency than the payment's is held for
+review ("held_for_review") and pays for nothing. An event for a payment we do not know is stored and
+acknowledged (200, "ignored") rather than refused: providers retry any non-2xx answer for days, and
+retrying cannot make a payment that is not ours known. It is logged for operations to look at.
 """
 
 from django.http import HttpRequest, JsonResponse
@@ -35,6 +36,8 @@ def payment_webhook(request: HttpRequest) -> JsonResponse:
     stored = payment_event_apply(event=event)
     if stored is None:
         outcome = "duplicate"
+    elif stored.held_for_review:
+        outcome = "held_for_review"
     elif stored.applied:
         outcome = "applied"
     else:

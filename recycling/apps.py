@@ -8,7 +8,7 @@ class RecyclingConfig(AppConfig):
 
     def ready(self) -> None:
         from inspection.models import Inspection
-        from inspection.signals import inspection_completed, inspection_started
+        from inspection.signals import inspection_completed, inspection_started, subjects_described
         from recycling import receivers
         from shipping.models import Shipment
         from shipping.signals import shipment_moved
@@ -20,6 +20,9 @@ class RecyclingConfig(AppConfig):
             receivers.on_inspection_completed,
             sender=Inspection,
             dispatch_uid="recycling.inspection_completed",
+        )
+        subjects_described.connect(
+            receivers.on_subjects_described, sender=Inspection, dispatch_uid="recycling.subjects_described"
         )
         shipment_moved.connect(
             receivers.on_shipment_moved, sender=Shipment, dispatch_uid="recycling.shipment_moved"

@@ -177,6 +177,10 @@ class PhotosForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
+        try:
+            photos.check_pixel_budget([cleaned[view.name] for view in self.views if cleaned.get(view.name)])
+        except PhotoRejected as rejected:
+            raise ValidationError(rejected.message, code=rejected.code) from None
         for view in self.views:
             upload = cleaned.get(view.name)
             if not upload:

@@ -12,10 +12,12 @@ How an offer is made
 2. List price = the expected sale price, rounded half up to whole yuan.
 3. Recycle cash offer = list price x (1 - RECYCLE_MARGIN), in whole yuan.
 4. Consignment: commission rate by the list price (valuation.commission_rate); commission = list
-   price x rate; floor_min = floor_default = list price x CONSIGNMENT_FLOOR_MIN_SHARE in whole yuan
-   (rounded up, so that the floor is never below the share); the drop schedule and the term from
-   settings; expected payout = list price - commission, and at the floor = floor - floor x rate
-   (the rate stays the one set by the initial list price).
+   price x rate; floor_min = list price x CONSIGNMENT_FLOOR_MIN_SHARE in whole yuan (rounded up, so
+   that the floor is never below the share); floor_default = the lowest floor at which consigning
+   still pays at least the cash offer (cash / (1 - rate), rounded up), never below floor_min nor above
+   the list price, so that the proposed terms never pay less than the cash; the drop schedule and the
+   term from settings; expected payout = list price - commission, and at the floor = floor - floor x
+   rate (the rate stays the one set by the initial list price).
 5. Reasons: why the offer differs from the estimate the seller saw, as message ids with parameters
    (INSPECTED_GRADE, DEFECTS, AUTHENTICATED, NEW_COMPARABLES, AGAINST_ESTIMATE), followed by the
    model's own reasons for the price; `reason_text` renders any of them in the active language.
@@ -54,8 +56,11 @@ class PreviousEstimate:
 
 @dataclass(frozen=True)
 class Defect:
+    # The check the item failed, in both languages: its label says what passing means.
     label: str
     label_zh: str = ""
+    # What the inspector wrote about the defect, as typed: it names the defect in defect words.
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,13 @@ def floor_for(list_price: Decimal, share: Decimal) -> Decimal:
     return quantize((list_price * share).quantize(Decimal(1), rounding=ROUND_CEILING))
 
 
+def floor_paying_cash(*, cash: Decimal, rate: Decimal, floor_min: Decimal, list_price: Decimal) -> Decimal:
+    """The lowest floor in whole yuan at which a sale pays the seller at least `cash`, between
+    `floor_min` and `list_price`."""
+    at_least_cash = (cash / (1 - rate)).quantize(Decimal(1), rounding=ROUND_CEILING)
+    return min(max(quantize(at_least_cash), floor_min), list_price)
+
+
 def payout(price: Decimal, rate: Decimal) -> Decimal:
     """What the seller receives for a sale at `price`: the price minus the commission at `rate`."""
     return quantize(price) - quantize(price * rate)
@@ -140,12 +152,16 @@ def price_offer(inputs: OfferInputs) -> OfferTerms:
     rate = valuation.commission_rate(list_price)
     commission = quantize(list_price * rate)
     floor = floor_for(list_price, inputs.floor_share)
+    proposed_floor = floor_paying_cash(cash=cash, rate=rate, floor_min=floor, list_price=list_price)
     schedule = [[int(day), str(share)] for day, share in inputs.price_drops]
 
     reasons = [_reason(OfferReason.INSPECTED_GRADE, declared=inputs.declared_grade, inspected=grade)]
     if inputs.defects:
         reasons.append(
-            _reason(OfferReason.DEFECTS, names=[[defect.label, defect.label_zh] for defect in inputs.defects])
+            _reason(
+                OfferReason.DEFECTS,
+                names=[[defect.label, defect.label_zh, defect.note] for defect in inputs.defects],
+            )
         )
     if inputs.authenticated:
         reasons.append(_reason(OfferReason.AUTHENTICATED))
@@ -187,11 +203,11 @@ def price_offer(inputs: OfferInputs) -> OfferTerms:
         commission_rate=rate,
         commission=commission,
         floor_min=floor,
-        floor_default=floor,
+        floor_default=proposed_floor,
         drop_schedule=schedule,
         term_days=inputs.term_days,
         expected_payout=payout(list_price, rate),
-        expected_payout_at_floor=payout(floor, rate),
+        expected_payout_at_floor=payout(proposed_floor, rate),
         reasons=reasons,
         inputs=figures,
         model_version=result.model_version,
@@ -204,6 +220,15 @@ def price_offer(inputs: OfferInputs) -> OfferTerms:
 def _grade(code: str) -> str:
     grade = Grade(code)
     return pgettext("offer", "%(grade)s (%(label)s)") % {"grade": grade.value, "label": grade.label}
+
+
+def _defect_words(label: str, label_zh: str = "", note: str = "") -> str:
+    """A defect in defect words: the inspector's note when there is one, else the check it failed
+    (a check's label says what passing means: "Screen has no scratches")."""
+    if note:
+        return note
+    chinese = (get_language() or "").startswith("zh")
+    return gettext("failed “%(check)s”") % {"check": label_zh if chinese and label_zh else label}
 
 
 def reason_text(reason: dict) -> str:
@@ -230,8 +255,7 @@ def reason_text(reason: dict) -> str:
             % values
         )
     if code == OfferReason.DEFECTS:
-        chinese = (get_language() or "").startswith("zh")
-        names = [(zh if chinese and zh else en) for en, zh in params["names"]]
+        names = [_defect_words(*name) for name in params["names"]]
         return ngettext(
             "The inspector found a defect: %(names)s.",
             "The inspector found %(count)s defects: %(names)s.",
@@ -291,5 +315,9 @@ def offer_figures(offer, *, now: datetime, listed_on: date) -> dict:
         expected_payout_at_floor=payout(floor, rate),
         term_ends=listed_on + timedelta(days=offer.term_days or 0),
         floor_max=offer.list_price,
+        # Below this floor a sale at the floor pays less than the cash offer: the page says so.
+        floor_paying_cash=floor_paying_cash(
+            cash=offer.cash_amount, rate=rate, floor_min=offer.floor_min or floor, list_price=offer.list_price
+        ),
     )
     return figures

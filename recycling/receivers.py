@@ -9,6 +9,8 @@ held: the submission moves with it, or refuses the move (recycling/services/ship
 """
 
 from inspection.models import Inspection
+from inspection.subjects import SubjectDetails
+from recycling.selectors import submission_declarations
 from recycling.services.outcome import submission_inspection_completed, submission_inspection_started
 from recycling.services.shipping import submission_shipment_moved
 from shipping.models import Shipment, ShipmentPurpose
@@ -25,3 +27,7 @@ def on_inspection_completed(sender, *, inspection: Inspection, **kwargs) -> None
 def on_shipment_moved(sender, *, shipment: Shipment, old_status: str, **kwargs) -> None:
     if shipment.purpose in (ShipmentPurpose.INBOUND, ShipmentPurpose.SELLER_RETURN):
         submission_shipment_moved(shipment=shipment, old_status=old_status)
+
+
+def on_subjects_described(sender, *, codes: list[str], **kwargs) -> dict[str, SubjectDetails]:
+    return submission_declarations(codes=codes)

@@ -49,3 +49,19 @@ def expire_offers() -> None:
     from recycling.services.offers import offers_expire
 
     offers_expire()
+
+
+@shared_task(ignore_result=True)
+def value_waiting_submissions() -> int:
+    """Queue the pre-valuation again for submissions whose job was lost (sent while the broker was down)."""
+    from recycling.services.valuation import submissions_requeue_valuing
+
+    return submissions_requeue_valuing()
+
+
+@shared_task(ignore_result=True)
+def cancel_labels_left_live() -> int:
+    """Queue the label cancellation again for cancelled submissions whose label is still live."""
+    from recycling.services.shipping import submission_labels_requeue_cancel
+
+    return submission_labels_requeue_cancel()

@@ -25,7 +25,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -35,6 +35,7 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from marketplace.jobs import enqueue, enqueue_on_commit
 from marketplace.money import CENT
 from marketplace.webhooks import SignatureInvalid, contains_nul, post_json, signature_check, signature_header
 from orders.errors import PaymentProviderUnavailable, WebhookRejected
@@ -189,6 +190,9 @@ class SandboxPaymentProvider:
             raise MalformedWebhook("amount is not a number.") from None
         if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT or amount != amount.quantize(CENT):
             raise MalformedWebhook("amount must be a positive amount in cents.")
+        currency = data.get("currency", "")
+        if not isinstance(currency, str) or len(currency) > 3:
+            raise MalformedWebhook("currency must be a three-letter code.")
         try:
             occurred_at = parse_datetime(document["created"])
             if occurred_at is not None and not timezone.is_naive(occurred_at):
@@ -204,6 +208,7 @@ class SandboxPaymentProvider:
             amount=amount,
             occurred_at=occurred_at,
             payload=document,
+            currency=currency,
         )
 
 
@@ -266,7 +271,7 @@ def event_emit(
     if not settings.PAYMENT_SANDBOX_HOLD_WEBHOOKS:
         from sandbox.tasks import deliver_webhook
 
-        transaction.on_commit(lambda: deliver_webhook.delay(event_id), robust=True)
+        enqueue_on_commit(deliver_webhook, event_id)
     return webhook
 
 
@@ -295,6 +300,27 @@ def deliver(event_id: str) -> int:
     if status is None or not delivered:
         raise WebhookDeliveryFailed(f"Webhook {event_id}: answered {status}.")
     return status
+
+
+# An event never attempted this long after it was stored lost its delivery job (the broker was
+# down when it was queued); a provider would send it anyway, so the sandbox does too.
+LOST_DELIVERY_AFTER = timedelta(minutes=5)
+LOST_DELIVERY_BATCH = 100
+
+
+def deliveries_requeue_lost(*, now: datetime | None = None, limit: int = LOST_DELIVERY_BATCH) -> int:
+    """Queue delivery again for up to `limit` events, oldest first, stored LOST_DELIVERY_AFTER ago and
+    never attempted. Reloop applies each event once by its id, so one delivered twice changes
+    nothing. Returns how many were queued."""
+    from sandbox.tasks import deliver_webhook
+
+    cutoff = (now or timezone.now()) - LOST_DELIVERY_AFTER
+    lost = (
+        SandboxWebhook.objects.filter(delivered_at__isnull=True, attempts=0, created_at__lte=cutoff)
+        .order_by("created_at", "id")
+        .values_list("event_id", flat=True)[:limit]
+    )
+    return sum(enqueue(deliver_webhook, event_id) for event_id in lost)
 
 
 def redeliver(event_id: str) -> int:

@@ -19,3 +19,11 @@ def deliver_webhook(event_id: str) -> None:
     from sandbox.payments import deliver
 
     deliver(event_id)
+
+
+@shared_task(ignore_result=True)
+def deliver_lost_webhooks() -> int:
+    """Queue delivery again for events whose delivery job was lost (queued while the broker was down)."""
+    from sandbox.payments import deliveries_requeue_lost
+
+    return deliveries_requeue_lost()

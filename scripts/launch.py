@@ -4,7 +4,8 @@
     python scripts/launch.py stack   # gunicorn + worker + beat on PostgreSQL and Redis
 
 Before starting, it migrates, seeds the demo data (`seed_demo` is idempotent) and, for `stack`,
-collects the static files. Each line a process prints is prefixed with its name. Ctrl-C (or SIGTERM)
+collects the static files. `stack` runs with DEBUG off, as production does: it sets DEMO=1 for the
+demo data, and makes random secrets for the run where SECRET_KEY and the webhook secrets are unset. Each line a process prints is prefixed with its name. Ctrl-C (or SIGTERM)
 stops every process it started, children included; if one of them exits on its own, the launcher
 stops the others and exits with an error.
 """
@@ -12,6 +13,7 @@ stops the others and exits with an error.
 import argparse
 import contextlib
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -26,6 +28,9 @@ PYTHON = sys.executable
 MANAGE = [PYTHON, str(ROOT / "manage.py")]
 CELERY = [PYTHON, "-m", "celery", "-A", "marketplace"]
 STOP_TIMEOUT = 15  # seconds a process gets to finish its current request or task, then SIGKILL
+# The secrets with a public development value (settings.DEVELOPMENT_SECRETS), which the site and the
+# worker refuse with DEBUG off: `stack` makes random ones for the run when they are not set.
+SECRETS = ("SECRET_KEY", "CARRIER_WEBHOOK_SECRET", "PAYMENT_WEBHOOK_SECRET")
 
 _print_lock = threading.Lock()
 
@@ -44,7 +49,37 @@ def environment(profile: str) -> dict[str, str]:
         env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
         env["DEBUG"] = "0"
         env["SERVE_MEDIA"] = "1"
+        # The stack seeds the demo accounts (a published password, a superuser among them), which
+        # seed_demo does with DEBUG off only on a site that says it is a demo.
+        env["DEMO"] = "1"
+        generated = [name for name in SECRETS if not env.get(name) and name not in _set_in_dotenv()]
+        for name in generated:
+            env[name] = secrets.token_urlsafe(50)
+        if generated:
+            say(
+                f"{', '.join(generated)} not set: using random ones for this run (sign-ins end when it "
+                "stops). Set them in the environment or .env to keep them (README: The full stack)."
+            )
     return env
+
+
+def _set_in_dotenv() -> set[str]:
+    """The names a `.env` beside manage.py sets; the settings read it, below the environment."""
+    path = ROOT / ".env"
+    if not path.is_file():
+        return set()
+    names = set()
+    for line in path.read_text().splitlines():
+        name, equals, _value = line.strip().removeprefix("export ").partition("=")
+        if equals and not name.startswith("#"):
+            names.add(name.strip())
+    return names
+
+
+def with_port(env: dict[str, str], port: int) -> dict[str, str]:
+    """Every process learns the port the site runs on: the settings build SITE_URL (the payment page's
+    address, the sandbox's webhook URL, links in e-mails) from PORT unless SITE_URL is set."""
+    return {**env, "PORT": str(port)}
 
 
 def processes(profile: str, host: str, port: int) -> dict[str, list[str]]:
@@ -166,7 +201,7 @@ def wait_until_serving(
             with urllib.request.urlopen(url + "healthz", timeout=2):  # noqa: S310
                 return True
         except urllib.error.HTTPError:
-            return True  # it answers: a 503 only says the database is down, which the log shows
+            return True  # it answers: a 503 says a part it uses is down, which the log shows
         except OSError:
             time.sleep(0.5)
     return False
@@ -182,7 +217,7 @@ def main() -> int:
     args = parser.parse_args()
     url = f"http://{args.host}:{args.port}/"
 
-    env = environment(args.profile)
+    env = with_port(environment(args.profile), args.port)
     try:
         logins = prepare(args.profile, env)
     except subprocess.CalledProcessError as error:

@@ -60,6 +60,30 @@ REQUIREMENTS = {
 }
 
 
+def _commits(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return any(name in getattr(item, "fixturenames", ()) for name in ("transactional_db", "live_server"))
+
+
+def _restores_the_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return marker is not None and bool(marker.kwargs.get("serialized_rollback"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """pytest-django runs the tests that commit for real after the others; of those, the ones with
+    serialized_rollback go first. Each of them puts back the rows migrations left, by their ids,
+    which fails once a test without it has emptied the database and Django has made the content
+    types again under new ids."""
+    restoring = [item for item in items if _restores_the_database(item)]
+    rest = [item for item in items if not _restores_the_database(item)]
+    first_commit = next((index for index, item in enumerate(rest) if _commits(item)), len(rest))
+    items[:] = rest[:first_commit] + restoring + rest[first_commit:]
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     for marker, checks in REQUIREMENTS.items():
         if item.get_closest_marker(marker) is None:

@@ -19,6 +19,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     display_name = factory.Sequence(lambda n: f"Seller {n}")
     city = "Shanghai"
     password = factory.django.Password("a-long-test-password")
+    # Confirmed, as an account that buys and sells is; tests of confirmation pass None.
+    email_confirmed_at = factory.LazyFunction(timezone.now)
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

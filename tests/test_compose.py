@@ -121,3 +121,14 @@ def test_worker_and_beat_run_the_project_celery_app(services, name):
         assert "marketplace.tasks.worker_heartbeat" in {
             entry["task"] for entry in app.conf.beat_schedule.values()
         }
+
+
+def test_secrets_must_be_set_rather_than_defaulted(services):
+    """Compose runs with DEBUG off, where the site refuses the development secrets: it asks for each
+    one (`${NAME:?…}`) instead of starting with a made-up default."""
+    from django.conf import settings
+
+    for name in APP_SERVICES:
+        env = services[name]["environment"]
+        for secret in settings.DEVELOPMENT_SECRETS:
+            assert env[secret].startswith("${" + secret + ":?"), (name, secret)

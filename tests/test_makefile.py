@@ -2,9 +2,11 @@
 them (a dry run of make, and the launcher's process table)."""
 
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -115,3 +117,81 @@ def test_make_test_installs_the_accessibility_tools_from_the_npm_lock_file():
     )
     assert result.returncode == 0, result.stderr
     assert "npm ci --no-audit --no-fund --loglevel=error" in result.stdout
+
+
+def test_stack_runs_as_a_demo_with_random_secrets_for_the_run_unless_they_are_set(monkeypatch, capsys):
+    from django.conf import settings
+
+    for name in launch.SECRETS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(launch, "_set_in_dotenv", set)
+    first, second = launch.environment("stack"), launch.environment("stack")
+    monkeypatch.setenv("SECRET_KEY", "the-operators-own-secret-key-" + "x" * 30)
+    kept = launch.environment("stack")
+
+    assert set(launch.SECRETS) == set(settings.DEVELOPMENT_SECRETS)
+    for name, development_value in settings.DEVELOPMENT_SECRETS.items():
+        assert first[name] != development_value
+        assert len(first[name]) >= 50  # as long as Django's deploy check asks of SECRET_KEY
+        assert first[name] != second[name]
+    assert first["DEMO"] == "1"
+    assert kept["SECRET_KEY"] == "the-operators-own-secret-key-" + "x" * 30
+    assert "SECRET_KEY, CARRIER_WEBHOOK_SECRET, PAYMENT_WEBHOOK_SECRET not set: using random ones" in (
+        capsys.readouterr().out
+    )
+
+
+def test_stack_keeps_the_secrets_a_dotenv_file_sets(monkeypatch, tmp_path):
+    for name in launch.SECRETS:
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / ".env").write_text("# mine\nSECRET_KEY=kept-in-dotenv\nexport PAYMENT_WEBHOOK_SECRET=also\n")
+    monkeypatch.setattr(launch, "ROOT", tmp_path)
+
+    env = launch.environment("stack")
+
+    assert "SECRET_KEY" not in env  # the settings read it from .env
+    assert "PAYMENT_WEBHOOK_SECRET" not in env
+    assert env["CARRIER_WEBHOOK_SECRET"]
+
+
+def test_run_needs_no_secrets(monkeypatch):
+    for name in (*launch.SECRETS, "DEBUG", "DEMO"):
+        monkeypatch.delenv(name, raising=False)
+
+    env = launch.environment("run")
+
+    assert env["DEBUG"] == "1"
+    assert not set(launch.SECRETS) & set(env)
+    assert "DEMO" not in env
+
+
+def _site_settings(env: dict[str, str]) -> list[str]:
+    """SITE_URL and the sandbox's webhook URL as a process started with `env` reads them."""
+    script = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps([settings.SITE_URL, settings.PAYMENT_SANDBOX_WEBHOOK_URL]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "marketplace.settings"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_links_follow_the_port_the_launcher_serves_on_unless_site_url_is_set(monkeypatch):
+    for name in ("SITE_URL", "PAYMENT_SANDBOX_WEBHOOK_URL", "PORT"):
+        monkeypatch.delenv(name, raising=False)
+    env = launch.with_port(launch.environment("run"), 8123)
+
+    assert _site_settings(env) == [
+        "http://127.0.0.1:8123",
+        "http://127.0.0.1:8123/api/v1/payments/webhook/",
+    ]
+    assert _site_settings({**env, "SITE_URL": "https://reloop.example"}) == [
+        "https://reloop.example",
+        "https://reloop.example/api/v1/payments/webhook/",
+    ]

@@ -5,7 +5,7 @@ import yaml
 from django.core.management import call_command
 
 ENDPOINTS = {
-    "/api/v1/auth/token/": {"post"},
+    "/api/v1/auth/token/": {"post", "delete"},
     "/api/v1/addresses/": {"get", "post"},
     "/api/v1/addresses/{address_id}/": {"get", "put", "patch", "delete"},
     "/api/v1/addresses/{address_id}/default/": {"post"},
@@ -147,3 +147,39 @@ def test_docs_page_renders(client):
     assert b"swagger-ui" in docs.content
     assert schema.status_code == 200
     assert b"/api/v1/listings/" in schema.content
+
+
+def test_the_docs_page_loads_every_script_and_style_from_this_site(client, settings):
+    from html.parser import HTMLParser
+
+    from django.contrib.staticfiles import finders
+
+    class Assets(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.urls: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            attributes = dict(attrs)
+            if tag == "script" and attributes.get("src"):
+                self.urls.append(attributes["src"])
+            if tag == "link" and attributes.get("href"):
+                self.urls.append(attributes["href"])
+
+    docs = client.get("/api/docs/")
+    assets = Assets()
+    assets.feed(docs.content.decode())
+
+    # The page, the Swagger UI bundle, its standalone preset, its stylesheet and its icon.
+    assert len(assets.urls) >= 4
+    for url in assets.urls:
+        assert url.startswith("/") and not url.startswith("//"), url  # no other host, no CDN
+        assert url.startswith(settings.STATIC_URL), url
+        assert finders.find(url.removeprefix(settings.STATIC_URL)), f"{url} is not a shipped static file"
+
+
+def test_the_docs_page_asks_no_outside_validator(client):
+    docs = client.get("/api/docs/").content.decode()
+
+    assert '"validatorUrl": null' in docs
+    assert "validator.swagger.io" not in docs

@@ -79,7 +79,10 @@ class WithdrawalSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.CharField(source="__str__", help_text='"W" and the id, as statements show it.')
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
-    destination = serializers.CharField()
+    destination = serializers.CharField(
+        source="destination_masked",
+        help_text='The account or card number with all but its last 4 digits hidden: "•••• 6789".',
+    )
     status = serializers.ChoiceField(choices=WithdrawalStatus.choices)
     status_display = serializers.CharField(source="get_status_display")
     failure_reason = serializers.CharField()

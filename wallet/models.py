@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.masking import mask_tail
 from marketplace.status_events import Catalog, StatusEvent
 
 
@@ -198,6 +199,11 @@ class Withdrawal(models.Model):
 
     def __str__(self) -> str:
         return f"W{self.pk}"
+
+    @property
+    def destination_masked(self) -> str:
+        """The account number as people see it, "•••• 6789": only the payout job reads it whole."""
+        return mask_tail(self.destination)
 
 
 class WithdrawalEvent(StatusEvent):

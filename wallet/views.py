@@ -4,6 +4,7 @@
 role: visitors are sent to sign in, anyone else signed in gets 403.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -18,7 +19,7 @@ from marketplace.keyset import InvalidCursor
 from marketplace.templatetags.money import money
 from wallet.errors import WalletError
 from wallet.forms import RejectForm, WithdrawForm, new_request_key
-from wallet.models import Withdrawal
+from wallet.models import Withdrawal, WithdrawalStatus
 from wallet.selectors import (
     wallet_entries,
     wallet_summary,
@@ -51,15 +52,22 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
                     field if field in form.fields and field != "request_key" else None, error.message
                 )
             else:
-                messages.success(
-                    request,
-                    _("Withdrawal %(withdrawal)s of %(amount)s: %(status)s.")
-                    % {
-                        "withdrawal": withdrawal,
-                        "amount": money(withdrawal.amount),
-                        "status": withdrawal.get_status_display(),
-                    },
-                )
+                values = {
+                    "withdrawal": withdrawal,
+                    "amount": money(withdrawal.amount),
+                    "status": withdrawal.get_status_display(),
+                    "threshold": money(settings.WITHDRAWAL_APPROVAL_THRESHOLD),
+                    "hours": settings.WITHDRAWAL_APPROVAL_HOURS,
+                }
+                if withdrawal.status == WithdrawalStatus.REQUESTED:
+                    text = _(
+                        "Withdrawal %(withdrawal)s of %(amount)s is waiting for approval: a person on our "
+                        "team checks every withdrawal above %(threshold)s, in case someone else is using "
+                        "your account. That takes up to %(hours)s hours; the money is held meanwhile."
+                    )
+                else:
+                    text = _("Withdrawal %(withdrawal)s of %(amount)s: %(status)s.")
+                messages.success(request, text % values)
                 return redirect("wallet:home")
     else:
         form = WithdrawForm(initial={"request_key": new_request_key()})
@@ -79,6 +87,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "cursor_error": cursor_error,
             "withdrawals": withdrawals_for_user(request.user, size=WITHDRAWALS_SHOWN).items,
             "form": form,
+            "approval_threshold": settings.WITHDRAWAL_APPROVAL_THRESHOLD,
+            "approval_hours": settings.WITHDRAWAL_APPROVAL_HOURS,
         },
         status=400 if request.method == "POST" else 200,
     )

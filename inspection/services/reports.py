@@ -63,10 +63,14 @@ def _authenticity(inspection: Inspection) -> dict[str, Any] | None:
         agreeing = len(counterfeit)
     else:
         agreeing = 0
-    return {
+    authenticity: dict[str, Any] = {
         "authenticated": inspection.authenticated,
-        "two_agreed": agreeing >= 2,
+        "two_agreed": agreeing >= 2 and not inspection.escalated,
     }
+    if inspection.escalated:
+        # The first two disagreed and a third decided: the report says so rather than "two agreed".
+        authenticity["escalated"] = True
+    return authenticity
 
 
 def _check(result: CheckResult) -> dict[str, Any]:

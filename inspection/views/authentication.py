@@ -2,8 +2,11 @@
 authenticators disagreed and a third decides.
 
 Only the `authenticators` group may use them (superusers too). Each item shows what the inspection
-found (defects, measured values, photos) next to its verdict form; a refused verdict (the same person
-twice, an item no longer waiting) is shown on that item's form, with the page answering 400.
+found (defects, measured values, photos) and what the seller declared, with their photos, next to its
+verdict form; a refused verdict (the same person twice, an item no longer waiting) is shown on that
+item's form, with the page answering 400. Authentication is blind: an authenticator sees no other
+verdict before giving their own, and once they have, sees their own verdict instead of the form. The
+third authenticator of an escalation sees both verdicts: deciding between them is their job.
 """
 
 from dataclasses import dataclass
@@ -24,6 +27,7 @@ from inspection.models import CheckOutcome, CheckResult, Inspection
 from inspection.selectors import authentication_queue, escalation_queue
 from inspection.services.authentication import authenticity_escalation_resolve, authenticity_verdict_add
 from inspection.services.workbench import check_photo_url
+from inspection.subjects import subject_details
 from inspection.views.workbench import role_required, waited
 from marketplace.errors import InvalidTransition
 
@@ -83,11 +87,15 @@ def _render_list(
         for errors in form.errors.values()
         for error in errors
     ]
+    declared = subject_details(item.subject_code for item in rows)
     for item in rows:
         item.form = bound.get(item.pk) or form_class(prefix=f"item-{item.pk}")
         item.findings = _findings(item)
+        item.declared = declared.get(item.subject_code)
         item.waited = waited(item.waiting)
-        item.given_by_me = any(given.by_id == request.user.pk for given in item.verdicts.all())
+        item.my_verdict = next(
+            (given for given in item.verdicts.all() if given.by_id == request.user.pk), None
+        )
     return render(request, template, {"items": rows, "total": items.count(), "errors": errors}, status=status)
 
 

@@ -27,6 +27,7 @@ from listings.models import Listing, ListingPhoto, ListingStatus
 from listings.selectors import category_tree, listing_for_owner, listings_for_owner
 from marketplace.api import LocalizedAPIView
 from marketplace.pagination import page_data, page_serializer
+from marketplace.rate_limits import PhotoUploadLimit
 
 PAGE_SIZE = 24
 
@@ -96,7 +97,13 @@ class OwnListingListView(SellerAPIView):
         operation_id="my_listings_create",
         summary="List an item",
         request=ListingCreateSerializer,
-        responses={201: OwnListingSerializer, 400: DOMAIN_ERROR},
+        responses={
+            201: OwnListingSerializer,
+            400: DOMAIN_ERROR,
+            403: OpenApiResponse(
+                ErrorSerializer, description="`email_unconfirmed`: confirm your e-mail address first."
+            ),
+        },
         tags=["selling"],
     )
     def post(self, request: Request) -> Response:
@@ -153,6 +160,7 @@ class OwnListingWithdrawView(SellerAPIView):
 
 class OwnListingPhotoListView(SellerAPIView):
     parser_classes = (MultiPartParser, FormParser)
+    throttle_classes = (PhotoUploadLimit,)
 
     @extend_schema(
         operation_id="my_listings_photos_create",
@@ -164,6 +172,11 @@ class OwnListingPhotoListView(SellerAPIView):
                 ErrorSerializer, description="No file, or a file rejected by the photo checks (see `code`)."
             ),
             404: NOT_FOUND,
+            413: OpenApiResponse(
+                ErrorSerializer,
+                description="`too_large`: the file is past the photo size limit, refused before it is stored.",
+            ),
+            429: OpenApiResponse(ErrorSerializer, description="`throttled`: too many photos lately."),
         },
         tags=["selling"],
     )

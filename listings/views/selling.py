@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.email_confirmation import email_confirmed_required
 from accounts.http import AuthenticatedHttpRequest
 from listings import services
 from listings.errors import ListingError, PhotoRejected
@@ -20,6 +21,7 @@ from listings.models import Listing, ListingPhoto, ListingStatus, PhotoStatus, t
 from listings.selectors import listing_for_owner, listings_for_owner
 from marketplace.errors import DomainError
 from marketplace.keyset import InvalidCursor
+from marketplace.rate_limits import PhotoUploadLimit, page_rate_limit
 
 PAGE_SIZE = 20
 THUMBNAIL_WIDTH = 240
@@ -85,8 +87,9 @@ def listing_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@email_confirmed_required
 @require_http_methods(["GET", "POST"])
+@page_rate_limit(PhotoUploadLimit)
 def listing_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ListingCreateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -159,6 +162,7 @@ def listing_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@page_rate_limit(PhotoUploadLimit)
 def photo_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     listing = _own_listing(request, pk)
     photo_form = PhotoAddForm(request.POST, request.FILES, existing_photos=len(listing.photos.all()))

@@ -15,3 +15,11 @@ def machine_datetime(value: datetime | None) -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.replace(microsecond=0).isoformat()
+
+
+@register.filter
+def before_stop(value: object) -> str:
+    """A formatted date or time that ends a sentence: without its own final period, so that
+    "until 10:24 p.m." does not end in "p.m..". `{{ at|time:"TIME_FORMAT"|before_stop }}.`"""
+    text = str(value)
+    return text[:-1] if text.endswith(".") else text

@@ -125,7 +125,17 @@ class OrderListView(OrderAPIView):
             404: OpenApiResponse(
                 ErrorSerializer, description="`listing_not_found`: no such listing on sale."
             ),
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="`email_unconfirmed`: confirm your e-mail address before buying.",
+            ),
             409: UNAVAILABLE,
+            429: OpenApiResponse(
+                ErrorSerializer,
+                description="`too_many_reservations`: you hold as many unpaid reservations as one "
+                "account may (3 by default); `reservation_cooldown`: several of yours lapsed lately, "
+                "`detail` says from when you may reserve again.",
+            ),
         },
         tags=["orders"],
     )

@@ -2,9 +2,14 @@
 hosted page; a reservation that is not paid in time lapses and the item goes back on sale.
 
 Locks are always taken order first, then listing (payment webhooks, cancelling, the release job),
-except in `order_place`, which locks the listing and then only ever *tries* an order's lock
-(skip_locked): no two of these can wait on each other. The payment provider is called with no
-lock held and no transaction open (`payment_start`).
+except in `order_place`, which locks the buyer's user row, then the listing, and then only ever
+*tries* an order's lock (skip_locked): no two of these can wait on each other. The payment provider
+is called with no lock held and no transaction open (`payment_start`).
+
+One account holds at most RESERVATIONS_MAX_UNPAID unpaid reservations, and one that let
+RESERVATION_LAPSE_LIMIT lapse within RESERVATION_LAPSE_WINDOW_HOURS waits RESERVATION_COOLDOWN_HOURS
+after the last before reserving again (ReservationLimit, 429): "buy now" takes an item off sale for
+everyone else, so it is not free to hold many.
 """
 
 from collections.abc import Mapping
@@ -13,14 +18,17 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.addresses import address_create, clean_postal_address
+from accounts.email_confirmation import require_confirmed_email
 from accounts.models import User
 from accounts.selectors import addresses_of
 from listings.models import Listing, ListingStatus
 from listings.services import listing_move
-from orders.errors import ItemUnavailable, OrderError, PaymentProviderUnavailable
+from orders.errors import ItemUnavailable, OrderError, PaymentProviderUnavailable, ReservationLimit
 from orders.models import Order, OrderEvent, OrderStatus, Payment, PaymentStatus
 from orders.payments import PaymentDeclined, get_payment_provider
 from orders.services.transitions import order_move
@@ -45,6 +53,52 @@ def _lapse(order: Order) -> None:
         )
 
 
+def _check_reservation_limits(buyer: User, now: datetime) -> None:
+    """Raise ReservationLimit if the buyer may not reserve one more item now. Caller holds the
+    buyer's row lock, so that two "buy now" at once cannot both pass."""
+    unpaid = Order.objects.filter(
+        buyer_id=buyer.pk, status=OrderStatus.PENDING_PAYMENT, reserved_until__gt=now
+    ).count()
+    if unpaid >= settings.RESERVATIONS_MAX_UNPAID:
+        raise ReservationLimit(
+            ngettext(
+                "You already have %(count)d item waiting for payment. Pay for it or cancel it before "
+                "reserving another.",
+                "You already have %(count)d items waiting for payment. Pay for one or cancel it before "
+                "reserving another.",
+                unpaid,
+            )
+            % {"count": unpaid},
+            code="too_many_reservations",
+        )
+    # A reservation lapses at its reserved_until, whenever the release job got to it.
+    lapsed = list(
+        Order.objects.filter(
+            buyer_id=buyer.pk,
+            status=OrderStatus.EXPIRED,
+            reserved_until__gt=now - timedelta(hours=settings.RESERVATION_LAPSE_WINDOW_HOURS),
+        )
+        .order_by("-reserved_until")
+        .values_list("reserved_until", flat=True)[: settings.RESERVATION_LAPSE_LIMIT]
+    )
+    if len(lapsed) < settings.RESERVATION_LAPSE_LIMIT:
+        return
+    until = lapsed[0] + timedelta(hours=settings.RESERVATION_COOLDOWN_HOURS)
+    if until > now:
+        raise ReservationLimit(
+            _(
+                "%(count)d of your reservations lapsed unpaid in the last %(hours)d hours, so you can "
+                "reserve again from %(time)s. Items you reserve are kept from other buyers until you pay."
+            )
+            % {
+                "count": len(lapsed),
+                "hours": settings.RESERVATION_LAPSE_WINDOW_HOURS,
+                "time": date_format(timezone.localtime(until), "Y-m-d H:i"),
+            },
+            code="reservation_cooldown",
+        )
+
+
 @transaction.atomic
 def order_place(*, buyer: User, listing_id: int) -> Order:
     """ "Buy now": reserve the listing for the buyer and open an order awaiting payment.
@@ -52,7 +106,11 @@ def order_place(*, buyer: User, listing_id: int) -> Order:
     Pressing twice returns the buyer's pending order. Everyone else gets ItemUnavailable (409) while
     the item is reserved or sold; a reservation that has lapsed but not yet been released by the job
     is released here, so the item can be bought at once. An unknown or draft listing is a 404
-    OrderError, the buyer's own or a withdrawn listing a 400."""
+    OrderError, the buyer's own or a withdrawn listing a 400; a buyer whose e-mail address is not
+    confirmed gets EmailNotConfirmed (403), one past the reservation limits ReservationLimit (429)."""
+    require_confirmed_email(buyer)
+    # Serialises one buyer's "buy now"s, so that the limits below count every reservation.
+    User.objects.select_for_update().filter(pk=buyer.pk).values_list("pk", flat=True).get()
     listing = Listing.objects.select_for_update().filter(pk=listing_id).first()
     if listing is None or listing.status == ListingStatus.DRAFT:
         raise _not_found()
@@ -80,6 +138,7 @@ def order_place(*, buyer: User, listing_id: int) -> Order:
                 code="reserved",
             )
         _lapse(holder)
+    _check_reservation_limits(buyer, now)
     listing_move(listing_id=listing.pk, to=ListingStatus.RESERVED, by=buyer, message="order.reserved")
     try:
         with transaction.atomic():

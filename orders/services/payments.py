@@ -11,11 +11,17 @@ What a successful payment does depends on where its order stands:
     lapsed or cancelled, item on sale   → paid; the item is reserved and sold to this buyer
     lapsed or cancelled, item gone      → the payment is refunded in full; the order is refunded
     already paid (two tabs, two cards)  → this second payment is refunded in full; the order stays
+
+A success whose amount or currency is not the payment's is not applied at all: the payment is held
+for review (PaymentStatus.REVIEW, with what the provider reported), the order stays unpaid, and the
+orders desk lists it for operations. Only a success is held: a decline moves no money.
 """
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from listings.models import Listing, ListingStatus
 from listings.services import listing_move
@@ -36,7 +42,8 @@ UNPAID_STATUSES = (OrderStatus.PENDING_PAYMENT, OrderStatus.EXPIRED, OrderStatus
 def payment_event_apply(*, event: PaymentWebhookEvent) -> ProviderEvent | None:
     """Store one provider event and apply it. Returns None for an event already stored (a replay:
     nothing changes); otherwise the stored event, with `applied` False when it moved nothing because
-    it names no payment of ours (logged) or is of a kind that needs nothing done."""
+    it names no payment of ours (logged), is of a kind that needs nothing done, or put its payment
+    on hold for review (`held_for_review`)."""
     payment = Payment.objects.filter(provider_reference=event.reference).first()
     if payment is not None:
         # The order's lock serialises every event of its payments (and the reservation job, and the
@@ -55,6 +62,7 @@ def payment_event_apply(*, event: PaymentWebhookEvent) -> ProviderEvent | None:
     if not created:
         return None
     stored.applied = False
+    stored.held_for_review = False
     if payment is None:
         logger.warning(
             "Payment event %s (%s) for unknown payment %s", event.event_id, event.kind, event.reference
@@ -68,13 +76,44 @@ def payment_event_apply(*, event: PaymentWebhookEvent) -> ProviderEvent | None:
             payment.pk,
             payment.amount,
         )
-    if event.kind == PAYMENT_SUCCEEDED:
+    if event.kind == PAYMENT_SUCCEEDED and not _matches(event, payment):
+        stored.held_for_review = _payment_hold_for_review(payment=payment, event=event)
+    elif event.kind == PAYMENT_SUCCEEDED:
         stored.applied = _payment_succeeded(order=order, payment=payment)
     elif event.kind == PAYMENT_FAILED:
         stored.applied = _payment_failed(
             payment=payment, reason=str(event.payload.get("data", {}).get("reason", ""))
         )
     return stored
+
+
+def _matches(event: PaymentWebhookEvent, payment: Payment) -> bool:
+    """The event is for the payment's amount, in the deployment's currency (when it names one)."""
+    currency_ok = not event.currency or event.currency.upper() == settings.CURRENCY.upper()
+    return event.amount == payment.amount and currency_ok
+
+
+def _payment_hold_for_review(*, payment: Payment, event: PaymentWebhookEvent) -> bool:
+    """Caller holds the payment's row lock. An open (or declined) attempt waits for operations, with
+    what the provider reported; a payment already settled one way or the other is left as it is."""
+    if payment.status not in (PaymentStatus.CREATED, PaymentStatus.FAILED):
+        return False
+    logger.warning(
+        "Payment %s held for review: event %s reports %s %s, the payment is for %s %s",
+        payment.pk,
+        event.event_id,
+        event.amount,
+        event.currency or "(no currency)",
+        payment.amount,
+        settings.CURRENCY,
+    )
+    Payment.objects.filter(pk=payment.pk).update(
+        status=PaymentStatus.REVIEW,
+        reported_amount=event.amount,
+        reported_currency=event.currency[:3],
+        updated_at=timezone.now(),
+    )
+    return True
 
 
 def _payment_failed(*, payment: Payment, reason: str) -> bool:

@@ -2,21 +2,27 @@
 
 The ledger posting and the payment's `refunded_amount` change in the caller's database transaction;
 the provider call happens in a job after commit (never under a row lock), with an idempotency key
-derived from the refund's cause, so a retried job refunds the card once.
+derived from the refund's cause, so a retried job refunds the card once. Each refund is a Refund row,
+marked sent when the provider has taken it; `refunds_send_unsent` sends those whose job was lost.
 """
 
+import logging
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import cast
 
-from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from orders.errors import OrderError
-from orders.models import Order, Payment, PaymentStatus
-from orders.payments import get_payment_provider
+from marketplace.jobs import enqueue_on_commit
+from orders.errors import OrderError, PaymentProviderUnavailable
+from orders.models import Order, Payment, PaymentStatus, Refund
+from orders.payments import PaymentDeclined, get_payment_provider
 from orders.services.money import refund_post
 from wallet.models import Transaction
+
+logger = logging.getLogger(__name__)
 
 
 def order_refund(
@@ -54,12 +60,11 @@ def order_refund(
         payment.status = PaymentStatus.REFUNDED
         fields.append("status")
     payment.save(update_fields=fields)
+    Refund.objects.create(payment=payment, key=key, amount=amount)
 
     from orders.tasks import send_refund
 
-    transaction.on_commit(
-        lambda: send_refund.delay(payment_id=payment.pk, key=key, amount=str(amount)), robust=True
-    )
+    enqueue_on_commit(send_refund, payment_id=payment.pk, key=key, amount=str(amount))
     return payment
 
 
@@ -69,4 +74,40 @@ def refund_send(*, payment_id: int, key: str, amount: Decimal) -> str:
     payment = Payment.objects.get(pk=payment_id)
     # A payment that took money has the provider's reference (it is empty only before the provider answers).
     reference = cast(str, payment.provider_reference)
-    return get_payment_provider().refund(idempotency_key=key, reference=reference, amount=amount)
+    refund_reference = get_payment_provider().refund(idempotency_key=key, reference=reference, amount=amount)
+    Refund.objects.filter(key=key, sent_at__isnull=True).update(
+        sent_at=timezone.now(), provider_reference=refund_reference[:64]
+    )
+    return refund_reference
+
+
+# A refund still unsent this long after it was posted lost its job (the broker was down, or the
+# provider stayed down through every retry): the sweep sends it.
+REFUND_RESEND_AFTER = timedelta(minutes=15)
+REFUND_RESEND_BATCH = 100
+
+
+def refunds_send_unsent(*, now: datetime | None = None, limit: int = REFUND_RESEND_BATCH) -> int:
+    """The periodic sweep for `send_refund`: send up to `limit` refunds, oldest first, posted more than
+    REFUND_RESEND_AFTER ago and not yet taken by the provider. The provider's idempotency key makes a
+    refund sent twice (its job ran meanwhile) refund the card once. Stops early when the provider does
+    not answer (the next run carries on); a refund the provider refuses is logged and skipped. Returns
+    how many were sent."""
+    cutoff = (now or timezone.now()) - REFUND_RESEND_AFTER
+    unsent = list(
+        Refund.objects.filter(sent_at__isnull=True, created_at__lte=cutoff)
+        .order_by("created_at", "id")
+        .values_list("payment_id", "key", "amount")[:limit]
+    )
+    sent = 0
+    for payment_id, key, amount in unsent:
+        try:
+            refund_send(payment_id=payment_id, key=key, amount=amount)
+        except PaymentProviderUnavailable:
+            logger.warning("The payment provider does not answer; %d of %d refunds sent.", sent, len(unsent))
+            break
+        except PaymentDeclined:
+            logger.exception("The payment provider refused refund %s", key)
+            continue
+        sent += 1
+    return sent

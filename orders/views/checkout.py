@@ -7,6 +7,8 @@ sends the buyer there. The provider brings them back to the order's page, which 
 webhook that marks the order paid.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -40,6 +42,8 @@ def buy(request: HttpRequest, listing_id: int) -> HttpResponse:
     listing_url = reverse("listings:detail", args=[listing_id])
     if not request.user.is_authenticated:
         return redirect_to_login(listing_url)
+    if not request.user.email_confirmed:
+        return redirect(f"{reverse('accounts:email_confirmation')}?{urlencode({'next': listing_url})}")
     try:
         order = order_place(buyer=request.user, listing_id=listing_id)
     except ItemUnavailable as error:

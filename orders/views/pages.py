@@ -273,6 +273,9 @@ def _detail_context(
         and latest_payment is not None
         and latest_payment.status == PaymentStatus.FAILED,
         "payment_failure": decline_reason_text(latest_payment.failure_reason) if latest_payment else "",
+        "payment_in_review": is_buyer
+        and latest_payment is not None
+        and latest_payment.status == PaymentStatus.REVIEW,
         "awaiting_webhook": awaiting_webhook,
         # Past the reservation but not yet expired by the job: paying is no longer offered.
         "reservation_over": is_buyer and pending and order.reserved_until <= now,

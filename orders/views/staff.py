@@ -2,16 +2,19 @@
 receive returns (which refunds the buyer) and resolve disputes.
 
 Only the operations group may use them: anonymous visitors are sent to sign in, anyone else signed in
-gets 403. The queue shows four lists, oldest first, each paged on its own.
+gets 403. The queue shows four lists, oldest first, each paged on its own, under the short list of
+payments held for review (the provider reported another amount or currency than ours).
 """
 
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,14 +22,16 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import OPERATIONS, require_role
 from marketplace.errors import InvalidTransition
 from marketplace.keyset import InvalidCursor, Page
+from marketplace.templatetags.money import money
 from orders.errors import OrderError
 from orders.forms import ResolveForm, ShipForm
-from orders.models import Order
+from orders.models import Order, Payment
 from orders.selectors import (
     disputes_open,
     order_for_staff,
     orders_in_transit,
     orders_to_ship_from_centre,
+    payments_to_review,
     returns_to_receive,
 )
 from orders.services.fulfilment import order_mark_delivered, order_mark_shipped
@@ -75,7 +80,19 @@ def _queue_context(request: HttpRequest, *, failed: tuple[Order, ShipForm] | Non
         order, form = failed
         rows = [{"order": order, "form": form}, *(row for row in rows if row["order"].pk != order.pk)]
     context["to_ship"]["rows"] = rows
+    context["payments_to_review"] = [
+        {"payment": payment, "reported": _reported(payment)} for payment in payments_to_review()
+    ]
     return context
+
+
+def _reported(payment: Payment) -> str:
+    """What the provider said was paid: in the site's money format when in the site's currency."""
+    amount = payment.reported_amount if payment.reported_amount is not None else payment.amount
+    currency = payment.reported_currency.upper()
+    if not currency or currency == settings.CURRENCY.upper():
+        return money(amount)
+    return f"{number_format(amount, decimal_pos=2, force_grouping=True)} {currency}"
 
 
 @login_required

@@ -38,6 +38,7 @@ from listings.models import Brand, CatalogModel, Category
 from marketplace.api import LocalizedAPIView, domain_error_response
 from marketplace.keyset import paginate
 from marketplace.pagination import page_data, page_serializer
+from marketplace.rate_limits import EstimateLimit, PhotoUploadLimit
 from recycling.api.serializers import (
     PHOTO_FIELD_PREFIX,
     PickupSlotSerializer,
@@ -120,6 +121,8 @@ class SubmissionAPIView(LocalizedAPIView):
 
 class SubmissionListView(SubmissionAPIView):
     parser_classes = (MultiPartParser, FormParser)
+    # Only a POST (a new submission: photos and an estimate) is counted; listing yours is free.
+    throttle_classes = (PhotoUploadLimit, EstimateLimit)
 
     @extend_schema(
         operation_id="submissions_list",
@@ -146,7 +149,21 @@ class SubmissionListView(SubmissionAPIView):
         "photo view (`photo_<view>`). The estimate is made in the background: poll the submission "
         "until its status is `estimated`.",
         request={"multipart/form-data": SubmissionCreateSerializer},
-        responses={201: SubmissionDetailSerializer, 400: BAD_INPUT},
+        responses={
+            201: SubmissionDetailSerializer,
+            400: BAD_INPUT,
+            403: OpenApiResponse(
+                ErrorSerializer, description="`email_unconfirmed`: confirm your e-mail address first."
+            ),
+            413: OpenApiResponse(
+                ErrorSerializer,
+                description="`too_large` (one photo past its size limit, named by `field`) or "
+                "`request_too_large` (the photos together): refused before anything is stored.",
+            ),
+            429: OpenApiResponse(
+                ErrorSerializer, description="`throttled`: too many photos or estimates lately."
+            ),
+        },
         tags=["recycling"],
     )
     def post(self, request: Request) -> Response:

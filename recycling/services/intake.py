@@ -8,16 +8,25 @@ the same way. No thumbnail is made: nothing about a submission is public.
 
 import uuid
 from collections.abc import Mapping
-from functools import partial
 from typing import IO
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.email_confirmation import require_confirmed_email
 from accounts.models import User
 from listings.errors import PhotoRejected
 from listings.models import Brand, CatalogModel, Category
-from listings.photos import CheckedPhoto, check_photo, new_key, private_storage, store_private, stored_name
+from listings.photos import (
+    CheckedPhoto,
+    check_photo,
+    check_pixel_budget,
+    new_key,
+    private_storage,
+    store_private,
+    stored_name,
+)
+from marketplace.jobs import enqueue_on_commit
 from recycling import questionnaire as questions
 from recycling.errors import SubmissionError
 from recycling.models import Submission, SubmissionPhoto, SubmissionStatus
@@ -128,6 +137,11 @@ def _checked_photos(
             code="photo_missing",
             field="photos",
         )
+    try:
+        check_pixel_budget([upload for upload in photos.values() if upload])
+    except PhotoRejected as rejected:
+        rejected.field = "photos"
+        raise
     checked: dict[str, CheckedPhoto] = {}
     for view in questionnaire.photo_views:
         upload = photos.get(view.name)
@@ -178,9 +192,11 @@ def submission_create(
     With a `client_token` already used by this seller, returns that submission and creates nothing.
 
     Raises SubmissionError (`code`, and `field`: category, brand, catalog_model, title, attributes,
-    condition_answers or photos) or PhotoRejected (with `field` "photos" and `view`). On any error
-    nothing is left behind: no row, no file.
+    condition_answers or photos) or PhotoRejected (with `field` "photos" and `view`; no `view` when
+    the photos together pass the request's pixel budget), or EmailNotConfirmed (403) for a seller
+    whose e-mail address is not confirmed. On any error nothing is left behind: no row, no file.
     """
+    require_confirmed_email(seller)
     if client_token is not None:
         existing = _existing_for_token(seller=seller, client_token=client_token)
         if existing is not None:
@@ -225,7 +241,7 @@ def submission_create(
                 store_private(key, photo)
             submission = submission_move(submission_id=submission.pk, to=SubmissionStatus.VALUING, by=seller)
             submission_id = submission.pk
-            transaction.on_commit(partial(prevalue_submission.delay, submission_id))
+            enqueue_on_commit(prevalue_submission, submission_id)
     except IntegrityError:
         _delete_files(written)
         if client_token is not None:

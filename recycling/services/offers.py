@@ -14,7 +14,6 @@ unique per submission and kind, and the payout's ledger key is `recycle:submissi
 import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from inspection.models import CheckOutcome, CheckResult, Inspection, InspectionResult
 from listings.models import ListingSource, ListingStatus
+from marketplace.jobs import enqueue_on_commit
 from recycling import offers as pricing
 from recycling.errors import SubmissionError
 from recycling.models import Offer, OfferDecision, OfferKind, Submission, SubmissionStatus, Valuation
@@ -62,7 +62,7 @@ def _offer_inputs(*, submission: Submission, inspection: Inspection) -> pricing.
     the model wins over the seller's."""
     model = inspection.catalog_model or submission.catalog_model
     defects = tuple(
-        pricing.Defect(label=result.check_item.label, label_zh=result.check_item.label_zh)
+        pricing.Defect(label=result.check_item.label, label_zh=result.check_item.label_zh, note=result.note)
         for result in CheckResult.objects.filter(inspection=inspection, outcome=CheckOutcome.DEFECT)
         .select_related("check_item")
         .order_by("check_item__position", "id")
@@ -253,7 +253,7 @@ def offer_accept_recycle(*, submission_id: int, seller: User, now: datetime | No
         message="offer.cash_accepted",
         params={"amount": offer.cash_amount},
     )
-    transaction.on_commit(partial(pay_recycle_offer.delay, submission.pk))
+    enqueue_on_commit(pay_recycle_offer, submission.pk)
     return submission
 
 

@@ -7,7 +7,7 @@ submission's code as the reference, and follows them through `shipment_moved`
 """
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -20,6 +20,7 @@ from accounts.models import User
 from accounts.roles import OPERATIONS, has_role
 from accounts.selectors import default_address_of
 from inspection.services.workbench import inspection_enqueue
+from marketplace.jobs import enqueue, enqueue_on_commit
 from recycling.errors import ShippingError
 from recycling.models import Submission, SubmissionStatus
 from recycling.services.transitions import submission_move
@@ -297,4 +298,33 @@ def submission_cancel_labels(*, submission: Submission) -> None:
 
     live = live_inbound_shipment(submission)
     if live is not None and live.status in (ShipmentStatus.REQUESTED, ShipmentStatus.LABEL_CREATED):
-        transaction.on_commit(lambda: cancel_shipment.delay(live.pk))
+        enqueue_on_commit(cancel_shipment, live.pk)
+
+
+# A cancelled submission whose inbound label is still live this long after the cancel lost its
+# cancellation job (the broker was down, or the carrier stayed down through every retry).
+LABEL_CANCEL_REQUEUE_AFTER = timedelta(minutes=30)
+LABEL_CANCEL_REQUEUE_BATCH = 100
+
+
+def submission_labels_requeue_cancel(
+    *, now: datetime | None = None, limit: int = LABEL_CANCEL_REQUEUE_BATCH
+) -> int:
+    """The periodic sweep for `cancel_shipment`: queue it again for up to `limit` inbound labels, oldest
+    first, still requested or booked for submissions cancelled LABEL_CANCEL_REQUEUE_AFTER ago. The job
+    leaves a parcel alone once the carrier has scanned it, and does nothing twice. Returns how many
+    were queued."""
+    from shipping.tasks import cancel_shipment
+
+    cutoff = (now or timezone.now()) - LABEL_CANCEL_REQUEUE_AFTER
+    cancelled = Submission.objects.filter(status=SubmissionStatus.CANCELLED, updated_at__lte=cutoff)
+    left_live = (
+        Shipment.objects.filter(
+            purpose=ShipmentPurpose.INBOUND,
+            status__in=(ShipmentStatus.REQUESTED, ShipmentStatus.LABEL_CREATED),
+            reference__in=cancelled.values("code"),
+        )
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(enqueue(cancel_shipment, shipment_id) for shipment_id in left_live)

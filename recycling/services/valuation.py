@@ -8,7 +8,6 @@ one valuation.
 """
 
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from listings import photos
 from listings.models import Category, ListingEvent, ListingStatus
+from marketplace.jobs import enqueue, enqueue_on_commit
 from recycling import photo_checks
 from recycling.errors import SubmissionError
 from recycling.models import Submission, SubmissionPhoto, SubmissionStatus, Valuation
@@ -194,5 +194,25 @@ def submission_revalue(*, submission_id: int, seller: User) -> Submission:
             code="estimate_not_expired",
         )
     submission = submission_move(submission_id=submission_id, to=SubmissionStatus.VALUING, by=seller)
-    transaction.on_commit(partial(prevalue_submission.delay, submission_id))
+    enqueue_on_commit(prevalue_submission, submission_id)
     return submission
+
+
+# A submission still valuing this long after it was sent lost its pre-valuation job (the broker was
+# down, or the worker died): the sweep queues it again. An estimate takes seconds.
+VALUATION_REQUEUE_AFTER = timedelta(minutes=5)
+VALUATION_REQUEUE_BATCH = 200
+
+
+def submissions_requeue_valuing(*, now: datetime | None = None, limit: int = VALUATION_REQUEUE_BATCH) -> int:
+    """The periodic sweep for `prevalue_submission`: queue it again for up to `limit` submissions,
+    oldest first, VALUING for longer than VALUATION_REQUEUE_AFTER. The job values a submission only
+    while it is VALUING, under its row lock, so one queued twice gets one estimate. Returns how many
+    were queued."""
+    cutoff = (now or timezone.now()) - VALUATION_REQUEUE_AFTER
+    waiting = (
+        Submission.objects.filter(status=SubmissionStatus.VALUING, updated_at__lte=cutoff)
+        .order_by("updated_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(enqueue(prevalue_submission, submission_id) for submission_id in waiting)

@@ -23,6 +23,7 @@ from listings.models import Grade
 from listings.photos import private_storage, stored_name
 from marketplace.errors import InvalidTransition
 from marketplace.keyset import InvalidCursor, paginate
+from marketplace.rate_limits import EstimateLimit, page_rate_limit
 from recycling import questionnaire as questions
 from recycling.errors import SubmissionError
 from recycling.models import Submission, SubmissionPhoto, SubmissionStatus, Valuation
@@ -204,6 +205,7 @@ def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@page_rate_limit(EstimateLimit)
 def revalue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = _visible(request, pk)
     try:

@@ -30,11 +30,13 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.email_confirmation import email_confirmed_required
 from accounts.http import AuthenticatedHttpRequest
 from listings.errors import PhotoRejected
 from listings.models import Brand, CatalogModel, Category
 from listings.photos import CheckedPhoto, private_storage
 from listings.selectors import category_tree
+from marketplace.rate_limits import EstimateLimit, PhotoUploadLimit, page_rate_limit
 from recycling import pending_photos
 from recycling import questionnaire as questions
 from recycling.errors import SubmissionError
@@ -190,7 +192,7 @@ def _guard(request: HttpRequest, step: str) -> tuple[dict, Category] | HttpRespo
 # --- Steps ---------------------------------------------------------------------------------------------
 
 
-@login_required
+@email_confirmed_required
 @require_http_methods(["GET", "POST"])
 def flow_category(request: HttpRequest) -> HttpResponse:
     state = _state(request)
@@ -337,6 +339,7 @@ def _hold_photos(state: dict, checked: dict[str, CheckedPhoto]) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@page_rate_limit(PhotoUploadLimit)
 def flow_photos(request: HttpRequest) -> HttpResponse:
     guarded = _guard(request, "photos")
     if isinstance(guarded, HttpResponse):
@@ -459,8 +462,9 @@ def flow_review(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@email_confirmed_required
 @require_POST
+@page_rate_limit(EstimateLimit)
 def flow_submit(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SubmitForm(request.POST)
     if not form.is_valid():

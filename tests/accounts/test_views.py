@@ -24,29 +24,36 @@ def test_signup_page_shows_the_form(client):
         assert f'name="{name}"' in html
 
 
-def test_signup_creates_the_account_and_signs_in(client):
-    response = client.post(reverse("accounts:signup"), GOOD_SIGNUP)
+def test_signup_creates_the_account_and_asks_to_check_the_inbox(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:signup"), GOOD_SIGNUP)
 
     user = User.objects.get(username="mei")
     assert user.email == "mei@example.com"
     assert user.public_name == "Mei L."
     assert user.check_password("a-long-fresh-password")
     assert not user.is_staff
+    assert not user.email_confirmed
     assert response.status_code == 302
-    assert response["Location"] == reverse("listings:home")
-    assert int(client.session["_auth_user_id"]) == user.pk
+    assert response["Location"] == reverse("accounts:signup_done")
+    # Signed in or not would tell whether the address was new: nobody is signed in.
+    assert "_auth_user_id" not in client.session
+    assert [message.to for message in mailoutbox] == [["mei@example.com"]]
+    assert "/accounts/confirm-email/" in mailoutbox[0].body
 
 
-def test_signup_returns_to_next(client):
-    response = client.post(reverse("accounts:signup"), {**GOOD_SIGNUP, "next": "/sell/"})
+def test_signup_keeps_next_for_signing_in(client):
+    response = client.post(reverse("accounts:signup"), {**GOOD_SIGNUP, "next": "/sell/"}, follow=True)
 
-    assert response["Location"] == "/sell/"
+    assert 'href="/accounts/login/?next=/sell/"' in response.content.decode()
 
 
 def test_signup_ignores_a_next_on_another_site(client):
     response = client.post(reverse("accounts:signup"), {**GOOD_SIGNUP, "next": "https://evil.example/"})
 
-    assert response["Location"] == reverse("listings:home")
+    assert response["Location"] == reverse("accounts:signup_done")
 
 
 @pytest.mark.parametrize(
@@ -70,14 +77,13 @@ def test_signup_bad_input_shows_errors_and_creates_nothing(client, change, field
     assert "_auth_user_id" not in client.session
 
 
-def test_signup_refuses_a_taken_username_or_email(client):
+def test_signup_refuses_a_taken_username(client):
     UserFactory(username="Mei", email="someone@example.com")
 
-    response = client.post(reverse("accounts:signup"), {**GOOD_SIGNUP, "email": "SOMEONE@example.com"})
+    response = client.post(reverse("accounts:signup"), GOOD_SIGNUP)
 
     errors = response.context["form"].errors
-    assert "username" in errors
-    assert "already exists" in errors["email"][0]
+    assert "already exists" in errors["username"][0]
     assert User.objects.count() == 1
 
 

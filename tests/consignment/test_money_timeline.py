@@ -13,7 +13,7 @@ from consignment.models import Consignment
 from consignment.services.lifecycle import consignment_terms_end
 from consignment.services.pricing import price_drops_apply
 from marketplace.templatetags.money import money
-from orders.models import OrderStatus
+from orders.models import Order, OrderStatus
 from orders.services.money import sale_release_post
 from recycling.services.offers import offer_accept_recycle, recycle_payout
 from tests.consignment.test_agreement import accepted, offered
@@ -107,10 +107,13 @@ def test_once_settled_the_page_shows_the_payout_actually_posted(client, django_c
     order = buy(consignment, django_capture_on_commit_callbacks)
     sale_release_post(order=order, amount=order.price)
     _settle(consignment)
+    Order.objects.filter(pk=order.pk).update(delivered_at=timezone.now() - timedelta(days=8))
 
     html = _page(client, consignment.seller, consignment.submission_id)
 
     assert "Settled to your wallet on" in html
+    # What already happened is told as past: no promise of a payment to come.
+    assert "return window closed on" in html and "you are paid once that has passed" not in html
     assert "Paid to your wallet" in html
     assert "¥750.00" in html and MINUS + "¥250.00" in html
     assert "Expected payout" not in html

@@ -38,8 +38,9 @@ def browser():
         browser.close()
 
 
-def phone_context(browser, base_url: str):
-    """A fresh browser context sized like a phone (the pages are mobile-first)."""
+def phone_context(browser, base_url: str, **options):
+    """A fresh browser context sized like a phone (the pages are mobile-first); `options` go to
+    Playwright's new_context."""
     return browser.new_context(
         base_url=base_url,
         locale="en-US",
@@ -47,6 +48,7 @@ def phone_context(browser, base_url: str):
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
+        **options,
     )
 
 

@@ -12,6 +12,7 @@ says how to add one.
 import dataclasses
 import io
 from collections.abc import Callable
+from datetime import timedelta
 
 from PIL import Image, ImageDraw
 
@@ -140,6 +141,47 @@ def _address(username: str) -> Callable[[], int]:
     return pk
 
 
+def _email_confirmation_token() -> str:
+    from accounts.email_confirmation import confirmation_token
+    from accounts.models import User
+
+    return confirmation_token(User.objects.get(username=SHOPPER))
+
+
+def _password_reset_link() -> str:
+    """The link a password reset e-mail carries, for the shopper: it opens the new-password form."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from accounts.models import User
+
+    user = User.objects.get(username=SHOPPER)
+    with translation.override("en"):
+        return reverse(
+            "accounts:password_reset_confirm",
+            args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)],
+        )
+
+
+def _password_reset_form() -> str:
+    """Where the reset link lands: the new-password form, at an address without the token (Django
+    moves the token into the session and redirects, so that it does not leak through the Referer)."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    uidb64 = _password_reset_link().rstrip("/").split("/")[-2]
+    with translation.override("en"):
+        return reverse("accounts:password_reset_confirm", args=[uidb64, "set-password"])
+
+
+def _follow_password_reset_link(page, prefix: str) -> None:
+    page.goto(prefix + _password_reset_link())
+    page.wait_for_url("**/set-password/")
+
+
 def _payment_reference() -> str:
     from sandbox.models import SandboxPayment
 
@@ -158,6 +200,28 @@ def photo(seed: int) -> bytes:
     output = io.BytesIO()
     image.save(output, format="JPEG", quality=90)
     return output.getvalue()
+
+
+def states_the_demo_leaves_out(site_url: str) -> None:
+    """Make, through the services, the states a page shows that the demo data leaves out: an order
+    awaiting payment, an inspection on the bench, a consignment whose term ended."""
+    from accounts.models import User
+    from consignment.models import Consignment, ConsignmentStatus
+    from consignment.services.lifecycle import consignment_terms_end
+    from inspection.services.workbench import inspection_claim_next
+    from orders.services.checkout import order_address_set, order_place, payment_start
+    from tests.orders.helpers import SHIP_TO
+
+    shopper = User.objects.get(username=SHOPPER)
+    order = order_place(buyer=shopper, listing_id=_private_listing())
+    order_address_set(order_id=order.pk, buyer=shopper, address=SHIP_TO)
+    payment_start(order_id=order.pk, buyer=shopper, return_url=f"{site_url}/")
+
+    inspection_claim_next(inspector=User.objects.get(username=INSPECTOR))
+
+    listed = Consignment.objects.filter(status=ConsignmentStatus.LISTED).order_by("pk").first()
+    consignment_terms_end(now=listed.term_ends_at + timedelta(minutes=1))
+    assert Consignment.objects.filter(status=ConsignmentStatus.UNSOLD).exists()
 
 
 # The "Sell with us" flow, one step after another. Each step answers the page before it by the
@@ -272,6 +336,29 @@ PAGES = [
     SitePage("reports:detail", ANONYMOUS, _reverse("reports:detail", _report_code)),
     SitePage("accounts:login", ANONYMOUS, _reverse("accounts:login")),
     SitePage("accounts:signup", ANONYMOUS, _reverse("accounts:signup")),
+    SitePage("accounts:signup_done", ANONYMOUS, _reverse("accounts:signup_done")),
+    SitePage(
+        "accounts:email_confirm", ANONYMOUS, _reverse("accounts:email_confirm", _email_confirmation_token)
+    ),
+    SitePage(
+        "accounts:email_confirm",
+        ANONYMOUS,
+        _reverse("accounts:email_confirm", "not-a-valid-link"),
+        label="broken link",
+        status=400,
+    ),
+    SitePage("accounts:password_reset", ANONYMOUS, _reverse("accounts:password_reset")),
+    SitePage("accounts:password_reset_done", ANONYMOUS, _reverse("accounts:password_reset_done")),
+    SitePage(
+        "accounts:password_reset_confirm", ANONYMOUS, _password_reset_form, reach=_follow_password_reset_link
+    ),
+    SitePage(
+        "accounts:password_reset_confirm",
+        ANONYMOUS,
+        _reverse("accounts:password_reset_confirm", "MQ", "not-a-token"),
+        label="broken link",
+    ),
+    SitePage("accounts:password_reset_complete", ANONYMOUS, _reverse("accounts:password_reset_complete")),
     SitePage("recycling:start", ANONYMOUS, _reverse("recycling:start")),
     # Shopper
     SitePage("listings:favourites", SHOPPER, _reverse("listings:favourites")),
@@ -283,6 +370,7 @@ PAGES = [
     SitePage("wallet:home", SHOPPER, _reverse("wallet:home")),
     SitePage("accounts:addresses", SHOPPER, _reverse("accounts:addresses")),
     SitePage("accounts:address_add", SHOPPER, _reverse("accounts:address_add")),
+    SitePage("accounts:email_confirmation", SHOPPER, _reverse("accounts:email_confirmation")),
     # Seller
     SitePage("selling:listing_list", SELLER, _reverse("selling:listing_list")),
     SitePage("selling:listing_create", SELLER, _reverse("selling:listing_create")),

@@ -224,7 +224,7 @@ def test_the_whole_loop_from_estimate_to_payout(page, person, submission, live_s
     shop.get_by_role("link", name=re.compile("iPhone 13 Pro")).first.click()
     expect(shop).to_have_url(re.compile(rf"/l/{listing.pk}/$"))
     expect(shop.locator("main")).to_contain_text(price)
-    expect(shop.locator("main")).to_contain_text("Consigned")
+    expect(shop.locator("main")).to_contain_text("Reloop, for its owner (consigned)")
     expect(shop.get_by_role("link", name="Read the inspection report")).to_be_visible()
     shop.get_by_role("button", name="Buy now").click()
     expect(shop.get_by_role("heading", level=1)).to_have_text("Checkout")

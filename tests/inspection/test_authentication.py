@@ -13,6 +13,7 @@ from inspection.models import (
     Report,
     Verdict,
 )
+from inspection.reports import authenticity_summary
 from inspection.selectors import authentication_queue, escalation_queue
 from inspection.services.authentication import authenticity_escalation_resolve, authenticity_verdict_add
 from inspection.services.workbench import inspection_claim, inspection_complete
@@ -129,6 +130,11 @@ def test_disagreement_escalates_and_a_third_person_resolves(
     assert (done.result, done.fail_reason) == (InspectionResult.FAILED, FailReason.COUNTERFEIT)
     assert list(escalation_queue()) == []
     assert completed_ids == [inspection.pk]
+    # The public report tells what happened: not "two agreed", but a disagreement a third decided.
+    authenticity = Report.objects.get(inspection=inspection).content["authenticity"]
+    assert authenticity == {"authenticated": False, "two_agreed": False, "escalated": True}
+    summary = authenticity_summary(authenticity)
+    assert "the first two authenticators disagreed" in summary and "not genuine" in summary
 
 
 def test_only_authenticators_give_verdicts_and_only_while_waiting():

@@ -1,7 +1,9 @@
 """Publishing the public inspection report, the report page and its PDF."""
 
 import json
+import os
 import re
+import time
 from datetime import UTC, datetime
 from functools import partial
 from hashlib import sha256
@@ -303,9 +305,8 @@ def pdf_text(pdf: bytes) -> str:
 def uncompressed_pdfs(monkeypatch):
     """Make the PDF view write uncompressed PDFs, so their text can be searched."""
     from inspection import report_pdf
-    from inspection.views import reports as views
 
-    monkeypatch.setattr(views, "report_pdf", partial(report_pdf.report_pdf, compress=False))
+    monkeypatch.setattr(report_pdf, "report_pdf", partial(report_pdf.report_pdf, compress=False))
 
 
 def test_the_report_page_is_public_and_shows_the_result(client):
@@ -554,3 +555,177 @@ def test_a_counterfeit_found_at_inspection_does_not_credit_authenticators():
         == "Found not genuine at inspection."
     )
     assert "authenticators" in authenticity_summary({"authenticated": False, "two_agreed": True})
+
+
+# --- IMEI and serial numbers: the last 4 characters in public, whole for staff -------------------
+
+IMEI = "356938035643809"
+SERIAL = "C02XK1ZJJG5J"
+
+
+def inspection_with_identifiers():
+    """The phone of `completed_inspection`, with its IMEI and serial number recorded as the phone
+    checklist records them (text checks "imei-recorded" and "serial-number")."""
+    inspection, _owner, _submission = completed_inspection()
+    for position, (code, label, value) in enumerate(
+        [("imei-recorded", "IMEI recorded", IMEI), ("serial-number", "Serial number recorded", SERIAL)],
+        start=20,
+    ):
+        check = Check.objects.create(
+            checklist=inspection.checklist,
+            code=code,
+            group="identity",
+            label=label,
+            label_zh=label,
+            severity=Severity.MAJOR,
+            measure=MeasureKind.TEXT,
+            position=position,
+        )
+        CheckResult.objects.create(
+            inspection=inspection,
+            check_item=check,
+            outcome=CheckOutcome.PASS,
+            measured_value=value,
+            recorded_by=inspection.inspector,
+        )
+    return inspection
+
+
+def test_the_public_page_shows_only_the_last_4_characters_of_the_imei_and_serial(client):
+    report = report_publish(inspection=inspection_with_identifiers())
+
+    page = client.get(f"/r/{report.code}/").content.decode()
+
+    assert "•••• 3809" in page and "•••• JG5J" in page
+    assert IMEI not in page and SERIAL not in page
+    assert "35693803564" not in page and "C02XK1ZJ" not in page
+    assert "91%" in page  # other measured values are shown as measured
+    assert "Staff view" not in page
+    assert Report.objects.get(pk=report.pk).content["checks"][-2]["measured_value"] == IMEI  # stored whole
+
+
+def test_the_public_pdf_shows_only_the_last_4_characters_of_the_imei_and_serial(client, uncompressed_pdfs):
+    report = report_publish(inspection=inspection_with_identifiers())
+
+    text = pdf_text(client.get(f"/r/{report.code}.pdf").content)
+
+    assert "3809" in text and "JG5J" in text
+    assert IMEI not in text and "35693803564" not in text
+    assert SERIAL not in text and "C02XK1ZJ" not in text
+
+
+def test_staff_who_open_the_report_see_the_identifiers_whole_on_a_page_no_cache_keeps(client):
+    from tests.recycling.shipping_fixtures import staff_user
+
+    report = report_publish(inspection=inspection_with_identifiers())
+    client.force_login(staff_user("inspectors"))
+
+    response = client.get(f"/r/{report.code}/")
+
+    page = response.content.decode()
+    assert IMEI in page and SERIAL in page
+    assert "Staff view: IMEI and serial numbers are shown in full." in page
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_signed_in_shopper_sees_the_public_report(client):
+    report = report_publish(inspection=inspection_with_identifiers())
+    client.force_login(UserFactory())
+
+    page = client.get(f"/r/{report.code}/").content.decode()
+
+    assert IMEI not in page and "•••• 3809" in page
+
+
+def test_the_staff_pdf_is_the_public_one(client, uncompressed_pdfs):
+    from tests.recycling.shipping_fixtures import staff_user
+
+    report = report_publish(inspection=inspection_with_identifiers())
+    client.force_login(staff_user("inspectors"))
+
+    text = pdf_text(client.get(f"/r/{report.code}.pdf").content)
+
+    assert IMEI not in text and "3809" in text
+
+
+# --- The PDF is rendered once per report version -------------------------------------------------
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Counts the PDFs rendered, by language."""
+    from inspection import report_pdf
+
+    counted: list[str] = []
+    render = report_pdf.report_pdf
+
+    def counting(report, **kwargs):
+        from django.utils.translation import get_language
+
+        counted.append(get_language())
+        return render(report, **kwargs)
+
+    monkeypatch.setattr(report_pdf, "report_pdf", counting)
+    return counted
+
+
+def test_a_second_request_for_the_pdf_is_served_without_rendering_it_again(client, renders):
+    inspection, _owner, _submission = completed_inspection()
+    report = report_publish(inspection=inspection)
+
+    first = client.get(f"/r/{report.code}.pdf")
+    second = client.get(f"/r/{report.code}.pdf")
+
+    assert renders == ["en"]
+    assert second.status_code == 200 and second["Content-Type"] == "application/pdf"
+    assert second.content == first.content
+
+
+def test_each_language_is_rendered_once(client, renders):
+    inspection, _owner, _submission = completed_inspection()
+    report = report_publish(inspection=inspection)
+
+    for _ in range(2):
+        client.get(f"/r/{report.code}.pdf")
+        client.get(f"/zh-hans/r/{report.code}.pdf")
+
+    assert sorted(renders) == ["en", "zh-hans"]
+
+
+def test_a_half_written_pdf_is_never_served_and_a_stale_one_is_replaced(client, renders, settings):
+    from inspection.report_pdf import report_pdf_name
+
+    inspection, _owner, _submission = completed_inspection()
+    report = report_publish(inspection=inspection)
+    name = report_pdf_name(report, page_url=f"http://testserver/r/{report.code}/", language="en")
+    half = settings.PRIVATE_MEDIA_ROOT / name
+    half.parent.mkdir(parents=True)
+    half.write_bytes(b"%PDF-1.4\n% a writer stopped here")
+    an_hour_ago = time.time() - 3600
+    os.utime(half, (an_hour_ago, an_hour_ago))
+
+    responses = [client.get(f"/r/{report.code}.pdf") for _ in range(3)]
+
+    assert all(response.content.rstrip().endswith(b"%%EOF") for response in responses)
+    # The first request serves its own render and clears the broken file; the second stores its render;
+    # the third is served from storage.
+    assert renders == ["en", "en"]
+
+
+def test_another_version_of_a_report_gets_its_own_pdf(client, renders):
+    inspection, _owner, _submission = completed_inspection()
+    report = report_publish(inspection=inspection)
+    client.get(f"/r/{report.code}.pdf")
+    # A report with other content (a corrected snapshot) is another version: its hash differs.
+    content = report.content | {"grade": "A"}
+    Report.objects.filter(pk=report.pk).update(
+        content=content,
+        content_hash=sha256(
+            json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        ).hexdigest(),
+    )
+
+    client.get(f"/r/{report.code}.pdf")
+    client.get(f"/r/{report.code}.pdf")
+
+    assert renders == ["en", "en"]  # once for each version

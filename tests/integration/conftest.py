@@ -19,6 +19,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 
+from tests.outages import throwaway_redis  # noqa: F401  (a fixture: a Redis server a test may stop)
+
 ROOT = Path(__file__).resolve().parents[2]
 TEST_REDIS_DB = 15
 READY_TIMEOUT = 60  # seconds; a cold start on a busy 2-core machine takes about 5

@@ -389,14 +389,16 @@ def test_token_sign_in_needs_both_fields(client):
     assert "password" in response.json()
 
 
-def test_token_sign_in_is_throttled(client):
+def test_token_sign_in_is_throttled(client, settings):
+    settings.AXES_FAILURE_LIMIT = 100  # the lockout (tests/accounts/test_sign_in_lockout.py) set aside
     UserFactory(username="carol")
     attempts = [
-        client.post("/api/v1/auth/token/", {"username": "carol", "password": f"guess-{n}"}).status_code
-        for n in range(11)
+        client.post("/api/v1/auth/token/", {"username": "carol", "password": f"guess-{n}"}) for n in range(11)
     ]
 
-    assert attempts == [400] * 10 + [429]
+    assert [attempt.status_code for attempt in attempts] == [400] * 10 + [429]
+    assert attempts[-1].json()["code"] == "throttled"
+    assert "Try again in" in attempts[-1].json()["detail"]
 
 
 def test_bad_token_is_401(client):

@@ -1,14 +1,23 @@
 """The thumbnail task: what exists after it ran, and that running it again changes nothing."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from PIL import Image
 
 from listings import photos
 from listings.models import ListingPhoto, PhotoStatus
-from listings.services import listing_photo_add, listing_photo_process
+from listings.services import (
+    PHOTO_REQUEUE_AFTER,
+    listing_photo_add,
+    listing_photo_process,
+    listing_photos_requeue_waiting,
+)
 from listings.tasks import make_listing_photo_thumbnails
 from tests.factories import ListingFactory
 from tests.listings import images
+from tests.outages import broker_down
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +144,49 @@ def test_a_photo_whose_stored_copy_is_gone_is_marked_failed(settings, django_cap
     assert photo.status == PhotoStatus.FAILED
     listing.refresh_from_db()
     assert listing.cover_key == ""
+
+
+# --- Lost jobs ------------------------------------------------------------------------------------------
+
+
+def _upload_while_the_broker_is_down(listing, django_capture_on_commit_callbacks):
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
+        return listing_photo_add(
+            listing_id=listing.pk, seller=listing.seller, upload=images.upload(images.jpeg_bytes((300, 200)))
+        )
+
+
+def test_a_photo_uploaded_while_the_broker_is_down_is_kept_and_the_sweep_processes_it(
+    settings, django_capture_on_commit_callbacks
+):
+    listing = ListingFactory()
+
+    photo = _upload_while_the_broker_is_down(listing, django_capture_on_commit_callbacks)
+
+    photo.refresh_from_db()
+    assert photo.status == PhotoStatus.PROCESSING  # what the seller's page and the API show meanwhile
+    assert (settings.PRIVATE_MEDIA_ROOT / photos.stored_name(photo.key)).exists()
+    assert listing_photos_requeue_waiting() == 0  # a job only this recent may still be on its way
+
+    later = timezone.now() + PHOTO_REQUEUE_AFTER + timedelta(minutes=1)
+    assert listing_photos_requeue_waiting(now=later) == 1
+
+    photo.refresh_from_db()
+    listing.refresh_from_db()
+    assert photo.status == PhotoStatus.READY
+    assert listing.cover_key == photo.key
+    assert _thumbnail_path(settings, photo, 240).exists()
+    assert listing_photos_requeue_waiting(now=later) == 0  # nothing is left to queue
+
+
+def test_the_photo_sweep_takes_a_bounded_batch_oldest_first(django_capture_on_commit_callbacks):
+    listing = ListingFactory()
+    first = _upload_while_the_broker_is_down(listing, django_capture_on_commit_callbacks)
+    second = _upload_while_the_broker_is_down(listing, django_capture_on_commit_callbacks)
+    later = timezone.now() + PHOTO_REQUEUE_AFTER + timedelta(minutes=1)
+
+    assert listing_photos_requeue_waiting(now=later, limit=1) == 1
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (PhotoStatus.READY, PhotoStatus.PROCESSING)

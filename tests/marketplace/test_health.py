@@ -4,11 +4,15 @@ import pytest
 from django.core.cache import cache
 
 from marketplace.tasks import HEARTBEAT_KEY, worker_heartbeat
+from tests.factories import UserFactory
+from tests.outages import DEAD_REDIS_URL, broker_down, django_redis_cache
 
 pytestmark = pytest.mark.django_db
 
 
 def _health(client) -> tuple[int, dict]:
+    # Each part's details are for staff; test_health_details.py shows what everyone else gets.
+    client.force_login(UserFactory(is_staff=True))
     response = client.get("/healthz")
     assert response["Content-Type"] == "application/json"
     return response.status_code, response.json()
@@ -56,3 +60,24 @@ def test_is_never_cached(client):
     response = client.get("/healthz")
 
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_a_cache_that_does_not_answer_is_named_and_the_check_fails(client, settings):
+    settings.CACHES = django_redis_cache(DEAD_REDIS_URL)
+
+    status, body = _health(client)
+
+    assert status == 503
+    assert body["checks"]["cache"]["status"] == "down"
+    assert body["checks"]["database"]["status"] == "ok"
+    assert body["status"] == "degraded"  # pages still serve, from the database
+
+
+def test_a_broker_that_does_not_answer_is_named_and_the_check_fails(client):
+    with broker_down():
+        status, body = _health(client)
+
+    assert status == 503
+    assert body["checks"]["broker"]["status"] == "down"
+    assert body["checks"]["cache"]["status"] == "ok"
+    assert body["status"] == "degraded"

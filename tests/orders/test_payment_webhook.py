@@ -199,3 +199,74 @@ def test_an_unknown_kind_is_stored_and_moves_nothing(client):
     assert ProviderEvent.objects.get().kind == "payment.disputed"
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.CREATED
+
+
+# --- A success for another amount or currency waits for review --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "reported"),
+    [({"amount": "1.00"}, (Decimal("1.00"), "CNY")), ({"currency": "USD"}, (Decimal("1299.00"), "USD"))],
+    ids=["amount", "currency"],
+)
+def test_a_success_that_does_not_match_the_payment_is_held_and_pays_nothing(client, data, reported):
+    payment = _started()
+
+    response = _post(client, _body(payment, **data))
+
+    assert response.status_code == 200
+    assert response.json() == {"event": "evt_test_1", "outcome": "held_for_review"}
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.REVIEW
+    assert (payment.reported_amount, payment.reported_currency) == reported
+    order = Order.objects.get()
+    assert order.status == OrderStatus.PENDING_PAYMENT and order.paid_at is None
+    assert order.listing.status == "reserved"
+    assert not Transaction.objects.exists()
+
+
+def test_a_held_payment_stays_held_when_a_matching_success_follows(client):
+    payment = _started()
+    _post(client, _body(payment, event_id="evt_wrong", amount="1.00"))
+
+    response = _post(client, _body(payment, event_id="evt_right"))
+
+    assert response.json()["outcome"] == "ignored"
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.REVIEW
+    assert Order.objects.get().status == OrderStatus.PENDING_PAYMENT
+    assert not Transaction.objects.exists()
+
+
+def test_operations_see_the_payments_to_review_on_the_orders_desk(client):
+    from tests.recycling.shipping_fixtures import operations_user
+
+    payment = _started()
+    _post(client, _body(payment, amount="1.00"))
+    client.force_login(operations_user())
+
+    page = client.get("/staff/orders/").content.decode()
+
+    assert "Payments to review" in page
+    assert payment.order.number in page
+    assert "provider reported ¥1.00, the payment is for ¥1,299.00" in page
+    assert payment.provider_reference in page
+
+
+def test_the_orders_desk_shows_no_review_list_when_nothing_waits(client):
+    from tests.recycling.shipping_fixtures import operations_user
+
+    _post(client, _body(_started()))
+    client.force_login(operations_user())
+
+    assert "Payments to review" not in client.get("/staff/orders/").content.decode()
+
+
+def test_the_buyer_is_told_the_payment_is_being_checked(client):
+    payment = _started()
+    _post(client, _body(payment, currency="USD"))
+    client.force_login(payment.order.buyer)
+
+    page = client.get(f"/orders/{payment.order.number}/").content.decode()
+
+    assert "We are checking your last payment" in page

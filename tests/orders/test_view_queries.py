@@ -88,8 +88,8 @@ def test_staff_queue_queries(client, django_assert_num_queries, count):
 
     # 1 the user, 1 their groups (the operations check), then one page of each list, with what its
     # rows show joined: to ship, on the way, returns to receive (with the return), disputes (with
-    # the dispute, buyer and seller)
-    with django_assert_num_queries(6):
+    # the dispute, buyer and seller), and the payments held for review (with their order)
+    with django_assert_num_queries(7):
         response = client.get(reverse("orders_staff:queue"))
     html = response.content.decode()
     assert html.count('class="od-card od-queue-row"') == 3 * min(count, 20)

@@ -349,12 +349,13 @@ def test_a_field_past_the_upload_limit_is_400(client, iphone, settings):
     assert not Submission.objects.exists()
 
 
-def test_a_photo_past_the_size_limit_is_400_under_its_field(client, iphone, settings):
+def test_a_photo_past_the_size_limit_is_413_under_its_field(client, iphone, settings):
     settings.LISTING_PHOTO_MAX_BYTES = 10_000
 
     response = submit(client, phone_form(iphone))
 
-    assert response.status_code == 400
+    # Refused as it arrives (marketplace.upload_limits), before the rest of it is stored.
+    assert response.status_code == 413
     assert response.json()["code"] == "too_large"
     assert response.json()["photo_front"]
     assert not Submission.objects.exists()

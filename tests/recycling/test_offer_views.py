@@ -59,6 +59,12 @@ def test_the_page_shows_both_options_side_by_side_with_every_term(client, offere
     ) or "confirmed the condition" in html
     assert "Take the cash" in html
     assert "Decline and get it back free" in html
+    # The proposed floor pays at least the cash; a lower one is allowed, and the page says what it costs.
+    assert offer.floor_default * (1 - offer.commission_rate) >= offer.cash_amount
+    assert (
+        f"A floor below {money(offer.floor_default)} pays you less than the {money(offer.cash_amount)} cash offer"
+        in html
+    )
 
 
 def test_the_page_in_chinese(client, offered):

@@ -72,10 +72,12 @@ def test_a_grade_a_phone_is_priced_from_the_curve_with_every_term_worked_out():
     assert terms.commission_rate == Decimal("0.20")
     assert terms.commission == Decimal("688.60")
     # 3443 x 0.60 = 2065.80, rounded up to 2066.
-    assert terms.floor_min == terms.floor_default == Decimal("2066.00")
+    assert terms.floor_min == Decimal("2066.00")
+    # The proposed floor is where a sale at the floor still pays the 2238 cash: 2238 / 0.80 = 2797.50,
+    # rounded up to 2798, which pays 2238.40.
+    assert terms.floor_default == Decimal("2798.00")
+    assert terms.expected_payout_at_floor == Decimal("2238.40") >= terms.cash_amount
     assert terms.expected_payout == Decimal("2754.40")
-    # 2066 - 20% (413.20) = 1652.80.
-    assert terms.expected_payout_at_floor == Decimal("1652.80")
     assert terms.drop_schedule == [[30, "0.10"], [60, "0.10"]]
     assert terms.term_days == 90
     assert terms.grade == Grade.EXCELLENT
@@ -146,7 +148,10 @@ def test_the_reasons_say_why_the_offer_differs_from_the_estimate_in_english_and_
             previous=PreviousEstimate(
                 cash_low=Decimal("2000"), cash_high=Decimal("2400"), comparable_listing_ids=frozenset({1, 2})
             ),
-            defects=(Defect("Screen scratch", "屏幕划痕"),),
+            defects=(
+                Defect("Screen has no scratches", "屏幕无划痕"),
+                Defect("Battery health 80% or more", "电池健康度 80% 以上", note="Battery health 71%"),
+            ),
             authenticated=True,
         )
     )
@@ -154,14 +159,15 @@ def test_the_reasons_say_why_the_offer_differs_from_the_estimate_in_english_and_
     assert texts[0] == (
         "You declared A (Excellent); our inspection graded it C (Good), which lowers the price."
     )
-    assert "The inspector found a defect: Screen scratch." in texts
+    # Defects in defect words: the inspector's note, else the check the item failed (not its pass label alone).
+    assert "The inspector found 2 defects: failed “Screen has no scratches”, Battery health 71%." in texts
     assert "Two authenticators confirmed that it is genuine." in texts
     assert "2 more sales of this model since your estimate are taken into account." in texts
     assert any(text.startswith("The cash offer of") and "below your estimate" in text for text in texts)
     assert not any(text.startswith("Declared condition") for text in texts)
     with translation.override("zh-hans"):
         chinese = [reason_text(reason) for reason in terms.reasons]
-    assert any("屏幕划痕" in text for text in chinese)
+    assert any("未通过“屏幕无划痕”" in text and "Battery health 71%" in text for text in chinese)
     assert all(text for text in chinese)
 
 
@@ -216,7 +222,9 @@ def test_a_pass_makes_exactly_one_final_offer_in_the_same_step(django_capture_on
     assert offer.decision == ""
     assert offer.grade == Inspection.objects.get(subject_code=submission.code).grade
     assert offer.cash_amount > 0 and offer.list_price > offer.cash_amount
-    assert offer.floor_min == offer.floor_default
+    assert offer.floor_min <= offer.floor_default <= offer.list_price
+    # At the proposed floor, consigning pays at least the cash offer.
+    assert offer.floor_default * (1 - offer.commission_rate) >= offer.cash_amount
     assert offer.term_days == 90
     validity = offer.valid_until - offer.created_at
     assert validity == timedelta(days=7)

@@ -3,11 +3,12 @@ paid, signed webhooks, and a hosted page that takes only its test cards."""
 
 import json
 import time
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from marketplace.templatetags.money import money
 from orders.errors import PaymentProviderUnavailable, WebhookRejected
@@ -15,12 +16,15 @@ from orders.models import ProviderEvent
 from orders.payments import MalformedWebhook, PaymentDeclined
 from sandbox.models import SandboxPayment, SandboxPaymentStatus, SandboxRefund, SandboxWebhook
 from sandbox.payments import (
+    LOST_DELIVERY_AFTER,
     IdempotencyKeyReused,
     SandboxPaymentProvider,
     WebhookDeliveryFailed,
     deliver,
+    deliveries_requeue_lost,
     signed_headers,
 )
+from tests.outages import broker_down
 
 pytestmark = pytest.mark.django_db
 
@@ -343,3 +347,23 @@ def test_the_page_reads_one_row(provider, client, django_assert_num_queries):
     # The payment itself; a visitor without a session costs nothing more.
     with django_assert_num_queries(1):
         assert client.get(path).status_code == 200
+
+
+def test_an_event_whose_delivery_job_was_lost_is_delivered_by_the_sweep(
+    provider, client, django_capture_on_commit_callbacks
+):
+    hosted = _open(provider)
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
+        response = _pay(client, hosted.reference)
+    assert response.status_code == 302  # the buyer is sent back to the shop as usual
+    webhook = SandboxWebhook.objects.get()
+    assert (webhook.attempts, webhook.delivered_at) == (0, None)
+    assert deliveries_requeue_lost() == 0  # its job may still be on its way
+
+    later = timezone.now() + LOST_DELIVERY_AFTER + timedelta(minutes=1)
+    assert deliveries_requeue_lost(now=later) == 1
+
+    webhook.refresh_from_db()
+    assert webhook.delivered_at is not None
+    assert ProviderEvent.objects.get().event_id == webhook.event_id
+    assert deliveries_requeue_lost(now=later) == 0

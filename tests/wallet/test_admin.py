@@ -27,3 +27,15 @@ def test_the_admin_shows_money_and_changes_nothing(client):
         assert client.get(path).status_code == 200, path
     assert client.get("/admin/wallet/transaction/add/").status_code == 403
     assert client.post(f"/admin/wallet/withdrawal/{withdrawal.pk}/delete/").status_code == 403
+
+
+def test_the_admin_shows_the_payout_account_with_only_its_last_4_digits(client):
+    user = UserFactory()
+    fund(user, "50.00")
+    withdrawal = withdrawal_request(user=user, amount="10", destination="6222020200116789", request_key="a")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    page = client.get(f"/admin/wallet/withdrawal/{withdrawal.pk}/change/").content.decode()
+
+    assert "•••• 6789" in page
+    assert "6222020200116789" not in page

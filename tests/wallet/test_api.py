@@ -204,3 +204,21 @@ def test_the_withdrawal_lists_cost_the_same_queries_for_3_or_30(
     # the operations role check, then the waiting withdrawals with their users joined
     with django_assert_num_queries(2):
         assert len(api(operations).get(STAFF).json()) == count
+
+
+def test_the_api_shows_the_payout_account_with_only_its_last_4_digits(seller, operations, settings):
+    settings.WITHDRAWAL_APPROVAL_THRESHOLD = Decimal("100")
+    fund(seller, "800.00")
+    client = api(seller)
+
+    created = client.post(
+        WITHDRAWALS, {"amount": "300.00", "destination": ACCOUNT, "request_key": "k"}, format="json"
+    ).json()
+    listed = client.get(WITHDRAWALS).json()["results"][0]
+    one = client.get(f"{WITHDRAWALS}{created['id']}/").json()
+    queued = api(operations).get(STAFF).json()[0]
+
+    for answer in (created, listed, one, queued):
+        assert answer["destination"] == "•••• 6789"
+        assert ACCOUNT not in str(answer)
+    assert Withdrawal.objects.get().destination == ACCOUNT  # the payout job still has it whole

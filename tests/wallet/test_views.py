@@ -75,6 +75,25 @@ def test_withdrawing_from_the_page_holds_the_money_and_a_double_submit_withdraws
     assert f"W{Withdrawal.objects.get().pk}" in second.content.decode()
 
 
+def test_a_withdrawal_above_the_threshold_says_why_it_waits_and_for_how_long(client, seller, settings):
+    settings.WITHDRAWAL_APPROVAL_THRESHOLD = Decimal("100")
+    fund(seller, "800.00")
+    client.force_login(seller)
+    page = client.get(HOME).content.decode()
+    assert (
+        "Above ¥100.00, a person on our team checks the withdrawal before it is sent, within 24 hours."
+        in page
+    )
+
+    form = {"amount": "300.00", "destination": ACCOUNT, "request_key": request_key(client.get(HOME))}
+    done = client.post(HOME, form, follow=True).content.decode()
+
+    assert Withdrawal.objects.get().status == WithdrawalStatus.REQUESTED
+    assert "of ¥300.00 is waiting for approval" in done
+    assert "every withdrawal above ¥100.00, in case someone else is using your account" in done
+    assert "up to 24 hours" in done
+
+
 def test_each_render_of_the_form_has_a_new_request_key(client, seller):
     client.force_login(seller)
 
@@ -87,8 +106,8 @@ def test_each_render_of_the_form_has_a_new_request_key(client, seller):
         ("-5", ACCOUNT, "The amount must be more than zero."),
         ("0", ACCOUNT, "The amount must be more than zero."),
         ("1.005", ACCOUNT, "Ensure that there are no more than 2 decimal places."),
-        ("900", ACCOUNT, "You can withdraw at most 800.00, the balance of your wallet."),
-        ("60000", ACCOUNT, "One withdrawal can move at most 50000."),
+        ("900", ACCOUNT, "You can withdraw at most ¥800.00, the balance of your wallet."),
+        ("60000", ACCOUNT, "One withdrawal can move at most ¥50,000.00."),
         ("12\x00", ACCOUNT, "Enter a number."),
         ("10", "12\x0034567890", "Null characters are not allowed."),
         ("10", "1234", "Enter the account or card number to pay to: 8 to 30 digits."),

@@ -30,7 +30,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import OPERATIONS, has_role
 from marketplace.errors import InvalidTransition
+from marketplace.jobs import enqueue_on_commit
 from marketplace.money import CENT
+from marketplace.templatetags.money import money
 from wallet.causes import RETURNED_FAILED, RETURNED_REFUSED
 from wallet.errors import InsufficientFunds, WalletError, WithdrawalNotAllowed
 from wallet.models import (
@@ -86,7 +88,7 @@ def _clean_amount(amount: Decimal | str) -> Decimal:
         raise _invalid(_("The amount must be more than zero."), code="amount_not_positive", field="amount")
     if value > settings.WITHDRAWAL_MAX:
         raise _invalid(
-            _("One withdrawal can move at most %(max)s.") % {"max": settings.WITHDRAWAL_MAX},
+            _("One withdrawal can move at most %(max)s.") % {"max": money(settings.WITHDRAWAL_MAX)},
             code="amount_above_max",
             field="amount",
         )
@@ -167,7 +169,7 @@ def withdrawal_move(
 def _queue_send(withdrawal_id: int) -> None:
     from wallet.tasks import send_withdrawal
 
-    transaction.on_commit(lambda: send_withdrawal.delay(withdrawal_id), robust=True)
+    enqueue_on_commit(send_withdrawal, withdrawal_id)
 
 
 def _hold_post(withdrawal: Withdrawal, wallet: Account) -> None:
@@ -238,7 +240,7 @@ def withdrawal_request(
     if value > wallet.balance:
         raise _invalid(
             _("You can withdraw at most %(balance)s, the balance of your wallet.")
-            % {"balance": wallet.balance},
+            % {"balance": money(wallet.balance)},
             code="insufficient_funds",
             field="amount",
             error_class=InsufficientFunds,

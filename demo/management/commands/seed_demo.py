@@ -59,6 +59,7 @@ from accounts.addresses import address_create
 from accounts.models import User
 from demo import images as demo_images
 from demo.parcels import parcel_on_its_way
+from demo.permission import demo_data_allowed_or_refuse
 from inspection.checklists import checklists_load
 from inspection.models import (
     Check,
@@ -470,6 +471,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, listings: int, jobs: int | None, photo_size: int, **options) -> None:
+        demo_data_allowed_or_refuse("seed_demo")
         started = time.monotonic()
         previous_eager = celery_app.conf.task_always_eager
         # One log line per in-process thumbnail task would bury the summary.
@@ -764,6 +766,7 @@ class Command(BaseCommand):
                     "city": persona.city,
                     "bio": persona.bio,
                     "email": f"{persona.username}@example.com",
+                    "email_confirmed_at": timezone.now(),
                     "is_staff": bool(persona.group),
                 },
             )
@@ -771,6 +774,8 @@ class Command(BaseCommand):
                 user.password = password
                 user.save(update_fields=["password"])
                 created += 1
+            if user.email_confirmed_at is None:  # made before, e.g. the platform's account on first use
+                User.objects.filter(pk=user.pk).update(email_confirmed_at=timezone.now())
             if persona.group:
                 user.groups.add(Group.objects.get_or_create(name=persona.group)[0])
         admin, made = User.objects.get_or_create(
@@ -778,6 +783,7 @@ class Command(BaseCommand):
             defaults={
                 "display_name": "Admin",
                 "email": "admin@example.com",
+                "email_confirmed_at": timezone.now(),
                 "is_staff": True,
                 "is_superuser": True,
             },

@@ -39,6 +39,7 @@ from consignment.services.pricing import price_drops_apply
 from consignment.settlement import consignments_settle
 from demo import images as demo_images
 from demo.management.commands import seed_demo, seed_demo_orders
+from demo.permission import demo_data_allowed_or_refuse
 from inspection.models import Inspection, InspectionStatus
 from inspection.services.workbench import inspection_claim, inspection_enqueue
 from listings.models import CatalogModel, Listing, ListingStatus
@@ -88,6 +89,7 @@ class Command(BaseCommand):
     help = "Take demo submissions through inspection, offers, payouts, consignment, a sale and settlement."
 
     def handle(self, *args, **options) -> None:
+        demo_data_allowed_or_refuse("seed_demo_loop")
         with seed_demo_orders.jobs_in_process():
             created = self._loop()
         statuses = Counter(

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from demo.parcels import parcel_on_its_way
+from demo.permission import demo_data_allowed_or_refuse
 from inspection.models import CheckResult
 from listings.models import Listing, ListingSource, ListingStatus
 from marketplace.celery import app as celery_app
@@ -102,6 +103,7 @@ class Command(BaseCommand):
     help = "Give the demo shopper past orders in several states and the demo seller a wallet with entries."
 
     def handle(self, *args, **options) -> None:
+        demo_data_allowed_or_refuse("seed_demo_orders")
         with jobs_in_process():
             created = self._orders()
             withdrawn = self._withdrawal()
