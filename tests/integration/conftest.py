@@ -90,6 +90,29 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def start_worker(worker: Worker, *, var_dir: Path, env: dict[str, str] | None = None) -> None:
+    """Start a real Celery worker process for `worker` (its broker, media folders and log), on this
+    test database; `env` adds to or overrides its environment. Sets `worker.process`."""
+    environment = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "DB_CONN_MAX_AGE": "0",  # no idle connection may stop the test database from being dropped
+        "REDIS_URL": worker.redis_url,
+        "MEDIA_ROOT": str(worker.media_root),
+        "PRIVATE_MEDIA_ROOT": str(worker.private_media_root),
+        "VAR_DIR": str(var_dir),
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "PYTHONUNBUFFERED": "1",
+        **(env or {}),
+    }
+    command = [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "--pool", "solo"]
+    command += ["--loglevel", "INFO", "--hostname", worker.name, "--without-gossip", "--without-mingle"]
+    with worker.log.open("w") as log:
+        worker.process = subprocess.Popen(
+            command, cwd=ROOT, env=environment, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+        )
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Worker:
     import redis
@@ -110,23 +133,7 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Worke
         private_media_root=files / "private",
         log=files / "worker.log",
     )
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "DB_CONN_MAX_AGE": "0",  # no idle connection may stop the test database from being dropped
-        "REDIS_URL": redis_url,
-        "MEDIA_ROOT": str(worker.media_root),
-        "PRIVATE_MEDIA_ROOT": str(worker.private_media_root),
-        "VAR_DIR": str(files / "var"),
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "PYTHONUNBUFFERED": "1",
-    }
-    command = [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "--pool", "solo"]
-    command += ["--loglevel", "INFO", "--hostname", worker.name, "--without-gossip", "--without-mingle"]
-    with worker.log.open("w") as log:
-        worker.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
-        )
+    start_worker(worker, var_dir=files / "var")
     try:
         _wait_until_ready(worker)
         yield worker

@@ -10,8 +10,6 @@ folders and the test database with this process, which plays the web server.
 import json
 import os
 import socket
-import subprocess
-import sys
 from datetime import timedelta
 from decimal import Decimal
 
@@ -27,7 +25,7 @@ from listings.services import PHOTO_REQUEUE_AFTER, listing_photos_requeue_waitin
 from recycling.models import Submission, SubmissionPhoto, SubmissionStatus
 from recycling.services.valuation import VALUATION_REQUEUE_AFTER, submissions_requeue_valuing
 from tests.factories import BrandFactory, CatalogModelFactory, CategoryFactory, ListingFactory, UserFactory
-from tests.integration.conftest import ROOT, Worker, _database_url, _stop, _wait_until_ready, wait_for
+from tests.integration.conftest import Worker, _stop, _wait_until_ready, start_worker, wait_for
 from tests.outages import use_broker
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -52,25 +50,8 @@ def outage_worker(throwaway_redis, tmp_path, settings):
     )
     settings.MEDIA_ROOT = worker.media_root
     settings.PRIVATE_MEDIA_ROOT = worker.private_media_root
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "DB_CONN_MAX_AGE": "0",
-        "REDIS_URL": throwaway_redis.url,
-        # The broker is what goes down here; the worker's cache stays out of it.
-        "CACHE_URL": "locmemcache://",
-        "MEDIA_ROOT": str(worker.media_root),
-        "PRIVATE_MEDIA_ROOT": str(worker.private_media_root),
-        "VAR_DIR": str(tmp_path / "var"),
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "PYTHONUNBUFFERED": "1",
-    }
-    command = [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "--pool", "solo"]
-    command += ["--loglevel", "INFO", "--hostname", worker.name, "--without-gossip", "--without-mingle"]
-    with worker.log.open("w") as log:
-        worker.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
-        )
+    # The broker is what goes down here; the worker's cache stays out of it.
+    start_worker(worker, var_dir=tmp_path / "var", env={"CACHE_URL": "locmemcache://"})
     try:
         _wait_until_ready(worker)
         yield worker

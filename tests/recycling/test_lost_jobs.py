@@ -18,25 +18,10 @@ from tests.factories import BrandFactory, CatalogModelFactory, CategoryFactory, 
 from tests.listings import images
 from tests.outages import broker_down
 from tests.recycling.shipping_fixtures import RecordingCarrier, booked_shipment, use_carrier
+from tests.recycling.test_intake import PHONE_ATTRIBUTES, PHONE_CONDITION
 from tests.recycling.test_offers import offered_submission
 
 pytestmark = pytest.mark.django_db
-
-PHONE_ATTRIBUTES = {
-    "storage": "256 GB",
-    "colour": "Blue",
-    "carrier_lock": "unlocked",
-    "account_removed": "yes",
-}
-PHONE_CONDITION = {
-    "usage": "light",
-    "screen_cracks": "no",
-    "screen_marks": "none",
-    "body": "light",
-    "battery": "90",
-    "works": "all",
-    "repairs": "never",
-}
 
 
 def _send_a_phone(django_capture_on_commit_callbacks):
