@@ -36,3 +36,17 @@ def test_a_model_name_that_carries_its_brand_does_not_repeat_it():
     assert str(CatalogModelFactory(brand=chanel, name="Chanel 22 small handbag")) == "Chanel 22 small handbag"
     apple = BrandFactory(name="Apple", slug="apple")
     assert str(CatalogModelFactory(brand=apple, name="iPhone 13")) == "Apple iPhone 13"
+
+
+def test_a_search_keeps_the_filters_closed_and_says_when_nothing_matches_the_words(client):
+    ListingFactory(title="Fujifilm X100V")
+
+    found = client.get("/search/?q=fujifilm").content.decode()
+    nothing = client.get("/search/?q=zzzzqqq").content.decode()
+    filtered = client.get("/search/?q=fujifilm&price_min=999999").content.decode()
+
+    # The words searched for are not a filter: the panel stays closed, so the results come first.
+    assert '<details class="filter-panel">' in found
+    assert "No results for “zzzzqqq”." in nothing
+    assert '<details class="filter-panel" open>' in filtered
+    assert "Nothing matches these filters right now." in filtered

@@ -95,6 +95,12 @@ def _page_links(params: list[tuple[str, str]], page: Page) -> dict[str, str | No
     return {"next_url": link(page.next_cursor), "previous_url": link(page.previous_cursor)}
 
 
+def _filters_active(params: list[tuple[str, str]]) -> bool:
+    """Whether a filter is set. The words searched for and the order are not filters: the filter
+    panel stays closed for them (on a phone an open panel pushed the first result off the screen)."""
+    return any(name not in ("sort", "q") for name, _value in params)
+
+
 def _results_html(*, scope: str, form: ChannelFilterForm, filters: ChannelFilters) -> tuple[str, str | None]:
     """The rendered results grid and pager, from the cache when fresh; and the message for a cursor
     that could not be used (the first page is shown instead)."""
@@ -104,7 +110,7 @@ def _results_html(*, scope: str, form: ChannelFilterForm, filters: ChannelFilter
     for attempt in (cursor, None) if cursor else (None,):
         normalised = urlencode([*params, ("cursor", attempt or "")])
         digest = hashlib.blake2b(normalised.encode(), digest_size=16).hexdigest()
-        key = f"listings:results:v1:{get_language()}:{scope}:{digest}"
+        key = f"listings:results:v2:{get_language()}:{scope}:{digest}"
         html = cache.get(key)
         if html is not None:
             return html, cursor_error
@@ -113,7 +119,16 @@ def _results_html(*, scope: str, form: ChannelFilterForm, filters: ChannelFilter
         except InvalidCursor as error:
             cursor_error = str(error)
             continue
-        html = render_to_string("listings/_results.html", {"page": page, **_page_links(params, page)})
+        html = render_to_string(
+            "listings/_results.html",
+            {
+                "page": page,
+                **_page_links(params, page),
+                # What an empty page says: the filters set, or the words searched for.
+                "filters_active": _filters_active(params),
+                "q": dict(params).get("q", ""),
+            },
+        )
         cache.set(key, html, RESULTS_CACHE_TTL)
         return html, cursor_error
     raise AssertionError("the first page never raises InvalidCursor")
@@ -134,7 +149,9 @@ def _channel_context(*, form: ChannelFilterForm, brands, scope: str, filters: Ch
         "selected_brands": set(data.getlist("brand")) if hasattr(data, "getlist") else set(),
         "selected_grades": set(data.getlist("grade")) if hasattr(data, "getlist") else set(),
         "sort": form.sort_name,
-        "filters_active": any(name != "sort" for name, _value in _filter_params(form)),
+        # The filter panel opens when a filter is set; the words searched for and the order are not
+        # filters (on a phone an open panel pushed the first result below the screen).
+        "filters_active": _filters_active(_filter_params(form)),
     }
 
 
