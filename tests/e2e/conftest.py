@@ -41,15 +41,15 @@ def browser():
 def phone_context(browser, base_url: str, **options):
     """A fresh browser context sized like a phone (the pages are mobile-first); `options` go to
     Playwright's new_context."""
-    return browser.new_context(
-        base_url=base_url,
-        locale="en-US",
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        **options,
-    )
+    settings = {
+        "base_url": base_url,
+        "locale": "en-US",
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    }
+    return browser.new_context(**{**settings, **options})
 
 
 def sign_in(context, base_url: str, username: str) -> None:
