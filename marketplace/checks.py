@@ -5,9 +5,9 @@ The repository ships working values for every secret (`settings.DEVELOPMENT_SECR
 session cookie, with them. With DEBUG off they must all be replaced, and every process refuses to
 start until they are:
 
-- `manage.py` commands that run the system checks (runserver, migrate, check --deploy, seed_demo…)
-  stop on the error below;
-- the WSGI and ASGI applications (gunicorn, uvicorn) raise when they are loaded;
+- `manage.py check --deploy` reports the error below;
+- the WSGI and ASGI applications raise when they are loaded: gunicorn, uvicorn, and runserver (which
+  loads the WSGI application before it serves);
 - the Celery worker and beat exit before they connect to the broker (`marketplace/celery.py`).
 
 Each offending variable gets one line that names it.
@@ -45,9 +45,10 @@ def unsafe_defaults() -> list[str]:
     return problems
 
 
-@register(Tags.security)
+@register(Tags.security, deploy=True)
 def check_unsafe_defaults(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
-    """Runs with every command that runs the system checks, `check --deploy` included."""
+    """A deployment check (`check --deploy`): the tools that serve nothing (makemigrations,
+    makemessages, check) keep working on a fresh clone, where DEBUG is off by default."""
     return [Error(problem, hint=HINT, id=CHECK_ID) for problem in unsafe_defaults()]
 
 

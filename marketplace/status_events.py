@@ -174,7 +174,8 @@ class StatusEvent(models.Model):
 
     @classmethod
     def catalog(cls) -> Catalog:
-        raise NotImplementedError
+        """The app's message catalog (`<app>/messages.py`); every concrete event model names its own."""
+        raise NotImplementedError(f"{cls.__name__} must say which catalog its messages come from.")
 
     @classmethod
     def message_params(cls, message: str, params: Mapping[str, Any] | None) -> dict[str, Any]:

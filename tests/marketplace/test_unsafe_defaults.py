@@ -1,6 +1,6 @@
 """With DEBUG off, Reloop refuses the development secrets it ships (`settings.DEVELOPMENT_SECRETS`):
-the system checks (`manage.py check --deploy`, runserver, migrate), the WSGI application (gunicorn)
-and the Celery worker stop with a line naming the variable. With secrets of its own and SECURE_SSL=1,
+`manage.py check --deploy`, the WSGI application (gunicorn, runserver) and the Celery worker stop
+with a line naming the variable, while the tools that serve nothing keep working. With secrets of its own and SECURE_SSL=1,
 `check --deploy` has nothing to say. And what the public secrets would have allowed, a webhook signed
 with them, is refused by a site that has its own.
 """
@@ -117,6 +117,28 @@ def test_gunicorn_refuses_to_start_naming_the_variable(tmp_path):
     assert result.returncode != 0
     assert "Refusing to start: SECRET_KEY is the development value shipped with Reloop" in result.stderr
     assert "Worker failed to boot" in result.stderr
+
+
+def test_runserver_refuses_to_serve_naming_the_variable(tmp_path):
+    env = _production_env(tmp_path)
+    del env["SECRET_KEY"]
+
+    result = _run([sys.executable, "manage.py", "runserver", "--noreload", "127.0.0.1:0"], env)
+
+    assert result.returncode != 0
+    assert "Refusing to start: SECRET_KEY is the development value shipped with Reloop" in result.stderr
+
+
+def test_the_tools_that_serve_nothing_work_on_a_fresh_clone(tmp_path):
+    # A fresh clone: DEBUG off and the development secrets, as nothing is set.
+    env = _production_env(tmp_path)
+    for name in SECRET_NAMES:
+        del env[name]
+
+    result = _run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], env)
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_the_celery_worker_refuses_to_start_naming_the_variable(tmp_path):
