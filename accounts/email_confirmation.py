@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from accounts.errors import EmailNotConfirmed
 from accounts.models import User
+from marketplace.links import site_link
 
 SALT = "accounts.email-confirmation"
 
@@ -51,13 +52,9 @@ def read_confirmation_token(token: str) -> tuple[int, str] | None:
     return data["user"], data["email"]
 
 
-def _site_link(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def send_confirmation_email(user: User) -> None:
     """The confirmation link, in the active language (the one the person signed up in)."""
-    link = _site_link(reverse("accounts:email_confirm", args=[confirmation_token(user)]))
+    link = site_link(reverse("accounts:email_confirm", args=[confirmation_token(user)]))
     context = {"user": user, "link": link, "days": settings.EMAIL_CONFIRMATION_DAYS}
     send_mail(
         _("Confirm your e-mail address for Reloop"),
@@ -71,8 +68,8 @@ def send_already_registered_email(user: User) -> None:
     """Someone signed up with an address that has an account: tell its owner, tell the form nothing."""
     context = {
         "user": user,
-        "sign_in": _site_link(reverse("accounts:login")),
-        "reset": _site_link(reverse("accounts:password_reset")),
+        "sign_in": site_link(reverse("accounts:login")),
+        "reset": site_link(reverse("accounts:password_reset")),
     }
     send_mail(
         _("You already have a Reloop account"),

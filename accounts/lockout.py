@@ -17,6 +17,10 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 
+def cooloff_seconds() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds())
+
+
 def lockout_until() -> datetime:
     return timezone.localtime(timezone.now() + settings.AXES_COOLOFF_TIME)
 
@@ -31,7 +35,7 @@ def lockout_message(until: datetime) -> str:
 def lockout_json(request: HttpRequest) -> JsonResponse:
     """The API's answer, in the language the client asks for."""
     until = lockout_until()
-    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    seconds = cooloff_seconds()
     with translation.override(translation.get_language_from_request(request)):
         body = {"code": "locked_out", "detail": lockout_message(until), "retry_after": seconds}
     response = JsonResponse(body, status=429)
@@ -51,5 +55,5 @@ def lockout_response(
         {"message": lockout_message(until), "until": until},
         status=429,
     )
-    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    response["Retry-After"] = str(cooloff_seconds())
     return response

@@ -27,6 +27,11 @@ from rest_framework.throttling import SimpleRateThrottle
 from marketplace.client_ip import client_ip
 
 
+def whole_seconds(wait: float | None) -> int | None:
+    """A throttle's wait rounded up to whole seconds, at least one (what Retry-After carries)."""
+    return None if wait is None else max(1, int(wait + 0.999))
+
+
 def retry_text(seconds: float | None) -> str:
     """'Try again in 14 minutes.', in the active language."""
     if not seconds or seconds < 1:
@@ -39,7 +44,7 @@ class RateLimited(Throttled):
     """429 with the limit's own message and when to try again; DRF adds `Retry-After`."""
 
     def __init__(self, *, message: str, wait: float | None) -> None:
-        wait = None if wait is None else max(1, int(wait + 0.999))
+        wait = whole_seconds(wait)
         super().__init__(detail=f"{message} {retry_text(wait)}", code="throttled")
         self.wait = wait
 
@@ -106,7 +111,7 @@ class AccountEmailLimit(RateLimit):
 
 def rate_limited_page(request: HttpRequest, *, message: str, wait: float | None) -> HttpResponse:
     """The page a person sees over a limit: what happened and when to try again (429)."""
-    wait = None if wait is None else max(1, int(wait + 0.999))
+    wait = whole_seconds(wait)
     response = render(request, "429.html", {"message": message, "retry": retry_text(wait)}, status=429)
     if wait is not None:
         response["Retry-After"] = str(wait)

@@ -73,11 +73,9 @@ class UploadBudgetHandler(FileUploadHandler):
     """
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None) -> None:
+        # A declared length past the limit never gets here: UploadLimitMiddleware answered already.
         self.total = 0
         self.refusal: UploadTooLarge | None = None
-        if content_length and content_length > settings.UPLOAD_REQUEST_MAX_BYTES:
-            # Nothing read yet: refuse before the first byte (an API view parses the body itself).
-            raise _request_too_large()
         return None
 
     def new_file(self, field_name, file_name, *args, **kwargs) -> None:

@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from marketplace.jobs import enqueue, enqueue_on_commit
+from marketplace.links import site_link
 from marketplace.money import CENT
 from marketplace.webhooks import SignatureInvalid, contains_nul, post_json, signature_check, signature_header
 from orders.errors import PaymentProviderUnavailable, WebhookRejected
@@ -214,7 +215,7 @@ class SandboxPaymentProvider:
 
 def hosted_url(reference: str) -> str:
     """The page the buyer pays on, in the language active when the payment was opened."""
-    return settings.SITE_URL.rstrip("/") + reverse("sandbox:pay", kwargs={"reference": reference})
+    return site_link(reverse("sandbox:pay", kwargs={"reference": reference}))
 
 
 # --- The hosted page's side ------------------------------------------------------------------------

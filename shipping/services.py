@@ -25,6 +25,7 @@ from listings.photos import private_storage
 from marketplace.errors import DomainError
 from shipping.carriers import (
     CARRIER_NAMES,
+    Booking,
     Carrier,
     SlotUnavailable,
     TrackingEvent,
@@ -155,24 +156,20 @@ def shipment_book(*, shipment_id: int) -> Shipment:
         pickup_start=shipment.pickup_start,
         now=timezone.now(),
     )
-    label_name = label_storage_name(shipment, booking.tracking_number)
+    saved_name = ""
     recorded = False
     try:
-        shipment.carrier = booking.carrier
-        shipment.tracking_number = booking.tracking_number
-        shipment.method = booking.method
-        shipment.pickup_start, shipment.pickup_end = booking.pickup_start, booking.pickup_end
+        _take_booking(shipment, booking)
         content = label_content(shipment, sort_code=booking.sort_code, drop_off_note=booking.drop_off_note)
-        saved_name = private_storage().save(label_name, ContentFile(label_pdf(content)))
+        saved_name = private_storage().save(
+            label_storage_name(shipment, booking.tracking_number), ContentFile(label_pdf(content))
+        )
         try:
             with transaction.atomic():
                 current = Shipment.objects.select_for_update().get(pk=shipment_id)
                 if current.status != ShipmentStatus.REQUESTED:
                     return current
-                current.carrier = booking.carrier
-                current.tracking_number = booking.tracking_number
-                current.method = booking.method
-                current.pickup_start, current.pickup_end = booking.pickup_start, booking.pickup_end
+                _take_booking(current, booking)
                 current.label_path = saved_name
                 current.booked = True
                 shipment = _move(current, ShipmentStatus.LABEL_CREATED)
@@ -186,18 +183,27 @@ def shipment_book(*, shipment_id: int) -> Shipment:
             raise
     finally:
         if not recorded:
-            _void_unrecorded(carrier, booking.tracking_number, label_name)
+            _void_unrecorded(carrier, booking.tracking_number, saved_name)
     return shipment
 
 
+def _take_booking(shipment: Shipment, booking: Booking) -> None:
+    """Copy what the carrier answered onto the shipment (unsaved)."""
+    shipment.carrier = booking.carrier
+    shipment.tracking_number = booking.tracking_number
+    shipment.method = booking.method
+    shipment.pickup_start, shipment.pickup_end = booking.pickup_start, booking.pickup_end
+
+
 def _void_unrecorded(carrier: Carrier, tracking_number: str, label_name: str) -> None:
-    """Undo a booking that will not be recorded. Best effort: an unused label costs nothing, and the
-    carrier voids it by itself after a while."""
+    """Undo a booking that will not be recorded, and remove its label file if one was stored. Best
+    effort: an unused label costs nothing, and the carrier voids it by itself after a while."""
     try:
         carrier.cancel(tracking_number)
     except Exception:
         logger.warning("Could not cancel unrecorded booking %s", tracking_number, exc_info=True)
-    private_storage().delete(label_name)
+    if label_name:
+        private_storage().delete(label_name)
 
 
 def shipment_cancel(*, shipment_id: int, requested_only: bool = False) -> Shipment:

@@ -6,7 +6,6 @@ import logging
 from datetime import datetime
 from functools import partial
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -20,6 +19,7 @@ from consignment.services.transitions import consignment_move
 from listings.models import Listing, ListingStatus
 from listings.services import listing_move
 from marketplace.errors import DomainError
+from marketplace.links import site_link
 from orders.models import Order
 from recycling.models import Offer, OfferDecision, OfferKind, Submission, SubmissionStatus
 from recycling.services.offers import buyout_offer_make, buyout_offers_close, offer_accept_recycle
@@ -192,7 +192,7 @@ def seller_notify_unsold(*, consignment_id: int) -> None:
         values = {
             "name": seller.public_name,
             "title": submission.title,
-            "link": settings.SITE_URL.rstrip("/") + reverse("consignment:unsold", args=[submission.pk]),
+            "link": site_link(reverse("consignment:unsold", args=[submission.pk])),
         }
         lines = [
             _("Hello %(name)s,") % values,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.addresses import PostalAddress
 from inspection.models import Inspection, InspectionResult, Report
 from listings.models import Grade
+from marketplace.links import site_link
 from marketplace.templatetags.money import money
 from recycling.errors import SubmissionError
 from recycling.models import Offer, OfferKind, Submission, SubmissionStatus
@@ -205,13 +206,9 @@ def _check_returnable(submission: Submission) -> None:
         )
 
 
-def site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def report_url(report_code: str) -> str:
     """The public report's absolute address, in the active language."""
-    return site_url(reverse("reports:detail", kwargs={"code": report_code}))
+    return site_link(reverse("reports:detail", kwargs={"code": report_code}))
 
 
 def seller_language(submission: Submission) -> str:
@@ -266,7 +263,7 @@ def seller_notify_inspection_result(
                         "date": formats.date_format(timezone.localtime(offer.valid_until), "DATE_FORMAT"),
                     },
                     _("Decide here: %(url)s")
-                    % {"url": site_url(reverse("recycling:offer", args=[submission.pk]))},
+                    % {"url": site_link(reverse("recycling:offer", args=[submission.pk]))},
                 ]
         else:
             subject = _("%(title)s did not pass inspection") % values
