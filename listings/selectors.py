@@ -6,6 +6,8 @@ photo is the denormalised `Listing.cover_key`). The category tree and the brand 
 and are read on every page, so they are kept in the cache for a few minutes.
 """
 
+import dataclasses
+import hashlib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -241,6 +243,28 @@ def listings_for_channel(
     order_by = SORTS[sort]
     queryset = _searched(_filtered(_on_sale(), filters), q, ranked=sort == "relevance")
     return paginate(queryset, order_by=order_by, cursor=cursor, size=size)
+
+
+def brands_in_results(filters: ChannelFilters) -> list[Brand]:
+    """The brand facet: brands of the listings that match every filter but the brand itself (so a
+    shopper can widen to another brand), by name, plus any brand already chosen. With no words and
+    no filter beyond the category this is `brands_for_category`; otherwise one query, cached as long."""
+    others = dataclasses.replace(filters, brand_slugs=())
+    if others == ChannelFilters(category=filters.category):
+        return brands_for_category(filters.category)
+    category_id = filters.category.pk if filters.category is not None else None
+    described = repr((dataclasses.replace(others, category=None), category_id, sorted(filters.brand_slugs)))
+    key = f"listings:brands-in:v{CACHE_VERSION}:{hashlib.sha256(described.encode()).hexdigest()}"
+    brands = cache.get(key)
+    if brands is None:
+        matching = _searched(_filtered(_on_sale(), others), filters.q.strip(), ranked=False)
+        brands = list(
+            Brand.objects.filter(
+                Q(pk__in=matching.values("brand_id")) | Q(slug__in=filters.brand_slugs)
+            ).order_by("name", "id")
+        )
+        cache.set(key, brands, BRAND_FACETS_TTL)
+    return brands
 
 
 def home_sections(*, size: int = 10) -> dict[str, list[Listing]]:

@@ -32,6 +32,7 @@ from listings.selectors import (
     SELLER_COUNT_CAP,
     ChannelFilters,
     brands_for_category,
+    brands_in_results,
     category_by_slug,
     category_tree,
     favourite_ids,
@@ -134,7 +135,7 @@ def _results_html(*, scope: str, form: ChannelFilterForm, filters: ChannelFilter
     raise AssertionError("the first page never raises InvalidCursor")
 
 
-def _channel_context(*, form: ChannelFilterForm, brands, scope: str, filters: ChannelFilters) -> dict:
+def _channel_context(*, form: ChannelFilterForm, scope: str, filters: ChannelFilters) -> dict:
     results, cursor_error = _results_html(scope=scope, form=form, filters=filters)
     errors = _error_messages(form)
     if cursor_error:
@@ -144,7 +145,8 @@ def _channel_context(*, form: ChannelFilterForm, brands, scope: str, filters: Ch
         "form": form,
         "errors": errors,
         "results": mark_safe(results),  # noqa: S308 - rendered by our own template above
-        "brands": brands,
+        # Only the brands among the results (a brand already chosen stays, to be unticked).
+        "brands": brands_in_results(filters),
         "grades": Grade.choices,
         "selected_brands": set(data.getlist("brand")) if hasattr(data, "getlist") else set(),
         "selected_grades": set(data.getlist("grade")) if hasattr(data, "getlist") else set(),
@@ -184,7 +186,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     form = ChannelFilterForm(request.GET, brands=brands)
     form.is_valid()
     context = _channel_context(
-        form=form, brands=brands, scope=f"category:{current.pk}", filters=form.to_filters(category=current)
+        form=form, scope=f"category:{current.pk}", filters=form.to_filters(category=current)
     )
     context.update(
         category=current,
@@ -200,7 +202,7 @@ def search(request: HttpRequest) -> HttpResponse:
     brands = brands_for_category(None)
     form = ChannelFilterForm(request.GET, brands=brands)
     form.is_valid()
-    context = _channel_context(form=form, brands=brands, scope="search", filters=form.to_filters())
+    context = _channel_context(form=form, scope="search", filters=form.to_filters())
     context.update(q=form.cleaned_data.get("q", ""), sort_choices=SORT_CHOICES)
     return render(request, "listings/search.html", context)
 

@@ -203,6 +203,28 @@ def test_filter_form_remembers_what_was_chosen(client, phones):
     assert '<details class="filter-panel" open>' in html
 
 
+def facet_brands(response) -> list[str]:
+    return re.findall(r'<input type="checkbox" name="brand" value="([^"]+)"', response.content.decode())
+
+
+def test_brand_facet_lists_only_the_brands_among_the_results(client, phones):
+    apple, dyson, rolex = (BrandFactory(name=name, slug=name.lower()) for name in ("Apple", "Dyson", "Rolex"))
+    ListingFactory(category=phones, brand=apple, title="iPhone 13", inspected_at=timezone.now())
+    ListingFactory(category=phones, brand=dyson, title="Dyson V11 vacuum")
+    ListingFactory(brand=rolex, title="Rolex Datejust")
+
+    assert facet_brands(client.get("/search/", {"q": "iphone"})) == ["apple"]
+    assert facet_brands(client.get("/search/", {"q": "vacuum"})) == ["dyson"]
+    assert facet_brands(client.get("/c/phones/")) == ["apple", "dyson"]
+    assert facet_brands(client.get("/c/phones/", {"inspected": "1"})) == ["apple"]
+    # A brand already chosen stays on the list, ticked, so that it can be unticked; the other brands
+    # among the results (every filter but the brand) stay offered.
+    response = client.get("/search/", {"q": "iphone", "brand": "rolex"})
+    assert facet_brands(response) == ["apple", "rolex"]
+    assert 'value="rolex" checked' in response.content.decode()
+    assert facet_brands(client.get("/zh-hans/search/", {"q": "vacuum"})) == ["dyson"]
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
@@ -453,8 +475,9 @@ def test_home_warm_cache_queries(client, django_assert_num_queries, catalogue, s
 
 
 def test_category_queries(client, django_assert_num_queries, catalogue, signed_in):
-    # 1 category tree, 1 brand facets (both then cached), 1 page of listings with their brands
-    with django_assert_num_queries(3 + USER * signed_in):
+    # 1 category tree, 1 brands of the category (to check the brands asked for), 1 brands among these
+    # results (all three then cached), 1 page of listings with their brands
+    with django_assert_num_queries(4 + USER * signed_in):
         response = client.get("/c/phones/", {"grade": ["A", "B"], "price_min": "1", "sort": "price_desc"})
     assert len(card_titles(response)) == (
         24 if "500" in str(catalogue.title) or Listing.objects.count() > 24 else 2
@@ -482,8 +505,9 @@ def test_category_next_page_queries(client, django_assert_num_queries, catalogue
 
 
 def test_search_queries(client, django_assert_num_queries, catalogue, signed_in):
-    # 1 brand facets (all brands, then cached), 1 page of matching listings
-    with django_assert_num_queries(2 + USER * signed_in):
+    # 1 brands (all, to check the brands asked for), 1 brands among the results (both then cached),
+    # 1 page of matching listings
+    with django_assert_num_queries(3 + USER * signed_in):
         response = client.get("/search/", {"q": "camera", "inspected": "1"})
     assert card_titles(response)
 
