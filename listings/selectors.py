@@ -267,6 +267,35 @@ def brands_in_results(filters: ChannelFilters) -> list[Brand]:
     return brands
 
 
+def category_covers(categories: list[Category]) -> dict[int, str]:
+    """A picture for each category's tile: the cover photo key of the newest listing on sale in it
+    or below it, by category id (a category with nothing on sale has none). One query, built as
+    `home_sections` is: one newest-listing subquery per category."""
+    if not categories:
+        return {}
+    tree = category_tree()
+    on_sale = Listing.objects.filter(status=ListingStatus.ACTIVE, published_at__isnull=False).exclude(
+        cover_key=""
+    )
+    newest = [
+        on_sale.filter(category_id__in=tree.descendant_ids(category))
+        .order_by("-published_at", "-id")
+        .values("pk")[:1]
+        for category in categories
+    ]
+    if connection.features.supports_slicing_ordering_in_compound:
+        picked = Q(pk__in=newest[0].union(*newest[1:], all=True))
+    else:
+        picked = Q()
+        for subquery in newest:
+            picked |= Q(pk__in=subquery)
+    rows = Listing.objects.filter(picked).values_list("category_id", "cover_key")
+    root_of = {}
+    for category in categories:
+        root_of.update(dict.fromkeys(tree.descendant_ids(category), category.pk))
+    return {root_of[category_id]: cover_key for category_id, cover_key in rows}
+
+
 def home_sections(*, size: int = 10) -> dict[str, list[Listing]]:
     """The home page's rows: newest arrivals, newest platform-inspected, newest authenticated.
 

@@ -34,6 +34,7 @@ from listings.selectors import (
     brands_for_category,
     brands_in_results,
     category_by_slug,
+    category_covers,
     category_tree,
     favourite_ids,
     favourites_for_user,
@@ -160,18 +161,24 @@ def _channel_context(*, form: ChannelFilterForm, scope: str, filters: ChannelFil
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     # The sections are the same for everyone: render them once per language and keep them briefly.
-    key = f"listings:home-sections:v1:{get_language()}"
+    key = f"listings:home-sections:v2:{get_language()}"
     sections_html = cache.get(key)
     if sections_html is None:
-        sections_html = render_to_string("listings/_home_sections.html", {"sections": home_sections()})
+        roots = category_tree().roots
+        covers = category_covers(roots)
+        sections_html = render_to_string(
+            "listings/_home_sections.html",
+            {
+                # Each tile shows the newest item on sale in its category.
+                "categories": [(category, covers.get(category.pk, "")) for category in roots],
+                "sections": home_sections(),
+            },
+        )
         cache.set(key, sections_html, RESULTS_CACHE_TTL)
     return render(
         request,
         "listings/home.html",
-        {
-            "categories": category_tree().roots,
-            "sections_html": mark_safe(sections_html),  # noqa: S308 - rendered by our own template above
-        },
+        {"sections_html": mark_safe(sections_html)},  # noqa: S308 - rendered by our own template above
     )
 
 

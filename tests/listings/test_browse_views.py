@@ -42,6 +42,23 @@ def test_home_shows_new_inspected_and_authenticated_sections_and_category_tiles(
     assert html.count("Genuine bag") == 2
 
 
+def test_each_category_tile_shows_the_newest_item_on_sale_below_it(client, phones):
+    android = CategoryFactory(name="Android", slug="android", parent=phones)
+    CategoryFactory(name="Garden", slug="garden")  # nothing on sale: a tile with no picture
+    now = timezone.now()
+    ListingFactory(category=phones, cover_key="oldphone", published_at=now - timedelta(days=2))
+    ListingFactory(category=android, cover_key="newpixel", published_at=now - timedelta(days=1))
+    ListingFactory(category=android, cover_key="soldpixel", published_at=now, status=ListingStatus.SOLD)
+
+    html = client.get("/").content.decode()
+
+    tiles = dict(re.findall(r'<a class="tile" href="/c/([a-z-]+)/">(.*?)</a>', html))
+    assert "newpixel-240.webp" in tiles["phones"]
+    assert "oldphone" not in tiles["phones"] and "soldpixel" not in tiles["phones"]
+    assert "<img" not in tiles["garden"]
+    assert "android" not in tiles  # a tile per top-level category
+
+
 def test_home_in_chinese(client, phones):
     ListingFactory(title="Plain phone", category=phones)
 
@@ -459,8 +476,9 @@ USER = 1
 
 
 def test_home_queries(client, django_assert_num_queries, catalogue, signed_in):
-    # 1 category tree (then cached), 1 for the three listing sections together
-    with django_assert_num_queries(2 + USER * signed_in):
+    # 1 category tree (then cached), 1 picture for every category tile, 1 for the three listing
+    # sections together
+    with django_assert_num_queries(3 + USER * signed_in):
         response = client.get("/")
     assert response.status_code == 200
     assert "Bulk camera 0" in response.content.decode()
