@@ -58,6 +58,7 @@ def test_browse_filter_and_open_a_listing_in_english(page, channel):
 
 def test_browse_filter_and_open_a_listing_in_chinese(page, channel):
     page.goto("/")
+    page.locator(".account-nav details.menu summary").click()  # the language menu
     page.locator("select#language").select_option("zh-hans")
     page.get_by_role("button", name="Change language").click()
     expect(page).to_have_url(re.compile(r"/zh-hans/$"))
