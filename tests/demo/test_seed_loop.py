@@ -92,6 +92,18 @@ def test_seed_demo_includes_items_that_came_through_the_loop(client, capsys):
     assert page.status_code == 200
     assert open_submission.title in page.content.decode()
 
+    # and: every consigned listing is a consignment's, so the operations dashboard's consigned counts
+    # (listings on sale by source, consignments by status) agree
+    consigned_listings = set(
+        Listing.objects.filter(source=ListingSource.CONSIGNED).values_list("pk", flat=True)
+    )
+    assert consigned_listings == set(Consignment.objects.values_list("listing_id", flat=True))
+    client.force_login(User.objects.get(username="operations"))
+    dashboard = client.get(reverse("dashboard:home")).context
+    listed = {row.value: row.count for row in dashboard["figures"].listings}
+    by_status = {row.value: row.count for row in dashboard["figures"].consignments}
+    assert listed[ListingSource.CONSIGNED] == by_status[ConsignmentStatus.LISTED] == 1
+
     # and: the ledger balances, transaction by transaction
     totals: dict[int, Decimal] = {}
     for transaction_id, amount in Entry.objects.values_list("transaction_id", "amount"):

@@ -384,9 +384,10 @@ def plan(count: int, *, today) -> list[PlannedListing]:
         rng = random.Random(f"reloop-demo:{index}")
         leaf = rng.choices(leaves, weights=[catalog_data.LISTING_SHARE[name] for name in leaves])[0]
         is_luxury = leaf in luxury
+        # Private sellers' items or Reloop's own stock. A consigned listing belongs to a consignment
+        # (its owner, floor and commission): seed_demo_loop consigns items through the services.
         source = rng.choices(
-            [ListingSource.PERSON, ListingSource.CONSIGNED, ListingSource.PLATFORM],
-            weights=(40, 40, 20) if is_luxury else (70, 15, 15),
+            [ListingSource.PERSON, ListingSource.PLATFORM], weights=(40, 60) if is_luxury else (70, 30)
         )[0]
         persona = (
             next(p for p in PERSONAS if p.username == PLATFORM_SELLER)
