@@ -49,9 +49,11 @@ from typing import cast
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts import roles
@@ -479,12 +481,23 @@ class Command(BaseCommand):
         task_log = logging.getLogger("celery.app.trace")
         previous_level = task_log.level
         task_log.setLevel(logging.WARNING)
+        # The offers and reports the seeding sends the demo seller go to a mailbox in memory, not to
+        # the console backend, where they would bury the progress lines.
         try:
-            self._seed(listings, jobs, photo_size)
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                before = len(getattr(mail, "outbox", []))
+                self._seed(listings, jobs, photo_size)
+                sent = len(getattr(mail, "outbox", [])) - before
+                if sent:
+                    self.stdout.write(f"E-mails: {sent} sent to demo users while seeding (not shown).")
         finally:
             celery_app.conf.task_always_eager = previous_eager
             task_log.setLevel(previous_level)
         self.stdout.write(f"Done in {time.monotonic() - started:.1f} s.")
+
+    def _step(self, text: str) -> None:
+        """A progress line: what the seeder starts on now."""
+        self.stdout.write(f"{text}…")
 
     def _seed(self, count: int, jobs: int | None, photo_size: int) -> None:
         catalog = catalog_data.load_catalog()
@@ -500,16 +513,22 @@ class Command(BaseCommand):
         )
         missing = [p for p in planned if (p.seller, p.item.title) not in existing]
 
+        if missing:
+            self._step(f"Listing {len(missing)} items with drawn photos and their thumbnails")
         created = self._listings(
             missing, photo_size=photo_size, jobs=min((os.cpu_count() or 1) - 1, 1) if jobs is None else jobs
         )
         self._age_and_trust(created, now)
         thumbnails_made = self._finish_photos()
+        self._step("Sending in the demo seller's items")
         submissions_created = self._submissions()
+        self._step("Inspecting Reloop's items and publishing their reports")
         inspections_created = self._inspections()
         # The shopper's past orders and the seller's wallet, through the order and wallet services.
+        self._step("Orders, payments and the seller's wallet")
         call_command("seed_demo_orders", stdout=self.stdout)
         # Items the demo seller sent in that went through the whole loop (offers, payout, consignment).
+        self._step("Offers, a payout and consignments")
         call_command("seed_demo_loop", stdout=self.stdout)
 
         self.stdout.write(
