@@ -7,8 +7,9 @@
   `failed` (with `fail_reason`). recycling moves the submission to `offered` or `rejected`.
 - `subjects_described(sender=Inspection, codes=[...])`: not news but a question, asked while a staff
   page is built: what did the sellers of these items declare? A receiver answers with
-  `{code: inspection.subjects.SubjectDetails}` for the codes it knows (recycling, for submissions),
-  reading them in a fixed number of queries whatever the number of codes.
+  `{code: inspection.subjects.SubjectDetails}` for the codes it knows (recycling, for submissions:
+  the answers, the photos and what the photo checks flagged on them), reading them in a fixed number
+  of queries whatever the number of codes.
 """
 
 from django.dispatch import Signal

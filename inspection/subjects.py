@@ -12,11 +12,24 @@ from inspection.signals import subjects_described
 
 
 @dataclass(frozen=True)
+class SubjectPhotoFlag:
+    """What the photo checks found on one of the seller's photos, worded for staff in the active
+    language: the photo ("Front") and the problem ("Already used by another seller")."""
+
+    view: str
+    problem: str
+    # Another seller's photo: the item may not be the seller's own; compare it with the photos.
+    strong: bool = False
+
+
+@dataclass(frozen=True)
 class SubjectDetails:
     # (question, answer) as the seller gave them: attributes first, then condition answers.
     answers: list[tuple[str | Promise, str | Promise]] = field(default_factory=list)
     # (url, what the photo shows): the seller's own photos, for staff only.
     photos: list[tuple[str, str | Promise]] = field(default_factory=list)
+    # What the photo checks of the current estimate found, the strong ones first; empty when nothing.
+    photo_flags: list[SubjectPhotoFlag] = field(default_factory=list)
 
 
 def subject_details(codes: Iterable[str]) -> dict[str, SubjectDetails]:

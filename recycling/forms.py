@@ -111,12 +111,16 @@ def _choice_field(label, options, *, required: bool, help_text="") -> forms.Choi
 
 
 class AttributesForm(forms.Form):
-    """One field per attribute of the category's questionnaire."""
+    """One field per attribute of the category's questionnaire, but those the chosen catalog model
+    already fixes (`fixed`, from questionnaire.fixed_by_model): the storage of an "iPhone 13 128GB"
+    is not asked."""
 
-    def __init__(self, *args, questionnaire: questions.Questionnaire, **kwargs) -> None:
+    def __init__(
+        self, *args, questionnaire: questions.Questionnaire, fixed: dict[str, str] | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.questionnaire = questionnaire
-        for attribute in questionnaire.attributes:
+        for attribute in questionnaire.attributes_to_ask(fixed or {}):
             if attribute.is_choice:
                 self.fields[attribute.name] = _choice_field(
                     attribute.label,
@@ -190,6 +194,32 @@ class PhotosForm(forms.Form):
             except PhotoRejected as rejected:
                 self.add_error(view.name, ValidationError(rejected.message, code=rejected.code))
         return cleaned
+
+
+class PhotoReplaceForm(forms.Form):
+    """A new photo for one flagged view of a submission, checked like every photo
+    (listings.photos.check_photo); `checked` holds it once valid."""
+
+    def __init__(self, *args, view: questions.PhotoView | None, label: "StrOrPromise", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.checked: photos.CheckedPhoto | None = None
+        self.fields["photo"] = forms.FileField(
+            label=format_lazy(_("New photo: {}"), label),
+            help_text=view.hint if view is not None else "",
+            widget=forms.FileInput(attrs={"accept": ACCEPTED_PHOTO_TYPES}),
+            error_messages={
+                "required": _("Please choose the new photo."),
+                "empty": _("This file is empty; please choose the photo again."),
+            },
+        )
+
+    def clean_photo(self) -> Any:
+        upload = self.cleaned_data["photo"]
+        try:
+            self.checked = photos.check_photo(upload)
+        except PhotoRejected as rejected:
+            raise ValidationError(rejected.message, code=rejected.code) from None
+        return upload
 
 
 def photo_limits_text() -> "StrOrPromise":

@@ -2,15 +2,18 @@
 language, including those the consignment app writes on the submissions it sells. Parameters:
 amounts are strings of Decimals; `reason` is an inspection FailReason code; `grade` a grade's code;
 `carrier` a carrier's code (shipping.carriers), `tracking` and `report` as the carrier or the report
-gave them."""
+gave them; `view` a photo view's code (recycling.questionnaire), shown by its label."""
 
 from django.utils.translation import gettext_lazy as _
 
 from inspection.models import FailReason
 from marketplace.status_events import Catalog, Message
+from recycling.questionnaire import VIEW_LABELS
 from shipping.carriers import CARRIER_NAMES
 
 MESSAGES: Catalog = {
+    # the seller's photos
+    "photo.replaced": Message(_("New photo: %(view)s."), labels={"view": VIEW_LABELS}),
     # shipping to the centre and back
     "shipping.booked": Message(
         _("Free shipping booked: %(carrier)s %(tracking)s"), labels={"carrier": CARRIER_NAMES}

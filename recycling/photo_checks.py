@@ -18,9 +18,12 @@ Each stored submission photo (a re-encoded JPEG in private storage, see listings
   views may look alike. A photo another seller already used is a strong flag (it may not be this
   seller's item); one the same seller used before (their own old listing) is an ordinary flag.
 
-Flags are codes with parameters, stored on the Valuation; `photo_flag_text` says in the reader's
-language what is wrong and what to do. Each check is a flag, not a refusal: the seller may still
-go on, and the inspection decides.
+Flags are codes with parameters, stored on the Valuation with the photo's view code ("front");
+`photo_flag_text` says in the reader's language what is wrong and what to do (for the seller), and
+`photo_flag_problem` names the problem in a few words (for staff). Pages name the photo by its
+view's label in the reader's language ("Front", "正面": Questionnaire.view_label), never by its
+code. Each check is a flag, not a refusal: the seller may still go on, replace a flagged photo while
+the item is not yet on its way (recycling.services.photos), and the inspection decides.
 """
 
 import io
@@ -97,6 +100,18 @@ FLAG_ADVICE = {
     FlagCode.DUPLICATE_OWN: _(
         "You have used this photo before for another item. Please photograph this item as it is now."
     ),
+}
+
+
+# The same, in a few words for staff lists (the receiving desk, the inspection desk).
+FLAG_PROBLEMS = {
+    FlagCode.UNREADABLE: _("Could not be read"),
+    FlagCode.TOO_SMALL: _("Too small: %(width)s by %(height)s pixels"),
+    FlagCode.BLURRED: _("Blurred"),
+    FlagCode.TOO_DARK: _("Too dark"),
+    FlagCode.TOO_BRIGHT: _("Washed out"),
+    FlagCode.DUPLICATE: _("Already used on Reloop by another seller"),
+    FlagCode.DUPLICATE_OWN: _("Used before by the same seller for another item"),
 }
 
 
@@ -236,10 +251,22 @@ def photo_flag(*, view: str, code: str, params: dict | None = None) -> dict:
     return {"view": view, "code": code, "strong": code in STRONG_FLAGS, "params": params or {}}
 
 
+def _worded(text: object, flag: dict) -> str | None:
+    """`text` with the flag's figures, None when they do not fit it (rows outlive code)."""
+    params = flag.get("params") or {}
+    try:
+        return str(text) % params if params else str(text)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def photo_flag_text(flag: dict) -> str:
     """What is wrong with a flagged photo and what to do, in the active language."""
-    advice = FLAG_ADVICE.get(flag.get("code", ""))
-    if advice is None:
-        return gettext("This photo needs another look.")
-    params = flag.get("params") or {}
-    return str(advice) % params if params else str(advice)
+    worded = _worded(FLAG_ADVICE.get(flag.get("code", ""), ""), flag)
+    return worded or gettext("This photo needs another look.")
+
+
+def photo_flag_problem(flag: dict) -> str:
+    """What is wrong with a flagged photo in a few words, in the active language (for staff)."""
+    worded = _worded(FLAG_PROBLEMS.get(flag.get("code", ""), ""), flag)
+    return worded or gettext("Needs another look")

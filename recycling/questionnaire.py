@@ -11,8 +11,17 @@ have (its cap): "No cracks" caps nothing (N), "Light scratches visible up close"
 screen is cracked" caps at D. The declared grade is the worst cap among the answers: one cracked
 screen makes a phone fair however clean the rest of it is. Only an item that is new on every count
 is declared N.
+
+What the chosen model already says: a catalog model's name often fixes an attribute ("iPhone 13
+128GB" has 128 GB of storage, "MacBook Air 13-inch M2 8GB/256GB" 8 GB of memory and 256 GB of
+storage, "Submariner Date 126610LN" its reference). `fixed_by_model` reads those from the name; the
+flow does not ask them, and intake stores them with the seller's answers, so the valuation and the
+inspectors have them as if the seller had answered. Only an unambiguous reading counts: a name that
+matches two options of one attribute fixes nothing.
 """
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -44,6 +53,9 @@ TEXT_MAX_LENGTH = 60
 class Option:
     value: str
     label: StrOrPromise
+    # A regular expression (case-insensitive) that, found in a catalog model's name, means the model
+    # has this option: r"(?<![\d.])128\s?GB\b" for "128 GB". Empty: a name never says it.
+    in_model_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,8 @@ class Attribute:
     options: tuple[Option, ...] = ()
     required: bool = True
     help_text: StrOrPromise = ""
+    # For free text: reads the answer from a catalog model's name ("" when the name does not say).
+    from_model_name: Callable[[str], str] | None = None
 
     @property
     def is_choice(self) -> bool:
@@ -79,6 +93,20 @@ class Attribute:
             if option.value == value:
                 return option.label
         return value
+
+    def read_model_name(self, model_name: str) -> str:
+        """The answer the catalog model's name gives, or "" when it gives none or is ambiguous."""
+        if self.is_choice:
+            found = {
+                option.value
+                for option in self.options
+                if option.in_model_name and re.search(option.in_model_name, model_name, re.IGNORECASE)
+            }
+            return found.pop() if len(found) == 1 else ""
+        if self.from_model_name is None:
+            return ""
+        value = self.from_model_name(model_name).strip()
+        return value if len(value) <= TEXT_MAX_LENGTH else ""
 
 
 @dataclass(frozen=True)
@@ -135,6 +163,37 @@ class Questionnaire:
 
     def view(self, name: str) -> PhotoView | None:
         return next((view for view in self.photo_views if view.name == name), None)
+
+    def view_label(self, name: str) -> StrOrPromise:
+        """How a photo view is called in the reader's language ("Front", "正面"), never its code; a
+        view this questionnaire does not list (rows outlive code) by its name in any questionnaire."""
+        view = self.view(name)
+        if view is not None:
+            return view.label
+        return VIEW_LABELS.get(name) or name.replace("_", " ").capitalize()
+
+    def view_order(self, name: str) -> int:
+        """Where a photo view comes among this questionnaire's (to show photos in the asked order,
+        a replaced one in its place); a view it does not list comes last."""
+        names = [view.name for view in self.photo_views]
+        return names.index(name) if name in names else len(names)
+
+    def attributes_to_ask(self, fixed: dict[str, str]) -> tuple[Attribute, ...]:
+        """The attributes the seller is asked: all but those the chosen model fixes."""
+        return tuple(attribute for attribute in self.attributes if attribute.name not in fixed)
+
+
+def fixed_by_model(questionnaire: Questionnaire, model_name: str) -> dict[str, str]:
+    """The attribute answers a catalog model's name fixes, {attribute name: stored value}: e.g.
+    {"storage": "128 GB"} for "iPhone 13 128GB". Empty for no model (the seller's own words)."""
+    if not model_name:
+        return {}
+    fixed = {}
+    for attribute in questionnaire.attributes:
+        value = attribute.read_model_name(model_name)
+        if value:
+            fixed[attribute.name] = value
+    return fixed
 
 
 def declared_grade(questionnaire: Questionnaire, answers: dict) -> Grade:
@@ -204,16 +263,60 @@ def _text(
     return Attribute(name, label, required=required, help_text=help_text)
 
 
+def _size_option(size: str) -> Option:
+    """An amount such as "128 GB", found in a model's name written "128GB" or "128 GB" but not as
+    the end of another number ("1128GB") or inside a word."""
+    amount, unit = size.split()
+    return Option(size, size, in_model_name=rf"(?<![\d.]){re.escape(amount)}\s?{unit}\b")
+
+
 def _storage(*sizes: str) -> Attribute:
-    return Attribute(
-        "storage",
-        _("Storage"),
-        tuple(Option(size, size) for size in sizes),
-    )
+    return Attribute("storage", _("Storage"), tuple(_size_option(size) for size in sizes))
 
 
-COLOUR = _text("colour", _("Colour"), help_text=_("As the maker names it, if you know, e.g. Sierra Blue."))
-COLOUR_OPTIONAL = _text("colour", _("Colour"), required=False)
+# Colour words a model's name may carry ("iPhone 13 128GB Midnight", "AirPods Max Sky Blue"), with
+# one qualifier before them at most.
+COLOUR_IN_NAME = re.compile(
+    r"\b(?:(?:light|dark|deep|space|sierra|pacific|alpine|sky|rose|natural)\s+)?"
+    r"(?:black|white|grey|gray|silver|gold|blue|red|green|pink|purple|yellow|orange|brown|beige|navy|"
+    r"graphite|starlight|midnight)\b",
+    re.IGNORECASE,
+)
+
+
+def colour_in_model_name(model_name: str) -> str:
+    """The colour a model's name states, as it states it; "" for none, or for two different ones."""
+    found = {match.group(0).title() for match in COLOUR_IN_NAME.finditer(model_name)}
+    return found.pop() if len(found) == 1 else ""
+
+
+# A figure with its unit ("300M" of water resistance, "5L", "1.5HP"), which is no reference.
+MEASURE = re.compile(r"\d+(?:\.\d+)?(?:M|MM|CM|L|KG|G|GB|TB|HP|W|V|MAH)")
+
+
+def reference_in_model_name(model_name: str) -> str:
+    """A maker's reference or model number in a model's name: one word of capitals, digits, dots and
+    hyphens with at least two digits, either with a letter ("126610LN", "SRPB43", "KFR-35GW") or of
+    five digits or more ("126334", "310.30.42.50.01.001"), and not a measure ("300M"). "" for none,
+    or for two different ones."""
+    found = set()
+    for word in model_name.split():
+        if not re.fullmatch(r"[A-Z0-9][A-Z0-9.\-]*[A-Z0-9]", word) or MEASURE.fullmatch(word):
+            continue
+        digits = sum(character.isdigit() for character in word)
+        has_letter = any(character.isalpha() for character in word)
+        if (has_letter and digits >= 2 and len(word) >= 4) or (not has_letter and digits >= 5):
+            found.add(word)
+    return found.pop() if len(found) == 1 else ""
+
+
+COLOUR = Attribute(
+    "colour",
+    _("Colour"),
+    help_text=_("As the maker names it, if you know, e.g. Sierra Blue."),
+    from_model_name=colour_in_model_name,
+)
+COLOUR_OPTIONAL = Attribute("colour", _("Colour"), required=False, from_model_name=colour_in_model_name)
 ACCESSORIES = _text(
     "accessories",
     _("What comes with it"),
@@ -360,7 +463,11 @@ TABLETS = Questionnaire(
         Attribute(
             "connectivity",
             _("Connectivity"),
-            (Option("wifi", _("Wi-Fi")), Option("cellular", _("Wi-Fi + cellular"))),
+            (
+                # "Wi-Fi" alone; "Wi-Fi + Cellular" is the other option.
+                Option("wifi", _("Wi-Fi"), in_model_name=r"\bwi-?fi\b(?!\s*\+)"),
+                Option("cellular", _("Wi-Fi + cellular"), in_model_name=r"\b(?:cellular|5G|LTE)\b"),
+            ),
         ),
         COLOUR,
         _yes_no("account_removed", _("Signed out of your account (Find My, Mi or Huawei ID)?")),
@@ -382,7 +489,7 @@ LAPTOPS = Questionnaire(
             "ram",
             _("Memory (RAM)"),
             tuple(
-                Option(size, size) for size in ("8 GB", "16 GB", "18 GB", "24 GB", "32 GB", "36 GB", "64 GB")
+                _size_option(size) for size in ("8 GB", "16 GB", "18 GB", "24 GB", "32 GB", "36 GB", "64 GB")
             ),
         ),
         _storage("256 GB", "512 GB", "1 TB", "2 TB", "4 TB"),
@@ -420,8 +527,8 @@ CAMERAS = Questionnaire(
             "kit",
             _("What you are selling"),
             (
-                Option("body", _("Body only")),
-                Option("kit", _("Body with lens")),
+                Option("body", _("Body only"), in_model_name=r"\bbody\b"),
+                Option("kit", _("Body with lens"), in_model_name=r"\bkit\b"),
                 Option("lens", _("Lens only")),
                 Option("other", _("Other (drone, action camera…)")),
             ),
@@ -485,18 +592,23 @@ BAGS = Questionnaire(
             "size",
             _("Size"),
             (
-                Option("mini", _("Mini")),
-                Option("small", _("Small")),
-                Option("medium", _("Medium")),
-                Option("large", _("Large")),
+                # Louis Vuitton's sizes are letters: BB, PM, MM and GM (upper case only).
+                Option("mini", _("Mini"), in_model_name=r"\b(?:mini|nano|(?-i:BB))\b"),
+                Option("small", _("Small"), in_model_name=r"\b(?:small|(?-i:PM))\b"),
+                Option("medium", _("Medium"), in_model_name=r"\b(?:medium|(?-i:MM))\b"),
+                Option("large", _("Large"), in_model_name=r"\b(?:large|(?-i:GM))\b"),
             ),
         ),
         Attribute(
             "material",
             _("Material"),
             (
-                Option("coated_canvas", _("Coated canvas")),
-                Option("leather", _("Leather")),
+                Option("coated_canvas", _("Coated canvas"), in_model_name=r"\b(?:monogram|damier)\b"),
+                Option(
+                    "leather",
+                    _("Leather"),
+                    in_model_name=r"\b(?:leather|caviar|lambskin|calfskin|togo|cl[eé]mence|epsom|matelass[eé])\b",
+                ),
                 Option("canvas", _("Canvas or fabric")),
                 Option("exotic", _("Exotic leather")),
                 Option("other", _("Other")),
@@ -565,10 +677,11 @@ BAGS = Questionnaire(
 WATCHES = Questionnaire(
     slug="watches",
     attributes=(
-        _text(
+        Attribute(
             "reference",
             _("Reference number"),
             help_text=_("On the papers, or between the lugs, e.g. 126610LN."),
+            from_model_name=reference_in_model_name,
         ),
         Attribute(
             "movement",
@@ -631,11 +744,11 @@ JEWELRY = Questionnaire(
             "metal",
             _("Metal"),
             (
-                Option("yellow_gold", _("Yellow gold")),
-                Option("white_gold", _("White gold")),
-                Option("rose_gold", _("Rose gold")),
-                Option("platinum", _("Platinum")),
-                Option("silver", _("Silver")),
+                Option("yellow_gold", _("Yellow gold"), in_model_name=r"\byellow gold\b"),
+                Option("white_gold", _("White gold"), in_model_name=r"\bwhite gold\b"),
+                Option("rose_gold", _("Rose gold"), in_model_name=r"\brose gold\b"),
+                Option("platinum", _("Platinum"), in_model_name=r"\bplatinum\b"),
+                Option("silver", _("Silver"), in_model_name=r"\bsilver\b"),
                 Option("other", _("Other")),
             ),
         ),
@@ -724,7 +837,10 @@ CLOTHING = Questionnaire(
             "size",
             _("Size"),
             (
-                *(Option(size, size) for size in ("XXS", "XS", "S", "M", "L", "XL", "XXL")),
+                *(
+                    Option(size, size, in_model_name=rf"\bsize\s+(?-i:{size})\b")
+                    for size in ("XXS", "XS", "S", "M", "L", "XL", "XXL")
+                ),
                 Option("other", _("Other")),
             ),
         ),
@@ -765,8 +881,12 @@ CLOTHING = Questionnaire(
 HOME_APPLIANCES = Questionnaire(
     slug="home-appliances",
     attributes=(
-        _text(
-            "model_number", _("Model number"), required=False, help_text=_("On the rating plate underneath.")
+        Attribute(
+            "model_number",
+            _("Model number"),
+            required=False,
+            help_text=_("On the rating plate underneath."),
+            from_model_name=reference_in_model_name,
         ),
         _yes_no("complete", _("Comes with every part and attachment?")),
         ACCESSORIES,
@@ -860,6 +980,14 @@ QUESTIONNAIRES: dict[str, Questionnaire] = {
         BOOKS,
     )
 }
+
+
+# Every photo view's label by its name, the first questionnaire's where two differ ("front" is a
+# book's "Front cover"): for a view that its own questionnaire no longer lists.
+VIEW_LABELS: dict[str, StrOrPromise] = {}
+for _questionnaire in (*QUESTIONNAIRES.values(), DEFAULT):
+    for _view in _questionnaire.photo_views:
+        VIEW_LABELS.setdefault(_view.name, _view.label)
 
 
 def questionnaire_for(category: Category) -> Questionnaire:

@@ -1,21 +1,27 @@
 """Reads shared by the submission pages and the API."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import JSONField, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.functional import Promise
 
 from accounts.models import User
 from accounts.roles import STAFF_GROUPS
 from inspection.models import Report
-from inspection.subjects import SubjectDetails
+from inspection.subjects import SubjectDetails, SubjectPhotoFlag
+from listings.models import Category
+from recycling import questionnaire as questions
 from recycling.models import (
     Offer,
     OfferKind,
     Submission,
     SubmissionEvent,
     SubmissionStatus,
+    Valuation,
 )
+from recycling.photo_checks import photo_flag_problem
 from shipping.models import Shipment, ShipmentPurpose, ShipmentStatus
 
 SUBMISSION_PURPOSES = (ShipmentPurpose.INBOUND, ShipmentPurpose.SELLER_RETURN)
@@ -80,12 +86,58 @@ def submissions_visible_to(user: User | AnonymousUser) -> QuerySet[Submission]:
     return queryset.filter(seller_id=user.pk)
 
 
+# --- Photo flags, for staff ----------------------------------------------------------------------------
+
+
+def current_photo_flags() -> Subquery:
+    """The photo flags of each submission's current (newest) estimate, as a subquery to annotate a
+    queryset of submissions with (None before the first estimate)."""
+    newest = Valuation.objects.filter(submission_id=OuterRef("pk")).order_by("-created_at", "-id")
+    return Subquery(newest.values("photo_flags")[:1], output_field=JSONField())
+
+
+def photo_flag_notes(flags: Iterable[dict] | None, category: Category) -> list[SubjectPhotoFlag]:
+    """Stored photo flags worded for staff in the active language: each photo by its view's label in
+    the category's questionnaire ("Front", never "front"), the strong flags first."""
+    questionnaire = questions.questionnaire_for(category)
+    notes = [
+        SubjectPhotoFlag(
+            view=str(questionnaire.view_label(flag.get("view", ""))),
+            problem=photo_flag_problem(flag),
+            strong=bool(flag.get("strong")),
+        )
+        for flag in flags or ()
+        if isinstance(flag, dict)
+    ]
+    return sorted(notes, key=lambda note: not note.strong)  # stable: the checks' order otherwise
+
+
+def submission_photo_flags(code: str) -> list[SubjectPhotoFlag]:
+    """What the photo checks of a submission's current estimate found, by the submission's code,
+    worded for staff in the active language (`SubjectPhotoFlag(view="Front", problem="Blurred",
+    strong=False)`), the strong flags first; [] for no such submission or clean photos. One query.
+
+    For the inspection desk, which cannot import recycling: the same notes also come with
+    `inspection.subjects.subject_details(codes)` (the `subjects_described` signal), as
+    `SubjectDetails.photo_flags`."""
+    valuation = (
+        Valuation.objects.filter(submission__code=code)
+        .select_related("submission__category")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if valuation is None:
+        return []
+    return photo_flag_notes(valuation.photo_flags, valuation.submission.category)
+
+
 # --- The receiving desk -----------------------------------------------------------------------------
 
 
 def parcels_in_transit() -> QuerySet[Submission]:
     """Submissions whose inbound parcel the carrier has scanned and the desk has not received yet,
-    oldest booking first, each with `parcel_tracking`, `parcel_status` and `parcel_booked_at`."""
+    oldest booking first, each with `parcel_tracking`, `parcel_status`, `parcel_booked_at` and
+    `current_photo_flags` (see photo_flag_notes)."""
     parcels = Shipment.objects.filter(
         purpose=ShipmentPurpose.INBOUND,
         reference=OuterRef("code"),
@@ -97,15 +149,17 @@ def parcels_in_transit() -> QuerySet[Submission]:
             parcel_tracking=Subquery(parcels.values("tracking_number")[:1]),
             parcel_status=Subquery(parcels.values("status")[:1]),
             parcel_booked_at=Subquery(parcels.values("created_at")[:1]),
+            current_photo_flags=current_photo_flags(),
         )
         .filter(parcel_tracking__isnull=False)
-        .select_related("seller")
+        .select_related("seller", "category")
         .order_by("parcel_booked_at", "id")
     )
 
 
 def submissions_received() -> QuerySet[Submission]:
-    """Received submissions waiting for inspection, the longest-waiting first."""
+    """Received submissions waiting for inspection, the longest-waiting first, each with
+    `received_at` and `current_photo_flags` (see photo_flag_notes)."""
     received_at = (
         SubmissionEvent.objects.filter(submission=OuterRef("pk"), new=SubmissionStatus.RECEIVED)
         .order_by("-at")
@@ -113,8 +167,8 @@ def submissions_received() -> QuerySet[Submission]:
     )
     return (
         Submission.objects.filter(status=SubmissionStatus.RECEIVED)
-        .select_related("seller")
-        .annotate(received_at=Subquery(received_at))
+        .select_related("seller", "category")
+        .annotate(received_at=Subquery(received_at), current_photo_flags=current_photo_flags())
         .order_by("received_at", "id")
     )
 
@@ -130,13 +184,15 @@ def submission_parcels(submission: Submission) -> list[Shipment]:
 
 
 def submission_declarations(*, codes: list[str]) -> dict[str, SubjectDetails]:
-    """What the sellers of these submissions declared (attributes, condition answers) and their photos,
-    by submission code, for the inspection desk. Two queries whatever the number of codes."""
-    from recycling import questionnaire as questions
-
+    """What the sellers of these submissions declared (attributes, condition answers), their photos
+    and what the photo checks of the current estimate flagged on them (photo_flag_notes), by
+    submission code, for the inspection desk. Two queries whatever the number of codes."""
     found = {}
     for submission in (
-        Submission.objects.filter(code__in=codes).select_related("category").prefetch_related("photos")
+        Submission.objects.filter(code__in=codes)
+        .select_related("category")
+        .annotate(current_photo_flags=current_photo_flags())
+        .prefetch_related("photos")
     ):
         questionnaire = questions.questionnaire_for(submission.category)
         answers: list[tuple[str | Promise, str | Promise]] = [
@@ -148,9 +204,15 @@ def submission_declarations(*, codes: list[str]) -> dict[str, SubjectDetails]:
             answer = question.answer(submission.condition_answers.get(question.name))
             if answer is not None:
                 answers.append((question.label, answer.label))
-        photos: list[tuple[str, str | Promise]] = []
-        for photo in submission.photos.all():
-            view = questionnaire.view(photo.view)
-            photos.append((reverse("recycling:photo", args=[photo.pk]), view.label if view else photo.view))
-        found[submission.code] = SubjectDetails(answers=answers, photos=photos)
+        photos: list[tuple[str, str | Promise]] = [
+            (reverse("recycling:photo", args=[photo.pk]), questionnaire.view_label(photo.view))
+            for photo in sorted(
+                submission.photos.all(), key=lambda photo: questionnaire.view_order(photo.view)
+            )
+        ]
+        found[submission.code] = SubjectDetails(
+            answers=answers,
+            photos=photos,
+            photo_flags=photo_flag_notes(submission.current_photo_flags, submission.category),
+        )
     return found

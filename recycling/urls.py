@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/live/", dashboard.estimate_panel, name="estimate_panel"),
     path("<int:pk>/cancel/", dashboard.cancel, name="cancel"),
     path("<int:pk>/new-estimate/", dashboard.revalue, name="revalue"),
+    path("<int:pk>/photos/<slug:view>/replace/", dashboard.photo_replace, name="photo_replace"),
     path("<int:pk>/offer/", offer.offer, name="offer"),
     path("<int:pk>/offer/recycle/", offer.offer_recycle, name="offer_recycle"),
     path("<int:pk>/offer/decline/", offer.offer_reject, name="offer_decline"),

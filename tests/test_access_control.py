@@ -47,6 +47,8 @@ SELLER_PAGES = [
     ("get", "/sell-with-us/{submission}/live/"),
     ("post", "/sell-with-us/{submission}/cancel/"),
     ("post", "/sell-with-us/{submission}/new-estimate/"),
+    ("get", "/sell-with-us/{submission}/photos/front/replace/"),
+    ("post", "/sell-with-us/{submission}/photos/front/replace/"),
     ("get", "/sell-with-us/photos/{submission_photo}/"),
     ("get", "/sell-with-us/shipping/{submission}/"),
     ("post", "/sell-with-us/shipping/{submission}/"),

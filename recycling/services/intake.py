@@ -55,6 +55,24 @@ def _attribute_error(questionnaire: questions.Questionnaire, errors: dict[str, s
     )
 
 
+def _check_fixed(questionnaire: questions.Questionnaire, fixed: dict[str, str], given: dict) -> None:
+    """SubmissionError when an answer contradicts what the chosen model fixes (the same, in any case,
+    is no contradiction)."""
+    for name, value in fixed.items():
+        answer = str(given.get(name) or "").strip()
+        if answer and answer.casefold() != value.casefold():
+            attribute = questionnaire.attribute(name)
+            raise SubmissionError(
+                _("“%(label)s”: the model you chose has %(value)s. If yours differs, choose its model.")
+                % {
+                    "label": attribute.label if attribute else name,
+                    "value": attribute.display(value) if attribute else value,
+                },
+                code="attribute_fixed",
+                field="attributes",
+            )
+
+
 def _condition_error(questionnaire: questions.Questionnaire, errors: dict[str, str]) -> SubmissionError:
     name, problem = next(iter(errors.items()))
     question = questionnaire.question(name)
@@ -185,7 +203,9 @@ def submission_create(
     Checks the category (a leaf), the item (a catalog model of that category and brand, or "other":
     a brand and the seller's own title), the attributes and condition answers against the
     category's questionnaire, and one photo per required view (uploads, or photos already checked
-    by check_photo). The declared grade is computed from the answers. Stores each photo in private
+    by check_photo). Attributes the catalog model's name fixes (recycling.questionnaire.fixed_by_model:
+    the storage of an "iPhone 13 128GB") need not be given and are stored from the model; one given
+    otherwise is an error. The declared grade is computed from the answers. Stores each photo in private
     storage with a SubmissionPhoto row, records the move from draft to valuing, and dispatches the
     pre-valuation job once the transaction commits.
 
@@ -205,14 +225,17 @@ def submission_create(
     brand, title = _check_item(category=category, brand=brand, catalog_model=catalog_model, title=title)
     questionnaire = questions.questionnaire_for(category)
     attributes = dict(attributes or {})
+    # Not asked, since the model's name says it ("iPhone 13 128GB"): stored as if answered.
+    fixed = questions.fixed_by_model(questionnaire, catalog_model.name) if catalog_model else {}
     condition_answers = dict(condition_answers or {})
-    errors = questions.attribute_errors(questionnaire, attributes)
+    errors = questions.attribute_errors(questionnaire, {**fixed, **attributes})
     if errors:
         raise _attribute_error(questionnaire, errors)
+    _check_fixed(questionnaire, fixed, attributes)
     errors = questions.condition_errors(questionnaire, condition_answers)
     if errors:
         raise _condition_error(questionnaire, errors)
-    attributes = questions.clean_attributes(questionnaire, attributes)
+    attributes = questions.clean_attributes(questionnaire, {**attributes, **fixed})
     grade = questions.declared_grade(questionnaire, condition_answers)
     checked = _checked_photos(questionnaire, attributes, photos or {})
 

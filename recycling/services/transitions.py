@@ -15,7 +15,8 @@ from wallet.services.ledger_batch import insert_rows
 ALLOWED: dict[Status, set[Status]] = {
     Status.DRAFT: {Status.VALUING, Status.CANCELLED},
     Status.VALUING: {Status.ESTIMATED, Status.CANCELLED},
-    Status.ESTIMATED: {Status.SHIPPING, Status.ESTIMATE_EXPIRED, Status.CANCELLED},
+    # Back to VALUING when the seller replaces a flagged photo (recycling.services.photos).
+    Status.ESTIMATED: {Status.SHIPPING, Status.ESTIMATE_EXPIRED, Status.VALUING, Status.CANCELLED},
     Status.ESTIMATE_EXPIRED: {Status.VALUING, Status.CANCELLED},
     Status.SHIPPING: {Status.RECEIVED, Status.CANCELLED},
     Status.RECEIVED: {Status.INSPECTING},

@@ -1,5 +1,6 @@
 """The seller's side after submitting: "Sell with us" landing page, "My submissions", a submission's
-page with its live estimate, cancelling, renewing an expired estimate, and the private photos.
+page with its live estimate, cancelling, renewing an expired estimate, replacing a flagged photo, and
+the private photos.
 
 Every submission is looked up through recycling.selectors.submissions_visible_to, so another
 seller's submission is a 404 (the same answer as one that does not exist); staff may look at any.
@@ -13,9 +14,10 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from PIL import Image
 
 from accounts.http import AuthenticatedHttpRequest
@@ -23,13 +25,15 @@ from listings.models import Grade
 from listings.photos import private_storage, stored_name
 from marketplace.errors import InvalidTransition
 from marketplace.keyset import InvalidCursor, paginate
-from marketplace.rate_limits import EstimateLimit, page_rate_limit
+from marketplace.rate_limits import EstimateLimit, PhotoUploadLimit, page_rate_limit
 from recycling import questionnaire as questions
 from recycling.errors import SubmissionError
+from recycling.forms import PhotoReplaceForm, photo_limits_text
 from recycling.models import Submission, SubmissionPhoto, SubmissionStatus, Valuation
 from recycling.photo_checks import photo_flag_text
 from recycling.selectors import report_code_for, submission_parcels, submissions_visible_to
 from recycling.services.intake import submission_cancel
+from recycling.services.photos import REPLACEABLE_STATUSES, photo_replace_check, submission_photo_replace
 from recycling.services.transitions import CANCELLABLE
 from recycling.services.valuation import submission_revalue
 from recycling.valuation import reason_text
@@ -121,14 +125,15 @@ def _live_context(request: AuthenticatedHttpRequest, submission: Submission) -> 
     polling = submission.status == SubmissionStatus.VALUING
     slow = polling and (timezone.now() - submission.updated_at).total_seconds() > SLOW_VALUATION_SECONDS
     is_owner = submission.seller_id == request.user.pk
+    # While valuing, the flags shown would be those of the photo just replaced: none until the new ones.
+    flags = valuation.photo_flags if valuation and not polling else []
     return {
         "submission": submission,
         "valuation": valuation,
         "reasons": [reason_text(reason) for reason in valuation.reasons] if valuation else [],
-        "flags": [
-            {"view": _view_label(submission, flag.get("view", "")), "text": photo_flag_text(flag), **flag}
-            for flag in (valuation.photo_flags if valuation else [])
-        ],
+        "flagged_photos": _flagged_photos(
+            submission, flags, can_replace=is_owner and submission.status in REPLACEABLE_STATUSES
+        ),
         "events": events,
         "polling": polling,
         "poll_every": "5s" if slow else "1s",
@@ -142,9 +147,28 @@ def _live_context(request: AuthenticatedHttpRequest, submission: Submission) -> 
     }
 
 
-def _view_label(submission: Submission, view: str) -> str:
-    photo_view = questions.questionnaire_for(submission.category).view(view)
-    return str(photo_view.label) if photo_view is not None else view
+def _flagged_photos(submission: Submission, flags: list[dict], *, can_replace: bool) -> list[dict]:
+    """The estimate's photo flags by photo, in the order the checks found them: the view's label in the
+    reader's language (never its code), what to do about each flag, and where to replace it."""
+    questionnaire = questions.questionnaire_for(submission.category)
+    photos: dict[str, dict] = {}
+    for flag in flags:
+        view = flag.get("view", "")
+        photo = photos.setdefault(
+            view,
+            {
+                "view": view,
+                "label": questionnaire.view_label(view),
+                "texts": [],
+                "strong": False,
+                "replace_url": reverse("recycling:photo_replace", args=[submission.pk, view])
+                if can_replace and view
+                else "",
+            },
+        )
+        photo["texts"].append(photo_flag_text(flag))
+        photo["strong"] = photo["strong"] or bool(flag.get("strong"))
+    return list(photos.values())
 
 
 @login_required
@@ -163,7 +187,8 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if answer is not None:
             condition_rows.append({"label": question.label, "value": answer.label})
     photos = [
-        {"photo": photo, "label": _view_label(submission, photo.view)} for photo in submission.photos.all()
+        {"photo": photo, "label": questionnaire.view_label(photo.view)}
+        for photo in sorted(submission.photos.all(), key=lambda photo: questionnaire.view_order(photo.view))
     ]
     return render(
         request,
@@ -215,6 +240,59 @@ def revalue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except SubmissionError as error:
         messages.error(request, error.message)
     return redirect("recycling:detail", pk=submission.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@page_rate_limit(PhotoUploadLimit, EstimateLimit)
+def photo_replace(request: AuthenticatedHttpRequest, pk: int, view: str) -> HttpResponse:
+    """Replace a photo the checks flagged, and have the item estimated again: the seller's own
+    submission only (anyone else: 404), while its estimate waits for them."""
+    submission = get_object_or_404(
+        Submission.objects.select_related("category", "brand", "catalog_model"), pk=pk, seller=request.user
+    )
+    try:
+        flags = photo_replace_check(submission=submission, view=view)
+    except SubmissionError as error:
+        messages.error(request, error.message)
+        return redirect("recycling:detail", pk=submission.pk)
+    questionnaire = questions.questionnaire_for(submission.category)
+    label = questionnaire.view_label(view)
+    form = PhotoReplaceForm(
+        _posted(request), request.FILES or None, view=questionnaire.view(view), label=label
+    )
+    if request.method == "POST" and form.is_valid() and form.checked is not None:
+        try:
+            submission_photo_replace(
+                submission_id=submission.pk, seller=request.user, view=view, photo=form.checked
+            )
+        except SubmissionError as error:  # moved on since the page was shown
+            messages.error(request, error.message)
+        except InvalidTransition:  # moved on between the check and the lock
+            messages.error(request, _("This photo can no longer be replaced."))
+        else:
+            messages.success(request, _("Thank you for the new photo. We are estimating your item again."))
+        return redirect("recycling:detail", pk=submission.pk)
+    current = SubmissionPhoto.objects.filter(submission=submission, view=view).first()
+    return render(
+        request,
+        "recycling/photo_replace.html",
+        {
+            "submission": submission,
+            "view": view,
+            "label": label,
+            "texts": [photo_flag_text(flag) for flag in flags],
+            "current": current,
+            "form": form,
+            "limits": photo_limits_text(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _posted(request: HttpRequest):
+    """The form's data on a POST (an empty one must say "required"), none on a GET."""
+    return request.POST if request.method == "POST" else None
 
 
 @login_required

@@ -4,7 +4,13 @@ and the submission is received into the inspection queue.
 Only the operations group may use it: anonymous visitors are sent to sign in, anyone else signed in
 gets 403. The scan field is the page's only input and has the focus, so a barcode scanner (which
 types the code and presses Enter) can receive parcel after parcel without touching the screen.
+
+What the photo checks flagged on a submission (a photo another seller already used, a blurred one…)
+shows on its row and in the message after receiving it, so that the desk can set the parcel aside
+for a closer look; the inspection desk shows the same notes.
 """
+
+from collections.abc import Iterable
 
 from django import forms
 from django.contrib import messages
@@ -17,8 +23,15 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import OPERATIONS, require_role
+from inspection.subjects import SubjectPhotoFlag
 from recycling.errors import ShippingError
-from recycling.selectors import parcels_in_transit, submissions_received
+from recycling.models import Submission
+from recycling.selectors import (
+    parcels_in_transit,
+    photo_flag_notes,
+    submission_photo_flags,
+    submissions_received,
+)
 from recycling.services.shipping import submission_receive
 
 # Each list shows the oldest first (they have waited longest) and stops here; the total is shown.
@@ -40,6 +53,14 @@ class ReceiveForm(forms.Form):
             }
         ),
     )
+
+
+def _with_photo_flags(submissions: Iterable[Submission]) -> list[tuple[Submission, list[SubjectPhotoFlag]]]:
+    """Each submission of a desk list (annotated with `current_photo_flags`) with its photo flags."""
+    return [
+        (submission, photo_flag_notes(getattr(submission, "current_photo_flags", None), submission.category))
+        for submission in submissions
+    ]
 
 
 @login_required
@@ -64,6 +85,18 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
                         "seller": submission.seller.public_name,
                     },
                 )
+                notes = submission_photo_flags(submission.code)
+                if notes:
+                    messages.warning(
+                        request,
+                        _("Check its photos against the item: %(flags)s.")
+                        % {
+                            "flags": _("; ").join(
+                                _("%(view)s: %(problem)s") % {"view": note.view, "problem": note.problem}
+                                for note in notes
+                            )
+                        },
+                    )
                 return redirect("desk:index")
         else:
             errors.extend(form.errors["reference"])  # type: ignore[arg-type]  # an ErrorList yields its messages (the stubs type the stored errors)
@@ -76,9 +109,9 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
             # Always an empty field: after a failed scan the scanner's next code must not be appended.
             "form": ReceiveForm(),
             "errors": errors,
-            "in_transit": list(in_transit[:LIST_SIZE]),
+            "in_transit": _with_photo_flags(in_transit[:LIST_SIZE]),
             "in_transit_total": in_transit.count(),
-            "received": list(received[:LIST_SIZE]),
+            "received": _with_photo_flags(received[:LIST_SIZE]),
             "received_total": received.count(),
         },
         status=400 if errors else 200,

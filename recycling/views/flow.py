@@ -7,6 +7,12 @@ What the seller has entered so far lives in their session under FLOW_KEY, one sm
      "attributes": {...}, "condition": {...},
      "photos": {"front": {"key": "…", "width": 1200, "height": 900}, ...}}
 
+"attributes" holds only what the seller answered: what the chosen catalog model fixes (the storage of
+an "iPhone 13 128GB", recycling.questionnaire.fixed_by_model) is not asked, and is added wherever the
+answers are used (`_attributes`), as intake adds it to the submission. When another model leaves an
+answer missing, the answers move to "attributes_draft" (the form's starting values) until the
+details step is answered again.
+
 Photos are checked on the photo step (listings.photos.check_photo) and the checked JPEG is held in
 private storage (recycling.pending_photos), so that a step with an error never loses what was already
 entered: every valid photo of a page is kept even when another one on it is refused. The last step
@@ -109,6 +115,20 @@ def _category(state: dict) -> Category | None:
         return None
     category = Category.objects.filter(pk=category_id, children__isnull=True).first()
     return category
+
+
+def _fixed(state: dict, questionnaire: questions.Questionnaire) -> dict[str, str]:
+    """The attribute answers the chosen catalog model fixes (one query when there is a model)."""
+    model_id = (state.get("item") or {}).get("catalog_model")
+    if not model_id:
+        return {}
+    name = CatalogModel.objects.filter(pk=model_id).values_list("name", flat=True).first()
+    return questions.fixed_by_model(questionnaire, name or "")
+
+
+def _attributes(state: dict, questionnaire: questions.Questionnaire) -> dict[str, str]:
+    """The seller's answers with what the chosen model fixes, which wins (it was not asked)."""
+    return {**(state.get("attributes") or {}), **_fixed(state, questionnaire)}
 
 
 def _first_missing(state: dict) -> str:
@@ -239,13 +259,21 @@ def flow_item(request: HttpRequest) -> HttpResponse:
     held = state.get("item") or {}
     form = ItemForm(_data(request), category=category, initial=held)
     if request.method == "POST" and form.is_valid():
-        state["item"] = {
+        item = {
             "catalog_model": form.cleaned_data["catalog_model"].pk
             if form.cleaned_data["catalog_model"]
             else None,
             "brand": form.cleaned_data["brand"].pk if form.cleaned_data["brand"] else None,
             "title": form.cleaned_data["title"],
         }
+        changed = item.get("catalog_model") != held.get("catalog_model")
+        state["item"] = item
+        if changed and "attributes" in state:
+            # Another model may fix other details: one it no longer fixes must now be asked.
+            questionnaire = questions.questionnaire_for(category)
+            if questions.attribute_errors(questionnaire, _attributes(state, questionnaire)):
+                state["attributes_draft"] = state.pop("attributes")
+                state.pop("photos_done", None)
         _save(request, state)
         return _next("item")
     q = request.GET.get("q", "").strip()[:60]
@@ -296,15 +324,30 @@ def flow_attributes(request: HttpRequest) -> HttpResponse:
         return guarded
     state, category = guarded
     questionnaire = questions.questionnaire_for(category)
-    form = AttributesForm(_data(request), questionnaire=questionnaire, initial=state.get("attributes") or {})
+    fixed = _fixed(state, questionnaire)
+    form = AttributesForm(
+        _data(request),
+        questionnaire=questionnaire,
+        fixed=fixed,
+        initial=state.get("attributes") or state.get("attributes_draft") or {},
+    )
     if request.method == "POST" and form.is_valid():
         state["attributes"] = form.answers()
+        state.pop("attributes_draft", None)
         # A changed answer may change which photos are needed (a watch's papers): ask again.
         state.pop("photos_done", None)
         _save(request, state)
         return _next("attributes")
+    fixed_rows = [
+        {"label": attribute.label, "value": attribute.display(fixed[attribute.name])}
+        for attribute in questionnaire.attributes
+        if attribute.name in fixed
+    ]
     return _render(
-        request, "attributes", "recycling/flow/questions.html", {"form": form, "category": category}
+        request,
+        "attributes",
+        "recycling/flow/questions.html",
+        {"form": form, "category": category, "fixed_rows": fixed_rows},
     )
 
 
@@ -346,7 +389,7 @@ def flow_photos(request: HttpRequest) -> HttpResponse:
         return guarded
     state, category = guarded
     questionnaire = questions.questionnaire_for(category)
-    views = questionnaire.required_views(state.get("attributes") or {})
+    views = questionnaire.required_views(_attributes(state, questionnaire))
     held = {view.name for view in views if view.name in (state.get("photos") or {})}
     form = PhotosForm(_data(request), _files(request), views=views, held=held)
     if request.method == "POST":
@@ -400,7 +443,8 @@ def _review_rows(state: dict, category: Category) -> dict:
         else None
     )
     brand = Brand.objects.filter(pk=item["brand"]).first() if item.get("brand") else None
-    attributes = state.get("attributes") or {}
+    fixed = questions.fixed_by_model(questionnaire, catalog_model.name) if catalog_model else {}
+    attributes = {**(state.get("attributes") or {}), **fixed}
     answers = state.get("condition") or {}
     attribute_rows = [
         {"label": attribute.label, "value": attribute.display(attributes[attribute.name])}
@@ -484,18 +528,27 @@ def flow_submit(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.error(request, _("This page has expired; please check your answers and submit again."))
         return _go("review")
     item = state.get("item") or {}
+    catalog_model = (
+        CatalogModel.objects.select_related("brand").filter(pk=item["catalog_model"]).first()
+        if item.get("catalog_model")
+        else None
+    )
+    # What the model fixes was not asked; an answer kept from an earlier model must not contradict it.
+    fixed = (
+        questions.fixed_by_model(questions.questionnaire_for(category), catalog_model.name)
+        if catalog_model
+        else {}
+    )
     try:
         submission = submission_create(
             seller=request.user,
             category=category,
             brand=Brand.objects.filter(pk=item["brand"]).first() if item.get("brand") else None,
-            catalog_model=(
-                CatalogModel.objects.select_related("brand").filter(pk=item["catalog_model"]).first()
-                if item.get("catalog_model")
-                else None
-            ),
+            catalog_model=catalog_model,
             title=item.get("title", ""),
-            attributes=state.get("attributes") or {},
+            attributes={
+                name: value for name, value in (state.get("attributes") or {}).items() if name not in fixed
+            },
             condition_answers=state.get("condition") or {},
             photos=_held_photos(state),
             client_token=token,
