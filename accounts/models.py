@@ -29,6 +29,9 @@ class User(AbstractUser):
     rating_points = models.PositiveIntegerField(_("rating points"), default=0)
     # When the person opened the link sent to `email` (accounts.email_confirmation). Until then the
     # account may sign in, browse and keep favourites and addresses, but not buy or sell.
+    # The language the user last chose or signed in with: e-mails and notifications sent to them are
+    # written in it (blank: the site's default).
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
 
     class Meta(AbstractUser.Meta):

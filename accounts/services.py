@@ -100,3 +100,11 @@ def password_reset_completed(*, user: User) -> None:
     User.objects.filter(pk=user.pk, email_confirmed_at__isnull=True).update(email_confirmed_at=timezone.now())
     auth_token_revoke(user=user)
     axes_reset(username=user.get_username())
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """Remember the language the user reads the site in, for what is sent to them (an unknown code is
+    ignored)."""
+    if language in {code for code, _name in settings.LANGUAGES} and user.language != language:
+        user.language = language
+        User.objects.filter(pk=user.pk).update(language=language)

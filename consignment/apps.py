@@ -7,6 +7,7 @@ class ConsignmentConfig(AppConfig):
     verbose_name = _("Consignment")
 
     def ready(self) -> None:
+        import consignment.notices  # noqa: F401 - registers the notification kinds it sends
         from consignment import receivers
         from orders.models import Order
         from orders.signals import order_paid, order_returned

@@ -47,6 +47,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from consignment.models import Consignment, ConsignmentEvent, ConsignmentStatus
+from consignment.notices import consignments_notify_settled
 from consignment.pricing import commission_for, payout_for
 from consignment.services.transitions import ALLOWED as CONSIGNMENT_ALLOWED
 from marketplace.errors import InvalidTransition
@@ -166,6 +167,9 @@ def consignments_settle(*, limit: int = SETTLE_BATCH_SIZE, now: datetime | None 
             # The key was posted outside this job (a manual fix): the money moved then, not again.
             logger.warning("Consignment %s was already paid by transaction %s", consignment.pk, txn.pk)
     _moves_to_settled(claimed, now=now)
+    consignments_notify_settled(
+        [(c.pk, c.seller_id, c.title, c.code, c.released, c.commission, c.payout) for c in claimed]
+    )
     return len(claimed)
 
 

@@ -32,6 +32,7 @@ from listings.models import (
     ListingStatus,
     PhotoStatus,
 )
+from listings.notices import watchers_notify_back_on_sale, watchers_notify_price_drop
 from listings.page_cache import listing_pages_forget_on_commit
 from listings.selectors import STOREFRONT_STATUSES
 from marketplace.errors import InvalidTransition
@@ -72,12 +73,18 @@ def listing_move(
         listing=listing, old=listing.status, new=to, by=by, message=message, params=params, note=note[:300]
     )
     listing_pages_forget_on_commit(listing.pk)
+    back_on_sale = to == ListingStatus.ACTIVE and listing.status in (
+        ListingStatus.RESERVED,
+        ListingStatus.SOLD,
+    )
     listing.status = to
     fields = ["status", "updated_at"]
     if to == ListingStatus.ACTIVE and listing.published_at is None:
         listing.published_at = timezone.now()
         fields.append("published_at")
     listing.save(update_fields=fields)
+    if back_on_sale:
+        watchers_notify_back_on_sale(listing=listing)
     return listing
 
 
@@ -106,9 +113,12 @@ def listing_reprice(*, listing_id: int, price: Decimal, by: User | None = None) 
     amount = _as_amount(price, label=_("Price"))
     listing = Listing.objects.select_for_update().get(pk=listing_id)
     _ensure_editable(listing)
+    old_price = listing.price
     listing.price = amount
     listing.save(update_fields=["price", "updated_at"])
     listing_pages_forget_on_commit(listing.pk)
+    if amount < old_price and listing.status == ListingStatus.ACTIVE:
+        watchers_notify_price_drop(listing=listing, old_price=old_price)
     return listing
 
 
@@ -374,11 +384,14 @@ def listing_update(*, listing_id: int, seller: User, **changes: object) -> Listi
         current["catalog_model"] = None  # a new brand cannot keep the old brand's model
     fields = _validated(current | changes)
     changed = [name for name, value in fields.items() if getattr(listing, name) != value]
+    old_price = listing.price
     for name in changed:
         setattr(listing, name, fields[name])
     if changed:
         listing.save(update_fields=[*changed, "updated_at"])
         listing_pages_forget_on_commit(listing.pk)
+    if listing.price < old_price and listing.status == ListingStatus.ACTIVE:
+        watchers_notify_price_drop(listing=listing, old_price=old_price)
     return listing
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "marketplace",
     "accounts",
+    "notifications",
     "listings",
     "shipping",
     "inspection",
@@ -333,6 +335,11 @@ CELERY_BEAT_SCHEDULE = {
     "cancel-labels-left-live": {"task": "recycling.tasks.cancel_labels_left_live", "schedule": 30 * 60.0},
     "send-unsent-refunds": {"task": "orders.tasks.send_unsent_refunds", "schedule": 10 * 60.0},
     "deliver-lost-webhooks": {"task": "sandbox.tasks.deliver_lost_webhooks", "schedule": 5 * 60.0},
+    "send-unsent-notification-emails": {
+        "task": "notifications.tasks.send_unsent_notification_emails",
+        "schedule": 10 * 60.0,
+    },
+    "remind-return-windows": {"task": "orders.tasks.remind_return_windows", "schedule": 30 * 60.0},
 }
 # How old the last heartbeat may be before /healthz calls the worker stale.
 WORKER_HEARTBEAT_MAX_AGE = 60

@@ -2,20 +2,21 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.i18n import set_language
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts.language import language_switch
 from marketplace.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", language_switch, name="set_language"),
     path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("listings.api_urls")),
     path("api/v1/", include("recycling.api_urls")),
     path("api/v1/", include("inspection.api_urls")),
     path("api/v1/", include("wallet.api_urls")),
+    path("api/v1/", include("notifications.api_urls")),
     path("api/v1/", include("orders.api_urls")),
     path("api/v1/", include("consignment.api_urls")),
     path("api/v1/payments/", include("orders.payment_urls")),
@@ -40,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("orders/", include("orders.urls")),
     path("staff/orders/", include("orders.staff_urls")),
     path("wallet/", include("wallet.urls")),
+    path("notifications/", include("notifications.urls")),
     path("staff/payouts/", include("wallet.staff_urls")),
     # The sandbox payment provider's hosted page: in production the buyer pays on the provider's site.
     path("sandbox/", include("sandbox.urls")),

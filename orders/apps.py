@@ -7,6 +7,7 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self) -> None:
+        import orders.notices  # noqa: F401 - registers the notification kinds it sends
         from orders import receivers
         from shipping.models import Shipment
         from shipping.signals import shipment_moved

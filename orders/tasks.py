@@ -43,3 +43,11 @@ def send_unsent_refunds() -> int:
     from orders.services.refunds import refunds_send_unsent
 
     return refunds_send_unsent()
+
+
+@shared_task(ignore_result=True)
+def remind_return_windows() -> int:
+    """Tell buyers (and private sellers) whose return window closes within 24 hours; once per order."""
+    from orders.notices import return_windows_remind
+
+    return return_windows_remind()

@@ -7,6 +7,7 @@ class RecyclingConfig(AppConfig):
     verbose_name = _("Recycling and consignment intake")
 
     def ready(self) -> None:
+        import recycling.notices  # noqa: F401 - registers the notification kinds it sends
         from inspection.models import Inspection
         from inspection.signals import inspection_completed, inspection_started, subjects_described
         from recycling import receivers

@@ -4,26 +4,23 @@ paying the seller after a sale: consignment.settlement.)"""
 
 import logging
 from datetime import datetime
-from functools import partial
 
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from consignment.models import Consignment, ConsignmentStatus
+from consignment.notices import consignment_notify_unsold
 from consignment.services.errors import ConsignmentError
 from consignment.services.transitions import consignment_move
 from listings.models import Listing, ListingStatus
 from listings.services import listing_move
 from marketplace.errors import DomainError
-from marketplace.links import site_link
 from orders.models import Order
 from recycling.models import Offer, OfferDecision, OfferKind, Submission, SubmissionStatus
 from recycling.services.offers import buyout_offer_make, buyout_offers_close, offer_accept_recycle
-from recycling.services.outcome import return_label_book, seller_language
+from recycling.services.outcome import return_label_book
 from recycling.services.transitions import submission_move
 
 logger = logging.getLogger(__name__)
@@ -172,38 +169,20 @@ def consignment_terms_end(*, now: datetime | None = None, limit: int = 200) -> i
                 consignment = _term_end(consignment_id, now=now)
                 if consignment is None:
                     continue
-                transaction.on_commit(partial(seller_notify_unsold, consignment_id=consignment.pk))
+                submission = consignment.submission
+                consignment_notify_unsold(
+                    consignment_id=consignment.pk,
+                    seller=consignment.seller,
+                    submission_id=submission.pk,
+                    title=submission.title,
+                    code=submission.code,
+                )
         except DomainError:
             # Nothing of this one was written; it is tried again on the next run.
             logger.exception("Could not end the term of consignment %s", consignment_id)
             continue
         ended += 1
     return ended
-
-
-def seller_notify_unsold(*, consignment_id: int) -> None:
-    """E-mail the seller that the item did not sell, with the link to choose what happens next."""
-    consignment = Consignment.objects.select_related("seller", "submission").get(pk=consignment_id)
-    seller = consignment.seller
-    if not seller.email:
-        return
-    submission = consignment.submission
-    with translation.override(seller_language(submission)):
-        values = {
-            "name": seller.public_name,
-            "title": submission.title,
-            "link": site_link(reverse("consignment:unsold", args=[submission.pk])),
-        }
-        lines = [
-            _("Hello %(name)s,") % values,
-            "",
-            _("%(title)s did not sell during its consignment term, and we have taken it off sale.") % values,
-            _("Choose what happens next: we send it back to you free of charge, or Reloop buys it: %(link)s")
-            % values,
-            "",
-            _("The Reloop team"),
-        ]
-        send_mail(_("%(title)s did not sell") % values, "\n".join(lines), None, [seller.email])
 
 
 def _unsold_for_seller(*, submission_id: int, seller: User) -> tuple[Submission, Consignment]:

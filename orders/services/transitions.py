@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.models import User
 from marketplace.errors import InvalidTransition
 from orders.models import Order, OrderEvent, OrderStatus
+from orders.notices import order_notify
 
 ALLOWED: dict[OrderStatus, set[OrderStatus]] = {
     OrderStatus.PENDING_PAYMENT: {OrderStatus.PAID, OrderStatus.EXPIRED, OrderStatus.CANCELLED},
@@ -67,4 +68,5 @@ def order_move(
         setattr(order, name, value)
         update.append(name)
     order.save(update_fields=update)
+    order_notify(order, to)
     return order

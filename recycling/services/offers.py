@@ -27,6 +27,7 @@ from marketplace.jobs import enqueue_on_commit
 from recycling import offers as pricing
 from recycling.errors import SubmissionError
 from recycling.models import Offer, OfferDecision, OfferKind, Submission, SubmissionStatus, Valuation
+from recycling.notices import submission_notify_paid
 from recycling.services.listing import submission_listing_create
 from recycling.services.outcome import return_label_book_or_later, return_label_request
 from recycling.services.transitions import submission_move
@@ -294,6 +295,7 @@ def recycle_payout(*, submission_id: int) -> Submission:
                 message="offer.paid",
                 params={"amount": offer.cash_amount},
             )
+            submission_notify_paid(submission=submission, amount=offer.cash_amount)
     price = offer.list_price or Decimal(offer.inputs.get("list_price") or offer.cash_amount)
     submission_listing_create(submission_id=submission.pk, source=ListingSource.PLATFORM, price=price)
     return submission

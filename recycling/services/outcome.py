@@ -4,37 +4,28 @@
 - The item passed: INSPECTING → OFFERED, with its final offer (recycling.services.offers.offer_make)
   in the same transaction.
 - The item failed: INSPECTING → REJECTED, a free return label is booked with the carrier, and the
-  submission is RETURNING (the seller gets the tracking number in a second e-mail).
+  submission is RETURNING (the seller is told the tracking number next).
 
-Either way the seller gets an e-mail with the link to the public report. Every step is safe to run
+Either way the seller is notified (recycling.notices): in the app, and by e-mail unless they chose not. Every step is safe to run
 twice: a submission already past the step is left as it is.
 """
 
 import logging
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
-from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.addresses import PostalAddress
 from inspection.models import Inspection, InspectionResult, Report
-from listings.models import Grade
-from marketplace.links import site_link
-from marketplace.templatetags.money import money
 from recycling.errors import SubmissionError
-from recycling.models import Offer, OfferKind, Submission, SubmissionStatus
-from recycling.offers import payout
+from recycling.models import Submission, SubmissionStatus
+from recycling.notices import submission_notify_result, submission_notify_returning
 from recycling.services.transitions import ALLOWED, submission_move
-from shipping.carriers import INSPECTION_CENTRE, CarrierUnavailable, carrier_name
+from shipping.carriers import INSPECTION_CENTRE, CarrierUnavailable
 from shipping.models import Shipment, ShipmentPurpose, ShipmentStatus, ShippingMethod
 from shipping.services import address_of, live_shipment, shipment_book, shipment_request
 
 logger = logging.getLogger(__name__)
-
-# The public site's address, for links in e-mails (no request is at hand when they are sent).
 
 
 def _submission_for(inspection: Inspection) -> Submission | None:
@@ -97,11 +88,7 @@ def submission_inspection_completed(*, inspection: Inspection) -> Submission | N
                 message="inspection.failed",
                 params={"reason": inspection.fail_reason, "report": report_code},
             )
-    transaction.on_commit(
-        lambda: seller_notify_inspection_result(
-            submission=submission, inspection=inspection, report_code=report_code
-        )
-    )
+        submission_notify_result(submission=submission, inspection=inspection)
     if not passed:
         return_label_book_or_later(submission_id=submission.pk)
     submission.refresh_from_db()
@@ -192,8 +179,7 @@ def submission_return_label_recorded(*, submission: Submission, shipment: Shipme
         message="return.booked",
         params={"carrier": shipment.carrier, "tracking": shipment.tracking_number},
     )
-    shipment_id = shipment.pk
-    transaction.on_commit(lambda: seller_notify_return_label(shipment=Shipment.objects.get(pk=shipment_id)))
+    submission_notify_returning(submission=submission, shipment=shipment)
 
 
 def _check_returnable(submission: Submission) -> None:
@@ -204,108 +190,3 @@ def _check_returnable(submission: Submission) -> None:
             % {"code": submission.code, "status": submission.get_status_display()},
             code="not_returnable",
         )
-
-
-def report_url(report_code: str) -> str:
-    """The public report's absolute address, in the active language."""
-    return site_link(reverse("reports:detail", kwargs={"code": report_code}))
-
-
-def seller_language(submission: Submission) -> str:
-    """The language to write to the seller in. Accounts hold no preference yet: the site's default."""
-    return settings.LANGUAGE_CODE
-
-
-def seller_notify_inspection_result(
-    *, submission: Submission, inspection: Inspection, report_code: str
-) -> None:
-    """E-mail the seller the result and the link to the public report, in their language."""
-    seller = submission.seller
-    if not seller.email:
-        return
-    with translation.override(seller_language(submission)):
-        values = {
-            "name": seller.public_name,
-            "title": submission.title,
-            "code": submission.code,
-            "report": report_url(report_code) if report_code else "",
-        }
-        if inspection.result == InspectionResult.PASSED:
-            subject = _("%(title)s passed inspection") % values
-            lines = [
-                _("Hello %(name)s,") % values,
-                "",
-                _(
-                    "Your item %(title)s (%(code)s) passed our inspection with grade %(grade)s (%(grade_label)s)."
-                )
-                % {**values, "grade": inspection.grade, "grade_label": Grade(inspection.grade).label},
-            ]
-            if inspection.authenticated:
-                lines.append(_("Two authenticators confirmed that it is genuine."))
-            offer = Offer.objects.filter(submission=submission, kind=OfferKind.FINAL).first()
-            if offer is None:
-                lines.append(_("Your final offer follows shortly; you will find it on your submission page."))
-            else:
-                lines += [
-                    "",
-                    _(
-                        "Our offer: %(cash)s in cash now, or we sell it for you at %(price)s and pay you "
-                        "%(payout)s once it sells. It is valid until %(date)s."
-                    )
-                    % {
-                        "cash": money(offer.cash_amount),
-                        "price": money(offer.list_price),
-                        "payout": money(
-                            payout(offer.list_price, offer.commission_rate)
-                            if offer.list_price is not None and offer.commission_rate is not None
-                            else None
-                        ),
-                        "date": formats.date_format(timezone.localtime(offer.valid_until), "DATE_FORMAT"),
-                    },
-                    _("Decide here: %(url)s")
-                    % {"url": site_link(reverse("recycling:offer", args=[submission.pk]))},
-                ]
-        else:
-            subject = _("%(title)s did not pass inspection") % values
-            lines = [
-                _("Hello %(name)s,") % values,
-                "",
-                _("Your item %(title)s (%(code)s) did not pass our inspection: %(reason)s.")
-                % {**values, "reason": inspection.get_fail_reason_display()},
-            ]
-            if inspection.result_note:
-                lines.append(inspection.result_note)
-            lines.append(_("We are sending it back to you free of charge; the tracking number follows."))
-        if values["report"]:
-            lines += ["", _("The inspection report: %(report)s") % values]
-        lines += ["", _("The Reloop team")]
-        send_mail(subject, "\n".join(lines), None, [seller.email])
-
-
-def seller_notify_return_label(*, shipment: Shipment) -> None:
-    """E-mail the seller the tracking number of the parcel coming back to them."""
-    submission = Submission.objects.select_related("seller").get(code=shipment.reference)
-    seller = submission.seller
-    if not seller.email:
-        return
-    with translation.override(seller_language(submission)):
-        values = {
-            "name": seller.public_name,
-            "title": submission.title,
-            "code": submission.code,
-            "carrier": carrier_name(shipment.carrier),
-            "tracking": shipment.tracking_number,
-        }
-        subject = _("%(title)s is on its way back to you") % values
-        lines = [
-            _("Hello %(name)s,") % values,
-            "",
-            _(
-                "We are sending %(title)s (%(code)s) back to you free of charge with %(carrier)s, "
-                "tracking number %(tracking)s."
-            )
-            % values,
-            "",
-            _("The Reloop team"),
-        ]
-        send_mail(subject, "\n".join(lines), None, [seller.email])

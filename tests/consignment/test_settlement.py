@@ -285,13 +285,14 @@ def test_a_batch_makes_the_same_number_of_queries_whatever_its_size(django_asser
     # Savepoint and release for the batch and for its postings (4); the two platform accounts (2);
     # the claim (1); the sellers' wallets, read, created and read (3); the postings: transactions,
     # account locks, balances, entries (4); the moves: lock the submissions, consignment events,
-    # consignment figures, submission events, submission statuses (5).
-    with django_assert_num_queries(19):
+    # consignment figures, submission events, submission statuses (5); the sellers' notifications:
+    # their addresses, their preferences, the rows, which to e-mail (4).
+    with django_assert_num_queries(23):
         assert consignments_settle() == 3
 
     sold_consignments(count=40, sellers=2)  # the same two sellers
     # The same for 40, the wallets now existing (two queries fewer).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(21):
         assert consignments_settle() == 40
 
 

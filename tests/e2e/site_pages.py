@@ -39,6 +39,22 @@ class SitePage:
         return f"{self.route}{'[' + self.label + ']' if self.label else ''}"
 
 
+def open_page(page, entry: "SitePage", prefix: str, problems: list[str], where: str):
+    """Open `entry` in `page` in the language of `prefix` ("" or "/zh-hans"), by its path or by the
+    steps that reach it. Returns the response, or None after noting in `problems` why it did not load."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    path = prefix + entry.path()
+    try:
+        if entry.reach is not None:
+            entry.reach(page, prefix)
+            return page.reload()
+        return page.goto(path)
+    except PlaywrightError as error:
+        problems.append(f"{where}: {path} did not load: {error.message.splitlines()[0]}")
+        return None
+
+
 def _reverse(route: str, *args) -> Callable[[], str]:
     def resolve() -> str:
         from django.urls import reverse
@@ -48,6 +64,19 @@ def _reverse(route: str, *args) -> Callable[[], str]:
             return reverse(route, args=[arg() if callable(arg) else arg for arg in args])
 
     return resolve
+
+
+def _unsubscribe_path() -> str:
+    """The unsubscribe link of an e-mail to the demo seller: opened signed out, from a mail program."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from accounts.models import User
+    from notifications.services import unsubscribe_token
+
+    token = unsubscribe_token(user=User.objects.get(username=SELLER), kind="submission.offer")
+    with translation.override("en"):
+        return reverse("notifications:unsubscribe", args=[token])
 
 
 def _listing_with_report() -> int:
@@ -120,6 +149,22 @@ def _submission(status: str) -> Callable[[], int]:
         )
 
     return pk
+
+
+def _flagged_submission() -> int:
+    """The seller's estimated submission whose front photo the checks flagged (made by
+    states_the_demo_leaves_out: the demo's photos pass every check)."""
+    from recycling.models import Submission
+
+    for submission in (
+        Submission.objects.filter(status="estimated", seller__username=SELLER)
+        .prefetch_related("valuations")
+        .order_by("-pk")
+    ):
+        current = submission.valuations.all()[0] if submission.valuations.all() else None
+        if current is not None and any(flag.get("view") == "front" for flag in current.photo_flags):
+            return submission.pk
+    raise LookupError("no flagged submission: run states_the_demo_leaves_out first")
 
 
 def _inspection_in_progress() -> int:
@@ -202,9 +247,18 @@ def photo(seed: int) -> bytes:
     return output.getvalue()
 
 
+def dark_photo(seed: int) -> bytes:
+    """photo(seed), too dark for the photo checks (they flag it, and the seller may replace it)."""
+    image = Image.eval(Image.open(io.BytesIO(photo(seed))), lambda value: value // 8)
+    output = io.BytesIO()
+    image.save(output, format="JPEG", quality=90)
+    return output.getvalue()
+
+
 def states_the_demo_leaves_out(site_url: str) -> None:
     """Make, through the services, the states a page shows that the demo data leaves out: an order
-    awaiting payment, an inspection on the bench, a consignment whose term ended."""
+    awaiting payment, an inspection on the bench, a consignment whose term ended, a submission whose
+    front photo the checks flagged (valued at once: the tests run the job in-process)."""
     from accounts.models import User
     from consignment.models import Consignment, ConsignmentStatus
     from consignment.services.lifecycle import consignment_terms_end
@@ -222,6 +276,39 @@ def states_the_demo_leaves_out(site_url: str) -> None:
     listed = Consignment.objects.filter(status=ConsignmentStatus.LISTED).order_by("pk").first()
     consignment_terms_end(now=listed.term_ends_at + timedelta(minutes=1))
     assert Consignment.objects.filter(status=ConsignmentStatus.UNSOLD).exists()
+
+    _submit_with_a_dark_front_photo(User.objects.get(username=SELLER))
+
+
+def _submit_with_a_dark_front_photo(seller) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from listings.models import CatalogModel
+    from recycling.questionnaire import fixed_by_model, questionnaire_for
+    from recycling.services.intake import submission_create
+
+    model = CatalogModel.objects.select_related("category").filter(category__slug="phones").order_by("pk")[0]
+    questionnaire = questionnaire_for(model.category)
+    # The seller answers what the model's name does not say (a phone's storage is in its name).
+    attributes = {
+        attribute.name: attribute.options[0].value if attribute.is_choice else "Blue"
+        for attribute in questionnaire.attributes_to_ask(fixed_by_model(questionnaire, model.name))
+    }
+    views = questionnaire.required_views(attributes)
+    submission_create(
+        seller=seller,
+        category=model.category,
+        catalog_model=model,
+        attributes=attributes,
+        condition_answers={question.name: question.answers[0].value for question in questionnaire.questions},
+        photos={
+            view.name: SimpleUploadedFile(
+                f"{view.name}.jpg", dark_photo(seed) if index == 0 else photo(seed), content_type="image/jpeg"
+            )
+            for index, (seed, view) in enumerate(enumerate(views, start=3))
+        },
+    )
+    _flagged_submission()  # valued, with its front photo flagged
 
 
 # The "Sell with us" flow, one step after another. Each step answers the page before it by the
@@ -274,6 +361,9 @@ def _flow_from_photos(page, prefix: str) -> None:
 # Routes that are no page of their own: form posts that redirect, htmx fragments, files, the admin.
 NOT_PAGES = {
     "set_language": "a form post that redirects",
+    "notifications:go": "opens a notification: marks it read and redirects to its page",
+    "notifications:mark_all_read": "a form post",
+    "notifications:bell": "an htmx fragment of every page's header",
     "healthz": "a health check for load balancers, plain text",
     "api-docs": "Swagger UI, a third-party page",
     "selling:photo_add": "a form post",
@@ -296,7 +386,7 @@ NOT_PAGES = {
     "shipping:label": "a PDF",
     "inspection:claim_next": "a form post",
     "inspection:claim": "a form post",
-    "inspection:check_save": "a form post (htmx swaps the row)",
+    "inspection:group_save": "a form post (htmx swaps the group)",
     "inspection:complete": "a form post",
     "inspection:release": "a form post",
     "inspection:verdict": "a form post",
@@ -368,6 +458,9 @@ PAGES = [
     SitePage("orders:detail", SHOPPER, _reverse("orders:detail", _order("pending_payment")), label="to pay"),
     SitePage("sandbox:pay", SHOPPER, _reverse("sandbox:pay", _payment_reference)),
     SitePage("wallet:home", SHOPPER, _reverse("wallet:home")),
+    SitePage("notifications:list", SHOPPER, _reverse("notifications:list")),
+    SitePage("notifications:preferences", SHOPPER, _reverse("notifications:preferences")),
+    SitePage("notifications:unsubscribe", ANONYMOUS, _unsubscribe_path),
     SitePage("accounts:addresses", SHOPPER, _reverse("accounts:addresses")),
     SitePage("accounts:address_add", SHOPPER, _reverse("accounts:address_add")),
     SitePage("accounts:email_confirmation", SHOPPER, _reverse("accounts:email_confirmation")),
@@ -402,6 +495,12 @@ PAGES = [
     ),
     SitePage("shipping:book", SELLER, _reverse("shipping:book", _submission("estimated")), label="to book"),
     SitePage("shipping:book", SELLER, _reverse("shipping:book", _submission("shipping")), label="booked"),
+    SitePage(
+        "recycling:detail", SELLER, _reverse("recycling:detail", _flagged_submission), label="photo flagged"
+    ),
+    SitePage(
+        "recycling:photo_replace", SELLER, _reverse("recycling:photo_replace", _flagged_submission, "front")
+    ),
     SitePage("recycling:offer", SELLER, _reverse("recycling:offer", _submission("offered"))),
     SitePage("consignment:accept", SELLER, _reverse("consignment:accept", _submission("offered"))),
     SitePage("consignment:unsold", SELLER, _reverse("consignment:unsold", _submission("unsold"))),

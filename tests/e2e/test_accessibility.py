@@ -20,7 +20,6 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
-from playwright.sync_api import Error as PlaywrightError
 
 from tests.e2e import site_pages
 from tests.e2e.conftest import phone_context, sign_in
@@ -118,20 +117,10 @@ def test_every_page_passes_axe_and_the_nu_html_checker_in_both_languages(
             for language, prefix in LANGUAGES.items():
                 where = f"{entry.name} ({language}, {persona or 'anonymous'})"
                 path = prefix + entry.path()
-                try:
-                    if entry.reach is not None:
-                        entry.reach(page, prefix)
-                        response = page.reload()
-                    else:
-                        response = page.goto(path)
-                except PlaywrightError as error:
-                    problems.append(f"{where}: {path} did not load: {error.message.splitlines()[0]}")
+                response = site_pages.open_page(page, entry, prefix, problems, where)
+                if response is None:
                     continue
-                if (
-                    response is None
-                    or response.status != entry.status
-                    or urlsplit(page.url).path != urlsplit(path).path
-                ):
+                if response.status != entry.status or urlsplit(page.url).path != urlsplit(path).path:
                     problems.append(f"{where}: {path} answered {response and response.status} at {page.url}")
                     continue
                 visited += 1

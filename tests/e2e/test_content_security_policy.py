@@ -1,11 +1,11 @@
-"""Every page in `site_pages.PAGES`, opened by its persona in Chromium with the site's
-Content-Security-Policy on, runs with no violation: no inline script, style, event handler or eval
-that the policy refuses, and no script error.
+"""Each persona walks every page in `site_pages.PAGES` in Chromium, with the site's
+Content-Security-Policy on, on a 390 x 844 phone and a 1366 x 900 desktop, in English and in Chinese:
+no console error (a CSP violation is one: "Refused to execute inline script because it violates the
+following Content Security Policy directive…"), no script error, and nothing wider than the screen.
 
-Chromium reports each violation as a console error ("Refused to execute inline script because it
-violates the following Content Security Policy directive…"); a refused script that a page needed
-shows up as a page error too. The demo data is the accessibility test's (`seed_demo`, small, and
-`site_pages.states_the_demo_leaves_out`).
+A page that answers 404 on purpose logs that one failed load; any other failed load (a missing
+thumbnail, script or style sheet) is an error. The demo data is the accessibility test's
+(`seed_demo`, small, and `site_pages.states_the_demo_leaves_out`).
 """
 
 import os
@@ -13,72 +13,97 @@ import os
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from playwright.sync_api import Error as PlaywrightError
 
 from tests.e2e import site_pages
 from tests.e2e.conftest import phone_context, sign_in
 
 
-def _listen(page, problems: list[str], where: list[str]) -> None:
-    """Record CSP violations from the console, and uncaught script errors, against the page open."""
+def _listen(page, problems: list[str], where: list[str], expected: list[int] | None = None) -> None:
+    """Record console errors (CSP violations among them) and uncaught script errors against the page
+    open; `expected` holds the status the page answers on purpose, whose failed load is not an error."""
 
     def on_console(message) -> None:
-        if message.type == "error" and "Content Security Policy" in message.text:
-            problems.append(f"{where[0]}: {message.text}")
+        if message.type != "error":
+            return
+        if expected and expected[0] != 200 and f"status of {expected[0]}" in message.text:
+            return
+        problems.append(f"{where[0]}: console error: {message.text} ({message.location.get('url', '')})")
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"{where[0]}: script error: {error}"))
 
 
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
+LANGUAGES = {"en": "", "zh-hans": "/zh-hans"}
+# What sticks out past the right edge of the screen, if anything: the page's width and the widest
+# elements' selectors.
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return null;
+  const wide = [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > width + 1)
+    .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : ''));
+  return `${document.documentElement.scrollWidth} px wide on a ${width} px screen: ${wide.join(', ')}`;
+}"""
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_every_page_runs_under_the_content_security_policy(browser, live_server, settings):
+def test_each_persona_walks_every_page_on_a_phone_and_a_desktop_in_both_languages(
+    browser, live_server, settings
+):
     # given the demo marketplace, with every state a page shows
     settings.PAYMENT_SANDBOX_WEBHOOK_URL = f"{live_server.url}/api/v1/payments/webhook/"
     call_command("seed_demo", listings=40, jobs=0, photo_size=240, stdout=open(os.devnull, "w"))  # noqa: SIM115
     site_pages.states_the_demo_leaves_out(live_server.url)
 
-    # when each persona opens each of its pages
+    # when each persona opens each of its pages, on each screen, in each language
     problems: list[str] = []
     where = [""]
+    expected = [200]
     by_persona: dict[str, list[site_pages.SitePage]] = {}
     for entry in site_pages.PAGES:
         by_persona.setdefault(entry.persona, []).append(entry)
     visited = 0
     for persona, entries in by_persona.items():
-        context = phone_context(browser, live_server.url)
-        if persona:
-            sign_in(context, live_server.url, persona)
-        page = context.new_page()
-        _listen(page, problems, where)
-        for entry in entries:
-            where[0] = f"{entry.name} ({persona or 'anonymous'})"
-            path = entry.path()
-            try:
-                if entry.reach is not None:
-                    entry.reach(page, "")
-                    response = page.reload()
-                else:
-                    response = page.goto(path)
-            except PlaywrightError as error:
-                problems.append(f"{where[0]}: {path} did not load: {error.message.splitlines()[0]}")
-                continue
-            if response is None or response.status != entry.status:
-                problems.append(f"{where[0]}: {path} answered {response and response.status}")
-                continue
-            policy = response.headers.get("content-security-policy", "")
-            if "script-src 'self'" not in policy or "unsafe" in policy:
-                problems.append(f"{where[0]}: the page's policy is {policy!r}")
-            page.wait_for_load_state("load")
-            visited += 1
-        context.close()
+        for screen, viewport in VIEWPORTS.items():
+            context = (
+                phone_context(browser, live_server.url)
+                if screen == "phone"
+                else browser.new_context(base_url=live_server.url, viewport=viewport)
+            )
+            if persona:
+                sign_in(context, live_server.url, persona)
+            page = context.new_page()
+            _listen(page, problems, where, expected)
+            for entry in entries:
+                for language, prefix in LANGUAGES.items():
+                    where[0] = f"{entry.name} ({persona or 'anonymous'}, {screen}, {language})"
+                    expected[0] = entry.status
+                    path = prefix + entry.path()
+                    response = site_pages.open_page(page, entry, prefix, problems, where[0])
+                    if response is None:
+                        continue
+                    if response.status != entry.status:
+                        problems.append(f"{where[0]}: {path} answered {response and response.status}")
+                        continue
+                    policy = response.headers.get("content-security-policy", "")
+                    if "script-src 'self'" not in policy or "unsafe" in policy:
+                        problems.append(f"{where[0]}: the page's policy is {policy!r}")
+                    page.wait_for_load_state("load")
+                    overflow = page.evaluate(OVERFLOW)
+                    if overflow:
+                        problems.append(f"{where[0]}: {overflow}")
+                    visited += 1
+            context.close()
+    expected[0] = 200
 
     # and the page scripts that carry the nonce, or replaced inline handlers, do their work
     _the_checkout_counts_down(browser, live_server.url, problems, where)
     _a_form_with_a_question_asks_it_first(browser, live_server.url, problems, where)
 
-    # then the policy was on, and nothing broke it
-    assert visited == len(site_pages.PAGES)
+    # then the policy was on, and nothing broke it or spilled off the screen
+    assert visited == len(site_pages.PAGES) * len(VIEWPORTS) * len(LANGUAGES)
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
 

@@ -6,9 +6,11 @@ import pytest
 from django.core import mail
 from rest_framework.test import APIClient
 
+from accounts.models import User
 from inspection.models import Inspection, InspectionStatus, Report
 from inspection.services.workbench import inspection_claim_next, inspection_complete
 from listings.photos import private_storage
+from notifications.models import Notification
 from recycling.models import SubmissionEvent, SubmissionStatus
 from recycling.services.outcome import (
     return_label_book,
@@ -55,19 +57,21 @@ def test_a_claim_moves_the_submission_to_inspecting(django_capture_on_commit_cal
     assert submission.events.last().by == staff
 
 
-def test_a_pass_moves_to_offered_and_mails_the_report_link(django_capture_on_commit_callbacks):
+def test_a_pass_moves_to_offered_and_notifies_the_seller(django_capture_on_commit_callbacks):
     submission, inspection, staff = claimed_submission(django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         inspection_complete(inspection_id=inspection.pk, inspector=staff, passed=True)
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.OFFERED
-    report = Report.objects.get(inspection=inspection)
+    (notification,) = Notification.objects.filter(recipient=submission.seller)
+    # No catalog model here, so no priced offer yet: the notification says it follows.
+    assert (notification.kind, notification.link) == ("submission.passed", f"/sell-with-us/{submission.pk}/")
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [submission.seller.email]
     assert "passed inspection" in message.subject
-    assert f"/r/{report.code}/" in message.body
-    assert "grade S" in message.body
+    assert f"/sell-with-us/{submission.pk}/" in message.body
+    assert "grade S (Like new)" in message.body
 
 
 def test_a_failure_is_rejected_then_returned_with_a_free_label_and_a_mail(django_capture_on_commit_callbacks):
@@ -86,11 +90,10 @@ def test_a_failure_is_rejected_then_returned_with_a_free_label_and_a_mail(django
     assert moves[-3:] == ["inspecting", "rejected", "returning"]
     label = Shipment.objects.get(reference=submission.code, purpose=ShipmentPurpose.SELLER_RETURN)
     assert private_storage().exists(label.label_path)
-    report = Report.objects.get(inspection=inspection)
     # The result, then the parcel coming back with its tracking number.
     result, parcel = mail.outbox
     assert "did not pass inspection" in result.subject
-    assert f"/r/{report.code}/" in result.body
+    assert f"/sell-with-us/{submission.pk}/" in result.body
     assert "Not as declared" in result.body
     assert "on its way back" in parcel.subject
     assert label.tracking_number in parcel.body
@@ -141,13 +144,14 @@ def test_the_news_applied_twice_changes_nothing_more(django_capture_on_commit_ca
     assert len(mail.outbox) == 1
 
 
-def test_the_mail_is_written_in_the_sellers_language(django_capture_on_commit_callbacks, monkeypatch):
-    monkeypatch.setattr("recycling.services.outcome.seller_language", lambda submission: "zh-hans")
-    _submission, inspection, staff = claimed_submission(django_capture_on_commit_callbacks)
+def test_the_mail_is_written_in_the_sellers_language(django_capture_on_commit_callbacks):
+    submission, inspection, staff = claimed_submission(django_capture_on_commit_callbacks)
+    User.objects.filter(pk=submission.seller_id).update(language="zh-hans")
     with django_capture_on_commit_callbacks(execute=True):
         inspection_complete(inspection_id=inspection.pk, inspector=staff, passed=True)
-    report = Report.objects.get(inspection=inspection)
-    assert f"/zh-hans/r/{report.code}/" in mail.outbox[0].body
+    (message,) = mail.outbox
+    assert "通过质检" in message.subject
+    assert f"/zh-hans/sell-with-us/{submission.pk}/" in message.body
 
 
 def test_the_seller_finds_the_report_on_the_submission_page_once_complete(

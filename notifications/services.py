@@ -1,0 +1,185 @@
+"""Writing notifications: `notify` (what the other apps call), reading them, and preferences.
+
+`notify` records the notification in the caller's transaction, once per recipient and cause (`key`),
+and sends the e-mail after commit when the recipient wants e-mail for that kind and has an address. A kind the recipient turned off in the app is still recorded, unshown, so that the e-mail and
+the record agree; one turned off everywhere is not recorded at all.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import translate_url
+from django.utils import timezone, translation
+
+from accounts.models import User
+from marketplace.jobs import enqueue_on_commit
+from notifications.kinds import KINDS, kind_params
+from notifications.models import Notification, Preference
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+def neutral_link(path: str) -> str:
+    """A path on this site without its language prefix (the default language's): each reader gets it
+    in theirs (`localized_link`) when the notification is opened or e-mailed."""
+    for code, _name in settings.LANGUAGES:
+        prefix = f"/{code}/"
+        if code != settings.LANGUAGE_CODE and path.startswith(prefix):
+            return path[len(prefix) - 1 :]
+    return path
+
+
+def localized_link(path: str, language: str) -> str:
+    """`neutral_link`'s path in `language`: with its language prefix where the page has one."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return translate_url(path, language)
+
+
+def preferences_for(user: User) -> dict[str, tuple[bool, bool]]:
+    """(in the app, by e-mail) for every kind, the user's choice or the kind's default."""
+    chosen = {p.kind: (p.in_app, p.email) for p in Preference.objects.filter(user=user)}
+    return {code: chosen.get(code, (True, kind.email)) for code, kind in KINDS.items()}
+
+
+def _wants(user: User, kind: str) -> tuple[bool, bool]:
+    preference = Preference.objects.filter(user=user, kind=kind).values_list("in_app", "email").first()
+    return preference if preference is not None else (True, KINDS[kind].email)
+
+
+def notify(*, recipient: User, kind: str, params: dict, link: str = "", key: str) -> Notification | None:
+    """Tell `recipient` what happened. `params` must fit the kind (MessageError otherwise: a
+    programming error); `link` is a path on this site; `key` names the cause, and a second call with
+    the same recipient and key does nothing. Returns the notification, or None when the recipient
+    wants this kind neither in the app nor by e-mail, or was told already."""
+    stored = kind_params(kind, params)
+    link = neutral_link(link)
+    in_app, email = _wants(recipient, kind)
+    email = email and bool(recipient.email)
+    if not in_app and not email:
+        return None
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=recipient,
+                kind=kind,
+                params=stored,
+                link=link,
+                key=key[:100],
+                shown=in_app,
+                by_email=email,
+            )
+    except IntegrityError:
+        return None  # told already
+    if email:
+        from notifications.tasks import send_notification_email
+
+        enqueue_on_commit(send_notification_email, notification.pk)
+    return notification
+
+
+def notification_open(*, notification_id: int, user: User) -> Notification:
+    """Mark the user's notification read and return it. Someone else's raises DoesNotExist."""
+    notification = Notification.objects.get(pk=notification_id, recipient=user)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def preferences_set(*, user: User, chosen: dict[str, tuple[bool, bool]]) -> None:
+    """Store the user's choice (in the app, by e-mail) for each kind given; unknown kinds raise
+    KeyError before anything is written."""
+    for kind in chosen:
+        KINDS[kind]
+    with transaction.atomic():
+        for kind, (in_app, email) in chosen.items():
+            Preference.objects.update_or_create(
+                user=user, kind=kind, defaults={"in_app": in_app, "email": email}
+            )
+
+
+def unsubscribe_token(*, user: User, kind: str) -> str:
+    """A token for the e-mail's one-click unsubscribe link: the user and the kind, signed."""
+    return signing.dumps({"user": user.pk, "kind": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+class BadUnsubscribeLink(Exception):
+    """An unsubscribe token that was not made here, was altered, or names a user or kind gone since."""
+
+
+def unsubscribe_target(token: str) -> tuple[User, str]:
+    """The user and kind an unsubscribe token names. Raises BadUnsubscribeLink."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        kind = data["kind"]
+        KINDS[kind]
+        return User.objects.get(pk=data["user"]), kind
+    except (signing.BadSignature, KeyError, TypeError, User.DoesNotExist):
+        raise BadUnsubscribeLink from None
+
+
+def unsubscribe(*, token: str) -> tuple[User, str]:
+    """Turn off e-mail for the token's user and kind (their in-app choice stays). Raises
+    BadUnsubscribeLink."""
+    user, kind = unsubscribe_target(token)
+    in_app, _email = _wants(user, kind)
+    preferences_set(user=user, chosen={kind: (in_app, False)})
+    return user, kind
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification for `notify_many`: the arguments `notify` takes."""
+
+    recipient_id: int
+    kind: str
+    params: dict
+    link: str
+    key: str
+
+
+def notify_many(notices: list[Notice]) -> int:
+    """`notify` for a batch (a job that settles many consignments in one transaction): the same checks
+    and choices, in three queries whatever the batch's size. Returns how many were recorded."""
+    if not notices:
+        return 0
+    stored = [kind_params(notice.kind, notice.params) for notice in notices]
+    recipients = {notice.recipient_id for notice in notices}
+    emails = dict(User.objects.filter(pk__in=recipients).values_list("pk", "email"))
+    chosen = {
+        (user_id, kind): (in_app, email)
+        for user_id, kind, in_app, email in Preference.objects.filter(user_id__in=recipients).values_list(
+            "user_id", "kind", "in_app", "email"
+        )
+    }
+    rows = []
+    for notice, params in zip(notices, stored, strict=True):
+        in_app, email = chosen.get((notice.recipient_id, notice.kind), (True, KINDS[notice.kind].email))
+        email = email and bool(emails.get(notice.recipient_id))
+        if in_app or email:
+            rows.append(
+                Notification(
+                    recipient_id=notice.recipient_id,
+                    kind=notice.kind,
+                    params=params,
+                    link=neutral_link(notice.link),
+                    key=notice.key[:100],
+                    shown=in_app,
+                    by_email=email,
+                )
+            )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)  # a cause told already stays told
+    to_email = Notification.objects.filter(
+        key__in=[row.key for row in rows if row.by_email], by_email=True, emailed_at__isnull=True
+    ).values_list("pk", flat=True)
+    from notifications.tasks import send_notification_email
+
+    for notification_id in to_email:
+        enqueue_on_commit(send_notification_email, notification_id)
+    return len(rows)

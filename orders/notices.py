@@ -1,0 +1,192 @@
+"""What an order's steps tell its buyer and its seller (notifications.notify): paid, shipped,
+delivered, the return window closing in 24 hours, and completed, when the seller of a person-to-person
+sale also learns what reaches their wallet. Reloop's own and consigned stock tell only the buyer here;
+a consignor hears when their settlement is paid (consignment). Each step notifies each person once
+(the key names the order and the step)."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from listings.models import ListingSource
+from notifications.kinds import Group, Kind, register
+from notifications.services import notify
+from orders.models import Order, OrderStatus
+from orders.services.money import platform_fee
+
+# Parameters: `title` the item's title as listed, `number` the order number, `amount` the string of a
+# Decimal, `tracking` a tracking number, `deadline` the ISO date of the return window's last day.
+register(
+    Kind(
+        "order.paid",
+        Group.BUYING,
+        _("Your payment was received"),
+        _("Payment received for %(title)s"),
+        _(
+            "Order %(number)s is paid (%(amount)s). The seller ships it next; we hold the money until you have it."
+        ),
+        money=("amount",),
+        email=False,
+    ),
+    Kind(
+        "order.shipped",
+        Group.BUYING,
+        _("Your order was shipped"),
+        _("%(title)s is on its way"),
+        _("Order %(number)s was shipped, tracking number %(tracking)s."),
+    ),
+    Kind(
+        "order.delivered",
+        Group.BUYING,
+        _("Your order was delivered"),
+        _("%(title)s was delivered"),
+        _(
+            "Order %(number)s was delivered. If it is not as described, you can ask for a return until %(deadline)s."
+        ),
+        dates=("deadline",),
+    ),
+    Kind(
+        "order.return_window_closing",
+        Group.BUYING,
+        _("The return window closes in 24 hours"),
+        _("The return window for %(title)s closes tomorrow"),
+        _(
+            "Order %(number)s: if something is wrong with the item, ask for a return by the end of %(deadline)s. "
+            "After that the sale is complete and the seller is paid."
+        ),
+        dates=("deadline",),
+    ),
+    Kind(
+        "order.completed",
+        Group.BUYING,
+        _("Your order is complete"),
+        _("Order %(number)s is complete"),
+        _("Thank you for buying %(title)s. You can now rate the seller."),
+        email=False,
+    ),
+    Kind(
+        "sale.paid",
+        Group.SELLING,
+        _("Your item sold"),
+        _("%(title)s sold"),
+        _("Order %(number)s is paid (%(amount)s). Please ship it; we hold the money until the buyer has it."),
+        money=("amount",),
+    ),
+    Kind(
+        "sale.shipped",
+        Group.SELLING,
+        _("Your sale was shipped"),
+        _("%(title)s is on its way to the buyer"),
+        _("Order %(number)s was shipped, tracking number %(tracking)s."),
+        email=False,
+    ),
+    Kind(
+        "sale.delivered",
+        Group.SELLING,
+        _("Your sale was delivered"),
+        _("%(title)s was delivered to the buyer"),
+        _("Order %(number)s was delivered. The buyer may ask for a return until %(deadline)s."),
+        dates=("deadline",),
+        email=False,
+    ),
+    Kind(
+        "sale.return_window_closing",
+        Group.SELLING,
+        _("The buyer's return window closes in 24 hours"),
+        _("The return window for %(title)s closes tomorrow"),
+        _(
+            "Order %(number)s: unless the buyer asks for a return by the end of %(deadline)s, the sale is complete."
+        ),
+        dates=("deadline",),
+        email=False,
+    ),
+    Kind(
+        "sale.completed",
+        Group.SELLING,
+        _("Your sale is complete and paid"),
+        _("%(amount)s for %(title)s is in your wallet"),
+        _("Order %(number)s is complete. %(amount)s, the price less our fee, is in your wallet."),
+        money=("amount",),
+    ),
+)
+
+BUYER_KINDS = {
+    OrderStatus.PAID: "order.paid",
+    OrderStatus.SHIPPED: "order.shipped",
+    OrderStatus.DELIVERED: "order.delivered",
+    OrderStatus.COMPLETED: "order.completed",
+}
+SELLER_KINDS = {
+    OrderStatus.PAID: "sale.paid",
+    OrderStatus.SHIPPED: "sale.shipped",
+    OrderStatus.DELIVERED: "sale.delivered",
+    OrderStatus.COMPLETED: "sale.completed",
+}
+# The parameters each kind takes, beyond the item's title and the order's number.
+EXTRA = {
+    OrderStatus.PAID: lambda order: {"amount": order.price},
+    OrderStatus.SHIPPED: lambda order: {"tracking": order.tracking_number},
+    OrderStatus.DELIVERED: lambda order: {"deadline": return_deadline(order)},
+    OrderStatus.COMPLETED: lambda order: {},
+}
+
+
+def return_deadline(order: Order) -> datetime:
+    """The last day the buyer may ask for a return: the return window from delivery."""
+    assert order.delivered_at is not None
+    return timezone.localtime(order.delivered_at + timedelta(days=settings.RETURN_WINDOW_DAYS))
+
+
+def order_notify(order: Order, status: str) -> None:
+    """Tell the buyer, and the seller of a person-to-person sale, that the order reached `status`.
+    Called inside order_move's transaction; statuses nobody is told about do nothing."""
+    if status not in BUYER_KINDS:
+        return
+    status = OrderStatus(status)
+    link = reverse("orders:detail", args=[order.number])
+    params = {"title": order.title, "number": order.number, **EXTRA[status](order)}
+    notify(
+        recipient=order.buyer,
+        kind=BUYER_KINDS[status],
+        params=params,
+        link=link,
+        key=f"order:{order.pk}:{status}",
+    )
+    if order.source != ListingSource.PERSON:
+        return
+    if status == OrderStatus.COMPLETED:
+        params = {**params, "amount": order.price - platform_fee(order.price)}
+    notify(
+        recipient=order.seller,
+        kind=SELLER_KINDS[status],
+        params=params,
+        link=link,
+        key=f"sale:{order.pk}:{status}",
+    )
+
+
+def return_windows_remind(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Tell the buyer, and a private seller, of each delivered order whose return window closes within
+    24 hours. Each order once (the key); returns how many orders were looked at."""
+    now = now or timezone.now()
+    window = timedelta(days=settings.RETURN_WINDOW_DAYS)
+    due = Order.objects.filter(
+        status=OrderStatus.DELIVERED,
+        delivered_at__gt=now - window,
+        delivered_at__lte=now - window + timedelta(hours=24),
+    ).select_related("buyer", "seller")
+    orders = list(due.order_by(F("delivered_at").asc(), "id")[:limit])
+    for order in orders:
+        link = reverse("orders:detail", args=[order.number])
+        params = {"title": order.title, "number": order.number, "deadline": return_deadline(order)}
+        key = f"order:{order.pk}:return-window"
+        notify(recipient=order.buyer, kind="order.return_window_closing", params=params, link=link, key=key)
+        if order.source == ListingSource.PERSON:
+            notify(
+                recipient=order.seller, kind="sale.return_window_closing", params=params, link=link, key=key
+            )
+    return len(orders)
