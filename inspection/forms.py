@@ -3,6 +3,8 @@ from the list, a length); the rules of the desk (a value in range, a note for a 
 answered, a reason for an override, two different authenticators) are the services' to enforce, and
 their errors are shown next to the field they name."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,16 +15,16 @@ ACCEPTED_PHOTO_TYPES = "image/jpeg,image/png,image/webp"
 
 
 class CheckForm(forms.Form):
-    """One check's answer. Built with `prefix=f"check-{check.pk}"` so that many can share a page."""
+    """One check's answer in its group's form. Built with `prefix=f"check-{check.pk}"` so that the
+    checks of a group share one form. The outcome may be left blank: that check is not answered by
+    this request (the service says what else a blank outcome allows)."""
 
     outcome = forms.ChoiceField(
         label=_("Result"),
         choices=CheckOutcome.choices,
         widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Choose pass or defect."),
-            "invalid_choice": _("Choose pass or defect."),
-        },
+        required=False,
+        error_messages={"invalid_choice": _("Choose pass or defect.")},
     )
     measured_value = forms.CharField(label=_("Measured value"), max_length=60, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
@@ -47,6 +49,54 @@ class CheckForm(forms.Form):
             field.help_text = range_hint(check)
         else:
             field.widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+
+# The names a group's form gives its checks' inputs: check-<id>-<field>.
+CHECK_INPUT = re.compile(r"check-(?P<check_id>[0-9]{1,18})-(?:outcome|measured_value|note|photo)")
+
+
+class CheckGroupForm:
+    """One group of the checklist as one form: a CheckForm per check of the group, and which button
+    was pressed ("save" or "pass_remaining"). Input that names a check outside the group, or a
+    check input this form does not have, makes the whole form invalid (`group_errors`)."""
+
+    def __init__(self, data=None, files=None, *, checks: list[Check], initial: dict[int, dict]) -> None:
+        self.data = data
+        self.files = files
+        self.forms = {
+            check.pk: CheckForm(data, files, check=check, initial=initial.get(check.pk)) for check in checks
+        }
+        self.group_errors: list[str] = []
+
+    @property
+    def pass_remaining(self) -> bool:
+        return self.data is not None and self.data.get("action") == "pass_remaining"
+
+    def _stray_inputs(self) -> bool:
+        names = [*(self.data or {}).keys(), *(self.files or {}).keys()]
+        for name in names:
+            if not name.startswith("check-"):
+                continue  # the CSRF token, the button, anything else: not ours to judge
+            match = CHECK_INPUT.fullmatch(name)
+            if match is None or int(match["check_id"]) not in self.forms:
+                return True
+        return False
+
+    def is_valid(self) -> bool:
+        if self.data is None:
+            return False
+        if self._stray_inputs() and not self.group_errors:
+            self.group_errors.append(str(_("That check is not in this group of this item's checklist.")))
+        valid = [form.is_valid() for form in self.forms.values()]  # every form, so each shows its errors
+        return not self.group_errors and all(valid)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.group_errors) or any(form.errors for form in self.forms.values())
+
+    def add_check_error(self, check_id: int, field: str | None, message: str) -> None:
+        form = self.forms[check_id]
+        form.add_error(field if field in form.fields else None, message)
 
 
 def range_hint(check: Check) -> str:

@@ -11,7 +11,8 @@ urlpatterns = [
     path("take-next/", workbench.claim_next, name="claim_next"),
     path("<int:pk>/take/", workbench.claim, name="claim"),
     path("<int:pk>/", workbench.inspect, name="inspect"),
-    path("<int:pk>/checks/<int:check_id>/", workbench.check_save, name="check_save"),
+    # A group by its code as the checklist names it ("repair-history"); admin-made codes may hold "/".
+    path("<int:pk>/groups/<path:group>/", workbench.group_save, name="group_save"),
     path("<int:pk>/complete/", workbench.complete, name="complete"),
     path("<int:pk>/release/", workbench.release, name="release"),
     path("authentication/", authentication.authentication, name="authentication"),

@@ -7,8 +7,10 @@ through `inspection_move`, other actions as an event whose old and new status ar
 (and whatever the apps above do on them) run only after the transaction has committed.
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
-from typing import cast
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -20,7 +22,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from accounts.roles import INSPECTORS, has_role
 from inspection.checklists import current_checklist
-from inspection.errors import AlreadyClaimed, InspectionError
+from inspection.errors import AlreadyClaimed, GroupRefused, InspectionError
 from inspection.grading import GradeOutcome, compute_grade, validate_measured_value
 from inspection.models import (
     Check,
@@ -38,7 +40,7 @@ from inspection.services.transitions import inspection_move
 from inspection.signals import inspection_completed, inspection_started
 from listings.errors import PhotoRejected
 from listings.models import CatalogModel, Category, Grade, Listing
-from listings.photos import check_photo, new_key, public_storage
+from listings.photos import CheckedPhoto, check_photo, check_pixel_budget, new_key, public_storage
 from listings.selectors import category_is_luxury
 
 NOTE_MAX_LENGTH = 300
@@ -229,6 +231,158 @@ def _valid_outcome(outcome: str) -> CheckOutcome:
         raise InspectionError(_("Choose pass or defect."), code="outcome_invalid", field="outcome") from None
 
 
+def _clean_answer(
+    *, outcome: CheckOutcome | str, note: str, measured_value: str
+) -> tuple[CheckOutcome, str, str]:
+    """An answer's outcome, note and measured value as typed, checked for what needs no database:
+    a known outcome, a note within its limit, a note for a defect. InspectionError naming the field."""
+    outcome = _valid_outcome(outcome)
+    note = (note or "").strip()
+    measured_value = (measured_value or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise InspectionError(
+            _("Keep the note under %(limit)d characters.") % {"limit": NOTE_MAX_LENGTH},
+            code="note_too_long",
+            field="note",
+        )
+    if outcome == CheckOutcome.DEFECT and not note:
+        raise InspectionError(_("Describe the defect in the note."), code="note_required", field="note")
+    return outcome, note, measured_value
+
+
+def _checked_photo(photo: Any) -> CheckedPhoto | None:
+    """The upload checked by content and re-encoded without metadata, or None without one."""
+    if photo is None:
+        return None
+    try:
+        return check_photo(photo)
+    except PhotoRejected as error:
+        raise InspectionError(str(error), code=f"photo_{error.code}", field="photo") from None
+
+
+def _valid_measured_value(check: Check, outcome: CheckOutcome, measured_value: str) -> str:
+    """The measured value cleaned for `check`, or InspectionError naming the field."""
+    if measured_value:
+        measured_value = validate_measured_value(check, measured_value)
+    elif check.measure != MeasureKind.NONE and outcome == CheckOutcome.PASS:
+        # A pass is a statement about the value (battery health, IMEI): it must be on record.
+        # A defect may have none (a battery that cannot be read at all).
+        raise InspectionError(
+            _("Enter the measured value to pass this check."),
+            code="measured_value_required",
+            field="measured_value",
+        )
+    if len(measured_value) > MEASURED_VALUE_MAX_LENGTH:
+        raise InspectionError(
+            _("Keep the measured value under %(limit)d characters.") % {"limit": MEASURED_VALUE_MAX_LENGTH},
+            code="measured_value_too_long",
+            field="measured_value",
+        )
+    return measured_value
+
+
+def _write_result(
+    inspection: Inspection,
+    check: Check,
+    *,
+    inspector: User,
+    outcome: CheckOutcome,
+    note: str,
+    measured_value: str,
+    photo: CheckedPhoto | None,
+    previous: CheckResult | None,
+    saved_names: list[str],
+) -> CheckResult:
+    """Write one check's result, replacing `previous`, and its event. The answer has been checked.
+    Caller holds the row lock inside a transaction, and deletes the files named in `saved_names`
+    (a new photo is appended there once stored) if that transaction does not commit."""
+    photo_key = previous.photo_key if previous else ""
+    if photo is not None:
+        photo_key = new_key()
+        saved_names.append(public_storage().save(check_photo_name(photo_key), ContentFile(photo.data)))
+        if previous and previous.photo_key:
+            old_name = check_photo_name(previous.photo_key)
+            transaction.on_commit(partial(public_storage().delete, old_name))
+    result, _created = CheckResult.objects.update_or_create(
+        inspection=inspection,
+        check_item=check,
+        defaults={
+            "outcome": outcome,
+            "note": note,
+            "measured_value": measured_value,
+            "photo_key": photo_key,
+            "recorded_by": inspector,
+            "recorded_at": timezone.now(),
+        },
+    )
+    record_event(
+        inspection,
+        by=inspector,
+        message="check.recorded",
+        params={"check": check.code, "outcome": outcome},
+    )
+    return result
+
+
+def _write_results(
+    inspection: Inspection,
+    writes: list[tuple[Check, CheckOutcome, str, str, CheckedPhoto | None, CheckResult | None]],
+    *,
+    inspector: User,
+    saved_names: list[str],
+) -> list[CheckResult]:
+    """`_write_result` for many checks at once, in a few queries: new results and the events in one
+    insert each, a changed result in one update each. Each write is (check, outcome, note, measured
+    value, photo, previous result). Same contract as `_write_result`."""
+    now = timezone.now()
+    recorded: list[CheckResult] = []
+    created: list[CheckResult] = []
+    for check, outcome, note, measured_value, photo, previous in writes:
+        photo_key = previous.photo_key if previous else ""
+        if photo is not None:
+            photo_key = new_key()
+            saved_names.append(public_storage().save(check_photo_name(photo_key), ContentFile(photo.data)))
+            if previous and previous.photo_key:
+                transaction.on_commit(partial(public_storage().delete, check_photo_name(previous.photo_key)))
+        values = {
+            "outcome": outcome,
+            "note": note,
+            "measured_value": measured_value,
+            "photo_key": photo_key,
+            "recorded_by": inspector,
+            "recorded_at": now,
+        }
+        if previous is None:
+            result = CheckResult(inspection=inspection, check_item=check, **values)
+            created.append(result)
+        else:
+            result = previous
+            for name, value in values.items():
+                setattr(result, name, value)
+            result.save(update_fields=list(values))
+        recorded.append(result)
+    CheckResult.objects.bulk_create(created)
+    InspectionEvent.objects.bulk_create(
+        InspectionEvent(
+            inspection=inspection,
+            old=inspection.status,
+            new=inspection.status,
+            by=inspector,
+            message="check.recorded",
+            params=InspectionEvent.message_params(
+                "check.recorded", {"check": check.code, "outcome": outcome}
+            ),
+        )
+        for check, outcome, *_rest in writes
+    )
+    return recorded
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        public_storage().delete(name)
+
+
 def check_record(
     *,
     inspection_id: int,
@@ -248,25 +402,10 @@ def check_record(
     keeps the one recorded before.
     """
     require_inspector(inspector)
-    outcome = _valid_outcome(outcome)
-    note = (note or "").strip()
-    measured_value = (measured_value or "").strip()
-    if len(note) > NOTE_MAX_LENGTH:
-        raise InspectionError(
-            _("Keep the note under %(limit)d characters.") % {"limit": NOTE_MAX_LENGTH},
-            code="note_too_long",
-            field="note",
-        )
-    if outcome == CheckOutcome.DEFECT and not note:
-        raise InspectionError(_("Describe the defect in the note."), code="note_required", field="note")
-    checked_photo = None
-    if photo is not None:
-        try:
-            checked_photo = check_photo(photo)
-        except PhotoRejected as error:
-            raise InspectionError(str(error), code=f"photo_{error.code}", field="photo") from None
+    outcome, note, measured_value = _clean_answer(outcome=outcome, note=note, measured_value=measured_value)
+    checked_photo = _checked_photo(photo)
 
-    saved_name = ""
+    saved_names: list[str] = []
     try:
         with transaction.atomic():
             inspection = _locked(inspection_id)
@@ -276,56 +415,143 @@ def check_record(
                 raise InspectionError(
                     _("That check is not on this item's checklist."), code="check_unknown", field="check_id"
                 )
-            if measured_value:
-                measured_value = validate_measured_value(check, measured_value)
-            elif check.measure != MeasureKind.NONE and outcome == CheckOutcome.PASS:
-                # A pass is a statement about the value (battery health, IMEI): it must be on record.
-                # A defect may have none (a battery that cannot be read at all).
-                raise InspectionError(
-                    _("Enter the measured value to pass this check."),
-                    code="measured_value_required",
-                    field="measured_value",
-                )
-            if len(measured_value) > MEASURED_VALUE_MAX_LENGTH:
-                raise InspectionError(
-                    _("Keep the measured value under %(limit)d characters.")
-                    % {"limit": MEASURED_VALUE_MAX_LENGTH},
-                    code="measured_value_too_long",
-                    field="measured_value",
-                )
+            measured_value = _valid_measured_value(check, outcome, measured_value)
             previous = CheckResult.objects.filter(inspection=inspection, check_item=check).first()
-            photo_key = previous.photo_key if previous else ""
-            if checked_photo is not None:
-                photo_key = new_key()
-                saved_name = public_storage().save(
-                    check_photo_name(photo_key), ContentFile(checked_photo.data)
-                )
-                if previous and previous.photo_key:
-                    old_name = check_photo_name(previous.photo_key)
-                    transaction.on_commit(partial(public_storage().delete, old_name))
-            result, _created = CheckResult.objects.update_or_create(
-                inspection=inspection,
-                check_item=check,
-                defaults={
-                    "outcome": outcome,
-                    "note": note,
-                    "measured_value": measured_value,
-                    "photo_key": photo_key,
-                    "recorded_by": inspector,
-                    "recorded_at": timezone.now(),
-                },
-            )
-            record_event(
+            result = _write_result(
                 inspection,
-                by=inspector,
-                message="check.recorded",
-                params={"check": check.code, "outcome": outcome},
+                check,
+                inspector=inspector,
+                outcome=outcome,
+                note=note,
+                measured_value=measured_value,
+                photo=checked_photo,
+                previous=previous,
+                saved_names=saved_names,
             )
     except Exception:
-        if saved_name:  # nothing half-written: the photo goes with the rolled-back result
-            public_storage().delete(saved_name)
+        _delete_files(saved_names)  # nothing half-written: the photo goes with the rolled-back result
         raise
     return result
+
+
+@dataclass(frozen=True)
+class CheckAnswer:
+    """One check's answer in a group: `outcome` blank means "not answered here"."""
+
+    check_id: int
+    outcome: str = ""
+    note: str = ""
+    measured_value: str = ""
+    photo: Any = None
+
+
+def check_group_record(
+    *,
+    inspection_id: int,
+    inspector: User,
+    group: str,
+    answers: Sequence[CheckAnswer],
+    pass_remaining: bool = False,
+) -> list[CheckResult]:
+    """Record the answers to one group of the checklist at once, all or nothing; return the results
+    it wrote (new or changed), in checklist order.
+
+    Each answer is checked and recorded as `check_record` would, but only when it differs from the
+    result on record: the same answer again is left alone (no new event, same time and author). An
+    answer with a blank outcome does not answer its check, and may carry nothing else. With
+    `pass_remaining`, each check of the group that has no result yet and no outcome here is recorded
+    as a pass, with the note, measured value and photo typed for it if any; checks already recorded
+    stay as they are unless this request answers them differently. A request that answers nothing
+    and passes nothing is refused (InspectionError "nothing_answered").
+
+    Only the inspector holding the claim, while the item is being inspected; every answer must name
+    a check of this group of the inspection's checklist (InspectionError "check_unknown" otherwise).
+    When any answer does not fit, GroupRefused carries each check's error and nothing is written:
+    no result, no event, no photo.
+    """
+    require_inspector(inspector)
+    given = {answer.check_id: answer for answer in answers}
+    try:  # from the files' headers, before any photo is decoded
+        check_pixel_budget([answer.photo for answer in given.values() if answer.photo is not None])
+    except PhotoRejected as error:
+        raise InspectionError(str(error), code=f"photo_{error.code}", field="photo") from None
+    errors: dict[int, InspectionError] = {}
+    cleaned: dict[int, tuple[CheckOutcome, str, str, CheckedPhoto | None]] = {}
+    for answer in given.values():
+        typed = bool((answer.note or "").strip() or (answer.measured_value or "").strip() or answer.photo)
+        if not answer.outcome and not (pass_remaining and typed):
+            if typed:  # what was typed would be lost without an outcome to record it with
+                errors[answer.check_id] = InspectionError(
+                    _("Choose pass or defect."), code="outcome_required", field="outcome"
+                )
+            continue
+        try:
+            outcome, note, measured_value = _clean_answer(
+                outcome=answer.outcome or CheckOutcome.PASS,
+                note=answer.note,
+                measured_value=answer.measured_value,
+            )
+            cleaned[answer.check_id] = (outcome, note, measured_value, _checked_photo(answer.photo))
+        except InspectionError as error:
+            errors[answer.check_id] = error
+
+    saved_names: list[str] = []
+    writes: list[tuple[Check, CheckOutcome, str, str, CheckedPhoto | None, CheckResult | None]] = []
+    try:
+        with transaction.atomic():
+            inspection = _locked(inspection_id)
+            _check_holds_claim(inspection, inspector)
+            checks = list(
+                Check.objects.filter(checklist_id=_checklist_id(inspection), group=group).order_by(
+                    "position", "id"
+                )
+            )
+            in_group = {check.pk for check in checks}
+            if not checks or not set(given) <= in_group:
+                raise InspectionError(
+                    _("That check is not in this group of this item's checklist."),
+                    code="check_unknown",
+                    field="check_id",
+                )
+            if not pass_remaining and not errors and not any(answer.outcome for answer in answers):
+                raise InspectionError(
+                    _("Choose pass or defect for a check, or pass every remaining check in this group."),
+                    code="nothing_answered",
+                    field="outcome",
+                )
+            previous = {
+                result.check_item_id: result
+                for result in CheckResult.objects.filter(inspection=inspection, check_item_id__in=in_group)
+            }
+            for check in checks:
+                old = previous.get(check.pk)
+                if check.pk in errors:
+                    continue
+                if check.pk in cleaned and (given[check.pk].outcome or old is None):
+                    outcome, note, measured_value, photo = cleaned[check.pk]
+                elif pass_remaining and old is None:
+                    outcome, note, measured_value, photo = CheckOutcome.PASS, "", "", None
+                else:
+                    continue
+                try:
+                    measured_value = _valid_measured_value(check, outcome, measured_value)
+                except InspectionError as error:
+                    errors[check.pk] = error
+                    continue
+                if (
+                    old is not None
+                    and photo is None
+                    and (old.outcome, old.note, old.measured_value) == (outcome, note, measured_value)
+                ):
+                    continue  # the same answer again: the record stays as it is
+                writes.append((check, outcome, note, measured_value, photo, old))
+            if errors:
+                raise GroupRefused(errors)
+            recorded = _write_results(inspection, writes, inspector=inspector, saved_names=saved_names)
+    except Exception:
+        _delete_files(saved_names)  # nothing half-written: stored photos go with the rolled-back results
+        raise
+    return recorded
 
 
 def _results(inspection: Inspection) -> list[CheckResult]:

@@ -5,10 +5,14 @@ Only the `inspectors` group may use it (superusers too): anonymous visitors are 
 anyone else signed in gets 403. An item's checklist page belongs to the inspector who claimed it;
 another inspector gets 403 there, and an item nobody holds sends the visitor back to the queue.
 
-Each check is its own small form. With JavaScript, htmx posts it and swaps the row for its saved
-state (or its error) and the grade preview alongside; without, it is a normal POST that comes back
-to the page at that row. The rules (a value in range, a note for a defect, every check answered, a
-reason for an override) are the services'; their errors are shown next to the field they name.
+Each group of the checklist (identity, screen, function…) is one form, saved with one press: "Save
+group" records what was answered in it, "Pass every remaining check in this group" also passes its
+checks that have no result yet. All or nothing: one refused answer and nothing of the group is
+written. With JavaScript, htmx posts the group and swaps it for its saved state (or its errors) and
+the grade preview alongside, and static/js/workbench.js adds keyboard shortcuts; without, it is a
+normal POST that comes back to the page at that group. The rules (a value in range, a note for a
+defect, every check answered, a reason for an override) are the services'; their errors are shown
+next to the field they name. Beside the checklist: what the seller declared, with their photos.
 """
 
 from collections.abc import Callable
@@ -32,19 +36,28 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import INSPECTORS, require_role
 from inspection.checklists import group_label
-from inspection.errors import InspectionError
-from inspection.forms import CheckForm, FailForm, PassForm
-from inspection.models import Check, CheckResult, Inspection, InspectionResult, InspectionStatus
-from inspection.selectors import inspection_for_staff, queue_for_inspectors
+from inspection.errors import GroupRefused, InspectionError, group_refused_message
+from inspection.forms import CheckForm, CheckGroupForm, FailForm, PassForm
+from inspection.grading import GradeOutcome, compute_grade
+from inspection.models import (
+    Check,
+    CheckOutcome,
+    CheckResult,
+    Inspection,
+    InspectionResult,
+    InspectionStatus,
+)
+from inspection.selectors import check_rows, inspection_for_staff, queue_for_inspectors
 from inspection.services.workbench import (
+    CheckAnswer,
+    check_group_record,
     check_photo_url,
-    check_record,
-    grade_preview,
     inspection_claim,
     inspection_claim_next,
     inspection_complete,
     inspection_release,
 )
+from inspection.subjects import subject_details
 from marketplace.errors import InvalidTransition
 
 # The queue shows the oldest first (they have waited longest) and stops here; the total is shown.
@@ -153,11 +166,54 @@ class CheckRow:
     def photo_url(self) -> str:
         return check_photo_url(self.result.photo_key) if self.result and self.result.photo_key else ""
 
+    @property
+    def shows_extra(self) -> bool:
+        """Whether the note and photo show whatever is chosen: they hold something, or an error. (A
+        row otherwise shows them when "defect" is chosen, by CSS.)"""
+        form = self.form
+        typed = form.is_bound and (form.data.get(form.add_prefix("note")) or "").strip()
+        recorded = self.result is not None and bool(self.result.note or self.result.photo_key)
+        return bool(typed or recorded or form.errors.get("note") or form.errors.get("photo"))
+
 
 @dataclass
 class CheckGroup:
+    """One group of the checklist, saved as one form; `anchor` is its element id on the page."""
+
+    code: str
     name: str
+    anchor: str
     rows: list[CheckRow]
+    form: CheckGroupForm | None = None
+    is_open: bool = False
+    # Said on the group after a save with htmx: how many checks it recorded.
+    saved_message: str = ""
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for row in self.rows if row.result is not None)
+
+    @property
+    def defects(self) -> int:
+        return sum(
+            1 for row in self.rows if row.result is not None and row.result.outcome == CheckOutcome.DEFECT
+        )
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.total
+
+    @property
+    def errors(self) -> list[str]:
+        return self.form.group_errors if self.form else []
+
+    @property
+    def has_errors(self) -> bool:
+        return self.form is not None and self.form.has_errors
 
 
 def _held(request: AuthenticatedHttpRequest, pk: int) -> Inspection | HttpResponse:
@@ -174,19 +230,41 @@ def _held(request: AuthenticatedHttpRequest, pk: int) -> Inspection | HttpRespon
     return inspection
 
 
-def _groups(inspection: Inspection, bound: dict[int, CheckForm] | None = None) -> list[CheckGroup]:
+def _groups(
+    inspection: Inspection, *, bound: CheckGroupForm | None = None, bound_group: str = ""
+) -> list[CheckGroup]:
     """The checklist grouped by group, in checklist order, each check with its saved result and a
-    form showing it (or the bound form that failed, so its error and what was typed stay)."""
-    bound = bound or {}
-    results = {result.check_item_id: result for result in inspection.results.all()}
+    form showing it (or, in `bound_group`, the bound form that was refused, so that its errors and
+    what was typed stay). The first group with a check unanswered is open, and so is a refused one."""
     groups: dict[str, CheckGroup] = {}
-    for check in inspection.checklist.checks.all() if inspection.checklist else ():
-        result = results.get(check.pk)
-        form = bound.get(check.pk) or CheckForm(check=check, initial=_initial(result))
-        groups.setdefault(check.group, CheckGroup(name=group_label(check.group), rows=[])).rows.append(
-            CheckRow(check=check, result=result, form=form)
+    for check, result in check_rows(inspection):
+        group = groups.get(check.group)
+        if group is None:
+            group = groups[check.group] = CheckGroup(
+                code=check.group, name=group_label(check.group), anchor=f"group-{len(groups) + 1}", rows=[]
+            )
+        group.rows.append(
+            CheckRow(check=check, result=result, form=CheckForm(check=check, initial=_initial(result)))
         )
+    for group in groups.values():
+        if bound is not None and group.code == bound_group:
+            group.form = bound
+            group.is_open = True
+            for row in group.rows:
+                row.form = bound.forms[row.check.pk]
+    first_incomplete = next((group for group in groups.values() if not group.complete), None)
+    if first_incomplete is not None and not any(group.is_open for group in groups.values()):
+        first_incomplete.is_open = True
     return list(groups.values())
+
+
+def _group_form(group: CheckGroup, request: HttpRequest) -> CheckGroupForm:
+    return CheckGroupForm(
+        request.POST,
+        request.FILES,
+        checks=[row.check for row in group.rows],
+        initial={row.check.pk: _initial(row.result) for row in group.rows},
+    )
 
 
 def _initial(result: CheckResult | None) -> dict:
@@ -195,18 +273,26 @@ def _initial(result: CheckResult | None) -> dict:
     return {"outcome": result.outcome, "note": result.note, "measured_value": result.measured_value}
 
 
+def _preview(inspection: Inspection) -> GradeOutcome:
+    """The grade the recorded results lead to, from the results the selector prefetched (no query)."""
+    results = [result for _check, result in check_rows(inspection) if result is not None]
+    return compute_grade(results, declared_grade=inspection.declared_grade)
+
+
 def _page(
     request: HttpRequest,
     inspection: Inspection,
     *,
-    bound: dict[int, CheckForm] | None = None,
+    bound: CheckGroupForm | None = None,
+    bound_group: str = "",
     pass_form: PassForm | None = None,
     fail_form: FailForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    groups = _groups(inspection, bound)
-    total = sum(len(group.rows) for group in groups)
-    answered = sum(1 for group in groups for row in group.rows if row.result is not None)
+    groups = _groups(inspection, bound=bound, bound_group=bound_group)
+    total = sum(group.total for group in groups)
+    answered = sum(group.answered for group in groups)
+    declared = subject_details([inspection.subject_code]).get(inspection.subject_code)
     return render(
         request,
         "inspection/inspect.html",
@@ -215,7 +301,8 @@ def _page(
             "groups": groups,
             "total": total,
             "answered": answered,
-            "preview": grade_preview(inspection_id=inspection.pk),
+            "preview": _preview(inspection),
+            "declared": declared,
             "pass_form": pass_form or PassForm(prefix="pass"),
             "fail_form": fail_form or FailForm(prefix="fail"),
             # After a refused completion, the checks still to answer are marked.
@@ -251,54 +338,89 @@ def _in_progress(request: AuthenticatedHttpRequest, pk: int) -> Inspection | Htt
     return inspection
 
 
+def _saved_text(recorded: list[CheckResult]) -> str:
+    if not recorded:
+        return _("Nothing to save: no answer in this group changed.")
+    return ngettext("%(count)d check saved.", "%(count)d checks saved.", len(recorded)) % {
+        "count": len(recorded)
+    }
+
+
 @role_required(INSPECTORS)
 @require_POST
-def check_save(request: AuthenticatedHttpRequest, pk: int, check_id: int) -> HttpResponse:
+def group_save(request: AuthenticatedHttpRequest, pk: int, group: str) -> HttpResponse:
+    """Save one group of the checklist: "Save group" records what was answered in it, "Pass every
+    remaining check in this group" also passes each of its checks that has no result yet. All or
+    nothing: a refused answer shows its error on its row and nothing of the group is written."""
     inspection = _in_progress(request, pk)
     if isinstance(inspection, HttpResponse):
         if is_htmx(request) and inspection.status_code == 302:
-            # Not a row to swap in: the whole page goes where the redirect points.
+            # Not a group to swap in: the whole page goes where the redirect points.
             return HttpResponse(status=204, headers={"HX-Redirect": inspection["Location"]})
         return inspection
-    check = get_object_or_404(Check, pk=check_id, checklist_id=inspection.checklist_id)
-    form = CheckForm(request.POST, request.FILES, check=check)
+    target = next((item for item in _groups(inspection) if item.code == group), None)
+    if target is None:
+        raise Http404
+    form = _group_form(target, request)
+    saved: list[CheckResult] | None = None
     if form.is_valid():
+        answers = [
+            CheckAnswer(
+                check_id=check_id,
+                outcome=check_form.cleaned_data.get("outcome", ""),
+                note=check_form.cleaned_data.get("note", ""),
+                measured_value=check_form.cleaned_data.get("measured_value", ""),
+                photo=check_form.cleaned_data.get("photo"),
+            )
+            for check_id, check_form in form.forms.items()
+        ]
         try:
-            check_record(
+            saved = check_group_record(
                 inspection_id=inspection.pk,
                 inspector=request.user,
-                check_id=check.pk,
-                outcome=form.cleaned_data["outcome"],
-                note=form.cleaned_data["note"],
-                measured_value=form.cleaned_data.get("measured_value", ""),
-                photo=form.cleaned_data["photo"],
+                group=target.code,
+                answers=answers,
+                pass_remaining=form.pass_remaining,
             )
+        except GroupRefused as refused:
+            for check_id, error in refused.errors.items():
+                form.add_check_error(check_id, error.field, error.message)
+            form.group_errors.append(refused.message)
         except InspectionError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-    saved = form.is_valid()
+            form.group_errors.append(error.message)
+    elif not form.group_errors:  # a choice or a file the form itself refused, on its check
+        at_fault = sum(1 for check_form in form.forms.values() if check_form.errors)
+        form.group_errors.append(group_refused_message(at_fault))
+    anchor_url = reverse("inspection:inspect", args=[inspection.pk]) + f"#{target.anchor}"
     if is_htmx(request):
-        # htmx swaps only 2xx answers, so a refused check is a 200 whose row shows the error.
-        result = CheckResult.objects.filter(inspection_id=inspection.pk, check_item_id=check.pk).first()
+        # htmx swaps only 2xx answers, so a refused group is a 200 that shows its errors.
+        if saved is not None:
+            fresh = inspection_for_staff(inspection_id=inspection.pk)
+            groups = _groups(fresh)
+            answered_group = next(item for item in groups if item.code == target.code)
+            answered_group.saved_message = _saved_text(saved)
+            answered_group.is_open = not answered_group.complete
+        else:
+            fresh = inspection
+            groups = _groups(inspection, bound=form, bound_group=target.code)
+            answered_group = next(item for item in groups if item.code == target.code)
         return render(
             request,
             "inspection/_check_saved.html",
             {
-                "inspection": inspection,
-                "row": CheckRow(
-                    check=check,
-                    result=result,
-                    form=CheckForm(check=check, initial=_initial(result)) if saved else form,
-                ),
-                "saved": saved,
-                "preview": grade_preview(inspection_id=inspection.pk),
-                # Counted afresh: the inspection's prefetched results predate this save.
-                "answered": CheckResult.objects.filter(inspection_id=inspection.pk).count(),
-                "total": len(inspection.checklist.checks.all()) if inspection.checklist else 0,
+                "inspection": fresh,
+                "group": answered_group,
+                "preview": _preview(fresh),
+                "answered": sum(item.answered for item in groups),
+                "total": sum(item.total for item in groups),
             },
         )
-    if saved:
-        return redirect(reverse("inspection:inspect", args=[inspection.pk]) + f"#check-{check.pk}")
-    return _page(request, inspection, bound={check.pk: form}, status=400)
+    if saved is not None:
+        messages.success(
+            request, _("%(group)s: %(saved)s") % {"group": target.name, "saved": _saved_text(saved)}
+        )
+        return redirect(anchor_url)
+    return _page(request, inspection, bound=form, bound_group=target.code, status=400)
 
 
 @role_required(INSPECTORS)

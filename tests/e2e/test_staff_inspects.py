@@ -1,5 +1,5 @@
 """An inspector's shift at the bench on a phone-sized screen: sign in, take the next item from the
-queue, answer every check (each saved with htmx, the grade preview following), complete it as
+queue, answer every check (each group saved with htmx, the grade preview following), complete it as
 passed, and open the public report, which shows the grade.
 
 The checklist is made here, small and explicit, so the test reads on its own.
@@ -70,30 +70,33 @@ def test_an_inspector_inspects_the_next_item_and_the_public_report_shows_the_gra
     expect(page.get_by_role("heading", level=1)).to_have_text("iPhone 13 Pro 256GB")
     expect(page.locator("#ib-preview")).to_contain_text("0 of 3 checks answered")
 
-    screen = page.locator("form.ib-check", has_text="No cracks in the screen")
+    # The first group is open; each group is saved with its own button.
+    screen = _row(page, "No cracks in the screen")
     screen.get_by_text("Pass", exact=True).click()
-    screen.get_by_role("button", name="Save").click()
-    expect(page.locator("form.ib-check", has_text="No cracks in the screen")).to_contain_text("Saved: Pass")
+    _save_group(page, "No cracks in the screen")
+    expect(_row(page, "No cracks in the screen")).to_contain_text("Saved: Pass")
     expect(page.locator("#ib-preview")).to_contain_text("1 of 3 checks answered")
 
-    # A value out of range is explained on the row and nothing is saved; then the right one is.
-    battery = page.locator("form.ib-check", has_text="Battery health")
+    # A value out of range is explained on the row and nothing is saved; then the right one is. The
+    # next group opened by itself when the first was done.
+    battery = _row(page, "Battery health")
+    expect(battery).to_be_visible()
     expect(battery).to_contain_text("Between 0 and 100 %")
     battery.get_by_text("Pass", exact=True).click()
     battery.get_by_label("Measured value (%)").fill("190")
-    battery.get_by_role("button", name="Save").click()
-    battery = page.locator("form.ib-check", has_text="Battery health")
+    _save_group(page, "Battery health")
+    battery = _row(page, "Battery health")
     expect(battery.locator(".ib-errors")).to_be_visible()
     expect(page.locator("#ib-preview")).to_contain_text("1 of 3 checks answered")
     battery.get_by_label("Measured value (%)").fill("91")
-    battery.get_by_role("button", name="Save").click()
-    expect(page.locator("form.ib-check", has_text="Battery health")).to_contain_text("Saved: Pass")
+    _save_group(page, "Battery health")
+    expect(_row(page, "Battery health")).to_contain_text("Saved: Pass")
 
-    back = page.locator("form.ib-check", has_text="Back glass")
+    back = _row(page, "Back glass")
     back.get_by_text("Defect", exact=True).click()
-    back.get_by_label("Note").fill("Hairline scratch near the camera")
-    back.get_by_role("button", name="Save").click()
-    expect(page.locator("form.ib-check", has_text="Back glass")).to_contain_text("Saved: Defect")
+    back.get_by_label(re.compile("^Note")).fill("Hairline scratch near the camera")
+    _save_group(page, "Back glass")
+    expect(_row(page, "Back glass")).to_contain_text("Saved: Defect")
     expect(page.locator("#ib-preview")).to_contain_text("3 of 3 checks answered")
     expect(page.locator("#ib-grade")).to_have_text("Excellent")
 
@@ -106,3 +109,13 @@ def test_an_inspector_inspects_the_next_item_and_the_public_report_shows_the_gra
     expect(page).to_have_url(re.compile(rf"/r/{queued_item.report.code}/$"))
     expect(page.locator("main")).to_contain_text("Grade A · Excellent")
     expect(page.locator("main")).to_contain_text("Hairline scratch near the camera")
+
+
+def _row(page, label: str):
+    """One check of the checklist, found by its label."""
+    return page.locator("[data-check]", has_text=label)
+
+
+def _save_group(page, label: str) -> None:
+    """Press "Save group" in the group of the check labelled `label`."""
+    page.locator("section.ib-group", has=_row(page, label)).get_by_role("button", name="Save group").click()

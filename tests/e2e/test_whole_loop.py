@@ -120,12 +120,13 @@ def person(browser, live_server) -> Iterator[Callable[[str], Page]]:
 
 
 def _answer(page: Page, label: str, *, value: str = "") -> None:
-    row = page.locator("form.ib-check", has_text=label)
+    """Pass one check and save its group (the group with checks to answer is the open one)."""
+    row = page.locator("[data-check]", has_text=label)
     row.get_by_text("Pass", exact=True).click()
     if value:
         row.get_by_label(re.compile(r"^Measured value")).fill(value)
-    row.get_by_role("button", name="Save").click()
-    expect(page.locator("form.ib-check", has_text=label)).to_contain_text("Saved: Pass")
+    page.locator("section.ib-group", has=row).get_by_role("button", name="Save group").click()
+    expect(page.locator("[data-check]", has_text=label)).to_contain_text("Saved: Pass")
 
 
 def test_the_whole_loop_from_estimate_to_payout(page, person, submission, live_server, settings):

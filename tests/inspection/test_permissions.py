@@ -47,7 +47,7 @@ MATRIX = {
         "GET": (302, 403, 403, 200, 403, 403, 403),
         "POST": (302, 403, 403, 405, 403, 403, 405),
     },
-    "check_save": {
+    "group_save": {
         "GET": (302, 403, 403, 405, 403, 403, 405),
         "POST": (302, 403, 403, 400, 403, 403, 403),
     },
@@ -131,7 +131,7 @@ def _url(name: str, desk: dict) -> str:
     args = {
         "claim": [desk["waiting"].pk],
         "inspect": [held.pk],
-        "check_save": [held.pk, held.checklist.checks.first().pk],
+        "group_save": [held.pk, held.checklist.checks.first().group],
         "complete": [held.pk],
         "release": [held.pk],
         "verdict": [desk["awaiting"].pk],

@@ -1,6 +1,7 @@
 """The inspectors' workbench and the authenticators' pages, through the real services: the queue,
-claiming, recording checks with htmx and without, the grade preview, completing, handing back, and
-the verdicts. Assertions are on what a person sees and on the rows the services wrote."""
+claiming, recording checks (a group of the checklist at a time) with htmx and without, the grade
+preview, completing, handing back, and the verdicts. Assertions are on what a person sees and on the
+rows the services wrote. tests/inspection/test_workbench_groups.py has the rest of the group forms."""
 
 import io
 from datetime import timedelta
@@ -39,7 +40,8 @@ def _claimed(by, **fields) -> Inspection:
 
 
 def _check_url(item: Inspection, code: str) -> str:
-    return reverse("inspection:check_save", args=[item.pk, check(item, code).pk])
+    """Where the form of the check's group posts (one check answered, the others left as they are)."""
+    return reverse("inspection:group_save", args=[item.pk, check(item, code).group])
 
 
 def _fields(item: Inspection, code: str, **values) -> dict:
@@ -164,7 +166,7 @@ def test_the_checklist_page_belongs_to_the_inspector_who_holds_it(client):
 # --- Recording checks --------------------------------------------------------------------------------
 
 
-def test_recording_a_pass_with_htmx_returns_the_saved_row_and_the_new_grade(client):
+def test_recording_a_pass_with_htmx_returns_the_saved_group_and_the_new_grade(client):
     me = inspector()
     item = _claimed(me)
     client.force_login(me)
@@ -175,8 +177,9 @@ def test_recording_a_pass_with_htmx_returns_the_saved_row_and_the_new_grade(clie
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.lstrip().startswith(f'<form id="check-{check(item, "back-glass").pk}"')
-    assert "Saved: Pass" in html
+    assert html.lstrip().startswith('<section id="group-2" class="ib-group is-complete"')
+    assert f'id="check-{check(item, "back-glass").pk}"' in html
+    assert "Saved: Pass" in html and "1 check saved." in html
     assert 'id="ib-preview"' in html and 'data-hx-swap-oob="true"' in html
     assert "1 of 3 checks answered" in html
     assert "Like new" in html
@@ -200,7 +203,7 @@ def test_recording_a_defect_with_htmx_updates_the_grade_preview(client):
     assert (result.outcome, result.note) == (CheckOutcome.DEFECT, "Hairline scratch, lower left")
 
 
-def test_recording_without_javascript_comes_back_to_the_row(client):
+def test_recording_without_javascript_comes_back_to_the_group(client):
     me = inspector()
     item = _claimed(me)
     client.force_login(me)
@@ -209,9 +212,7 @@ def test_recording_without_javascript_comes_back_to_the_row(client):
     response = client.post(url, _fields(item, "battery-health", outcome="pass", measured_value="91 %"))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("inspection:inspect", args=[item.pk]) + (
-        f"#check-{check(item, 'battery-health').pk}"
-    )
+    assert response["Location"] == reverse("inspection:inspect", args=[item.pk]) + "#group-1"
     assert CheckResult.objects.get(inspection=item).measured_value == "91"
     html = client.get(response["Location"]).content.decode()
     assert "1 of 3 checks answered" in html
@@ -259,13 +260,17 @@ def test_an_outcome_that_is_neither_pass_nor_defect_is_refused(client):
     assert "Choose pass or defect." in response.content.decode()
 
 
-def test_a_check_of_another_checklist_is_not_found(client):
+def test_a_check_of_another_checklist_is_refused(client):
     me = inspector()
     item = _claimed(me)
     other = _claimed(me)  # a category of its own, so a checklist of its own
     client.force_login(me)
-    url = reverse("inspection:check_save", args=[item.pk, check(other, "back-glass").pk])
-    assert client.post(url, {}).status_code == 404
+    response = client.post(_check_url(item, "back-glass"), _fields(other, "back-glass", outcome="pass"))
+    assert response.status_code == 400
+    assert "That check is not in this group of this item&#x27;s checklist." in response.content.decode()
+    assert not CheckResult.objects.exists()
+    unknown_group = reverse("inspection:group_save", args=[item.pk, "no-such-group"])
+    assert client.post(unknown_group, _fields(item, "back-glass", outcome="pass")).status_code == 404
 
 
 def test_a_photo_is_kept_and_shown_on_its_row(client):
@@ -564,9 +569,10 @@ def test_the_checklist_page_runs_the_same_queries_however_many_checks_are_answer
         answer_all(item, me)
     client.force_login(me)
     # 1 the user, 2 is the user an inspector, 3 the inspection (category, model, inspector,
-    # checklist, listing and report joined), 4-6 its checks, results and verdicts (prefetched),
-    # 7-8 the grade preview (the inspection, its results with their checks).
-    with django_assert_num_queries(8):
+    # checklist, listing and report joined), 4-6 its checks, results and verdicts (prefetched; the
+    # grade preview is computed from them), 7 what the seller declared (recycling, by subject code;
+    # none here, so no query for photos).
+    with django_assert_num_queries(7):
         response = client.get(reverse("inspection:inspect", args=[item.pk]))
     assert response.status_code == 200
 
