@@ -26,4 +26,4 @@ RUN DEBUG=0 python manage.py collectstatic --noinput --verbosity 0 \
 
 USER reloop
 EXPOSE 8000
-CMD ["gunicorn", "marketplace.wsgi", "--workers", "2", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["daphne", "--bind", "0.0.0.0", "--port", "8000", "--access-log", "-", "marketplace.asgi:application"]

@@ -40,6 +40,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DEMO = env.bool("DEMO", default=False)
 
 INSTALLED_APPS = [
+    # First, so that runserver serves the ASGI application (websockets too) as daphne does.
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -284,6 +286,17 @@ CONSIGNMENT_PRICE_DROPS = ((30, Decimal("0.10")), (60, Decimal("0.10")))
 CONSIGNMENT_FLOOR_MIN_SHARE = Decimal(env.str("CONSIGNMENT_FLOOR_MIN_SHARE", default="0.60"))
 # The account that lists platform stock and consigned items in the channel.
 PLATFORM_SELLER_USERNAME = env.str("PLATFORM_SELLER_USERNAME", default="reloop")
+
+# --- Real time (Django Channels) ------------------------------------------------------------------------
+
+ASGI_APPLICATION = "marketplace.asgi.application"
+# Open pages hear of new notifications through the channel layer: Redis when there is one (every web
+# process and the worker share it), else memory, enough for `make run`'s single web process.
+CHANNEL_LAYERS: dict[str, dict] = (
+    {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    if REDIS_URL
+    else {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+)
 
 # --- Celery -----------------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from accounts.models import User
 from marketplace.jobs import enqueue_on_commit
 from notifications.kinds import KINDS, kind_params
+from notifications.live import push_on_commit
 from notifications.models import Notification, Preference
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -76,6 +77,8 @@ def notify(*, recipient: User, kind: str, params: dict, link: str = "", key: str
         from notifications.tasks import send_notification_email
 
         enqueue_on_commit(send_notification_email, notification.pk)
+    if in_app:
+        push_on_commit({recipient.pk})
     return notification
 
 
@@ -182,4 +185,5 @@ def notify_many(notices: list[Notice]) -> int:
 
     for notification_id in to_email:
         enqueue_on_commit(send_notification_email, notification_id)
+    push_on_commit({row.recipient_id for row in rows if row.shown})
     return len(rows)

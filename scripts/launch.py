@@ -1,7 +1,7 @@
 """Start Reloop's processes together, and stop them together.
 
     python scripts/launch.py run     # runserver (DEBUG) + Celery worker + beat, SQLite unless DATABASE_URL
-    python scripts/launch.py stack   # gunicorn + worker + beat on PostgreSQL and Redis
+    python scripts/launch.py stack   # daphne + worker + beat on PostgreSQL and Redis
 
 Before starting, it migrates, seeds the demo data (`seed_demo` is idempotent) and, for `stack`,
 collects the static files. `stack` runs with DEBUG off, as production does: it sets DEMO=1 for the
@@ -86,8 +86,9 @@ def processes(profile: str, host: str, port: int) -> dict[str, list[str]]:
     if profile == "run":
         web = [*MANAGE, "runserver", f"{host}:{port}"]
     else:
-        web = [PYTHON, "-m", "gunicorn", "marketplace.wsgi", "--workers", "2", "--bind", f"{host}:{port}"]
-        web += ["--access-logfile", "-", "--graceful-timeout", str(STOP_TIMEOUT - 5)]
+        # daphne serves the ASGI application: pages, the API and the websockets.
+        web = [PYTHON, "-m", "daphne", "--bind", host, "--port", str(port), "--access-log", "-"]
+        web += ["--application-close-timeout", str(STOP_TIMEOUT - 5), "marketplace.asgi:application"]
     return {
         "web": web,
         "worker": [*CELERY, "worker", "--loglevel", "INFO", "--concurrency", "2", "--hostname", "reloop@%h"],
@@ -156,7 +157,7 @@ def relay(name: str, stream) -> None:
 
 def start(name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen:
     # Each process leads its own process group, so that stopping it also stops its children
-    # (runserver's reloaded child, the worker's pool, gunicorn's workers) and nothing is orphaned.
+    # (runserver's reloaded child, the worker's pool) and nothing is orphaned.
     process = subprocess.Popen(  # noqa: S603
         command,
         cwd=ROOT,
@@ -174,7 +175,7 @@ def start(name: str, command: list[str], env: dict[str, str]) -> subprocess.Pope
 
 def stop(running: dict[str, subprocess.Popen]) -> None:
     # SIGINT to the whole group is what Ctrl-C in a terminal would send: each program (runserver and
-    # its reloader, the Celery worker and its pool, gunicorn) handles it as a clean shutdown.
+    # its reloader, the Celery worker and its pool, daphne) handles it as a clean shutdown.
     for process in running.values():
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGINT)

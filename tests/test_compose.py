@@ -97,14 +97,14 @@ def test_environment_points_at_the_compose_services(services):
         assert env["PRIVATE_MEDIA_ROOT"].startswith("/data/")
 
 
-def test_web_runs_migrations_then_gunicorn_on_the_wsgi_module(services):
+def test_web_runs_migrations_then_daphne_on_the_asgi_application(services):
     words = _command(services["web"])
     assert words[:4] == ["python", "manage.py", "migrate", "--noinput"]
     assert (ROOT / "manage.py").is_file()
-    gunicorn = words[words.index("gunicorn") + 1]
-    module, _, attribute = gunicorn.partition(":")
-    assert callable(getattr(importlib.import_module(module), attribute or "application"))
-    assert words[words.index("--workers") + 1] == "2"
+    daphne = words[words.index("daphne") :]
+    module, _, attribute = daphne[-1].partition(":")
+    assert callable(getattr(importlib.import_module(module), attribute))
+    assert daphne[daphne.index("--port") + 1] == "8000"
     assert "8000:8000" in services["web"]["ports"]
 
 

@@ -9,7 +9,7 @@ from django.apps import apps
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
 # The project package's modules that are not shared helpers: the URLconf includes every app.
-PROJECT_WIRING = {"marketplace.urls"}
+PROJECT_WIRING = {"marketplace.urls", "marketplace.asgi"}  # they wire the apps' pages and websockets in
 
 
 def _contract(type_: str, subject: str) -> dict:

@@ -89,7 +89,7 @@ def test_run_starts_runserver_worker_and_beat_on_the_embedded_defaults(monkeypat
     assert commands["beat"][1:6] == ["-m", "celery", "-A", "marketplace", "beat"]
 
 
-def test_stack_runs_gunicorn_with_two_workers_on_postgres_and_redis(monkeypatch):
+def test_stack_runs_daphne_on_the_asgi_application_on_postgres_and_redis(monkeypatch):
     for name in ("DATABASE_URL", "REDIS_URL", "DEBUG", "SERVE_MEDIA"):
         monkeypatch.delenv(name, raising=False)
     env = launch.environment("stack")
@@ -99,8 +99,9 @@ def test_stack_runs_gunicorn_with_two_workers_on_postgres_and_redis(monkeypatch)
     assert env["REDIS_URL"].startswith("redis://")
     assert env["DEBUG"] == "0"
     assert env["SERVE_MEDIA"] == "1"
-    assert web[1:4] == ["-m", "gunicorn", "marketplace.wsgi"]
-    assert web[web.index("--workers") + 1] == "2"
+    assert web[1:3] == ["-m", "daphne"]
+    assert web[-1] == "marketplace.asgi:application"
+    assert web[web.index("--port") + 1] == "8000"
 
 
 def test_make_test_installs_the_accessibility_tools_from_the_npm_lock_file():

@@ -339,7 +339,7 @@ def test_a_declined_card_says_so_and_offers_another_try(client, django_capture_o
 
     assert "Your payment did not go through." in html
     assert "Try paying again" in html
-    assert "data-hx-trigger" not in html
+    assert "payment-status" not in html  # the page stops asking for the payment's status
 
 
 # --- Receipt, returns, disputes ----------------------------------------------------------------------

@@ -1,0 +1,24 @@
+// Live updates for a signed-in page: a websocket to /ws/notifications/ says when something new
+// arrived, and the page fires "notifications-changed", on which the header's bell asks htmx for its
+// count again. A lost connection is opened again after a pause that grows to half a minute; without
+// websockets the bell still asks every 30 seconds.
+(function () {
+  "use strict";
+  if (!("WebSocket" in window)) { return; }
+  var pause = 1000;
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + window.location.host + "/ws/notifications/");
+    socket.onopen = function () { pause = 1000; };
+    socket.onmessage = function (event) {
+      var data = JSON.parse(event.data);
+      document.body.dispatchEvent(new CustomEvent("notifications-changed", { detail: data }));
+    };
+    socket.onclose = function (event) {
+      if (event.code === 4401) { return; }  // signed out: nothing to hear
+      window.setTimeout(connect, pause);
+      pause = Math.min(pause * 2, 30000);
+    };
+  }
+  connect();
+})();
