@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "operations.context_processors.staff_menu",
+                "notifications.context_processors.live_updates",
             ],
         },
     },

@@ -3,7 +3,9 @@ in memory for `make run` without Redis). Sent after the transaction that wrote t
 commits; a channel layer that does not answer is logged and ignored, since the bell asks again on its
 own every 30 seconds."""
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -15,18 +17,31 @@ from notifications.selectors import unread_count_for
 logger = logging.getLogger(__name__)
 
 
+def _send(layer, messages: dict[int, dict]) -> None:
+    for user_id, message in messages.items():
+        try:
+            async_to_sync(layer.group_send)(user_group(user_id), message)
+        except Exception:  # a live update is a courtesy; the bell polls anyway
+            logger.warning("Could not tell user %s's pages about a notification", user_id, exc_info=True)
+
+
 def _push(user_ids: set[int]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     counts = unread_count_for(user_ids=user_ids)
-    for user_id in user_ids:
-        try:
-            async_to_sync(layer.group_send)(
-                user_group(user_id), {"type": "notifications.changed", "unread": counts.get(user_id, 0)}
-            )
-        except Exception:
-            logger.warning("Could not tell user %s's pages about a notification", user_id, exc_info=True)
+    messages = {
+        user_id: {"type": "notifications.changed", "unread": counts.get(user_id, 0)} for user_id in user_ids
+    }
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        _send(layer, messages)  # the usual case: a request, a job or a command, with no event loop here
+    else:
+        # A thread that runs an event loop (a script driving an async library, say) cannot wait on
+        # the layer itself: send from a thread of its own.
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            thread.submit(_send, layer, messages).result()
 
 
 def push_on_commit(user_ids: set[int]) -> None:

@@ -2,19 +2,28 @@
 channel layer (Redis when REDIS_URL is set, as in CI), within 2 seconds; nobody else's page does, and
 a signed-out page is refused."""
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.db import connections
-from django.test import Client
+from django.test import AsyncClient, Client
 
 from marketplace.asgi import application
 from tests.factories import UserFactory
 from tests.notifications.test_notifications import shipped_notice
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def run(scenario) -> None:
+    """Run an async scenario on an event loop of its own, in a thread of its own: the browser tests'
+    Playwright keeps an event loop in the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, scenario()).result()
 
 
 def socket_for(user=None) -> WebsocketCommunicator:
@@ -40,7 +49,7 @@ def test_a_new_notification_reaches_its_users_open_page_and_no_one_elses():
         await theirs.disconnect()
         await database_sync_to_async(connections.close_all)()  # the consumers' threads' connections
 
-    async_to_sync(scenario)()
+    run(scenario)
 
 
 def test_a_signed_out_page_and_another_sites_page_are_refused():
@@ -56,4 +65,20 @@ def test_a_signed_out_page_and_another_sites_page_are_refused():
         assert not connected
         await database_sync_to_async(connections.close_all)()
 
-    async_to_sync(scenario)()
+    run(scenario)
+
+
+def test_only_a_signed_in_page_served_over_asgi_opens_the_socket(client):
+    mei = UserFactory(username="mei")
+    assert "js/live.js" not in client.get("/").content.decode()  # signed out
+    client.force_login(mei)
+    assert "js/live.js" not in client.get("/").content.decode()  # WSGI: no websocket behind it
+
+    async def scenario():
+        asgi = AsyncClient()
+        await asgi.aforce_login(mei)
+        response = await asgi.get("/")
+        assert "js/live.js" in response.content.decode()
+        await database_sync_to_async(connections.close_all)()
+
+    run(scenario)
