@@ -22,6 +22,7 @@ import argparse
 import multiprocessing
 import os
 import sys
+import tempfile
 import time
 import urllib.parse
 from pathlib import Path
@@ -155,7 +156,10 @@ def main() -> int:
             "DATABASE_URL": args.database_url,
             "DEBUG": "False",
             "LOG_LEVEL": "WARNING",
-            "CELERY_TASK_ALWAYS_EAGER": "True",
+            # The sellers' notification e-mails go to the broker (one message per batch), as in
+            # production: sending them is the worker's work, not the settlement job's.
+            "CELERY_TASK_ALWAYS_EAGER": "False",
+            "VAR_DIR": str(Path(tempfile.mkdtemp(prefix="reloop-bench-settlement-"))),
         }
     )
     sys.path.insert(0, str(ROOT))

@@ -9,10 +9,12 @@ name (a grade, a reason) belong to them. The kinds are grouped by what the recip
 selling, selling to Reloop, the wallet) on the preferences page.
 """
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -73,8 +75,16 @@ def kind_params(code: str, params: dict) -> dict:
     kind = KINDS.get(code)
     if kind is None:
         raise MessageError(f"Unknown notification kind {code!r}.")
-    both = kind.message(f"{kind.title} {kind.body}")
-    return message_params({code: both}, code, params)
+    return message_params(_both(code), code, params)
+
+
+@functools.cache
+def _both(code: str) -> dict[str, Message]:
+    """The kind's title and body as one message, to check parameters against: their placeholders are
+    the same in every language, so the English text is read once."""
+    kind = KINDS[code]
+    with translation.override("en"):
+        return {code: kind.message(f"{kind.title} {kind.body}")}
 
 
 def kind_render(code: str, params: dict) -> tuple[str, str]:

@@ -17,12 +17,17 @@ from notifications.selectors import unread_count_for
 logger = logging.getLogger(__name__)
 
 
-def _send(layer, messages: dict[int, dict]) -> None:
+async def _send_all(layer, messages: dict[int, dict]) -> None:
     for user_id, message in messages.items():
         try:
-            async_to_sync(layer.group_send)(user_group(user_id), message)
+            await layer.group_send(user_group(user_id), message)
         except Exception:  # a live update is a courtesy; the bell polls anyway
             logger.warning("Could not tell user %s's pages about a notification", user_id, exc_info=True)
+
+
+def _send(layer, messages: dict[int, dict]) -> None:
+    """One trip into the event loop for the whole batch (a settlement batch tells hundreds)."""
+    async_to_sync(_send_all)(layer, messages)
 
 
 def _push(user_ids: set[int]) -> None:

@@ -181,9 +181,9 @@ def notify_many(notices: list[Notice]) -> int:
     to_email = Notification.objects.filter(
         key__in=[row.key for row in rows if row.by_email], by_email=True, emailed_at__isnull=True
     ).values_list("pk", flat=True)
-    from notifications.tasks import send_notification_email
+    from notifications.tasks import send_notification_emails
 
-    for notification_id in to_email:
-        enqueue_on_commit(send_notification_email, notification_id)
+    if to_email:
+        enqueue_on_commit(send_notification_emails, list(to_email))
     push_on_commit({row.recipient_id for row in rows if row.shown})
     return len(rows)
