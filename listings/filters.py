@@ -7,9 +7,11 @@ out of the filters, so a page can show the message and still list results for th
 
 from decimal import Decimal
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.validators import validate_slug
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from listings.models import Brand, Category, Grade
@@ -96,3 +98,30 @@ class ChannelFilterForm(forms.Form):
             q=self._value("q", ""),
             seller_id=seller.pk if seller is not None else None,
         )
+
+
+# The query-string fields a saved search keeps: the words and filters, not the order or the page.
+SAVED_FIELDS = ("q", "brand", "grade", "price_min", "price_max", "inspected", "authenticated")
+
+
+def saved_query(form: ChannelFilterForm) -> str:
+    """The form's words and filters as a canonical query string (fields in one order, values sorted),
+    so that one search saved twice is one row. Only valid values are kept."""
+    pairs: list[tuple[str, str]] = []
+    for name in SAVED_FIELDS:
+        value = form._value(name)
+        if value in (None, "", False, []):
+            continue
+        if isinstance(value, list | tuple):
+            pairs.extend((name, str(item)) for item in sorted(value))
+        elif value is True:
+            pairs.append((name, "1"))
+        else:
+            pairs.append((name, str(value)))
+    return urlencode(pairs)
+
+
+def saved_filters(query: str, *, category: Category | None) -> ChannelFilters:
+    """The filters a saved search's query string stands for."""
+    form = ChannelFilterForm(QueryDict(query))
+    return form.to_filters(category=category)

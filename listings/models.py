@@ -358,3 +358,47 @@ class Favourite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} ♥ {self.listing_id}"
+
+
+class SearchFrequency(models.TextChoices):
+    INSTANT = "instant", _("As soon as they appear")
+    DAILY = "daily", _("Once a day")
+    WEEKLY = "weekly", _("Once a week")
+
+
+class SavedSearch(models.Model):
+    """A search a shopper keeps: its words and filters (`query`, the channel's query string, in one
+    canonical order), and how often to hear of new items that match. `checked_until` is when its new
+    items were last looked for; a listing published after it is new."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        related_name="saved_searches",
+        on_delete=models.CASCADE,
+    )
+    query = models.CharField(_("search"), max_length=500)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    frequency = models.CharField(
+        _("how often"), max_length=10, choices=SearchFrequency.choices, default=SearchFrequency.DAILY
+    )
+    checked_until = models.DateTimeField(_("checked until"), default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "category", "query"], name="saved_search_once"),
+            models.UniqueConstraint(
+                fields=["user", "query"],
+                condition=Q(category__isnull=True),
+                name="saved_search_once_anywhere",
+            ),
+        ]
+        indexes = [models.Index(fields=["frequency", "checked_until"], name="saved_search_due")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.query}"

@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict, TypeGuard
 
@@ -22,7 +23,16 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from accounts.models import User
-from listings.models import Brand, Category, Favourite, Listing, ListingPhoto, ListingStatus, PhotoStatus
+from listings.models import (
+    Brand,
+    Category,
+    Favourite,
+    Listing,
+    ListingPhoto,
+    ListingStatus,
+    PhotoStatus,
+    SavedSearch,
+)
 from marketplace.keyset import Page, paginate
 
 if TYPE_CHECKING:
@@ -464,4 +474,18 @@ def listing_for_owner(*, listing_id: int, seller: User) -> Listing:
         .select_related("seller", "category", "brand", "catalog_model")
         .prefetch_related("photos")
         .get(pk=listing_id)
+    )
+
+
+def new_matches_count(filters: ChannelFilters, *, since: datetime, until: datetime) -> int:
+    """How many listings on sale match `filters` and were published in (since, until]: what a saved
+    search has not told its owner about yet. One query."""
+    matching = _searched(_filtered(_on_sale(), filters), filters.q.strip(), ranked=False)
+    return matching.filter(published_at__gt=since, published_at__lte=until).count()
+
+
+def saved_searches_for(user: User) -> list[SavedSearch]:
+    """The user's saved searches, newest first, with their categories. One query."""
+    return list(
+        SavedSearch.objects.filter(user=user).select_related("category").order_by("-created_at", "-id")
     )

@@ -10,6 +10,7 @@ from typing import IO, Any, cast
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -18,6 +19,7 @@ from accounts.email_confirmation import require_confirmed_email
 from accounts.models import User
 from listings import photo_hash, photos
 from listings.errors import ListingError
+from listings.filters import ChannelFilterForm, saved_query
 from listings.messages import DESCRIPTION
 from listings.models import (
     Brand,
@@ -31,6 +33,8 @@ from listings.models import (
     ListingSource,
     ListingStatus,
     PhotoStatus,
+    SavedSearch,
+    SearchFrequency,
 )
 from listings.notices import watchers_notify_back_on_sale, watchers_notify_price_drop
 from listings.page_cache import listing_pages_forget_on_commit
@@ -495,3 +499,57 @@ def listing_photos_requeue_waiting(*, now: datetime | None = None, limit: int = 
         .values_list("pk", flat=True)[:limit]
     )
     return sum(enqueue(make_listing_photo_thumbnails, photo_id) for photo_id in waiting)
+
+
+# --- Saved searches ------------------------------------------------------------------------------------
+
+MAX_SAVED_SEARCHES = 20
+
+
+def _frequency(value: object) -> SearchFrequency:
+    try:
+        return SearchFrequency(str(value))
+    except ValueError:
+        raise ListingError(_("Choose how often to hear of new items."), code="invalid_frequency") from None
+
+
+@transaction.atomic
+def saved_search_add(*, user: User, query: str, category: Category | None, frequency: object) -> SavedSearch:
+    """Keep a search (its words and filters, as the channel's query string, and its category) and tell
+    the user of new items that match it, as often as `frequency` says. The same search saved again
+    changes only how often. Raises ListingError for a search with nothing in it, an unknown frequency,
+    or more than MAX_SAVED_SEARCHES."""
+    how_often = _frequency(frequency)
+    canonical = saved_query(ChannelFilterForm(QueryDict(query)))
+    if not canonical and category is None:
+        raise ListingError(
+            _("Search for some words, or choose a category or a filter, before saving the search."),
+            code="empty_search",
+        )
+    User.objects.select_for_update().get(pk=user.pk)  # one saved search at a time per user, for the limit
+    existing = SavedSearch.objects.filter(user=user, category=category, query=canonical).first()
+    if existing is not None:
+        existing.frequency = how_often
+        existing.save(update_fields=["frequency"])
+        return existing
+    if SavedSearch.objects.filter(user=user).count() >= MAX_SAVED_SEARCHES:
+        raise ListingError(
+            _("You can keep up to %(count)d saved searches; remove one first.")
+            % {"count": MAX_SAVED_SEARCHES},
+            code="too_many_searches",
+        )
+    return SavedSearch.objects.create(user=user, query=canonical, category=category, frequency=how_often)
+
+
+def saved_search_update(*, user: User, search_id: int, frequency: object) -> SavedSearch:
+    """Change how often. Someone else's search raises SavedSearch.DoesNotExist."""
+    how_often = _frequency(frequency)
+    search = SavedSearch.objects.get(pk=search_id, user=user)
+    search.frequency = how_often
+    search.save(update_fields=["frequency"])
+    return search
+
+
+def saved_search_remove(*, user: User, search_id: int) -> None:
+    """Someone else's search raises SavedSearch.DoesNotExist."""
+    SavedSearch.objects.get(pk=search_id, user=user).delete()

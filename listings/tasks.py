@@ -18,3 +18,11 @@ def process_waiting_photos() -> int:
     from listings.services import listing_photos_requeue_waiting
 
     return listing_photos_requeue_waiting()
+
+
+@shared_task(ignore_result=True)
+def notify_saved_searches() -> int:
+    """Tell shoppers of new items for their saved searches that are due (one digest per user per run)."""
+    from listings.notices import saved_searches_notify
+
+    return saved_searches_notify()

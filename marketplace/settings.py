@@ -354,6 +354,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 10 * 60.0,
     },
     "remind-return-windows": {"task": "orders.tasks.remind_return_windows", "schedule": 30 * 60.0},
+    "notify-saved-searches": {"task": "listings.tasks.notify_saved_searches", "schedule": 10 * 60.0},
 }
 # How old the last heartbeat may be before /healthz calls the worker stale.
 WORKER_HEARTBEAT_MAX_AGE = 60

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from listings.filters import SORT_CHOICES, ChannelFilterForm
-from listings.models import Category, Grade, Listing, ListingStatus
+from listings.models import Category, Grade, Listing, ListingStatus, SearchFrequency
 from listings.page_cache import DETAIL_TTL, detail_key
 from listings.selectors import (
     SELLER_COUNT_CAP,
@@ -152,6 +152,7 @@ def _channel_context(*, form: ChannelFilterForm, scope: str, filters: ChannelFil
         "selected_brands": set(data.getlist("brand")) if hasattr(data, "getlist") else set(),
         "selected_grades": set(data.getlist("grade")) if hasattr(data, "getlist") else set(),
         "sort": form.sort_name,
+        "save_frequencies": SearchFrequency.choices,
         # The filter panel opens when a filter is set; the words searched for and the order are not
         # filters (on a phone an open panel pushed the first result below the screen).
         "filters_active": _filters_active(_filter_params(form)),

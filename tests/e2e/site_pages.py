@@ -362,6 +362,8 @@ def _flow_from_photos(page, prefix: str) -> None:
 NOT_PAGES = {
     "set_language": "a form post that redirects",
     "notifications:go": "opens a notification: marks it read and redirects to its page",
+    "listings:search_save": "a form post",
+    "listings:saved_search_change": "a form post",
     "notifications:mark_all_read": "a form post",
     "notifications:bell": "an htmx fragment of every page's header",
     "healthz": "a health check for load balancers, plain text",
@@ -459,6 +461,7 @@ PAGES = [
     SitePage("sandbox:pay", SHOPPER, _reverse("sandbox:pay", _payment_reference)),
     SitePage("wallet:home", SHOPPER, _reverse("wallet:home")),
     SitePage("notifications:list", SHOPPER, _reverse("notifications:list")),
+    SitePage("listings:saved_searches", SHOPPER, _reverse("listings:saved_searches")),
     SitePage("notifications:preferences", SHOPPER, _reverse("notifications:preferences")),
     SitePage("notifications:unsubscribe", ANONYMOUS, _unsubscribe_path),
     SitePage("accounts:addresses", SHOPPER, _reverse("accounts:addresses")),

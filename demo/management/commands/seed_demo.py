@@ -93,8 +93,15 @@ from listings.models import (
     ListingSource,
     ListingStatus,
     PhotoStatus,
+    SavedSearch,
 )
-from listings.services import listing_create, listing_move, listing_photo_add, listing_photo_process
+from listings.services import (
+    listing_create,
+    listing_move,
+    listing_photo_add,
+    listing_photo_process,
+    saved_search_add,
+)
 from marketplace.celery import app as celery_app
 from recycling.models import Submission, SubmissionStatus
 from recycling.questionnaire import questionnaire_for
@@ -504,6 +511,7 @@ class Command(BaseCommand):
         checklists_created = checklists_load()
         users_created = self._users()
         addresses_created = self._addresses()
+        searches_created = self._saved_searches()
         now = timezone.now()
         planned = plan(count, today=timezone.localdate())
         existing = set(
@@ -559,7 +567,9 @@ class Command(BaseCommand):
             f"authenticated); {Inspection.objects.filter(status=InspectionStatus.QUEUED).count()} waiting in "
             f"the queue; checklists: {checklists_created} new."
         )
-        self.stdout.write(f"Users: {users_created} new; addresses: {addresses_created} new.")
+        self.stdout.write(
+            f"Users: {users_created} new; addresses: {addresses_created} new; saved searches: {searches_created} new."
+        )
         self.stdout.write("")
         self.stdout.write("Demo logins (password for all: reloop-demo)")
         self.stdout.write(f"  {'username':<15} {'role':<32} name")
@@ -821,6 +831,17 @@ class Command(BaseCommand):
             address_create(user=user, data=DEMO_ADDRESSES[user.username])
             created += 1
         return created
+
+    def _saved_searches(self) -> int:
+        """The demo shopper keeps two searches, through the listings service (saving again changes
+        nothing): iPhones with a report, daily, and authenticated luxury, weekly."""
+        shopper = User.objects.get(username="shopper")
+        before = SavedSearch.objects.filter(user=shopper).count()
+        saved_search_add(user=shopper, query="q=iphone&inspected=1", category=None, frequency="daily")
+        luxury = Category.objects.filter(slug="luxury").first()
+        if luxury is not None:
+            saved_search_add(user=shopper, query="authenticated=1", category=luxury, frequency="weekly")
+        return SavedSearch.objects.filter(user=shopper).count() - before
 
     def _age_and_trust(self, created: list[tuple[PlannedListing, int]], now) -> None:
         """Spread the new listings over the last weeks and record what the platform checked.
