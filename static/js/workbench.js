@@ -185,13 +185,21 @@
 
   // After a group is saved with htmx: a refused one shows its first error; a finished one folds
   // (the server closed it) and the next group with checks to answer opens at its first such check.
+  // Other requests (the header's bell asks for its count on load and every 30 s) may start and end
+  // while a group is saving: only the group's own request sets and answers `savingGroup`.
   var savingGroup = null;
+  function fromGroup(event) {
+    var elt = event.detail && event.detail.requestConfig ? event.detail.requestConfig.elt : event.target;
+    return elt && elt.closest ? elt.closest(".ib-group") : null;
+  }
   document.body.addEventListener("htmx:beforeRequest", function (event) {
-    var group = event.target.closest ? event.target.closest(".ib-group") : null;
-    savingGroup = group ? group.id : null;
+    var group = fromGroup(event);
+    if (group) {
+      savingGroup = group.id;
+    }
   });
-  document.body.addEventListener("htmx:afterSettle", function () {
-    if (!savingGroup) {
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    if (!savingGroup || !fromGroup(event)) {
       return;
     }
     var group = document.getElementById(savingGroup);
