@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "inspection",
     "wallet",
     "orders",
+    "messaging",
     "recycling",
     "consignment",
     "operations",

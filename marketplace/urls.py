@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("inspection.api_urls")),
     path("api/v1/", include("wallet.api_urls")),
     path("api/v1/", include("notifications.api_urls")),
+    path("api/v1/", include("messaging.api_urls")),
     path("api/v1/", include("orders.api_urls")),
     path("api/v1/", include("consignment.api_urls")),
     path("api/v1/payments/", include("orders.payment_urls")),
@@ -42,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("staff/orders/", include("orders.staff_urls")),
     path("wallet/", include("wallet.urls")),
     path("notifications/", include("notifications.urls")),
+    path("messages/", include("messaging.urls")),
     path("staff/payouts/", include("wallet.staff_urls")),
     # The sandbox payment provider's hosted page: in production the buyer pays on the provider's site.
     path("sandbox/", include("sandbox.urls")),

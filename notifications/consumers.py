@@ -31,3 +31,7 @@ class NotificationsConsumer(AsyncJsonWebsocketConsumer):
 
     async def notifications_changed(self, event: dict) -> None:
         await self.send_json({"type": "notifications.changed", "unread": event["unread"]})
+
+    async def conversation_message(self, event: dict) -> None:
+        """A message in one of the user's conversations (messaging): the page that shows it asks for it."""
+        await self.send_json({"type": "conversation.message", "conversation": event["conversation"]})

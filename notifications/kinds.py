@@ -28,6 +28,7 @@ class Group:
     SELL_WITH_US = "sell_with_us"
     WALLET = "wallet"
     WATCHING = "watching"
+    MESSAGES = "messages"
 
 
 GROUPS = {
@@ -36,6 +37,7 @@ GROUPS = {
     Group.SELL_WITH_US: pgettext_lazy("notification group", "Selling to Reloop"),
     Group.WALLET: _("Wallet"),
     Group.WATCHING: _("Saved items"),
+    Group.MESSAGES: _("Messages"),
 }
 
 

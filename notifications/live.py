@@ -22,7 +22,7 @@ async def _send_all(layer, messages: dict[int, dict]) -> None:
         try:
             await layer.group_send(user_group(user_id), message)
         except Exception:  # a live update is a courtesy; the bell polls anyway
-            logger.warning("Could not tell user %s's pages about a notification", user_id, exc_info=True)
+            logger.warning("Could not reach user %s's open pages", user_id, exc_info=True)
 
 
 def _send(layer, messages: dict[int, dict]) -> None:
@@ -30,14 +30,12 @@ def _send(layer, messages: dict[int, dict]) -> None:
     async_to_sync(_send_all)(layer, messages)
 
 
-def _push(user_ids: set[int]) -> None:
+def send_to_users(messages: dict[int, dict]) -> None:
+    """Send each user's open pages their message (a dict with the consumer's `type`), now. A channel
+    layer that does not answer is logged and ignored: every page that listens also polls."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not messages:
         return
-    counts = unread_count_for(user_ids=user_ids)
-    messages = {
-        user_id: {"type": "notifications.changed", "unread": counts.get(user_id, 0)} for user_id in user_ids
-    }
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -49,7 +47,15 @@ def _push(user_ids: set[int]) -> None:
             thread.submit(_send, layer, messages).result()
 
 
+def _push(user_ids: set[int]) -> None:
+    counts = unread_count_for(user_ids=user_ids)
+    send_to_users(
+        {user_id: {"type": "notifications.changed", "unread": counts.get(user_id, 0)} for user_id in user_ids}
+    )
+
+
 def push_on_commit(user_ids: set[int]) -> None:
-    """Tell these users' open pages, once the caller's transaction commits."""
+    """Tell these users' open pages that their notifications changed, once the caller's transaction
+    commits."""
     if user_ids:
         transaction.on_commit(lambda: _push(set(user_ids)), robust=True)

@@ -61,6 +61,8 @@ ENDPOINTS = {
     "/api/v1/notifications/read/": {"post"},
     "/api/v1/notifications/{notification_id}/read/": {"post"},
     "/api/v1/notifications/preferences/": {"get", "put"},
+    "/api/v1/conversations/": {"get", "post"},
+    "/api/v1/conversations/{conversation_id}/messages/": {"get", "post"},
     "/api/v1/staff/withdrawals/": {"get"},
     "/api/v1/staff/withdrawals/{withdrawal_id}/approve/": {"post"},
     "/api/v1/staff/withdrawals/{withdrawal_id}/reject/": {"post"},

@@ -250,6 +250,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         request=request,
     )
+    buy += render_to_string(
+        "messaging/_ask_button.html",
+        {
+            "listing_id": pk,
+            "is_seller": request.user.is_authenticated and page.get("seller_id") == request.user.pk,
+        },
+        request=request,
+    )
     body = page["body"].replace(FAVOURITE_SLOT, slot).replace(BUY_SLOT, buy)
     body = mark_safe(body)  # noqa: S308 (every part is a rendered template)
     context = {"title": page["title"], "description": page.get("description", ""), "body": body}

@@ -1,7 +1,8 @@
 // Live updates for a signed-in page: a websocket to /ws/notifications/ says when something new
-// arrived, and the page fires "notifications-changed", on which the header's bell asks htmx for its
-// count again. A lost connection is opened again after a pause that grows to half a minute; without
-// websockets the bell still asks every 30 seconds.
+// arrived, and the page fires "notifications-changed" (the header's bell asks htmx for its count
+// again) or "conversation-<id>" (that conversation's page asks for its new messages). A lost
+// connection is opened again after a pause that grows to half a minute; without websockets the bell
+// and the conversation page still ask every 30 and 10 seconds.
 (function () {
   "use strict";
   if (!("WebSocket" in window)) { return; }
@@ -12,7 +13,8 @@
     socket.onopen = function () { pause = 1000; };
     socket.onmessage = function (event) {
       var data = JSON.parse(event.data);
-      document.body.dispatchEvent(new CustomEvent("notifications-changed", { detail: data }));
+      var name = data.type === "conversation.message" ? "conversation-" + data.conversation : "notifications-changed";
+      document.body.dispatchEvent(new CustomEvent(name, { detail: data }));
     };
     socket.onclose = function (event) {
       if (event.code === 4401) { return; }  // signed out: nothing to hear

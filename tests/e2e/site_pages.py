@@ -66,6 +66,13 @@ def _reverse(route: str, *args) -> Callable[[], str]:
     return resolve
 
 
+def _conversation() -> int:
+    """The demo shopper's conversation with a seller (seed_demo)."""
+    from messaging.models import Conversation
+
+    return Conversation.objects.filter(buyer__username=SHOPPER).order_by("pk").values_list("pk", flat=True)[0]
+
+
 def _unsubscribe_path() -> str:
     """The unsubscribe link of an e-mail to the demo seller: opened signed out, from a mail program."""
     from django.urls import reverse
@@ -363,6 +370,12 @@ NOT_PAGES = {
     "set_language": "a form post that redirects",
     "notifications:go": "opens a notification: marks it read and redirects to its page",
     "listings:search_save": "a form post",
+    "messaging:start": "a form post that redirects to the conversation",
+    "messaging:send": "a form post (htmx swaps the messages)",
+    "messaging:block": "a form post",
+    "messaging:report": "a form post",
+    "messaging:messages": "an htmx fragment of the conversation page",
+    "messaging:photo": "a photo sent in a conversation (an image)",
     "listings:saved_search_change": "a form post",
     "notifications:mark_all_read": "a form post",
     "notifications:bell": "an htmx fragment of every page's header",
@@ -462,6 +475,8 @@ PAGES = [
     SitePage("wallet:home", SHOPPER, _reverse("wallet:home")),
     SitePage("notifications:list", SHOPPER, _reverse("notifications:list")),
     SitePage("listings:saved_searches", SHOPPER, _reverse("listings:saved_searches")),
+    SitePage("messaging:inbox", SHOPPER, _reverse("messaging:inbox")),
+    SitePage("messaging:conversation", SHOPPER, _reverse("messaging:conversation", _conversation)),
     SitePage("notifications:preferences", SHOPPER, _reverse("notifications:preferences")),
     SitePage("notifications:unsubscribe", ANONYMOUS, _unsubscribe_path),
     SitePage("accounts:addresses", SHOPPER, _reverse("accounts:addresses")),

@@ -103,6 +103,8 @@ from listings.services import (
     saved_search_add,
 )
 from marketplace.celery import app as celery_app
+from messaging.models import Conversation
+from messaging.services import conversation_start, message_send
 from recycling.models import Submission, SubmissionStatus
 from recycling.questionnaire import questionnaire_for
 from recycling.services.intake import submission_create
@@ -532,6 +534,7 @@ class Command(BaseCommand):
         submissions_created = self._submissions()
         self._step("Inspecting Reloop's items and publishing their reports")
         inspections_created = self._inspections()
+        conversations_created = self._conversations()
         # The shopper's past orders and the seller's wallet, through the order and wallet services.
         self._step("Orders, payments and the seller's wallet")
         call_command("seed_demo_orders", stdout=self.stdout)
@@ -568,7 +571,8 @@ class Command(BaseCommand):
             f"the queue; checklists: {checklists_created} new."
         )
         self.stdout.write(
-            f"Users: {users_created} new; addresses: {addresses_created} new; saved searches: {searches_created} new."
+            f"Users: {users_created} new; addresses: {addresses_created} new; saved searches: {searches_created} new; "
+            f"conversations: {conversations_created} new."
         )
         self.stdout.write("")
         self.stdout.write("Demo logins (password for all: reloop-demo)")
@@ -829,6 +833,32 @@ class Command(BaseCommand):
         created = 0
         for user in User.objects.filter(username__in=DEMO_ADDRESSES, addresses__isnull=True):
             address_create(user=user, data=DEMO_ADDRESSES[user.username])
+            created += 1
+        return created
+
+    def _conversations(self) -> int:
+        """The demo shopper asks two private sellers about their items, through the messaging services,
+        and one answers (one conversation per listing: a second run adds nothing)."""
+        shopper = User.objects.get(username="shopper")
+        if Conversation.objects.filter(buyer=shopper).exists():
+            return 0
+        talks = [
+            ("xiaomei", ["请问还在吗？可以看一下侧面的照片吗？", "在的，侧面有一点点使用痕迹，我拍给你看。"]),  # noqa: RUF001 (Chinese punctuation)
+            ("laozhang", ["Does it come with the original box and charger?"]),
+        ]
+        created = 0
+        for seller_name, lines in talks:
+            listing = (
+                Listing.objects.filter(seller__username=seller_name, status=ListingStatus.ACTIVE)
+                .order_by("pk")
+                .first()
+            )
+            if listing is None:
+                continue
+            conversation = conversation_start(buyer=shopper, listing_id=listing.pk)
+            for index, line in enumerate(lines):
+                sender = shopper if index % 2 == 0 else listing.seller
+                message_send(conversation_id=conversation.pk, sender=sender, body=line)
             created += 1
         return created
 

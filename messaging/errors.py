@@ -1,0 +1,5 @@
+from marketplace.errors import DomainError
+
+
+class MessagingError(DomainError):
+    code = "message_invalid"
