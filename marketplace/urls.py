@@ -44,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("wallet/", include("wallet.urls")),
     path("notifications/", include("notifications.urls")),
     path("messages/", include("messaging.urls")),
+    path("staff/messages/", include("messaging.staff_urls")),
     path("staff/payouts/", include("wallet.staff_urls")),
     # The sandbox payment provider's hosted page: in production the buyer pays on the provider's site.
     path("sandbox/", include("sandbox.urls")),

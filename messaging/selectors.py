@@ -54,3 +54,14 @@ def messages_of(
     if after_id is not None:
         return list(queryset.filter(id__gt=after_id).order_by("created_at", "id")[:limit])
     return list(reversed(queryset.order_by("-created_at", "-id")[:limit]))
+
+
+def conversations_for_staff(*, limit: int = 100) -> list[Conversation]:
+    """The conversations staff may open: those someone reported, and those whose order is in dispute,
+    newest message first, with the people and the listing. One query."""
+    return list(
+        Conversation.objects.filter(Q(reports__isnull=False) | Q(order__dispute__isnull=False))
+        .select_related("listing", "buyer", "seller", "order")
+        .annotate(report_count=Count("reports", distinct=True))
+        .order_by("-last_message_at", "-id")[:limit]
+    )

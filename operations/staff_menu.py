@@ -23,6 +23,7 @@ DESKS = (
     Desk("inspection:authentication", _("Authentication"), (AUTHENTICATORS,)),
     Desk("orders_staff:queue", _("Orders desk"), (OPERATIONS,)),
     Desk("wallet_staff:queue", _("Payouts"), (OPERATIONS,)),
+    Desk("messaging_staff:list", _("Reported conversations"), (OPERATIONS,)),
     Desk("dashboard:home", _("Dashboard"), STAFF_GROUPS),
 )
 

@@ -73,6 +73,22 @@ def _conversation() -> int:
     return Conversation.objects.filter(buyer__username=SHOPPER).order_by("pk").values_list("pk", flat=True)[0]
 
 
+def _reported_conversation() -> int:
+    """A demo conversation the shopper reported, which staff may read (made here through the service)."""
+    from accounts.models import User
+    from messaging.models import Report
+    from messaging.services import user_report
+
+    report = Report.objects.order_by("pk").first()
+    if report is None:
+        report = user_report(
+            reporter=User.objects.get(username=SHOPPER),
+            conversation_id=_conversation(),
+            reason="The seller asked me to pay outside Reloop.",
+        )
+    return report.conversation_id
+
+
 def _unsubscribe_path() -> str:
     """The unsubscribe link of an e-mail to the demo seller: opened signed out, from a mail program."""
     from django.urls import reverse
@@ -476,6 +492,12 @@ PAGES = [
     SitePage("notifications:list", SHOPPER, _reverse("notifications:list")),
     SitePage("listings:saved_searches", SHOPPER, _reverse("listings:saved_searches")),
     SitePage("messaging:inbox", SHOPPER, _reverse("messaging:inbox")),
+    SitePage("messaging_staff:list", OPERATIONS, _reverse("messaging_staff:list")),
+    SitePage(
+        "messaging_staff:conversation",
+        OPERATIONS,
+        _reverse("messaging_staff:conversation", _reported_conversation),
+    ),
     SitePage("messaging:conversation", SHOPPER, _reverse("messaging:conversation", _conversation)),
     SitePage("notifications:preferences", SHOPPER, _reverse("notifications:preferences")),
     SitePage("notifications:unsubscribe", ANONYMOUS, _unsubscribe_path),

@@ -245,3 +245,25 @@ def test_the_api_asks_writes_and_reads_only_ones_own_conversations():
     )
     assert api.get("/api/v1/conversations/").json()["results"] == []
     assert Message.objects.count() == 1
+
+
+def test_the_staff_pages_show_only_reported_or_disputed_conversations_to_operations(client, talk):
+    conversation, shopper, seller = talk
+    quiet = conversation_start(buyer=UserFactory(username="lin"), listing_id=conversation.listing_id)
+    staff = operations_user()
+    client.force_login(staff)
+    assert client.get(reverse("messaging_staff:conversation", args=[conversation.pk])).status_code == 404
+    user_report(reporter=shopper, conversation_id=conversation.pk, reason="Asked me to pay by bank transfer.")
+
+    listed = client.get(reverse("messaging_staff:list")).content.decode()
+    assert reverse("messaging_staff:conversation", args=[conversation.pk]) in listed
+    assert reverse("messaging_staff:conversation", args=[quiet.pk]) not in listed
+    page = client.get(reverse("messaging_staff:conversation", args=[conversation.pk]))
+    assert page.status_code == 200 and "Asked me to pay by bank transfer." in page.content.decode()
+    assert StaffRead.objects.filter(staff=staff, conversation=conversation).count() == 1
+    assert client.get(reverse("messaging_staff:conversation", args=[quiet.pk])).status_code == 404
+
+    client.force_login(seller)  # not staff
+    assert client.get(reverse("messaging_staff:list")).status_code == 403
+    assert client.get(reverse("messaging_staff:conversation", args=[conversation.pk])).status_code == 403
+    assert StaffRead.objects.count() == 1

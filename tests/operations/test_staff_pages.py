@@ -24,7 +24,7 @@ def desks(html: str) -> list[str]:
     [
         (roles.INSPECTORS, ["Inspection", "Dashboard"]),
         (roles.AUTHENTICATORS, ["Authentication", "Dashboard"]),
-        (roles.OPERATIONS, ["Receiving", "Orders desk", "Payouts", "Dashboard"]),
+        (roles.OPERATIONS, ["Receiving", "Orders desk", "Payouts", "Reported conversations", "Dashboard"]),
     ],
 )
 def test_the_staff_menu_lists_the_desks_the_users_roles_open(client, role, expected):
@@ -34,7 +34,15 @@ def test_the_staff_menu_lists_the_desks_the_users_roles_open(client, role, expec
 
 def test_a_superuser_sees_every_desk_and_a_shopper_none(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    every = ["Receiving", "Inspection", "Authentication", "Orders desk", "Payouts", "Dashboard"]
+    every = [
+        "Receiving",
+        "Inspection",
+        "Authentication",
+        "Orders desk",
+        "Payouts",
+        "Reported conversations",
+        "Dashboard",
+    ]
     assert desks(client.get("/").content.decode()) == every
     client.force_login(UserFactory())
     assert desks(client.get("/").content.decode()) == []
