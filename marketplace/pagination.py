@@ -5,11 +5,15 @@ request's own URL with only `cursor` replaced, so every filter and the ordering 
 no total count on purpose: counting a large channel costs more than the page itself.
 """
 
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpRequest
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
 
-from marketplace.keyset import Page
+from marketplace.keyset import InvalidCursor, Page
 
 CURSOR_PARAMETER = "cursor"
 
@@ -50,3 +54,21 @@ def page_serializer(item_serializer: type[serializers.Serializer], *, name: str)
             "__module__": __name__,
         },
     )
+
+
+def cursor_page(request: HttpRequest, load: Callable[..., Page]) -> Page:
+    """A page's list, from `load(cursor=...)` with the request's cursor; a cursor that cannot be read
+    (an old or edited link) shows the first page with a message instead of an error."""
+    try:
+        return load(cursor=request.GET.get(CURSOR_PARAMETER) or None)
+    except InvalidCursor as error:
+        messages.info(request, error.message)
+        return load(cursor=None)
+
+
+def page_links(page: Page) -> dict[str, str]:
+    """`next_url` and `previous_url` for a page's pager (templates/listings/_pager.html)."""
+    return {
+        "next_url": f"?{CURSOR_PARAMETER}={page.next_cursor}" if page.next_cursor else "",
+        "previous_url": f"?{CURSOR_PARAMETER}={page.previous_cursor}" if page.previous_cursor else "",
+    }

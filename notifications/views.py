@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
-from marketplace.keyset import InvalidCursor
+from marketplace.pagination import cursor_page, page_links
 from notifications.kinds import GROUPS, KINDS
 from notifications.models import Notification
 from notifications.selectors import notifications_for, unread_count
@@ -34,21 +34,9 @@ from notifications.services import (
 @login_required
 @require_GET
 def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    try:
-        page = notifications_for(user=request.user, cursor=request.GET.get("cursor") or None)
-    except InvalidCursor as error:
-        messages.info(request, error.message)
-        page = notifications_for(user=request.user, cursor=None)
-    return render(
-        request,
-        "notifications/list.html",
-        {
-            "notifications": page.items,
-            "unread": any(n.read_at is None for n in page.items),
-            "next_url": f"?cursor={page.next_cursor}" if page.next_cursor else "",
-            "previous_url": f"?cursor={page.previous_cursor}" if page.previous_cursor else "",
-        },
-    )
+    page = cursor_page(request, lambda cursor: notifications_for(user=request.user, cursor=cursor))
+    context = {"notifications": page.items, "unread": any(n.read_at is None for n in page.items)}
+    return render(request, "notifications/list.html", {**context, **page_links(page)})
 
 
 @login_required

@@ -14,7 +14,7 @@ from listings.errors import PhotoRejected
 from listings.models import Listing
 from listings.photos import private_storage, stored_name
 from marketplace.contact_masking import MASKING_NOTE
-from marketplace.keyset import InvalidCursor
+from marketplace.pagination import cursor_page, page_links
 from marketplace.rate_limits import PhotoUploadLimit, rate_limited_page
 from messaging.errors import MessagingError
 from messaging.models import Conversation, Message
@@ -43,20 +43,8 @@ def _mine(request: AuthenticatedHttpRequest, pk: int) -> Conversation:
 @login_required
 @require_GET
 def inbox_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    try:
-        page = inbox(user=request.user, cursor=request.GET.get("cursor") or None)
-    except InvalidCursor as error:
-        flash.info(request, error.message)
-        page = inbox(user=request.user, cursor=None)
-    return render(
-        request,
-        "messaging/inbox.html",
-        {
-            "conversations": page.items,
-            "next_url": f"?cursor={page.next_cursor}" if page.next_cursor else "",
-            "previous_url": f"?cursor={page.previous_cursor}" if page.previous_cursor else "",
-        },
-    )
+    page = cursor_page(request, lambda cursor: inbox(user=request.user, cursor=cursor))
+    return render(request, "messaging/inbox.html", {"conversations": page.items, **page_links(page)})
 
 
 @login_required

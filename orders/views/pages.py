@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.http import AuthenticatedHttpRequest
 from listings.models import ListingSource
 from marketplace.errors import InvalidTransition
-from marketplace.keyset import InvalidCursor, Page
+from marketplace.pagination import cursor_page, page_links
 from orders.actions import OrderAction, order_actions
 from orders.errors import NotAllowed, OrderError
 from orders.forms import DisputeForm, OrderForm, RatingForm, ReturnForm, ReturnTrackingForm, ShipForm
@@ -108,38 +108,22 @@ FORM_IDS = {
 }
 
 
-def _cursor_page(request: HttpRequest, load: Callable[..., Page]) -> Page:
-    """A page from `load(cursor=...)`; an unusable cursor shows the first page with a message."""
-    try:
-        return load(cursor=request.GET.get("cursor") or None)
-    except InvalidCursor as error:
-        messages.info(request, error.message)
-        return load(cursor=None)
-
-
-def _page_links(page: Page) -> dict[str, str]:
-    return {
-        "next_url": f"?cursor={page.next_cursor}" if page.next_cursor else "",
-        "previous_url": f"?cursor={page.previous_cursor}" if page.previous_cursor else "",
-    }
-
-
 @login_required
 @require_GET
 def purchases(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My purchases, newest first."""
-    page = _cursor_page(request, lambda cursor: orders_for_buyer(buyer=request.user, cursor=cursor))
+    page = cursor_page(request, lambda cursor: orders_for_buyer(buyer=request.user, cursor=cursor))
     rows = [{"order": order, "next_step": BUYER_NEXT.get(order.status, "")} for order in page.items]
-    return render(request, "orders/purchases.html", {"rows": rows, **_page_links(page)})
+    return render(request, "orders/purchases.html", {"rows": rows, **page_links(page)})
 
 
 @login_required
 @require_GET
 def sales(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My sales (items I listed myself), newest first, with what to do next."""
-    page = _cursor_page(request, lambda cursor: sales_for_seller(seller=request.user, cursor=cursor))
+    page = cursor_page(request, lambda cursor: sales_for_seller(seller=request.user, cursor=cursor))
     rows = [{"order": order, "next_step": SELLER_NEXT.get(order.status, "")} for order in page.items]
-    return render(request, "orders/sales.html", {"rows": rows, **_page_links(page)})
+    return render(request, "orders/sales.html", {"rows": rows, **page_links(page)})
 
 
 def _awaiting_webhook(order: Order, latest_payment_status: str | None, *, user, now) -> bool:
