@@ -73,6 +73,8 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("sender"), related_name="+", on_delete=models.CASCADE
     )
     body = models.TextField(_("message"), max_length=MAX_MESSAGE_LENGTH, blank=True)
+    # The language the text is written in (marketplace.text_language), marked on pages in the other one.
+    language = models.CharField(_("language"), max_length=8, default="en", editable=False)
     # What the masking hid: phone, email, wechat, qq, link (the page says why it is hidden).
     masked = models.JSONField(_("hidden contact details"), default=list, blank=True)
     photo_key = models.CharField(_("photo"), max_length=40, blank=True)

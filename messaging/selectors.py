@@ -34,6 +34,7 @@ def inbox(*, user: User, cursor: str | None, size: int = INBOX_PAGE) -> Page:
             unread=Coalesce(Count("messages", filter=_unread(user), distinct=True), 0),
             last_body=Subquery(last.values("body")[:1]),
             last_photo=Subquery(last.values("photo_key")[:1]),
+            last_language=Subquery(last.values("language")[:1]),
         )
     )
     return paginate(queryset, order_by=NEWEST, cursor=cursor, size=size)

@@ -18,6 +18,7 @@ from accounts.models import User
 from listings.models import Listing, ListingStatus
 from listings.photos import CheckedPhoto, check_photo, new_key, private_storage, store_private, stored_name
 from marketplace.contact_masking import mask_contacts
+from marketplace.text_language import written_language
 from messaging.errors import MessagingError
 from messaging.live import conversation_push_on_commit
 from messaging.models import MAX_MESSAGE_LENGTH, Block, Conversation, Message, Report, StaffRead
@@ -104,6 +105,7 @@ def message_send(
                 conversation=conversation,
                 sender=sender,
                 body=hidden.text,
+                language=written_language(hidden.text),
                 masked=sorted(hidden.kinds),
                 photo_key=key,
                 photo_width=checked.width if checked else 0,

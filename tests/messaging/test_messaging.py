@@ -267,3 +267,17 @@ def test_the_staff_pages_show_only_reported_or_disputed_conversations_to_operati
     assert client.get(reverse("messaging_staff:list")).status_code == 403
     assert client.get(reverse("messaging_staff:conversation", args=[conversation.pk])).status_code == 403
     assert StaffRead.objects.count() == 1
+
+
+def test_a_message_written_in_chinese_is_marked_so_on_an_english_page(client, talk):
+    conversation, shopper, seller = talk
+    message_send(conversation_id=conversation.pk, sender=shopper, body="请问还在吗？")  # noqa: RUF001 (Chinese punctuation)
+    message_send(conversation_id=conversation.pk, sender=shopper, body="Is it still available?")
+    client.force_login(seller)
+    page = client.get(reverse("messaging:conversation", args=[conversation.pk])).content.decode()
+    assert '<p class="msg-body" lang="zh-hans">请问还在吗？</p>' in page  # noqa: RUF001
+    assert '<p class="msg-body">Is it still available?</p>' in page
+    chinese_page = client.get(
+        "/zh-hans" + reverse("messaging:conversation", args=[conversation.pk])
+    ).content.decode()
+    assert '<p class="msg-body" lang="en">Is it still available?</p>' in chinese_page
