@@ -3,7 +3,7 @@
 from django.urls import path
 
 from accounts.api import TokenSignInView
-from listings.api import channel, selling
+from listings.api import channel, searches, selling
 
 app_name = "api"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("listings/", channel.ListingListView.as_view(), name="listings"),
     path("listings/<int:listing_id>/", channel.ListingDetailView.as_view(), name="listing"),
     path("my/listings/", selling.OwnListingListView.as_view(), name="my-listings"),
+    path("saved-searches/", searches.SavedSearchListView.as_view(), name="saved-searches"),
+    path("saved-searches/<int:search_id>/", searches.SavedSearchDetailView.as_view(), name="saved-search"),
     path("my/listings/<int:listing_id>/", selling.OwnListingDetailView.as_view(), name="my-listing"),
     path(
         "my/listings/<int:listing_id>/withdraw/",

@@ -62,6 +62,8 @@ ENDPOINTS = {
     "/api/v1/notifications/{notification_id}/read/": {"post"},
     "/api/v1/notifications/preferences/": {"get", "put"},
     "/api/v1/conversations/": {"get", "post"},
+    "/api/v1/saved-searches/": {"get", "post"},
+    "/api/v1/saved-searches/{search_id}/": {"patch", "delete"},
     "/api/v1/conversations/{conversation_id}/messages/": {"get", "post"},
     "/api/v1/staff/withdrawals/": {"get"},
     "/api/v1/staff/withdrawals/{withdrawal_id}/approve/": {"post"},

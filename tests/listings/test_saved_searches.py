@@ -171,3 +171,35 @@ def test_a_daily_search_waits_a_day_between_digests(phones):
     assert saved_searches_notify(now=now + timedelta(hours=2)) == 0
     assert saved_searches_notify(now=now + timedelta(days=1, minutes=1)) == 1
     assert Notification.objects.filter(recipient=mei, kind="search.matches").count() == 2
+
+
+def test_the_api_keeps_changes_and_removes_only_the_callers_searches(phones):
+    from rest_framework.test import APIClient
+
+    mei, lin = UserFactory(username="mei"), UserFactory(username="lin")
+    theirs = SavedSearch.objects.create(user=lin, query="q=leica")
+    api = APIClient()
+    assert api.get("/api/v1/saved-searches/").status_code in (401, 403)
+    api.force_authenticate(mei)
+
+    made = api.post(
+        "/api/v1/saved-searches/",
+        {"query": "q=iphone&inspected=1", "category": "phones", "frequency": "instant"},
+        format="json",
+    )
+    assert made.status_code == 201 and made.json()["query"] == "q=iphone&inspected=1"
+    empty = api.post("/api/v1/saved-searches/", {"query": "", "frequency": "daily"}, format="json")
+    assert empty.status_code == 400 and empty.json()["code"] == "empty_search"
+    bad = api.post("/api/v1/saved-searches/", {"query": "q=x", "frequency": "hourly"}, format="json")
+    assert bad.status_code == 400
+    assert [row["id"] for row in api.get("/api/v1/saved-searches/").json()] == [made.json()["id"]]
+
+    mine = f"/api/v1/saved-searches/{made.json()['id']}/"
+    assert api.patch(mine, {"frequency": "weekly"}, format="json").json()["frequency"] == "weekly"
+    assert (
+        api.patch(f"/api/v1/saved-searches/{theirs.pk}/", {"frequency": "weekly"}, format="json").status_code
+        == 404
+    )
+    assert api.delete(f"/api/v1/saved-searches/{theirs.pk}/").status_code == 404
+    assert api.delete(mine).status_code == 204
+    assert list(SavedSearch.objects.values_list("user__username", "frequency")) == [("lin", "daily")]
