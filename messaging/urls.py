@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/send/", pages.send, name="send"),
     path("<int:pk>/photos/<int:message_id>/", pages.photo, name="photo"),
     path("<int:pk>/block/", pages.block, name="block"),
+    path("<int:pk>/unblock/", pages.unblock, name="unblock"),
     path("<int:pk>/report/", pages.report, name="report"),
 ]

@@ -17,7 +17,7 @@ from marketplace.contact_masking import MASKING_NOTE
 from marketplace.pagination import cursor_page, page_links
 from marketplace.rate_limits import PhotoUploadLimit, rate_limited_page
 from messaging.errors import MessagingError
-from messaging.models import Conversation, Message
+from messaging.models import Block, Conversation, Message
 from messaging.selectors import inbox, messages_of
 from messaging.services import (
     conversation_for,
@@ -26,6 +26,7 @@ from messaging.services import (
     message_send,
     user_block,
     user_report,
+    user_unblock,
 )
 
 
@@ -76,9 +77,12 @@ def conversation_page(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     conversation = _mine(request, pk)
     conversation_read(conversation=conversation, user=request.user)
     other = conversation.seller if request.user.pk == conversation.buyer_id else conversation.buyer
-    return render(
-        request, "messaging/conversation.html", {**_messages_context(request, conversation), "other": other}
-    )
+    context = {
+        **_messages_context(request, conversation),
+        "other": other,
+        "blocked_by_me": Block.objects.filter(blocker=request.user, blocked=other).exists(),
+    }
+    return render(request, "messaging/conversation.html", context)
 
 
 @login_required
@@ -136,6 +140,15 @@ def block(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = _mine(request, pk)
     user_block(blocker=request.user, blocked_id=conversation.other(request.user.pk))
     flash.success(request, _("Blocked: neither of you can write to the other any more."))
+    return redirect("messaging:conversation", pk=pk)
+
+
+@login_required
+@require_POST
+def unblock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    conversation = _mine(request, pk)
+    user_unblock(blocker=request.user, blocked_id=conversation.other(request.user.pk))
+    flash.success(request, _("Unblocked: you can write to each other again."))
     return redirect("messaging:conversation", pk=pk)
 
 

@@ -389,6 +389,7 @@ NOT_PAGES = {
     "messaging:start": "a form post that redirects to the conversation",
     "messaging:send": "a form post (htmx swaps the messages)",
     "messaging:block": "a form post",
+    "messaging:unblock": "a form post",
     "messaging:report": "a form post",
     "messaging:messages": "an htmx fragment of the conversation page",
     "messaging:photo": "a photo sent in a conversation (an image)",

@@ -140,7 +140,7 @@ def test_one_cannot_ask_about_ones_own_or_a_sold_listing(client):
     assert not Conversation.objects.exists()
 
 
-def test_a_block_stops_both_ways(client, talk):
+def test_a_block_stops_both_ways_until_it_is_lifted(client, talk):
     conversation, shopper, seller = talk
     user_block(blocker=seller, blocked_id=shopper.pk)
     client.force_login(shopper)
@@ -152,6 +152,13 @@ def test_a_block_stops_both_ways(client, talk):
     with pytest.raises(Exception, match="cannot message"):
         conversation_start(buyer=shopper, listing_id=other.pk)
     assert not Message.objects.exists()
+
+    client.force_login(seller)
+    assert "Unblock" in client.get(reverse("messaging:conversation", args=[conversation.pk])).content.decode()
+    client.post(reverse("messaging:unblock", args=[conversation.pk]))
+    client.force_login(shopper)
+    client.post(reverse("messaging:send", args=[conversation.pk]), {"body": "Hello again"})
+    assert Message.objects.filter(body="Hello again").exists()
 
 
 def test_staff_read_only_a_reported_or_disputed_conversation_and_each_read_is_logged(client, talk):
@@ -201,8 +208,8 @@ def test_the_inbox_and_a_conversation_cost_the_same_queries_for_3_and_20(
     assert response.content.decode().count('class="msg-row') == rows
     for _ in range(rows):
         message_send(conversation_id=conversations[0].pk, sender=conversations[0].seller, body="More")
-    # 1 the user, 1 the conversation, 1 marking it read, 1 the messages
-    with django_assert_num_queries(4):
+    # 1 the user, 1 the conversation, 1 marking it read, 1 the messages, 1 whether the reader blocked
+    with django_assert_num_queries(5):
         client.get(reverse("messaging:conversation", args=[conversations[0].pk]))
     assert inbox(user=mei, cursor=None).items
 
