@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -46,43 +47,26 @@ register(
 )
 
 
-def _watchers(listing: Listing) -> list[int]:
-    return list(
-        Favourite.objects.filter(listing_id=listing.pk)
-        .exclude(user_id=listing.seller_id)
-        .values_list("user_id", flat=True)
+def _tell_watchers(listing: Listing, *, kind: str, params: dict, cause: str) -> None:
+    """Everyone who saved `listing` but its seller, once a day per `cause`."""
+    watchers = Favourite.objects.filter(listing_id=listing.pk).exclude(user_id=listing.seller_id)
+    link = reverse("listings:detail", args=[listing.pk])
+    key = f"watch:{listing.pk}:{cause}:{timezone.localdate().isoformat()}"
+    notify_many(
+        [Notice(user_id, kind, params, link, key) for user_id in watchers.values_list("user_id", flat=True)]
     )
 
 
 def watchers_notify_price_drop(*, listing: Listing, old_price: Decimal) -> None:
     """Tell everyone who saved `listing` (on sale, now cheaper than `old_price`); once a day each."""
-    day = timezone.localdate().isoformat()
-    link = reverse("listings:detail", args=[listing.pk])
     params = {"title": listing.title, "price": listing.price, "old_price": old_price}
-    notify_many(
-        [
-            Notice(user_id, "watch.price_drop", params, link, f"watch:{listing.pk}:drop:{day}")
-            for user_id in _watchers(listing)
-        ]
-    )
+    _tell_watchers(listing, kind="watch.price_drop", params=params, cause="drop")
 
 
 def watchers_notify_back_on_sale(*, listing: Listing) -> None:
     """Tell everyone who saved `listing` that it is on sale again; once a day each."""
-    day = timezone.localdate().isoformat()
-    link = reverse("listings:detail", args=[listing.pk])
     params = {"title": listing.title, "price": listing.price}
-    notify_many(
-        [
-            Notice(user_id, "watch.back_on_sale", params, link, f"watch:{listing.pk}:back:{day}")
-            for user_id in _watchers(listing)
-        ]
-    )
-
-
-def _due(search: SavedSearch, now: datetime) -> bool:
-    wait = WAIT[SearchFrequency(search.frequency)]
-    return search.checked_until <= now - wait
+    _tell_watchers(listing, kind="watch.back_on_sale", params=params, cause="back")
 
 
 # How long a saved search waits between two looks: instant searches are looked at on every run of the
@@ -92,6 +76,14 @@ WAIT = {
     SearchFrequency.DAILY: timedelta(days=1),
     SearchFrequency.WEEKLY: timedelta(days=7),
 }
+
+
+def _due(now: datetime) -> Q:
+    """The saved searches due for a look at `now` (index saved_search_due)."""
+    due = Q()
+    for frequency, wait in WAIT.items():
+        due |= Q(frequency=frequency, checked_until__lte=now - wait)
+    return due
 
 
 def search_label(search: SavedSearch) -> str:
@@ -108,13 +100,14 @@ def saved_searches_notify(*, now: datetime | None = None, limit: int = 2000) -> 
     notification: one digest per user per run, however many searches matched. Every search looked at is
     then checked up to `now`. Returns how many users were told."""
     now = now or timezone.now()
-    searches = [
-        search
-        for search in SavedSearch.objects.select_related("category").order_by("user_id", "id")[:limit]
-        if _due(search, now)
-    ]
+    # The longest waiting first, so that a backlog beyond `limit` is worked off over the next runs.
+    searches = list(
+        SavedSearch.objects.filter(_due(now))
+        .select_related("category")
+        .order_by("checked_until", "id")[:limit]
+    )
     found: dict[int, list[tuple[SavedSearch, int]]] = {}
-    for search in searches:
+    for search in searches:  # one count each: every search has filters of its own
         count = new_matches_count(
             saved_filters(search.query, category=search.category), since=search.checked_until, until=now
         )
@@ -127,7 +120,10 @@ def saved_searches_notify(*, now: datetime | None = None, limit: int = 2000) -> 
                 Notice(
                     user_id,
                     "search.matches",
-                    {"count": sum(count for _search, count in matched), "first": search_label(matched[0][0])},
+                    {
+                        "count": sum(count for _search, count in matched),
+                        "first": search_label(min(matched, key=lambda pair: pair[0].pk)[0]),
+                    },
                     link,
                     f"searches:{user_id}:{now.isoformat(timespec='minutes')}",
                 )

@@ -64,6 +64,10 @@ class Conversation(models.Model):
     def other(self, user_id: int) -> int:
         return self.seller_id if user_id == self.buyer_id else self.buyer_id
 
+    def read_field(self, user_id: int) -> str:
+        """The column that says when `user_id` last read the conversation."""
+        return "buyer_read_at" if user_id == self.buyer_id else "seller_read_at"
+
 
 class Message(models.Model):
     conversation = models.ForeignKey(

@@ -25,8 +25,11 @@ register(
 
 def message_notify(*, conversation: Conversation, message: Message) -> None:
     hour = timezone.now().strftime("%Y%m%d%H")
-    recipient = conversation.seller if message.sender_id == conversation.buyer_id else conversation.buyer
-    sender = conversation.buyer if recipient == conversation.seller else conversation.seller
+    sender, recipient = (
+        (conversation.buyer, conversation.seller)
+        if message.sender_id == conversation.buyer_id
+        else (conversation.seller, conversation.buyer)
+    )
     notify(
         recipient=recipient,
         kind="message.new",

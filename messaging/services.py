@@ -7,6 +7,7 @@ Conversation.DoesNotExist, which pages and the API answer with 404.
 """
 
 from typing import IO
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -112,8 +113,9 @@ def message_send(
                 photo_height=checked.height if checked else 0,
                 created_at=now,
             )
-            read_field = "buyer_read_at" if sender.pk == conversation.buyer_id else "seller_read_at"
-            Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now, **{read_field: now})
+            Conversation.objects.filter(pk=conversation.pk).update(
+                last_message_at=now, **{conversation.read_field(sender.pk): now}
+            )
             message_notify(conversation=conversation, message=message)
             conversation_push_on_commit(conversation, message)
     except BaseException:
@@ -125,8 +127,6 @@ def message_send(
 
 def _own_hosts() -> list[str]:
     """Links to Reloop itself are not contact details."""
-    from urllib.parse import urlsplit
-
     return [host for host in [urlsplit(settings.SITE_URL).hostname, *settings.ALLOWED_HOSTS] if host]
 
 
@@ -134,8 +134,9 @@ def conversation_read(*, conversation: Conversation, user: User) -> None:
     """Everything in the conversation (as conversation_for gave it) is read by `user` now."""
     if user.pk not in (conversation.buyer_id, conversation.seller_id):
         raise Conversation.DoesNotExist
-    field = "buyer_read_at" if user.pk == conversation.buyer_id else "seller_read_at"
-    Conversation.objects.filter(pk=conversation.pk).update(**{field: timezone.now()})
+    Conversation.objects.filter(pk=conversation.pk).update(
+        **{conversation.read_field(user.pk): timezone.now()}
+    )
 
 
 def user_block(*, blocker: User, blocked_id: int) -> Block:

@@ -1,11 +1,15 @@
 """Writing notifications: `notify` (what the other apps call), reading them, and preferences.
 
 `notify` records the notification in the caller's transaction, once per recipient and cause (`key`),
-and sends the e-mail after commit when the recipient wants e-mail for that kind and has an address. A kind the recipient turned off in the app is still recorded, unshown, so that the e-mail and
-the record agree; one turned off everywhere is not recorded at all.
+and sends the e-mail after commit when the recipient wants e-mail for that kind and has an address.
+A kind the recipient turned off in the app is still recorded, unshown, so that the e-mail and the
+record agree; one turned off everywhere is not recorded at all. `notify_many` does the same for a
+batch.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core import signing
@@ -49,35 +53,61 @@ def _wants(user: User, kind: str) -> tuple[bool, bool]:
     return preference if preference is not None else (True, KINDS[kind].email)
 
 
+def _notification(
+    *,
+    recipient_id: int,
+    kind: str,
+    params: dict,
+    link: str,
+    key: str,
+    wants: Callable[[], tuple[bool, bool]],
+    address: str,
+) -> Notification | None:
+    """The row to write for one notice: its parameters checked first (MessageError, an unknown kind
+    too), then the recipient's choice for its kind (`wants()`: in the app, by e-mail) and their
+    e-mail address. None when they want it nowhere."""
+    stored = kind_params(kind, params)
+    in_app, email = wants()
+    email = email and bool(address)
+    if not in_app and not email:
+        return None
+    return Notification(
+        recipient_id=recipient_id,
+        kind=kind,
+        params=stored,
+        link=neutral_link(link),
+        key=key[:100],
+        shown=in_app,
+        by_email=email,
+    )
+
+
 def notify(*, recipient: User, kind: str, params: dict, link: str = "", key: str) -> Notification | None:
     """Tell `recipient` what happened. `params` must fit the kind (MessageError otherwise: a
     programming error); `link` is a path on this site; `key` names the cause, and a second call with
     the same recipient and key does nothing. Returns the notification, or None when the recipient
     wants this kind neither in the app nor by e-mail, or was told already."""
-    stored = kind_params(kind, params)
-    link = neutral_link(link)
-    in_app, email = _wants(recipient, kind)
-    email = email and bool(recipient.email)
-    if not in_app and not email:
+    notification = _notification(
+        recipient_id=recipient.pk,
+        kind=kind,
+        params=params,
+        link=link,
+        key=key,
+        wants=lambda: _wants(recipient, kind),
+        address=recipient.email,
+    )
+    if notification is None:
         return None
     try:
         with transaction.atomic():
-            notification = Notification.objects.create(
-                recipient=recipient,
-                kind=kind,
-                params=stored,
-                link=link,
-                key=key[:100],
-                shown=in_app,
-                by_email=email,
-            )
+            notification.save(force_insert=True)
     except IntegrityError:
         return None  # told already
-    if email:
+    if notification.by_email:
         from notifications.tasks import send_notification_email
 
         enqueue_on_commit(send_notification_email, notification.pk)
-    if in_app:
+    if notification.shown:
         push_on_commit({recipient.pk})
     return notification
 
@@ -149,41 +179,47 @@ class Notice:
 
 def notify_many(notices: list[Notice]) -> int:
     """`notify` for a batch (a job that settles many consignments in one transaction): the same checks
-    and choices, in three queries whatever the batch's size. Returns how many were recorded."""
+    and choices, in four queries whatever the batch's size (the recipients' addresses, their choices,
+    the rows, the ones to e-mail). Returns how many were written or had been already."""
     if not notices:
         return 0
-    stored = [kind_params(notice.kind, notice.params) for notice in notices]
     recipients = {notice.recipient_id for notice in notices}
-    emails = dict(User.objects.filter(pk__in=recipients).values_list("pk", "email"))
+    addresses = dict(User.objects.filter(pk__in=recipients).values_list("pk", "email"))
     chosen = {
         (user_id, kind): (in_app, email)
         for user_id, kind, in_app, email in Preference.objects.filter(user_id__in=recipients).values_list(
             "user_id", "kind", "in_app", "email"
         )
     }
-    rows = []
-    for notice, params in zip(notices, stored, strict=True):
-        in_app, email = chosen.get((notice.recipient_id, notice.kind), (True, KINDS[notice.kind].email))
-        email = email and bool(emails.get(notice.recipient_id))
-        if in_app or email:
-            rows.append(
-                Notification(
-                    recipient_id=notice.recipient_id,
-                    kind=notice.kind,
-                    params=params,
-                    link=neutral_link(notice.link),
-                    key=notice.key[:100],
-                    shown=in_app,
-                    by_email=email,
-                )
-            )
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)  # a cause told already stays told
-    to_email = Notification.objects.filter(
-        key__in=[row.key for row in rows if row.by_email], by_email=True, emailed_at__isnull=True
-    ).values_list("pk", flat=True)
-    from notifications.tasks import send_notification_emails
 
+    def choice(notice: Notice) -> tuple[bool, bool]:
+        return chosen.get((notice.recipient_id, notice.kind), (True, KINDS[notice.kind].email))
+
+    rows = []
+    for notice in notices:
+        row = _notification(
+            recipient_id=notice.recipient_id,
+            kind=notice.kind,
+            params=notice.params,
+            link=notice.link,
+            key=notice.key,
+            wants=partial(choice, notice),
+            address=addresses.get(notice.recipient_id, ""),
+        )
+        if row is not None:
+            rows.append(row)
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)  # a cause told already stays told
+    to_email = list(
+        Notification.objects.filter(
+            recipient_id__in={row.recipient_id for row in rows if row.by_email},
+            key__in={row.key for row in rows if row.by_email},
+            by_email=True,
+            emailed_at__isnull=True,
+        ).values_list("pk", flat=True)
+    )
     if to_email:
-        enqueue_on_commit(send_notification_emails, list(to_email))
+        from notifications.tasks import send_notification_emails
+
+        enqueue_on_commit(send_notification_emails, to_email)
     push_on_commit({row.recipient_id for row in rows if row.shown})
     return len(rows)

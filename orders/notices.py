@@ -7,16 +7,15 @@ a consignor hears when their settlement is paid (consignment). Each step notifie
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from listings.models import ListingSource
 from notifications.kinds import Group, Kind, register
-from notifications.services import notify
+from notifications.services import Notice, notify, notify_many
 from orders.models import Order, OrderStatus
-from orders.services.money import platform_fee
+from orders.services.money import seller_share
 
 # Parameters: `title` the item's title as listed, `number` the order number, `amount` the string of a
 # Decimal, `tracking` a tracking number, `deadline` the ISO date of the return window's last day.
@@ -159,7 +158,7 @@ def order_notify(order: Order, status: str) -> None:
     if order.source != ListingSource.PERSON:
         return
     if status == OrderStatus.COMPLETED:
-        params = {**params, "amount": order.price - platform_fee(order.price)}
+        params = {**params, "amount": seller_share(order.price)}
     notify(
         recipient=order.seller,
         kind=SELLER_KINDS[status],
@@ -171,22 +170,24 @@ def order_notify(order: Order, status: str) -> None:
 
 def return_windows_remind(*, now: datetime | None = None, limit: int = 500) -> int:
     """Tell the buyer, and a private seller, of each delivered order whose return window closes within
-    24 hours. Each order once (the key); returns how many orders were looked at."""
+    24 hours: one batch of notifications (notify_many), each order once (the key). Returns how many
+    orders were looked at."""
     now = now or timezone.now()
     window = timedelta(days=settings.RETURN_WINDOW_DAYS)
-    due = Order.objects.filter(
-        status=OrderStatus.DELIVERED,
-        delivered_at__gt=now - window,
-        delivered_at__lte=now - window + timedelta(hours=24),
-    ).select_related("buyer", "seller")
-    orders = list(due.order_by(F("delivered_at").asc(), "id")[:limit])
+    orders = list(
+        Order.objects.filter(
+            status=OrderStatus.DELIVERED,
+            delivered_at__gt=now - window,
+            delivered_at__lte=now - window + timedelta(hours=24),
+        ).order_by("delivered_at", "id")[:limit]
+    )
+    notices = []
     for order in orders:
         link = reverse("orders:detail", args=[order.number])
         params = {"title": order.title, "number": order.number, "deadline": return_deadline(order)}
         key = f"order:{order.pk}:return-window"
-        notify(recipient=order.buyer, kind="order.return_window_closing", params=params, link=link, key=key)
+        notices.append(Notice(order.buyer_id, "order.return_window_closing", params, link, key))
         if order.source == ListingSource.PERSON:
-            notify(
-                recipient=order.seller, kind="sale.return_window_closing", params=params, link=link, key=key
-            )
+            notices.append(Notice(order.seller_id, "sale.return_window_closing", params, link, key))
+    notify_many(notices)
     return len(orders)

@@ -34,6 +34,11 @@ def platform_fee(price: Decimal) -> Decimal:
     return quantize(price * settings.PLATFORM_FEE_RATE)
 
 
+def seller_share(amount: Decimal) -> Decimal:
+    """What a private seller's wallet gets of a sale of `amount`: the amount less the platform's fee."""
+    return amount - platform_fee(amount)
+
+
 def payment_received_post(*, payment: Payment) -> Transaction:
     """The provider took the buyer's money: hold it in escrow for the order."""
     return ledger_post(
@@ -69,11 +74,10 @@ def sale_release_post(*, order: Order, amount: Decimal, by: User | None = None) 
     the sale pays: the seller less the fee, the platform's revenue, or consignment payable."""
     escrow = platform_account(purpose=AccountPurpose.ESCROW)
     if order.source == ListingSource.PERSON:
-        fee = platform_fee(amount)
         lines = [
             (escrow, -amount),
-            (wallet_account(user=order.seller), amount - fee),
-            (platform_account(purpose=AccountPurpose.COMMISSION_REVENUE), fee),
+            (wallet_account(user=order.seller), seller_share(amount)),
+            (platform_account(purpose=AccountPurpose.COMMISSION_REVENUE), platform_fee(amount)),
         ]
     elif order.source == ListingSource.PLATFORM:
         lines = [(escrow, -amount), (platform_account(purpose=AccountPurpose.SALES_REVENUE), amount)]

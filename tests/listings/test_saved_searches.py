@@ -203,3 +203,22 @@ def test_the_api_keeps_changes_and_removes_only_the_callers_searches(phones):
     assert api.delete(f"/api/v1/saved-searches/{theirs.pk}/").status_code == 404
     assert api.delete(mine).status_code == 204
     assert list(SavedSearch.objects.values_list("user__username", "frequency")) == [("lin", "daily")]
+
+
+def test_searches_not_yet_due_do_not_crowd_out_due_ones():
+    now = timezone.now()
+    mei = UserFactory(username="mei")
+    for index in range(3):  # checked an hour ago, daily: not due
+        SavedSearch.objects.create(user=mei, query=f"q=camera{index}", checked_until=now - timedelta(hours=1))
+    due = SavedSearch.objects.create(
+        user=UserFactory(username="lin"),
+        query="q=iphone",
+        frequency=SearchFrequency.INSTANT,
+        checked_until=now - timedelta(hours=1),
+    )
+    ListingFactory(title="iPhone 13", published_at=now - timedelta(minutes=30))
+
+    assert saved_searches_notify(now=now, limit=2) == 1
+    due.refresh_from_db()
+    assert due.checked_until == now
+    assert Notification.objects.get(kind="search.matches").recipient.username == "lin"
