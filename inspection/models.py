@@ -139,6 +139,9 @@ class Inspection(models.Model):
         on_delete=models.SET_NULL,
     )
 
+    # Inspected delivery (验货宝): a private seller's item sold to a buyer, checked against its listing's
+    # description and photos before it goes on to the buyer. The queue marks these.
+    inspected_delivery = models.BooleanField(_("inspected delivery"), default=False)
     status = models.CharField(
         _("status"), max_length=24, choices=InspectionStatus.choices, default=InspectionStatus.QUEUED
     )

@@ -131,6 +131,15 @@ class ListingForm(forms.Form):
         required=False,
         help_text=_("What it cost new, if you know: shoppers see it beside your price."),
     )
+    offer_floor = forms.DecimalField(
+        label=_("Decline offers below"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=CENT,
+        max_value=PRICE_LIMIT - CENT,
+        required=False,
+        help_text=_("Optional. Offers lower than this are declined for you at once; buyers do not see it."),
+    )
     grade = forms.ChoiceField(
         label=_("Condition"),
         choices=[

@@ -15,6 +15,9 @@ MESSAGES: Catalog = {
     "seller.withdrew": _("Taken off sale by the seller."),
     "order.reserved": _("Reserved by an order."),
     "order.lapsed": _("Not paid within %(minutes)d minutes: the item went back on sale."),
+    "order.lapsed_offer": _(
+        "Not paid within %(hours)d hours of the offer being accepted: the item went back on sale."
+    ),
     "order.cancelled": _("The order was cancelled."),
     "order.paid": _("Paid by the buyer."),
     "order.paid_late": _("Paid late."),

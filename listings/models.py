@@ -178,6 +178,16 @@ class Listing(models.Model):
         blank=True,
         help_text=_("What the item cost new, shown to shoppers for comparison."),
     )
+    # Offers below this are declined at once (orders.services.offers). A private seller sets it; a
+    # consigned item carries its consignment floor; empty means no floor (Reloop's stock uses a rule).
+    offer_floor = models.DecimalField(
+        _("decline offers below"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Offers lower than this are declined for you at once. Buyers do not see it."),
+    )
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
     status = models.CharField(
         _("status"), max_length=12, choices=ListingStatus.choices, default=ListingStatus.DRAFT

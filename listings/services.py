@@ -39,6 +39,7 @@ from listings.models import (
 from listings.notices import watchers_notify_back_on_sale, watchers_notify_price_drop
 from listings.page_cache import listing_pages_forget_on_commit
 from listings.selectors import STOREFRONT_STATUSES
+from listings.signals import listing_withdrawn
 from marketplace.errors import InvalidTransition
 from marketplace.jobs import enqueue, enqueue_on_commit
 from marketplace.money import CENT
@@ -146,7 +147,17 @@ def favourite_remove(*, user: User, listing_id: int) -> None:
 PRICE_LIMIT = Decimal("10000000")
 
 EDITABLE_FIELDS = frozenset(
-    {"title", "description", "category", "brand", "catalog_model", "price", "reference_price", "grade"}
+    {
+        "title",
+        "description",
+        "category",
+        "brand",
+        "catalog_model",
+        "price",
+        "reference_price",
+        "offer_floor",
+        "grade",
+    }
 )
 # A listing can be changed while its seller still controls it: not while a buyer pays for it, and
 # never once it has left the channel.
@@ -226,6 +237,16 @@ def _validated(fields: dict) -> dict:
     cleaned["reference_price"] = (
         None if reference_price in (None, "") else _as_amount(reference_price, label=_("The price new"))
     )
+    offer_floor = cleaned.get("offer_floor")
+    cleaned["offer_floor"] = (
+        None if offer_floor in (None, "") else _as_amount(offer_floor, label=_("The lowest offer"))
+    )
+    if cleaned["offer_floor"] is not None and cleaned["offer_floor"] > cleaned["price"]:
+        raise ListingError(
+            _("The lowest offer you accept cannot be more than the price."),
+            code="offer_floor_above_price",
+            field="offer_floor",
+        )
     if cleaned.get("grade") not in Grade.values:
         raise ListingError(_("Choose the item's condition."), code="grade_required")
     return cleaned
@@ -323,6 +344,7 @@ def listing_create(
     catalog_model: CatalogModel | None = None,
     price: Decimal,
     reference_price: Decimal | None = None,
+    offer_floor: Decimal | None = None,
     grade: str,
     publish: bool = True,
     uploads: Sequence[Upload] = (),
@@ -349,6 +371,7 @@ def listing_create(
             "catalog_model": catalog_model,
             "price": price,
             "reference_price": reference_price,
+            "offer_floor": offer_floor,
             "grade": grade,
         }
     )
@@ -402,11 +425,14 @@ def listing_update(*, listing_id: int, seller: User, **changes: object) -> Listi
 @transaction.atomic
 def listing_withdraw(*, listing_id: int, seller: User) -> Listing:
     """The seller takes a listing off sale. Only its seller may (others get Listing.DoesNotExist);
-    raises InvalidTransition if it is reserved, sold or already withdrawn."""
+    raises InvalidTransition if it is reserved, sold or already withdrawn. Sends `listing_withdrawn`
+    after commit."""
     _owned_for_update(listing_id=listing_id, seller=seller)
-    return listing_move(
+    listing = listing_move(
         listing_id=listing_id, to=ListingStatus.WITHDRAWN, by=seller, message="seller.withdrew"
     )
+    transaction.on_commit(lambda: listing_withdrawn.send(sender=Listing, listing_id=listing_id), robust=True)
+    return listing
 
 
 def listing_photos_add(*, listing_id: int, seller: User, uploads: Sequence[Upload]) -> list[ListingPhoto]:

@@ -237,11 +237,28 @@ SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', defau
 
 # "Buy now" holds a unique item for this long while the buyer pays; a job puts it back on sale after.
 RESERVATION_MINUTES = env.int("RESERVATION_MINUTES", default=15)
+# A shopper's offer (议价), or a seller's counter, lapses unanswered after this many hours.
+OFFER_HOURS = env.int("OFFER_HOURS", default=48)
+# How many offers one shopper may make on one listing, counters included.
+OFFERS_PER_LISTING = env.int("OFFERS_PER_LISTING", default=3)
+# An accepted offer reserves the item at the agreed price for this long while the buyer pays: they may
+# not be online when the seller accepts.
+OFFER_PAYMENT_HOURS = env.int("OFFER_PAYMENT_HOURS", default=24)
+# Reloop's own stock answers offers by rule: it accepts one at or above this share of the price and
+# declines anything lower. A consigned item's floor is its consignment floor.
+OFFER_STOCK_FLOOR_RATE = Decimal(env.str("OFFER_STOCK_FLOOR_RATE", default="0.90"))
 # Days after delivery in which a buyer may ask for a return or open a dispute; an order with neither
 # completes by itself when they have passed, and the seller is paid.
 RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=7)
 # The platform's fee on a person-to-person sale, taken from the price when the seller is paid.
 PLATFORM_FEE_RATE = Decimal(env.str("PLATFORM_FEE_RATE", default="0.05"))
+# What the buyer of a private seller's item pays for shipping on top of the price; it prepays the
+# label the seller books through Reloop (or goes to a seller who sends the parcel themselves). Reloop's
+# own and consigned stock ship free.
+PERSON_TO_PERSON_SHIPPING_FEE = Decimal(env.str("PERSON_TO_PERSON_SHIPPING_FEE", default="12.00"))
+# Inspected delivery (验货宝): what the buyer of a private seller's item pays for the platform to
+# inspect it against its listing on the way (the leg from the centre to the buyer included).
+INSPECTED_DELIVERY_FEE = Decimal(env.str("INSPECTED_DELIVERY_FEE", default="39.00"))
 # Withdrawals above this amount wait for a person in `operations` to approve them.
 WITHDRAWAL_APPROVAL_THRESHOLD = Decimal(env.str("WITHDRAWAL_APPROVAL_THRESHOLD", default="5000"))
 # The most one withdrawal may move, whatever the balance.
@@ -356,6 +373,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "remind-return-windows": {"task": "orders.tasks.remind_return_windows", "schedule": 30 * 60.0},
     "notify-saved-searches": {"task": "listings.tasks.notify_saved_searches", "schedule": 10 * 60.0},
+    "expire-shopper-offers": {"task": "orders.tasks.expire_offers", "schedule": 10 * 60.0},
 }
 # How old the last heartbeat may be before /healthz calls the worker stale.
 WORKER_HEARTBEAT_MAX_AGE = 60

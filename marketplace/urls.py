@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("staff/inspection/", include("inspection.urls")),
     path("r/", include("inspection.report_urls")),
     path("orders/", include("orders.urls")),
+    path("offers/", include("orders.offer_urls")),
     path("staff/orders/", include("orders.staff_urls")),
     path("wallet/", include("wallet.urls")),
     path("notifications/", include("notifications.urls")),

@@ -35,3 +35,7 @@ class NotificationsConsumer(AsyncJsonWebsocketConsumer):
     async def conversation_message(self, event: dict) -> None:
         """A message in one of the user's conversations (messaging): the page that shows it asks for it."""
         await self.send_json({"type": "conversation.message", "conversation": event["conversation"]})
+
+    async def offer_changed(self, event: dict) -> None:
+        """An offer in a thread the user is in (orders): pages showing that thread ask for it again."""
+        await self.send_json({"type": "offer.changed", "thread": event["thread"]})

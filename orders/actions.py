@@ -18,6 +18,7 @@ class OrderAction(models.TextChoices):
     PAY = "pay", _("Pay")  # buyer: POST …/pay/ while the item is reserved
     CANCEL = "cancel", _("Cancel")  # buyer: POST …/cancel/ before paying
     SHIP = "ship", _("Mark as shipped")  # seller, or operations for inspected stock: POST …/ship/
+    BOOK_LABEL = "book_label", _("Book a prepaid label")  # seller of a person-to-person sale: POST …/label/
     MARK_DELIVERED = "mark_delivered", _("Mark as delivered")  # operations: POST …/delivered/
     CONFIRM = "confirm", _("Confirm receipt")  # buyer, once shipped: POST …/confirm/
     REQUEST_RETURN = "request_return", _("Return it")  # buyer, in the return window: POST …/return/
@@ -36,7 +37,8 @@ def order_actions(order: Order, *, user: User, operations: bool) -> list[OrderAc
     actions: list[OrderAction] = []
     is_buyer = order.buyer_id == user.pk
     # Inspected stock is shipped and takes returns at the centre; a person's item, at its seller's.
-    handles_parcel = operations if order.is_inspected_stock else order.seller_id == user.pk
+    # So is an inspected delivery once it passed (it is at the centre).
+    handles_parcel = operations if order.ships_from_centre else order.seller_id == user.pk
     window_open = order.return_window_closes_at is not None and order.return_window_closes_at > now
     returned = getattr(order, "return_request", None)
 
@@ -61,8 +63,11 @@ def order_actions(order: Order, *, user: User, operations: bool) -> list[OrderAc
         ):
             actions.append(OrderAction.RATE)
     if handles_parcel:
-        if order.status == OrderStatus.PAID:
+        if order.status in (OrderStatus.PAID, OrderStatus.INSPECTED):
             actions.append(OrderAction.SHIP)
+        # The buyer paid for the parcel: the private seller may have Reloop book its label.
+        if order.status == OrderStatus.PAID and not order.is_inspected_stock and order.shipping_fee > 0:
+            actions.append(OrderAction.BOOK_LABEL)
         if order.status == OrderStatus.RETURN_REQUESTED:
             actions.append(OrderAction.MARK_RETURN_RECEIVED)
     if operations:

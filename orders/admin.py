@@ -39,6 +39,7 @@ class OrderAdmin(ReadOnlyAdmin):
         "listing",
         "source",
         "price",
+        "shipping_fee",
         "buyer",
         "seller",
         "reserved_until",

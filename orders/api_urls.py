@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from orders.api import orders, staff
+from orders.api import offers, orders, staff
 
 app_name = "orders_api"
 
@@ -15,7 +15,13 @@ urlpatterns = [
     path(f"{ORDER}address/", orders.OrderAddressView.as_view(), name="order-address"),
     path(f"{ORDER}pay/", orders.OrderPayView.as_view(), name="order-pay"),
     path(f"{ORDER}cancel/", orders.OrderCancelView.as_view(), name="order-cancel"),
+    path(
+        f"{ORDER}inspected-delivery/",
+        orders.OrderInspectedDeliveryView.as_view(),
+        name="order-inspected-delivery",
+    ),
     path(f"{ORDER}ship/", orders.OrderShipView.as_view(), name="order-ship"),
+    path(f"{ORDER}label/", orders.OrderLabelView.as_view(), name="order-label"),
     path(f"{ORDER}delivered/", orders.OrderDeliveredView.as_view(), name="order-delivered"),
     path(f"{ORDER}confirm/", orders.OrderConfirmView.as_view(), name="order-confirm"),
     path(f"{ORDER}return/", orders.ReturnRequestView.as_view(), name="order-return"),
@@ -24,6 +30,12 @@ urlpatterns = [
     path(f"{ORDER}return/received/", orders.ReturnReceivedView.as_view(), name="order-return-received"),
     path(f"{ORDER}dispute/", orders.DisputeOpenView.as_view(), name="order-dispute"),
     path(f"{ORDER}rating/", orders.RatingView.as_view(), name="order-rating"),
+    path("offers/", offers.OfferListView.as_view(), name="offers"),
+    path("offers/<int:offer_id>/", offers.OfferDetailView.as_view(), name="offer"),
+    path("offers/<int:offer_id>/accept/", offers.OfferAcceptView.as_view(), name="offer-accept"),
+    path("offers/<int:offer_id>/decline/", offers.OfferDeclineView.as_view(), name="offer-decline"),
+    path("offers/<int:offer_id>/counter/", offers.OfferCounterView.as_view(), name="offer-counter"),
+    path("offers/<int:offer_id>/withdraw/", offers.OfferWithdrawView.as_view(), name="offer-withdraw"),
     path("staff/disputes/", staff.DisputeQueueView.as_view(), name="staff-disputes"),
     path(
         "staff/disputes/<str:number>/resolve/",

@@ -39,6 +39,8 @@ class CheckoutAddressForm(AddressForm):
     """Where the item goes, and whether to keep the address for next time."""
 
     save_to_book = forms.BooleanField(label=_("Save this address to my address book"), required=False)
+    # Offered only for a private seller's item in an inspected category (see the checkout view).
+    inspected_delivery = forms.BooleanField(label=_("Inspected delivery"), required=False)
 
 
 class ShipForm(OrderForm):

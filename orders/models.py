@@ -7,6 +7,7 @@ an order (one per attempt); ProviderEvent stores every webhook once, by the prov
 
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -26,11 +27,20 @@ def new_order_number() -> str:
     return "O" + "".join(secrets.choice(ORDER_NUMBER_ALPHABET) for _ in range(9))
 
 
+def is_order_number(code: str) -> bool:
+    """Whether `code` has the shape of an order number (so that other codes need no lookup)."""
+    return len(code) == 10 and code[0] == "O" and all(char in ORDER_NUMBER_ALPHABET for char in code[1:])
+
+
 class OrderStatus(models.TextChoices):
     PENDING_PAYMENT = "pending_payment", _("Awaiting payment")  # item reserved while the buyer pays
     EXPIRED = "expired", _("Reservation lapsed")  # not paid in time; the item went back on sale
     CANCELLED = "cancelled", _("Cancelled")  # the buyer gave up before paying
     PAID = "paid", pgettext_lazy("the buyer has paid", "Paid")  # money held in escrow; the seller must ship
+    # Inspected delivery (验货宝): the seller's parcel goes to the inspection centre first.
+    TO_CENTRE = "to_centre", _("On its way to inspection")  # shipped by the seller to the centre
+    INSPECTING = "inspecting", _("At inspection")  # received at the centre, checked against the listing
+    INSPECTED = "inspected", _("Passed inspection")  # as described; the centre ships it on with its report
     SHIPPED = "shipped", _("Shipped")  # on its way, with a tracking number
     DELIVERED = "delivered", _("Delivered")  # arrived; the return window runs
     COMPLETED = "completed", _("Completed")  # the buyer is satisfied; the seller is paid
@@ -45,6 +55,9 @@ class OrderStatus(models.TextChoices):
 LIVE_STATUSES = (
     OrderStatus.PENDING_PAYMENT,
     OrderStatus.PAID,
+    OrderStatus.TO_CENTRE,
+    OrderStatus.INSPECTING,
+    OrderStatus.INSPECTED,
     OrderStatus.SHIPPED,
     OrderStatus.DELIVERED,
     OrderStatus.RETURN_REQUESTED,
@@ -71,6 +84,13 @@ class Order(models.Model):
     title = models.CharField(_("item"), max_length=120)
     source = models.CharField(_("source"), max_length=12, choices=ListingSource.choices)
     price = models.DecimalField(_("price"), max_digits=12, decimal_places=2)
+    # What the buyer pays for the parcel, on top of the price: PERSON_TO_PERSON_SHIPPING_FEE for a
+    # private seller's item (it prepays the label the seller books), 0 for Reloop's stock.
+    shipping_fee = models.DecimalField(_("shipping fee"), max_digits=12, decimal_places=2, default=0)
+    # Inspected delivery (验货宝), chosen by the buyer at checkout for a private seller's item in a
+    # category with a checklist: the item goes through the inspection centre, for `inspection_fee`.
+    inspected_delivery = models.BooleanField(_("inspected delivery"), default=False)
+    inspection_fee = models.DecimalField(_("inspection fee"), max_digits=12, decimal_places=2, default=0)
     status = models.CharField(
         _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT
     )
@@ -112,6 +132,7 @@ class Order(models.Model):
                 fields=["listing"], condition=Q(status__in=LIVE_STATUSES), name="order_one_live_per_listing"
             ),
             models.CheckConstraint(condition=Q(price__gt=0), name="order_price_positive"),
+            models.CheckConstraint(condition=Q(shipping_fee__gte=0), name="order_shipping_fee_not_negative"),
         ]
         indexes = [
             models.Index(fields=["buyer", "-created_at", "-id"], name="order_buyer_newest"),
@@ -122,6 +143,19 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @staticmethod
+    def shipping_fee_for(source: str) -> Decimal:
+        """The shipping fee of a new order for an item from `source`: a private seller's parcel is
+        paid by the buyer, Reloop's stock (its own and consigned) ships free."""
+        if source == ListingSource.PERSON:
+            return settings.PERSON_TO_PERSON_SHIPPING_FEE
+        return Decimal("0")
+
+    @property
+    def total(self) -> Decimal:
+        """What the buyer pays: the price, the shipping fee and, for inspected delivery, its fee."""
+        return self.price + self.shipping_fee + self.inspection_fee
 
     @property
     def return_window_closes_at(self):
@@ -137,6 +171,12 @@ class Order(models.Model):
     @property
     def tracking_number(self) -> str:
         return self.shipment.tracking_number if self.shipment is not None else ""
+
+    @property
+    def ships_from_centre(self) -> bool:
+        """Whether Reloop's staff ship the item on to the buyer: inspected stock, and a private
+        seller's item that passed inspected delivery."""
+        return self.is_inspected_stock or self.status == OrderStatus.INSPECTED
 
     @property
     def is_inspected_stock(self) -> bool:
@@ -389,3 +429,121 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.accuracy}/{self.service}/{self.shipping}"
+
+
+class OfferStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")  # the other party may accept, decline or counter
+    ACCEPTED = "accepted", _("Accepted")  # the item is reserved for the buyer at this price (order)
+    DECLINED = "declined", _("Declined")  # by the other party, by the floor, or because the item sold
+    COUNTERED = "countered", _("Countered")  # answered with another price (the offer in reply to it)
+    EXPIRED = "expired", _("Expired")  # nobody answered within OFFER_HOURS
+    WITHDRAWN = "withdrawn", pgettext_lazy("offer", "Withdrawn")  # taken back by whoever made it
+
+
+class OfferDeclineReason(models.TextChoices):
+    BY_PARTY = "by_party", _("Declined")  # the seller (or, for a counter, the buyer) said no
+    BELOW_FLOOR = "below_floor", _("Below the lowest price the seller accepts")  # declined at once
+    SOLD = "sold", _("The item was sold")  # someone else bought it
+    OFF_SALE = "off_sale", _("The item is no longer on sale")  # withdrawn by its seller
+
+
+# Offers still waiting for an answer: an open one blocks a second open one in the same thread.
+OPEN_OFFER_STATUSES = (OfferStatus.PENDING,)
+
+
+class Offer(models.Model):
+    """A price proposed for one listing (议价): by the shopper, or by the seller in reply (a counter).
+    The shopper and the seller of one listing talk in one thread of offers; at most one is open at a
+    time. Accepting reserves the item for the shopper at the offer's price (an Order)."""
+
+    listing = models.ForeignKey(
+        Listing, verbose_name=_("listing"), related_name="offers", on_delete=models.CASCADE
+    )
+    # The shopper of the thread, whoever made this offer; and the listing's seller, copied.
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("shopper"),
+        related_name="offers_made",
+        on_delete=models.CASCADE,
+    )
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("seller"),
+        related_name="offers_received",
+        on_delete=models.CASCADE,
+    )
+    # True for a seller's counter, which the shopper answers.
+    by_seller = models.BooleanField(_("made by the seller"), default=False)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    # The listing's price when the offer was made, shown beside it.
+    asking_price = models.DecimalField(_("asking price"), max_digits=12, decimal_places=2)
+    in_reply_to = models.OneToOneField(
+        "self",
+        verbose_name=_("in reply to"),
+        null=True,
+        blank=True,
+        related_name="reply",
+        on_delete=models.SET_NULL,
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=OfferStatus.choices, default=OfferStatus.PENDING
+    )
+    decline_reason = models.CharField(
+        _("why declined"), max_length=12, choices=OfferDeclineReason.choices, blank=True
+    )
+    order = models.OneToOneField(
+        Order, verbose_name=_("order"), null=True, blank=True, related_name="offer", on_delete=models.SET_NULL
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="offer_amount_positive"),
+            # One open offer per thread: a second click, a second tab or two devices cannot open two.
+            models.UniqueConstraint(
+                fields=["listing", "buyer"], condition=Q(status="pending"), name="offer_one_open_per_thread"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["buyer", "-created_at", "-id"], name="offer_buyer_newest"),
+            models.Index(fields=["seller", "-created_at", "-id"], name="offer_seller_newest"),
+            models.Index(fields=["listing", "buyer", "created_at"], name="offer_thread"),
+            models.Index(fields=["expires_at"], condition=Q(status="pending"), name="offer_pending_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} for {self.listing_id}"
+
+    def answerer_id(self) -> int:
+        """Who may accept, decline or counter this offer: the seller, or the shopper for a counter."""
+        return self.buyer_id if self.by_seller else self.seller_id
+
+    def maker_id(self) -> int:
+        return self.seller_id if self.by_seller else self.buyer_id
+
+
+class OfferEvent(StatusEvent):
+    """One row per status change of an offer: who answered, and when."""
+
+    offer = models.ForeignKey(Offer, verbose_name=_("offer"), related_name="events", on_delete=models.CASCADE)
+    old = models.CharField(_("old status"), max_length=12, choices=OfferStatus.choices, blank=True)
+    new = models.CharField(_("new status"), max_length=12, choices=OfferStatus.choices)
+
+    class Meta:
+        verbose_name = _("offer event")
+        verbose_name_plural = _("offer events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.old} → {self.new}"
+
+    @classmethod
+    def catalog(cls) -> Catalog:
+        from orders.messages import OFFER_MESSAGES
+
+        return OFFER_MESSAGES

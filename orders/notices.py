@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from listings.models import ListingSource
 from notifications.kinds import Group, Kind, register
 from notifications.services import Notice, notify, notify_many
-from orders.models import Order, OrderStatus
+from orders.models import Offer, Order, OrderStatus
 from orders.services.money import seller_share
 
 # Parameters: `title` the item's title as listed, `number` the order number, `amount` the string of a
@@ -113,6 +113,39 @@ register(
     ),
 )
 
+# Inspected delivery. Parameters: `title`, `number`, and `report` the public report's code.
+register(
+    Kind(
+        "order.inspection_passed",
+        Group.BUYING,
+        _("Your item passed inspection"),
+        _("%(title)s passed inspection"),
+        _(
+            "Order %(number)s is as described (report %(report)s). Reloop ships it to you next, with its report."
+        ),
+    ),
+    Kind(
+        "order.inspection_failed",
+        Group.BUYING,
+        _("Your item did not pass inspection"),
+        _("%(title)s is not as described: you are refunded"),
+        _(
+            "Order %(number)s did not match its listing at inspection (report %(report)s). Everything you "
+            "paid goes back to your card, and the item goes back to the seller."
+        ),
+    ),
+    Kind(
+        "sale.inspection_failed",
+        Group.SELLING,
+        _("Your sale did not pass inspection"),
+        _("%(title)s did not match its listing"),
+        _(
+            "Order %(number)s was not as described at inspection (report %(report)s). The buyer is refunded "
+            "and the item comes back to you on a free label."
+        ),
+    ),
+)
+
 BUYER_KINDS = {
     OrderStatus.PAID: "order.paid",
     OrderStatus.SHIPPED: "order.shipped",
@@ -127,7 +160,7 @@ SELLER_KINDS = {
 }
 # The parameters each kind takes, beyond the item's title and the order's number.
 EXTRA = {
-    OrderStatus.PAID: lambda order: {"amount": order.price},
+    OrderStatus.PAID: lambda order: {"amount": order.total},  # what the buyer paid, shipping included
     OrderStatus.SHIPPED: lambda order: {"tracking": order.tracking_number},
     OrderStatus.DELIVERED: lambda order: {"deadline": return_deadline(order)},
     OrderStatus.COMPLETED: lambda order: {},
@@ -191,3 +224,141 @@ def return_windows_remind(*, now: datetime | None = None, limit: int = 500) -> i
             notices.append(Notice(order.seller_id, "sale.return_window_closing", params, link, key))
     notify_many(notices)
     return len(orders)
+
+
+# Offers. Parameters: `title` the listing's title, `amount` the offer, `price` the asking price (the
+# strings of Decimals), `deadline` the ISO time by which to answer or pay.
+register(
+    Kind(
+        "offer.received",
+        Group.SELLING,
+        _("A shopper makes an offer"),
+        _("Offer of %(amount)s for %(title)s"),
+        _("You ask %(price)s. Accept, decline or counter by %(deadline)s; after that the offer lapses."),
+        money=("amount", "price"),
+        dates=("deadline",),
+    ),
+    Kind(
+        "offer.countered",
+        Group.BUYING,
+        _("The seller counters your offer"),
+        _("The seller offers %(title)s for %(amount)s"),
+        _("Accept, decline or make another offer by %(deadline)s; after that the counter lapses."),
+        money=("amount",),
+        dates=("deadline",),
+    ),
+    Kind(
+        "offer.accepted",
+        Group.BUYING,
+        _("Your offer is accepted"),
+        _("Your offer of %(amount)s for %(title)s is accepted"),
+        _("The item is reserved for you at this price. Pay by %(deadline)s, or it goes back on sale."),
+        money=("amount",),
+        dates=("deadline",),
+    ),
+    Kind(
+        "offer.accepted_by_shopper",
+        Group.SELLING,
+        _("A shopper accepts your counter"),
+        _("%(title)s: your counter of %(amount)s is accepted"),
+        _(
+            "The item is reserved for the shopper until %(deadline)s while they pay. We tell you when to ship."
+        ),
+        money=("amount",),
+        dates=("deadline",),
+    ),
+    Kind(
+        "offer.declined",
+        Group.BUYING,
+        _("Your offer is declined"),
+        _("Your offer of %(amount)s for %(title)s is declined"),
+        _("You may make another offer, or buy it at %(price)s while it is on sale."),
+        money=("amount", "price"),
+        email=False,
+    ),
+    Kind(
+        "offer.counter_declined",
+        Group.SELLING,
+        _("A shopper declines your counter"),
+        _("Your counter of %(amount)s for %(title)s is declined"),
+        _("The item stays on sale at %(price)s."),
+        money=("amount", "price"),
+        email=False,
+    ),
+    Kind(
+        "offer.closed",
+        Group.BUYING,
+        _("An item you made an offer on is gone"),
+        _("%(title)s is no longer available"),
+        _("Your offer of %(amount)s is closed: the item was sold or taken off sale."),
+        money=("amount",),
+        email=False,
+    ),
+    Kind(
+        "offer.expired",
+        Group.BUYING,
+        _("Your offer lapsed"),
+        _("Your offer of %(amount)s for %(title)s lapsed"),
+        _("The seller did not answer in time. You may make another offer while the item is on sale."),
+        money=("amount",),
+        email=False,
+    ),
+    Kind(
+        "offer.counter_expired",
+        Group.SELLING,
+        _("Your counter lapsed"),
+        _("Your counter of %(amount)s for %(title)s lapsed"),
+        _("The shopper did not answer in time. The item stays on sale at %(price)s."),
+        money=("amount", "price"),
+        email=False,
+    ),
+)
+
+
+def offer_notify(offer: Offer) -> None:
+    """Tell whoever must hear of the offer's new state: the one who must answer an open offer, the
+    shopper whose offer is accepted (or the seller whose counter is), the maker of an offer declined or
+    lapsed, the shopper of an offer closed because the item went. An offer declined at once for being
+    below the floor, and a withdrawn one, tell nobody (the maker saw it happen). Called in the
+    transaction that changed it."""
+    from orders.models import OfferDeclineReason, OfferStatus
+
+    thread_link = reverse("offers:thread", args=[offer.pk])
+    params = {"title": offer.listing.title, "amount": offer.amount}
+    status = offer.status
+    if status == OfferStatus.PENDING:
+        deadline = {"deadline": timezone.localtime(offer.expires_at)}
+        if offer.by_seller:
+            kind, recipient, params = "offer.countered", offer.buyer, {**params, **deadline}
+        else:
+            kind, recipient = "offer.received", offer.seller
+            params = {**params, "price": offer.asking_price, **deadline}
+    elif status == OfferStatus.ACCEPTED:
+        assert offer.order is not None
+        deadline = {"deadline": timezone.localtime(offer.order.reserved_until)}
+        thread_link = reverse("orders:detail", args=[offer.order.number])
+        if offer.by_seller:
+            kind, recipient = "offer.accepted_by_shopper", offer.seller
+            thread_link = reverse("orders:sales")
+        else:
+            kind, recipient = "offer.accepted", offer.buyer
+        params = {**params, **deadline}
+    elif status == OfferStatus.DECLINED and offer.decline_reason in (
+        OfferDeclineReason.SOLD,
+        OfferDeclineReason.OFF_SALE,
+    ):
+        kind, recipient = "offer.closed", offer.buyer
+    elif status == OfferStatus.DECLINED and offer.decline_reason == OfferDeclineReason.BY_PARTY:
+        kind, recipient = (
+            ("offer.counter_declined", offer.seller) if offer.by_seller else ("offer.declined", offer.buyer)
+        )
+        params = {**params, "price": offer.listing.price}
+    elif status == OfferStatus.EXPIRED:
+        if offer.by_seller:
+            kind, recipient = "offer.counter_expired", offer.seller
+            params = {**params, "price": offer.listing.price}
+        else:
+            kind, recipient = "offer.expired", offer.buyer
+    else:
+        return
+    notify(recipient=recipient, kind=kind, params=params, link=thread_link, key=f"offer:{offer.pk}:{status}")

@@ -7,10 +7,10 @@ makes somebody else's order a 404. Staff reads check nothing here; their views c
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
-from inspection.models import CheckResult
+from inspection.models import CheckResult, Report
 from listings.models import ListingSource
 from marketplace.keyset import Page, paginate
-from orders.models import Order, OrderEvent, OrderStatus, Payment, PaymentStatus
+from orders.models import Offer, OfferEvent, Order, OrderEvent, OrderStatus, Payment, PaymentStatus
 
 ORDER_LIST_ORDER = ("-created_at", "-id")
 ORDER_PAGE_SIZE = 20
@@ -78,9 +78,11 @@ def disputes_open(*, cursor: str | None, size: int = ORDER_PAGE_SIZE) -> Page:
 
 
 def orders_to_ship_from_centre(*, cursor: str | None, size: int = ORDER_PAGE_SIZE) -> Page:
-    """Paid orders for platform and consigned stock, oldest first: staff pack and ship these."""
+    """Paid orders for platform and consigned stock, and inspected deliveries that passed, oldest
+    first: staff pack and ship these."""
     queryset = _with_listing().filter(
-        status=OrderStatus.PAID, source__in=(ListingSource.PLATFORM, ListingSource.CONSIGNED)
+        Q(status=OrderStatus.PAID, source__in=(ListingSource.PLATFORM, ListingSource.CONSIGNED))
+        | Q(status=OrderStatus.INSPECTED)
     )
     return paginate(queryset, order_by=("paid_at", "id"), cursor=cursor, size=size)
 
@@ -130,3 +132,43 @@ def report_check_results(*, order: Order) -> list[CheckResult]:
             "check_item"
         )
     )
+
+
+OFFER_PAGE_SIZE = 20
+
+
+def _offers() -> QuerySet[Offer]:
+    # A row shows the listing's title, cover and price and the other party's name.
+    return Offer.objects.select_related("listing", "buyer", "seller", "order").defer(
+        "listing__search_vector", "listing__description", "listing__description_parts"
+    )
+
+
+def offers_for_user(*, user: User, role: str, cursor: str | None, size: int = OFFER_PAGE_SIZE) -> Page:
+    """Offers in the user's threads, newest first: `received` those on the user's listings, `made`
+    those on other people's. One query."""
+    column = "seller_id" if role == "received" else "buyer_id"
+    return paginate(
+        _offers().filter(**{column: user.pk}), order_by=("-created_at", "-id"), cursor=cursor, size=size
+    )
+
+
+def offer_for_party(*, offer_id: int, user: User) -> Offer:
+    """One offer, for its thread's shopper or seller; Offer.DoesNotExist for anyone else."""
+    return _offers().filter(Q(buyer_id=user.pk) | Q(seller_id=user.pk)).get(pk=offer_id)
+
+
+def offer_thread(*, listing_id: int, buyer_id: int) -> list[Offer]:
+    """Every offer between a listing's seller and one shopper, oldest first, with its history. Two
+    queries."""
+    return list(
+        _offers()
+        .filter(listing_id=listing_id, buyer_id=buyer_id)
+        .prefetch_related(Prefetch("events", queryset=OfferEvent.objects.order_by("at", "id")))
+        .order_by("created_at", "id")
+    )
+
+
+def inspection_report_code(number: str) -> str:
+    """The public report's code of an inspected delivery's inspection, once published; else ""."""
+    return Report.objects.filter(inspection__subject_code=number).values_list("code", flat=True).first() or ""

@@ -51,3 +51,11 @@ def remind_return_windows() -> int:
     from orders.notices import return_windows_remind
 
     return return_windows_remind()
+
+
+@shared_task(ignore_result=True)
+def expire_offers() -> int:
+    """Lapse offers and counters nobody answered within OFFER_HOURS, and tell their makers."""
+    from orders.services.offers import offers_expire_due
+
+    return offers_expire_due()

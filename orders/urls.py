@@ -24,4 +24,6 @@ urlpatterns = [
     re_path(rf"^{NUMBER}/dispute/$", pages.dispute_create, name="dispute"),
     re_path(rf"^{NUMBER}/rate/$", pages.rate, name="rate"),
     re_path(rf"^{NUMBER}/ship/$", pages.ship, name="ship"),
+    re_path(rf"^{NUMBER}/label/$", pages.label_book, name="label_book"),
+    re_path(rf"^{NUMBER}/label\.pdf$", pages.shipping_label, name="shipping_label"),
 ]

@@ -9,7 +9,8 @@
   receiver's writes commit or roll back with it; a receiver that raises a DomainError refuses the
   change (a label booked for a submission that can no longer ship is voided). Receivers look at
   `shipment.purpose` and `shipment.reference`. recycling follows inbound parcels and returns to
-  sellers; orders follows sales, person-to-person parcels and buyers' returns.
+  sellers; orders follows sales, person-to-person parcels (a private seller's prepaid label being
+  issued ships the order, or is refused) and buyers' returns.
 """
 
 from django.dispatch import Signal

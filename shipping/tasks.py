@@ -7,7 +7,8 @@ from shipping.carriers import CarrierUnavailable
 
 @shared_task(ignore_result=True, autoretry_for=(CarrierUnavailable,), retry_backoff=True, max_retries=5)
 def book_requested_labels() -> int:
-    """Labels the carrier could not issue when they were asked for (returns to sellers and from buyers)."""
+    """Labels the carrier could not issue when they were asked for (returns to sellers and from buyers,
+    private sellers' prepaid labels)."""
     from shipping.services import shipments_book_requested
 
     return shipments_book_requested()

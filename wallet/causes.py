@@ -4,7 +4,7 @@ The words are made when the page is shown, from what the transaction recorded (i
 and detail) and from which side of it the reader's account is on, so that a statement reads in the
 language chosen today, not the one active when the money moved. Formats of `detail` this module reads:
 
-- payment, refund, sale, recycle payout, consignment settlement: the item's title;
+- payment, refund, sale, shipping fee, recycle payout, consignment settlement: the item's title;
 - withdrawal, withdrawal paid: the last four digits of the account paid to;
 - withdrawal returned: "refused:<reason>" or "failed:<provider's reason>";
 - correction (reversal): the reason for the correction.
@@ -94,6 +94,10 @@ def transaction_words(txn: Transaction) -> str:
         return _("Reloop bought “%(title)s” (%(reference)s)") % names
     if txn.cause == Cause.CONSIGNMENT_SETTLEMENT:
         return _("Consigned “%(title)s” sold and settled (%(reference)s)") % names
+    if txn.cause == Cause.SHIPPING_FEE:
+        return _("Shipping fee for “%(title)s” (order %(reference)s)") % names
+    if txn.cause == Cause.INSPECTION_FEE:
+        return _("Inspection fee for “%(title)s” (order %(reference)s)") % names
     if txn.cause == Cause.REVERSAL:
         original = txn.reverses
         what = transaction_words(original) if original is not None else txn.reference

@@ -30,6 +30,8 @@ class AccountPurpose(models.TextChoices):
     CONSIGNMENT_PAYABLE = "consignment_payable", _("Consignment payable")  # sold consigned items, unsettled
     RECYCLE_PURCHASES = "recycle_purchases", _("Recycle purchases")  # what Reloop paid for items it bought
     PAYOUTS_IN_FLIGHT = "payouts_in_flight", _("Payouts in flight")  # withdrawals sent, not yet confirmed
+    SHIPPING_COSTS = "shipping_costs", _("Shipping costs")  # buyers' shipping fees spent on prepaid labels
+    INSPECTION_FEES = "inspection_fees", _("Inspection fees")  # earned on inspected deliveries that completed
 
 
 # Accounts whose balance can never be negative: nobody can owe through their wallet, and the platform
@@ -93,6 +95,10 @@ class Cause(models.TextChoices):
     WITHDRAWAL_RETURNED = "withdrawal_returned", _("Withdrawal returned")  # failed or refused: money back
     RECYCLE_PAYOUT = "recycle_payout", _("Recycle payout")  # Reloop bought a seller's item
     CONSIGNMENT_SETTLEMENT = "consignment_settlement", _("Consignment settlement")  # a consigned sale paid
+    # A buyer's shipping fee: spent on the prepaid label the seller booked, or paid to a seller who
+    # sent the parcel themselves.
+    SHIPPING_FEE = "shipping_fee", _("Shipping fee")
+    INSPECTION_FEE = "inspection_fee", _("Inspection fee")  # an inspected delivery's fee, once it completed
     REVERSAL = "reversal", _("Correction")  # reverses an earlier transaction entry by entry
 
 

@@ -109,7 +109,10 @@ def consignment_accept(*, submission_id: int, seller: User, floor: Decimal | str
         params={"price": terms.list_price, "floor": floor_price},
     )
     listing = submission_listing_create(
-        submission_id=submission.pk, source=ListingSource.CONSIGNED, price=terms.list_price
+        submission_id=submission.pk,
+        source=ListingSource.CONSIGNED,
+        price=terms.list_price,
+        offer_floor=floor_price,
     )
     term_days = offer.term_days or settings.CONSIGNMENT_TERM_DAYS
     consignment = Consignment.objects.create(

@@ -122,10 +122,12 @@ def inspection_enqueue(
     title: str,
     declared_grade: Grade | str,
     listing: Listing | None = None,
+    inspected_delivery: bool = False,
     by: User | None = None,
 ) -> Inspection:
     """Put a received item in the inspection queue. Idempotent by `subject_code`: enqueueing the same
-    item again returns the inspection that exists."""
+    item again returns the inspection that exists. `inspected_delivery` marks an item sold by a private
+    seller, checked against its `listing` before it goes on to the buyer."""
     with transaction.atomic():
         inspection, created = Inspection.objects.get_or_create(
             subject_code=subject_code,
@@ -135,6 +137,7 @@ def inspection_enqueue(
                 "title": title[:120],
                 "declared_grade": declared_grade,
                 "listing": listing,
+                "inspected_delivery": inspected_delivery,
             },
         )
         if created:

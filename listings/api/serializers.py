@@ -221,6 +221,7 @@ class OwnListingSerializer(ListingDetailSerializer):
     class Meta(ListingDetailSerializer.Meta):
         fields = [
             *ListingDetailSerializer.Meta.fields,
+            "offer_floor",
             "created_at",
             "updated_at",
         ]
@@ -247,6 +248,12 @@ class ListingUpdateSerializer(serializers.Serializer):
     catalog_model = serializers.PrimaryKeyRelatedField(queryset=CatalogModel.objects.all(), allow_null=True)
     price = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
     reference_price = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"), allow_null=True)
+    offer_floor = serializers.DecimalField(
+        **MONEY,
+        min_value=Decimal("0.01"),
+        allow_null=True,
+        help_text="Offers below this are declined at once; shoppers never see it. Null for no floor.",
+    )
     grade = serializers.ChoiceField(choices=Grade.choices)
 
 
@@ -261,6 +268,7 @@ class ListingCreateSerializer(ListingUpdateSerializer):
     reference_price = serializers.DecimalField(
         **MONEY, min_value=Decimal("0.01"), allow_null=True, default=None
     )
+    offer_floor = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"), allow_null=True, default=None)
     publish = serializers.BooleanField(
         default=True, help_text="Put it on sale now; false keeps it as a draft only you can see."
     )

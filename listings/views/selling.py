@@ -36,6 +36,7 @@ ERROR_FIELDS = {
     "catalog_model_brand_mismatch": "catalog_model",
     "catalog_model_category_mismatch": "catalog_model",
     "grade_required": "grade",
+    "offer_floor_above_price": "offer_floor",
     "too_many_photos": "photos",
 }
 

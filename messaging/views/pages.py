@@ -6,6 +6,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,6 +29,7 @@ from messaging.services import (
     user_report,
     user_unblock,
 )
+from orders.offer_panel import offer_panel_context
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -81,6 +83,13 @@ def conversation_page(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         **_messages_context(request, conversation),
         "other": other,
         "blocked_by_me": Block.objects.filter(blocker=request.user, blocked=other).exists(),
+        # The thread of offers between the same two people on the same item, answered from here too.
+        **offer_panel_context(
+            user=request.user,
+            listing=conversation.listing,
+            buyer_id=conversation.buyer_id,
+            next_url=reverse("messaging:conversation", args=[conversation.pk]),
+        ),
     }
     return render(request, "messaging/conversation.html", context)
 

@@ -45,6 +45,7 @@ from orders.api.base import (
 from orders.api.serializers import (
     ADDRESS_FIELDS,
     DisputeOpenSerializer,
+    InspectedDeliverySerializer,
     OrderAddressSerializer,
     OrderCardSerializer,
     OrderDetailSerializer,
@@ -62,7 +63,13 @@ from orders.errors import ItemUnavailable
 from orders.models import Order
 from orders.selectors import orders_for_buyer, sales_for_seller
 from orders.services.checkout import order_address_set, order_cancel, order_place, payment_start
-from orders.services.fulfilment import order_confirm_receipt, order_mark_delivered, order_mark_shipped
+from orders.services.fulfilment import (
+    order_confirm_receipt,
+    order_label_book,
+    order_mark_delivered,
+    order_mark_shipped,
+)
+from orders.services.inspected import order_inspection_choose
 from orders.services.ratings import rating_submit
 from orders.services.returns import (
     dispute_open,
@@ -285,6 +292,28 @@ class OrderCancelView(OrderAPIView):
         return self.act(number, order_cancel, buyer=api_user(request))
 
 
+class OrderInspectedDeliveryView(OrderAPIView):
+    @_action_schema(
+        "orders_inspected_delivery",
+        "Choose inspected delivery (验货宝) before paying",
+        request=InspectedDeliverySerializer,
+        description="For a private seller's item in a category Reloop inspects: the seller ships to the "
+        "inspection centre, which checks the item against the listing; if it matches it goes on to you "
+        "with its report, if not it goes back to the seller and you are refunded in full. Adds "
+        "`inspection_fee` to `total`. 400 `not_inspectable` for other items, `payment_open` while a "
+        "payment page for the old total is open.",
+    )
+    def post(self, request: Request, number: str) -> Response:
+        serializer = InspectedDeliverySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self.act(
+            number,
+            order_inspection_choose,
+            buyer=api_user(request),
+            chosen=serializer.validated_data["chosen"],
+        )
+
+
 class OrderShipView(OrderAPIView):
     @_action_schema(
         "orders_ship",
@@ -296,6 +325,23 @@ class OrderShipView(OrderAPIView):
         serializer = ShipSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return self.act(number, order_mark_shipped, by=api_user(request), **serializer.validated_data)
+
+
+class OrderLabelView(OrderAPIView):
+    @_action_schema(
+        "orders_label",
+        "Book a prepaid label for a paid person-to-person order",
+        description="The seller of a private sale whose buyer paid a shipping fee (`shipping_fee`): "
+        "Reloop books a drop-off label from the seller's default address to the buyer's with its "
+        "carrier, paid from that fee. When the carrier has issued it (usually at once; if the carrier "
+        "is down, within minutes) the order is `shipped`, `tracking` has the tracking number and "
+        "`prepaid_label.label_url` the PDF to print; until then `prepaid_label.status` is `requested`. "
+        "Asking again books nothing more. 403 `not_allowed` for the buyer and for Reloop's own stock; "
+        "409 `invalid_transition` for an order that is not paid, `already_shipped` once it has shipped; "
+        "400 `no_shipping_fee` for an order the buyer paid no shipping fee for.",
+    )
+    def post(self, request: Request, number: str) -> Response:
+        return self.act(number, order_label_book, by=api_user(request))
 
 
 class OrderDeliveredView(OrderAPIView):

@@ -25,6 +25,7 @@ from orders.models import (
     ReturnStatus,
 )
 from shipping.carriers import CARRIERS, carrier_name
+from shipping.models import ShipmentPurpose, ShipmentStatus
 
 BIGGEST_ID = 2**63 - 1  # BigAutoField
 COVER_WIDTH = 240  # the smallest thumbnail: what an order row shows
@@ -195,12 +196,43 @@ class OrderCardSerializer(serializers.ModelSerializer):
 
     status = serializers.ChoiceField(choices=OrderStatus.choices, read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    shipping_fee = serializers.DecimalField(
+        **MONEY,
+        read_only=True,
+        help_text="What the buyer pays for shipping on top of the price: a private seller's parcel; "
+        "0 for Reloop's stock, which ships free.",
+    )
+    inspected_delivery = serializers.BooleanField(
+        read_only=True,
+        help_text="Inspected delivery (验货宝): the item goes through Reloop's inspection centre, which "
+        "checks it against the listing; statuses `to_centre`, `inspecting` and `inspected` on the way.",
+    )
+    inspection_fee = serializers.DecimalField(
+        **MONEY, read_only=True, help_text="What the buyer pays for inspected delivery; 0 without it."
+    )
+    total = serializers.DecimalField(
+        **MONEY,
+        read_only=True,
+        help_text="What the buyer pays: the price, the shipping fee and any inspection fee.",
+    )
     currency = serializers.SerializerMethodField()
     item = OrderItemSerializer(source="*", read_only=True)
 
     class Meta:
         model = Order
-        fields = ["number", "status", "status_label", "price", "currency", "item", "created_at"]
+        fields = [
+            "number",
+            "status",
+            "status_label",
+            "price",
+            "shipping_fee",
+            "inspected_delivery",
+            "inspection_fee",
+            "total",
+            "currency",
+            "item",
+            "created_at",
+        ]
         read_only_fields = fields
 
     def get_currency(self, order: Order) -> str:
@@ -254,6 +286,34 @@ class OrderTrackingSerializer(serializers.Serializer):
 
     def get_carrier_name(self, order: Order) -> str:
         return carrier_name(order.carrier)
+
+
+class PrepaidLabelSerializer(serializers.Serializer):
+    """The label Reloop books for a private seller's parcel, paid from the buyer's shipping fee."""
+
+    status = serializers.ChoiceField(
+        choices=ShipmentStatus.choices,
+        help_text="`requested` until the carrier has issued it (the order is then `shipped`), then as "
+        "the parcel travels.",
+    )
+    status_label = serializers.CharField(source="get_status_display")
+    label_url = serializers.SerializerMethodField(
+        help_text="The label PDF to print, for the seller once issued; else null."
+    )
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_label_url(self, shipment) -> str | None:
+        # The label is a page of the site (session sign-in), for the seller only.
+        order, request = self.context.get("order"), self.context.get("request")
+        if (
+            order is None
+            or request is None
+            or order.seller_id != request.user.pk
+            or not shipment.booked
+            or not shipment.tracking_number
+        ):
+            return None
+        return _absolute(request, reverse("orders:shipping_label", args=[order.number]))
 
 
 class OrderEventSerializer(serializers.ModelSerializer):
@@ -378,6 +438,10 @@ class OrderDetailSerializer(OrderCardSerializer):
     seller = OrderPartySerializer(read_only=True)
     address = ShipToSerializer(source="*", read_only=True)
     tracking = serializers.SerializerMethodField(help_text="Once shipped; else null.")
+    prepaid_label = serializers.SerializerMethodField(
+        help_text="The prepaid label of a private seller's parcel, once the seller asked for one "
+        "(`orders_label`); else null."
+    )
     timeline = OrderEventSerializer(source="events", many=True, read_only=True)
     return_request = serializers.SerializerMethodField(help_text="The return, if the buyer asked for one.")
     dispute = serializers.SerializerMethodField(help_text="The dispute, if the buyer opened one.")
@@ -402,6 +466,7 @@ class OrderDetailSerializer(OrderCardSerializer):
             "completed_at",
             "address",
             "tracking",
+            "prepaid_label",
             "timeline",
             "return_request",
             "dispute",
@@ -415,6 +480,18 @@ class OrderDetailSerializer(OrderCardSerializer):
     @extend_schema_field(OrderTrackingSerializer(allow_null=True))
     def get_tracking(self, order: Order) -> dict | None:
         return OrderTrackingSerializer(order).data if order.tracking_number else None
+
+    @extend_schema_field(PrepaidLabelSerializer(allow_null=True))
+    def get_prepaid_label(self, order: Order) -> dict | None:
+        shipment = order.shipment
+        if (
+            shipment is None
+            or shipment.purpose != ShipmentPurpose.PERSON_TO_PERSON
+            or shipment.status == ShipmentStatus.CANCELLED
+            or not (shipment.booked or shipment.status == ShipmentStatus.REQUESTED)
+        ):
+            return None
+        return PrepaidLabelSerializer(shipment, context={**self.context, "order": order}).data
 
     @extend_schema_field(OrderReturnSerializer(allow_null=True))
     def get_return_request(self, order: Order) -> dict | None:
@@ -485,3 +562,9 @@ class ReturnQueueSerializer(OrderCardSerializer):
     class Meta(OrderCardSerializer.Meta):
         fields = [*OrderCardSerializer.Meta.fields, "return_request"]
         read_only_fields = fields
+
+
+class InspectedDeliverySerializer(serializers.Serializer):
+    chosen = serializers.BooleanField(
+        help_text="True to have Reloop inspect the item on the way (INSPECTED_DELIVERY_FEE more), false to drop it."
+    )

@@ -14,6 +14,7 @@ everyone else, so it is not free to hold many.
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -29,7 +30,7 @@ from accounts.selectors import addresses_of
 from listings.models import Listing, ListingStatus
 from listings.services import listing_move
 from orders.errors import ItemUnavailable, OrderError, PaymentProviderUnavailable, ReservationLimit
-from orders.models import Order, OrderEvent, OrderStatus, Payment, PaymentStatus
+from orders.models import Offer, Order, OrderEvent, OrderStatus, Payment, PaymentStatus
 from orders.payments import PaymentDeclined, get_payment_provider
 from orders.services.transitions import order_move
 
@@ -44,13 +45,14 @@ def _not_found() -> OrderError:
 
 def _lapse(order: Order) -> None:
     """Expire a pending order and put its listing back on sale. Caller holds the order's row lock."""
-    minutes = {"minutes": settings.RESERVATION_MINUTES}
-    order_move(order_id=order.pk, to=OrderStatus.EXPIRED, by=None, message="order.lapsed", params=minutes)
+    if Offer.objects.filter(order_id=order.pk).exists():
+        message, params = "order.lapsed_offer", {"hours": settings.OFFER_PAYMENT_HOURS}
+    else:
+        message, params = "order.lapsed", {"minutes": settings.RESERVATION_MINUTES}
+    order_move(order_id=order.pk, to=OrderStatus.EXPIRED, by=None, message=message, params=params)
     listing = Listing.objects.select_for_update().get(pk=order.listing_id)
     if listing.status == ListingStatus.RESERVED:
-        listing_move(
-            listing_id=listing.pk, to=ListingStatus.ACTIVE, by=None, message="order.lapsed", params=minutes
-        )
+        listing_move(listing_id=listing.pk, to=ListingStatus.ACTIVE, by=None, message=message, params=params)
 
 
 def _check_reservation_limits(buyer: User, now: datetime) -> None:
@@ -121,25 +123,61 @@ def order_place(*, buyer: User, listing_id: int) -> Order:
     if listing.status == ListingStatus.SOLD:
         raise ItemUnavailable(_("This item has been sold."), code="sold")
     now = timezone.now()
-    if listing.status == ListingStatus.RESERVED:
-        # Only tried, never waited for: the release job and payment webhooks lock the order first.
-        holder = (
-            Order.objects.select_for_update(skip_locked=True)
-            .filter(listing_id=listing.pk, status=OrderStatus.PENDING_PAYMENT)
-            .first()
-        )
-        if holder is not None and holder.buyer_id == buyer.pk:
-            return holder
-        if holder is None or holder.reserved_until > now:
-            raise ItemUnavailable(
-                _(
-                    "Someone else is buying this item right now. If they do not pay, it is back on sale in a few minutes."
-                ),
-                code="reserved",
-            )
-        _lapse(holder)
+    holder = _holder_checked(listing, now, buyer=buyer)
+    if holder is not None:
+        return holder
     _check_reservation_limits(buyer, now)
-    listing_move(listing_id=listing.pk, to=ListingStatus.RESERVED, by=buyer, message="order.reserved")
+    return _reserve(
+        listing,
+        buyer=buyer,
+        price=listing.price,
+        reserved_until=now + timedelta(minutes=settings.RESERVATION_MINUTES),
+        by=buyer,
+        message="order.placed",
+        now=now,
+    )
+
+
+def _holder_checked(listing: Listing, now: datetime, *, buyer: User | None) -> Order | None:
+    """For a reserved listing: `buyer`'s own live order holding it, returned; anyone else's live one
+    raises ItemUnavailable; a lapsed one is released here, so the item can be bought at once. Caller
+    holds the listing's row lock."""
+    if listing.status != ListingStatus.RESERVED:
+        return None
+    # Only tried, never waited for: the release job and payment webhooks lock the order first.
+    holder = (
+        Order.objects.select_for_update(skip_locked=True)
+        .filter(listing_id=listing.pk, status=OrderStatus.PENDING_PAYMENT)
+        .first()
+    )
+    if holder is not None and buyer is not None and holder.buyer_id == buyer.pk:
+        return holder
+    if holder is None or holder.reserved_until > now:
+        raise ItemUnavailable(
+            _(
+                "Someone else is buying this item right now. If they do not pay, it is back on sale in a few minutes."
+            ),
+            code="reserved",
+        )
+    _lapse(holder)
+    listing.status = ListingStatus.ACTIVE
+    return None
+
+
+def _reserve(
+    listing: Listing,
+    *,
+    buyer: User,
+    price: Decimal,
+    reserved_until: datetime,
+    by: User,
+    message: str,
+    params: dict | None = None,
+    now: datetime,
+) -> Order:
+    """Reserve the (active) listing for `buyer` and open an order at `price` awaiting payment until
+    `reserved_until`. Caller holds the listing's row lock."""
+    listing_move(listing_id=listing.pk, to=ListingStatus.RESERVED, by=by, message="order.reserved")
     try:
         with transaction.atomic():
             order = Order.objects.create(
@@ -148,8 +186,9 @@ def order_place(*, buyer: User, listing_id: int) -> Order:
                 listing=listing,
                 title=listing.title,
                 source=listing.source,
-                price=listing.price,
-                reserved_until=now + timedelta(minutes=settings.RESERVATION_MINUTES),
+                shipping_fee=Order.shipping_fee_for(listing.source),
+                price=price,
+                reserved_until=reserved_until,
             )
     except IntegrityError:
         # The partial unique index found another live order for this listing: the database's last
@@ -160,11 +199,35 @@ def order_place(*, buyer: User, listing_id: int) -> Order:
         order=order,
         old="",
         new=OrderStatus.PENDING_PAYMENT,
-        by=buyer,
-        message="order.placed",
+        by=by,
+        message=message,
+        params=OrderEvent.message_params(message, params),
         at=now,
     )
     return order
+
+
+def order_place_at_offer(*, listing: Listing, buyer: User, price: Decimal, by: User | None) -> Order:
+    """An accepted offer: reserve the listing for `buyer` at the agreed `price`, payable within
+    OFFER_PAYMENT_HOURS. Raises ItemUnavailable while anyone holds the item (the buyer included: their
+    own "buy now" runs at the listing's price) and OrderError when it is sold or off sale. Caller is
+    in a transaction and holds the listing's row lock (orders.services.offers)."""
+    if listing.status == ListingStatus.SOLD:
+        raise ItemUnavailable(_("This item has been sold."), code="sold")
+    if listing.status not in (ListingStatus.ACTIVE, ListingStatus.RESERVED):
+        raise OrderError(_("The seller has taken this item off sale."), code="not_on_sale")
+    now = timezone.now()
+    _holder_checked(listing, now, buyer=None)
+    return _reserve(
+        listing,
+        buyer=buyer,
+        price=price,
+        reserved_until=now + timedelta(hours=settings.OFFER_PAYMENT_HOURS),
+        by=by or buyer,
+        message="order.placed_at_offer",
+        params={"amount": price},
+        now=now,
+    )
 
 
 def _buyer_order_for_update(*, order_id: int, buyer: User) -> Order:
@@ -292,7 +355,7 @@ def payment_start(*, order_id: int, buyer: User, return_url: str) -> Payment:
         if payment is None:
             attempt = order.payments.count() + 1
             payment = Payment.objects.create(
-                order=order, idempotency_key=f"order:{order.pk}:payment:{attempt}", amount=order.price
+                order=order, idempotency_key=f"order:{order.pk}:payment:{attempt}", amount=order.total
             )
 
     # 2. The provider, with no lock held.

@@ -28,6 +28,7 @@ from listings.services import listing_move
 from orders.models import Order, OrderStatus, Payment, PaymentStatus, ProviderEvent
 from orders.payments import PAYMENT_FAILED, PAYMENT_SUCCEEDED, REFUND_SUCCEEDED, PaymentWebhookEvent
 from orders.services.money import payment_received_post
+from orders.services.offers import offers_close_for_listing
 from orders.services.refunds import order_refund
 from orders.services.transitions import order_move
 from orders.signals import order_paid
@@ -159,5 +160,6 @@ def _payment_succeeded(*, order: Order, payment: Payment) -> bool:
             message = "payment.late_sold"
         order_move(order_id=order.pk, to=OrderStatus.REFUNDED, by=None, message=message)
         return True
+    offers_close_for_listing(listing_id=listing.pk, sold=True)
     transaction.on_commit(lambda: order_paid.send(sender=Order, order=order), robust=True)
     return True

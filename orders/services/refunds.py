@@ -19,19 +19,27 @@ from marketplace.jobs import enqueue_on_commit
 from orders.errors import OrderError, PaymentProviderUnavailable
 from orders.models import Order, Payment, PaymentStatus, Refund
 from orders.payments import PaymentDeclined, get_payment_provider
-from orders.services.money import refund_post
+from orders.services.money import refund_post, shipping_fee_spent_on_label
 from wallet.models import Transaction
 
 logger = logging.getLogger(__name__)
 
 
 def order_refund(
-    *, order: Order, amount: Decimal, key: str, by: User | None = None, payment: Payment | None = None
+    *,
+    order: Order,
+    amount: Decimal,
+    key: str,
+    by: User | None = None,
+    payment: Payment | None = None,
+    from_shipping_costs: Decimal = Decimal("0"),
 ) -> Payment:
     """Refund `amount` of what the buyer paid for `order`. `key` names the cause ("refund:return:12");
     the same key again refunds nothing more. `payment` picks which of the order's payments to refund
-    (a duplicate one); by default the first that has `amount` left. The caller holds the order's row
-    lock and moves the order's status itself. Raises OrderError if the order has no such amount left."""
+    (a duplicate one); by default the first that has `amount` left. `from_shipping_costs` of the
+    amount comes out of the platform's shipping costs rather than escrow (see `order_refund_in_full`).
+    The caller holds the order's row lock and moves the order's status itself. Raises OrderError if
+    the order has no such amount left."""
     payments = Payment.objects.select_for_update().filter(
         order=order, status__in=(PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED)
     )
@@ -50,7 +58,9 @@ def order_refund(
             field="refund_amount",
         )
     payment.order = order
-    posted = refund_post(payment=payment, amount=amount, key=key, by=by)
+    posted = refund_post(
+        payment=payment, amount=amount, key=key, by=by, from_shipping_costs=from_shipping_costs
+    )
     if not posted.created:
         return payment
     # Summed here in Decimal, under the payment's row lock (SQLite would add in floating point).
@@ -66,6 +76,21 @@ def order_refund(
 
     enqueue_on_commit(send_refund, payment_id=payment.pk, key=key, amount=str(amount))
     return payment
+
+
+def order_refund_in_full(*, order: Order, key: str, by: User | None = None) -> Decimal:
+    """Refund everything the buyer paid for `order`: the price and the shipping fee. A fee already
+    spent on a prepaid label comes back out of the platform's shipping costs (Reloop absorbs the
+    label), so that the order's escrow ends at zero. Returns the amount refunded. Same contract as
+    `order_refund`."""
+    order_refund(
+        order=order,
+        amount=order.total,
+        key=key,
+        by=by,
+        from_shipping_costs=shipping_fee_spent_on_label(order),
+    )
+    return order.total
 
 
 def refund_send(*, payment_id: int, key: str, amount: Decimal) -> str:

@@ -10,8 +10,11 @@ and shipping's job books the label later. A person-to-person buyer sends the ite
 picks the carrier and enters the tracking number.
 
 Refunds go through `orders.services.refunds.order_refund` with a key naming their cause
-(`refund:return:<id>`, `refund:dispute:<id>`); what a dispute leaves for the seller is released with
-`sale_release_post`, so a second attempt at either moves no money.
+(`refund:return:<id>`, `refund:dispute:<id>`); a full refund is everything the buyer paid, the
+shipping fee included (`order_refund_in_full`), a partial one is on the price. What a dispute leaves
+for the seller is released with `sale_release_post` (and the shipping fee with
+`shipping_fee_to_seller_post` when the seller sent the parcel themselves), so a second attempt at
+either moves no money.
 """
 
 import logging
@@ -42,8 +45,8 @@ from orders.services.fulfilment import (
     order_locked_for,
     seller_address,
 )
-from orders.services.money import sale_release_post
-from orders.services.refunds import order_refund
+from orders.services.money import inspection_fee_post, sale_release_post, shipping_fee_to_seller_post
+from orders.services.refunds import order_refund, order_refund_in_full
 from orders.services.transitions import order_move
 from orders.signals import order_completed, order_returned
 from shipping.carriers import INSPECTION_CENTRE, CarrierUnavailable
@@ -173,7 +176,8 @@ def return_withdraw(*, order_id: int, buyer: User) -> Order:
 @transaction.atomic
 def return_mark_received(*, order_id: int, by: User) -> Order:
     """The item is back with its seller (person-to-person) or at the centre (operations, inspected
-    stock): return_requested → returned → refunded, the full price back to the buyer's card. An
+    stock): return_requested → returned → refunded, everything the buyer paid (the price and the
+    shipping fee) back to their card. An
     inspected item goes back on sale at the centre (`order_returned` is sent after commit); a
     person-to-person listing stays sold, its seller may list the item again."""
     order = order_locked_for(order_id=order_id, user=by)
@@ -181,13 +185,13 @@ def return_mark_received(*, order_id: int, by: User) -> Order:
     now = timezone.now()
     order_move(order_id=order.pk, to=OrderStatus.RETURNED, by=by, message="return.arrived", at=now)
     ReturnRequest.objects.filter(order=order).update(status=ReturnStatus.RECEIVED, received_at=now)
-    order_refund(order=order, amount=order.price, key=f"refund:return:{order.pk}", by=by)
+    refunded = order_refund_in_full(order=order, key=f"refund:return:{order.pk}", by=by)
     order = order_move(
         order_id=order.pk,
         to=OrderStatus.REFUNDED,
         by=by,
         message="refund.full",
-        params={"amount": order.price},
+        params={"amount": refunded},
     )
     if order.is_inspected_stock:
         listing_move(
@@ -324,13 +328,20 @@ def dispute_resolve(
         raise InvalidTransition(order.status, OrderStatus.RESOLVED)
     refund = _clean_refund_amount(outcome, refund_amount, order.price)
 
+    key = f"refund:dispute:{order.pk}"
     if outcome == DisputeOutcome.FULL_REFUND:
-        refund = order.price
-    if refund is not None:
-        order_refund(order=order, amount=refund, key=f"refund:dispute:{order.pk}", by=by)
-    released = order.price - (refund or 0)
+        # Everything the buyer paid, the shipping fee included; nothing is left for the seller.
+        refund = order_refund_in_full(order=order, key=key, by=by)
+        released = Decimal("0")
+    else:
+        # A partial refund is on the price; the seller side keeps the rest, and the shipping fee.
+        if refund is not None:
+            order_refund(order=order, amount=refund, key=key, by=by)
+        released = order.price - (refund or 0)
     if released:
         sale_release_post(order=order, amount=released, by=by)
+        shipping_fee_to_seller_post(order=order, by=by)
+        inspection_fee_post(order=order, by=by)
 
     order = order_move(
         order_id=order.pk,

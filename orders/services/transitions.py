@@ -14,7 +14,12 @@ ALLOWED: dict[OrderStatus, set[OrderStatus]] = {
     # had, and refunded if someone else bought it meanwhile.
     OrderStatus.EXPIRED: {OrderStatus.PAID, OrderStatus.REFUNDED},
     OrderStatus.CANCELLED: {OrderStatus.PAID, OrderStatus.REFUNDED},
-    OrderStatus.PAID: {OrderStatus.SHIPPED, OrderStatus.REFUNDED},
+    OrderStatus.PAID: {OrderStatus.SHIPPED, OrderStatus.TO_CENTRE, OrderStatus.REFUNDED},
+    # Inspected delivery: the seller's parcel to the centre, the inspection, then on to the buyer, or
+    # a full refund and the item back to its seller when it is not as described.
+    OrderStatus.TO_CENTRE: {OrderStatus.INSPECTING},
+    OrderStatus.INSPECTING: {OrderStatus.INSPECTED, OrderStatus.REFUNDED},
+    OrderStatus.INSPECTED: {OrderStatus.SHIPPED},
     OrderStatus.SHIPPED: {OrderStatus.DELIVERED},
     OrderStatus.DELIVERED: {OrderStatus.COMPLETED, OrderStatus.RETURN_REQUESTED, OrderStatus.DISPUTED},
     OrderStatus.RETURN_REQUESTED: {OrderStatus.RETURNED, OrderStatus.DELIVERED},

@@ -9,6 +9,7 @@ webhook that marks the order paid.
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -31,6 +32,7 @@ from orders.forms import CheckoutAddressForm
 from orders.models import Order, OrderStatus
 from orders.selectors import order_for_participant
 from orders.services.checkout import order_address_set, order_cancel, order_place, payment_start
+from orders.services.inspected import inspected_delivery_offered, order_inspection_choose
 
 LAPSED_CODE = "reservation_lapsed"
 
@@ -115,12 +117,17 @@ def _checkout_page(
     request: HttpRequest, order: Order, form: CheckoutAddressForm, *, status: int = 200
 ) -> HttpResponse:
     seconds = _seconds_left(order)
+    without = order.price + order.shipping_fee
     return render(
         request,
         "orders/checkout.html",
         {
             "order": order,
             "form": form,
+            "inspection_offered": inspected_delivery_offered(order.listing),
+            "inspection_fee": settings.INSPECTED_DELIVERY_FEE,
+            "total_without": without,
+            "total_with": without + settings.INSPECTED_DELIVERY_FEE,
             "seconds_left": seconds,
             "minutes_left": seconds // 60,
             "clock": f"{seconds // 60}:{seconds % 60:02d}",
@@ -145,7 +152,8 @@ def pay(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
         # Paid, cancelled or further along: the order's page says where it stands.
         return redirect("orders:detail", number=order.number)
     if request.method != "POST":
-        return _checkout_page(request, order, CheckoutAddressForm(initial=_address_to_offer(order)))
+        initial = {**_address_to_offer(order), "inspected_delivery": order.inspected_delivery}
+        return _checkout_page(request, order, CheckoutAddressForm(initial=initial))
     form = CheckoutAddressForm(request.POST)
     if not form.is_valid():
         return _checkout_page(request, order, form, status=400)
@@ -156,6 +164,11 @@ def pay(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
             buyer=request.user,
             address=form.cleaned_data,
             save_to_book=form.cleaned_data["save_to_book"],
+        )
+        order_inspection_choose(
+            order_id=order.pk,
+            buyer=request.user,
+            chosen=form.cleaned_data["inspected_delivery"] and inspected_delivery_offered(order.listing),
         )
         payment = payment_start(order_id=order.pk, buyer=request.user, return_url=return_url)
     except Order.DoesNotExist:

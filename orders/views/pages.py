@@ -1,5 +1,5 @@
 """The buyer's and the seller's order pages: my purchases, my sales, an order's page with its timeline
-and the actions that apply, and the free return label.
+and the actions that apply, the free return label and a private seller's prepaid label.
 
 Every order is read through orders.selectors.order_for_participant, which filters by the signed-in
 person's part in it: somebody else's order is a 404, the same answer as one that does not exist. Each
@@ -32,8 +32,14 @@ from orders.errors import NotAllowed, OrderError
 from orders.forms import DisputeForm, OrderForm, RatingForm, ReturnForm, ReturnTrackingForm, ShipForm
 from orders.models import Order, OrderStatus, PaymentStatus
 from orders.payments import decline_reason_text
-from orders.selectors import order_for_participant, orders_for_buyer, report_check_results, sales_for_seller
-from orders.services.fulfilment import order_confirm_receipt, order_mark_shipped
+from orders.selectors import (
+    inspection_report_code,
+    order_for_participant,
+    orders_for_buyer,
+    report_check_results,
+    sales_for_seller,
+)
+from orders.services.fulfilment import order_confirm_receipt, order_label_book, order_mark_shipped
 from orders.services.ratings import rating_submit
 from orders.services.returns import (
     dispute_open,
@@ -42,8 +48,9 @@ from orders.services.returns import (
     return_tracking_set,
     return_withdraw,
 )
-from shipping.carriers import carrier_name
+from shipping.carriers import INSPECTION_CENTRE, carrier_name
 from shipping.errors import ShippingError
+from shipping.models import Shipment, ShipmentPurpose, ShipmentStatus
 from shipping.services import label_bytes
 
 if TYPE_CHECKING:
@@ -53,6 +60,9 @@ if TYPE_CHECKING:
 BUYER_NEXT = {
     OrderStatus.PENDING_PAYMENT: gettext_lazy("Pay before the reservation runs out."),
     OrderStatus.PAID: gettext_lazy("Paid. Waiting for the seller to ship."),
+    OrderStatus.TO_CENTRE: gettext_lazy("On its way to Reloop's inspection centre."),
+    OrderStatus.INSPECTING: gettext_lazy("At the inspection centre, being checked against the listing."),
+    OrderStatus.INSPECTED: gettext_lazy("Passed inspection. Reloop ships it to you next."),
     OrderStatus.SHIPPED: gettext_lazy("On its way. Confirm receipt when it arrives."),
     OrderStatus.DELIVERED: gettext_lazy("Delivered. Confirm receipt, or return it within the return window."),
     OrderStatus.RETURN_REQUESTED: gettext_lazy("Send the item back."),
@@ -69,6 +79,9 @@ SELLER_NEXT = {
     OrderStatus.PENDING_PAYMENT: gettext_lazy("The buyer is paying."),
     OrderStatus.PAID: gettext_lazy("Paid: ship it and enter the tracking number."),
     OrderStatus.SHIPPED: gettext_lazy("On its way to the buyer."),
+    OrderStatus.TO_CENTRE: gettext_lazy("On its way to Reloop's inspection centre."),
+    OrderStatus.INSPECTING: gettext_lazy("At the inspection centre, being checked against your listing."),
+    OrderStatus.INSPECTED: gettext_lazy("Passed inspection. Reloop ships it on to the buyer."),
     OrderStatus.DELIVERED: gettext_lazy(
         "Delivered. You are paid when the buyer confirms or the return window ends."
     ),
@@ -83,12 +96,18 @@ SELLER_NEXT = {
     OrderStatus.EXPIRED: gettext_lazy("Not paid in time."),
     OrderStatus.CANCELLED: gettext_lazy("Cancelled by the buyer."),
 }
+# A paid sale whose buyer paid for shipping: the seller may have Reloop book the label.
+SELLER_NEXT_TO_CENTRE = gettext_lazy("Paid with inspected delivery: send it to Reloop's inspection centre.")
+SELLER_NEXT_LABEL = gettext_lazy("Paid: book the prepaid label, or ship it and enter the tracking number.")
 # What each status change means on the timeline.
 EVENT_WORDS: dict[str, "StrOrPromise"] = {
     OrderStatus.PAID: gettext_lazy("Payment received"),
     OrderStatus.EXPIRED: gettext_lazy("The reservation ran out"),
     OrderStatus.CANCELLED: gettext_lazy("Cancelled"),
     OrderStatus.SHIPPED: gettext_lazy("Shipped"),
+    OrderStatus.TO_CENTRE: gettext_lazy("Sent to the inspection centre"),
+    OrderStatus.INSPECTING: gettext_lazy("Received at the inspection centre"),
+    OrderStatus.INSPECTED: gettext_lazy("Passed inspection"),
     OrderStatus.DELIVERED: gettext_lazy("Delivered"),
     OrderStatus.COMPLETED: gettext_lazy("Completed"),
     OrderStatus.RETURN_REQUESTED: gettext_lazy("Return requested"),
@@ -122,8 +141,31 @@ def purchases(request: AuthenticatedHttpRequest) -> HttpResponse:
 def sales(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My sales (items I listed myself), newest first, with what to do next."""
     page = cursor_page(request, lambda cursor: sales_for_seller(seller=request.user, cursor=cursor))
-    rows = [{"order": order, "next_step": SELLER_NEXT.get(order.status, "")} for order in page.items]
+    rows = [{"order": order, "next_step": _seller_next(order)} for order in page.items]
     return render(request, "orders/sales.html", {"rows": rows, **page_links(page)})
+
+
+def _seller_next(order: Order) -> "StrOrPromise":
+    if order.status == OrderStatus.PAID and order.inspected_delivery:
+        return SELLER_NEXT_TO_CENTRE
+    if order.status == OrderStatus.PAID and order.shipping_fee > 0 and order.shipment_id is None:
+        return SELLER_NEXT_LABEL
+    return SELLER_NEXT.get(OrderStatus(order.status), "")
+
+
+def _prepaid_label(order: Order) -> Shipment | None:
+    """The prepaid label Reloop booked for a person-to-person order (joined by the selectors), or
+    None when there is none (not asked for, not issued yet, or the seller sent the parcel themselves)."""
+    shipment = order.shipment
+    if (
+        shipment is None
+        or shipment.purpose != ShipmentPurpose.PERSON_TO_PERSON
+        or not shipment.booked
+        or not shipment.tracking_number
+        or shipment.status == ShipmentStatus.CANCELLED
+    ):
+        return None
+    return shipment
 
 
 def _awaiting_webhook(order: Order, latest_payment_status: str | None, *, user, now) -> bool:
@@ -211,6 +253,14 @@ def _detail_context(
     # The page's buttons are the API's actions (orders.actions), seen as the buyer or the seller:
     # operations act on inspected stock from the staff pages.
     allowed = set(order_actions(order, user=user, operations=False))
+    # The seller asked for a prepaid label and the carrier has not issued it yet.
+    label_pending = (
+        is_seller
+        and order.status == OrderStatus.PAID
+        and order.shipment is not None
+        and order.shipment.purpose == ShipmentPurpose.PERSON_TO_PERSON
+        and order.shipment.status == ShipmentStatus.REQUESTED
+    )
     can = {
         "pay": OrderAction.PAY in allowed,
         "cancel": OrderAction.CANCEL in allowed,
@@ -227,6 +277,9 @@ def _detail_context(
         "return_withdraw": OrderAction.WITHDRAW_RETURN in allowed,
         "rate": OrderAction.RATE in allowed,
         "ship": OrderAction.SHIP in allowed,
+        "book_label": OrderAction.BOOK_LABEL in allowed and not label_pending,
+        # Printed until the parcel has arrived: a torn or lost print is printed again.
+        "label": is_seller and order.status == OrderStatus.SHIPPED and _prepaid_label(order) is not None,
         "return_received": OrderAction.MARK_RETURN_RECEIVED in allowed,
     }
     # A submitted form whose action no longer applies (the window closed meanwhile) is not drawn
@@ -265,8 +318,12 @@ def _detail_context(
         "reservation_over": is_buyer and pending and order.reserved_until <= now,
         "poll_every": PAYMENT_POLL,
         "window_closes": window_closes,
+        "centre": INSPECTION_CENTRE,
+        # An inspected delivery's report, passed or failed (one query, for those orders only).
+        "inspection_report": inspection_report_code(order.number) if order.inspected_delivery else "",
         "in_window": in_window,
         "can": can,
+        "label_pending": label_pending,
         "ship_form": bound.get("ship") or ShipForm(auto_id=FORM_IDS["ship"]),
         "return_form": bound.get("return") or ReturnForm(auto_id=FORM_IDS["return"]),
         "tracking_form": bound.get("return_tracking")
@@ -487,5 +544,32 @@ def return_label(request: AuthenticatedHttpRequest, number: str) -> HttpResponse
         raise Http404(_("This order has no return label."))
     response = HttpResponse(label_bytes(shipment), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="reloop-return-{order.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def label_book(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
+    return _act(
+        request,
+        number,
+        name="book_label",
+        make_form=None,
+        call=lambda order, data: order_label_book(order_id=order.pk, by=request.user),
+        done=_("Prepaid label requested. Print it from this page as soon as it is ready."),
+    )
+
+
+@login_required
+@require_GET
+def shipping_label(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
+    """The prepaid label of a person-to-person order, for its seller only."""
+    order = _participant_order(request, number)
+    shipment = _prepaid_label(order)
+    if order.seller_id != request.user.pk or shipment is None:
+        raise Http404(_("This order has no prepaid label."))
+    response = HttpResponse(label_bytes(shipment), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="reloop-label-{order.number}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

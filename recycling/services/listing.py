@@ -36,9 +36,12 @@ def listing_description(*, inspection: Inspection, report_code: str) -> list[Des
 
 
 @transaction.atomic
-def submission_listing_create(*, submission_id: int, source: ListingSource, price: Decimal) -> Listing:
+def submission_listing_create(
+    *, submission_id: int, source: ListingSource, price: Decimal, offer_floor: Decimal | None = None
+) -> Listing:
     """List an inspected submission under the platform's account, published, with its photos, the
-    inspected grade and the report's badges, and link it to the inspection. Calling it again with the
+    inspected grade and the report's badges, and link it to the inspection; `offer_floor` is the
+    consignment floor, below which offers are declined. Calling it again with the
     same source returns the listing made the first time (its price is not changed: use
     listings.services.listing_reprice); a withdrawn listing of the other source (a consigned item
     bought out at the end of its term) is replaced by a new one.
@@ -80,6 +83,7 @@ def submission_listing_create(*, submission_id: int, source: ListingSource, pric
             brand=submission.brand,
             catalog_model=catalog_model,
             price=price,
+            offer_floor=offer_floor,
             reference_price=catalog_model.launch_price if catalog_model is not None else None,
             grade=inspection.grade,
             publish=True,

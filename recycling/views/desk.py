@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import OPERATIONS, require_role
 from inspection.subjects import SubjectPhotoFlag
+from orders.services.centre import order_receive_at_centre
 from recycling.errors import ShippingError
 from recycling.models import Submission
 from recycling.selectors import (
@@ -71,11 +72,27 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         if form.is_valid():
+            reference = form.cleaned_data["reference"]
             try:
-                submission = submission_receive(reference=form.cleaned_data["reference"], by=request.user)
+                # A private seller's item sold with inspected delivery comes to the same desk.
+                order = order_receive_at_centre(reference=reference, by=request.user)
+                submission = (
+                    None if order is not None else submission_receive(reference=reference, by=request.user)
+                )
             except ShippingError as error:
                 errors.append(error.message)
             else:
+                if order is not None:
+                    messages.success(
+                        request,
+                        _(
+                            "Received order %(number)s “%(title)s” for inspected delivery. It waits in the "
+                            "inspection queue, to be checked against its listing."
+                        )
+                        % {"number": order.number, "title": order.title},
+                    )
+                    return redirect("desk:index")
+                assert submission is not None
                 messages.success(
                     request,
                     _("Received %(code)s “%(title)s” from %(seller)s. It waits in the inspection queue.")

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Sum
 
-from orders.models import Order, OrderStatus
+from orders.models import Offer, OfferStatus, Order, OrderStatus
 from wallet.models import Account, Entry, Transaction, WithdrawalStatus
 
 pytestmark = pytest.mark.django_db
@@ -25,13 +25,21 @@ def test_seed_demo_gives_the_shopper_orders_in_several_states_and_the_seller_a_w
     assert {OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.REFUNDED, OrderStatus.DISPUTED} <= set(
         statuses
     )
-    for order in orders:
+    # (the order of an offer the seller accepted waits for the shopper's payment: see the offers below)
+    for order in orders.exclude(status=OrderStatus.PENDING_PAYMENT, offer__isnull=False):
         assert [event.new for event in order.events.all()][:2] == [
             OrderStatus.PENDING_PAYMENT,
             OrderStatus.PAID,
         ]
         assert order.payments.filter(status__in=("succeeded", "refunded")).count() == 1
     assert "Orders: " in out
+
+    # and the shopper's offers to private sellers, in every state an offer can be in
+    offers = Offer.objects.filter(buyer__username="shopper")
+    assert set(offers.values_list("status", flat=True)) == set(OfferStatus.values)
+    accepted = offers.get(status=OfferStatus.ACCEPTED)
+    assert (accepted.order.status, accepted.order.price) == (OrderStatus.PENDING_PAYMENT, accepted.amount)
+    assert offers.get(status=OfferStatus.PENDING, by_seller=True).in_reply_to.status == OfferStatus.COUNTERED
 
     # and the seller's wallet: sales less the fee, a withdrawal paid out, balance = its entries
     wallet = Account.objects.get(user__username="seller")

@@ -1,4 +1,5 @@
-"""Playwright (sync API) driving Debian's Chromium against pytest-django's live server.
+"""Playwright (sync API) driving Debian's Chromium against pytest-django's live server (WSGI), or
+against `asgi_live_server` (daphne: websockets too) for the tests of live updates.
 
 Each test gets a fresh browser context sized like a phone, since the pages are mobile-first. When a
 test fails, a screenshot of the page goes to test-results/.
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CHROMIUM
+from tests.e2e.asgi_server import AsgiLiveServer, connections_closed_after_use
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 CHROMIUM_ARGS = [
@@ -36,6 +38,28 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def _asgi_server(django_db_setup) -> Iterator[AsgiLiveServer]:
+    """One daphne for the session (Twisted's reactor cannot start twice); stopped before the test
+    database is dropped, which is why it asks for django_db_setup."""
+    server = AsgiLiveServer()
+    with connections_closed_after_use():
+        server.start()
+        yield server
+        server.stop()
+
+
+@pytest.fixture
+def asgi_live_server(_asgi_server, transactional_db) -> Iterator[AsgiLiveServer]:
+    """The project's ASGI application (pages, static files and websockets) served over HTTP at
+    `asgi_live_server.url`, against the test database: the server sees what the test commits, hence
+    transactional_db. Signed-in pages it serves open the websocket (live.js) and update at once."""
+    from django.test.utils import modify_settings
+
+    with modify_settings(ALLOWED_HOSTS={"append": _asgi_server.host}):
+        yield _asgi_server
 
 
 def phone_context(browser, base_url: str, **options):

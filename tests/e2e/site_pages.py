@@ -89,6 +89,36 @@ def _reported_conversation() -> int:
     return report.conversation_id
 
 
+def _offer(*, by_seller: bool) -> Callable[[], int]:
+    """An open offer in the demo shopper's threads: a seller's counter the shopper answers, or the
+    shopper's offer the demo seller answers (seed_demo)."""
+
+    def find() -> int:
+        from orders.models import Offer, OfferStatus
+
+        return (
+            Offer.objects.filter(buyer__username=SHOPPER, by_seller=by_seller, status=OfferStatus.PENDING)
+            .filter(**({} if by_seller else {"seller__username": SELLER}))
+            .order_by("pk")
+            .values_list("pk", flat=True)[0]
+        )
+
+    return find
+
+
+def _listing_to_offer_on() -> int:
+    """A private seller's item on sale that the demo shopper has made no offer on."""
+    from listings.models import Listing, ListingSource, ListingStatus
+
+    return (
+        Listing.objects.filter(source=ListingSource.PERSON, status=ListingStatus.ACTIVE)
+        .exclude(seller__username=SHOPPER)
+        .exclude(offers__buyer__username=SHOPPER)
+        .order_by("pk")
+        .values_list("pk", flat=True)[0]
+    )
+
+
 def _unsubscribe_path() -> str:
     """The unsubscribe link of an e-mail to the demo seller: opened signed out, from a mail program."""
     from django.urls import reverse
@@ -393,6 +423,13 @@ NOT_PAGES = {
     "messaging:report": "a form post",
     "messaging:messages": "an htmx fragment of the conversation page",
     "messaging:photo": "a photo sent in a conversation (an image)",
+    "orders:label_book": "a form post",
+    "orders:shipping_label": "the prepaid label (a PDF)",
+    "offers:accept": "a form post",
+    "offers:decline": "a form post",
+    "offers:counter": "a form post",
+    "offers:withdraw": "a form post",
+    "offers:panel": "an htmx fragment of the offer and conversation pages",
     "listings:saved_search_change": "a form post",
     "notifications:mark_all_read": "a form post",
     "notifications:bell": "an htmx fragment of every page's header",
@@ -488,6 +525,10 @@ PAGES = [
     SitePage("orders:detail", SHOPPER, _reverse("orders:detail", _order("delivered")), label="delivered"),
     SitePage("orders:detail", SHOPPER, _reverse("orders:detail", _order("disputed")), label="disputed"),
     SitePage("orders:detail", SHOPPER, _reverse("orders:detail", _order("pending_payment")), label="to pay"),
+    SitePage(
+        "orders:detail", SHOPPER, _reverse("orders:detail", _order("inspected")), label="passed inspection"
+    ),
+    SitePage("orders:detail", SHOPPER, _reverse("orders:detail", _order("to_centre")), label="to the centre"),
     SitePage("sandbox:pay", SHOPPER, _reverse("sandbox:pay", _payment_reference)),
     SitePage("wallet:home", SHOPPER, _reverse("wallet:home")),
     SitePage("notifications:list", SHOPPER, _reverse("notifications:list")),
@@ -500,6 +541,17 @@ PAGES = [
         _reverse("messaging_staff:conversation", _reported_conversation),
     ),
     SitePage("messaging:conversation", SHOPPER, _reverse("messaging:conversation", _conversation)),
+    SitePage("offers:list", SHOPPER, _reverse("offers:list")),
+    SitePage(
+        "offers:thread", SHOPPER, _reverse("offers:thread", _offer(by_seller=True)), label="counter to answer"
+    ),
+    SitePage(
+        "offers:thread",
+        "xiaomei",
+        _reverse("offers:thread", _offer(by_seller=False)),
+        label="offer to answer",
+    ),
+    SitePage("offers:new", SHOPPER, _reverse("offers:new", _listing_to_offer_on)),
     SitePage("notifications:preferences", SHOPPER, _reverse("notifications:preferences")),
     SitePage("notifications:unsubscribe", ANONYMOUS, _unsubscribe_path),
     SitePage("accounts:addresses", SHOPPER, _reverse("accounts:addresses")),

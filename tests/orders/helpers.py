@@ -30,10 +30,16 @@ SHIP_TO = {
 
 
 def paid_order(
-    *, buyer=None, listing=None, source: str = ListingSource.PERSON, price: str = "1299.00", **fields
+    *,
+    buyer=None,
+    listing=None,
+    source: str = ListingSource.PERSON,
+    price: str = "1299.00",
+    shipping_fee: str = "0",
+    **fields,
 ) -> Order:
-    """An order the buyer has paid: money in escrow, listing sold. `fields` override Order columns
-    (status, delivered_at...) for later states."""
+    """An order the buyer has paid: money in escrow (the price and `shipping_fee`), listing sold.
+    `fields` override Order columns (status, delivered_at...) for later states."""
     buyer = buyer or UserFactory()
     listing = listing or ListingFactory(source=source, price=Decimal(price))
     now = timezone.now()
@@ -44,6 +50,7 @@ def paid_order(
         title=listing.title,
         source=listing.source,
         price=listing.price,
+        shipping_fee=Decimal(shipping_fee),
         status=OrderStatus.PAID,
         reserved_until=now + timedelta(minutes=15),
         paid_at=now,
@@ -56,7 +63,7 @@ def paid_order(
         order=order,
         idempotency_key=f"order:{order.pk}:payment:1",
         provider_reference=f"pay_test_{order.pk}",
-        amount=order.price,
+        amount=order.total,
         status=PaymentStatus.SUCCEEDED,
     )
     payment_received_post(payment=payment)

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from listings.models import ListingSource
 from orders.models import Order, OrderStatus, Payment, PaymentStatus, ProviderEvent
 from orders.services.checkout import order_address_set, order_place, payment_start
 from sandbox.models import SandboxWebhook
@@ -24,7 +25,8 @@ URL = "/api/v1/payments/webhook/"
 
 
 def _started() -> Payment:
-    listing = ListingFactory(price=Decimal("1299.00"))
+    # Reloop's own stock ships free: the payment is for the price alone.
+    listing = ListingFactory(price=Decimal("1299.00"), source=ListingSource.PLATFORM)
     order = order_place(buyer=UserFactory(), listing_id=listing.pk)
     order_address_set(order_id=order.pk, buyer=order.buyer, address=SHIP_TO)
     return payment_start(order_id=order.pk, buyer=order.buyer, return_url="https://reloop.example/back/")

@@ -32,8 +32,15 @@ from wallet.services.ledger import platform_account
 pytestmark = pytest.mark.django_db
 
 RETURN_URL = "https://reloop.example/orders/back/"
+SHIPPING_FEE = Decimal("12.00")
 GOOD_CARD = "4242 4242 4242 4242"
 DECLINED_CARD = "4000 0000 0000 0002"
+
+
+@pytest.fixture(autouse=True)
+def shipping_fee(settings):
+    """A private seller's item (the factories' default) costs the buyer this for shipping on top."""
+    settings.PERSON_TO_PERSON_SHIPPING_FEE = SHIPPING_FEE
 
 
 def _ready(*, listing: Listing | None = None, buyer=None) -> Order:
@@ -69,12 +76,12 @@ def test_a_payment_opens_the_hosted_page_for_the_price():
     payment = _start(order)
 
     assert payment.idempotency_key == f"order:{order.pk}:payment:1"
-    assert payment.amount == Decimal("1299.00")
+    assert payment.amount == Decimal("1299.00") + SHIPPING_FEE  # the price and the shipping fee
     assert payment.status == PaymentStatus.CREATED
     sandbox = SandboxPayment.objects.get()
     assert payment.provider_reference == sandbox.reference
     assert urlsplit(payment.hosted_url).path == f"/sandbox/pay/{sandbox.reference}/"
-    assert (sandbox.amount, sandbox.return_url) == (Decimal("1299.00"), RETURN_URL)
+    assert (sandbox.amount, sandbox.return_url) == (Decimal("1311.00"), RETURN_URL)
     assert order.number in sandbox.description
 
 
@@ -257,8 +264,8 @@ def test_the_whole_path_from_buy_now_to_money_in_escrow(client, django_capture_o
     assert order.paid_at is not None
     assert listing.status == ListingStatus.SOLD
     assert payment.status == PaymentStatus.SUCCEEDED
-    assert _balance(AccountPurpose.ESCROW) == Decimal("1299.00")
-    assert _balance(AccountPurpose.PAYMENTS_CLEARING) == Decimal("-1299.00")
+    assert _balance(AccountPurpose.ESCROW) == Decimal("1311.00")  # the price and the shipping fee
+    assert _balance(AccountPurpose.PAYMENTS_CLEARING) == Decimal("-1311.00")
     assert list(order.events.values_list("new", flat=True)) == [OrderStatus.PENDING_PAYMENT, OrderStatus.PAID]
     assert Transaction.objects.get().idempotency_key == f"payment:{payment.pk}"
 
@@ -296,7 +303,7 @@ def test_a_late_payment_for_an_item_still_on_sale_buys_it(client, django_capture
     order.listing.refresh_from_db()
     assert order.status == OrderStatus.PAID
     assert order.listing.status == ListingStatus.SOLD
-    assert _balance(AccountPurpose.ESCROW) == order.price
+    assert _balance(AccountPurpose.ESCROW) == order.total
 
 
 def test_a_payment_after_cancelling_buys_the_item_if_still_on_sale(
@@ -339,12 +346,13 @@ def test_a_late_payment_for_an_item_sold_to_someone_else_is_refunded(
     late_payment.refresh_from_db()
     assert late.status == OrderStatus.REFUNDED
     assert "sold to someone else" in late.events.last().text
-    assert (late_payment.status, late_payment.refunded_amount) == (PaymentStatus.REFUNDED, Decimal("800.00"))
+    # everything they paid: the price and the shipping fee
+    assert (late_payment.status, late_payment.refunded_amount) == (PaymentStatus.REFUNDED, Decimal("812.00"))
     assert Transaction.objects.filter(idempotency_key=f"refund:late:{late_payment.pk}").exists()
-    assert _balance(AccountPurpose.ESCROW) == Decimal("800.00")  # the winner's payment only
-    assert _balance(AccountPurpose.PAYMENTS_CLEARING) == Decimal("-800.00")
+    assert _balance(AccountPurpose.ESCROW) == Decimal("812.00")  # the winner's payment only
+    assert _balance(AccountPurpose.PAYMENTS_CLEARING) == Decimal("-812.00")
     sandbox = SandboxPayment.objects.get(reference=late_payment.provider_reference)
-    assert sandbox.refunded == Decimal("800.00")
+    assert sandbox.refunded == Decimal("812.00")
     assert (
         ProviderEvent.objects.filter(kind="refund.succeeded", provider_reference=sandbox.reference).count()
         == 1
@@ -378,7 +386,7 @@ def test_paying_twice_refunds_the_second_payment(client, django_capture_on_commi
     assert first.status == PaymentStatus.SUCCEEDED
     assert (second.status, second.refunded_amount) == (PaymentStatus.REFUNDED, second.amount)
     assert Transaction.objects.filter(idempotency_key=f"refund:duplicate:{second.pk}").exists()
-    assert _balance(AccountPurpose.ESCROW) == order.price
+    assert _balance(AccountPurpose.ESCROW) == order.total
     assert SandboxPayment.objects.get(reference=second.provider_reference).refunded == second.amount
     assert SandboxPayment.objects.get(reference=first.provider_reference).refunded == 0
 
@@ -432,4 +440,4 @@ def test_a_late_payment_for_an_item_taken_off_sale_is_refunded(client, django_ca
     assert order.status == OrderStatus.REFUNDED
     assert "taken the item off sale" in order.events.last().text
     assert _balance(AccountPurpose.ESCROW) == 0
-    assert SandboxPayment.objects.get().refunded == order.price
+    assert SandboxPayment.objects.get().refunded == order.total

@@ -44,6 +44,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from decimal import Decimal
 from functools import partial
 from typing import cast
 
@@ -103,8 +104,18 @@ from listings.services import (
     saved_search_add,
 )
 from marketplace.celery import app as celery_app
+from marketplace.money import quantize
 from messaging.models import Conversation
 from messaging.services import conversation_start, message_send
+from orders.models import Offer
+from orders.services.offers import (
+    offer_accept,
+    offer_counter,
+    offer_decline,
+    offer_make,
+    offer_withdraw,
+    offers_expire_due,
+)
 from recycling.models import Submission, SubmissionStatus
 from recycling.questionnaire import questionnaire_for
 from recycling.services.intake import submission_create
@@ -541,6 +552,10 @@ class Command(BaseCommand):
         # Items the demo seller sent in that went through the whole loop (offers, payout, consignment).
         self._step("Offers, a payout and consignments")
         call_command("seed_demo_loop", stdout=self.stdout)
+        # After the orders: an accepted offer is an order too, and seed_demo_orders seeds a shopper
+        # with none.
+        self._step("The shopper's offers to private sellers")
+        offers_created = self._offers()
 
         self.stdout.write(
             f"Catalog: {Category.objects.count()} categories, {Brand.objects.count()} brands, "
@@ -572,7 +587,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Users: {users_created} new; addresses: {addresses_created} new; saved searches: {searches_created} new; "
-            f"conversations: {conversations_created} new."
+            f"conversations: {conversations_created} new; offers: {offers_created} new."
         )
         self.stdout.write("")
         self.stdout.write("Demo logins (password for all: reloop-demo)")
@@ -861,6 +876,56 @@ class Command(BaseCommand):
                 message_send(conversation_id=conversation.pk, sender=sender, body=line)
             created += 1
         return created
+
+    def _offers(self) -> int:
+        """The demo shopper haggles with the private sellers, through the offer services, so that every
+        state of an offer shows: one waiting for the seller, a seller's counter waiting for the shopper,
+        one accepted (the item reserved at that price), one declined, one lapsed and one withdrawn. A
+        second run adds nothing."""
+        shopper = User.objects.get(username="shopper")
+        if Offer.objects.filter(buyer=shopper).exists():
+            return 0
+        listings = list(
+            Listing.objects.filter(
+                seller__username__in=("xiaomei", "laozhang", "seller"),
+                source=ListingSource.PERSON,
+                status=ListingStatus.ACTIVE,
+                price__gte=50,
+            )
+            .select_related("seller")
+            .order_by("pk")[:6]
+        )
+        # The demo seller's own item first: the offer waiting for an answer is theirs to answer.
+        listings.sort(key=lambda listing: listing.seller.username != "seller")
+
+        def offer(listing: Listing, share: str) -> Offer:
+            return offer_make(
+                buyer=shopper, listing_id=listing.pk, amount=quantize(listing.price * Decimal(share))
+            )
+
+        steps = [
+            lambda listing: offer(listing, "0.85"),  # waiting for the seller
+            lambda listing: offer_counter(
+                offer_id=offer(listing, "0.80").pk,
+                by=listing.seller,
+                amount=quantize(listing.price * Decimal("0.92")),
+            ),
+            lambda listing: offer_accept(offer_id=offer(listing, "0.90").pk, by=listing.seller),
+            lambda listing: offer_decline(offer_id=offer(listing, "0.60").pk, by=listing.seller),
+            lambda listing: Offer.objects.filter(pk=offer(listing, "0.75").pk).update(
+                expires_at=timezone.now()
+            ),
+            lambda listing: offer_withdraw(offer_id=offer(listing, "0.70").pk, by=shopper),
+        ]
+        # Declined, lapsed and withdrawn offers leave their item free: with few items on sale they
+        # share the fourth (one shopper may make three offers on one item).
+        for index, step in enumerate(steps):
+            if index < len(listings):
+                step(listings[index])
+            elif len(listings) > 3:
+                step(listings[3])
+        offers_expire_due()
+        return Offer.objects.filter(buyer=shopper).count()
 
     def _saved_searches(self) -> int:
         """The demo shopper keeps two searches, through the listings service (saving again changes

@@ -11,10 +11,15 @@ is the one real use would leave.
 The orders, one per stage the pages show:
 
     from the demo seller (person to person)    completed and rated · completed by the job once the
-                                               return window has passed and rated · delivered (window open) ·
-                                               shipped · paid, waiting for the seller to ship
+                                               return window has passed and rated (both sent by the
+                                               seller with a tracking number they typed) · delivered
+                                               (window open) · shipped (both on a prepaid label booked
+                                               with the shipping fee) · paid, waiting for the seller to
+                                               ship
     from Reloop's own inspected stock          completed · returned and refunded · in dispute, pointing
                                                at a check of its inspection report
+    with inspected delivery (验货宝)            paid · on its way to the centre · at inspection · passed
+                                               (to ship from the centre) · shipped on · failed and refunded
 
 Running it again creates nothing new: the shopper's orders are looked up first, and a stage already
 reached is not repeated.
@@ -31,19 +36,25 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from accounts.models import User
+from demo.management.commands import seed_demo
 from demo.parcels import parcel_on_its_way
 from demo.permission import demo_data_allowed_or_refuse
-from inspection.models import CheckResult
+from inspection.models import CheckResult, Inspection
+from inspection.services.workbench import inspection_claim, inspection_complete
 from listings.models import Listing, ListingSource, ListingStatus
 from marketplace.celery import app as celery_app
 from orders.models import Order, OrderStatus
+from orders.services.centre import order_receive_at_centre
 from orders.services.checkout import order_address_set, order_place, payment_start
 from orders.services.fulfilment import (
     order_confirm_receipt,
+    order_label_book,
+    order_label_issue,
     order_mark_delivered,
     order_mark_shipped,
     orders_complete_due,
 )
+from orders.services.inspected import inspected_delivery_offered, order_inspection_choose
 from orders.services.ratings import rating_submit
 from orders.services.returns import dispute_open, return_mark_received, return_request
 from sandbox.models import SandboxWebhook
@@ -64,6 +75,8 @@ ADDRESS = {
     "postcode": "200031",
 }
 
+# A private seller's stages shipped on a prepaid label; the others are sent with a typed tracking number.
+LABEL_STAGES = ("delivered", "shipped")
 # (seller, stage) in the order they are bought.
 PLAN = (
     (SELLER, "completed_rated"),
@@ -75,9 +88,18 @@ PLAN = (
     (PLATFORM_SELLER, "refunded"),
     (PLATFORM_SELLER, "disputed"),
 )
+# Inspected deliveries (验货宝), one at each step.
+INSPECTED_STAGES = ("paid", "to_centre", "inspecting", "inspected", "shipped", "failed")
+INSPECTOR = "inspector"
 WITHDRAWAL_KEY = "demo-withdrawal-1"
 WITHDRAWAL_AMOUNT = Decimal("300.00")
 DEMO_PAYOUT_ACCOUNT = "6222020200112233"
+
+
+def inspection_claim_next_for(subject_code: str, inspector: User) -> Inspection:
+    """The inspector takes the item with this code (the queue's order would give the oldest)."""
+    queued = Inspection.objects.get(subject_code=subject_code)
+    return inspection_claim(inspection_id=queued.pk, inspector=inspector)
 
 
 @contextmanager
@@ -106,6 +128,7 @@ class Command(BaseCommand):
         demo_data_allowed_or_refuse("seed_demo_orders")
         with jobs_in_process():
             created = self._orders()
+            created += self._inspected_deliveries()
             withdrawn = self._withdrawal()
         shopper_orders = Order.objects.filter(buyer__username=SHOPPER)
         by_status = ", ".join(
@@ -153,9 +176,11 @@ class Command(BaseCommand):
         return created
 
     @staticmethod
-    def _paid(shopper: User, listing: Listing) -> Order:
-        order = order_place(buyer=shopper, listing_id=listing.pk)
-        order_address_set(order_id=order.pk, buyer=shopper, address=ADDRESS)
+    def _paid(shopper: User, listing: Listing, *, order: Order | None = None) -> Order:
+        """Buy `listing` (or pay the shopper's `order` for it, already addressed) on the sandbox."""
+        if order is None:
+            order = order_place(buyer=shopper, listing_id=listing.pk)
+            order_address_set(order_id=order.pk, buyer=shopper, address=ADDRESS)
         payment = payment_start(
             order_id=order.pk, buyer=shopper, return_url=f"{settings.SITE_URL}/orders/{order.number}/"
         )
@@ -172,9 +197,16 @@ class Command(BaseCommand):
         if stage == "paid":
             return
         shipper = operations if order.is_inspected_stock else order.seller
-        order = order_mark_shipped(
-            order_id=order.pk, by=shipper, carrier="sf", tracking_number=f"SF{order.pk:010d}"
-        )
+        if not order.is_inspected_stock and stage in LABEL_STAGES:
+            # The seller books the prepaid label; the carrier issues it (at once when this runs with
+            # no transaction open, else here) and the order ships.
+            order_label_book(order_id=order.pk, by=order.seller)
+            order_label_issue(order_id=order.pk)
+            order = Order.objects.select_related("shipment").get(pk=order.pk)
+        else:
+            order = order_mark_shipped(
+                order_id=order.pk, by=shipper, carrier="sf", tracking_number=f"SF{order.pk:010d}"
+            )
         if stage == "shipped":
             parcel_on_its_way(order.shipment)
             return
@@ -210,6 +242,62 @@ class Command(BaseCommand):
                 reason="The report says the screen has no marks, but there is a scratch across it.",
                 check_ids=list(disputed),
             )
+
+    def _inspected_deliveries(self) -> int:
+        """The shopper buys private sellers' items with inspected delivery (验货宝), one at each step:
+        paid (the seller is to send it to the centre), on its way to the centre, at inspection, passed
+        and waiting to ship from the centre, shipped on to the shopper, and failed (refunded in full,
+        the item on its way back to its seller). Skipped when the shopper has such orders already."""
+        shopper = User.objects.get(username=SHOPPER)
+        if Order.objects.filter(buyer=shopper, inspected_delivery=True).exists():
+            return 0
+        operations = User.objects.get(username=OPERATIONS)
+        inspector = User.objects.get(username=INSPECTOR)
+        listings = [
+            listing
+            for listing in Listing.objects.filter(
+                seller__username__in=(SELLER, "xiaomei", "laozhang"),
+                source=ListingSource.PERSON,
+                status=ListingStatus.ACTIVE,
+                category__is_luxury=False,
+            )
+            .select_related("category")
+            .order_by("-pk")[:40]
+            if inspected_delivery_offered(listing)
+        ]
+        created = 0
+        for stage, listing in zip(INSPECTED_STAGES, listings, strict=False):
+            order = order_place(buyer=shopper, listing_id=listing.pk)
+            order_address_set(order_id=order.pk, buyer=shopper, address=ADDRESS)
+            order_inspection_choose(order_id=order.pk, buyer=shopper, chosen=True)
+            order = self._paid(shopper, listing, order=order)
+            created += 1
+            if stage == "paid":
+                continue
+            order_label_book(order_id=order.pk, by=order.seller)
+            order_label_issue(order_id=order.pk)
+            if stage == "to_centre":
+                continue
+            order_receive_at_centre(reference=order.number, by=operations)
+            if stage == "inspecting":
+                continue
+            inspection = inspection_claim_next_for(order.number, inspector)
+            if stage == "failed":
+                inspection_complete(
+                    inspection_id=inspection.pk,
+                    inspector=inspector,
+                    passed=False,
+                    fail_reason="not_as_declared",
+                    note="The listing says no marks; the back has deep scratches and a dent.",
+                )
+                continue
+            seed_demo.Command._inspect(inspection, listing, inspector)
+            if stage == "shipped":
+                order = order_mark_shipped(
+                    order_id=order.pk, by=operations, carrier="sf", tracking_number=f"SF{order.pk:010d}"
+                )
+                parcel_on_its_way(order.shipment)
+        return created
 
     @staticmethod
     def _withdrawal() -> bool:
