@@ -10,6 +10,11 @@ from django.core.asgi import get_asgi_application
 from marketplace.checks import refuse_unsafe_defaults
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+# Under ASGI each request runs its database work in a thread of its own, so a connection kept open for
+# reuse is never reused and stays open until the database closes it: Django's advice for ASGI is no
+# persistent connections (a pooler such as PgBouncer pools them instead). The Celery worker, which
+# does not load this module, keeps DB_CONN_MAX_AGE's default.
+os.environ.setdefault("DB_CONN_MAX_AGE", "0")
 # Django is set up before anything that imports models.
 django_application = get_asgi_application()
 

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from listings.filters import SORT_CHOICES, ChannelFilterForm
-from listings.models import Category, Grade, Listing, ListingStatus, SearchFrequency
+from listings.models import Category, Grade, Listing, ListingSource, ListingStatus, SearchFrequency
 from listings.page_cache import DETAIL_TTL, detail_key
 from listings.selectors import (
     SELLER_COUNT_CAP,
@@ -232,6 +232,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "description": _meta_description(listing),
             "body": _detail_body(listing),
             "seller_id": listing.seller_id,
+            "source": listing.source,
         }
         if listing.status not in HIDDEN_STATUSES:
             cache.set(key, page, DETAIL_TTL)
@@ -247,6 +248,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "listing_id": pk,
             "is_seller": request.user.is_authenticated and page.get("seller_id") == request.user.pk,
             "reservation_minutes": settings.RESERVATION_MINUTES,
+            # A private seller's parcel is paid by the buyer; Reloop's stock ships free.
+            "shipping_fee": settings.PERSON_TO_PERSON_SHIPPING_FEE
+            if page.get("source", ListingSource.PERSON) == ListingSource.PERSON
+            else None,
         },
         request=request,
     )

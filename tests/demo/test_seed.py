@@ -95,7 +95,7 @@ def test_seed_demo_creates_listings_with_ready_photos_and_thumbnails(capsys):
     listings = Listing.objects.filter(
         status__in=(ListingStatus.ACTIVE, ListingStatus.RESERVED, ListingStatus.SOLD)
     ).exclude(
-        pk__in=Inspection.objects.filter(listing__isnull=False)
+        pk__in=Inspection.objects.filter(listing__isnull=False, inspected_delivery=False)
         .exclude(subject_code__startswith="DEMO-")
         .values("listing_id")
     )

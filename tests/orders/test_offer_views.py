@@ -244,3 +244,14 @@ def test_offer_api_list_queries(client, django_assert_num_queries, count):
     with django_assert_num_queries(2):
         response = client.get("/api/v1/offers/?role=made")
     assert len(response.json()["results"]) == min(count, 20)
+
+
+def test_the_listing_page_says_what_shipping_costs_before_buy_now(client):
+    from listings.models import ListingSource
+
+    private = ListingFactory(source=ListingSource.PERSON)
+    stock = ListingFactory(source=ListingSource.PLATFORM)
+    client.force_login(UserFactory())
+
+    assert "Shipping ¥12.00." in client.get(reverse("listings:detail", args=[private.pk])).content.decode()
+    assert "Free shipping." in client.get(reverse("listings:detail", args=[stock.pk])).content.decode()

@@ -885,18 +885,15 @@ class Command(BaseCommand):
         shopper = User.objects.get(username="shopper")
         if Offer.objects.filter(buyer=shopper).exists():
             return 0
-        listings = list(
-            Listing.objects.filter(
-                seller__username__in=("xiaomei", "laozhang", "seller"),
-                source=ListingSource.PERSON,
-                status=ListingStatus.ACTIVE,
-                price__gte=50,
-            )
+        on_sale = (
+            Listing.objects.filter(source=ListingSource.PERSON, status=ListingStatus.ACTIVE, price__gte=50)
+            .exclude(seller=shopper)
             .select_related("seller")
-            .order_by("pk")[:6]
+            .order_by("pk")
         )
         # The demo seller's own item first: the offer waiting for an answer is theirs to answer.
-        listings.sort(key=lambda listing: listing.seller.username != "seller")
+        mine = on_sale.filter(seller__username="seller").first()
+        listings = ([mine] if mine else []) + list(on_sale.exclude(pk=getattr(mine, "pk", None))[:5])
 
         def offer(listing: Listing, share: str) -> Offer:
             return offer_make(

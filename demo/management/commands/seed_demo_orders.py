@@ -54,7 +54,11 @@ from orders.services.fulfilment import (
     order_mark_shipped,
     orders_complete_due,
 )
-from orders.services.inspected import inspected_delivery_offered, order_inspection_choose
+from orders.services.inspected import (
+    inspected_delivery_offered,
+    order_inspection_choose,
+    order_inspection_completed,
+)
 from orders.services.ratings import rating_submit
 from orders.services.returns import dispute_open, return_mark_received, return_request
 from sandbox.models import SandboxWebhook
@@ -256,11 +260,11 @@ class Command(BaseCommand):
         listings = [
             listing
             for listing in Listing.objects.filter(
-                seller__username__in=(SELLER, "xiaomei", "laozhang"),
                 source=ListingSource.PERSON,
                 status=ListingStatus.ACTIVE,
                 category__is_luxury=False,
             )
+            .exclude(seller=shopper)
             .select_related("category")
             .order_by("-pk")[:40]
             if inspected_delivery_offered(listing)
@@ -290,8 +294,13 @@ class Command(BaseCommand):
                     fail_reason="not_as_declared",
                     note="The listing says no marks; the back has deep scratches and a dent.",
                 )
+            else:
+                seed_demo.Command._inspect(inspection, listing, inspector)
+            # What inspection_completed sets off after commit, now (inside a test's transaction the
+            # commit never comes); a second call finds the order moved on and does nothing.
+            order_inspection_completed(inspection=Inspection.objects.get(pk=inspection.pk))
+            if stage == "failed":
                 continue
-            seed_demo.Command._inspect(inspection, listing, inspector)
             if stage == "shipped":
                 order = order_mark_shipped(
                     order_id=order.pk, by=operations, carrier="sf", tracking_number=f"SF{order.pk:010d}"
