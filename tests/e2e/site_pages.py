@@ -547,7 +547,7 @@ PAGES = [
     ),
     SitePage(
         "offers:thread",
-        "xiaomei",
+        SELLER,
         _reverse("offers:thread", _offer(by_seller=False)),
         label="offer to answer",
     ),

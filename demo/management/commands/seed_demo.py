@@ -546,16 +546,15 @@ class Command(BaseCommand):
         self._step("Inspecting Reloop's items and publishing their reports")
         inspections_created = self._inspections()
         conversations_created = self._conversations()
+        # Before the orders, which leave alone the items with an offer waiting for an answer.
+        self._step("The shopper's offers to private sellers")
+        offers_created = self._offers()
         # The shopper's past orders and the seller's wallet, through the order and wallet services.
         self._step("Orders, payments and the seller's wallet")
         call_command("seed_demo_orders", stdout=self.stdout)
         # Items the demo seller sent in that went through the whole loop (offers, payout, consignment).
         self._step("Offers, a payout and consignments")
         call_command("seed_demo_loop", stdout=self.stdout)
-        # After the orders: an accepted offer is an order too, and seed_demo_orders seeds a shopper
-        # with none.
-        self._step("The shopper's offers to private sellers")
-        offers_created = self._offers()
 
         self.stdout.write(
             f"Catalog: {Category.objects.count()} categories, {Brand.objects.count()} brands, "
@@ -892,8 +891,9 @@ class Command(BaseCommand):
             .order_by("pk")
         )
         # The demo seller's own item first: the offer waiting for an answer is theirs to answer.
-        mine = on_sale.filter(seller__username="seller").first()
-        listings = ([mine] if mine else []) + list(on_sale.exclude(pk=getattr(mine, "pk", None))[:5])
+        mine = on_sale.filter(seller__username="seller").order_by("-pk").first()
+        # The others from the other private sellers: the demo seller's items are for seed_demo_orders.
+        listings = ([mine] if mine else []) + list(on_sale.exclude(seller__username="seller")[:5])
 
         def offer(listing: Listing, share: str) -> Offer:
             return offer_make(

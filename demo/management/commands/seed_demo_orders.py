@@ -43,7 +43,7 @@ from inspection.models import CheckResult, Inspection
 from inspection.services.workbench import inspection_claim, inspection_complete
 from listings.models import Listing, ListingSource, ListingStatus
 from marketplace.celery import app as celery_app
-from orders.models import Order, OrderStatus
+from orders.models import OfferStatus, Order, OrderStatus
 from orders.services.centre import order_receive_at_centre
 from orders.services.checkout import order_address_set, order_place, payment_start
 from orders.services.fulfilment import (
@@ -150,14 +150,17 @@ class Command(BaseCommand):
 
     def _orders(self) -> int:
         shopper = User.objects.get(username=SHOPPER)
-        if Order.objects.filter(buyer=shopper).exists():
+        # (an offer a seller accepted is an order of the shopper's too, seeded before these)
+        if Order.objects.filter(buyer=shopper, offer__isnull=True, inspected_delivery=False).exists():
             return 0
         operations = User.objects.get(username=OPERATIONS)
         candidates = {
             SELLER: list(
                 Listing.objects.filter(
                     seller__username=SELLER, source=ListingSource.PERSON, status=ListingStatus.ACTIVE
-                ).order_by("pk")[:5]
+                )
+                .exclude(offers__status=OfferStatus.PENDING)  # the demo's haggling stays open
+                .order_by("pk")[:5]
             ),
             PLATFORM_SELLER: list(
                 Listing.objects.filter(
@@ -265,6 +268,7 @@ class Command(BaseCommand):
                 category__is_luxury=False,
             )
             .exclude(seller=shopper)
+            .exclude(offers__status=OfferStatus.PENDING)
             .select_related("category")
             .order_by("-pk")[:40]
             if inspected_delivery_offered(listing)
