@@ -231,7 +231,9 @@ class Catalog:
             .annotate(n=Count("pk"))
             .order_by()
         )
-        on_sale = {(g["category_id"], g["brand__slug"], g["catalog_model__name"]): g["n"] for g in groups}
+        on_sale: dict[tuple[int, str | None, str | None], int] = {
+            (g["category_id"], g["brand__slug"], g["catalog_model__name"]): g["n"] for g in groups
+        }
         return cls(
             slugs_by_category_id=lineage,
             category_id_by_slug={category_slug: pk for pk, category_slug in slug.items()},
@@ -386,8 +388,8 @@ def report(
         if name == "overall":
             print("-" * len(header))
         answered = "—" if figures.precision_answered is None else f"{figures.precision_answered:.2f}"
-        zero = f"{figures.zero} ({figures.zero_rate:.0%})"
-        print(f"{name:<9} {figures.queries:>7} {figures.precision:>12.2f} {answered:>9} {zero:>13}")
+        zero_results = f"{figures.zero} ({figures.zero_rate:.0%})"
+        print(f"{name:<9} {figures.queries:>7} {figures.precision:>12.2f} {answered:>9} {zero_results:>13}")
     print()
     precision_met = overall.precision >= TARGET_PRECISION
     zero_met = overall.zero_rate <= TARGET_ZERO_RATE
@@ -398,10 +400,10 @@ def report(
     )
 
     columns = f"{'p@10':>5}  {'matching':<12} {'on sale':>7}  {'kind':<8} {'query':<22} expected"
-    zero = [o for o in outcomes if o.zero]
-    if zero:
+    empty = [o for o in outcomes if o.zero]
+    if empty:
         print()
-        print(f"No result ({len(zero)}): " + " · ".join(o.query.q for o in zero))
+        print(f"No result ({len(empty)}): " + " · ".join(o.query.q for o in empty))
     # Worst first; among equals a wrong answer before an empty one (it hides that nothing was found),
     # then the query that had the most on sale to find.
     ranked = sorted(outcomes, key=lambda o: (o.precision, o.zero, -o.on_sale))
