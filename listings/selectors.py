@@ -7,6 +7,7 @@ and are read on every page, so they are kept in the cache for a few minutes.
 """
 
 import dataclasses
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -18,11 +19,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Cast
 
 from accounts.models import User
+from listings import search
 from listings.models import (
     Brand,
     Category,
@@ -213,32 +215,116 @@ def uses_full_text_search(q: str) -> bool:
     return bool(q) and connection.vendor == "postgresql" and not CJK_CHARACTERS.search(q)
 
 
+@functools.lru_cache(maxsize=2048)
+def search_plan(q: str) -> search.QueryPlan:
+    """The query as the channel matches it (listings.search), kept per query string."""
+    return search.plan(q)
+
+
 def effective_sort(*, q: str, sort: str) -> str:
-    """Relevance needs a ranked search; without one it means newest."""
-    if sort == "relevance" and not uses_full_text_search(q.strip()):
+    """Relevance needs something to rank by (a full-text match, or words that name what an item is);
+    without it it means newest."""
+    if sort != "relevance":
+        return sort
+    q = q.strip()
+    query_plan = search_plan(q) if q else None
+    if query_plan is None or not (query_plan.named or uses_full_text_search(" ".join(query_plan.text_words))):
         return "newest"
     return sort
 
 
+def _text_match(word: str) -> Q:
+    """A word in a listing's title, description or brand names."""
+    if uses_full_text_search(word):
+        return Q(search_vector=SearchQuery(word, search_type="plain", config="english"))
+    return (
+        Q(title__icontains=word)
+        | Q(description__icontains=word)
+        | Q(brand__name__icontains=word)
+        | Q(brand__name_zh__icontains=word)
+    )
+
+
+def _is_what_it_names(meaning: search.Meaning) -> Q | None:
+    """Listings that are what `meaning` names: in one of its categories (or below), of one of its
+    brands, one of its models. None when nothing it names exists here."""
+    parts = []
+    if meaning.categories:
+        tree = category_tree()
+        ids = [
+            descendant
+            for slug in meaning.categories
+            if (category := tree.get(slug)) is not None
+            for descendant in tree.descendant_ids(category)
+        ]
+        parts.append(Q(category_id__in=ids))
+    if meaning.brands:
+        parts.append(Q(brand__slug__in=sorted(meaning.brands)))
+    if meaning.models:
+        parts.append(Q(catalog_model__name__in=sorted(meaning.models)))
+    if not parts:
+        return None
+    condition = parts[0]
+    for part in parts[1:]:
+        condition &= part
+    return condition
+
+
 def _searched(queryset: QuerySet[Listing], q: str, *, ranked: bool) -> QuerySet[Listing]:
+    """The listings that match every word of `q`: a word that names a category, brand or model
+    (listings.search) by what the listing is or by its text, the others by the text. Ranked, those
+    that are what every named word names come first, then by the full-text rank."""
     if not q:
         return queryset
-    if uses_full_text_search(q):
-        query = SearchQuery(q, search_type="websearch", config="english")
-        queryset = queryset.filter(search_vector=query)
-        if ranked:
-            # ts_rank is a 4-byte real; as a double it prints and parses back to the same value, so
-            # a cursor holding it finds its row again exactly.
-            queryset = queryset.annotate(rank=Cast(SearchRank(F("search_vector"), query), FloatField()))
-        return queryset
-    for word in q.split()[:MAX_SEARCH_WORDS]:
+    query_plan = search_plan(q)
+    boosts: list[Q] = []
+    for named in query_plan.named[:MAX_SEARCH_WORDS]:
+        is_it = _is_what_it_names(named.meaning)
         queryset = queryset.filter(
-            Q(title__icontains=word)
-            | Q(description__icontains=word)
-            | Q(brand__name__icontains=word)
-            | Q(brand__name_zh__icontains=word)
+            _text_match(named.word) if is_it is None else is_it | _text_match(named.word)
         )
-    return queryset
+        if is_it is not None:
+            boosts.append(is_it)
+    text = " ".join(query_plan.text_words)
+    if uses_full_text_search(text):
+        queryset = queryset.filter(search_vector=SearchQuery(text, search_type="websearch", config="english"))
+    else:
+        for word in text.split()[:MAX_SEARCH_WORDS]:
+            queryset = queryset.filter(_text_match(word))
+    if not ranked:
+        return queryset
+    rank: Expression | None = None
+    # Ranked by every word the full-text index knows, named ones included ("camera" in a title
+    # before "camera" in a description).
+    indexed = " ".join(
+        word
+        for word in (*(named.word for named in query_plan.named), *query_plan.text_words)
+        if uses_full_text_search(word)
+    )
+    if indexed:
+        # ts_rank is a 4-byte real; as a double it prints and parses back to the same value, so
+        # a cursor holding it finds its row again exactly.
+        query = SearchQuery(indexed, search_type="websearch", config="english")
+        rank = Cast(SearchRank(F("search_vector"), query), FloatField())
+    if boosts:
+        every = boosts[0]
+        for boost in boosts[1:]:
+            every &= boost
+        named_first = Case(When(every, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+        rank = named_first if rank is None else named_first + rank
+    return queryset.annotate(rank=rank if rank is not None else Value(0.0, output_field=FloatField()))
+
+
+def search_correction(filters: "ChannelFilters") -> str:
+    """The query as corrected when it finds nothing and a word of it looks like a known one mistyped
+    (listings.search.correct); "" otherwise. One query, when there is a correction to try."""
+    q = filters.q.strip()
+    if not q:
+        return ""
+    corrected = search.correct(q)
+    if not corrected or corrected == q:
+        return ""
+    return corrected
 
 
 def listings_for_channel(

@@ -5,6 +5,7 @@ Read-only and open to everyone. The list takes exactly the filters of the browse
 same rows in the same order.
 """
 
+import dataclasses
 from dataclasses import dataclass
 from typing import cast
 
@@ -36,6 +37,7 @@ from listings.selectors import (
     category_tree,
     listing_for_detail,
     listings_for_channel,
+    search_correction,
     seller_for_storefront,
 )
 from marketplace.api import LocalizedAPIView
@@ -44,7 +46,18 @@ from marketplace.pagination import page_data, page_serializer
 PAGE_SIZE = 24
 USERNAME_MAX_LENGTH = cast(int, User._meta.get_field("username").max_length)
 
-ListingPageSerializer = page_serializer(ListingCardSerializer, name="ListingPage")
+ListingPageSerializer = type(
+    "ListingPage",
+    (page_serializer(ListingCardSerializer, name="ListingCardPage"),),
+    {
+        "corrected_query": serializers.CharField(
+            allow_null=True,
+            help_text="When the query found nothing and a word of it looked mistyped, the corrected query "
+            "whose results these are (the page does not go on: ask again with q=corrected_query); else null.",
+        ),
+        "__module__": __name__,
+    },
+)
 
 
 class BrandQuerySerializer(serializers.Serializer):
@@ -188,21 +201,29 @@ class ListingListView(LocalizedAPIView):
                     for name, messages in errors.items()
                 }
             )
+        filters = form.to_filters(category=category, seller=seller)
         page = listings_for_channel(
-            filters=form.to_filters(category=category, seller=seller),
-            sort=form.sort_name,
-            cursor=form.cursor_value,
-            size=PAGE_SIZE,
+            filters=filters, sort=form.sort_name, cursor=form.cursor_value, size=PAGE_SIZE
         )
-        categories = {category.pk: category for category in category_tree().categories}
-        return Response(
-            page_data(
-                page,
-                request=request,
-                serializer_class=ListingCardSerializer,
-                context={"categories": categories},
+        # A query that finds nothing, with a word that looks mistyped: the corrected query's first page.
+        corrected = ""
+        if not page.items and form.cursor_value is None and (corrected := search_correction(filters)):
+            page = listings_for_channel(
+                filters=dataclasses.replace(filters, q=corrected),
+                sort=form.sort_name,
+                cursor=None,
+                size=PAGE_SIZE,
             )
+        categories = {category.pk: category for category in category_tree().categories}
+        data = page_data(
+            page,
+            request=request,
+            serializer_class=ListingCardSerializer,
+            context={"categories": categories},
         )
+        if corrected:
+            data["next"] = None  # the corrected query pages on with ?q=<corrected_query>
+        return Response({**data, "corrected_query": corrected or None})
 
     @staticmethod
     def _form_data(query: QueryDict) -> QueryDict:

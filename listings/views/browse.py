@@ -7,6 +7,7 @@ keyed by language and the normalised filters, because the same popular pages are
 and again and a listing's appearance there may lag by a few seconds.
 """
 
+import dataclasses
 import hashlib
 from urllib.parse import urlencode
 
@@ -42,6 +43,7 @@ from listings.selectors import (
     listing_for_detail,
     listings_for_channel,
     listings_for_storefront,
+    search_correction,
     seller_for_storefront,
     similar_listings,
 )
@@ -121,6 +123,12 @@ def _results_html(*, scope: str, form: ChannelFilterForm, filters: ChannelFilter
         except InvalidCursor as error:
             cursor_error = str(error)
             continue
+        # A query that finds nothing, with a word that looks mistyped: what the corrected one finds.
+        corrected, corrected_page = "", None
+        if not page.items and attempt is None and (corrected := search_correction(filters)):
+            corrected_page = listings_for_channel(
+                filters=dataclasses.replace(filters, q=corrected), sort=form.sort_name, cursor=None
+            )
         html = render_to_string(
             "listings/_results.html",
             {
@@ -129,6 +137,10 @@ def _results_html(*, scope: str, form: ChannelFilterForm, filters: ChannelFilter
                 # What an empty page says: the filters set, or the words searched for.
                 "filters_active": _filters_active(params),
                 "q": dict(params).get("q", ""),
+                "corrected": corrected,
+                "corrected_page": corrected_page,
+                "corrected_url": "?"
+                + urlencode([(name, corrected if name == "q" else value) for name, value in params]),
             },
         )
         cache.set(key, html, RESULTS_CACHE_TTL)

@@ -524,8 +524,8 @@ def test_category_next_page_queries(client, django_assert_num_queries, catalogue
 
 def test_search_queries(client, django_assert_num_queries, catalogue, signed_in):
     # 1 brands (all, to check the brands asked for), 1 brands among the results (both then cached),
-    # 1 page of matching listings
-    with django_assert_num_queries(3 + USER * signed_in):
+    # 1 the category tree (cached; "camera" names a category), 1 page of matching listings
+    with django_assert_num_queries(4 + USER * signed_in):
         response = client.get("/search/", {"q": "camera", "inspected": "1"})
     assert card_titles(response)
 
