@@ -19,7 +19,19 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Cast
 
@@ -29,6 +41,7 @@ from listings.models import (
     Brand,
     Category,
     Favourite,
+    Grade,
     Listing,
     ListingPhoto,
     ListingStatus,
@@ -361,6 +374,82 @@ def brands_in_results(filters: ChannelFilters) -> list[Brand]:
         )
         cache.set(key, brands, BRAND_FACETS_TTL)
     return brands
+
+
+# The price facet's bands, in the deployment's currency: (from, below), either open.
+PRICE_BANDS: tuple[tuple[int | None, int | None], ...] = (
+    (None, 500),
+    (500, 2000),
+    (2000, 10000),
+    (10000, None),
+)
+
+
+@dataclass(frozen=True)
+class FacetCounts:
+    """How many results each choice of the filter panel would give: per grade, per price band, and
+    inspected or authenticated only. Each group counts with every other filter applied but its own,
+    so that a shopper sees what widening to another grade would bring."""
+
+    grades: dict[str, int]
+    price_bands: tuple[tuple[int | None, int | None, int], ...]  # (from, below, count)
+    inspected: int
+    authenticated: int
+
+
+def _price_band(low: int | None, high: int | None) -> Q:
+    condition = Q()
+    if low is not None:
+        condition &= Q(price__gte=low)
+    if high is not None:
+        condition &= Q(price__lt=high)
+    return condition
+
+
+def facet_counts(filters: ChannelFilters) -> FacetCounts:
+    """The filter panel's counts over the listings on sale that match `filters` (FacetCounts). One
+    query, cached as long as the brand facet."""
+    described = repr((dataclasses.replace(filters, category=None), getattr(filters.category, "pk", None)))
+    key = f"listings:facets:v{CACHE_VERSION}:{hashlib.sha256(described.encode()).hexdigest()}"
+    counts = cache.get(key)
+    if counts is not None:
+        return counts
+    own = {
+        "grade": Q(grade__in=filters.grades) if filters.grades else Q(),
+        "price": (Q(price__gte=filters.price_min) if filters.price_min is not None else Q())
+        & (Q(price__lte=filters.price_max) if filters.price_max is not None else Q()),
+        "inspected": Q(inspected_at__isnull=False) if filters.inspected_only else Q(),
+        "authenticated": Q(authenticated=True) if filters.authenticated_only else Q(),
+    }
+
+    def but(group: str, condition: Q) -> Q:
+        for name, other in own.items():
+            if name != group:
+                condition &= other
+        return condition & Q(pk__isnull=False)  # never an empty condition
+
+    base = dataclasses.replace(
+        filters, grades=(), price_min=None, price_max=None, inspected_only=False, authenticated_only=False
+    )
+    queryset = _searched(_filtered(_on_sale(), base), filters.q.strip(), ranked=False)
+    aggregates = {
+        f"grade_{grade}": Count("pk", filter=but("grade", Q(grade=grade))) for grade in Grade.values
+    }
+    for index, (low, high) in enumerate(PRICE_BANDS):
+        aggregates[f"band_{index}"] = Count("pk", filter=but("price", _price_band(low, high)))
+    aggregates["inspected"] = Count("pk", filter=but("inspected", Q(inspected_at__isnull=False)))
+    aggregates["authenticated"] = Count("pk", filter=but("authenticated", Q(authenticated=True)))
+    found = queryset.aggregate(**aggregates)
+    counts = FacetCounts(
+        grades={grade: found[f"grade_{grade}"] for grade in Grade.values},
+        price_bands=tuple(
+            (low, high, found[f"band_{index}"]) for index, (low, high) in enumerate(PRICE_BANDS)
+        ),
+        inspected=found["inspected"],
+        authenticated=found["authenticated"],
+    )
+    cache.set(key, counts, BRAND_FACETS_TTL)
+    return counts
 
 
 def category_covers(categories: list[Category]) -> dict[int, str]:

@@ -9,6 +9,7 @@ and again and a listing's appearance there may lag by a few seconds.
 
 import dataclasses
 import hashlib
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -37,6 +38,7 @@ from listings.selectors import (
     category_by_slug,
     category_covers,
     category_tree,
+    facet_counts,
     favourite_ids,
     favourites_for_user,
     home_sections,
@@ -49,6 +51,7 @@ from listings.selectors import (
 )
 from listings.services import favourite_add, favourite_remove
 from marketplace.keyset import InvalidCursor, Page
+from marketplace.money import CENT
 from marketplace.redirects import safe_next_url
 from marketplace.templatetags.money import money
 
@@ -148,8 +151,18 @@ def _results_html(*, scope: str, form: ChannelFilterForm, filters: ChannelFilter
     raise AssertionError("the first page never raises InvalidCursor")
 
 
+def _price_band_label(low: int | None, high: int | None) -> str:
+    if low is None:
+        return gettext("Under %(high)s") % {"high": money(Decimal(high or 0))}
+    if high is None:
+        return gettext("%(low)s and up") % {"low": money(Decimal(low))}
+    return gettext("%(low)s to %(high)s") % {"low": money(Decimal(low)), "high": money(Decimal(high))}
+
+
 def _channel_context(*, form: ChannelFilterForm, scope: str, filters: ChannelFilters) -> dict:
     results, cursor_error = _results_html(scope=scope, form=form, filters=filters)
+    facets = facet_counts(filters)
+    params = _filter_params(form)
     errors = _error_messages(form)
     if cursor_error:
         errors.append(cursor_error)
@@ -161,6 +174,26 @@ def _channel_context(*, form: ChannelFilterForm, scope: str, filters: ChannelFil
         # Only the brands among the results (a brand already chosen stays, to be unticked).
         "brands": brands_in_results(filters),
         "grades": Grade.choices,
+        # How many results each choice gives (each group with every other filter but its own).
+        "facets": facets,
+        "price_bands": [
+            {
+                "label": _price_band_label(low, high),
+                "count": count,
+                "url": "?"
+                + urlencode(
+                    [
+                        (name, value)
+                        for name, value in params
+                        if name not in ("price_min", "price_max", "cursor")
+                    ]
+                    + ([("price_min", str(low))] if low is not None else [])
+                    # a band stops short of its upper figure; the filter's maximum is inclusive
+                    + ([("price_max", str(Decimal(high) - CENT))] if high is not None else [])
+                ),
+            }
+            for low, high, count in facets.price_bands
+        ],
         "selected_brands": set(data.getlist("brand")) if hasattr(data, "getlist") else set(),
         "selected_grades": set(data.getlist("grade")) if hasattr(data, "getlist") else set(),
         "sort": form.sort_name,
