@@ -43,6 +43,8 @@ CORRECTION_THRESHOLD = 0.5
 MAX_EDITS = 2
 SHORT_WORD = 4  # letters
 MIN_CORRECTABLE_LENGTH = 3
+# Fewer results than this on a query's only page, and a word that looks mistyped: "did you mean …".
+FEW_RESULTS = 3
 
 jieba.setLogLevel(logging.WARNING)
 

@@ -102,7 +102,13 @@ def test_list_responses_are_keyset_pages(schema):
     component = schema["components"]["schemas"][page["schema"]["$ref"].rsplit("/", 1)[1]]
 
     # (and the correction of a mistyped query, which names what the page shows)
-    assert set(component["properties"]) == {"next", "previous", "results", "corrected_query"}
+    assert set(component["properties"]) == {
+        "next",
+        "previous",
+        "results",
+        "corrected_query",
+        "suggested_query",
+    }
     assert "count" not in component["properties"]
 
 

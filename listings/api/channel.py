@@ -30,6 +30,7 @@ from listings.api.serializers import (
 )
 from listings.filters import SORT_CHOICES, ChannelFilterForm
 from listings.models import Category, Grade, Listing
+from listings.search import FEW_RESULTS
 from listings.selectors import (
     CategoryTree,
     brands_for_category,
@@ -54,6 +55,11 @@ ListingPageSerializer = type(
             allow_null=True,
             help_text="When the query found nothing and a word of it looked mistyped, the corrected query "
             "whose results these are (the page does not go on: ask again with q=corrected_query); else null.",
+        ),
+        "suggested_query": serializers.CharField(
+            allow_null=True,
+            help_text="When the query found only a few results and a word of it looked mistyped, the query "
+            "as corrected, to offer as a 'did you mean'; the results are the query's own. Else null.",
         ),
         "__module__": __name__,
     },
@@ -206,7 +212,7 @@ class ListingListView(LocalizedAPIView):
             filters=filters, sort=form.sort_name, cursor=form.cursor_value, size=PAGE_SIZE
         )
         # A query that finds nothing, with a word that looks mistyped: the corrected query's first page.
-        corrected = ""
+        corrected = suggested = ""
         if not page.items and form.cursor_value is None and (corrected := search_correction(filters)):
             page = listings_for_channel(
                 filters=dataclasses.replace(filters, q=corrected),
@@ -214,6 +220,9 @@ class ListingListView(LocalizedAPIView):
                 cursor=None,
                 size=PAGE_SIZE,
             )
+        # One that finds little: the correction is offered (no query: it is worked out from words).
+        elif form.cursor_value is None and len(page.items) < FEW_RESULTS and not page.has_next:
+            suggested = search_correction(filters)
         categories = {category.pk: category for category in category_tree().categories}
         data = page_data(
             page,
@@ -223,7 +232,7 @@ class ListingListView(LocalizedAPIView):
         )
         if corrected:
             data["next"] = None  # the corrected query pages on with ?q=<corrected_query>
-        return Response({**data, "corrected_query": corrected or None})
+        return Response({**data, "corrected_query": corrected or None, "suggested_query": suggested or None})
 
     @staticmethod
     def _form_data(query: QueryDict) -> QueryDict:

@@ -30,6 +30,7 @@ from accounts.models import User
 from listings.filters import SORT_CHOICES, ChannelFilterForm
 from listings.models import Category, Grade, Listing, ListingSource, ListingStatus, SearchFrequency
 from listings.page_cache import DETAIL_TTL, detail_key
+from listings.search import FEW_RESULTS
 from listings.selectors import (
     SELLER_COUNT_CAP,
     ChannelFilters,
@@ -132,6 +133,9 @@ def _results_html(*, scope: str, form: ChannelFilterForm, filters: ChannelFilter
             corrected_page = listings_for_channel(
                 filters=dataclasses.replace(filters, q=corrected), sort=form.sort_name, cursor=None
             )
+        # One that finds little: the correction is offered above what it found (no query: words only).
+        elif attempt is None and len(page.items) < FEW_RESULTS and not page.has_next:
+            corrected = search_correction(filters)
         html = render_to_string(
             "listings/_results.html",
             {

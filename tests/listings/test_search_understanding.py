@@ -138,6 +138,18 @@ def test_the_search_page_says_did_you_mean_and_shows_what_it_finds(client, shelv
     assert shelves["phone"].title in page
 
 
+def test_a_query_that_finds_little_is_offered_the_correction(client, shelves):
+    # "blue" is in the phone's title, "iphnoe" nowhere: one result, and a word that looks mistyped
+    ListingFactory(title="iphnoe case, blue")
+
+    body = client.get("/api/v1/listings/", {"q": "iphnoe"}).json()
+    page = client.get(reverse("listings:search"), {"q": "iphnoe"}).content.decode()
+
+    assert [row["title"] for row in body["results"]] == ["iphnoe case, blue"]  # its own results
+    assert (body["corrected_query"], body["suggested_query"]) == (None, "iphone")
+    assert 'Few results. Did you mean <a href="?q=iphone">iphone</a>?' in page
+
+
 def test_bad_queries_get_an_answer_never_an_error(client, shelves):
     for query in ["x" * 5000, "\x00\x01", "!!!???", "-", '"', "包" * 300]:
         response = client.get("/api/v1/listings/", {"q": query})
