@@ -330,7 +330,7 @@ def _searched(queryset: QuerySet[Listing], q: str, *, ranked: bool) -> QuerySet[
 
 def search_correction(filters: "ChannelFilters") -> str:
     """The query as corrected when it finds nothing and a word of it looks like a known one mistyped
-    (listings.search.correct); "" otherwise. One query, when there is a correction to try."""
+    (listings.search.correct); "" otherwise. Worked out from words alone: no query."""
     q = filters.q.strip()
     if not q:
         return ""
@@ -354,6 +354,11 @@ def listings_for_channel(
     return paginate(queryset, order_by=order_by, cursor=cursor, size=size)
 
 
+def _facet_key(name: str, described: object) -> str:
+    """The cache key of a facet for the filters `described` (their repr, hashed)."""
+    return f"listings:{name}:v{CACHE_VERSION}:{hashlib.sha256(repr(described).encode()).hexdigest()}"
+
+
 def brands_in_results(filters: ChannelFilters) -> list[Brand]:
     """The brand facet: brands of the listings that match every filter but the brand itself (so a
     shopper can widen to another brand), by name, plus any brand already chosen. With no words and
@@ -362,8 +367,9 @@ def brands_in_results(filters: ChannelFilters) -> list[Brand]:
     if others == ChannelFilters(category=filters.category):
         return brands_for_category(filters.category)
     category_id = filters.category.pk if filters.category is not None else None
-    described = repr((dataclasses.replace(others, category=None), category_id, sorted(filters.brand_slugs)))
-    key = f"listings:brands-in:v{CACHE_VERSION}:{hashlib.sha256(described.encode()).hexdigest()}"
+    key = _facet_key(
+        "brands-in", (dataclasses.replace(others, category=None), category_id, sorted(filters.brand_slugs))
+    )
     brands = cache.get(key)
     if brands is None:
         matching = _searched(_filtered(_on_sale(), others), filters.q.strip(), ranked=False)
@@ -409,8 +415,9 @@ def _price_band(low: int | None, high: int | None) -> Q:
 def facet_counts(filters: ChannelFilters) -> FacetCounts:
     """The filter panel's counts over the listings on sale that match `filters` (FacetCounts). One
     query, cached as long as the brand facet."""
-    described = repr((dataclasses.replace(filters, category=None), getattr(filters.category, "pk", None)))
-    key = f"listings:facets:v{CACHE_VERSION}:{hashlib.sha256(described.encode()).hexdigest()}"
+    key = _facet_key(
+        "facets", (dataclasses.replace(filters, category=None), getattr(filters.category, "pk", None))
+    )
     counts = cache.get(key)
     if counts is not None:
         return counts

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from listings.models import ListingSource
 from notifications.kinds import Group, Kind, register
 from notifications.services import Notice, notify, notify_many
-from orders.models import Offer, Order, OrderStatus
+from orders.models import Offer, OfferDeclineReason, OfferStatus, Order, OrderStatus
 from orders.services.money import seller_share
 
 # Parameters: `title` the item's title as listed, `number` the order number, `amount` the string of a
@@ -321,8 +321,6 @@ def offer_notify(offer: Offer) -> None:
     lapsed, the shopper of an offer closed because the item went. An offer declined at once for being
     below the floor, and a withdrawn one, tell nobody (the maker saw it happen). Called in the
     transaction that changed it."""
-    from orders.models import OfferDeclineReason, OfferStatus
-
     thread_link = reverse("offers:thread", args=[offer.pk])
     params = {"title": offer.listing.title, "amount": offer.amount}
     status = offer.status

@@ -63,7 +63,6 @@ def order_inspection_choose(*, order_id: int, buyer: User, chosen: bool) -> Orde
         raise OrderError(
             _("Inspected delivery is offered for private sellers' items in inspected categories only."),
             code="not_inspectable",
-            field="inspected_delivery",
         )
     if order.payments.filter(status=PaymentStatus.CREATED).exclude(hosted_url="").exists():
         raise OrderError(

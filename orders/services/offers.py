@@ -41,6 +41,9 @@ from orders.notices import offer_notify
 from orders.services.checkout import order_place_at_offer
 
 EXPIRE_BATCH_SIZE = 200
+# What telling someone of an offer reads (orders.notices.offer_notify): joined when offers are loaded
+# in a batch, rather than fetched for each.
+NOTIFIED_WITH = ("listing", "buyer", "seller")
 
 ALLOWED: dict[OfferStatus, set[OfferStatus]] = {
     OfferStatus.PENDING: {
@@ -291,7 +294,9 @@ def _offer_for_party(*, offer_id: int, user: User) -> tuple[Listing, Offer]:
     if listing_id is None:
         raise Offer.DoesNotExist("No offer with this id for this user.")
     listing = Listing.objects.select_for_update().get(pk=listing_id)
-    return listing, Offer.objects.select_for_update().select_related("buyer").get(pk=offer_id)
+    offer = Offer.objects.select_for_update(of=("self",)).select_related("buyer", "seller").get(pk=offer_id)
+    offer.listing = listing  # the row just locked, which the notification reads
+    return listing, offer
 
 
 def _check_answerable(offer: Offer, user: User) -> None:
@@ -393,7 +398,12 @@ def offers_expire_due(*, now: datetime | None = None, limit: int = EXPIRE_BATCH_
     expired = 0
     for offer_id in due.order_by("expires_at", "id").values_list("pk", flat=True)[:limit]:
         with transaction.atomic():
-            offer = due.select_for_update(skip_locked=True).filter(pk=offer_id).first()
+            offer = (
+                due.select_for_update(skip_locked=True, of=("self",))
+                .select_related(*NOTIFIED_WITH)
+                .filter(pk=offer_id)
+                .first()
+            )
             if offer is None:
                 continue
             offer_move(
@@ -417,7 +427,8 @@ def offers_close_for_listing(*, listing_id: int, sold: bool) -> int:
     )
     closed = 0
     for offer in (
-        Offer.objects.select_for_update()
+        Offer.objects.select_for_update(of=("self",))
+        .select_related(*NOTIFIED_WITH)
         .filter(listing_id=listing_id, status=OfferStatus.PENDING)
         .order_by("id")
     ):

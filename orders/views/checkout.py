@@ -168,7 +168,7 @@ def pay(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
         order_inspection_choose(
             order_id=order.pk,
             buyer=request.user,
-            chosen=form.cleaned_data["inspected_delivery"] and inspected_delivery_offered(order.listing),
+            chosen=form.cleaned_data["inspected_delivery"],  # refused (a form error) where not offered
         )
         payment = payment_start(order_id=order.pk, buyer=request.user, return_url=return_url)
     except Order.DoesNotExist:

@@ -252,3 +252,28 @@ def test_the_api_chooses_inspected_delivery(client, listing):
         content_type="application/json",
     )
     assert other.status_code == 404
+
+
+def test_asking_for_it_on_an_item_it_is_not_offered_for_is_a_form_error(client):
+    stock = ListingFactory(source=ListingSource.PLATFORM)
+    buyer = UserFactory()
+    order = order_place(buyer=buyer, listing_id=stock.pk)
+    client.force_login(buyer)
+    address = {
+        "name": "Li Lei",
+        "phone": "13800000000",
+        "region": "Shanghai",
+        "city": "Shanghai",
+        "street": "18 Fuxing Road, Xuhui",
+        "postcode": "200031",
+    }
+
+    response = client.post(
+        reverse("orders:pay", args=[order.number]), {**address, "inspected_delivery": "on"}
+    )
+
+    assert response.status_code == 400
+    assert "Inspected delivery is offered for private sellers" in response.content.decode()
+    order.refresh_from_db()
+    assert (order.inspected_delivery, order.inspection_fee) == (False, 0)
+    assert not order.payments.exists()
