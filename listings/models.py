@@ -205,7 +205,11 @@ class Listing(models.Model):
     # needs no photo query. Kept in step by listings.services.
     cover_key = models.CharField(_("cover photo key"), max_length=40, blank=True)
 
-    # Full-text search document, maintained by a PostgreSQL trigger (migration 0002); unused on SQLite.
+    # The title's and description's Chinese words, cut by jieba (listings.search.document_words), kept
+    # in step by `save`. SQLite matches Chinese query words in it; PostgreSQL indexes it too.
+    search_words = models.TextField(_("search words"), blank=True, default="", editable=False)
+    # Full-text search document, maintained by a PostgreSQL trigger (migrations 0002 and 0012) from the
+    # title, description, brand, category and search_words; unused on SQLite.
     search_vector = SearchVectorField(_("search document"), null=True, editable=False)
 
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -255,6 +259,18 @@ class Listing(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        """Saves, cutting the title and description into search words again when they may have changed
+        (every full save, or one whose update_fields name either)."""
+        from listings.search import document_words  # jieba and the vocabulary load on first use
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"title", "description"} & set(update_fields):
+            self.search_words = document_words(self.title, self.description)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_words"}
+        super().save(*args, **kwargs)
 
     @property
     def is_inspected(self) -> bool:
@@ -412,3 +428,39 @@ class SavedSearch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.query}"
+
+
+class SearchTerm(models.Model):
+    """A word a mistyped query may be corrected to: a word of the titles of listings on sale that
+    enough of them use (listings.services.search_terms_refresh rebuilds the table). Brands,
+    categories and catalog models are known from data files and need no row (listings.search)."""
+
+    word = models.CharField(_("word"), max_length=40, unique=True)
+    listings = models.PositiveIntegerField(_("listings on sale with it"), default=0)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+        # PostgreSQL finds near words with pg_trgm (a GIN index, migration 0013); SQLite through
+        # SearchTermTrigram.
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class SearchTermTrigram(models.Model):
+    """One trigram of a search term, as pg_trgm cuts it: SQLite's trigram index, so that it finds the
+    terms that share the most trigrams with a mistyped word without reading every term. Not kept on
+    PostgreSQL, where pg_trgm indexes the words themselves."""
+
+    term = models.ForeignKey(SearchTerm, related_name="trigrams", on_delete=models.CASCADE)
+    trigram = models.CharField(_("trigram"), max_length=3)
+
+    class Meta:
+        verbose_name = _("search term trigram")
+        verbose_name_plural = _("search term trigrams")
+        constraints = [models.UniqueConstraint(fields=["term", "trigram"], name="search_term_trigram_once")]
+        indexes = [models.Index(fields=["trigram", "term"], name="search_term_trigram")]
+
+    def __str__(self) -> str:
+        return self.trigram

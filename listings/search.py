@@ -13,7 +13,7 @@ the vocabulary (brands, categories, aliases and the words of catalog model names
 similarity, and the page and the API say "did you mean …" with what the corrected query found.
 
 Everything here is computed from data files and is the same on PostgreSQL and SQLite; it reads no
-table.
+table (the selectors pass in what the database knows: the frequent words of titles).
 """
 
 import functools
@@ -21,6 +21,7 @@ import json
 import logging
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,8 @@ SHORT_WORD = 4  # letters
 MIN_CORRECTABLE_LENGTH = 3
 # Fewer results than this on a query's only page, and a word that looks mistyped: "did you mean …".
 FEW_RESULTS = 3
+# Between the title's words and the description's in `document_words`.
+DOCUMENT_PARTS = "|"
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -153,6 +156,24 @@ def words_of(query: str) -> list[str]:
     return words
 
 
+def document_words(title: str, description: str) -> str:
+    """A listing's Chinese words as the index keeps them (`Listing.search_words`): the title's, a
+    bar, then the description's, each cut by jieba in search mode (「手提包」 → 手提 / 提包 / 手提包)
+    so that a query's word finds the longer words that contain it as a word, never as a mere run of
+    characters (「包」 is not in 包装). Spaces round every word, so that SQLite can match one with
+    `LIKE '% word %'`; PostgreSQL reads the two parts into the search document (migration 0012)."""
+
+    def cut(text: str) -> str:
+        words: dict[str, None] = {}
+        for chunk in SEPARATORS.sub(" ", normalise(text)).split():
+            if CJK.search(chunk):
+                words.update((word, None) for word in _segmenter().cut_for_search(chunk) if CJK.search(word))
+        return " ".join(words)
+
+    title_words, description_words = cut(title), cut(description)
+    return f" {title_words} {DOCUMENT_PARTS} {description_words} " if title_words or description_words else ""
+
+
 def plan(query: str) -> QueryPlan:
     """The query's named words (the longest phrase first) and the words left for the text. A query
     written with search syntax (a quoted phrase, -word to leave out, "or") is left whole for the text."""
@@ -179,14 +200,15 @@ def plan(query: str) -> QueryPlan:
     return QueryPlan(text_words=tuple(text_words), named=tuple(named))
 
 
-def _trigrams(word: str) -> frozenset[str]:
+def trigrams(word: str) -> frozenset[str]:
+    """The trigrams pg_trgm cuts `word` into (two spaces before, one after)."""
     padded = f"  {word} "
     return frozenset(padded[index : index + 3] for index in range(len(padded) - 2))
 
 
 def similarity(one: str, other: str) -> float:
     """pg_trgm's similarity: shared trigrams over all trigrams of the two words."""
-    first, second = _trigrams(one), _trigrams(other)
+    first, second = trigrams(one), trigrams(other)
     return len(first & second) / len(first | second) if first or second else 0.0
 
 
@@ -197,7 +219,7 @@ def _correctable_words() -> tuple[tuple[str, frozenset[str]], ...]:
     words = {word for phrase in vocabulary() for word in phrase.split() if not CJK.search(word)}
     for model in catalog_data.CATALOG_MODELS:
         words.update(word for word in SEPARATORS.sub(" ", normalise(model.name)).split() if word.isalpha())
-    return tuple(sorted((word, _trigrams(word)) for word in words if len(word) >= MIN_CORRECTABLE_LENGTH))
+    return tuple(sorted((word, trigrams(word)) for word in words if len(word) >= MIN_CORRECTABLE_LENGTH))
 
 
 def edit_distance(one: str, other: str) -> int:
@@ -225,21 +247,32 @@ def _likeness(word: str, grams: frozenset[str], candidate: str, candidate_grams:
     return max(trigram, by_edits)
 
 
-def correct(query: str) -> str:
+def _unknown(word: str, known: dict[str, Meaning]) -> bool:
+    return word not in known and not CJK.search(word) and len(word) >= MIN_CORRECTABLE_LENGTH
+
+
+def correct(query: str, *, near: Callable[[list[str]], Iterable[str]] | None = None) -> str:
     """The query with each unknown Latin word replaced by the most alike known one; "" when there is
-    nothing to correct."""
+    nothing to correct. The known words are the vocabulary's and the catalog models' (no query), and
+    what `near` finds for the unknown words: the frequent title words the database holds
+    (listings.selectors.near_title_words), asked for once per query."""
     known = vocabulary()
+    words = words_of(query)
+    unknown = [word for word in words if _unknown(word, known)]
+    if not unknown:
+        return ""
+    candidates = list(_correctable_words())
+    if near is not None:
+        found = {word for word in near(unknown) if len(word) >= MIN_CORRECTABLE_LENGTH}
+        candidates.extend((word, trigrams(word)) for word in sorted(found - {word for word, _ in candidates}))
     changed = False
     corrected: list[str] = []
-    for word in words_of(query):
+    for word in words:
         best = word
-        if word not in known and not CJK.search(word) and len(word) >= MIN_CORRECTABLE_LENGTH:
-            grams = _trigrams(word)
+        if word in unknown:
+            grams = trigrams(word)
             score, candidate = max(
-                (
-                    (_likeness(word, grams, candidate, other), candidate)
-                    for candidate, other in _correctable_words()
-                ),
+                ((_likeness(word, grams, candidate, other), candidate) for candidate, other in candidates),
                 default=(0.0, word),
             )
             if score >= CORRECTION_THRESHOLD and candidate != word:
@@ -252,3 +285,12 @@ def correct(query: str) -> str:
         word if CJK.search(word) and (not index or CJK.search(corrected[index - 1])) else f" {word}"
         for index, word in enumerate(corrected)
     ).strip()
+
+
+def title_words(title: str) -> set[str]:
+    """The Latin words of a title that a typo could mean: letters only, at least three of them."""
+    return {
+        word
+        for word in SEPARATORS.sub(" ", normalise(title)).split()
+        if word.isalpha() and word.isascii() and len(word) >= MIN_CORRECTABLE_LENGTH
+    }

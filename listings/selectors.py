@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
@@ -47,6 +47,8 @@ from listings.models import (
     ListingStatus,
     PhotoStatus,
     SavedSearch,
+    SearchTerm,
+    SearchTermTrigram,
 )
 from marketplace.keyset import Page, paginate
 
@@ -71,8 +73,8 @@ BRAND_FACETS_TTL = 10 * 60
 CACHE_VERSION = 1
 CATEGORY_TREE_KEY = f"listings:category-tree:v{CACHE_VERSION}"
 
-# PostgreSQL's 'english' configuration does not split Chinese, Japanese or Korean text into words,
-# so queries in those scripts are matched as substrings instead.
+# Chinese, Japanese or Korean text: a word of it is matched among the words jieba cut the text into
+# (Listing.search_words).
 CJK_CHARACTERS = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 MAX_SEARCH_WORDS = 8
 
@@ -191,7 +193,7 @@ def brands_for_category(category: Category | None) -> list[Brand]:
 
 def _cards() -> QuerySet[Listing]:
     """Listings with what a card shows. The search document is large and never shown."""
-    return Listing.objects.select_related("brand").defer("search_vector")
+    return Listing.objects.select_related("brand").defer("search_vector", "search_words")
 
 
 def _on_sale() -> QuerySet[Listing]:
@@ -224,8 +226,9 @@ def _filtered(queryset: QuerySet[Listing], filters: ChannelFilters) -> QuerySet[
 
 
 def uses_full_text_search(q: str) -> bool:
-    """Whether `q` is matched by PostgreSQL full-text search (and so can be ranked)."""
-    return bool(q) and connection.vendor == "postgresql" and not CJK_CHARACTERS.search(q)
+    """Whether `q` is matched by PostgreSQL full-text search (and so can be ranked): on PostgreSQL,
+    always, Chinese words included (the search document holds them cut into words)."""
+    return bool(q) and connection.vendor == "postgresql"
 
 
 @functools.lru_cache(maxsize=2048)
@@ -247,15 +250,17 @@ def effective_sort(*, q: str, sort: str) -> str:
 
 
 def _text_match(word: str) -> Q:
-    """A word in a listing's title, description or brand names."""
+    """A word in a listing's title, description or brand names. On SQLite, a Chinese word must be one
+    of the words the title or description was cut into (`Listing.search_words`), as on PostgreSQL;
+    another word is matched as a substring."""
     if uses_full_text_search(word):
         return Q(search_vector=SearchQuery(word, search_type="plain", config="english"))
-    return (
-        Q(title__icontains=word)
-        | Q(description__icontains=word)
-        | Q(brand__name__icontains=word)
-        | Q(brand__name_zh__icontains=word)
+    in_text = (
+        Q(search_words__contains=f" {word} ")
+        if CJK_CHARACTERS.search(word)
+        else Q(title__icontains=word) | Q(description__icontains=word)
     )
+    return in_text | Q(brand__name__icontains=word) | Q(brand__name_zh__icontains=word)
 
 
 def _is_what_it_names(meaning: search.Meaning) -> Q | None:
@@ -328,13 +333,48 @@ def _searched(queryset: QuerySet[Listing], q: str, *, ranked: bool) -> QuerySet[
     return queryset.annotate(rank=rank if rank is not None else Value(0.0, output_field=FloatField()))
 
 
+# The most frequent title words near a mistyped one that the correction weighs.
+NEAR_WORDS = 50
+# On SQLite, a word must share this many trigrams with a mistyped one to be weighed.
+SHARED_TRIGRAMS = 2
+
+
+def near_title_words(words: list[str]) -> list[str]:
+    """Frequent title words (SearchTerm) alike to any of `words`, for the correction to weigh: by
+    pg_trgm's similarity operator (`%`, served by the GIN index) on PostgreSQL, by shared trigrams
+    (SearchTermTrigram's index) on SQLite. One query."""
+    if connection.vendor == "postgresql":
+        alike = Q()
+        for word in words:
+            alike |= Q(word__trigram_similar=word)
+        best: Expression = TrigramSimilarity("word", words[0])
+        for word in words[1:]:
+            best = best + TrigramSimilarity("word", word)
+        return list(
+            SearchTerm.objects.filter(alike)
+            .annotate(alike=best)
+            .order_by("-alike", "-listings")
+            .values_list("word", flat=True)[:NEAR_WORDS]
+        )
+    grams = sorted(set().union(*(search.trigrams(word) for word in words)))
+    return list(
+        SearchTermTrigram.objects.filter(trigram__in=grams)
+        .values("term__word")
+        .annotate(shared=Count("pk"))
+        .filter(shared__gte=SHARED_TRIGRAMS)
+        .order_by("-shared", "term__word")
+        .values_list("term__word", flat=True)[:NEAR_WORDS]
+    )
+
+
 def search_correction(filters: "ChannelFilters") -> str:
-    """The query as corrected when it finds nothing and a word of it looks like a known one mistyped
-    (listings.search.correct); "" otherwise. Worked out from words alone: no query."""
+    """The query as corrected when it finds little and a word of it looks like a known one mistyped
+    (listings.search.correct); "" otherwise. One query when a word is not a known one (the frequent
+    title words near it), none otherwise."""
     q = filters.q.strip()
     if not q:
         return ""
-    corrected = search.correct(q)
+    corrected = search.correct(q, near=near_title_words)
     if not corrected or corrected == q:
         return ""
     return corrected
@@ -551,7 +591,7 @@ def listing_for_detail(
     and reserved ones stay visible. Raises Listing.DoesNotExist."""
     queryset = (
         Listing.objects.select_related("seller", "category", "brand", "catalog_model")
-        .defer("search_vector")
+        .defer("search_vector", "search_words")
         .annotate(seller_active_count=_active_listing_count(Listing._meta.db_table, "seller_id"))
     )
     if _is_signed_in(viewer):
@@ -624,7 +664,7 @@ def favourites_for_user(*, user: User, cursor: str | None, size: int = CHANNEL_P
     queryset = (
         Favourite.objects.filter(user_id=user.pk, listing__status__in=STOREFRONT_STATUSES)
         .select_related("listing", "listing__brand")
-        .defer("listing__search_vector")
+        .defer("listing__search_vector", "listing__search_words")
     )
     return paginate(queryset, order_by=FAVOURITE_ORDER, cursor=cursor, size=size)
 
@@ -640,7 +680,9 @@ def listings_for_owner(*, seller: User, status: str | None = None, cursor: str |
     """One page of the seller's listings in any status (or one), newest first, with category and brand.
     One query. Raises InvalidCursor."""
     queryset = (
-        Listing.objects.filter(seller_id=seller.pk).defer("search_vector").select_related("category", "brand")
+        Listing.objects.filter(seller_id=seller.pk)
+        .defer("search_vector", "search_words")
+        .select_related("category", "brand")
     )
     if status:
         queryset = queryset.filter(status=status)
@@ -652,7 +694,7 @@ def listing_for_owner(*, listing_id: int, seller: User) -> Listing:
     Another seller's listing raises Listing.DoesNotExist, as a missing one does."""
     return (
         Listing.objects.filter(seller_id=seller.pk)
-        .defer("search_vector")
+        .defer("search_vector", "search_words")
         .select_related("seller", "category", "brand", "catalog_model")
         .prefetch_related("photos")
         .get(pk=listing_id)

@@ -1,5 +1,6 @@
 """Writes for listings. One function per use case; views and the API call these and nothing else."""
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -8,7 +9,7 @@ from functools import partial
 from typing import IO, Any, cast
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.http import QueryDict
 from django.utils import timezone
@@ -17,7 +18,7 @@ from PIL import Image, UnidentifiedImageError
 
 from accounts.email_confirmation import require_confirmed_email
 from accounts.models import User
-from listings import photo_hash, photos
+from listings import photo_hash, photos, search
 from listings.errors import ListingError
 from listings.filters import ChannelFilterForm, saved_query
 from listings.messages import DESCRIPTION
@@ -35,6 +36,8 @@ from listings.models import (
     PhotoStatus,
     SavedSearch,
     SearchFrequency,
+    SearchTerm,
+    SearchTermTrigram,
 )
 from listings.notices import watchers_notify_back_on_sale, watchers_notify_price_drop
 from listings.page_cache import listing_pages_forget_on_commit
@@ -579,3 +582,45 @@ def saved_search_update(*, user: User, search_id: int, frequency: object) -> Sav
 def saved_search_remove(*, user: User, search_id: int) -> None:
     """Someone else's search raises SavedSearch.DoesNotExist."""
     SavedSearch.objects.get(pk=search_id, user=user).delete()
+
+
+# --- Search terms -------------------------------------------------------------------------------------
+
+# A title word becomes a word typos are corrected to once this many listings on sale use it.
+SEARCH_TERM_MIN_LISTINGS = 3
+SEARCH_TERMS_MAX = 20_000
+SEARCH_TERM_BATCH = 5_000
+
+
+def search_terms_refresh(*, min_listings: int = SEARCH_TERM_MIN_LISTINGS) -> int:
+    """Rebuilds the words a mistyped query may be corrected to (SearchTerm) from the titles of the
+    listings on sale: every Latin word that at least `min_listings` of them use, the most used first
+    up to SEARCH_TERMS_MAX, and on SQLite their trigrams. Replaces the table in one transaction, so
+    running it twice, or readers meanwhile, see one whole vocabulary. Returns the number of words."""
+    counts: Counter[str] = Counter()
+    titles = Listing.objects.filter(status=ListingStatus.ACTIVE).values_list("title", flat=True)
+    for title in titles.iterator(chunk_size=SEARCH_TERM_BATCH):
+        counts.update(search.title_words(title))
+    max_length = cast(int, SearchTerm._meta.get_field("word").max_length)
+    kept = [
+        SearchTerm(word=word, listings=used)
+        for word, used in counts.most_common(SEARCH_TERMS_MAX)
+        if used >= min_listings and len(word) <= max_length
+    ]
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A second run waits for the first instead of failing on its words.
+            with connection.cursor() as cursor:
+                cursor.execute("LOCK TABLE listings_searchterm IN EXCLUSIVE MODE")
+        SearchTerm.objects.all().delete()
+        terms = SearchTerm.objects.bulk_create(kept, batch_size=SEARCH_TERM_BATCH)
+        if connection.vendor != "postgresql":
+            SearchTermTrigram.objects.bulk_create(
+                (
+                    SearchTermTrigram(term=term, trigram=gram)
+                    for term in terms
+                    for gram in search.trigrams(term.word)
+                ),
+                batch_size=SEARCH_TERM_BATCH,
+            )
+    return len(terms)

@@ -26,3 +26,11 @@ def notify_saved_searches() -> int:
     from listings.notices import saved_searches_notify
 
     return saved_searches_notify()
+
+
+@shared_task(ignore_result=True)
+def refresh_search_terms() -> int:
+    """Rebuild the frequent title words that typos are corrected to."""
+    from listings.services import search_terms_refresh
+
+    return search_terms_refresh()

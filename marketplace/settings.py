@@ -373,6 +373,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "remind-return-windows": {"task": "orders.tasks.remind_return_windows", "schedule": 30 * 60.0},
     "notify-saved-searches": {"task": "listings.tasks.notify_saved_searches", "schedule": 10 * 60.0},
+    "refresh-search-terms": {"task": "listings.tasks.refresh_search_terms", "schedule": 6 * 60 * 60.0},
     "expire-shopper-offers": {"task": "orders.tasks.expire_offers", "schedule": 10 * 60.0},
 }
 # How old the last heartbeat may be before /healthz calls the worker stale.

@@ -8,9 +8,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from listings import search
+from listings.models import ListingStatus, SearchTerm, SearchTermTrigram
+from listings.selectors import ChannelFilters, search_correction
+from listings.services import search_terms_refresh
 from tests.factories import BrandFactory, CategoryFactory, ListingFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,7 +116,32 @@ def test_bao_ranks_bags_before_an_item_that_mentions_its_packaging(client, shelv
     titles = _titles(client, q="包")
 
     assert titles[0] == shelves["bag"].title
-    assert titles.index(shelves["bag"].title) < titles.index(shelves["camera"].title)
+    # 包装 (packaging) is a word of its own: the camera's description does not say 包.
+    assert shelves["camera"].title not in titles
+
+
+def test_chinese_text_is_matched_by_the_words_it_was_cut_into(client, shelves):
+    handbag = ListingFactory(title="香奈儿经典手提包", category=CategoryFactory(slug="totes"))
+
+    assert _titles(client, q="包装") == [shelves["camera"].title]
+    assert _titles(client, q="拆封") == [shelves["camera"].title]
+    # jieba's search mode keeps the words inside a longer one: 手提包 is also 手提 and 提包.
+    assert handbag.title in _titles(client, q="手提包")  # with the bags: 手提包 names the category
+    assert _titles(client, q="提包") == [handbag.title]
+    # A run of characters that is not a word is not a match: 装齐 straddles 包装 and 齐全.
+    assert _titles(client, q="装齐") == []
+
+
+def test_a_listing_whose_text_changes_is_cut_again(shelves):
+    camera = shelves["camera"]
+    assert " 包装 " in camera.search_words
+
+    camera.description = "镜头完好"
+    camera.save(update_fields=["description"])
+
+    camera.refresh_from_db()
+    assert " 镜头 " in camera.search_words
+    assert "包装" not in camera.search_words
 
 
 @pytest.mark.parametrize("query", ["苹果手机", "pingguo shouji", "iphone", "apple phone"])
@@ -148,6 +177,43 @@ def test_a_query_that_finds_little_is_offered_the_correction(client, shelves):
     assert [row["title"] for row in body["results"]] == ["iphnoe case, blue"]  # its own results
     assert (body["corrected_query"], body["suggested_query"]) == (None, "iphone")
     assert 'Few results. Did you mean <a href="?q=iphone">iphone</a>?' in page
+
+
+def test_a_typo_of_a_frequent_title_word_is_corrected_once_the_job_has_learnt_it(client, db):
+    # given three turntables on sale, and one sold: "turntable" names no category, brand or model
+    players = [ListingFactory(title=f"Vintage turntable no. {number}") for number in range(3)]
+    ListingFactory(title="Turntable, sold", status=ListingStatus.SOLD)
+    ListingFactory(title="Gramophone needle")  # a word only one listing uses
+    assert client.get("/api/v1/listings/", {"q": "turntabel"}).json()["corrected_query"] is None
+
+    # when the job learns the words of titles on sale
+    learnt = search_terms_refresh()
+
+    # then the mistyped word is corrected by pg_trgm (PostgreSQL) or the trigram table (SQLite)
+    body = client.get("/api/v1/listings/", {"q": "turntabel"}).json()
+    assert body["corrected_query"] == "turntable"
+    assert sorted(row["title"] for row in body["results"]) == sorted(player.title for player in players)
+    words = dict(SearchTerm.objects.values_list("word", "listings"))
+    assert words["turntable"] == 3  # the sold one does not count
+    assert "gramophone" not in words
+    assert learnt == len(words)
+    # running it again changes nothing
+    assert search_terms_refresh() == learnt
+    assert dict(SearchTerm.objects.values_list("word", "listings")) == words
+    if connection.vendor != "postgresql":
+        assert SearchTermTrigram.objects.filter(term__word="turntable").count() == len(
+            search.trigrams("turntable")
+        )
+
+
+def test_the_correction_costs_one_query_at_most(client, shelves, django_assert_max_num_queries):
+    search_terms_refresh(min_listings=1)
+    filters = ChannelFilters(q="iphnoe bleu")
+
+    with django_assert_max_num_queries(1):
+        assert search_correction(filters) == "iphone blue"
+    with django_assert_max_num_queries(0):
+        assert search_correction(ChannelFilters(q="iphone")) == ""
 
 
 def test_bad_queries_get_an_answer_never_an_error(client, shelves):

@@ -9,6 +9,7 @@ without a photo per listing. On PostgreSQL the search document is filled by the 
 Each run adds N more listings; sellers and cover photos are created only the first time.
 """
 
+import functools
 import hashlib
 import io
 import queue
@@ -27,6 +28,12 @@ from accounts.models import User
 from demo import images as demo_images
 from listings import catalog_data, photos
 from listings.models import Listing, ListingSource, ListingStatus
+from listings.search import document_words
+from listings.services import search_terms_refresh
+
+# Bulk inserts skip Listing.save, which cuts the search words; the generated texts repeat, so each is
+# cut once.
+words_of = functools.lru_cache(maxsize=65536)(document_words)
 
 SELLER_PREFIX = "bench-seller-"
 COVER_VARIANTS = 2
@@ -230,6 +237,7 @@ class Command(BaseCommand):
                         seller_id=rng.choice(seller_ids),
                         title=item.title,
                         description=item.description,
+                        search_words=words_of(item.title, item.description),
                         category=catalog.categories[leaf],
                         brand=catalog.brands[model.brand] if model is not None else None,
                         catalog_model=catalog.models[(model.brand, model.name)]
@@ -257,6 +265,7 @@ class Command(BaseCommand):
             if batch:
                 writer.write(batch)
 
+        search_terms = search_terms_refresh()
         if connection.vendor == "postgresql":
             finish_postgresql()
         elapsed = time.monotonic() - started
@@ -264,7 +273,7 @@ class Command(BaseCommand):
             f"Added {listings:,} listings ({inspected_count:,} inspected, {authenticated_count:,} authenticated) "
             f"over {len(seller_ids)} sellers in {elapsed:.1f} s "
             f"({photos_done - started:.1f} s of it for catalog, sellers and covers); "
-            f"{Listing.objects.count():,} listings in total."
+            f"{Listing.objects.count():,} listings in total; {search_terms:,} frequent title words."
         )
         if covers:
             self.stdout.write(

@@ -102,6 +102,7 @@ from listings.services import (
     listing_photo_add,
     listing_photo_process,
     saved_search_add,
+    search_terms_refresh,
 )
 from marketplace.celery import app as celery_app
 from marketplace.money import quantize
@@ -555,6 +556,8 @@ class Command(BaseCommand):
         # Items the demo seller sent in that went through the whole loop (offers, payout, consignment).
         self._step("Offers, a payout and consignments")
         call_command("seed_demo_loop", stdout=self.stdout)
+        # What the beat job does every few hours: the title words that typos are corrected to.
+        search_terms = search_terms_refresh()
 
         self.stdout.write(
             f"Catalog: {Category.objects.count()} categories, {Brand.objects.count()} brands, "
@@ -576,6 +579,7 @@ class Command(BaseCommand):
             f"{counts[status]} {status.label.lower()}" for status in SubmissionStatus if counts[status]
         )
         self.stdout.write(f"Submissions: {submissions_created} new; {SUBMITTER} has {by_status}.")
+        self.stdout.write(f"Search: {search_terms} frequent title words for corrections.")
         demo_inspections = Inspection.objects.filter(subject_code__startswith="DEMO-")
         self.stdout.write(
             f"Inspections: {inspections_created} new; "
