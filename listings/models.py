@@ -464,3 +464,32 @@ class SearchTermTrigram(models.Model):
 
     def __str__(self) -> str:
         return self.trigram
+
+
+class FacetCount(models.Model):
+    """How many listings are on sale per leaf of the catalog: category, brand (0 for none), grade,
+    price band (listings.selectors.PRICE_BANDS, by index), inspected and authenticated. Database
+    triggers (migration 0014) keep it in step with every write to a listing, in the writing
+    transaction, so the filter panel reads its counts from a few hundred rows instead of counting
+    the listings, at any size of the channel (listings.selectors.facet_counts)."""
+
+    category = models.ForeignKey(Category, related_name="+", on_delete=models.CASCADE, db_constraint=False)
+    brand_key = models.BigIntegerField(_("brand"), default=0)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
+    band = models.PositiveSmallIntegerField(_("price band"))
+    inspected = models.BooleanField(_("inspected"))
+    authenticated = models.BooleanField(_("authenticated"))
+    listings = models.IntegerField(_("listings on sale"), default=0)
+
+    class Meta:
+        verbose_name = _("facet count")
+        verbose_name_plural = _("facet counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "brand_key", "grade", "band", "inspected", "authenticated"],
+                name="facet_count_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_id}/{self.brand_key}/{self.grade}/{self.band}: {self.listings}"

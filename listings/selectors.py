@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypedDict, TypeGuard
+from typing import TYPE_CHECKING, TypedDict, TypeGuard, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
@@ -29,6 +29,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -36,10 +37,11 @@ from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Cast
 
 from accounts.models import User
-from listings import search
+from listings import facet_sql, search
 from listings.models import (
     Brand,
     Category,
+    FacetCount,
     Favourite,
     Grade,
     Listing,
@@ -51,6 +53,7 @@ from listings.models import (
     SearchTermTrigram,
 )
 from marketplace.keyset import Page, paginate
+from marketplace.money import CENT
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -180,10 +183,11 @@ def brands_for_category(category: Category | None) -> list[Brand]:
     key = f"listings:brands:v{CACHE_VERSION}:{category.pk if category is not None else 'all'}"
     brands = cache.get(key)
     if brands is None:
-        on_sale = Listing.objects.filter(brand=OuterRef("pk"), status=ListingStatus.ACTIVE)
+        # From the facet table, which has a row per brand and leaf category with listings on sale.
+        on_sale = FacetCount.objects.filter(listings__gt=0)
         if category is not None:
             on_sale = on_sale.filter(category_id__in=category_tree().descendant_ids(category))
-        brands = list(Brand.objects.filter(Exists(on_sale)).order_by("name", "id"))
+        brands = list(Brand.objects.filter(pk__in=on_sale.values("brand_key")).order_by("name", "id"))
         cache.set(key, brands, BRAND_FACETS_TTL)
     return brands
 
@@ -244,7 +248,12 @@ def effective_sort(*, q: str, sort: str) -> str:
         return sort
     q = q.strip()
     query_plan = search_plan(q) if q else None
-    if query_plan is None or not (query_plan.named or uses_full_text_search(" ".join(query_plan.text_words))):
+    names_something = (
+        any(_is_what_it_names(named.meaning) is not None for named in query_plan.named)
+        if query_plan
+        else False
+    )
+    if query_plan is None or not (names_something or uses_full_text_search(" ".join(query_plan.text_words))):
         return "newest"
     return sort
 
@@ -275,7 +284,8 @@ def _is_what_it_names(meaning: search.Meaning) -> Q | None:
             if (category := tree.get(slug)) is not None
             for descendant in tree.descendant_ids(category)
         ]
-        parts.append(Q(category_id__in=ids))
+        if ids:
+            parts.append(Q(category_id__in=ids))
     if meaning.brands:
         parts.append(Q(brand__slug__in=sorted(meaning.brands)))
     if meaning.models:
@@ -399,104 +409,176 @@ def _facet_key(name: str, described: object) -> str:
     return f"listings:{name}:v{CACHE_VERSION}:{hashlib.sha256(repr(described).encode()).hexdigest()}"
 
 
-def brands_in_results(filters: ChannelFilters) -> list[Brand]:
-    """The brand facet: brands of the listings that match every filter but the brand itself (so a
-    shopper can widen to another brand), by name, plus any brand already chosen. With no words and
-    no filter beyond the category this is `brands_for_category`; otherwise one query, cached as long."""
-    others = dataclasses.replace(filters, brand_slugs=())
-    if others == ChannelFilters(category=filters.category):
-        return brands_for_category(filters.category)
-    category_id = filters.category.pk if filters.category is not None else None
-    key = _facet_key(
-        "brands-in", (dataclasses.replace(others, category=None), category_id, sorted(filters.brand_slugs))
-    )
-    brands = cache.get(key)
-    if brands is None:
-        matching = _searched(_filtered(_on_sale(), others), filters.q.strip(), ranked=False)
-        brands = list(
-            Brand.objects.filter(
-                Q(pk__in=matching.values("brand_id")) | Q(slug__in=filters.brand_slugs)
-            ).order_by("name", "id")
-        )
-        cache.set(key, brands, BRAND_FACETS_TTL)
-    return brands
-
-
-# The price facet's bands, in the deployment's currency: (from, below), either open.
-PRICE_BANDS: tuple[tuple[int | None, int | None], ...] = (
-    (None, 500),
-    (500, 2000),
-    (2000, 10000),
-    (10000, None),
+# The price facet's bands, in the deployment's currency: (from, below), either open. The facet
+# table files listings under them (listings.facet_sql).
+PRICE_BANDS: tuple[tuple[int | None, int | None], ...] = tuple(
+    zip((None, *facet_sql.BAND_EDGES), (*facet_sql.BAND_EDGES, None), strict=True)
 )
+# Past this many listings matching a query's words, the panel's counts are not shown: counting every
+# match of a common word costs as much as the page, and a count of the first ones would mislead.
+FACET_SCAN_LIMIT = 1000
 
 
 @dataclass(frozen=True)
 class FacetCounts:
-    """How many results each choice of the filter panel would give: per grade, per price band, and
-    inspected or authenticated only. Each group counts with every other filter applied but its own,
-    so that a shopper sees what widening to another grade would bring."""
+    """How many results each choice of the filter panel would give: per grade, per price band,
+    inspected or authenticated only, and per brand (by id). Each group counts with every other
+    filter applied but its own, so that a shopper sees what widening to another grade would bring.
+    `exact` is False when the query's words match more than FACET_SCAN_LIMIT listings: then there
+    are no counts to show, and `brand_ids` is empty (the panel offers every brand on sale)."""
 
     grades: dict[str, int]
     price_bands: tuple[tuple[int | None, int | None, int], ...]  # (from, below, count)
     inspected: int
     authenticated: int
+    brand_ids: dict[int, int]
+    exact: bool = True
 
 
-def _price_band(low: int | None, high: int | None) -> Q:
-    condition = Q()
-    if low is not None:
-        condition &= Q(price__gte=low)
-    if high is not None:
-        condition &= Q(price__lt=high)
-    return condition
+@dataclass(frozen=True)
+class _Cell:
+    """Listings on sale that share what the panel filters by (a FacetCount row, or listings counted
+    as they come)."""
+
+    grade: str
+    band: int
+    price: Decimal | None  # known when counted from the listings, for a range that is not a band
+    inspected: bool
+    authenticated: bool
+    brand_id: int
+    listings: int
 
 
-def facet_counts(filters: ChannelFilters) -> FacetCounts:
+def _band_of(price: Decimal) -> int:
+    return sum(price >= edge for edge in facet_sql.BAND_EDGES)
+
+
+def _bands_chosen(filters: ChannelFilters) -> range | None:
+    """The price bands the filters' price range is made of, when it is exactly some bands (no range,
+    or one a band link set); None for any other range."""
+    edges = (None, *facet_sql.BAND_EDGES, None)
+    low = filters.price_min
+    high = None if filters.price_max is None else filters.price_max + CENT
+    if low is not None and low not in facet_sql.BAND_EDGES:
+        return None
+    if high is not None and high not in facet_sql.BAND_EDGES:
+        return None
+    first = 0 if low is None else edges.index(low)
+    last = len(facet_sql.BAND_EDGES) if high is None else edges.index(high) - 1
+    return range(first, last + 1)
+
+
+def _cells(filters: ChannelFilters) -> tuple[list[_Cell], bool]:
+    """The cells of the listings the panel counts (every filter but the panel's own), and whether
+    they are all of them. One query: the facet table's rows for the category when no words are
+    searched for (any size of channel costs the same), else the matching listings themselves, up to
+    FACET_SCAN_LIMIT."""
+    q = filters.q.strip()
+    if not q and filters.seller_id is None and _bands_chosen(filters) is not None:
+        rows = FacetCount.objects.filter(listings__gt=0)
+        if filters.category is not None:
+            rows = rows.filter(category_id__in=category_tree().descendant_ids(filters.category))
+        grouped = rows.values_list("grade", "band", "inspected", "authenticated", "brand_key").annotate(
+            total=Sum("listings")
+        )
+        return [
+            _Cell(grade, band, None, inspected, authenticated, brand_id, total)
+            for grade, band, inspected, authenticated, brand_id, total in grouped
+        ], True
+    base = ChannelFilters(category=filters.category, seller_id=filters.seller_id)
+    matching = _searched(_filtered(_on_sale(), base), q, ranked=False).values_list(
+        "grade", "price", "inspected_at", "authenticated", "brand_id"
+    )
+    found = list(matching.order_by()[: FACET_SCAN_LIMIT + 1])
+    cells = [
+        _Cell(grade, _band_of(price), price, inspected_at is not None, authenticated, brand_id or 0, 1)
+        for grade, price, inspected_at, authenticated, brand_id in found
+    ]
+    return cells, len(found) <= FACET_SCAN_LIMIT
+
+
+def facet_counts(filters: ChannelFilters, *, brands: list[Brand] | None = None) -> FacetCounts:
     """The filter panel's counts over the listings on sale that match `filters` (FacetCounts). One
-    query, cached as long as the brand facet."""
+    query (`_cells`), and one more for chosen brands unless `brands` (brands_for_category's) names
+    them; cached as long as the brand list."""
     key = _facet_key(
         "facets", (dataclasses.replace(filters, category=None), getattr(filters.category, "pk", None))
     )
     counts = cache.get(key)
     if counts is not None:
         return counts
+    cells, exact = _cells(filters)
+    if not exact:
+        counts = FacetCounts(
+            grades={},
+            price_bands=tuple((low, high, 0) for low, high in PRICE_BANDS),
+            inspected=0,
+            authenticated=0,
+            brand_ids={},
+            exact=False,
+        )
+        cache.set(key, counts, BRAND_FACETS_TTL)
+        return counts
+    bands = _bands_chosen(filters)
+    known = {brand.slug: brand.pk for brand in brands or ()}
+    brand_ids = {known[slug] for slug in filters.brand_slugs if slug in known}
+    if len(brand_ids) < len(filters.brand_slugs):
+        brand_ids = set(Brand.objects.filter(slug__in=filters.brand_slugs).values_list("pk", flat=True))
+
+    def in_price(cell: _Cell) -> bool:
+        if bands is not None:
+            return cell.band in bands
+        price = cast(Decimal, cell.price)
+        return (filters.price_min is None or price >= filters.price_min) and (
+            filters.price_max is None or price <= filters.price_max
+        )
+
     own = {
-        "grade": Q(grade__in=filters.grades) if filters.grades else Q(),
-        "price": (Q(price__gte=filters.price_min) if filters.price_min is not None else Q())
-        & (Q(price__lte=filters.price_max) if filters.price_max is not None else Q()),
-        "inspected": Q(inspected_at__isnull=False) if filters.inspected_only else Q(),
-        "authenticated": Q(authenticated=True) if filters.authenticated_only else Q(),
+        "grade": lambda cell: not filters.grades or cell.grade in filters.grades,
+        "price": in_price,
+        "inspected": lambda cell: not filters.inspected_only or cell.inspected,
+        "authenticated": lambda cell: not filters.authenticated_only or cell.authenticated,
+        "brand": lambda cell: not filters.brand_slugs or cell.brand_id in brand_ids,
     }
 
-    def but(group: str, condition: Q) -> Q:
-        for name, other in own.items():
-            if name != group:
-                condition &= other
-        return condition & Q(pk__isnull=False)  # never an empty condition
+    def but(group: str) -> list[_Cell]:
+        return [cell for cell in cells if all(test(cell) for name, test in own.items() if name != group)]
 
-    base = dataclasses.replace(
-        filters, grades=(), price_min=None, price_max=None, inspected_only=False, authenticated_only=False
-    )
-    queryset = _searched(_filtered(_on_sale(), base), filters.q.strip(), ranked=False)
-    aggregates = {
-        f"grade_{grade}": Count("pk", filter=but("grade", Q(grade=grade))) for grade in Grade.values
-    }
-    for index, (low, high) in enumerate(PRICE_BANDS):
-        aggregates[f"band_{index}"] = Count("pk", filter=but("price", _price_band(low, high)))
-    aggregates["inspected"] = Count("pk", filter=but("inspected", Q(inspected_at__isnull=False)))
-    aggregates["authenticated"] = Count("pk", filter=but("authenticated", Q(authenticated=True)))
-    found = queryset.aggregate(**aggregates)
+    grades = dict.fromkeys(Grade.values, 0)
+    for cell in but("grade"):
+        grades[cell.grade] = grades.get(cell.grade, 0) + cell.listings
+    by_band = [0] * len(PRICE_BANDS)
+    for cell in but("price"):
+        by_band[cell.band] += cell.listings
+    by_brand: dict[int, int] = {}
+    for cell in but("brand"):
+        if cell.brand_id:
+            by_brand[cell.brand_id] = by_brand.get(cell.brand_id, 0) + cell.listings
     counts = FacetCounts(
-        grades={grade: found[f"grade_{grade}"] for grade in Grade.values},
-        price_bands=tuple(
-            (low, high, found[f"band_{index}"]) for index, (low, high) in enumerate(PRICE_BANDS)
-        ),
-        inspected=found["inspected"],
-        authenticated=found["authenticated"],
+        grades=grades,
+        price_bands=tuple((low, high, by_band[index]) for index, (low, high) in enumerate(PRICE_BANDS)),
+        inspected=sum(cell.listings for cell in but("inspected") if cell.inspected),
+        authenticated=sum(cell.listings for cell in but("authenticated") if cell.authenticated),
+        brand_ids=by_brand,
     )
     cache.set(key, counts, BRAND_FACETS_TTL)
     return counts
+
+
+def brands_in_results(
+    filters: ChannelFilters, *, facets: FacetCounts, brands: list[Brand]
+) -> list[tuple[Brand, int | None]]:
+    """The brand facet, from the brands on sale (`brands`, `brands_for_category`) and the panel's
+    counts: the brands among the listings that match every filter but the brand itself (so a shopper
+    can widen to another brand) with their counts, plus any brand already chosen. No query. When
+    the counts are not exact, every brand on sale, without counts."""
+    if not facets.exact:
+        return [(brand, None) for brand in brands]
+    return [
+        (brand, facets.brand_ids.get(brand.pk, 0))
+        for brand in brands
+        if brand.pk in facets.brand_ids or brand.slug in filters.brand_slugs
+    ]
 
 
 def category_covers(categories: list[Category]) -> dict[int, str]:

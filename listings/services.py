@@ -18,7 +18,7 @@ from PIL import Image, UnidentifiedImageError
 
 from accounts.email_confirmation import require_confirmed_email
 from accounts.models import User
-from listings import photo_hash, photos, search
+from listings import facet_sql, photo_hash, photos, search
 from listings.errors import ListingError
 from listings.filters import ChannelFilterForm, saved_query
 from listings.messages import DESCRIPTION
@@ -624,3 +624,14 @@ def search_terms_refresh(*, min_listings: int = SEARCH_TERM_MIN_LISTINGS) -> int
                 batch_size=SEARCH_TERM_BATCH,
             )
     return len(terms)
+
+
+def facet_counts_rebuild() -> None:
+    """Counts the listings on sale into the facet table again, from scratch (the triggers keep it in
+    step; this is for after a bulk load with them switched off, or to repair). One transaction."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Writers' triggers wait for the new counts rather than change rows being replaced.
+            cursor.execute("LOCK TABLE listings_facetcount IN EXCLUSIVE MODE")
+        for statement in facet_sql.statements(facet_sql.REBUILD):
+            cursor.execute(statement)

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 from listings.filters import SORT_CHOICES, ChannelFilterForm
-from listings.models import Category, Grade, Listing, ListingSource, ListingStatus, SearchFrequency
+from listings.models import Brand, Category, Grade, Listing, ListingSource, ListingStatus, SearchFrequency
 from listings.page_cache import DETAIL_TTL, detail_key
 from listings.search import FEW_RESULTS
 from listings.selectors import (
@@ -163,9 +163,11 @@ def _price_band_label(low: int | None, high: int | None) -> str:
     return gettext("%(low)s to %(high)s") % {"low": money(Decimal(low)), "high": money(Decimal(high))}
 
 
-def _channel_context(*, form: ChannelFilterForm, scope: str, filters: ChannelFilters) -> dict:
+def _channel_context(
+    *, form: ChannelFilterForm, scope: str, filters: ChannelFilters, brands: list[Brand]
+) -> dict:
     results, cursor_error = _results_html(scope=scope, form=form, filters=filters)
-    facets = facet_counts(filters)
+    facets = facet_counts(filters, brands=brands)
     params = _filter_params(form)
     errors = _error_messages(form)
     if cursor_error:
@@ -175,8 +177,9 @@ def _channel_context(*, form: ChannelFilterForm, scope: str, filters: ChannelFil
         "form": form,
         "errors": errors,
         "results": mark_safe(results),  # noqa: S308 - rendered by our own template above
-        # Only the brands among the results (a brand already chosen stays, to be unticked).
-        "brands": brands_in_results(filters),
+        # Only the brands among the results, with their counts (a brand already chosen stays, to be
+        # unticked).
+        "brands": brands_in_results(filters, facets=facets, brands=brands),
         "grades": Grade.choices,
         # How many results each choice gives (each group with every other filter but its own).
         "facets": facets,
@@ -243,7 +246,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     form = ChannelFilterForm(request.GET, brands=brands)
     form.is_valid()
     context = _channel_context(
-        form=form, scope=f"category:{current.pk}", filters=form.to_filters(category=current)
+        form=form, scope=f"category:{current.pk}", filters=form.to_filters(category=current), brands=brands
     )
     context.update(
         category=current,
@@ -259,7 +262,7 @@ def search(request: HttpRequest) -> HttpResponse:
     brands = brands_for_category(None)
     form = ChannelFilterForm(request.GET, brands=brands)
     form.is_valid()
-    context = _channel_context(form=form, scope="search", filters=form.to_filters())
+    context = _channel_context(form=form, scope="search", filters=form.to_filters(), brands=brands)
     context.update(q=form.cleaned_data.get("q", ""), sort_choices=SORT_CHOICES)
     return render(request, "listings/search.html", context)
 

@@ -493,9 +493,10 @@ def test_home_warm_cache_queries(client, django_assert_num_queries, catalogue, s
 
 
 def test_category_queries(client, django_assert_num_queries, catalogue, signed_in):
-    # 1 category tree, 1 brands of the category (to check the brands asked for), 1 brands among these
-    # results, 1 the filter panel's counts (all four then cached), 1 page of listings with their brands
-    with django_assert_num_queries(5 + USER * signed_in):
+    # 1 category tree, 1 brands of the category (to check the brands asked for), 1 the filter panel's
+    # counts, brands among these results included (all three then cached), 1 page of listings with
+    # their brands
+    with django_assert_num_queries(4 + USER * signed_in):
         response = client.get("/c/phones/", {"grade": ["A", "B"], "price_min": "1", "sort": "price_desc"})
     assert len(card_titles(response)) == (
         24 if "500" in str(catalogue.title) or Listing.objects.count() > 24 else 2
@@ -523,10 +524,10 @@ def test_category_next_page_queries(client, django_assert_num_queries, catalogue
 
 
 def test_search_queries(client, django_assert_num_queries, catalogue, signed_in):
-    # 1 brands (all, to check the brands asked for), 1 brands among the results (both then cached),
-    # 1 the category tree (cached; "camera" names a category), 1 the filter panel's counts (cached),
-    # 1 page of matching listings
-    with django_assert_num_queries(5 + USER * signed_in):
+    # 1 brands (all, to check the brands asked for), 1 the category tree ("camera" names a category),
+    # 1 the filter panel's counts, brands among the results included (all three then cached), 1 page
+    # of matching listings
+    with django_assert_num_queries(4 + USER * signed_in):
         response = client.get("/search/", {"q": "camera", "inspected": "1"})
     assert card_titles(response)
 

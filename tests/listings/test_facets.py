@@ -1,12 +1,19 @@
 """The filter panel counts only the results: per grade, per price band, inspected and authenticated,
 each group with every other filter applied but its own."""
 
+import random
+import re
+from collections import Counter
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
+from listings import facet_sql, selectors
+from listings.models import FacetCount, Grade, Listing, ListingStatus
 from listings.selectors import ChannelFilters, facet_counts
-from tests.factories import CategoryFactory, ListingFactory
+from listings.services import facet_counts_rebuild
+from tests.factories import BrandFactory, CategoryFactory, ListingFactory
 
 
 def test_the_counts_are_of_the_results_each_group_without_its_own_filter(db):
@@ -34,3 +41,121 @@ def test_the_panel_shows_the_counts_and_price_bands_that_keep_the_other_filters(
 
     assert 'Platform inspected only <span class="facet-count">1</span>' in page
     assert 'href="?inspected=1&amp;price_max=499.99"' in page
+
+
+def test_the_brand_facet_counts_the_results_of_every_other_filter(client, db):
+    phones = CategoryFactory(slug="phones")
+    apple, huawei, sony = BrandFactory(name="Apple"), BrandFactory(name="Huawei"), BrandFactory(name="Sony")
+    ListingFactory.create_batch(2, category=phones, brand=apple, grade="A")
+    ListingFactory(category=phones, brand=huawei, grade="A")
+    ListingFactory(category=phones, brand=huawei, grade="C")
+    ListingFactory(category=phones, brand=sony, grade="C")
+
+    page = client.get("/c/phones/", {"grade": "A", "brand": huawei.slug}).content.decode()
+
+    # grade A only: Apple 2, Huawei 1 (chosen, and counted without the brand filter); Sony has none
+    assert re.search(rf'value="{apple.slug}"> Apple <span class="facet-count">2</span>', page)
+    assert re.search(rf'value="{huawei.slug}" checked> Huawei <span class="facet-count">1</span>', page)
+    assert f'value="{sony.slug}"' not in page
+
+
+def test_words_that_match_too_many_listings_show_no_counts(client, db, monkeypatch):
+    monkeypatch.setattr(selectors, "FACET_SCAN_LIMIT", 2)
+    ListingFactory.create_batch(3, title="Walkman")
+
+    counts = facet_counts(ChannelFilters(q="walkman"))
+    assert not counts.exact
+    page = client.get("/search/", {"q": "walkman"}).content.decode()
+    assert 'class="facet-count"' not in page
+    assert page.count("Walkman") >= 3  # the results themselves are all there
+
+    monkeypatch.setattr(selectors, "FACET_SCAN_LIMIT", 3)
+    assert facet_counts(ChannelFilters(q="walkman", grades=("B",))).grades["A"] == 3
+
+
+def test_a_price_range_that_is_not_a_band_is_counted_from_the_listings(db):
+    ListingFactory(price=Decimal("300"), grade="A")
+    ListingFactory(price=Decimal("800"), grade="B")
+    ListingFactory(price=Decimal("1500"), grade="B")
+
+    counts = facet_counts(ChannelFilters(price_min=Decimal("700"), price_max=Decimal("900")))
+
+    assert counts.grades["B"] == 1  # 800 only
+    assert [count for _low, _high, count in counts.price_bands] == [1, 2, 0, 0]  # its own filter aside
+
+
+def _table() -> Counter:
+    return Counter(
+        {
+            (
+                row.category_id,
+                row.brand_key,
+                row.grade,
+                row.band,
+                row.inspected,
+                row.authenticated,
+            ): row.listings
+            for row in FacetCount.objects.all()
+            if row.listings
+        }
+    )
+
+
+def _counted() -> Counter:
+    """What the table should hold, counted from the listings on sale."""
+    return Counter(
+        (
+            listing.category_id,
+            listing.brand_id or 0,
+            listing.grade,
+            sum(listing.price >= edge for edge in facet_sql.BAND_EDGES),
+            listing.inspected_at is not None,
+            listing.authenticated,
+        )
+        for listing in Listing.objects.filter(status=ListingStatus.ACTIVE)
+    )
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_facet_table_follows_every_change_to_the_listings(db, seed):
+    # given: random listings, changed at random in every way that moves one between cells
+    rng = random.Random(seed)
+    categories = [CategoryFactory() for _ in range(3)]
+    brands = [BrandFactory() for _ in range(2)] + [None]
+    listings = [
+        ListingFactory(
+            category=rng.choice(categories),
+            brand=rng.choice(brands),
+            price=Decimal(rng.choice([100, 600, 5000, 20000])),
+        )
+        for _ in range(12)
+    ]
+    for _ in range(60):
+        listing = rng.choice(listings)
+        change = rng.choice(
+            ["status", "grade", "price", "category", "brand", "inspected", "authenticated", "title"]
+        )
+        if change == "status":
+            listing.status = rng.choice(ListingStatus.values)
+        elif change == "grade":
+            listing.grade = rng.choice(Grade.values)
+        elif change == "price":
+            listing.price = Decimal(rng.choice(["499.99", "500", "1999.99", "2000", "10000", "12"]))
+        elif change == "category":
+            listing.category = rng.choice(categories)
+        elif change == "brand":
+            listing.brand = rng.choice(brands)
+        elif change == "inspected":
+            listing.inspected_at = None if listing.inspected_at else timezone.now()
+        elif change == "authenticated":
+            listing.authenticated = not listing.authenticated
+        else:
+            listing.title += "!"
+        listing.save()
+    Listing.objects.filter(pk=listings[0].pk).update(status=ListingStatus.ACTIVE, grade="D")
+    Listing.objects.filter(pk=listings[1].pk).delete()
+
+    # then: the table holds what counting the listings gives, and a rebuild changes nothing
+    assert _table() == _counted()
+    facet_counts_rebuild()
+    assert _table() == _counted()
