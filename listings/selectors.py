@@ -10,16 +10,19 @@ import dataclasses
 import functools
 import hashlib
 import re
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypedDict, TypeGuard, cast
+from typing import TYPE_CHECKING, TypedDict, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
+    Aggregate,
     Case,
     Count,
     Exists,
@@ -147,12 +150,28 @@ class CategoryTree:
         return ids
 
 
+# The tree a request has read, so that the selectors a page calls read it once between them, with
+# or without a cache (listings.apps connects the request signals). None outside a request.
+_request_tree: ContextVar[list[CategoryTree] | None] = ContextVar("request_tree", default=None)
+
+
+def category_tree_for_request(*, started: bool) -> None:
+    """Start (or end) keeping the category tree for the request being served."""
+    _request_tree.set([] if started else None)
+
+
 def category_tree() -> CategoryTree:
-    """The whole tree from the cache; one query when the cache is cold. Edits show within minutes."""
+    """The whole tree from the cache; one query when the cache is cold. Edits show within minutes.
+    Read once per request."""
+    kept = _request_tree.get()
+    if kept:
+        return kept[0]
     tree = cache.get(CATEGORY_TREE_KEY)
     if tree is None:
         tree = CategoryTree(list(Category.objects.order_by("position", "name", "id")))
         cache.set(CATEGORY_TREE_KEY, tree, CATEGORY_TREE_TTL)
+    if kept is not None:
+        kept.append(tree)
     return tree
 
 
@@ -164,6 +183,9 @@ def category_is_luxury(category: Category) -> bool:
 def category_tree_forget() -> None:
     """Drop the cached tree, so that a renamed or moved category shows at once."""
     cache.delete(CATEGORY_TREE_KEY)
+    kept = _request_tree.get()
+    if kept:
+        kept.clear()
 
 
 def category_by_slug(slug: str) -> Category:
@@ -248,12 +270,11 @@ def effective_sort(*, q: str, sort: str) -> str:
         return sort
     q = q.strip()
     query_plan = search_plan(q) if q else None
-    names_something = (
-        any(_is_what_it_names(named.meaning) is not None for named in query_plan.named)
-        if query_plan
-        else False
-    )
-    if query_plan is None or not (names_something or uses_full_text_search(" ".join(query_plan.text_words))):
+    if query_plan is None:
+        return "newest"
+    names_something = any(_is_what_it_names(named.meaning) is not None for named in query_plan.named)
+    words = " ".join([*(named.word for named in query_plan.named), *query_plan.text_words])
+    if not (names_something or uses_full_text_search(words)):
         return "newest"
     return sort
 
@@ -435,131 +456,136 @@ class FacetCounts:
     exact: bool = True
 
 
-@dataclass(frozen=True)
-class _Cell:
-    """Listings on sale that share what the panel filters by (a FacetCount row, or listings counted
-    as they come)."""
-
-    grade: str
-    band: int
-    price: Decimal | None  # known when counted from the listings, for a range that is not a band
-    inspected: bool
-    authenticated: bool
-    brand_id: int
-    listings: int
+def _price_band(low: int | None, high: int | None) -> Q:
+    condition = Q()
+    if low is not None:
+        condition &= Q(price__gte=low)
+    if high is not None:
+        condition &= Q(price__lt=high)
+    return condition
 
 
-def _band_of(price: Decimal) -> int:
-    return sum(price >= edge for edge in facet_sql.BAND_EDGES)
-
-
-def _bands_chosen(filters: ChannelFilters) -> range | None:
+def _bands_chosen(filters: ChannelFilters) -> list[int] | None:
     """The price bands the filters' price range is made of, when it is exactly some bands (no range,
     or one a band link set); None for any other range."""
     edges = (None, *facet_sql.BAND_EDGES, None)
     low = filters.price_min
     high = None if filters.price_max is None else filters.price_max + CENT
-    if low is not None and low not in facet_sql.BAND_EDGES:
-        return None
-    if high is not None and high not in facet_sql.BAND_EDGES:
+    if (low is not None and low not in facet_sql.BAND_EDGES) or (
+        high is not None and high not in facet_sql.BAND_EDGES
+    ):
         return None
     first = 0 if low is None else edges.index(low)
     last = len(facet_sql.BAND_EDGES) if high is None else edges.index(high) - 1
-    return range(first, last + 1)
+    return list(range(first, last + 1))
 
 
-def _cells(filters: ChannelFilters) -> tuple[list[_Cell], bool]:
-    """The cells of the listings the panel counts (every filter but the panel's own), and whether
-    they are all of them. One query: the facet table's rows for the category when no words are
-    searched for (any size of channel costs the same), else the matching listings themselves, up to
-    FACET_SCAN_LIMIT."""
+@dataclass(frozen=True)
+class _Source:
+    """Where the panel's counts are read from, and how that source says what the panel filters by."""
+
+    rows: QuerySet
+    brand: str  # the brand column
+    measure: Callable[..., Aggregate]  # how many listings a row stands for
+    grade: Callable[[Sequence[str]], Q]
+    band: Callable[[int], Q]
+    price: Q  # the filters' own price range
+    inspected: Q
+    authenticated: Q
+
+
+def _source(filters: ChannelFilters) -> _Source:
+    """The facet table's rows for the category when no words are searched for (the same cost at any
+    size of the channel); else the listings that match, up to one past FACET_SCAN_LIMIT."""
     q = filters.q.strip()
-    if not q and filters.seller_id is None and _bands_chosen(filters) is not None:
+    bands = _bands_chosen(filters)
+    if not q and filters.seller_id is None and bands is not None:
         rows = FacetCount.objects.filter(listings__gt=0)
         if filters.category is not None:
             rows = rows.filter(category_id__in=category_tree().descendant_ids(filters.category))
-        grouped = rows.values_list("grade", "band", "inspected", "authenticated", "brand_key").annotate(
-            total=Sum("listings")
+        return _Source(
+            rows=rows,
+            brand="brand_key",
+            measure=lambda **kwargs: Sum("listings", **kwargs),
+            grade=lambda grades: Q(grade__in=grades),
+            band=lambda index: Q(band=index),
+            price=Q(band__in=bands),
+            inspected=Q(inspected=True),
+            authenticated=Q(authenticated=True),
         )
-        return [
-            _Cell(grade, band, None, inspected, authenticated, brand_id, total)
-            for grade, band, inspected, authenticated, brand_id, total in grouped
-        ], True
     base = ChannelFilters(category=filters.category, seller_id=filters.seller_id)
-    matching = _searched(_filtered(_on_sale(), base), q, ranked=False).values_list(
-        "grade", "price", "inspected_at", "authenticated", "brand_id"
+    matching = _searched(_filtered(_on_sale(), base), q, ranked=False).order_by()
+    return _Source(
+        rows=Listing.objects.filter(pk__in=matching.values("pk")[: FACET_SCAN_LIMIT + 1]),
+        brand="brand_id",
+        measure=lambda **kwargs: Count("pk", **kwargs),
+        grade=lambda grades: Q(grade__in=grades),
+        band=lambda index: _price_band(*PRICE_BANDS[index]),
+        price=(Q(price__gte=filters.price_min) if filters.price_min is not None else Q())
+        & (Q(price__lte=filters.price_max) if filters.price_max is not None else Q()),
+        inspected=Q(inspected_at__isnull=False),
+        authenticated=Q(authenticated=True),
     )
-    found = list(matching.order_by()[: FACET_SCAN_LIMIT + 1])
-    cells = [
-        _Cell(grade, _band_of(price), price, inspected_at is not None, authenticated, brand_id or 0, 1)
-        for grade, price, inspected_at, authenticated, brand_id in found
-    ]
-    return cells, len(found) <= FACET_SCAN_LIMIT
 
 
 def facet_counts(filters: ChannelFilters, *, brands: list[Brand] | None = None) -> FacetCounts:
     """The filter panel's counts over the listings on sale that match `filters` (FacetCounts). One
-    query (`_cells`), and one more for chosen brands unless `brands` (brands_for_category's) names
-    them; cached as long as the brand list."""
+    query, grouped by brand (and one more for chosen brands unless `brands`, brands_for_category's,
+    names them); cached as long as the brand list."""
     key = _facet_key(
         "facets", (dataclasses.replace(filters, category=None), getattr(filters.category, "pk", None))
     )
     counts = cache.get(key)
     if counts is not None:
         return counts
-    cells, exact = _cells(filters)
-    if not exact:
-        counts = FacetCounts(
-            grades={},
-            price_bands=tuple((low, high, 0) for low, high in PRICE_BANDS),
-            inspected=0,
-            authenticated=0,
-            brand_ids={},
-            exact=False,
-        )
-        cache.set(key, counts, BRAND_FACETS_TTL)
-        return counts
-    bands = _bands_chosen(filters)
     known = {brand.slug: brand.pk for brand in brands or ()}
     brand_ids = {known[slug] for slug in filters.brand_slugs if slug in known}
     if len(brand_ids) < len(filters.brand_slugs):
         brand_ids = set(Brand.objects.filter(slug__in=filters.brand_slugs).values_list("pk", flat=True))
-
-    def in_price(cell: _Cell) -> bool:
-        if bands is not None:
-            return cell.band in bands
-        price = cast(Decimal, cell.price)
-        return (filters.price_min is None or price >= filters.price_min) and (
-            filters.price_max is None or price <= filters.price_max
-        )
-
+    source = _source(filters)
     own = {
-        "grade": lambda cell: not filters.grades or cell.grade in filters.grades,
-        "price": in_price,
-        "inspected": lambda cell: not filters.inspected_only or cell.inspected,
-        "authenticated": lambda cell: not filters.authenticated_only or cell.authenticated,
-        "brand": lambda cell: not filters.brand_slugs or cell.brand_id in brand_ids,
+        "grade": source.grade(filters.grades) if filters.grades else Q(),
+        "price": source.price,
+        "inspected": source.inspected if filters.inspected_only else Q(),
+        "authenticated": source.authenticated if filters.authenticated_only else Q(),
+        "brand": Q(**{f"{source.brand}__in": sorted(brand_ids)}) if filters.brand_slugs else Q(),
     }
 
-    def but(group: str) -> list[_Cell]:
-        return [cell for cell in cells if all(test(cell) for name, test in own.items() if name != group)]
+    def but(group: str, condition: Q) -> Q:
+        for name, other in own.items():
+            if name != group:
+                condition &= other
+        return condition & Q(pk__isnull=False)  # never an empty condition
 
-    grades = dict.fromkeys(Grade.values, 0)
-    for cell in but("grade"):
-        grades[cell.grade] = grades.get(cell.grade, 0) + cell.listings
-    by_band = [0] * len(PRICE_BANDS)
-    for cell in but("price"):
-        by_band[cell.band] += cell.listings
-    by_brand: dict[int, int] = {}
-    for cell in but("brand"):
-        if cell.brand_id:
-            by_brand[cell.brand_id] = by_brand.get(cell.brand_id, 0) + cell.listings
+    aggregates = {
+        f"grade_{grade}": source.measure(filter=but("grade", source.grade([grade]))) for grade in Grade.values
+    }
+    for index in range(len(PRICE_BANDS)):
+        aggregates[f"band_{index}"] = source.measure(filter=but("price", source.band(index)))
+    aggregates["n_inspected"] = source.measure(filter=but("inspected", source.inspected))
+    aggregates["n_authenticated"] = source.measure(filter=but("authenticated", source.authenticated))
+    aggregates["n_brand"] = source.measure(filter=but("brand", Q()))
+    aggregates["n_rows"] = Count("pk")
+    grouped = list(source.rows.values(source.brand).annotate(**aggregates).order_by())
+
+    def total(name: str) -> int:
+        return sum(row[name] or 0 for row in grouped)
+
+    exact = source.brand == "brand_key" or total("n_rows") <= FACET_SCAN_LIMIT
     counts = FacetCounts(
-        grades=grades,
-        price_bands=tuple((low, high, by_band[index]) for index, (low, high) in enumerate(PRICE_BANDS)),
-        inspected=sum(cell.listings for cell in but("inspected") if cell.inspected),
-        authenticated=sum(cell.listings for cell in but("authenticated") if cell.authenticated),
-        brand_ids=by_brand,
+        grades={grade: total(f"grade_{grade}") for grade in Grade.values} if exact else {},
+        price_bands=tuple(
+            (low, high, total(f"band_{index}") if exact else 0)
+            for index, (low, high) in enumerate(PRICE_BANDS)
+        ),
+        inspected=total("n_inspected") if exact else 0,
+        authenticated=total("n_authenticated") if exact else 0,
+        brand_ids={
+            row[source.brand]: row["n_brand"] for row in grouped if row[source.brand] and row["n_brand"]
+        }
+        if exact
+        else {},
+        exact=exact,
     )
     cache.set(key, counts, BRAND_FACETS_TTL)
     return counts

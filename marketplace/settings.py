@@ -109,6 +109,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The item cards only (listings/cards.py), which ask for it by name.
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "listings.jinja.environment", "autoescape": True},
+    },
 ]
 
 # --- Data -------------------------------------------------------------------------------------------

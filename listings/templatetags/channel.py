@@ -48,3 +48,11 @@ def percent_below(price: Decimal | None, reference: Decimal | None) -> int:
     if not price or not reference or reference <= price:
         return 0
     return int((reference - price) * 100 / reference)
+
+
+@register.simple_tag(takes_context=True)
+def cards(context: template.Context, listings: object, favourite_buttons: bool = False) -> str:
+    """`{% cards page.items %}`: the item cards of a list (listings.cards)."""
+    from listings.cards import cards_html  # the Jinja2 environment imports this module's filters
+
+    return cards_html(listings, favourite_buttons=favourite_buttons, request=context.get("request"))  # type: ignore[arg-type]
