@@ -180,7 +180,8 @@ def _channel_context(
         # Only the brands among the results, with their counts (a brand already chosen stays, to be
         # unticked).
         "brands": brands_in_results(filters, facets=facets, brands=brands),
-        "grades": Grade.choices,
+        # (code, label, how many results that grade gives)
+        "grades": [(code, label, facets.grades.get(code, 0)) for code, label in Grade.choices],
         # How many results each choice gives (each group with every other filter but its own).
         "facets": facets,
         "price_bands": [

@@ -1,0 +1,146 @@
+"""The channel's queries keep their plans at a million listings: PostgreSQL is told the table holds
+1,000,000 rows (pg_class, as ANALYZE of a table that size would say, with the column statistics of
+a channel-shaped sample), and EXPLAIN shows each page's query reading an index range, never the
+table, and costing what a page costs, not what the table costs."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from listings.models import ListingStatus
+from listings.selectors import (
+    ChannelFilters,
+    category_by_slug,
+    facet_counts,
+    listing_for_detail,
+    listings_for_channel,
+)
+from tests.factories import BrandFactory, CategoryFactory, ListingFactory
+
+pytestmark = pytest.mark.postgres
+
+LISTINGS = 1_000_000
+# A page's plan costs a few hundred of PostgreSQL's units; reading a million rows costs tens of
+# thousands (a sequential scan alone is about 1 per page of 8 kB and 0.01 per row).
+PAGE_COST = 2_000
+
+
+@pytest.fixture
+def channel(db):
+    """A channel-shaped sample (a parent category with three leaves and a small one; 94 % on sale),
+    analysed, then scaled to a million rows in the planner's eyes."""
+    electronics = CategoryFactory(slug="electronics")
+    leaves = [CategoryFactory(slug=f"leaf-{index}", parent=electronics) for index in range(3)]
+    rare = CategoryFactory(slug="rare")
+    brands = [BrandFactory() for _ in range(5)]
+    now = timezone.now()
+    for index in range(900):
+        ListingFactory(
+            category=rare if index % 50 == 0 else leaves[index % 3],
+            brand=brands[index % 5],
+            title=f"{'iPhone' if index % 7 == 0 else 'Camera'} {index}",
+            price=Decimal(100 + index * 17 % 20000),
+            grade="NSABCD"[index % 6],
+            status=ListingStatus.ACTIVE if index % 17 else ListingStatus.SOLD,
+            published_at=now - timedelta(minutes=index),
+            inspected_at=now if index % 5 == 0 else None,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE listings_listing")
+        # What the planner reads as the table's size: rows per page times the pages on disk.
+        # The planner scales reltuples by the pages on disk over relpages: with relpages as they are,
+        # it reads a million rows.
+        cursor.execute(
+            "UPDATE pg_class SET reltuples = %s WHERE oid = 'listings_listing'::regclass "
+            "OR oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'listings_listing'::regclass)",
+            [LISTINGS],
+        )
+    return electronics
+
+
+def _plans(run) -> list[dict]:
+    """The plans of the queries `run` makes that read listings."""
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    plans = []
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            if "listings_listing" in query["sql"]:
+                cursor.execute("EXPLAIN (FORMAT JSON) " + query["sql"])
+                plans.append(cursor.fetchone()[0][0]["Plan"])
+    assert plans
+    return plans
+
+
+def _nodes(plan: dict, limited: bool = False):
+    """Every node of a plan, with whether a Limit above it stops it early."""
+    yield plan, limited
+    for child in plan.get("Plans", []):
+        yield from _nodes(child, limited or plan["Node Type"] == "Limit")
+
+
+def _assert_reads_a_page(run) -> None:
+    for plan in _plans(run):
+        # The whole table is read only where a limit stops the scan after a page's worth of rows.
+        unbounded = [
+            node["Node Type"]
+            for node, limited in _nodes(plan)
+            if node["Node Type"] == "Seq Scan"
+            and node.get("Relation Name") == "listings_listing"
+            and not limited
+        ]
+        assert not unbounded, plan
+        assert plan["Total Cost"] < PAGE_COST, plan
+
+
+def test_a_category_page_reads_an_index_range_first_page_and_deep(channel):
+    filters = ChannelFilters(category=category_by_slug("electronics"))
+    _assert_reads_a_page(lambda: listings_for_channel(filters=filters, sort="newest", cursor=None))
+    page = listings_for_channel(filters=filters, sort="newest", cursor=None, size=400)
+    _assert_reads_a_page(
+        lambda: listings_for_channel(filters=filters, sort="newest", cursor=page.next_cursor)
+    )
+    _assert_reads_a_page(lambda: listings_for_channel(filters=filters, sort="price_asc", cursor=None))
+
+
+def test_a_small_category_and_filters_read_an_index_range(channel):
+    rare = ChannelFilters(category=category_by_slug("rare"))
+    _assert_reads_a_page(lambda: listings_for_channel(filters=rare, sort="newest", cursor=None))
+    filtered = ChannelFilters(
+        category=category_by_slug("electronics"),
+        grades=("A", "B"),
+        price_min=Decimal(500),
+        inspected_only=True,
+    )
+    _assert_reads_a_page(lambda: listings_for_channel(filters=filtered, sort="newest", cursor=None))
+
+
+def test_search_reads_the_search_index(channel):
+    for filters in (
+        ChannelFilters(q="iphone"),
+        ChannelFilters(q="camera", category=category_by_slug("electronics")),
+    ):
+        plans = _plans(
+            lambda filters=filters: listings_for_channel(filters=filters, sort="newest", cursor=None)
+        )
+        indexes = {node.get("Index Name") for plan in plans for node, _limited in _nodes(plan)}
+        assert "listing_search_gin" in indexes or "listing_channel_newest" in indexes, indexes
+
+
+def test_the_panel_counts_read_the_facet_table_or_a_bounded_number_of_matches(channel):
+    category = ChannelFilters(category=category_by_slug("electronics"), grades=("A",))
+    with CaptureQueriesContext(connection) as captured:
+        facet_counts(category)
+    assert not any("listings_listing" in query["sql"] for query in captured.captured_queries)
+    _assert_reads_a_page(lambda: facet_counts(ChannelFilters(q="camera")))
+
+
+def test_the_detail_page_reads_one_row(channel):
+    listing_id = channel.listings.model.objects.filter(status=ListingStatus.ACTIVE).values_list(
+        "pk", flat=True
+    )[0]
+    _assert_reads_a_page(lambda: listing_for_detail(listing_id=listing_id, viewer=None))
