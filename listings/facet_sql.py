@@ -59,6 +59,7 @@ INSERT INTO listings_facetcount ({CELL_COLUMNS}, listings)
   GROUP BY {_cell("l")};
 """  # noqa: S608 - made of this module's constants
 
+POSTGRESQL_TRIGGER = "listings_facet_count"
 POSTGRESQL = f"""
 CREATE FUNCTION listings_facet_count_update() RETURNS trigger AS $$
 BEGIN
@@ -78,7 +79,7 @@ BEGIN
 END
 $$ LANGUAGE plpgsql;
 
-CREATE TRIGGER listings_facet_count
+CREATE TRIGGER {POSTGRESQL_TRIGGER}
   AFTER INSERT OR DELETE OR UPDATE OF {WATCHED} ON listings_listing
   FOR EACH ROW EXECUTE FUNCTION listings_facet_count_update();
 """
