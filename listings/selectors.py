@@ -43,6 +43,7 @@ from accounts.models import User
 from listings import facet_sql, search
 from listings.models import (
     Brand,
+    CatalogModel,
     Category,
     FacetCount,
     Favourite,
@@ -71,6 +72,9 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 
 CHANNEL_PAGE_SIZE = 24
+# A search in relevance order ranks the newest this many matches, ten pages (in newest order, every
+# match).
+RANK_WINDOW = 240
 # Seller cards say "1000+ items on sale" beyond this.
 SELLER_COUNT_CAP = 1000
 CATEGORY_TREE_TTL = 10 * 60
@@ -307,10 +311,14 @@ def _is_what_it_names(meaning: search.Meaning) -> Q | None:
         ]
         if ids:
             parts.append(Q(category_id__in=ids))
+    # By id, through a subquery, so that the listings' brand and model indexes answer (a join to
+    # compare the brand's slug read every listing of the category).
     if meaning.brands:
-        parts.append(Q(brand__slug__in=sorted(meaning.brands)))
+        parts.append(Q(brand_id__in=Brand.objects.filter(slug__in=sorted(meaning.brands)).values("pk")))
     if meaning.models:
-        parts.append(Q(catalog_model__name__in=sorted(meaning.models)))
+        parts.append(
+            Q(catalog_model_id__in=CatalogModel.objects.filter(name__in=sorted(meaning.models)).values("pk"))
+        )
     if not parts:
         return None
     condition = parts[0]
@@ -342,6 +350,9 @@ def _searched(queryset: QuerySet[Listing], q: str, *, ranked: bool) -> QuerySet[
             queryset = queryset.filter(_text_match(word))
     if not ranked:
         return queryset
+    # Ranked among the newest RANK_WINDOW matches: ranking every match of a common word costs what
+    # the whole table costs, and reading the newest first stops after a page's worth of index.
+    queryset = _cards().filter(pk__in=queryset.order_by("-published_at", "-id").values("pk")[:RANK_WINDOW])
     rank: Expression | None = None
     # Ranked by every word the full-text index knows, named ones included ("camera" in a title
     # before "camera" in a description).

@@ -6,6 +6,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
+from listings import selectors
 from listings.models import Favourite, Grade, Listing, ListingPhoto, ListingStatus, PhotoStatus
 from listings.selectors import (
     ChannelFilters,
@@ -365,3 +366,23 @@ def test_a_storefront_username_with_a_nul_character_is_no_seller():
 
     with pytest.raises(User.DoesNotExist):
         seller_for_storefront("mei\x00")
+
+
+@pytest.mark.postgres
+def test_relevance_ranks_the_newest_matches_and_newest_order_lists_them_all(monkeypatch):
+    monkeypatch.setattr(selectors, "RANK_WINDOW", 3)
+    now = timezone.now()
+    old_best = ListingFactory(title="Camera camera camera", published_at=now - timedelta(days=30))
+    recent = [
+        ListingFactory(
+            title=f"Strap {index}", description="fits a camera", published_at=now - timedelta(hours=index)
+        )
+        for index in range(4)
+    ]
+
+    ranked = listings_for_channel(filters=ChannelFilters(q="camera"), sort="relevance", cursor=None)
+    newest = listings_for_channel(filters=ChannelFilters(q="camera"), sort="newest", cursor=None)
+
+    assert {item.pk for item in ranked.items} == {listing.pk for listing in recent[:3]}
+    assert ranked.next_cursor is None
+    assert [item.pk for item in newest.items] == [listing.pk for listing in recent] + [old_best.pk]
