@@ -16,7 +16,7 @@ ARGS ?=
 help:
 	@echo "make run       the site on http://127.0.0.1:8000 (PORT=... for another) with a Celery worker, beat and demo data (SQLite)"
 	@echo "make test      ruff, the import layers and mypy, then pytest (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set); ARGS=... for pytest"
-	@echo "make stack     daphne + worker + beat on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)"
+	@echo "make stack     daphne + a worker per Celery queue + beat on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)"
 	@echo "make fmt       format and autofix with ruff"
 	@echo "make lock      regenerate requirements.lock and requirements-dev.lock from pyproject.toml"
 	@echo "make messages  update and compile the Simplified Chinese translations"

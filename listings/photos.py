@@ -5,12 +5,16 @@ type the browser sent), its declared size in pixels is checked before any pixel 
 fully decoded once to prove it is whole. What is kept is a fresh re-encoding of the pixels alone, so
 EXIF (GPS position, camera serial), XMP, comments and ICC profiles never leave this module.
 
-Two places hold files:
+Two places hold files (folders under `PRIVATE_MEDIA_ROOT` and `MEDIA_ROOT`, or two buckets on
+object storage with `STORAGE_URL`: marketplace/object_storage.py):
 
-- private storage (`PRIVATE_MEDIA_ROOT`): the re-encoded copy, `listings/<key[:2]>/<key>.jpg`. No URL
-  maps to it; only thumbnails are made from it.
-- public storage (`MEDIA_ROOT`): WebP thumbnails, `listings/<key[:2]>/<key>-<width>.webp`, one per
-  `LISTING_THUMBNAIL_WIDTHS`, which is what `listings.models.thumbnail_url` points at.
+- private storage: the re-encoded copy, `listings/<key[:2]>/<key>.jpg`. No public URL maps to it;
+  thumbnails are made from it. The other apps keep their private files here too (photos sent in
+  messages, shipping labels, rendered report PDFs); a view that lets someone see one calls
+  `private_file_response` once it has checked that they may.
+- public storage: WebP thumbnails, `listings/<key[:2]>/<key>-<width>.webp`, one per
+  `LISTING_THUMBNAIL_WIDTHS`, which is what `listings.models.thumbnail_url` points at (`MEDIA_URL` and
+  the name: on object storage, the public bucket's address or its CDN's).
 
 The database side (rows, positions, the listing's cover) belongs to listings.services.
 """
@@ -20,11 +24,13 @@ import secrets
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.http import FileResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -52,19 +58,60 @@ class CheckedPhoto:
 
 
 class PrivateStorage(FileSystemStorage):
-    """Files that are never served: there is no URL for them."""
+    """Private files on this machine, under PRIVATE_MEDIA_ROOT. There is no URL for them: a view that
+    may show one streams it (private_file_response)."""
+
+    def __init__(self, **options: Any) -> None:
+        options.setdefault("location", settings.PRIVATE_MEDIA_ROOT)
+        super().__init__(**options)
 
     def url(self, name: str | None) -> str:
         raise NotImplementedError("Private files have no URL.")
 
 
 def private_storage() -> Storage:
-    # Built on each call so that a changed PRIVATE_MEDIA_ROOT (tests, per-deployment) is honoured.
-    return PrivateStorage(location=settings.PRIVATE_MEDIA_ROOT)
+    """STORAGES["private"]: PrivateStorage, or a private bucket with STORAGE_URL."""
+    storage = storages["private"]
+    if isinstance(storage, PrivateStorage):
+        # Built on each call so that a changed PRIVATE_MEDIA_ROOT (tests, per-deployment) is honoured.
+        return PrivateStorage()
+    return storage
 
 
 def public_storage() -> Storage:
     return storages["default"]
+
+
+def private_file_response(
+    name: str, *, content_type: str, cache_control: str, filename: str = ""
+) -> HttpResponseBase:
+    """A private file, for someone the calling view has already found may see it.
+
+    On this machine's disk the file is streamed. On object storage the answer is a redirect to a URL
+    signed for this file alone that lapses after PRIVATE_MEDIA_URL_SECONDS: the bytes do not pass
+    through a web process, and a link copied out of the browser soon stops working. The redirect is
+    never cached (the URL it names expires); the file itself comes with `cache_control`, and
+    `filename` names it for saving (`inline`, so a PDF opens in the browser).
+
+    On disk a missing file raises FileNotFoundError; on object storage the storage answers 404.
+    """
+    storage = private_storage()
+    disposition = f'inline; filename="{filename}"' if filename else ""
+    if not isinstance(storage, PrivateStorage):
+        from storages.backends.s3 import S3Storage  # boto3 is loaded only where object storage is used
+
+        if isinstance(storage, S3Storage):
+            parameters = {"ResponseContentType": content_type, "ResponseCacheControl": cache_control}
+            if disposition:
+                parameters["ResponseContentDisposition"] = disposition
+            redirect = HttpResponseRedirect(storage.url(name, parameters=parameters))
+            redirect["Cache-Control"] = "private, no-store"
+            return redirect
+    response = FileResponse(storage.open(name, "rb"), content_type=content_type)
+    if disposition:
+        response["Content-Disposition"] = disposition
+    response["Cache-Control"] = cache_control
+    return response
 
 
 def new_key() -> str:

@@ -12,6 +12,9 @@ from pathlib import Path
 import environ
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
+
+from marketplace.object_storage import object_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -77,6 +80,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that reads the database (the session): decides whether this request's reads may
+    # go to the read replica. Left out of the chain when there is none (marketplace/db_router.py).
+    "marketplace.db_router.ReplicaPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Refuses an oversized request body before it is read (413); before CSRF, which reads the form.
@@ -123,9 +129,21 @@ TEMPLATES = [
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# A read replica of DATABASE_URL for browsing (marketplace/db_router.py): the reads of a request that
+# has not written go to it, unless the same browser wrote within REPLICA_PIN_SECONDS, which must be
+# longer than the replica lags behind. Writes, reads in a transaction and everything outside a request
+# (the worker) use the primary. Unset: one database, no router.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=15)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    # A test run creates no database on the replica's server: the alias reads the test primary.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["marketplace.db_router.ReplicaRouter"]
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database.setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+        _database.setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
@@ -210,6 +228,25 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 SERVE_MEDIA = env("SERVE_MEDIA") or DEBUG
+# Private files are reached through listings.photos.private_storage(), which builds this one anew on
+# each use so that it follows PRIVATE_MEDIA_ROOT.
+STORAGES["private"] = {"BACKEND": "listings.photos.PrivateStorage"}
+# Origins other than this site's that pages load images from (the Content-Security-Policy's img-src).
+MEDIA_ORIGINS: tuple[str, ...] = ()
+# How long a signed URL to a private file works, on object storage: an owner's or staff member's
+# browser follows it at once; a link passed on or kept in a history soon stops working.
+PRIVATE_MEDIA_URL_SECONDS = env.int("PRIVATE_MEDIA_URL_SECONDS", default=300)
+# With STORAGE_URL set, both kinds of media live on S3-compatible object storage (its shape:
+# marketplace/object_storage.py): public media in a public bucket, served at MEDIA_URL (the bucket or
+# a CDN in front of it), private files in a private bucket, reached through signed URLs only. Not kept
+# as a setting of its own: it holds the secret key, and only settings named like one are hidden from
+# error reports.
+_storage_url = env.str("STORAGE_URL", default="")
+if _storage_url:
+    _object_storage = object_storage(_storage_url, private_url_seconds=PRIVATE_MEDIA_URL_SECONDS)
+    STORAGES.update(_object_storage.storages)
+    MEDIA_URL = _object_storage.media_url
+    MEDIA_ORIGINS = _object_storage.origins
 
 # Upload limits. The request body limit sits a little above one photo's limit so that Django rejects
 # oversized bodies before reading them, and the photo checks give the precise message.
@@ -319,16 +356,26 @@ PLATFORM_SELLER_USERNAME = env.str("PLATFORM_SELLER_USERNAME", default="reloop")
 ASGI_APPLICATION = "marketplace.asgi.application"
 # Open pages hear of new notifications through the channel layer: Redis when there is one (every web
 # process and the worker share it), else memory, enough for `make run`'s single web process.
+# CHANNELS_REDIS_URL gives it a Redis of its own, apart from the cache's (docs/scaling.md).
+CHANNELS_REDIS_URL = env.str("CHANNELS_REDIS_URL", default=REDIS_URL)
 CHANNEL_LAYERS: dict[str, dict] = (
-    {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
-    if REDIS_URL
+    {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [CHANNELS_REDIS_URL]},
+        }
+    }
+    if CHANNELS_REDIS_URL
     else {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 )
 
 # --- Celery -----------------------------------------------------------------------------------------
 
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
+# CELERY_BROKER_URL gives the broker a Redis of its own, apart from the cache's, which may evict keys
+# to make room (docs/scaling.md); Celery itself reads the same variable.
+_broker_url = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+if _broker_url:
+    CELERY_BROKER_URL = _broker_url
     # A broker host that does not answer fails a send within seconds (marketplace.jobs logs it and
     # the sweeps send it again) rather than holding the request.
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
@@ -346,6 +393,63 @@ else:
     }
     for _folder in ("queue", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+# Three queues, each with workers of its own in `make stack` and docker-compose, so that one kind of
+# work piling up never holds up another: a flood of photos does not delay a payout. Every task of the
+# project is on one of them (tests/marketplace/test_celery_queues.py); `celery`, the default, only
+# gets what is not listed (Celery's own tasks). A worker started without -Q consumes all four, as the
+# single worker of `make run` does.
+_tasks_by_queue = {
+    # Photos and what is computed from them, and other heavy work over listings: CPU-bound, and
+    # arrives in bursts.
+    "media": (
+        "listings.tasks.make_listing_photo_thumbnails",
+        "listings.tasks.process_waiting_photos",
+        "listings.tasks.refresh_search_terms",
+        "recycling.tasks.prevalue_submission",
+        "recycling.tasks.value_waiting_submissions",
+        "recycling.tasks.purge_pending_photos",
+    ),
+    # Anything that moves money or stock, or a parcel that carries it; and the heartbeat, so that
+    # /healthz says whether these run.
+    "money": (
+        "marketplace.tasks.worker_heartbeat",
+        "wallet.tasks.send_withdrawal",
+        "wallet.tasks.check_sent_withdrawals",
+        "orders.tasks.send_refund",
+        "orders.tasks.send_unsent_refunds",
+        "orders.tasks.release_lapsed_reservations",
+        "orders.tasks.complete_delivered_orders",
+        "orders.tasks.expire_offers",
+        "recycling.tasks.pay_recycle_offer",
+        "recycling.tasks.pay_missing_recycle_offers",
+        "recycling.tasks.expire_estimates",
+        "recycling.tasks.expire_offers",
+        "recycling.tasks.cancel_labels_left_live",
+        "consignment.tasks.settle_consignments",
+        "consignment.tasks.apply_price_drops",
+        "consignment.tasks.end_consignment_terms",
+        "shipping.tasks.book_requested_labels",
+        "shipping.tasks.void_unused_labels",
+        "shipping.tasks.cancel_shipment",
+        "sandbox.tasks.deliver_webhook",
+        "sandbox.tasks.deliver_lost_webhooks",
+    ),
+    # Telling people: notifications, e-mails, saved searches (and, later, feeds and live pushes).
+    "notify": (
+        "notifications.tasks.send_notification_email",
+        "notifications.tasks.send_notification_emails",
+        "notifications.tasks.send_unsent_notification_emails",
+        "listings.tasks.notify_saved_searches",
+        "orders.tasks.remind_return_windows",
+    ),
+}
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+# An exchange and a routing key of its own per queue: Celery would otherwise bind every queue to its
+# default exchange under the key `celery`, and a message sent there would reach all four.
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name) for name in (*_tasks_by_queue, CELERY_TASK_DEFAULT_QUEUE)
+]
+CELERY_TASK_ROUTES = {task: {"queue": queue} for queue, tasks in _tasks_by_queue.items() for task in tasks}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -536,6 +640,7 @@ CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
     "DIRECTIVES": {
         "default-src": [SELF],
+        "img-src": [SELF, *MEDIA_ORIGINS],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
         "object-src": [NONE],

@@ -6,10 +6,10 @@ A flow left unfinished leaves its photos behind; `purge_older_than` (a periodic 
 once no session could still refer to them.
 """
 
-import os
-import time
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from listings.photos import new_key, private_storage
 
@@ -32,16 +32,24 @@ def discard(key: str) -> None:
 
 
 def purge_older_than(*, seconds: int) -> int:
-    """Delete held photos last written more than `seconds` ago. Returns how many were deleted."""
-    root = private_storage().path(PENDING_DIR)
-    cutoff = time.time() - seconds
+    """Delete held photos last written more than `seconds` ago. Returns how many were deleted.
+
+    Walks PENDING_DIR through the storage API, so that it works alike on disk and on object storage
+    (where a bucket's lifecycle rule on the prefix can do the same job)."""
+    storage = private_storage()
+    cutoff = timezone.now() - timedelta(seconds=seconds)
     deleted = 0
-    for folder, _subfolders, files in os.walk(root):
-        for name in files:
-            path = os.path.join(folder, name)
+    try:
+        folders, _files = storage.listdir(PENDING_DIR)
+    except FileNotFoundError:  # nothing was ever held
+        return 0
+    for folder in folders:
+        _subfolders, files = storage.listdir(f"{PENDING_DIR}/{folder}")
+        for file in files:
+            name = f"{PENDING_DIR}/{folder}/{file}"
             try:
-                if os.path.getmtime(path) < cutoff:
-                    os.remove(path)
+                if storage.get_modified_time(name) < cutoff:
+                    storage.delete(name)
                     deleted += 1
             except FileNotFoundError:  # removed meanwhile by the flow itself
                 continue

@@ -1,7 +1,7 @@
 """Start Reloop's processes together, and stop them together.
 
     python scripts/launch.py run     # runserver (DEBUG) + Celery worker + beat, SQLite unless DATABASE_URL
-    python scripts/launch.py stack   # daphne + worker + beat on PostgreSQL and Redis
+    python scripts/launch.py stack   # daphne + a worker per Celery queue + beat on PostgreSQL and Redis
 
 Before starting, it migrates, seeds the demo data (`seed_demo` is idempotent) and, for `stack`,
 collects the static files. `stack` runs with DEBUG off, as production does: it sets DEMO=1 for the
@@ -31,6 +31,19 @@ STOP_TIMEOUT = 15  # seconds a process gets to finish its current request or tas
 # The secrets with a public development value (settings.DEVELOPMENT_SECRETS), which the site and the
 # worker refuse with DEBUG off: `stack` makes random ones for the run when they are not set.
 SECRETS = ("SECRET_KEY", "CARRIER_WEBHOOK_SECRET", "PAYMENT_WEBHOOK_SECRET")
+
+# The Celery queues (CELERY_TASK_QUEUES in the settings) and, for `stack`, the worker that consumes
+# each: its queues and its number of processes. One worker per kind of work, so that photos piling up
+# never wait in front of a payout. Media work is CPU-bound (decoding photos), so it gets the most
+# processes; money and notifications mostly wait on a provider or a mail server. The notifications
+# worker also takes Celery's default queue, which only Celery's own tasks use. `run` starts one worker
+# for all of them.
+QUEUES = ("media", "money", "notify", "celery")
+WORKERS = {
+    "media": (("media",), 3),
+    "money": (("money",), 2),
+    "notify": (("notify", "celery"), 2),
+}
 
 _print_lock = threading.Lock()
 
@@ -89,11 +102,21 @@ def processes(profile: str, host: str, port: int) -> dict[str, list[str]]:
         # daphne serves the ASGI application: pages, the API and the websockets.
         web = [PYTHON, "-m", "daphne", "--bind", host, "--port", str(port), "--access-log", "-"]
         web += ["--application-close-timeout", str(STOP_TIMEOUT - 5), "marketplace.asgi:application"]
-    return {
-        "web": web,
-        "worker": [*CELERY, "worker", "--loglevel", "INFO", "--concurrency", "2", "--hostname", "reloop@%h"],
-        "beat": [*CELERY, "beat", "--loglevel", "INFO"],
-    }
+    if profile == "run":
+        workers = {"worker": worker(QUEUES, concurrency=2, hostname="reloop@%h")}
+    else:
+        workers = {
+            name: worker(queues, concurrency=concurrency, hostname=f"{name}@%h")
+            for name, (queues, concurrency) in WORKERS.items()
+        }
+    return {"web": web, **workers, "beat": [*CELERY, "beat", "--loglevel", "INFO"]}
+
+
+def worker(queues: tuple[str, ...], *, concurrency: int, hostname: str) -> list[str]:
+    """A Celery worker consuming `queues`. Workers on one machine need names of their own (`hostname`),
+    or Celery's remote control cannot tell them apart."""
+    command = [*CELERY, "worker", "--loglevel", "INFO", "--queues", ",".join(queues)]
+    return [*command, "--concurrency", str(concurrency), "--hostname", hostname]
 
 
 def check_services(env: dict[str, str]) -> None:

@@ -382,16 +382,23 @@ def labels_void_unused(*, now: datetime | None = None) -> int:
                 voided += 1
 
 
-def label_bytes(shipment: Shipment) -> bytes:
-    """The stored label PDF. Should the file be lost, it is drawn again from the shipment (without
-    the carrier's sort code, which only the booking answer had: carriers route by the barcode too)."""
+def label_file(shipment: Shipment) -> str:
+    """The name of the stored label PDF in private storage (listings.photos.private_file_response
+    serves it). Should the file be lost, it is drawn again from the shipment (without the carrier's
+    sort code, which only the booking answer had: carriers route by the barcode too)."""
     storage = private_storage()
     if shipment.label_path and storage.exists(shipment.label_path):
-        with storage.open(shipment.label_path, "rb") as label_file:
-            return label_file.read()
+        return shipment.label_path
     data = label_pdf(
         label_content(shipment, drop_off_note=_("Hand the parcel in at any point of the carrier."))
     )
     name = storage.save(label_storage_name(shipment, shipment.tracking_number), ContentFile(data))
     Shipment.objects.filter(pk=shipment.pk).update(label_path=name, updated_at=timezone.now())
-    return data
+    shipment.label_path = name
+    return name
+
+
+def label_bytes(shipment: Shipment) -> bytes:
+    """The label PDF itself (label_file), drawn again should it be lost."""
+    with private_storage().open(label_file(shipment), "rb") as stored:
+        return stored.read()

@@ -13,7 +13,8 @@ from celery import Celery
 from celery.app.utils import find_app
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_SERVICES = ("web", "worker", "beat")
+WORKERS = ("worker-media", "worker-money", "worker-notify")
+APP_SERVICES = ("web", *WORKERS, "beat")
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +35,8 @@ def _command(service: dict) -> list[str]:
     return words
 
 
-def test_has_the_five_services(services):
-    assert set(services) == {"db", "redis", "web", "worker", "beat"}
+def test_has_the_database_redis_web_a_worker_per_queue_and_beat(services):
+    assert set(services) == {"db", "redis", *APP_SERVICES}
 
 
 def test_database_is_postgres_16_with_a_healthcheck(services):
@@ -68,8 +69,8 @@ def test_dockerfile_installs_the_lock_file_collects_static_and_drops_root():
 def test_app_services_wait_for_healthy_dependencies(services):
     web_needs = services["web"]["depends_on"]
     assert web_needs == {"db": {"condition": "service_healthy"}, "redis": {"condition": "service_healthy"}}
-    # The worker and beat start once web has migrated the database and answers /healthz.
-    for name in ("worker", "beat"):
+    # The workers and beat start once web has migrated the database and answers /healthz.
+    for name in (*WORKERS, "beat"):
         needs = services[name]["depends_on"]
         assert needs["web"] == {"condition": "service_healthy"}
         assert needs["redis"] == {"condition": "service_healthy"}
@@ -108,19 +109,41 @@ def test_web_runs_migrations_then_daphne_on_the_asgi_application(services):
     assert "8000:8000" in services["web"]["ports"]
 
 
-@pytest.mark.parametrize("name", ["worker", "beat"])
-def test_worker_and_beat_run_the_project_celery_app(services, name):
+@pytest.mark.parametrize("name", [*WORKERS, "beat"])
+def test_workers_and_beat_run_the_project_celery_app(services, name):
     words = _command(services[name])
     assert words[0] == "celery"
     app_name = words[words.index("-A") + 1]
     # Resolve the -A argument exactly as the celery command does.
     app = find_app(app_name)
     assert isinstance(app, Celery)
-    assert words[words.index("-A") + 2] == name
+    assert words[words.index("-A") + 2] == name.partition("-")[0]
     if name == "beat":
         assert "marketplace.tasks.worker_heartbeat" in {
             entry["task"] for entry in app.conf.beat_schedule.values()
         }
+
+
+def _option(words: list[str], name: str) -> str:
+    return words[words.index(name) + 1]
+
+
+def test_each_queue_has_a_worker_of_its_own(services):
+    """A worker per kind of work, so that a flood of photos never delays a payout; together they
+    consume every queue the settings declare, each exactly once, under names of their own."""
+    from django.conf import settings
+
+    commands = {name: _command(services[name]) for name in WORKERS}
+    consumed = {name: _option(words, "--queues").split(",") for name, words in commands.items()}
+
+    assert consumed == {
+        "worker-media": ["media"],
+        "worker-money": ["money"],
+        "worker-notify": ["notify", "celery"],
+    }
+    declared = [queue.name for queue in settings.CELERY_TASK_QUEUES]
+    assert sorted(queue for queues in consumed.values() for queue in queues) == sorted(declared)
+    assert len({_option(words, "--hostname") for words in commands.values()}) == len(WORKERS)
 
 
 def test_secrets_must_be_set_rather_than_defaulted(services):

@@ -87,6 +87,8 @@ def test_run_starts_runserver_worker_and_beat_on_the_embedded_defaults(monkeypat
     assert commands["web"][-2:] == ["runserver", "127.0.0.1:8000"]
     assert commands["worker"][1:6] == ["-m", "celery", "-A", "marketplace", "worker"]
     assert commands["beat"][1:6] == ["-m", "celery", "-A", "marketplace", "beat"]
+    # One worker takes every queue.
+    assert _option(commands["worker"], "--queues") == "media,money,notify,celery"
 
 
 def test_stack_runs_daphne_on_the_asgi_application_on_postgres_and_redis(monkeypatch):
@@ -102,6 +104,34 @@ def test_stack_runs_daphne_on_the_asgi_application_on_postgres_and_redis(monkeyp
     assert web[1:3] == ["-m", "daphne"]
     assert web[-1] == "marketplace.asgi:application"
     assert web[web.index("--port") + 1] == "8000"
+
+
+def test_stack_runs_a_worker_per_queue_with_its_own_processes_and_name():
+    from django.conf import settings
+
+    commands = launch.processes("stack", "127.0.0.1", 8000)
+    workers = {name: command for name, command in commands.items() if "worker" in command}
+
+    assert set(commands) == {"web", "media", "money", "notify", "beat"}
+    assert {name: _option(command, "--queues") for name, command in workers.items()} == {
+        "media": "media",
+        "money": "money",
+        "notify": "notify,celery",
+    }
+    # Photo work is CPU-bound and comes in bursts: it gets the most processes.
+    concurrency = {name: int(_option(command, "--concurrency")) for name, command in workers.items()}
+    assert concurrency["media"] > concurrency["money"]
+    assert len({_option(command, "--hostname") for command in workers.values()}) == 3
+    # Between them, and in `run`'s single worker, every queue the settings declare.
+    declared = {queue.name for queue in settings.CELERY_TASK_QUEUES}
+    assert set(launch.QUEUES) == declared
+    assert {
+        queue for command in workers.values() for queue in _option(command, "--queues").split(",")
+    } == declared
+
+
+def _option(command: list[str], name: str) -> str:
+    return command[command.index(name) + 1]
 
 
 def test_make_test_installs_the_accessibility_tools_from_the_npm_lock_file():

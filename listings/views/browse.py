@@ -51,6 +51,7 @@ from listings.selectors import (
     similar_listings,
 )
 from listings.services import favourite_add, favourite_remove
+from marketplace.db_router import request_reads_primary
 from marketplace.keyset import InvalidCursor, Page
 from marketplace.money import CENT
 from marketplace.redirects import safe_next_url
@@ -274,7 +275,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     listings.page_cache); the favourite and "Buy now" buttons, the parts that depend on the viewer,
     fill slots in it on every request (the body has the buy slot only while the item is on sale)."""
     key = detail_key(pk, get_language())
-    page = cache.get(key)
+    # Whoever just changed the listing sees the database, not a body cached from the read replica
+    # before the change reached it; the fresh render replaces the cached one (marketplace/db_router.py).
+    page = None if request_reads_primary() else cache.get(key)
     if page is None:
         try:
             listing = listing_for_detail(listing_id=pk, viewer=request.user)

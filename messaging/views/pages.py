@@ -4,7 +4,8 @@ people see them). Anyone else's conversation is a 404, as one that does not exis
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.http import AuthenticatedHttpRequest
 from listings.errors import PhotoRejected
 from listings.models import Listing
-from listings.photos import private_storage, stored_name
+from listings.photos import private_file_response, stored_name
 from marketplace.contact_masking import MASKING_NOTE
 from marketplace.pagination import cursor_page, page_links
 from marketplace.rate_limits import PhotoUploadLimit, rate_limited_page
@@ -133,14 +134,14 @@ def send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def photo(request: AuthenticatedHttpRequest, pk: int, message_id: int) -> FileResponse:
+def photo(request: AuthenticatedHttpRequest, pk: int, message_id: int) -> HttpResponseBase:
     conversation = _mine(request, pk)
     message = Message.objects.filter(pk=message_id, conversation=conversation).exclude(photo_key="").first()
     if message is None:
         raise Http404(_("No such photo."))
-    response = FileResponse(private_storage().open(stored_name(message.photo_key)), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_file_response(
+        stored_name(message.photo_key), content_type="image/jpeg", cache_control="private, max-age=3600"
+    )
 
 
 @login_required

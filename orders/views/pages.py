@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from listings.models import ListingSource
+from listings.photos import private_file_response
 from marketplace.errors import InvalidTransition
 from marketplace.pagination import cursor_page, page_links
 from orders.actions import OrderAction, order_actions
@@ -51,7 +53,7 @@ from orders.services.returns import (
 from shipping.carriers import INSPECTION_CENTRE, carrier_name
 from shipping.errors import ShippingError
 from shipping.models import Shipment, ShipmentPurpose, ShipmentStatus
-from shipping.services import label_bytes
+from shipping.services import label_file
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -530,7 +532,7 @@ def return_received(request: AuthenticatedHttpRequest, number: str) -> HttpRespo
 
 @login_required
 @require_GET
-def return_label(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
+def return_label(request: AuthenticatedHttpRequest, number: str) -> HttpResponseBase:
     """The free return label of an inspected item, for its buyer only."""
     order = _participant_order(request, number)
     returned = _related(order, "return_request")
@@ -542,10 +544,12 @@ def return_label(request: AuthenticatedHttpRequest, number: str) -> HttpResponse
         or not shipment.tracking_number
     ):
         raise Http404(_("This order has no return label."))
-    response = HttpResponse(label_bytes(shipment), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="reloop-return-{order.number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(
+        label_file(shipment),
+        content_type="application/pdf",
+        cache_control="private, no-store",
+        filename=f"reloop-return-{order.number}.pdf",
+    )
 
 
 @login_required
@@ -563,13 +567,15 @@ def label_book(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def shipping_label(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
+def shipping_label(request: AuthenticatedHttpRequest, number: str) -> HttpResponseBase:
     """The prepaid label of a person-to-person order, for its seller only."""
     order = _participant_order(request, number)
     shipment = _prepaid_label(order)
     if order.seller_id != request.user.pk or shipment is None:
         raise Http404(_("This order has no prepaid label."))
-    response = HttpResponse(label_bytes(shipment), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="reloop-label-{order.number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(
+        label_file(shipment),
+        content_type="application/pdf",
+        cache_control="private, no-store",
+        filename=f"reloop-label-{order.number}.pdf",
+    )

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -25,13 +26,14 @@ from accounts.errors import AddressError
 from accounts.forms import AddressForm
 from accounts.http import AuthenticatedHttpRequest
 from accounts.selectors import default_address_of
+from listings.photos import private_file_response
 from recycling.errors import ShippingError
 from recycling.models import Submission, SubmissionStatus
 from recycling.selectors import submissions_visible_to
 from recycling.services.shipping import live_inbound_shipment, pickup_slots, shipping_book
 from shipping.carriers import CarrierUnavailable
 from shipping.models import ShippingMethod
-from shipping.services import address_of, label_bytes
+from shipping.services import address_of, label_file
 
 # Which form field a service error belongs under; anything else is shown above the form.
 ERROR_FIELDS = {"slot_required": "slot", "slot_unavailable": "slot", "method_invalid": "method"}
@@ -171,13 +173,15 @@ def book(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def label(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def label(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The label PDF of the submission's live inbound shipment: its owner and staff only."""
     submission = get_object_or_404(submissions_visible_to(request.user), pk=pk)
     shipment = live_inbound_shipment(submission)
     if shipment is None:
         raise Http404
-    response = HttpResponse(label_bytes(shipment), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="reloop-label-{submission.code}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(
+        label_file(shipment),
+        content_type="application/pdf",
+        cache_control="private, no-store",
+        filename=f"reloop-label-{submission.code}.pdf",
+    )

@@ -652,7 +652,7 @@ def test_booking_from_the_page_ships_and_the_seller_downloads_the_label(
     label = client.get(reverse("orders:shipping_label", args=[order.number]))
     assert label.status_code == 200
     assert label["Content-Type"] == "application/pdf"
-    assert label.content.startswith(b"%PDF")
+    assert label.getvalue().startswith(b"%PDF")
 
 
 def test_only_the_seller_downloads_the_prepaid_label(client, django_capture_on_commit_callbacks):

@@ -456,7 +456,7 @@ def test_the_buyer_downloads_the_free_return_label_of_an_inspected_item(client):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    assert response.getvalue().startswith(b"%PDF")
     client.force_login(order.seller)
     assert client.get(url("return_label", order)).status_code == 404
 

@@ -144,7 +144,7 @@ def test_the_seller_books_a_pickup_slot(client, carrier):
     assert shipment.sender["street"] == "5 Jiaogong Road, Xihu District"
     # The pickup address is printed on the label.
     label = client.get(reverse("shipping:label", args=[submission.pk]))
-    assert "5 Jiaogong Road" in pdf_text(label.content)
+    assert "5 Jiaogong Road" in pdf_text(label.getvalue())
 
 
 def test_a_pickup_address_with_a_bad_field_is_shown_under_it_and_books_nothing(client, carrier):
@@ -230,7 +230,7 @@ def test_the_label_is_served_to_its_owner_and_staff_only(client):
         response = client.get(url)
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
-        assert response.content.startswith(b"%PDF-")
+        assert response.getvalue().startswith(b"%PDF-")
         assert shipment.submission.code in response["Content-Disposition"]
 
 
@@ -239,7 +239,7 @@ def test_a_missing_label_file_is_drawn_again(client):
     private_storage().delete(shipment.label_path)
     client.force_login(shipment.submission.seller)
     response = client.get(reverse("shipping:label", args=[shipment.submission.pk]))
-    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert response.status_code == 200 and response.getvalue().startswith(b"%PDF-")
     shipment.refresh_from_db()
     assert private_storage().exists(shipment.label_path)
 
