@@ -68,7 +68,16 @@ PASS_CACHE_URL = {"warm": "", "uncached": "dummycache://"}
 
 MAX_QUERIES = 5
 # Requests per second each page should reach on a 2-core machine (None: no target).
-RPS_TARGETS = {"home": None, "category": 300, "category, last page": 300, "search": 150, "detail": 400}
+RPS_TARGETS = {
+    "home": None,
+    "category": 350,
+    "category, last page": 350,
+    "search": 200,
+    "filters": 150,
+    "listings API": 150,
+    "detail": 400,
+}
+FILTERS = {"grade": ["A", "B"], "price_min": "500", "price_max": "5000", "inspected": "1", "q": "apple"}
 
 
 @dataclass
@@ -218,6 +227,9 @@ def choose_pages(query: str, *, detail_listings: int) -> list[Page]:
             notes=[f"{largest.name}: {total:,} on sale, page {-(-total // CHANNEL_PAGE_SIZE):,}"],
         ),
         Page("search", f"{reverse('listings:search')}?{urllib.parse.urlencode({'q': query})}"),
+        # Category, grades, a price range, inspected only and words: a combination nobody cached.
+        Page("filters", f"{category_url}?{urllib.parse.urlencode(FILTERS, doseq=True)}"),
+        Page("listings API", f"/api/v1/listings/?{urllib.parse.urlencode({'category': largest.slug})}"),
         Page(
             "detail",
             reverse("listings:detail", args=[listing.pk]),

@@ -213,6 +213,25 @@ def _channel_context(
     }
 
 
+def _filter_panel(request: HttpRequest, context: dict, *, scope: str, show_q: bool = False) -> str:
+    """The filter panel, rendered once per language, page and query string and kept as long as the
+    results (its counts are kept as long): with a count beside every grade, price band and brand it
+    costs more to render than the cached results beside it. Not kept when a filter could not be used,
+    as the panel then says why."""
+    key = None
+    if not context["errors"]:
+        query = urlencode(sorted(request.GET.lists()), doseq=True)
+        digest = hashlib.blake2b(f"{request.path}?{query}".encode(), digest_size=16).hexdigest()
+        key = f"listings:filters:v1:{get_language()}:{scope}:{digest}"
+        html = cache.get(key)
+        if html is not None:
+            return html
+    html = render_to_string("listings/_filters.html", {**context, "show_q": show_q}, request=request)
+    if key is not None:
+        cache.set(key, html, RESULTS_CACHE_TTL)
+    return html
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     # The sections are the same for everyone: render them once per language and keep them briefly.
@@ -256,6 +275,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
         children=tree.children(current),
         sort_choices=[choice for choice in SORT_CHOICES if choice[0] != "relevance"],
     )
+    context["filter_panel"] = mark_safe(_filter_panel(request, context, scope=f"category:{current.pk}"))  # noqa: S308 - our template
     return render(request, "listings/category.html", context)
 
 
@@ -266,6 +286,7 @@ def search(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     context = _channel_context(form=form, scope="search", filters=form.to_filters(), brands=brands)
     context.update(q=form.cleaned_data.get("q", ""), sort_choices=SORT_CHOICES)
+    context["filter_panel"] = mark_safe(_filter_panel(request, context, scope="search", show_q=True))  # noqa: S308 - our template
     return render(request, "listings/search.html", context)
 
 

@@ -581,3 +581,15 @@ def test_a_large_sellers_count_is_shown_as_capped(client, monkeypatch):
 
     assert "2+ items on sale" in client.get(f"/l/{listing.pk}/").content.decode()
     assert "2+ items on sale" in client.get("/u/stock/").content.decode()
+
+
+def test_the_filter_panel_is_kept_per_query_string_and_never_with_an_error(client, db):
+    phones = CategoryFactory(slug="phones")
+    ListingFactory(category=phones, price=Decimal("800"))
+
+    typed = client.get("/c/phones/", {"price_min": "500.0"}).content.decode()
+    plain = client.get("/c/phones/", {"price_min": "500"}).content.decode()
+    assert 'value="500.0"' in typed and 'value="500"' in plain  # each shows what was typed
+    for _ in range(2):
+        wrong = client.get("/c/phones/", {"price_min": "500", "grade": "Z"}).content.decode()
+        assert "Some filters could not be used" in wrong
