@@ -5,7 +5,7 @@
 
 It prepares a PostgreSQL database (created if missing, migrated, topped up to --listings with
 `manage.py seed_bench`), starts gunicorn (2 sync workers, DEBUG off) on a free port of 127.0.0.1,
-and loads five pages from a second process, `wrk` (or a small Python client when wrk is not
+and loads seven pages from a second process, `wrk` (or a small Python client when wrk is not
 installed), for a fixed time each:
 
     home · the first and the last page of the largest category · a search · a listing
@@ -175,7 +175,7 @@ def prepare(env: dict[str, str], listings: int) -> None:
 
 
 def choose_pages(query: str, *, detail_listings: int) -> list[Page]:
-    """The five pages, found from the data: the largest top-level category, the cursor of its last
+    """The seven pages, found from the data: the largest top-level category, the cursor of its last
     page (computed from the rows, as the pager would reach it after hundreds of clicks), a listing,
     and `detail_listings` listings spread evenly over all those on sale for the detail load."""
     from django.db.models import Count, Q
