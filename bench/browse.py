@@ -8,7 +8,8 @@ It prepares a PostgreSQL database (created if missing, migrated, topped up to --
 and loads seven pages from a second process, `wrk` (or a small Python client when wrk is not
 installed), for a fixed time each:
 
-    home · the first and the last page of the largest category · a search · a listing
+    home · the first and the last page of the largest category · a search · that category with
+    filters and words · the listings API · a listing
 
 It does so in two passes, each with its own gunicorn:
 
