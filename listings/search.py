@@ -85,6 +85,11 @@ class QueryPlan:
         return not self.text_words and not self.named
 
 
+def _chunks(text: str) -> list[str]:
+    """The text normalised and split at spaces and punctuation (Chinese runs stay whole)."""
+    return SEPARATORS.sub(" ", normalise(text)).split()
+
+
 def normalise(text: str) -> str:
     """Lower case, full-width forms folded to ASCII, accents dropped (hermès → hermes), and
     apostrophes joined."""
@@ -104,7 +109,7 @@ def vocabulary() -> dict[str, Meaning]:
     meanings: dict[str, Meaning] = {}
 
     def add(phrase: str, meaning: Meaning) -> None:
-        phrase = " ".join(SEPARATORS.sub(" ", normalise(phrase)).split())
+        phrase = " ".join(_chunks(phrase))
         if not phrase:
             return
         for key in filter(None, (phrase, _pinyin(phrase.replace(" ", "")))):
@@ -148,7 +153,7 @@ def _segmenter() -> jieba.Tokenizer:
 def words_of(query: str) -> list[str]:
     """The query's words, normalised: Chinese cut by jieba, everything else at spaces and punctuation."""
     words: list[str] = []
-    for chunk in SEPARATORS.sub(" ", normalise(query)).split():
+    for chunk in _chunks(query):
         if CJK.search(chunk):
             words.extend(word.strip() for word in _segmenter().cut(chunk, HMM=True) if word.strip())
         else:
@@ -165,7 +170,7 @@ def document_words(title: str, description: str) -> str:
 
     def cut(text: str) -> str:
         words: dict[str, None] = {}
-        for chunk in SEPARATORS.sub(" ", normalise(text)).split():
+        for chunk in _chunks(text):
             if CJK.search(chunk):
                 words.update((word, None) for word in _segmenter().cut_for_search(chunk) if CJK.search(word))
         return " ".join(words)
@@ -218,7 +223,7 @@ def _correctable_words() -> tuple[tuple[str, frozenset[str]], ...]:
     words of catalog model names."""
     words = {word for phrase in vocabulary() for word in phrase.split() if not CJK.search(word)}
     for model in catalog_data.CATALOG_MODELS:
-        words.update(word for word in SEPARATORS.sub(" ", normalise(model.name)).split() if word.isalpha())
+        words.update(title_words(model.name))
     return tuple(sorted((word, trigrams(word)) for word in words if len(word) >= MIN_CORRECTABLE_LENGTH))
 
 
@@ -291,6 +296,6 @@ def title_words(title: str) -> set[str]:
     """The Latin words of a title that a typo could mean: letters only, at least three of them."""
     return {
         word
-        for word in SEPARATORS.sub(" ", normalise(title)).split()
+        for word in _chunks(title)
         if word.isalpha() and word.isascii() and len(word) >= MIN_CORRECTABLE_LENGTH
     }

@@ -10,7 +10,7 @@ import dataclasses
 import functools
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
@@ -72,6 +72,8 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 
 CHANNEL_PAGE_SIZE = 24
+# What the listing pages never show: the search document and the words it is made from.
+SEARCH_FIELDS = ("search_vector", "search_words")
 # A search in relevance order ranks the newest this many matches, ten pages (in newest order, every
 # match).
 RANK_WINDOW = 240
@@ -223,7 +225,7 @@ def brands_for_category(category: Category | None) -> list[Brand]:
 
 def _cards() -> QuerySet[Listing]:
     """Listings with what a card shows. The search document is large and never shown."""
-    return Listing.objects.select_related("brand").defer("search_vector", "search_words")
+    return Listing.objects.select_related("brand").defer(*SEARCH_FIELDS)
 
 
 def _on_sale() -> QuerySet[Listing]:
@@ -493,16 +495,15 @@ def _bands_chosen(filters: ChannelFilters) -> list[int] | None:
 
 @dataclass(frozen=True)
 class _Source:
-    """Where the panel's counts are read from, and how that source says what the panel filters by."""
+    """Where the panel's counts are read from, and how that source says what the panel filters by
+    (grade and authenticated are columns of both sources)."""
 
     rows: QuerySet
     brand: str  # the brand column
     measure: Callable[..., Aggregate]  # how many listings a row stands for
-    grade: Callable[[Sequence[str]], Q]
     band: Callable[[int], Q]
     price: Q  # the filters' own price range
     inspected: Q
-    authenticated: Q
 
 
 def _source(filters: ChannelFilters) -> _Source:
@@ -518,11 +519,9 @@ def _source(filters: ChannelFilters) -> _Source:
             rows=rows,
             brand="brand_key",
             measure=lambda **kwargs: Sum("listings", **kwargs),
-            grade=lambda grades: Q(grade__in=grades),
             band=lambda index: Q(band=index),
             price=Q(band__in=bands),
             inspected=Q(inspected=True),
-            authenticated=Q(authenticated=True),
         )
     base = ChannelFilters(category=filters.category, seller_id=filters.seller_id)
     matching = _searched(_filtered(_on_sale(), base), q, ranked=False).order_by()
@@ -530,12 +529,10 @@ def _source(filters: ChannelFilters) -> _Source:
         rows=Listing.objects.filter(pk__in=matching.values("pk")[: FACET_SCAN_LIMIT + 1]),
         brand="brand_id",
         measure=lambda **kwargs: Count("pk", **kwargs),
-        grade=lambda grades: Q(grade__in=grades),
         band=lambda index: _price_band(*PRICE_BANDS[index]),
         price=(Q(price__gte=filters.price_min) if filters.price_min is not None else Q())
         & (Q(price__lte=filters.price_max) if filters.price_max is not None else Q()),
         inspected=Q(inspected_at__isnull=False),
-        authenticated=Q(authenticated=True),
     )
 
 
@@ -555,10 +552,10 @@ def facet_counts(filters: ChannelFilters, *, brands: list[Brand] | None = None) 
         brand_ids = set(Brand.objects.filter(slug__in=filters.brand_slugs).values_list("pk", flat=True))
     source = _source(filters)
     own = {
-        "grade": source.grade(filters.grades) if filters.grades else Q(),
+        "grade": Q(grade__in=filters.grades) if filters.grades else Q(),
         "price": source.price,
         "inspected": source.inspected if filters.inspected_only else Q(),
-        "authenticated": source.authenticated if filters.authenticated_only else Q(),
+        "authenticated": Q(authenticated=True) if filters.authenticated_only else Q(),
         "brand": Q(**{f"{source.brand}__in": sorted(brand_ids)}) if filters.brand_slugs else Q(),
     }
 
@@ -569,12 +566,12 @@ def facet_counts(filters: ChannelFilters, *, brands: list[Brand] | None = None) 
         return condition & Q(pk__isnull=False)  # never an empty condition
 
     aggregates = {
-        f"grade_{grade}": source.measure(filter=but("grade", source.grade([grade]))) for grade in Grade.values
+        f"grade_{grade}": source.measure(filter=but("grade", Q(grade=grade))) for grade in Grade.values
     }
     for index in range(len(PRICE_BANDS)):
         aggregates[f"band_{index}"] = source.measure(filter=but("price", source.band(index)))
     aggregates["n_inspected"] = source.measure(filter=but("inspected", source.inspected))
-    aggregates["n_authenticated"] = source.measure(filter=but("authenticated", source.authenticated))
+    aggregates["n_authenticated"] = source.measure(filter=but("authenticated", Q(authenticated=True)))
     aggregates["n_brand"] = source.measure(filter=but("brand", Q()))
     aggregates["n_rows"] = Count("pk")
     grouped = list(source.rows.values(source.brand).annotate(**aggregates).order_by())
@@ -710,7 +707,7 @@ def listing_for_detail(
     and reserved ones stay visible. Raises Listing.DoesNotExist."""
     queryset = (
         Listing.objects.select_related("seller", "category", "brand", "catalog_model")
-        .defer("search_vector", "search_words")
+        .defer(*SEARCH_FIELDS)
         .annotate(seller_active_count=_active_listing_count(Listing._meta.db_table, "seller_id"))
     )
     if _is_signed_in(viewer):
@@ -783,7 +780,7 @@ def favourites_for_user(*, user: User, cursor: str | None, size: int = CHANNEL_P
     queryset = (
         Favourite.objects.filter(user_id=user.pk, listing__status__in=STOREFRONT_STATUSES)
         .select_related("listing", "listing__brand")
-        .defer("listing__search_vector", "listing__search_words")
+        .defer(*(f"listing__{name}" for name in SEARCH_FIELDS))
     )
     return paginate(queryset, order_by=FAVOURITE_ORDER, cursor=cursor, size=size)
 
@@ -799,9 +796,7 @@ def listings_for_owner(*, seller: User, status: str | None = None, cursor: str |
     """One page of the seller's listings in any status (or one), newest first, with category and brand.
     One query. Raises InvalidCursor."""
     queryset = (
-        Listing.objects.filter(seller_id=seller.pk)
-        .defer("search_vector", "search_words")
-        .select_related("category", "brand")
+        Listing.objects.filter(seller_id=seller.pk).defer(*SEARCH_FIELDS).select_related("category", "brand")
     )
     if status:
         queryset = queryset.filter(status=status)
@@ -813,7 +808,7 @@ def listing_for_owner(*, listing_id: int, seller: User) -> Listing:
     Another seller's listing raises Listing.DoesNotExist, as a missing one does."""
     return (
         Listing.objects.filter(seller_id=seller.pk)
-        .defer("search_vector", "search_words")
+        .defer(*SEARCH_FIELDS)
         .select_related("seller", "category", "brand", "catalog_model")
         .prefetch_related("photos")
         .get(pk=listing_id)

@@ -3,12 +3,13 @@
 Filters rather than inclusion tags, because cards render in loops and a filter costs a function call
 where an inclusion tag renders a template."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django import template
 from django.conf import settings
 
-from listings.models import Grade, ListingStatus, thumbnail_url
+from listings.models import Grade, Listing, ListingStatus, thumbnail_url
 
 register = template.Library()
 
@@ -51,8 +52,8 @@ def percent_below(price: Decimal | None, reference: Decimal | None) -> int:
 
 
 @register.simple_tag(takes_context=True)
-def cards(context: template.Context, listings: object, favourite_buttons: bool = False) -> str:
+def cards(context: template.Context, listings: Iterable[Listing], favourite_buttons: bool = False) -> str:
     """`{% cards page.items %}`: the item cards of a list (listings.cards)."""
     from listings.cards import cards_html  # the Jinja2 environment imports this module's filters
 
-    return cards_html(listings, favourite_buttons=favourite_buttons, request=context.get("request"))  # type: ignore[arg-type]
+    return cards_html(listings, favourite_buttons=favourite_buttons, request=context.get("request"))

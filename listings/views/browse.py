@@ -110,6 +110,13 @@ def _filters_active(params: list[tuple[str, str]]) -> bool:
     return any(name not in ("sort", "q") for name, _value in params)
 
 
+def _part_key(part: str, scope: str, described: str) -> str:
+    """The cache key of a rendered part of a channel page: per language, page and what `described`
+    says (the filters, or the query string), hashed."""
+    digest = hashlib.blake2b(described.encode(), digest_size=16).hexdigest()
+    return f"listings:{part}:{get_language()}:{scope}:{digest}"
+
+
 def _results_html(*, scope: str, form: ChannelFilterForm, filters: ChannelFilters) -> tuple[str, str | None]:
     """The rendered results grid and pager, from the cache when fresh; and the message for a cursor
     that could not be used (the first page is shown instead)."""
@@ -117,9 +124,7 @@ def _results_html(*, scope: str, form: ChannelFilterForm, filters: ChannelFilter
     cursor = form.cursor_value
     cursor_error = None
     for attempt in (cursor, None) if cursor else (None,):
-        normalised = urlencode([*params, ("cursor", attempt or "")])
-        digest = hashlib.blake2b(normalised.encode(), digest_size=16).hexdigest()
-        key = f"listings:results:v2:{get_language()}:{scope}:{digest}"
+        key = _part_key("results:v2", scope, urlencode([*params, ("cursor", attempt or "")]))
         html = cache.get(key)
         if html is not None:
             return html, cursor_error
@@ -209,7 +214,7 @@ def _channel_context(
         "save_frequencies": SearchFrequency.choices,
         # The filter panel opens when a filter is set; the words searched for and the order are not
         # filters (on a phone an open panel pushed the first result below the screen).
-        "filters_active": _filters_active(_filter_params(form)),
+        "filters_active": _filters_active(params),
     }
 
 
@@ -221,8 +226,7 @@ def _filter_panel(request: HttpRequest, context: dict, *, scope: str, show_q: bo
     key = None
     if not context["errors"]:
         query = urlencode(sorted(request.GET.lists()), doseq=True)
-        digest = hashlib.blake2b(f"{request.path}?{query}".encode(), digest_size=16).hexdigest()
-        key = f"listings:filters:v1:{get_language()}:{scope}:{digest}"
+        key = _part_key("filters:v1", scope, f"{request.path}?{query}")
         html = cache.get(key)
         if html is not None:
             return html

@@ -9,7 +9,6 @@ without a photo per listing. On PostgreSQL the search document is filled by the 
 Each run adds N more listings; sellers and cover photos are created only the first time.
 """
 
-import contextlib
 import functools
 import hashlib
 import io
@@ -17,7 +16,6 @@ import queue
 import random
 import threading
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,10 +26,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from demo import images as demo_images
-from listings import catalog_data, facet_sql, photos
+from listings import catalog_data, photos
 from listings.models import Listing, ListingSource, ListingStatus
 from listings.search import document_words
-from listings.services import facet_counts_rebuild, search_terms_refresh
+from listings.services import facet_counts_in_bulk, search_terms_refresh
 
 # Bulk inserts skip Listing.save, which cuts the search words; the generated texts repeat, so each is
 # cut once.
@@ -88,25 +86,6 @@ CITIES = (
     "Shenzhen",
     "Suzhou",
 )
-
-
-@contextlib.contextmanager
-def facet_counts_after() -> Iterator[None]:
-    """On PostgreSQL, the facet table's trigger is off while the listings go in, and the table is
-    counted once after: a million updates of a few hundred rows in one transaction would leave each
-    row a chain of a million versions to walk (listings.facet_sql). Inside a caller's transaction (a
-    test's few rows) the trigger stays on: PostgreSQL cannot alter a table with writes pending."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE listings_listing DISABLE TRIGGER {facet_sql.POSTGRESQL_TRIGGER}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"ALTER TABLE listings_listing ENABLE TRIGGER {facet_sql.POSTGRESQL_TRIGGER}")
-        facet_counts_rebuild()
 
 
 class BatchWriter:
@@ -229,7 +208,7 @@ class Command(BaseCommand):
         # A second connection cannot see rows of a transaction that is still open (a caller's, or a
         # test's), so the writer thread is used only outside one.
         threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
-        with facet_counts_after(), BatchWriter(threaded=threaded) as writer:
+        with facet_counts_in_bulk(), BatchWriter(threaded=threaded) as writer:
             for _number in range(listings):
                 leaf = rng.choices(leaves, weights=weights)[0]
                 generic = leaf in catalog_data.GENERIC_ITEMS and rng.random() < 0.1
