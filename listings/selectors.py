@@ -6,23 +6,23 @@ photo is the denormalised `Listing.cover_key`). The category tree and the brand 
 and are read on every page, so they are kept in the cache for a few minutes.
 """
 
+import bisect
 import dataclasses
 import functools
 import hashlib
 import re
-from collections.abc import Callable
+from collections import Counter
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypedDict, TypeGuard
+from typing import TYPE_CHECKING, NamedTuple, TypedDict, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
-    Aggregate,
     Case,
     Count,
     Exists,
@@ -469,15 +469,6 @@ class FacetCounts:
     exact: bool = True
 
 
-def _price_band(low: int | None, high: int | None) -> Q:
-    condition = Q()
-    if low is not None:
-        condition &= Q(price__gte=low)
-    if high is not None:
-        condition &= Q(price__lt=high)
-    return condition
-
-
 def _bands_chosen(filters: ChannelFilters) -> list[int] | None:
     """The price bands the filters' price range is made of, when it is exactly some bands (no range,
     or one a band link set); None for any other range."""
@@ -493,53 +484,66 @@ def _bands_chosen(filters: ChannelFilters) -> list[int] | None:
     return list(range(first, last + 1))
 
 
-@dataclass(frozen=True)
-class _Source:
-    """Where the panel's counts are read from, and how that source says what the panel filters by
-    (grade and authenticated are columns of both sources)."""
+class _FacetRow(NamedTuple):
+    """Listings alike in everything the panel counts by, and how many they are."""
 
-    rows: QuerySet
-    brand: str  # the brand column
-    measure: Callable[..., Aggregate]  # how many listings a row stands for
-    band: Callable[[int], Q]
-    price: Q  # the filters' own price range
-    inspected: Q
+    brand_id: int | None
+    grade: str
+    band: int  # index into PRICE_BANDS
+    in_price_range: bool  # within the filters' own price range
+    inspected: bool
+    authenticated: bool
+    listings: int
 
 
-def _source(filters: ChannelFilters) -> _Source:
-    """The facet table's rows for the category when no words are searched for (the same cost at any
-    size of the channel); else the listings that match, up to one past FACET_SCAN_LIMIT."""
+def _facet_rows(filters: ChannelFilters) -> tuple[list[_FacetRow], bool]:
+    """What the panel's counts are summed from, and whether it is every listing that matches: the
+    facet table's rows for the category when no words are searched for (the same cost at any size of
+    the channel; one row per brand, grade, band and badge), else the newest listings that match, up
+    to FACET_SCAN_LIMIT (an index-only scan of listing_channel_cover on PostgreSQL). One query."""
     q = filters.q.strip()
     bands = _bands_chosen(filters)
     if not q and filters.seller_id is None and bands is not None:
-        rows = FacetCount.objects.filter(listings__gt=0)
+        table = FacetCount.objects.filter(listings__gt=0)
         if filters.category is not None:
-            rows = rows.filter(category_id__in=category_tree().descendant_ids(filters.category))
-        return _Source(
-            rows=rows,
-            brand="brand_key",
-            measure=lambda **kwargs: Sum("listings", **kwargs),
-            band=lambda index: Q(band=index),
-            price=Q(band__in=bands),
-            inspected=Q(inspected=True),
+            table = table.filter(category_id__in=category_tree().descendant_ids(filters.category))
+        grouped = (
+            table.values_list("brand_key", "grade", "band", "inspected", "authenticated")
+            .annotate(n=Sum("listings"))
+            .order_by()
         )
+        rows = [
+            _FacetRow(brand or None, grade, band, band in bands, inspected, authenticated, n)
+            for brand, grade, band, inspected, authenticated, n in grouped
+        ]
+        return rows, True
     base = ChannelFilters(category=filters.category, seller_id=filters.seller_id)
-    matching = _searched(_filtered(_on_sale(), base), q, ranked=False).order_by()
-    return _Source(
-        rows=Listing.objects.filter(pk__in=matching.values("pk")[: FACET_SCAN_LIMIT + 1]),
-        brand="brand_id",
-        measure=lambda **kwargs: Count("pk", **kwargs),
-        band=lambda index: _price_band(*PRICE_BANDS[index]),
-        price=(Q(price__gte=filters.price_min) if filters.price_min is not None else Q())
-        & (Q(price__lte=filters.price_max) if filters.price_max is not None else Q()),
-        inspected=Q(inspected_at__isnull=False),
+    matching = (
+        _searched(_filtered(_on_sale(), base), q, ranked=False)
+        .order_by("-published_at", "-id")
+        .values_list("brand_id", "grade", "price", "inspected_at", "authenticated")[: FACET_SCAN_LIMIT + 1]
     )
+    low, high = filters.price_min, filters.price_max
+    rows = [
+        _FacetRow(
+            brand_id,
+            grade,
+            bisect.bisect_right(facet_sql.BAND_EDGES, price),
+            (low is None or price >= low) and (high is None or price <= high),
+            inspected_at is not None,
+            authenticated,
+            1,
+        )
+        for brand_id, grade, price, inspected_at, authenticated in matching
+    ]
+    return rows, len(rows) <= FACET_SCAN_LIMIT
 
 
 def facet_counts(filters: ChannelFilters, *, brands: list[Brand] | None = None) -> FacetCounts:
     """The filter panel's counts over the listings on sale that match `filters` (FacetCounts). One
-    query, grouped by brand (and one more for chosen brands unless `brands`, brands_for_category's,
-    names them); cached as long as the brand list."""
+    query (and one more for chosen brands unless `brands`, brands_for_category's, names them); the
+    counting is done here over the rows it reads (at most a few thousand). Cached as long as the
+    brand list."""
     key = _facet_key(
         "facets", (dataclasses.replace(filters, category=None), getattr(filters.category, "pk", None))
     )
@@ -550,50 +554,51 @@ def facet_counts(filters: ChannelFilters, *, brands: list[Brand] | None = None) 
     brand_ids = {known[slug] for slug in filters.brand_slugs if slug in known}
     if len(brand_ids) < len(filters.brand_slugs):
         brand_ids = set(Brand.objects.filter(slug__in=filters.brand_slugs).values_list("pk", flat=True))
-    source = _source(filters)
-    own = {
-        "grade": Q(grade__in=filters.grades) if filters.grades else Q(),
-        "price": source.price,
-        "inspected": source.inspected if filters.inspected_only else Q(),
-        "authenticated": Q(authenticated=True) if filters.authenticated_only else Q(),
-        "brand": Q(**{f"{source.brand}__in": sorted(brand_ids)}) if filters.brand_slugs else Q(),
-    }
-
-    def but(group: str, condition: Q) -> Q:
-        for name, other in own.items():
-            if name != group:
-                condition &= other
-        return condition & Q(pk__isnull=False)  # never an empty condition
-
-    aggregates = {
-        f"grade_{grade}": source.measure(filter=but("grade", Q(grade=grade))) for grade in Grade.values
-    }
-    for index in range(len(PRICE_BANDS)):
-        aggregates[f"band_{index}"] = source.measure(filter=but("price", source.band(index)))
-    aggregates["n_inspected"] = source.measure(filter=but("inspected", source.inspected))
-    aggregates["n_authenticated"] = source.measure(filter=but("authenticated", Q(authenticated=True)))
-    aggregates["n_brand"] = source.measure(filter=but("brand", Q()))
-    aggregates["n_rows"] = Count("pk")
-    grouped = list(source.rows.values(source.brand).annotate(**aggregates).order_by())
-
-    def total(name: str) -> int:
-        return sum(row[name] or 0 for row in grouped)
-
-    exact = source.brand == "brand_key" or total("n_rows") <= FACET_SCAN_LIMIT
-    counts = FacetCounts(
-        grades={grade: total(f"grade_{grade}") for grade in Grade.values} if exact else {},
-        price_bands=tuple(
-            (low, high, total(f"band_{index}") if exact else 0)
-            for index, (low, high) in enumerate(PRICE_BANDS)
-        ),
-        inspected=total("n_inspected") if exact else 0,
-        authenticated=total("n_authenticated") if exact else 0,
-        brand_ids={
-            row[source.brand]: row["n_brand"] for row in grouped if row[source.brand] and row["n_brand"]
+    rows, exact = _facet_rows(filters)
+    if not exact:
+        counts = FacetCounts(
+            grades={},
+            price_bands=tuple((low, high, 0) for low, high in PRICE_BANDS),
+            inspected=0,
+            authenticated=0,
+            brand_ids={},
+            exact=False,
+        )
+        cache.set(key, counts, BRAND_FACETS_TTL)
+        return counts
+    grades: Counter[str] = Counter()
+    bands: Counter[int] = Counter()
+    by_brand: Counter[int] = Counter()
+    inspected = authenticated = 0
+    for row in rows:
+        # Whether the row passes each of the panel's own filters; each group is counted with every
+        # other filter applied but its own.
+        passes = {
+            "grade": not filters.grades or row.grade in filters.grades,
+            "price": row.in_price_range,
+            "inspected": not filters.inspected_only or row.inspected,
+            "authenticated": not filters.authenticated_only or row.authenticated,
+            "brand": not filters.brand_slugs or row.brand_id in brand_ids,
         }
-        if exact
-        else {},
-        exact=exact,
+        failed = [group for group, passed in passes.items() if not passed]
+        if len(failed) > 1:
+            continue
+        if not failed or failed == ["grade"]:
+            grades[row.grade] += row.listings
+        if not failed or failed == ["price"]:
+            bands[row.band] += row.listings
+        if row.inspected and (not failed or failed == ["inspected"]):
+            inspected += row.listings
+        if row.authenticated and (not failed or failed == ["authenticated"]):
+            authenticated += row.listings
+        if row.brand_id and (not failed or failed == ["brand"]):
+            by_brand[row.brand_id] += row.listings
+    counts = FacetCounts(
+        grades={grade: grades[grade] for grade in Grade.values},
+        price_bands=tuple((low, high, bands[index]) for index, (low, high) in enumerate(PRICE_BANDS)),
+        inspected=inspected,
+        authenticated=authenticated,
+        brand_ids={brand_id: count for brand_id, count in by_brand.items() if count},
     )
     cache.set(key, counts, BRAND_FACETS_TTL)
     return counts
