@@ -63,7 +63,7 @@ lock: $(INSTALLED)
 	$(VENV)/bin/pip-compile -q --extra dev -o requirements-dev.lock pyproject.toml
 
 messages: $(INSTALLED)
-	$(PY) manage.py makemessages -l zh_Hans --ignore ".venv/*" --ignore "var/*" --ignore "node_modules/*"
+	$(PY) manage.py makemessages -l zh_Hans --extension html,txt,py,jinja --ignore ".venv/*" --ignore "var/*" --ignore "node_modules/*"
 	$(PY) manage.py compilemessages --ignore ".venv/*" --ignore "node_modules/*"
 
 bench: $(INSTALLED)

@@ -1,28 +1,58 @@
-"""The Jinja2 environment (settings.TEMPLATES) for the few templates that render in loops on the busiest pages (the
-channel's item cards): Jinja2 compiles a template to Python once, where Django's engine walks its
-nodes on every render, so 24 cards cost a fraction of what they did. Everything else is a Django
-template. The filters are the Django ones the cards use, so both engines say the same thing."""
+"""The Jinja2 environment (settings.TEMPLATES) for the few templates on the busiest pages that render
+on every uncached request: the channel's item cards, its results and its filter panel. Jinja2 compiles
+a template to Python once, where Django's engine walks its nodes on every render, so they cost a
+fraction of what they did. Everything else is a Django template.
 
+The filters are the Django ones those templates use, so both engines say the same thing. Text is
+translated with `{{ _("…") }}`, which `manage.py makemessages` finds in .jinja files as it does in
+Django templates (the Makefile's `messages` target names the extension); a message with values is
+`{{ _("… %(name)s …")|interpolate(name=value) }}`, which escapes the values and keeps the message's
+own markup."""
+
+from collections.abc import Iterable
 from typing import Any
 
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext
 from jinja2 import Environment
+from markupsafe import Markup
 
 from listings.templatetags.channel import grade_label, srcset, status_label, thumb
 from marketplace.templatetags.languages import lang_attr
 from marketplace.templatetags.money import money
 
 
+def interpolate(message: str, **values: Any) -> Markup:
+    """A translated message with its `%(name)s` values filled in, escaped."""
+    return Markup(message) % values  # noqa: S704 - our own translated message; the values are escaped
+
+
+def unless_none(value: Any) -> Any:
+    """The value, or "" for None (a form field never filled in)."""
+    return "" if value is None else value
+
+
+def cards(listings: Iterable) -> Markup:
+    """The item cards of a list (listings.cards)."""
+    from listings.cards import cards_html  # listings.cards renders with this environment
+
+    return Markup(cards_html(listings))  # noqa: S704 - rendered by an autoescaping template
+
+
 def environment(**options: Any) -> Environment:
     env = Environment(**options)  # noqa: S701 - the backend turns autoescape on (Django's default)
-    env.globals.update(url=lambda name, *args: reverse(name, args=args), static=static)
+    env.globals.update(
+        url=lambda name, *args: reverse(name, args=args), static=static, _=gettext, cards=cards
+    )
     env.filters.update(
         grade_label=grade_label,
+        interpolate=interpolate,
         lang_attr=lang_attr,
         money=money,
         srcset=srcset,
         status_label=status_label,
         thumb=thumb,
+        unless_none=unless_none,
     )
     return env

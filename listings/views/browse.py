@@ -143,7 +143,7 @@ def _results_html(*, scope: str, form: ChannelFilterForm, filters: ChannelFilter
         elif attempt is None and len(page.items) < FEW_RESULTS and not page.has_next:
             corrected = search_correction(filters)
         html = render_to_string(
-            "listings/_results.html",
+            "listings/_results.jinja",
             {
                 "page": page,
                 **_page_links(params, page),
@@ -155,6 +155,7 @@ def _results_html(*, scope: str, form: ChannelFilterForm, filters: ChannelFilter
                 "corrected_url": "?"
                 + urlencode([(name, corrected if name == "q" else value) for name, value in params]),
             },
+            using="jinja2",
         )
         cache.set(key, html, RESULTS_CACHE_TTL)
         return html, cursor_error
@@ -230,7 +231,9 @@ def _filter_panel(request: HttpRequest, context: dict, *, scope: str, show_q: bo
         html = cache.get(key)
         if html is not None:
             return html
-    html = render_to_string("listings/_filters.html", {**context, "show_q": show_q}, request=request)
+    html = render_to_string(
+        "listings/_filters.jinja", {**context, "show_q": show_q}, request=request, using="jinja2"
+    )
     if key is not None:
         cache.set(key, html, RESULTS_CACHE_TTL)
     return html
