@@ -54,6 +54,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.client import HTTPConnection
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -113,12 +114,12 @@ class Page:
 # --- Preparing the database -------------------------------------------------------------------------
 
 
-def ensure_database(url: str) -> None:
+def admin_connection(url: str):
+    """A connection in autocommit to the `postgres` database of the server `url` names, for creating
+    and dropping databases."""
     import psycopg2
-    from psycopg2 import sql
 
     parts = urllib.parse.urlparse(url)
-    name = parts.path.lstrip("/")
     admin = psycopg2.connect(
         dbname="postgres",
         user=urllib.parse.unquote(parts.username or "postgres"),
@@ -127,6 +128,14 @@ def ensure_database(url: str) -> None:
         port=parts.port or 5432,
     )
     admin.autocommit = True
+    return admin
+
+
+def ensure_database(url: str) -> None:
+    from psycopg2 import sql
+
+    name = urllib.parse.urlparse(url).path.lstrip("/")
+    admin = admin_connection(url)
     with admin.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cursor.fetchone() is None:
@@ -135,7 +144,7 @@ def ensure_database(url: str) -> None:
     admin.close()
 
 
-def redis_url() -> str | None:
+def redis_url(prefix: str = CACHE_PREFIX) -> str | None:
     url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
     try:
         import redis
@@ -143,7 +152,7 @@ def redis_url() -> str | None:
         client = redis.Redis.from_url(url, socket_connect_timeout=1)
         client.ping()
         # Pages cached by an earlier run over other data must not be served as this run's.
-        for key in client.scan_iter(match=f"{CACHE_PREFIX}:*", count=1000):
+        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
             client.delete(key)
     except Exception:  # any failure means: run without Redis
         return None
@@ -307,7 +316,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], port: int, workers: int) -> Iterator[subprocess.Popen]:
+def gunicorn(
+    env: dict[str, str], port: int, workers: int, *, output: IO | None = None
+) -> Iterator[subprocess.Popen]:
+    """gunicorn on 127.0.0.1:`port` until the block ends; its log goes to `output` (else this
+    process's own)."""
     process = subprocess.Popen(
         [
             str(GUNICORN),
@@ -324,6 +337,8 @@ def gunicorn(env: dict[str, str], port: int, workers: int) -> Iterator[subproces
         env=env,
         cwd=ROOT,
         start_new_session=True,
+        stdout=output,
+        stderr=output,
     )
     try:
         wait_until_up(f"http://{HOST}:{port}/", process)
