@@ -571,28 +571,28 @@ def facet_counts(filters: ChannelFilters, *, brands: list[Brand] | None = None) 
     by_brand: Counter[int] = Counter()
     inspected = authenticated = 0
     for row in rows:
-        # Whether the row passes each of the panel's own filters; each group is counted with every
-        # other filter applied but its own.
-        passes = {
-            "grade": not filters.grades or row.grade in filters.grades,
-            "price": row.in_price_range,
-            "inspected": not filters.inspected_only or row.inspected,
-            "authenticated": not filters.authenticated_only or row.authenticated,
-            "brand": not filters.brand_slugs or row.brand_id in brand_ids,
-        }
-        failed = [group for group, passed in passes.items() if not passed]
-        if len(failed) > 1:
-            continue
-        if not failed or failed == ["grade"]:
+        # Each group is counted with every other filter of the panel applied but its own: a row
+        # counts everywhere when it passes them all, and only in the group of the one it fails.
+        # (Failing the badge filters means lacking the badge, which adds nothing to its count.)
+        grade_ok = not filters.grades or row.grade in filters.grades
+        inspected_ok = not filters.inspected_only or row.inspected
+        authenticated_ok = not filters.authenticated_only or row.authenticated
+        brand_ok = not filters.brand_slugs or row.brand_id in brand_ids
+        failed = 5 - (grade_ok + row.in_price_range + inspected_ok + authenticated_ok + brand_ok)
+        if failed == 0:
             grades[row.grade] += row.listings
-        if not failed or failed == ["price"]:
             bands[row.band] += row.listings
-        if row.inspected and (not failed or failed == ["inspected"]):
-            inspected += row.listings
-        if row.authenticated and (not failed or failed == ["authenticated"]):
-            authenticated += row.listings
-        if row.brand_id and (not failed or failed == ["brand"]):
-            by_brand[row.brand_id] += row.listings
+            inspected += row.listings if row.inspected else 0
+            authenticated += row.listings if row.authenticated else 0
+            if row.brand_id:
+                by_brand[row.brand_id] += row.listings
+        elif failed == 1:
+            if not grade_ok:
+                grades[row.grade] += row.listings
+            elif not row.in_price_range:
+                bands[row.band] += row.listings
+            elif not brand_ok and row.brand_id:
+                by_brand[row.brand_id] += row.listings
     counts = FacetCounts(
         grades={grade: grades[grade] for grade in Grade.values},
         price_bands=tuple((low, high, bands[index]) for index, (low, high) in enumerate(PRICE_BANDS)),

@@ -84,6 +84,99 @@ def test_a_price_range_that_is_not_a_band_is_counted_from_the_listings(db):
     assert [count for _low, _high, count in counts.price_bands] == [1, 2, 0, 0]  # its own filter aside
 
 
+PRICES = ("120", "499.99", "500", "1999.99", "2000", "9999", "10000", "25000")
+# Price ranges: none, whole bands (the facet table's), and ranges that cut through bands (a count of
+# the listings).
+PRICE_RANGES = (
+    (None, None),
+    (None, Decimal("499.99")),
+    (Decimal("500"), Decimal("9999.99")),
+    (Decimal("2000"), None),
+    (Decimal("300"), Decimal("2500")),
+    (Decimal("1999.99"), None),
+)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_counts_are_a_count_of_the_listings_for_any_filters(db, seed):
+    # given: listings in two categories and three brands, half of them Walkmans
+    rng = random.Random(seed)
+    categories = [CategoryFactory(slug=f"shelf-{n}") for n in range(2)]
+    brands = [BrandFactory(name=f"Brand {n}") for n in range(3)]
+    for _ in range(40):
+        ListingFactory(
+            category=rng.choice(categories),
+            brand=rng.choice([None, *brands]),
+            grade=rng.choice(Grade.values),
+            price=Decimal(rng.choice(PRICES)),
+            inspected_at=timezone.now() if rng.random() < 0.4 else None,
+            authenticated=rng.random() < 0.3,
+            title="Walkman" if rng.random() < 0.5 else "Radio",
+        )
+    listings = list(Listing.objects.select_related("brand"))
+
+    for _ in range(30):
+        # when: any mix of the panel's filters, with words or without
+        price_min, price_max = rng.choice(PRICE_RANGES)
+        filters = ChannelFilters(
+            category=rng.choice([None, *categories]),
+            brand_slugs=tuple(brand.slug for brand in rng.sample(brands, rng.randint(0, 2))),
+            grades=tuple(rng.sample(Grade.values, rng.randint(0, 2))),
+            price_min=price_min,
+            price_max=price_max,
+            inspected_only=rng.random() < 0.3,
+            authenticated_only=rng.random() < 0.2,
+            q=rng.choice(["", "", "walkman"]),
+        )
+        counts = facet_counts(filters, brands=brands)
+
+        # then: each group counts the listings that pass every other filter
+        assert counts.exact
+        expected = _counted_by_hand(listings, filters, brands)
+        assert (counts.grades, counts.inspected, counts.authenticated, counts.brand_ids) == expected[:4], (
+            filters
+        )
+        assert [n for _low, _high, n in counts.price_bands] == expected[4], filters
+
+
+def _counted_by_hand(listings: list[Listing], filters: ChannelFilters, brands: list) -> tuple:
+    """The panel's counts for `filters`, from the listings one by one: (grades, inspected,
+    authenticated, brand ids, price bands)."""
+
+    def passes(listing: Listing, but: str) -> bool:
+        checks = {
+            "category": filters.category is None or listing.category_id == filters.category.pk,
+            "words": not filters.q or listing.title == "Walkman",
+            "grade": not filters.grades or listing.grade in filters.grades,
+            "price": (filters.price_min is None or listing.price >= filters.price_min)
+            and (filters.price_max is None or listing.price <= filters.price_max),
+            "inspected": not filters.inspected_only or listing.inspected_at is not None,
+            "authenticated": not filters.authenticated_only or listing.authenticated,
+            "brand": not filters.brand_slugs
+            or (listing.brand is not None and listing.brand.slug in filters.brand_slugs),
+        }
+        return all(passed for name, passed in checks.items() if name != but)
+
+    def band(listing: Listing) -> int:
+        return sum(listing.price >= edge for edge in facet_sql.BAND_EDGES)
+
+    grades = {
+        grade: sum(passes(item, "grade") and item.grade == grade for item in listings)
+        for grade in Grade.values
+    }
+    inspected = sum(passes(item, "inspected") and item.inspected_at is not None for item in listings)
+    authenticated = sum(passes(item, "authenticated") and item.authenticated for item in listings)
+    by_brand = {
+        brand.pk: sum(passes(item, "brand") and item.brand_id == brand.pk for item in listings)
+        for brand in brands
+    }
+    bands = [
+        sum(passes(item, "price") and band(item) == index for item in listings)
+        for index in range(len(selectors.PRICE_BANDS))
+    ]
+    return grades, inspected, authenticated, {pk: n for pk, n in by_brand.items() if n}, bands
+
+
 def _table() -> Counter:
     return Counter(
         {
