@@ -223,9 +223,30 @@ def brands_for_category(category: Category | None) -> list[Brand]:
 # --- Listings -----------------------------------------------------------------------------------------
 
 
+# What a card shows (templates/listings/_cards.jinja, the API's ListingCardSerializer) and what the
+# pager orders by: a list reads no more (the description and its parts, the largest columns, are
+# for the listing's own page).
+CARD_FIELDS = (
+    "id",
+    "title",
+    "language",
+    "price",
+    "reference_price",
+    "grade",
+    "status",
+    "source",
+    "category_id",
+    "brand",
+    "inspected_at",
+    "authenticated",
+    "cover_key",
+    "published_at",
+)
+
+
 def _cards() -> QuerySet[Listing]:
-    """Listings with what a card shows. The search document is large and never shown."""
-    return Listing.objects.select_related("brand").defer(*SEARCH_FIELDS)
+    """Listings with what a card shows, and their brands."""
+    return Listing.objects.select_related("brand").only(*CARD_FIELDS)
 
 
 def _on_sale() -> QuerySet[Listing]:
