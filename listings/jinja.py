@@ -1,5 +1,6 @@
 """The Jinja2 environment (settings.TEMPLATES) for the few templates on the busiest pages that render
-on every uncached request: the channel's item cards, its results and its filter panel. Jinja2 compiles
+on every uncached request: the channel's item cards, its results and its filter panel, and the body
+of a listing's page. Jinja2 compiles
 a template to Python once, where Django's engine walks its nodes on every render, so they cost a
 fraction of what they did. Everything else is a Django template.
 
@@ -10,15 +11,19 @@ Django templates (the Makefile's `messages` target names the extension); a messa
 own markup."""
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import linebreaks
+from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from jinja2 import Environment
 from markupsafe import Markup
 
-from listings.templatetags.channel import grade_label, srcset, status_label, thumb
+from listings.templatetags.channel import grade_label, percent_below, srcset, status_label, thumb
 from marketplace.templatetags.languages import lang_attr
 from marketplace.templatetags.money import money
 
@@ -26,6 +31,17 @@ from marketplace.templatetags.money import money
 def interpolate(message: str, **values: Any) -> Markup:
     """A translated message with its `%(name)s` values filled in, escaped."""
     return Markup(message) % values  # noqa: S704 - our own translated message; the values are escaped
+
+
+def paragraphs(text: str) -> Markup:
+    """Plain text as HTML paragraphs, escaped, as Django's `linebreaks` filter makes them."""
+    return Markup(linebreaks(text, autoescape=True))  # noqa: S704 - linebreaks escapes the text
+
+
+def local_date(moment: datetime, format_name: str) -> str:
+    """A moment's date in the active language's format (`"DATE_FORMAT"`, `"YEAR_MONTH_FORMAT"`), in
+    the site's time zone, as Django's `date` filter shows it."""
+    return date_format(localtime(moment), format_name)
 
 
 def unless_none(value: Any) -> Any:
@@ -49,7 +65,10 @@ def environment(**options: Any) -> Environment:
         grade_label=grade_label,
         interpolate=interpolate,
         lang_attr=lang_attr,
+        linebreaks=paragraphs,
+        local_date=local_date,
         money=money,
+        percent_below=percent_below,
         srcset=srcset,
         status_label=status_label,
         thumb=thumb,

@@ -10,6 +10,7 @@ and again and a listing's appearance there may lag by a few seconds.
 import dataclasses
 import hashlib
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
@@ -34,6 +35,7 @@ from listings.search import FEW_RESULTS
 from listings.selectors import (
     SELLER_COUNT_CAP,
     ChannelFilters,
+    DetailAnnotations,
     brands_for_category,
     brands_in_results,
     category_by_slug,
@@ -56,6 +58,9 @@ from marketplace.keyset import InvalidCursor, Page
 from marketplace.money import CENT
 from marketplace.redirects import safe_next_url
 from marketplace.templatetags.money import money
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 RESULTS_CACHE_TTL = 30
 FAVOURITE_SLOT = "<!-- favourite -->"
@@ -363,18 +368,38 @@ def _meta_description(listing: Listing) -> str:
     return Truncator(f"{summary} {listing.description_text}".strip()).chars(160)
 
 
-def _detail_body(listing: Listing) -> str:
+def _detail_body(listing: "WithAnnotations[Listing, DetailAnnotations]") -> str:
     """Everything on the page that is the same for every viewer (no request: nothing per-person)."""
     return render_to_string(
-        "listings/_detail_body.html",
+        "listings/_detail_body.jinja",
         {
             "listing": listing,
             "ancestors": category_tree().ancestors(listing.category),
             "similar": similar_listings(listing=listing),
-            "cover": listing.ready_photos[0] if listing.ready_photos else None,
-            "seller_count_cap": SELLER_COUNT_CAP,
+            "phrases": _detail_phrases(listing),
         },
+        using="jinja2",
     )
+
+
+def _detail_phrases(listing: "WithAnnotations[Listing, DetailAnnotations]") -> dict[str, str]:
+    """The listing page's phrases that change with a number (plural forms, which the page's Jinja2
+    template leaves to gettext here)."""
+    photos = len(listing.ready_photos)
+    seller = listing.seller
+    on_sale = listing.seller_active_count
+    return {
+        "photos": ngettext("%(counter)s photo", "%(counter)s photos: swipe to see them all", photos)
+        % {"counter": photos},
+        "rating": ngettext(
+            "%(score)s ★ (%(counter)s rating)", "%(score)s ★ (%(counter)s ratings)", seller.rating_count
+        )
+        % {"score": seller.rating_score, "counter": seller.rating_count},
+        "on_sale": gettext("%(count)s+ items on sale") % {"count": SELLER_COUNT_CAP}
+        if on_sale >= SELLER_COUNT_CAP
+        else ngettext("%(counter)s item on sale", "%(counter)s items on sale", on_sale)
+        % {"counter": on_sale},
+    }
 
 
 def _cursor_page(request: HttpRequest, load) -> tuple[Page, str | None]:
