@@ -10,6 +10,7 @@ import bisect
 import dataclasses
 import functools
 import hashlib
+import json
 import re
 from collections import Counter
 from contextvars import ContextVar
@@ -472,6 +473,8 @@ PRICE_BANDS: tuple[tuple[int | None, int | None], ...] = tuple(
 # Past this many listings matching a query's words, the panel's counts are not shown: counting every
 # match of a common word costs as much as the page, and a count of the first ones would mislead.
 FACET_SCAN_LIMIT = 1000
+# ... and when the planner expects this many times more, they are not counted at all.
+FACET_ESTIMATE_MARGIN = 2
 
 
 @dataclass(frozen=True)
@@ -539,6 +542,8 @@ def _facet_rows(filters: ChannelFilters) -> tuple[list[_FacetRow], bool]:
         ]
         return rows, True
     base = ChannelFilters(category=filters.category, seller_id=filters.seller_id)
+    if q and _surely_more_than(_filtered(_on_sale(), base), q, FACET_SCAN_LIMIT):
+        return [], False
     matching = (
         _searched(_filtered(_on_sale(), base), q, ranked=False)
         .order_by("-published_at", "-id")
@@ -558,6 +563,22 @@ def _facet_rows(filters: ChannelFilters) -> tuple[list[_FacetRow], bool]:
         for brand_id, grade, price, inspected_at, authenticated in matching
     ]
     return rows, len(rows) <= FACET_SCAN_LIMIT
+
+
+def _surely_more_than(queryset: QuerySet[Listing], q: str, count: int) -> bool:
+    """Whether PostgreSQL's planner expects far more than `count` of `queryset` to have every word of
+    `q` in their search document (FACET_ESTIMATE_MARGIN times more): then counting up to `count`
+    matches would read a long stretch of the index for counts the panel does not show. The estimate
+    comes from the search index's statistics of the words on sale, which are close for a common word
+    (a brand's or category's name is in the document too); words the statistics do not know are
+    estimated rare, and counted. One EXPLAIN, which plans and runs nothing; never on SQLite."""
+    if connection.vendor != "postgresql":
+        return False
+    query_plan = search_plan(q)
+    words = " ".join([*(named.word for named in query_plan.named), *query_plan.text_words])
+    with_words = queryset.filter(search_vector=SearchQuery(words, search_type="websearch", config="english"))
+    plan = json.loads(with_words.order_by().explain(format="json"))
+    return plan[0]["Plan"]["Plan Rows"] > FACET_ESTIMATE_MARGIN * count
 
 
 def facet_counts(filters: ChannelFilters, *, brands: list[Brand] | None = None) -> FacetCounts:
