@@ -4,7 +4,7 @@ were told succeeded is in the database afterwards.
     .venv/bin/python bench/mixed.py [--listings 100000] [--database-url postgres://...] [--duration 300]
                                     [--users 16] [--workers 2] [--redis-url redis://127.0.0.1:6379/7]
 
-The issue's target run: `--listings 1000000 --database-url postgres://postgres@127.0.0.1:5432/reloop_bench_1m`
+The target run: `--listings 1000000 --database-url postgres://postgres@127.0.0.1:5432/reloop_bench_1m`
 (5 minutes, 16 users): 0 errors and no lost write.
 
 It prepares the database as bench/browse.py does (created if missing, migrated, topped up to

@@ -43,7 +43,7 @@ def test_weighted_choice_follows_the_weights():
     assert 0.77 < picks.count("browse") / len(picks) < 0.83
 
 
-def test_the_mix_adds_up_to_the_issue_shares():
+def test_the_mix_adds_up_to_the_workload_shares():
     groups = {name: sum(mixed.MIX[action] for action in actions) for name, actions, _rows in mixed.GROUPS}
 
     assert groups == {
