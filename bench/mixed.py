@@ -722,7 +722,7 @@ class VirtualUser:
             try:
                 self.actions[action]()
             except (Failed, Refused):
-                pass
+                continue  # already counted: by the request that failed or was refused, and by its flow
             except Exception as error:  # a fault of this client, not of the site: shown, not hidden
                 self.recorder.error(CLIENT_ROW[0], f"{action}: {type(error).__name__}: {error}")
         self.browser.close()

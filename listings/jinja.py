@@ -1,8 +1,7 @@
 """The Jinja2 environment (settings.TEMPLATES) for the few templates on the busiest pages that render
 on every uncached request: the channel's item cards, its results and its filter panel, and the body
-of a listing's page. Jinja2 compiles
-a template to Python once, where Django's engine walks its nodes on every render, so they cost a
-fraction of what they did. Everything else is a Django template.
+of a listing's page. Jinja2 compiles a template to Python once, where Django's engine walks its nodes
+on every render, so they cost a fraction of what they did. Everything else is a Django template.
 
 The filters are the Django ones those templates use, so both engines say the same thing. Text is
 translated with `{{ _("…") }}`, which `manage.py makemessages` finds in .jinja files as it does in

@@ -351,6 +351,16 @@ def _is_what_it_names(meaning: search.Meaning) -> Q | None:
     return condition
 
 
+def _indexed_words(query_plan: search.QueryPlan) -> str:
+    """Every word of the query that the full-text index knows, named ones included ("camera" in a
+    title as well as the category it names)."""
+    return " ".join(
+        word
+        for word in (*(named.word for named in query_plan.named), *query_plan.text_words)
+        if uses_full_text_search(word)
+    )
+
+
 def _searched(queryset: QuerySet[Listing], q: str, *, ranked: bool) -> QuerySet[Listing]:
     """The listings that match every word of `q`: a word that names a category, brand or model
     (listings.search) by what the listing is or by its text, the others by the text. Ranked, those
@@ -380,11 +390,7 @@ def _searched(queryset: QuerySet[Listing], q: str, *, ranked: bool) -> QuerySet[
     rank: Expression | None = None
     # Ranked by every word the full-text index knows, named ones included ("camera" in a title
     # before "camera" in a description).
-    indexed = " ".join(
-        word
-        for word in (*(named.word for named in query_plan.named), *query_plan.text_words)
-        if uses_full_text_search(word)
-    )
+    indexed = _indexed_words(query_plan)
     if indexed:
         # ts_rank is a 4-byte real; as a double it prints and parses back to the same value, so
         # a cursor holding it finds its row again exactly.
@@ -541,11 +547,11 @@ def _facet_rows(filters: ChannelFilters) -> tuple[list[_FacetRow], bool]:
             for brand, grade, band, inspected, authenticated, n in grouped
         ]
         return rows, True
-    base = ChannelFilters(category=filters.category, seller_id=filters.seller_id)
-    if q and _surely_more_than(_filtered(_on_sale(), base), q, FACET_SCAN_LIMIT):
+    in_scope = _filtered(_on_sale(), ChannelFilters(category=filters.category, seller_id=filters.seller_id))
+    if q and _surely_more_than(in_scope, q, FACET_SCAN_LIMIT):
         return [], False
     matching = (
-        _searched(_filtered(_on_sale(), base), q, ranked=False)
+        _searched(in_scope, q, ranked=False)
         .order_by("-published_at", "-id")
         .values_list("brand_id", "grade", "price", "inspected_at", "authenticated")[: FACET_SCAN_LIMIT + 1]
     )
@@ -574,8 +580,7 @@ def _surely_more_than(queryset: QuerySet[Listing], q: str, count: int) -> bool:
     estimated rare, and counted. One EXPLAIN, which plans and runs nothing; never on SQLite."""
     if connection.vendor != "postgresql":
         return False
-    query_plan = search_plan(q)
-    words = " ".join([*(named.word for named in query_plan.named), *query_plan.text_words])
+    words = _indexed_words(search_plan(q))
     with_words = queryset.filter(search_vector=SearchQuery(words, search_type="websearch", config="english"))
     plan = json.loads(with_words.order_by().explain(format="json"))
     return plan[0]["Plan"]["Plan Rows"] > FACET_ESTIMATE_MARGIN * count

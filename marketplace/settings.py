@@ -116,7 +116,8 @@ TEMPLATES = [
         },
     },
     {
-        # The channel's cards, results and filter panel only (listings/jinja.py), which ask for it by name.
+        # The channel's cards, results and filter panel and a listing's page body only (listings/jinja.py),
+        # which ask for it by name.
         "NAME": "jinja2",
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
