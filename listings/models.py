@@ -225,7 +225,14 @@ class Listing(models.Model):
         verbose_name = _("listing")
         verbose_name_plural = _("listings")
         indexes = [
-            models.Index(fields=["status", "-published_at", "-id"], name="listing_channel_newest"),
+            # The newest listings on sale, for the channel's newest-first pages and every search's
+            # walk. On PostgreSQL it also carries the columns the searches filter and count by
+            # (INCLUDE, migration 0015), so that the walk reads no table row.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="listing_channel_cover",
+                condition=Q(status="active", published_at__isnull=False),
+            ),
             models.Index(fields=["status", "price", "id"], name="listing_channel_price"),
             models.Index(
                 fields=["category", "status", "-published_at", "-id"], name="listing_category_newest"
