@@ -15,7 +15,8 @@ edges, and changing them needs a migration that creates the triggers again and r
 BAND_EDGES = (500, 2000, 10000)
 
 
-def _band(row: str) -> str:
+def band_case(row: str) -> str:
+    """SQL for the price band of `row`'s price."""
     cases = " ".join(f"WHEN {row}.price < {edge} THEN {index}" for index, edge in enumerate(BAND_EDGES))
     return f"CASE {cases} ELSE {len(BAND_EDGES)} END"
 
@@ -23,7 +24,7 @@ def _band(row: str) -> str:
 def _cell(row: str) -> str:
     """The values of a listing's cell, in the order of CELL_COLUMNS."""
     return (
-        f"{row}.category_id, coalesce({row}.brand_id, 0), {row}.grade, {_band(row)}, "
+        f"{row}.category_id, coalesce({row}.brand_id, 0), {row}.grade, {band_case(row)}, "
         f"{row}.inspected_at IS NOT NULL, {row}.authenticated"
     )
 
@@ -36,7 +37,7 @@ WATCHED = "status, category_id, brand_id, grade, price, inspected_at, authentica
 def _match(row: str) -> str:
     return (
         f"category_id = {row}.category_id AND brand_key = coalesce({row}.brand_id, 0) "
-        f"AND grade = {row}.grade AND band = {_band(row)} "
+        f"AND grade = {row}.grade AND band = {band_case(row)} "
         f"AND inspected = ({row}.inspected_at IS NOT NULL) AND authenticated = {row}.authenticated"
     )
 
@@ -63,9 +64,9 @@ POSTGRESQL_TRIGGER = "listings_facet_count"
 POSTGRESQL = f"""
 CREATE FUNCTION listings_facet_count_update() RETURNS trigger AS $$
 BEGIN
-  IF TG_OP = 'UPDATE' AND (OLD.status, OLD.category_id, OLD.brand_id, OLD.grade, {_band("OLD")},
+  IF TG_OP = 'UPDATE' AND (OLD.status, OLD.category_id, OLD.brand_id, OLD.grade, {band_case("OLD")},
       OLD.inspected_at IS NOT NULL, OLD.authenticated) IS NOT DISTINCT FROM
-      (NEW.status, NEW.category_id, NEW.brand_id, NEW.grade, {_band("NEW")},
+      (NEW.status, NEW.category_id, NEW.brand_id, NEW.grade, {band_case("NEW")},
       NEW.inspected_at IS NOT NULL, NEW.authenticated) THEN
     RETURN NULL;
   END IF;

@@ -6,7 +6,6 @@ photo is the denormalised `Listing.cover_key`). The category tree and the brand 
 and are read on every page, so they are kept in the cache for a few minutes.
 """
 
-import bisect
 import dataclasses
 import functools
 import hashlib
@@ -17,12 +16,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple, TypedDict, TypeGuard
+from typing import TYPE_CHECKING, TypedDict, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import (
     Case,
     Count,
@@ -33,7 +32,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Sum,
     Value,
     When,
 )
@@ -57,6 +55,7 @@ from listings.models import (
     SearchTerm,
     SearchTermTrigram,
 )
+from marketplace import process_memo
 from marketplace.keyset import Page, paginate
 from marketplace.money import CENT
 
@@ -82,6 +81,9 @@ RANK_WINDOW = 240
 SELLER_COUNT_CAP = 1000
 CATEGORY_TREE_TTL = 10 * 60
 BRAND_FACETS_TTL = 10 * 60
+# How long a process keeps the tree and the brands on sale per category without asking the cache
+# (marketplace.process_memo); another process's edit of them shows within this many seconds.
+REFERENCE_HOLD = 60
 # Bump when the shape of a cached value changes, so that old processes' entries are not misread.
 CACHE_VERSION = 1
 CATEGORY_TREE_KEY = f"listings:category-tree:v{CACHE_VERSION}"
@@ -168,17 +170,22 @@ def category_tree_for_request(*, started: bool) -> None:
 
 
 def category_tree() -> CategoryTree:
-    """The whole tree from the cache; one query when the cache is cold. Edits show within minutes.
-    Read once per request."""
+    """The whole tree, held by the process for REFERENCE_HOLD seconds, else from the cache; one query
+    when both are cold. Edits show within minutes. Read once per request."""
     kept = _request_tree.get()
     if kept:
         return kept[0]
+    tree = process_memo.held(CATEGORY_TREE_KEY, ttl=REFERENCE_HOLD, load=_category_tree_shared)
+    if kept is not None:
+        kept.append(tree)
+    return tree
+
+
+def _category_tree_shared() -> CategoryTree:
     tree = cache.get(CATEGORY_TREE_KEY)
     if tree is None:
         tree = CategoryTree(list(Category.objects.order_by("position", "name", "id")))
         cache.set(CATEGORY_TREE_KEY, tree, CATEGORY_TREE_TTL)
-    if kept is not None:
-        kept.append(tree)
     return tree
 
 
@@ -190,6 +197,7 @@ def category_is_luxury(category: Category) -> bool:
 def category_tree_forget() -> None:
     """Drop the cached tree, so that a renamed or moved category shows at once."""
     cache.delete(CATEGORY_TREE_KEY)
+    process_memo.forget(CATEGORY_TREE_KEY)
     kept = _request_tree.get()
     if kept:
         kept.clear()
@@ -200,7 +208,7 @@ def category_by_slug(slug: str) -> Category:
     category = category_tree().get(slug)
     if category is None and Category.objects.filter(slug=slug).exists():
         # Created since the tree was cached: rebuild it rather than answer 404 for minutes.
-        cache.delete(CATEGORY_TREE_KEY)
+        category_tree_forget()
         category = category_tree().get(slug)
     if category is None:
         raise Category.DoesNotExist(slug)
@@ -208,17 +216,22 @@ def category_by_slug(slug: str) -> Category:
 
 
 def brands_for_category(category: Category | None) -> list[Brand]:
-    """Brands with something on sale in the category (or anywhere, for None), by name; cached."""
+    """Brands with something on sale in the category (or anywhere, for None), by name; held by the
+    process for REFERENCE_HOLD seconds, else cached."""
     key = f"listings:brands:v{CACHE_VERSION}:{category.pk if category is not None else 'all'}"
-    brands = cache.get(key)
-    if brands is None:
-        # From the facet table, which has a row per brand and leaf category with listings on sale.
-        on_sale = FacetCount.objects.filter(listings__gt=0)
-        if category is not None:
-            on_sale = on_sale.filter(category_id__in=category_tree().descendant_ids(category))
-        brands = list(Brand.objects.filter(pk__in=on_sale.values("brand_key")).order_by("name", "id"))
-        cache.set(key, brands, BRAND_FACETS_TTL)
-    return brands
+
+    def shared() -> list[Brand]:
+        brands = cache.get(key)
+        if brands is None:
+            # From the facet table, which has a row per brand and leaf category with listings on sale.
+            on_sale = FacetCount.objects.filter(listings__gt=0)
+            if category is not None:
+                on_sale = on_sale.filter(category_id__in=category_tree().descendant_ids(category))
+            brands = list(Brand.objects.filter(pk__in=on_sale.values("brand_key")).order_by("name", "id"))
+            cache.set(key, brands, BRAND_FACETS_TTL)
+        return brands
+
+    return process_memo.held(key, ttl=REFERENCE_HOLD, load=shared)
 
 
 # --- Listings -----------------------------------------------------------------------------------------
@@ -514,61 +527,63 @@ def _bands_chosen(filters: ChannelFilters) -> list[int] | None:
     return list(range(first, last + 1))
 
 
-class _FacetRow(NamedTuple):
-    """Listings alike in everything the panel counts by, and how many they are."""
-
-    brand_id: int | None
-    grade: str
-    band: int  # index into PRICE_BANDS
-    in_price_range: bool  # within the filters' own price range
-    inspected: bool
-    authenticated: bool
-    listings: int
-
-
-def _facet_rows(filters: ChannelFilters) -> tuple[list[_FacetRow], bool]:
-    """What the panel's counts are summed from, and whether it is every listing that matches: the
-    facet table's rows for the category when no words are searched for (the same cost at any size of
-    the channel; one row per brand, grade, band and badge), else the newest listings that match, up
-    to FACET_SCAN_LIMIT (an index-only scan of listing_channel_cover on PostgreSQL). One query."""
+def _facet_source(filters: ChannelFilters) -> tuple[str, list[object], str] | None:
+    """What the panel's counts are summed from: its SQL, the parameters of that SQL and of the
+    columns that file
+    each row under brand, grade, band, the filters' own price range, and the badges: the facet
+    table's rows for the category when no words are searched for (the same cost at any size of the
+    channel; one row per brand, grade, band and badge), else the newest listings that match, up to
+    FACET_SCAN_LIMIT and one (an index-only scan of listing_channel_cover on PostgreSQL). None when
+    the words match too many listings to count."""
     q = filters.q.strip()
     bands = _bands_chosen(filters)
     if not q and filters.seller_id is None and bands is not None:
         table = FacetCount.objects.filter(listings__gt=0)
         if filters.category is not None:
             table = table.filter(category_id__in=category_tree().descendant_ids(filters.category))
-        grouped = (
-            table.values_list("brand_key", "grade", "band", "inspected", "authenticated")
-            .annotate(n=Sum("listings"))
-            .order_by()
-        )
-        rows = [
-            _FacetRow(brand or None, grade, band, band in bands, inspected, authenticated, n)
-            for brand, grade, band, inspected, authenticated, n in grouped
-        ]
-        return rows, True
+        sql, params = table.values_list(
+            "brand_key", "grade", "band", "inspected", "authenticated", "listings"
+        ).query.sql_with_params()
+        in_range = f"band IN ({', '.join(str(int(band)) for band in bands) or 'NULL'})"
+        shape = f"brand_key AS brand, grade, band, {in_range} AS in_range, inspected, authenticated, listings"
+        return sql, list(params), shape
     in_scope = _filtered(_on_sale(), ChannelFilters(category=filters.category, seller_id=filters.seller_id))
     if q and _surely_more_than(in_scope, q, FACET_SCAN_LIMIT):
-        return [], False
+        return None
     matching = (
         _searched(in_scope, q, ranked=False)
         .order_by("-published_at", "-id")
         .values_list("brand_id", "grade", "price", "inspected_at", "authenticated")[: FACET_SCAN_LIMIT + 1]
     )
-    low, high = filters.price_min, filters.price_max
-    rows = [
-        _FacetRow(
-            brand_id,
-            grade,
-            bisect.bisect_right(facet_sql.BAND_EDGES, price),
-            (low is None or price >= low) and (high is None or price <= high),
-            inspected_at is not None,
-            authenticated,
-            1,
-        )
-        for brand_id, grade, price, inspected_at, authenticated in matching
-    ]
-    return rows, len(rows) <= FACET_SCAN_LIMIT
+    sql, params = matching.query.sql_with_params()
+    limits, limit_params = ["1 = 1"], []
+    if filters.price_min is not None:
+        limits.append("price >= %s")
+        limit_params.append(filters.price_min)
+    if filters.price_max is not None:
+        limits.append("price <= %s")
+        limit_params.append(filters.price_max)
+    shape = (
+        f"coalesce(brand_id, 0) AS brand, grade, {facet_sql.band_case('matches')} AS band, "
+        f"{' AND '.join(limits)} AS in_range, inspected_at IS NOT NULL AS inspected, "
+        "authenticated, 1 AS listings"
+    )
+    return sql, [*params, *limit_params], shape
+
+
+# Each group of the panel is counted with every other filter applied but its own (failing a badge
+# filter means lacking the badge, which adds nothing to its count); `matches` says how many rows
+# were read, to tell whether the words' matches were all counted. The values in the conditions are
+# ids and grade codes, written in; the source's own are parameters.
+FACET_GROUPS_SQL = """
+WITH matches AS ({source}), counted AS (SELECT {shape} FROM matches)
+SELECT 'grade', grade, NULL, SUM(listings) FROM counted WHERE in_range AND {inspected} AND {authenticated} AND {brand} GROUP BY grade
+UNION ALL SELECT 'band', NULL, band, SUM(listings) FROM counted WHERE {grade} AND {inspected} AND {authenticated} AND {brand} GROUP BY band
+UNION ALL SELECT 'brand', NULL, brand, SUM(listings) FROM counted WHERE brand <> 0 AND {grade} AND in_range AND {inspected} AND {authenticated} GROUP BY brand
+UNION ALL SELECT 'inspected', NULL, NULL, SUM(listings) FROM counted WHERE inspected AND {grade} AND in_range AND {authenticated} AND {brand}
+UNION ALL SELECT 'authenticated', NULL, NULL, SUM(listings) FROM counted WHERE authenticated AND {grade} AND in_range AND {inspected} AND {brand}
+UNION ALL SELECT 'matches', NULL, NULL, COUNT(*) FROM counted
+"""
 
 
 def _surely_more_than(queryset: QuerySet[Listing], q: str, count: int) -> bool:
@@ -601,8 +616,40 @@ def facet_counts(filters: ChannelFilters, *, brands: list[Brand] | None = None) 
     brand_ids = {known[slug] for slug in filters.brand_slugs if slug in known}
     if len(brand_ids) < len(filters.brand_slugs):
         brand_ids = set(Brand.objects.filter(slug__in=filters.brand_slugs).values_list("pk", flat=True))
-    rows, exact = _facet_rows(filters)
-    if not exact:
+    source = _facet_source(filters)
+    grades: Counter[str] = Counter()
+    bands: Counter[int] = Counter()
+    by_brand: dict[int, int] = {}
+    inspected = authenticated = matches = 0
+    if source is not None:
+        sql, params, shape = source
+        grades_chosen = ", ".join(f"'{grade}'" for grade in filters.grades if grade in Grade.values)
+        brands_chosen = ", ".join(str(int(brand_id)) for brand_id in brand_ids)
+        groups = FACET_GROUPS_SQL.format(
+            source=sql,
+            shape=shape,
+            grade=f"grade IN ({grades_chosen or 'NULL'})" if filters.grades else "1 = 1",
+            inspected="inspected" if filters.inspected_only else "1 = 1",
+            authenticated="authenticated" if filters.authenticated_only else "1 = 1",
+            brand=f"brand IN ({brands_chosen or 'NULL'})" if filters.brand_slugs else "1 = 1",
+        )
+        with connections[Listing.objects.db].cursor() as cursor:
+            cursor.execute(groups, params)
+            for group, grade, number, count in cursor.fetchall():
+                count = int(count or 0)
+                if group == "grade":
+                    grades[grade] += count
+                elif group == "band":
+                    bands[int(number)] += count
+                elif group == "brand":
+                    by_brand[int(number)] = count
+                elif group == "inspected":
+                    inspected = count
+                elif group == "authenticated":
+                    authenticated = count
+                else:
+                    matches = count
+    if source is None or (filters.q.strip() and matches > FACET_SCAN_LIMIT):
         counts = FacetCounts(
             grades={},
             price_bands=tuple((low, high, 0) for low, high in PRICE_BANDS),
@@ -613,33 +660,6 @@ def facet_counts(filters: ChannelFilters, *, brands: list[Brand] | None = None) 
         )
         cache.set(key, counts, BRAND_FACETS_TTL)
         return counts
-    grades: Counter[str] = Counter()
-    bands: Counter[int] = Counter()
-    by_brand: Counter[int] = Counter()
-    inspected = authenticated = 0
-    for row in rows:
-        # Each group is counted with every other filter of the panel applied but its own: a row
-        # counts everywhere when it passes them all, and only in the group of the one it fails.
-        # (Failing the badge filters means lacking the badge, which adds nothing to its count.)
-        grade_ok = not filters.grades or row.grade in filters.grades
-        inspected_ok = not filters.inspected_only or row.inspected
-        authenticated_ok = not filters.authenticated_only or row.authenticated
-        brand_ok = not filters.brand_slugs or row.brand_id in brand_ids
-        failed = 5 - (grade_ok + row.in_price_range + inspected_ok + authenticated_ok + brand_ok)
-        if failed == 0:
-            grades[row.grade] += row.listings
-            bands[row.band] += row.listings
-            inspected += row.listings if row.inspected else 0
-            authenticated += row.listings if row.authenticated else 0
-            if row.brand_id:
-                by_brand[row.brand_id] += row.listings
-        elif failed == 1:
-            if not grade_ok:
-                grades[row.grade] += row.listings
-            elif not row.in_price_range:
-                bands[row.band] += row.listings
-            elif not brand_ok and row.brand_id:
-                by_brand[row.brand_id] += row.listings
     counts = FacetCounts(
         grades={grade: grades[grade] for grade in Grade.values},
         price_bands=tuple((low, high, bands[index]) for index, (low, high) in enumerate(PRICE_BANDS)),

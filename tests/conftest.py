@@ -111,7 +111,11 @@ def _test_speed_and_static(settings):
 @pytest.fixture(autouse=True)
 def _isolated_files_and_cache(request, settings, tmp_path):
     """Every test gets its own media folders and an empty in-process cache, so that query counts are
-    measured cold and nothing a test writes reaches var/. Tests marked `redis` keep the real cache."""
+    measured cold and nothing a test writes reaches var/. Tests marked `redis` keep the real cache.
+    What the process holds in front of the cache (marketplace.process_memo) is dropped too."""
+    from marketplace import process_memo
+
+    process_memo.forget()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     if (
