@@ -5,13 +5,16 @@ them with `{% cards listings %}` (listings.templatetags.channel)."""
 
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.template import engines
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from listings.models import Listing
+from listings.templatetags.channel import GRADE_LABELS, STATUS_LABELS
+from marketplace.templatetags.money import money_format
 
 # A number standing for a listing's id in the one URL the cards' links are made from.
 _ID_MARK = "918273645546372819"
@@ -28,18 +31,33 @@ def cards_html(
     listings: Iterable[Listing], *, favourite_buttons: bool = False, request: HttpRequest | None = None
 ) -> SafeString:
     """The cards of `listings` as a grid; with a "Remove" button on each for a shopper's favourites
-    (which needs the request, for its CSRF token and the page to come back to)."""
+    (which needs the request, for its CSRF token and the page to come back to).
+
+    What depends only on the page's language (labels, the price format, the thumbnails' folder) is
+    worked out here once, not in a filter per card: a page renders 24 cards, and each filter would
+    look the active language up again."""
+    language = get_language()
     labels = {
         "price_new": gettext("Price new"),
         "inspected": gettext("Inspected"),
         "authenticated": gettext("Authenticated"),
         "remove": gettext("Remove"),
     }
+    thumbnails = f"{settings.MEDIA_URL}listings/"
+    widths = settings.LISTING_THUMBNAIL_WIDTHS
+    chinese = (language or "").startswith("zh")
     template = engines["jinja2"].get_template("listings/_cards.jinja")
     html = template.render(
         {
             "listings": listings,
             "labels": labels,
+            "grades": {code: str(label) for code, label in GRADE_LABELS.items()},
+            "statuses": {code: str(label) for code, label in STATUS_LABELS.items()},
+            "price": money_format(),
+            "other_language": lambda written_in: bool(written_in) and written_in != language,
+            "brand_name": lambda brand: brand.name_zh if chinese and brand.name_zh else brand.name,
+            "thumbnail": lambda key, width: f"{thumbnails}{key[:2]}/{key}-{width}.webp",
+            "widths": widths,
             "favourite_buttons": favourite_buttons,
             "detail_path": _detail_path(),
         },
