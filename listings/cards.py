@@ -4,6 +4,7 @@ Jinja2 because a page renders up to 24 of them on every uncached request. Django
 them with `{% cards listings %}` (listings.templatetags.channel)."""
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -13,6 +14,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from listings.models import Listing
+
+if TYPE_CHECKING:
+    from listings.selectors import Card
 from listings.templatetags.channel import GRADE_LABELS, STATUS_LABELS
 from marketplace.templatetags.money import money_format
 
@@ -28,7 +32,10 @@ def _detail_path() -> Callable[[int], str]:
 
 
 def cards_html(
-    listings: Iterable[Listing], *, favourite_buttons: bool = False, request: HttpRequest | None = None
+    listings: Iterable["Card | Listing"],
+    *,
+    favourite_buttons: bool = False,
+    request: HttpRequest | None = None,
 ) -> SafeString:
     """The cards of `listings` as a grid; with a "Remove" button on each for a shopper's favourites
     (which needs the request, for its CSRF token and the page to come back to).

@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypedDict, TypeGuard
+from typing import TYPE_CHECKING, Any, TypedDict, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
@@ -131,6 +131,9 @@ class CategoryTree:
     def get(self, slug: str) -> Category | None:
         return self._by_slug.get(slug)
 
+    def by_id(self, category_id: int) -> Category | None:
+        return self._by_id.get(category_id)
+
     def children(self, category: Category) -> list[Category]:
         return self._children.get(category.pk, [])
 
@@ -238,9 +241,9 @@ def brands_for_category(category: Category | None) -> list[Brand]:
 
 
 # What a card shows (templates/listings/_cards.jinja, the API's ListingCardSerializer) and what the
-# pager orders by: a list reads no more (the description and its parts, the largest columns, are
-# for the listing's own page).
-CARD_FIELDS = (
+# pagers order by: a list reads no more (the description and its parts, the largest columns, are for
+# the listing's own page).
+CARD_COLUMNS = (
     "id",
     "title",
     "language",
@@ -250,7 +253,7 @@ CARD_FIELDS = (
     "status",
     "source",
     "category_id",
-    "brand",
+    "brand_id",
     "inspected_at",
     "authenticated",
     "cover_key",
@@ -258,15 +261,87 @@ CARD_FIELDS = (
 )
 
 
-def _cards() -> QuerySet[Listing]:
-    """Listings with what a card shows, and their brands."""
-    return Listing.objects.select_related("brand").only(*CARD_FIELDS)
+class Card:
+    """A listing as its card shows it, read as a row of values: a model instance costs about twice
+    as much to build, and a page builds 24. `brand` is its Brand (one instance per brand of a list);
+    `rank` is its relevance in a ranked search (else None)."""
+
+    __slots__ = (*CARD_COLUMNS, "brand", "rank")
+
+    id: int
+    title: str
+    language: str
+    price: Decimal
+    reference_price: Decimal | None
+    grade: str
+    status: str
+    source: str
+    category_id: int
+    brand_id: int | None
+    inspected_at: datetime | None
+    authenticated: bool
+    cover_key: str
+    published_at: datetime | None
+    brand: Brand | None
+    rank: float | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def __eq__(self, other: object) -> bool:
+        """The same listing, as a card or as a Listing."""
+        if isinstance(other, Card | Listing):
+            return self.pk == other.pk
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def __repr__(self) -> str:
+        return f"<Card {self.id}: {self.title}>"
+
+    @property
+    def is_inspected(self) -> bool:
+        return self.inspected_at is not None
+
+    @property
+    def category(self) -> Category:
+        return category_tree().by_id(self.category_id) or Category.objects.get(pk=self.category_id)
+
+
+BRAND_COLUMNS = ("brand__name", "brand__name_zh", "brand__slug")
+
+
+def _card_list(queryset: QuerySet[Listing]) -> list[Card]:
+    """The cards of the listings `queryset` finds, in its order, with their brands (joined). One query."""
+    ranked = "rank" in queryset.query.annotations
+    names = (*CARD_COLUMNS, "rank") if ranked else CARD_COLUMNS
+    brands: dict[int, Brand] = {}
+    cards = []
+    for row in queryset.values_list(*names, *BRAND_COLUMNS):
+        card = Card()
+        for name, value in zip(names, row, strict=False):
+            setattr(card, name, value)
+        if not ranked:
+            card.rank = None
+        brand_id = card.brand_id
+        if brand_id is None:
+            card.brand = None
+        elif (brand := brands.get(brand_id)) is None:
+            name, name_zh, slug = row[-3:]
+            brand = brands[brand_id] = Brand(id=brand_id, name=name, name_zh=name_zh, slug=slug)
+            card.brand = brand
+        else:
+            card.brand = brand
+        cards.append(card)
+    return cards
 
 
 def _on_sale() -> QuerySet[Listing]:
     # Active listings always have published_at (listing_move sets it); the filter keeps a hand-made
     # row without one from breaking the keyset order.
-    return _cards().filter(status=ListingStatus.ACTIVE, published_at__isnull=False)
+    return Listing.objects.filter(status=ListingStatus.ACTIVE, published_at__isnull=False)
 
 
 def _filtered(queryset: QuerySet[Listing], filters: ChannelFilters) -> QuerySet[Listing]:
@@ -399,7 +474,9 @@ def _searched(queryset: QuerySet[Listing], q: str, *, ranked: bool) -> QuerySet[
         return queryset
     # Ranked among the newest RANK_WINDOW matches: ranking every match of a common word costs what
     # the whole table costs, and reading the newest first stops after a page's worth of index.
-    queryset = _cards().filter(pk__in=queryset.order_by("-published_at", "-id").values("pk")[:RANK_WINDOW])
+    queryset = Listing.objects.filter(
+        pk__in=queryset.order_by("-published_at", "-id").values("pk")[:RANK_WINDOW]
+    )
     rank: Expression | None = None
     # Ranked by every word the full-text index knows, named ones included ("camera" in a title
     # before "camera" in a description).
@@ -476,7 +553,7 @@ def listings_for_channel(
     sort = effective_sort(q=q, sort=sort)
     order_by = SORTS[sort]
     queryset = _searched(_filtered(_on_sale(), filters), q, ranked=sort == "relevance")
-    return paginate(queryset, order_by=order_by, cursor=cursor, size=size)
+    return paginate(queryset, order_by=order_by, cursor=cursor, size=size, read=_card_list)
 
 
 def _facet_key(name: str, described: object) -> str:
@@ -527,7 +604,7 @@ def _bands_chosen(filters: ChannelFilters) -> list[int] | None:
     return list(range(first, last + 1))
 
 
-def _facet_source(filters: ChannelFilters) -> tuple[str, list[object], str] | None:
+def _facet_source(filters: ChannelFilters) -> tuple[str, list[Any], str] | None:
     """What the panel's counts are summed from: its SQL, the parameters of that SQL and of the
     columns that file
     each row under brand, grade, band, the filters' own price range, and the badges: the facet
@@ -716,7 +793,7 @@ def category_covers(categories: list[Category]) -> dict[int, str]:
     return {root_of[category_id]: cover_key for category_id, cover_key in rows}
 
 
-def home_sections(*, size: int = 10) -> dict[str, list[Listing]]:
+def home_sections(*, size: int = 10) -> dict[str, list[Card]]:
     """The home page's rows: newest arrivals, newest platform-inspected, newest authenticated.
 
     One query: the three top-`size` id lists are subqueries (each answered by its own index) and the
@@ -734,7 +811,7 @@ def home_sections(*, size: int = 10) -> dict[str, list[Listing]]:
     else:
         # SQLite cannot LIMIT the parts of a UNION.
         picked = Q(pk__in=newest) | Q(pk__in=inspected) | Q(pk__in=authenticated)
-    rows = list(_cards().filter(picked))
+    rows = _card_list(Listing.objects.filter(picked))
     by_newest = sorted(rows, key=lambda listing: (listing.published_at, listing.pk), reverse=True)
     return {
         "new": by_newest[:size],
@@ -800,9 +877,9 @@ def listing_for_detail(
     return listing
 
 
-def similar_listings(*, listing: Listing, limit: int = 8) -> list[Listing]:
+def similar_listings(*, listing: Listing, limit: int = 8) -> list[Card]:
     """Other listings on sale in the same category, newest first. One query."""
-    return list(
+    return _card_list(
         _on_sale()
         .filter(category_id=listing.category_id)
         .exclude(pk=listing.pk)
@@ -826,10 +903,10 @@ STOREFRONT_STATUSES = (ListingStatus.ACTIVE, ListingStatus.RESERVED, ListingStat
 def listings_for_storefront(*, seller: User, cursor: str | None, size: int = CHANNEL_PAGE_SIZE) -> Page:
     """A seller's listings on sale, reserved or sold, newest first. One query."""
     order_by = SORTS["newest"]
-    queryset = _cards().filter(
+    queryset = Listing.objects.filter(
         seller_id=seller.pk, status__in=STOREFRONT_STATUSES, published_at__isnull=False
     )
-    return paginate(queryset, order_by=order_by, cursor=cursor, size=size)
+    return paginate(queryset, order_by=order_by, cursor=cursor, size=size, read=_card_list)
 
 
 def favourite_ids(*, user: User | AnonymousUser | None, listing_ids: list[int]) -> set[int]:

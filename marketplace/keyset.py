@@ -13,7 +13,7 @@ import base64
 import binascii
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
@@ -110,8 +110,17 @@ def _values_of(item: Any, fields: list[tuple[str, bool]]) -> list[Any]:
     return [getattr(item, name) for name, _descending in fields]
 
 
-def paginate(queryset: QuerySet, *, order_by: Sequence[str], cursor: str | None, size: int) -> Page:
-    """One page of `queryset` in `order_by` order, starting after `cursor` (or at the start).
+def paginate(
+    queryset: QuerySet,
+    *,
+    order_by: Sequence[str],
+    cursor: str | None,
+    size: int,
+    read: Callable[[QuerySet], list] = list,
+) -> Page:
+    """One page of `queryset` in `order_by` order, starting after `cursor` (or at the start), its rows
+    made into items by `read` (the queryset's own instances unless told; each item must have the
+    ordering's values as attributes).
 
     Costs one query. Raises InvalidCursor for a token that cannot be read.
     """
@@ -123,7 +132,7 @@ def paginate(queryset: QuerySet, *, order_by: Sequence[str], cursor: str | None,
         queryset = queryset.filter(_after(fields, values, backwards=backwards))
     if backwards:
         reversed_order = [name[1:] if name.startswith("-") else f"-{name}" for name in order_by]
-        rows = list(queryset.order_by(*reversed_order)[: size + 1])
+        rows = read(queryset.order_by(*reversed_order)[: size + 1])
         more_before = len(rows) > size
         items = list(reversed(rows[:size]))
         next_cursor = encode_cursor(_values_of(items[-1], fields)) if items else None
@@ -132,7 +141,7 @@ def paginate(queryset: QuerySet, *, order_by: Sequence[str], cursor: str | None,
         )
         return Page(items=items, next_cursor=next_cursor, previous_cursor=previous_cursor)
 
-    rows = list(queryset.order_by(*order_by)[: size + 1])
+    rows = read(queryset.order_by(*order_by)[: size + 1])
     items = rows[:size]
     next_cursor = encode_cursor(_values_of(items[-1], fields)) if len(rows) > size else None
     previous_cursor = (

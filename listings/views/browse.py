@@ -10,7 +10,7 @@ and again and a listing's appearance there may lag by a few seconds.
 import dataclasses
 import hashlib
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import engines
+from django.template.backends.jinja2 import Jinja2
 from django.template.backends.utils import csrf_input_lazy
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -346,8 +347,8 @@ def _viewer_parts(request: HttpRequest) -> Any:
     """The macros of templates/listings/_detail_viewer.jinja (the favourite button, "Buy now" and
     "Ask the seller") for this request's viewer: one Jinja2 template, where three Django ones each
     ran every context processor again."""
-    template = engines["jinja2"].get_template("listings/_detail_viewer.jinja").template
-    return template.make_module(
+    jinja = cast(Jinja2, engines["jinja2"])
+    return jinja.env.get_template("listings/_detail_viewer.jinja").make_module(
         {"request": request, "user": request.user, "csrf_input": csrf_input_lazy(request)}
     )
 
