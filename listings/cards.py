@@ -50,8 +50,15 @@ def cards_html(
         "authenticated": gettext("Authenticated"),
         "remove": gettext("Remove"),
     }
-    thumbnails = f"{settings.MEDIA_URL}listings/"
+    folder = f"{settings.MEDIA_URL}listings/"
     widths = settings.LISTING_THUMBNAIL_WIDTHS
+
+    def thumbnails(key: str) -> tuple[str, str]:
+        """A cover's 480-pixel thumbnail and every width of it (srcset), as listings.models.thumbnail_url
+        names them."""
+        path = f"{folder}{key[:2]}/{key}-"
+        return f"{path}480.webp", ", ".join(f"{path}{width}.webp {width}w" for width in widths)
+
     chinese = (language or "").startswith("zh")
     template = engines["jinja2"].get_template("listings/_cards.jinja")
     html = template.render(
@@ -63,8 +70,7 @@ def cards_html(
             "price": money_format(),
             "other_language": lambda written_in: bool(written_in) and written_in != language,
             "brand_name": lambda brand: brand.name_zh if chinese and brand.name_zh else brand.name,
-            "thumbnail": lambda key, width: f"{thumbnails}{key[:2]}/{key}-{width}.webp",
-            "widths": widths,
+            "thumbnails": thumbnails,
             "favourite_buttons": favourite_buttons,
             "detail_path": _detail_path(),
         },
