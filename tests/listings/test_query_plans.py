@@ -136,6 +136,18 @@ def test_search_reads_the_search_index(channel):
         assert indexes & {"listing_search_gin", "listing_channel_cover"}, indexes
 
 
+def test_a_search_for_inspected_items_walks_the_inspected_listings_alone(channel):
+    # "camera" is in most of the sample: the newest matches are found by walking an index, and with
+    # the inspected filter that is the index of the inspected listings, a fifth as long to walk.
+    for sort in ("newest", "relevance"):
+        filters = ChannelFilters(q="camera", inspected_only=True, grades=("A", "B", "C"))
+        plans = _plans(
+            lambda filters=filters, sort=sort: listings_for_channel(filters=filters, sort=sort, cursor=None)
+        )
+        indexes = {node.get("Index Name") for plan in plans for node, _limited in _nodes(plan)}
+        assert "listing_inspected_cover" in indexes, indexes
+
+
 def test_the_panel_counts_read_the_facet_table_or_a_bounded_number_of_matches(channel):
     category = ChannelFilters(category=category_by_slug("electronics"), grades=("A",))
     with CaptureQueriesContext(connection) as captured:
