@@ -847,16 +847,32 @@ class DetailAnnotations(TypedDict):
     is_favourite: bool
 
 
+# What a listing's page never shows of its seller: read only when asked for.
+SELLER_PRIVATE_FIELDS = (
+    "password",
+    "last_login",
+    "is_superuser",
+    "first_name",
+    "last_name",
+    "email",
+    "is_staff",
+    "is_active",
+    "language",
+    "email_confirmed_at",
+)
+
+
 def listing_for_detail(
     *, listing_id: int, viewer: User | AnonymousUser | None
 ) -> "WithAnnotations[Listing, DetailAnnotations]":
     """A listing with its seller, category, brand, catalog model, ready photos (`ready_photos`), the
     seller's number of active listings (`seller_active_count`, up to SELLER_COUNT_CAP) and whether the viewer saved it
-    (`is_favourite`). Two queries. Drafts and withdrawn listings exist only for their seller; sold
-    and reserved ones stay visible. Raises Listing.DoesNotExist."""
+    (`is_favourite`). Two queries, and the category tree when the process holds none (the category
+    comes from it). Drafts and withdrawn listings exist only for their seller; sold and reserved ones
+    stay visible. Raises Listing.DoesNotExist."""
     queryset = (
-        Listing.objects.select_related("seller", "category", "brand", "catalog_model")
-        .defer(*SEARCH_FIELDS)
+        Listing.objects.select_related("seller", "brand", "catalog_model")
+        .defer(*SEARCH_FIELDS, *(f"seller__{name}" for name in SELLER_PRIVATE_FIELDS))
         .annotate(seller_active_count=_active_listing_count(Listing._meta.db_table, "seller_id"))
     )
     if _is_signed_in(viewer):
@@ -865,7 +881,13 @@ def listing_for_detail(
         )
     else:
         queryset = queryset.annotate(is_favourite=Value(False))
-    listing = queryset.get(pk=listing_id)
+    found = list(queryset.filter(pk=listing_id))
+    if not found:
+        raise Listing.DoesNotExist(listing_id)
+    listing = found[0]
+    # The category from the tree every page reads (a category newer than it is read when shown).
+    if (category := category_tree().by_id(listing.category_id)) is not None:
+        listing.category = category
     hidden = listing.status in (ListingStatus.DRAFT, ListingStatus.WITHDRAWN)
     if hidden and not (_is_signed_in(viewer) and viewer.pk == listing.seller_id):
         raise Listing.DoesNotExist(listing_id)
