@@ -291,7 +291,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
         sort_choices=[choice for choice in SORT_CHOICES if choice[0] != "relevance"],
     )
     context["filter_panel"] = mark_safe(_filter_panel(request, context, scope=f"category:{current.pk}"))  # noqa: S308 - our template
-    return render(request, "listings/category.html", context)
+    return _channel_page(request, context, title=current.label)
 
 
 @require_GET
@@ -300,9 +300,17 @@ def search(request: HttpRequest) -> HttpResponse:
     form = ChannelFilterForm(request.GET, brands=brands)
     form.is_valid()
     context = _channel_context(form=form, scope="search", filters=form.to_filters(), brands=brands)
-    context.update(q=form.cleaned_data.get("q", ""), sort_choices=SORT_CHOICES)
+    q = form.cleaned_data.get("q", "")
+    context.update(q=q, sort_choices=SORT_CHOICES, category=None)
     context["filter_panel"] = mark_safe(_filter_panel(request, context, scope="search", show_q=True))  # noqa: S308 - our template
-    return render(request, "listings/search.html", context)
+    return _channel_page(request, context, title=gettext("“%(q)s”") % {"q": q} if q else gettext("Search"))
+
+
+def _channel_page(request: HttpRequest, context: dict, *, title: str) -> HttpResponse:
+    """A category or search page: its content from templates/listings/_channel.jinja (one Jinja2
+    render, where the Django template's nodes cost as much as the filter panel), in the site's page."""
+    body = render_to_string("listings/_channel.jinja", context, request=request, using="jinja2")
+    return render(request, "listings/channel.html", {"title": title, "body": mark_safe(body)})  # noqa: S308 - our template
 
 
 @require_GET
