@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
@@ -56,7 +57,7 @@ from listings.models import (
     SearchTermTrigram,
 )
 from marketplace import process_memo
-from marketplace.keyset import Page, paginate
+from marketplace.keyset import Page, cursor_position, page_of, paginate
 from marketplace.money import CENT
 
 if TYPE_CHECKING:
@@ -315,11 +316,17 @@ BRAND_COLUMNS = ("brand__name", "brand__name_zh", "brand__slug")
 
 def _card_list(queryset: QuerySet[Listing]) -> list[Card]:
     """The cards of the listings `queryset` finds, in its order, with their brands (joined). One query."""
-    ranked = "rank" in queryset.query.annotations
-    names = (*CARD_COLUMNS, "rank") if ranked else CARD_COLUMNS
+    names = (*CARD_COLUMNS, "rank") if "rank" in queryset.query.annotations else CARD_COLUMNS
+    return _cards_of(queryset.values_list(*names, *BRAND_COLUMNS), names)
+
+
+def _cards_of(rows: Iterable[Sequence[Any]], names: Sequence[str]) -> list[Card]:
+    """Cards from rows of the columns `names` (CARD_COLUMNS, perhaps with "rank"), then the brand's
+    name, Chinese name and slug."""
+    ranked = "rank" in names
     brands: dict[int, Brand] = {}
     cards = []
-    for row in queryset.values_list(*names, *BRAND_COLUMNS):
+    for row in rows:
         card = Card()
         for name, value in zip(names, row, strict=False):
             setattr(card, name, value)
@@ -472,11 +479,6 @@ def _searched(queryset: QuerySet[Listing], q: str, *, ranked: bool) -> QuerySet[
             queryset = queryset.filter(_text_match(word))
     if not ranked:
         return queryset
-    # Ranked among the newest RANK_WINDOW matches: ranking every match of a common word costs what
-    # the whole table costs, and reading the newest first stops after a page's worth of index.
-    queryset = Listing.objects.filter(
-        pk__in=queryset.order_by("-published_at", "-id").values("pk")[:RANK_WINDOW]
-    )
     rank: Expression | None = None
     # Ranked by every word the full-text index knows, named ones included ("camera" in a title
     # before "camera" in a description).
@@ -553,7 +555,46 @@ def listings_for_channel(
     sort = effective_sort(q=q, sort=sort)
     order_by = SORTS[sort]
     queryset = _searched(_filtered(_on_sale(), filters), q, ranked=sort == "relevance")
+    if sort == "relevance":
+        return _ranked_page(queryset, cursor=cursor, size=size)
     return paginate(queryset, order_by=order_by, cursor=cursor, size=size, read=_card_list)
+
+
+def _ranked_page(matches: QuerySet[Listing], *, cursor: str | None, size: int) -> Page:
+    """A page of `matches` (annotated with `rank`, `_searched`'s) by relevance, among the newest
+    RANK_WINDOW of them: ranking every match of a common word costs what the whole table costs, and
+    reading the newest first stops after a page's worth of index. One query, in which the window's
+    ranks come from the covering index (listing_channel_cover holds what the rank reads) and only
+    the page's own rows are read from the table. Raises InvalidCursor."""
+    order_by = SORTS["relevance"]
+    position = cursor_position(cursor, model=Listing, order_by=order_by)
+    # `rank` is the annotation _searched made (the type checker knows only the model's fields).
+    window_query = matches.order_by("-published_at", "-id").values_list("id", "rank")  # type: ignore[misc]
+    window, window_params = window_query[:RANK_WINDOW].query.sql_with_params()
+    params: list[Any] = list(window_params)
+    after = ""
+    backwards = position is not None and position.backwards
+    if position is not None:
+        rank, pk = float(position.values[0]), int(position.values[1])
+        beyond = ">" if backwards else "<"
+        after = f"WHERE ranked.rank {beyond} %s OR (ranked.rank = %s AND ranked.id {beyond} %s)"
+        params += [rank, rank, pk]
+    direction = "ASC" if backwards else "DESC"
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"listing.{quote(name)}" for name in CARD_COLUMNS)
+    sql = (
+        f"SELECT {columns}, page.rank, brand.name, brand.name_zh, brand.slug "  # noqa: S608 - names, not input
+        f"FROM (SELECT ranked.id, ranked.rank FROM ({window}) AS ranked {after} "
+        f"ORDER BY ranked.rank {direction}, ranked.id {direction} LIMIT %s) AS page "
+        f"JOIN {quote(Listing._meta.db_table)} AS listing ON listing.id = page.id "
+        f"LEFT JOIN {quote(Brand._meta.db_table)} AS brand ON brand.id = listing.brand_id "
+        f"ORDER BY page.rank {direction}, page.id {direction}"
+    )
+    params.append(size + 1)
+    with connections[matches.db].cursor() as db:
+        db.execute(sql, params)
+        rows = db.fetchall()
+    return page_of(_cards_of(rows, (*CARD_COLUMNS, "rank")), order_by=order_by, position=position, size=size)
 
 
 def _facet_key(name: str, described: object) -> str:

@@ -125,14 +125,42 @@ def paginate(
     Costs one query. Raises InvalidCursor for a token that cannot be read.
     """
     fields = _parse_order(order_by)
-    backwards = False
-    if cursor:
-        values, backwards = decode_cursor(cursor, width=len(fields))
-        _check_values(queryset.model, fields, values)
-        queryset = queryset.filter(_after(fields, values, backwards=backwards))
-    if backwards:
+    position = cursor_position(cursor, model=queryset.model, order_by=order_by)
+    if position is not None:
+        queryset = queryset.filter(_after(fields, position.values, backwards=position.backwards))
+    if position is not None and position.backwards:
         reversed_order = [name[1:] if name.startswith("-") else f"-{name}" for name in order_by]
         rows = read(queryset.order_by(*reversed_order)[: size + 1])
+    else:
+        rows = read(queryset.order_by(*order_by)[: size + 1])
+    return page_of(rows, order_by=order_by, position=position, size=size)
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a cursor points: the ordering's values of the row it is next to, and whether the page
+    wanted is the one before that row."""
+
+    values: list[str]
+    backwards: bool
+
+
+def cursor_position(cursor: str | None, *, model: type[Model], order_by: Sequence[str]) -> Position | None:
+    """The position `cursor` names in `order_by` order over `model`'s rows (None for no cursor),
+    each value checked to fit its field. Raises InvalidCursor."""
+    if not cursor:
+        return None
+    fields = _parse_order(order_by)
+    values, backwards = decode_cursor(cursor, width=len(fields))
+    _check_values(model, fields, values)
+    return Position(values=values, backwards=backwards)
+
+
+def page_of(rows: list, *, order_by: Sequence[str], position: Position | None, size: int) -> Page:
+    """The page made of `rows`: up to size + 1 items read from `position` in `order_by` order (or
+    in the reverse order when it looks backwards), the extra one saying that more follow."""
+    fields = _parse_order(order_by)
+    if position is not None and position.backwards:
         more_before = len(rows) > size
         items = list(reversed(rows[:size]))
         next_cursor = encode_cursor(_values_of(items[-1], fields)) if items else None
@@ -140,11 +168,11 @@ def paginate(
             encode_cursor(_values_of(items[0], fields), backwards=True) if items and more_before else None
         )
         return Page(items=items, next_cursor=next_cursor, previous_cursor=previous_cursor)
-
-    rows = read(queryset.order_by(*order_by)[: size + 1])
     items = rows[:size]
     next_cursor = encode_cursor(_values_of(items[-1], fields)) if len(rows) > size else None
     previous_cursor = (
-        encode_cursor(_values_of(items[0], fields), backwards=True) if cursor and items else None
+        encode_cursor(_values_of(items[0], fields), backwards=True)
+        if position is not None and items
+        else None
     )
     return Page(items=items, next_cursor=next_cursor, previous_cursor=previous_cursor)

@@ -123,17 +123,26 @@ def test_a_small_category_and_filters_read_an_index_range(channel):
 
 
 def test_search_reads_the_search_index(channel):
-    for filters in (
-        ChannelFilters(q="iphone"),
-        ChannelFilters(q="camera", category=category_by_slug("electronics")),
+    for filters, sort in (
+        (ChannelFilters(q="iphone"), "newest"),
+        (ChannelFilters(q="camera", category=category_by_slug("electronics")), "newest"),
+        (ChannelFilters(q="camera", category=category_by_slug("electronics")), "relevance"),
     ):
         plans = _plans(
-            lambda filters=filters: listings_for_channel(filters=filters, sort="newest", cursor=None)
+            lambda filters=filters, sort=sort: listings_for_channel(filters=filters, sort=sort, cursor=None)
         )
         indexes = {node.get("Index Name") for plan in plans for node, _limited in _nodes(plan)}
         # The newest matches, walked in the covering index of the listings on sale (which reads no
         # table rows once they are all-visible, which rows just written are not), or the words' index.
         assert indexes & {"listing_search_gin", "listing_channel_cover"}, indexes
+        # Ranked, only the page's rows are read from the table: the window's ranks come from the index.
+        table_reads = [
+            node
+            for plan in plans
+            for node, _limited in _nodes(plan)
+            if node.get("Relation Name") == "listings_listing"
+        ]
+        assert all(node["Node Type"] != "Seq Scan" for node in table_reads), table_reads
 
 
 def test_a_search_for_inspected_items_walks_the_inspected_listings_alone(channel):

@@ -370,6 +370,32 @@ def test_a_storefront_username_with_a_nul_character_is_no_seller():
 
 
 @pytest.mark.postgres
+def test_relevance_pages_walk_back_to_the_pages_they_came_from():
+    # given: matches of several ranks, some tied
+    for n in range(7):
+        ListingFactory(title=f"Camera {n}" if n % 3 else f"Camera camera {n}", description="camera" * (n % 2))
+
+    def page(cursor):
+        return listings_for_channel(
+            filters=ChannelFilters(q="camera"), sort="relevance", cursor=cursor, size=2
+        )
+
+    # when: walking forward to the last page, then back with each page's "previous" link
+    forward = [page(None)]
+    while forward[-1].has_next:
+        forward.append(page(forward[-1].next_cursor))
+    back = [forward[-1]]
+    while back[-1].has_previous:
+        back.append(page(back[-1].previous_cursor))
+
+    # then: the same pages in reverse, every match once, by rank
+    assert [[c.pk for c in p.items] for p in reversed(back)] == [[c.pk for c in p.items] for p in forward]
+    ranks = [(c.rank, c.pk) for p in forward for c in p.items]
+    assert len(ranks) == 7 and ranks == sorted(ranks, reverse=True)
+    assert not back[-1].has_previous
+
+
+@pytest.mark.postgres
 def test_relevance_ranks_the_newest_matches_and_newest_order_lists_them_all(monkeypatch):
     monkeypatch.setattr(selectors, "RANK_WINDOW", 3)
     now = timezone.now()
