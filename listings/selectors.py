@@ -656,15 +656,16 @@ def _facet_source(filters: ChannelFilters) -> tuple[str, list[Any], str] | None:
     q = filters.q.strip()
     bands = _bands_chosen(filters)
     if not q and filters.seller_id is None and bands is not None:
-        table = FacetCount.objects.filter(listings__gt=0)
+        # Written here rather than by the ORM, whose building of it cost a fifth of the counting.
+        sql = f"SELECT {facet_sql.CELL_COLUMNS}, listings FROM {FacetCount._meta.db_table} WHERE listings > 0"  # noqa: S608 - names, not input
+        params: list[Any] = []
         if filters.category is not None:
-            table = table.filter(category_id__in=category_tree().descendant_ids(filters.category))
-        sql, params = table.values_list(
-            "brand_key", "grade", "band", "inspected", "authenticated", "listings"
-        ).query.sql_with_params()
+            ids = category_tree().descendant_ids(filters.category)
+            sql += f" AND category_id IN ({', '.join(['%s'] * len(ids))})"
+            params = list(ids)
         in_range = f"band IN ({', '.join(str(int(band)) for band in bands) or 'NULL'})"
         shape = f"brand_key AS brand, grade, band, {in_range} AS in_range, inspected, authenticated, listings"
-        return sql, list(params), shape
+        return sql, params, shape
     in_scope = _filtered(_on_sale(), ChannelFilters(category=filters.category, seller_id=filters.seller_id))
     if q and _surely_more_than(in_scope, q, FACET_SCAN_LIMIT):
         return None
@@ -673,7 +674,7 @@ def _facet_source(filters: ChannelFilters) -> tuple[str, list[Any], str] | None:
         .order_by("-published_at", "-id")
         .values_list("brand_id", "grade", "price", "inspected_at", "authenticated")[: FACET_SCAN_LIMIT + 1]
     )
-    sql, params = matching.query.sql_with_params()
+    words_sql, words_params = matching.query.sql_with_params()
     limits, limit_params = ["1 = 1"], []
     if filters.price_min is not None:
         limits.append("price >= %s")
@@ -686,7 +687,7 @@ def _facet_source(filters: ChannelFilters) -> tuple[str, list[Any], str] | None:
         f"{' AND '.join(limits)} AS in_range, inspected_at IS NOT NULL AS inspected, "
         "authenticated, 1 AS listings"
     )
-    return sql, [*params, *limit_params], shape
+    return words_sql, [*words_params, *limit_params], shape
 
 
 # Each group of the panel is counted with every other filter applied but its own (failing a badge
