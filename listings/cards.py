@@ -60,20 +60,32 @@ def cards_html(
         return f"{path}480.webp", ", ".join(f"{path}{width}.webp {width}w" for width in widths)
 
     chinese = (language or "").startswith("zh")
+    price = money_format()
+    grades = {code: str(label) for code, label in GRADE_LABELS.items()}
+    statuses = {code: str(label) for code, label in STATUS_LABELS.items()}
+    detail_path = _detail_path()
+    # What each card writes, worked out here in one pass: a template calling a function per value
+    # spent more on the calls than on the card.
+    cards = [
+        (
+            listing,
+            detail_path(listing.pk),
+            *(thumbnails(listing.cover_key) if listing.cover_key else ("", "")),
+            # the title's language, when it is not the page's
+            listing.language if listing.language and listing.language != language else "",
+            ""
+            if listing.brand is None
+            else (listing.brand.name_zh if chinese and listing.brand.name_zh else listing.brand.name),
+            price(listing.price),
+            price(listing.reference_price) if listing.reference_price else "",
+            grades.get(listing.grade, listing.grade),
+            "" if listing.status == "active" else statuses.get(listing.status, listing.status),
+        )
+        for listing in listings
+    ]
     template = engines["jinja2"].get_template("listings/_cards.jinja")
     html = template.render(
-        {
-            "listings": listings,
-            "labels": labels,
-            "grades": {code: str(label) for code, label in GRADE_LABELS.items()},
-            "statuses": {code: str(label) for code, label in STATUS_LABELS.items()},
-            "price": money_format(),
-            "other_language": lambda written_in: bool(written_in) and written_in != language,
-            "brand_name": lambda brand: brand.name_zh if chinese and brand.name_zh else brand.name,
-            "thumbnails": thumbnails,
-            "favourite_buttons": favourite_buttons,
-            "detail_path": _detail_path(),
-        },
+        {"cards": cards, "labels": labels, "favourite_buttons": favourite_buttons},
         request=request,
     )
     return mark_safe(html)  # noqa: S308 - rendered by an autoescaping template
