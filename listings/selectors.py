@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypedDict, TypeGuard
+from typing import TYPE_CHECKING, Any, TypedDict, TypeGuard, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
@@ -30,6 +30,7 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -887,6 +888,7 @@ def _is_signed_in(viewer: User | AnonymousUser | None) -> TypeGuard[User]:
 class DetailAnnotations(TypedDict):
     seller_active_count: int
     is_favourite: bool
+    ready_photo_rows: object  # JSON: decoded by PostgreSQL's driver, text from SQLite
 
 
 # What a listing's page never shows of its seller: read only when asked for.
@@ -909,13 +911,16 @@ def listing_for_detail(
 ) -> "WithAnnotations[Listing, DetailAnnotations]":
     """A listing with its seller, category, brand, catalog model, ready photos (`ready_photos`), the
     seller's number of active listings (`seller_active_count`, up to SELLER_COUNT_CAP) and whether the viewer saved it
-    (`is_favourite`). Two queries, and the category tree when the process holds none (the category
+    (`is_favourite`). One query, and the category tree when the process holds none (the category
     comes from it). Drafts and withdrawn listings exist only for their seller; sold and reserved ones
     stay visible. Raises Listing.DoesNotExist."""
     queryset = (
         Listing.objects.select_related("seller", "brand", "catalog_model")
         .defer(*SEARCH_FIELDS, *(f"seller__{name}" for name in SELLER_PRIVATE_FIELDS))
-        .annotate(seller_active_count=_active_listing_count(Listing._meta.db_table, "seller_id"))
+        .annotate(
+            seller_active_count=_active_listing_count(Listing._meta.db_table, "seller_id"),
+            ready_photo_rows=_ready_photo_rows(),
+        )
     )
     if _is_signed_in(viewer):
         queryset = queryset.annotate(
@@ -933,12 +938,49 @@ def listing_for_detail(
     hidden = listing.status in (ListingStatus.DRAFT, ListingStatus.WITHDRAWN)
     if hidden and not (_is_signed_in(viewer) and viewer.pk == listing.seller_id):
         raise Listing.DoesNotExist(listing_id)
-    listing.ready_photos = list(
-        ListingPhoto.objects.filter(listing_id=listing.pk, status=PhotoStatus.READY).order_by(
-            "position", "id"
+    listing.ready_photos = [
+        ListingPhoto(
+            id=pk,
+            listing_id=listing.pk,
+            key=key,
+            position=position,
+            width=width,
+            height=height,
+            status=PhotoStatus.READY,
         )
-    )
+        for pk, key, position, width, height in _json_rows(listing.ready_photo_rows)  # type: ignore[attr-defined]  # an annotation
+    ]
     return listing
+
+
+def _ready_photo_rows() -> RawSQL:
+    """The listing's ready photos in gallery order, as a JSON array of [id, key, position, width,
+    height], read with the listing rather than by a query of their own."""
+    photos = _quoted_table(ListingPhoto)
+    columns = "photo.id, photo.key, photo.position, photo.width, photo.height"
+    where = f"photo.listing_id = {_quoted_table(Listing)}.id AND photo.status = %s"
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT coalesce(json_agg(json_build_array({columns}) ORDER BY photo.position, photo.id), '[]') "  # noqa: S608 - names, not input
+            f"FROM {photos} AS photo WHERE {where}"
+        )
+    else:
+        sql = (
+            f"SELECT json_group_array(json_array(id, key, position, width, height)) FROM "  # noqa: S608 - names, not input
+            f"(SELECT {columns} FROM {photos} AS photo WHERE {where} ORDER BY photo.position, photo.id)"
+        )
+    return RawSQL(sql, (PhotoStatus.READY,))  # noqa: S611 - no user input
+
+
+def _json_rows(value: object) -> list[list[Any]]:
+    """A JSON array of arrays as PostgreSQL's driver returns it (decoded) or SQLite's (text)."""
+    if isinstance(value, str):
+        return json.loads(value)
+    return list(cast(list, value or []))
+
+
+def _quoted_table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 def similar_listings(*, listing: Listing, limit: int = 8) -> list[Card]:

@@ -536,9 +536,9 @@ def test_search_queries(client, django_assert_num_queries, catalogue, signed_in)
 
 
 def test_detail_queries(client, django_assert_num_queries, catalogue, signed_in):
-    # 1 listing with seller, category, brand, catalog model, the seller's active count and (signed
-    # in) whether it is saved; 1 ready photos; 1 category tree for the breadcrumbs; 1 similar items
-    with django_assert_num_queries(4 + USER * signed_in):
+    # 1 listing with seller, brand, catalog model, its ready photos, the seller's active count and
+    # (signed in) whether it is saved; 1 category tree (its category and breadcrumbs); 1 similar items
+    with django_assert_num_queries(3 + USER * signed_in):
         response = client.get(f"/l/{catalogue.pk}/")
     html = response.content.decode()
     assert "photo2-960.webp" in html

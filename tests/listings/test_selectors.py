@@ -267,7 +267,7 @@ def test_detail_hides_drafts_and_withdrawn_listings_from_everyone_but_the_seller
         assert listing_for_detail(listing_id=listing.pk, viewer=None) == listing
 
 
-def test_detail_loads_ready_photos_seller_count_and_favourite_in_two_queries(django_assert_num_queries):
+def test_detail_loads_ready_photos_seller_count_and_favourite_in_one_query(django_assert_num_queries):
     seller, shopper = UserFactory(), UserFactory()
     listing = ListingFactory(seller=seller)
     ListingFactory(seller=seller)
@@ -279,9 +279,13 @@ def test_detail_loads_ready_photos_seller_count_and_favourite_in_two_queries(dja
     Favourite.objects.create(user=shopper, listing=listing)
     category_tree()  # held by the process, as on any page after the first
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         found = listing_for_detail(listing_id=listing.pk, viewer=shopper)
         assert [photo.key for photo in found.ready_photos] == ["k0", "k2"]
+        assert [(photo.position, photo.width, photo.height) for photo in found.ready_photos] == [
+            (0, 800, 600),
+            (2, 800, 600),
+        ]
         assert found.seller_active_count == 2
         assert found.is_favourite is True
         assert found.seller.public_name == seller.public_name
