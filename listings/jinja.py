@@ -9,16 +9,17 @@ Django templates (the Makefile's `messages` target names the extension); a messa
 `{{ _("… %(name)s …")|interpolate(name=value) }}`, which escapes the values and keeps the message's
 own markup."""
 
+import functools
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import date_format
 from django.utils.html import linebreaks
 from django.utils.timezone import localtime
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from jinja2 import Environment
 from markupsafe import Markup
 
@@ -55,11 +56,21 @@ def cards(listings: Iterable) -> Markup:
     return Markup(cards_html(listings))  # noqa: S704 - rendered by an autoescaping template
 
 
+@functools.lru_cache(maxsize=4096)
+def _reversed(language: str | None, prefix: str, urlconf: str | None, name: str, args: tuple) -> str:
+    return reverse(name, args=args, urlconf=urlconf)
+
+
+def url(name: str, *args: Any) -> str:
+    """`{{ url('listings:detail', listing.pk) }}`: Django's reverse, remembered by each process for
+    the language, script prefix and URLconf it was made in (a path depends on nothing else), as a
+    listing's page asks for about ten."""
+    return _reversed(get_language(), get_script_prefix(), get_urlconf(), name, args)
+
+
 def environment(**options: Any) -> Environment:
     env = Environment(**options)  # noqa: S701 - the backend turns autoescape on (Django's default)
-    env.globals.update(
-        url=lambda name, *args: reverse(name, args=args), static=static, _=gettext, cards=cards
-    )
+    env.globals.update(url=url, static=static, _=gettext, cards=cards)
     env.filters.update(
         grade_label=grade_label,
         interpolate=interpolate,

@@ -56,6 +56,7 @@ from listings.selectors import (
     similar_listings,
 )
 from listings.services import favourite_add, favourite_remove
+from listings.templatetags.channel import grade_label
 from marketplace.db_router import request_reads_primary
 from marketplace.keyset import InvalidCursor, Page
 from marketplace.money import CENT
@@ -380,7 +381,7 @@ def _meta_description(listing: Listing) -> str:
     summary = gettext("%(price)s · grade %(grade)s (%(label)s).") % {
         "price": money(listing.price),
         "grade": listing.grade,
-        "label": listing.get_grade_display(),
+        "label": grade_label(listing.grade),  # a table built once; get_grade_display rebuilds it
     }
     return Truncator(f"{summary} {listing.description_text}".strip()).chars(160)
 
