@@ -28,6 +28,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Field,
     FloatField,
     IntegerField,
     Model,
@@ -37,7 +38,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import Expression, RawSQL
+from django.db.models.expressions import Col, Expression, RawSQL
 from django.db.models.functions import Cast
 
 from accounts.models import User
@@ -346,6 +347,35 @@ def _cards_of(rows: Iterable[Sequence[Any]], names: Sequence[str]) -> list[Card]
     return cards
 
 
+def _raw_cards(sql: str, params: Sequence[Any], names: Sequence[str], *, using: str) -> list[Card]:
+    """The cards SQL written in this module finds (`names` as in `_cards_of`), each value made what
+    the ORM would make it: the database's own converters applied, as SQLite's driver leaves dates as
+    text and decimals as floats. One query."""
+    database = connections[using]
+    converters = []
+    for index, name in enumerate(names):
+        if name == "rank":
+            continue
+        field = cast(Field, Listing._meta.get_field(name))  # a card's columns are the listing's own
+        column = Col(Listing._meta.db_table, field)
+        functions = [*database.ops.get_db_converters(column), *field.get_db_converters(database)]
+        if functions:
+            converters.append((index, functions, column))
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[Sequence[Any]] = cursor.fetchall()
+    if converters:
+        converted: list[Sequence[Any]] = []
+        for row in rows:
+            values = list(row)
+            for index, functions, column in converters:
+                for function in functions:
+                    values[index] = function(values[index], column, database)
+            converted.append(values)
+        rows = converted
+    return _cards_of(rows, names)
+
+
 def _on_sale() -> QuerySet[Listing]:
     # Active listings always have published_at (listing_move sets it); the filter keeps a hand-made
     # row without one from breaking the keyset order.
@@ -592,10 +622,8 @@ def _ranked_page(matches: QuerySet[Listing], *, cursor: str | None, size: int) -
         f"ORDER BY page.rank {direction}, page.id {direction}"
     )
     params.append(size + 1)
-    with connections[matches.db].cursor() as db:
-        db.execute(sql, params)
-        rows = db.fetchall()
-    return page_of(_cards_of(rows, (*CARD_COLUMNS, "rank")), order_by=order_by, position=position, size=size)
+    cards = _raw_cards(sql, params, (*CARD_COLUMNS, "rank"), using=matches.db)
+    return page_of(cards, order_by=order_by, position=position, size=size)
 
 
 def _facet_key(name: str, described: object) -> str:
@@ -995,9 +1023,8 @@ def similar_listings(*, listing: Listing, limit: int = 8) -> list[Card]:
         "WHERE listing.category_id = %s AND listing.status = %s AND listing.published_at IS NOT NULL "
         "AND listing.id <> %s ORDER BY listing.published_at DESC, listing.id DESC LIMIT %s"
     )
-    with connections[Listing.objects.db].cursor() as cursor:
-        cursor.execute(sql, [listing.category_id, ListingStatus.ACTIVE, listing.pk, limit])
-        return _cards_of(cursor.fetchall(), CARD_COLUMNS)
+    params = [listing.category_id, ListingStatus.ACTIVE, listing.pk, limit]
+    return _raw_cards(sql, params, CARD_COLUMNS, using=Listing.objects.db)
 
 
 def seller_for_storefront(username: str) -> User:

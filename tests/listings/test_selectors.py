@@ -417,3 +417,27 @@ def test_relevance_ranks_the_newest_matches_and_newest_order_lists_them_all(monk
     assert {item.pk for item in ranked.items} == {listing.pk for listing in recent[:3]}
     assert ranked.next_cursor is None
     assert [item.pk for item in newest.items] == [listing.pk for listing in recent] + [old_best.pk]
+
+
+def test_cards_read_by_written_sql_carry_the_values_the_orm_gives():
+    # given: a listing and a similar one with every card column set
+    category = CategoryFactory()
+    shown = ListingFactory(category=category)
+    other = ListingFactory(
+        category=category,
+        price=Decimal("1299.99"),
+        reference_price=Decimal("5999.00"),
+        inspected_at=timezone.now(),
+        authenticated=True,
+        brand=BrandFactory(),
+    )
+
+    # when: similar items (SQL written in the selector) and the same listing through the ORM
+    (card,) = similar_listings(listing=shown)
+    expected = Listing.objects.get(pk=other.pk)
+
+    # then: the same Python values, whatever the database's driver returns (SQLite's is text and floats)
+    for name in selectors.CARD_COLUMNS:
+        assert getattr(card, name) == getattr(expected, name), name
+        assert type(getattr(card, name)) is type(getattr(expected, name)), name
+    assert card.brand.name == expected.brand.name
