@@ -6,18 +6,17 @@ them with `{% cards listings %}` (listings.templatetags.channel)."""
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.template import engines
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from listings.models import Listing
+from listings.models import Listing, thumbnail_url
 
 if TYPE_CHECKING:
     from listings.selectors import Card
-from listings.templatetags.channel import GRADE_LABELS, STATUS_LABELS
+from listings.templatetags.channel import GRADE_LABELS, STATUS_LABELS, srcset
 from marketplace.templatetags.money import money_format
 
 # A number standing for a listing's id in the one URL the cards' links are made from.
@@ -40,9 +39,9 @@ def cards_html(
     """The cards of `listings` as a grid; with a "Remove" button on each for a shopper's favourites
     (which needs the request, for its CSRF token and the page to come back to).
 
-    What depends only on the page's language (labels, the price format, the thumbnails' folder) is
-    worked out here once, not in a filter per card: a page renders 24 cards, and each filter would
-    look the active language up again."""
+    What depends only on the page's language (labels, the price format) is worked out here once, not
+    in a filter per card: a page renders 24 cards, and each filter would look the active language up
+    again."""
     language = get_language()
     labels = {
         "price_new": gettext("Price new"),
@@ -50,16 +49,6 @@ def cards_html(
         "authenticated": gettext("Authenticated"),
         "remove": gettext("Remove"),
     }
-    folder = f"{settings.MEDIA_URL}listings/"
-    widths = settings.LISTING_THUMBNAIL_WIDTHS
-
-    def thumbnails(key: str) -> tuple[str, str]:
-        """A cover's 480-pixel thumbnail and every width of it (srcset), as listings.models.thumbnail_url
-        names them."""
-        path = f"{folder}{key[:2]}/{key}-"
-        return f"{path}480.webp", ", ".join(f"{path}{width}.webp {width}w" for width in widths)
-
-    chinese = (language or "").startswith("zh")
     price = money_format()
     grades = {code: str(label) for code, label in GRADE_LABELS.items()}
     statuses = {code: str(label) for code, label in STATUS_LABELS.items()}
@@ -70,12 +59,11 @@ def cards_html(
         (
             listing,
             detail_path(listing.pk),
-            *(thumbnails(listing.cover_key) if listing.cover_key else ("", "")),
+            thumbnail_url(listing.cover_key, 480) if listing.cover_key else "",
+            srcset(listing.cover_key) if listing.cover_key else "",
             # the title's language, when it is not the page's
             listing.language if listing.language and listing.language != language else "",
-            ""
-            if listing.brand is None
-            else (listing.brand.name_zh if chinese and listing.brand.name_zh else listing.brand.name),
+            "" if listing.brand is None else listing.brand.label_in(language),
             price(listing.price),
             price(listing.reference_price) if listing.reference_price else "",
             grades.get(listing.grade, listing.grade),

@@ -35,7 +35,11 @@ class LocalizedNameMixin(models.Model):
 
     @property
     def label(self) -> str:
-        if self.name_zh and (get_language() or "").startswith("zh"):
+        return self.label_in(get_language())
+
+    def label_in(self, language: str | None) -> str:
+        """The name shown in `language` (a list of many looks the active language up once)."""
+        if self.name_zh and (language or "").startswith("zh"):
             return self.name_zh
         return self.name
 

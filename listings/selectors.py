@@ -347,6 +347,20 @@ def _cards_of(rows: Iterable[Sequence[Any]], names: Sequence[str]) -> list[Card]
     return cards
 
 
+def _quoted_table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _card_select(source: str, *, rank: str = "") -> str:
+    """SELECT of a card's columns (then `rank`, when given, then its brand's) from `source`, SQL whose
+    rows are the listings, aliased `listing`; its brand joined."""
+    columns = ", ".join(f"listing.{connection.ops.quote_name(name)}" for name in CARD_COLUMNS)
+    return (
+        f"SELECT {columns}{f', {rank}' if rank else ''}, brand.name, brand.name_zh, brand.slug "  # noqa: S608 - names, not input
+        f"FROM {source} LEFT JOIN {_quoted_table(Brand)} AS brand ON brand.id = listing.brand_id"
+    )
+
+
 def _raw_cards(sql: str, params: Sequence[Any], names: Sequence[str], *, using: str) -> list[Card]:
     """The cards SQL written in this module finds (`names` as in `_cards_of`), each value made what
     the ORM would make it: the database's own converters applied, as SQLite's driver leaves dates as
@@ -611,16 +625,12 @@ def _ranked_page(matches: QuerySet[Listing], *, cursor: str | None, size: int) -
         after = f"WHERE ranked.rank {beyond} %s OR (ranked.rank = %s AND ranked.id {beyond} %s)"
         params += [rank, rank, pk]
     direction = "ASC" if backwards else "DESC"
-    quote = connection.ops.quote_name
-    columns = ", ".join(f"listing.{quote(name)}" for name in CARD_COLUMNS)
-    sql = (
-        f"SELECT {columns}, page.rank, brand.name, brand.name_zh, brand.slug "  # noqa: S608 - names, not input
-        f"FROM (SELECT ranked.id, ranked.rank FROM ({window}) AS ranked {after} "
+    page = (
+        f"(SELECT ranked.id, ranked.rank FROM ({window}) AS ranked {after} "  # noqa: S608 - names, not input
         f"ORDER BY ranked.rank {direction}, ranked.id {direction} LIMIT %s) AS page "
-        f"JOIN {quote(Listing._meta.db_table)} AS listing ON listing.id = page.id "
-        f"LEFT JOIN {quote(Brand._meta.db_table)} AS brand ON brand.id = listing.brand_id "
-        f"ORDER BY page.rank {direction}, page.id {direction}"
+        f"JOIN {_quoted_table(Listing)} AS listing ON listing.id = page.id"
     )
+    sql = f"{_card_select(page, rank='page.rank')} ORDER BY page.rank {direction}, page.id {direction}"
     params.append(size + 1)
     cards = _raw_cards(sql, params, (*CARD_COLUMNS, "rank"), using=matches.db)
     return page_of(cards, order_by=order_by, position=position, size=size)
@@ -676,12 +686,11 @@ def _bands_chosen(filters: ChannelFilters) -> list[int] | None:
 
 def _facet_source(filters: ChannelFilters) -> tuple[str, list[Any], str] | None:
     """What the panel's counts are summed from: its SQL, the parameters of that SQL and of the
-    columns that file
-    each row under brand, grade, band, the filters' own price range, and the badges: the facet
-    table's rows for the category when no words are searched for (the same cost at any size of the
-    channel; one row per brand, grade, band and badge), else the newest listings that match, up to
-    FACET_SCAN_LIMIT and one (an index-only scan of listing_channel_cover on PostgreSQL). None when
-    the words match too many listings to count."""
+    columns that file each row under brand, grade, band, the filters' own price range and the badges
+    (`shape`). The facet table's rows for the category when no words are searched for (the same
+    cost at any size of the channel; one row per brand, grade, band and badge), else the newest
+    listings that match, up to FACET_SCAN_LIMIT and one (an index-only scan of
+    listing_channel_cover on PostgreSQL). None when the words match too many listings to count."""
     q = filters.q.strip()
     bands = _bands_chosen(filters)
     if not q and filters.seller_id is None and bands is not None:
@@ -900,9 +909,8 @@ def _active_listing_count(table: str, column: str) -> RawSQL:
     SELLER_COUNT_CAP: the platform's own account can hold tens of thousands, and a detail page
     should not count them all. The capped inner select reads at most that many index entries."""
     quote = connection.ops.quote_name
-    listings = quote(Listing._meta.db_table)
     sql = (
-        f"SELECT COUNT(*) FROM (SELECT 1 FROM {listings} AS counted "  # noqa: S608 - names, not input
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {_quoted_table(Listing)} AS counted "  # noqa: S608 - names, not input
         f"WHERE counted.seller_id = {quote(table)}.{quote(column)} AND counted.status = %s "
         f"LIMIT {SELLER_COUNT_CAP}) AS capped"
     )
@@ -1007,19 +1015,12 @@ def _json_rows(value: object) -> list[list[Any]]:
     return list(cast(list, value or []))
 
 
-def _quoted_table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 def similar_listings(*, listing: Listing, limit: int = 8) -> list[Card]:
     """Other listings on sale in the same category, newest first (listing_category_newest). One
     query, written here: every listing page asks it, and the ORM's building of it cost more than
     running it."""
-    columns = ", ".join(f"listing.{connection.ops.quote_name(name)}" for name in CARD_COLUMNS)
     sql = (
-        f"SELECT {columns}, brand.name, brand.name_zh, brand.slug "  # noqa: S608 - names, not input
-        f"FROM {_quoted_table(Listing)} AS listing "
-        f"LEFT JOIN {_quoted_table(Brand)} AS brand ON brand.id = listing.brand_id "
+        f"{_card_select(f'{_quoted_table(Listing)} AS listing')} "
         "WHERE listing.category_id = %s AND listing.status = %s AND listing.published_at IS NOT NULL "
         "AND listing.id <> %s ORDER BY listing.published_at DESC, listing.id DESC LIMIT %s"
     )
