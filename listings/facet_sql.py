@@ -5,7 +5,7 @@ insert, or an update into `active`), take one away when it leaves, and move it b
 what it is filed under changes (category, brand, grade, price band, inspected, authenticated), all in
 the writing transaction: a reader sees the counts of the listings it sees. `REBUILD` recomputes
 the table from the listings, for the migration that creates it, for bulk loads that switch the
-triggers off, and as a repair (listings.services.facet_counts_rebuild).
+triggers off, and as a repair (listings.services.listing_counts_rebuild).
 
 The price bands are fixed here, as edges; listings.selectors.PRICE_BANDS is made from the same
 edges, and changing them needs a migration that creates the triggers again and rebuilds.

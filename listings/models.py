@@ -512,3 +512,29 @@ class FacetCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category_id}/{self.brand_key}/{self.grade}/{self.band}: {self.listings}"
+
+
+class SellerCount(models.Model):
+    """How many listings a seller has on sale, in listings.seller_count_sql.SHARDS rows per seller
+    (by the listing's id). Database triggers (migration 0018) keep it in step with every write to a
+    listing, in the writing transaction, so a listing's page and a storefront read a seller's count
+    from a few rows, however much the seller sells (listings.selectors.listing_for_detail)."""
+
+    # The unique constraint's index leads with the seller: no index of its own.
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        related_name="+",
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,
+    )
+    shard = models.PositiveSmallIntegerField(_("shard"))
+    listings = models.IntegerField(_("listings on sale"), default=0)
+
+    class Meta:
+        verbose_name = _("seller's count")
+        verbose_name_plural = _("sellers' counts")
+        constraints = [models.UniqueConstraint(fields=["seller", "shard"], name="seller_count_once")]
+
+    def __str__(self) -> str:
+        return f"{self.seller_id}/{self.shard}: {self.listings}"

@@ -26,13 +26,11 @@ from django.db import connection, connections
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     Field,
     FloatField,
     IntegerField,
     Model,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -57,8 +55,9 @@ from listings.models import (
     SavedSearch,
     SearchTerm,
     SearchTermTrigram,
+    SellerCount,
 )
-from marketplace import process_memo
+from marketplace import prepared_statements, process_memo
 from marketplace.keyset import Page, cursor_position, page_of, paginate
 from marketplace.money import CENT
 
@@ -77,11 +76,10 @@ SORTS: dict[str, tuple[str, ...]] = {
 CHANNEL_PAGE_SIZE = 24
 # What the listing pages never show: the search document and the words it is made from.
 SEARCH_FIELDS = ("search_vector", "search_words")
+BIGINT_MAX = 2**63 - 1
 # A search in relevance order ranks the newest this many matches, ten pages (in newest order, every
 # match).
 RANK_WINDOW = 240
-# Seller cards say "1000+ items on sale" beyond this.
-SELLER_COUNT_CAP = 1000
 CATEGORY_TREE_TTL = 10 * 60
 BRAND_FACETS_TTL = 10 * 60
 # How long a process keeps the tree and the brands on sale per category without asking the cache
@@ -361,10 +359,13 @@ def _card_select(source: str, *, rank: str = "") -> str:
     )
 
 
-def _raw_cards(sql: str, params: Sequence[Any], names: Sequence[str], *, using: str) -> list[Card]:
+def _raw_cards(
+    sql: str, params: Sequence[Any], names: Sequence[str], *, using: str, prepared: str = ""
+) -> list[Card]:
     """The cards SQL written in this module finds (`names` as in `_cards_of`), each value made what
     the ORM would make it: the database's own converters applied, as SQLite's driver leaves dates as
-    text and decimals as floats. One query."""
+    text and decimals as floats. One query; the prepared statement of that name when `prepared` is
+    given (marketplace/prepared_statements.py)."""
     database = connections[using]
     converters = []
     for index, name in enumerate(names):
@@ -376,7 +377,10 @@ def _raw_cards(sql: str, params: Sequence[Any], names: Sequence[str], *, using: 
         if functions:
             converters.append((index, functions, column))
     with database.cursor() as cursor:
-        cursor.execute(sql, params)
+        if prepared:
+            prepared_statements.execute(cursor, prepared, sql, params)
+        else:
+            cursor.execute(sql, params)
         rows: list[Sequence[Any]] = cursor.fetchall()
     if converters:
         converted: list[Sequence[Any]] = []
@@ -905,16 +909,15 @@ def home_sections(*, size: int = 10) -> dict[str, list[Card]]:
 
 
 def _active_listing_count(table: str, column: str) -> RawSQL:
-    """How many listings the seller in `table`.`column` has on sale, counted up to
-    SELLER_COUNT_CAP: the platform's own account can hold tens of thousands, and a detail page
-    should not count them all. The capped inner select reads at most that many index entries."""
+    """How many listings the seller in `table`.`column` has on sale: the sum of the seller's few rows
+    in the sellers' count table, which triggers keep in step (listings.seller_count_sql), where
+    counting the platform's own stock would read tens of thousands of index entries."""
     quote = connection.ops.quote_name
     sql = (
-        f"SELECT COUNT(*) FROM (SELECT 1 FROM {_quoted_table(Listing)} AS counted "  # noqa: S608 - names, not input
-        f"WHERE counted.seller_id = {quote(table)}.{quote(column)} AND counted.status = %s "
-        f"LIMIT {SELLER_COUNT_CAP}) AS capped"
+        f"SELECT coalesce(sum(counted.listings), 0) FROM {_quoted_table(SellerCount)} AS counted "  # noqa: S608 - names, not input
+        f"WHERE counted.seller_id = {quote(table)}.{quote(column)}"
     )
-    return RawSQL(sql, (ListingStatus.ACTIVE,), output_field=IntegerField())  # noqa: S611 - no user input
+    return RawSQL(sql, (), output_field=IntegerField())  # noqa: S611 - no user input
 
 
 def _is_signed_in(viewer: User | AnonymousUser | None) -> TypeGuard[User]:
@@ -924,7 +927,6 @@ def _is_signed_in(viewer: User | AnonymousUser | None) -> TypeGuard[User]:
 class DetailAnnotations(TypedDict):
     seller_active_count: int
     is_favourite: bool
-    ready_photo_rows: object  # JSON: decoded by PostgreSQL's driver, text from SQLite
 
 
 # What a listing's page never shows of its seller: read only when asked for.
@@ -942,37 +944,96 @@ SELLER_PRIVATE_FIELDS = (
 )
 
 
+def _detail_parts() -> list[tuple[type[Model], str, list[Field]]]:
+    """What a listing's page reads, table by table: (model, alias, columns), in the row's order."""
+    return [
+        (Listing, "listing", [f for f in Listing._meta.concrete_fields if f.name not in SEARCH_FIELDS]),
+        (User, "seller", [f for f in User._meta.concrete_fields if f.name not in SELLER_PRIVATE_FIELDS]),
+        (Brand, "brand", list(Brand._meta.concrete_fields)),
+        (CatalogModel, "model", list(CatalogModel._meta.concrete_fields)),
+    ]
+
+
+@functools.cache
+def _detail_sql(vendor: str, signed_in: bool) -> str:
+    """The SQL of listing_for_detail, written here: building it with the ORM cost a listing's page
+    more than running it. Its parameters: the viewer's id when `signed_in`, then the listing's."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        f"{alias}.{quote(cast(str, field.column))}"
+        for _model, alias, fields in _detail_parts()
+        for field in fields
+    )
+    favourite = (
+        f"EXISTS (SELECT 1 FROM {_quoted_table(Favourite)} AS saved "  # noqa: S608 - names, not input
+        "WHERE saved.listing_id = listing.id AND saved.user_id = %s)"
+        if signed_in
+        else "false"
+    )
+    counted = _quoted_table(SellerCount)
+    return (
+        f"SELECT {columns}, "  # noqa: S608 - names, not input
+        f"(SELECT coalesce(sum(counted.listings), 0) FROM {counted} AS counted "
+        "WHERE counted.seller_id = listing.seller_id), "
+        f"({_ready_photo_rows('listing')}), {favourite} "
+        f"FROM {_quoted_table(Listing)} AS listing "
+        f"JOIN {_quoted_table(User)} AS seller ON seller.id = listing.seller_id "
+        f"LEFT JOIN {_quoted_table(Brand)} AS brand ON brand.id = listing.brand_id "
+        f"LEFT JOIN {_quoted_table(CatalogModel)} AS model ON model.id = listing.catalog_model_id "
+        "WHERE listing.id = %s"
+    )
+
+
 def listing_for_detail(
     *, listing_id: int, viewer: User | AnonymousUser | None
 ) -> "WithAnnotations[Listing, DetailAnnotations]":
-    """A listing with its seller, category, brand, catalog model, ready photos (`ready_photos`), the
-    seller's number of active listings (`seller_active_count`, up to SELLER_COUNT_CAP) and whether the viewer saved it
-    (`is_favourite`). One query, and the category tree when the process holds none (the category
-    comes from it). Drafts and withdrawn listings exist only for their seller; sold and reserved ones
-    stay visible. Raises Listing.DoesNotExist."""
-    queryset = (
-        Listing.objects.select_related("seller", "brand", "catalog_model")
-        .defer(*SEARCH_FIELDS, *(f"seller__{name}" for name in SELLER_PRIVATE_FIELDS))
-        .annotate(
-            seller_active_count=_active_listing_count(Listing._meta.db_table, "seller_id"),
-            ready_photo_rows=_ready_photo_rows(),
-        )
-    )
-    if _is_signed_in(viewer):
-        queryset = queryset.annotate(
-            is_favourite=Exists(Favourite.objects.filter(user_id=viewer.pk, listing_id=OuterRef("pk")))
-        )
-    else:
-        queryset = queryset.annotate(is_favourite=Value(False))
-    found = list(queryset.filter(pk=listing_id))
-    if not found:
+    """A listing with its seller (public fields only), category, brand, catalog model, ready photos
+    (`ready_photos`), the seller's number of listings on sale (`seller_active_count`) and whether the
+    viewer saved it (`is_favourite`). One query (a prepared statement on PostgreSQL), and the category
+    tree when the process holds none (the category comes from it). Drafts and withdrawn listings
+    exist only for their seller; sold and reserved ones stay visible. Raises Listing.DoesNotExist."""
+    if not 0 < listing_id <= BIGINT_MAX:  # the ORM finds nothing for these; the database would refuse them
         raise Listing.DoesNotExist(listing_id)
-    listing = found[0]
+    signed_in = _is_signed_in(viewer)
+    database = connections[Listing.objects.db]
+    params: list[Any] = [viewer.pk, listing_id] if signed_in else [listing_id]  # type: ignore[union-attr]
+    with database.cursor() as cursor:
+        prepared_statements.execute(
+            cursor,
+            "listing_detail_signed_in" if signed_in else "listing_detail",
+            _detail_sql(database.vendor, signed_in),
+            params,
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Listing.DoesNotExist(listing_id)
+    values = list(row)
+    objects: list[Model | None] = []
+    start = 0
+    for model, _alias, fields in _detail_parts():
+        own = values[start : start + len(fields)]
+        start += len(fields)
+        if own[0] is None:  # no brand, or no catalog model
+            objects.append(None)
+            continue
+        for index, field in enumerate(fields):
+            column = Col(model._meta.db_table, field)
+            for function in (*database.ops.get_db_converters(column), *field.get_db_converters(database)):
+                own[index] = function(own[index], column, database)
+        objects.append(model.from_db(database.alias, [field.attname for field in fields], own))
+    listing, seller, brand, catalog_model = objects
+    assert isinstance(listing, Listing)
+    Listing.seller.field.set_cached_value(listing, seller)
+    Listing.brand.field.set_cached_value(listing, brand)
+    Listing.catalog_model.field.set_cached_value(listing, catalog_model)
+    seller_active_count, photo_rows, is_favourite = values[start:]
+    listing.seller_active_count = int(seller_active_count)  # type: ignore[attr-defined]
+    listing.is_favourite = bool(is_favourite)  # type: ignore[attr-defined]
     # The category from the tree every page reads (a category newer than it is read when shown).
     if (category := category_tree().by_id(listing.category_id)) is not None:
         listing.category = category
     hidden = listing.status in (ListingStatus.DRAFT, ListingStatus.WITHDRAWN)
-    if hidden and not (_is_signed_in(viewer) and viewer.pk == listing.seller_id):
+    if hidden and not (signed_in and viewer.pk == listing.seller_id):  # type: ignore[union-attr]
         raise Listing.DoesNotExist(listing_id)
     listing.ready_photos = [
         ListingPhoto(
@@ -984,17 +1045,17 @@ def listing_for_detail(
             height=height,
             status=PhotoStatus.READY,
         )
-        for pk, key, position, width, height in _json_rows(listing.ready_photo_rows)  # type: ignore[attr-defined]  # an annotation
+        for pk, key, position, width, height in _json_rows(photo_rows)
     ]
-    return listing
+    return listing  # type: ignore[return-value]
 
 
-def _ready_photo_rows() -> RawSQL:
-    """The listing's ready photos in gallery order, as a JSON array of [id, key, position, width,
-    height], read with the listing rather than by a query of their own."""
+def _ready_photo_rows(listing: str) -> str:
+    """SQL for the ready photos of the listing aliased `listing`, in gallery order, as a JSON array of
+    [id, key, position, width, height]: read with the listing rather than by a query of their own."""
     photos = _quoted_table(ListingPhoto)
     columns = "photo.id, photo.key, photo.position, photo.width, photo.height"
-    where = f"photo.listing_id = {_quoted_table(Listing)}.id AND photo.status = %s"
+    where = f"photo.listing_id = {listing}.id AND photo.status = '{PhotoStatus.READY.value}'"
     if connection.vendor == "postgresql":
         sql = (
             f"SELECT coalesce(json_agg(json_build_array({columns}) ORDER BY photo.position, photo.id), '[]') "  # noqa: S608 - names, not input
@@ -1005,7 +1066,7 @@ def _ready_photo_rows() -> RawSQL:
             f"SELECT json_group_array(json_array(id, key, position, width, height)) FROM "  # noqa: S608 - names, not input
             f"(SELECT {columns} FROM {photos} AS photo WHERE {where} ORDER BY photo.position, photo.id)"
         )
-    return RawSQL(sql, (PhotoStatus.READY,))  # noqa: S611 - no user input
+    return sql
 
 
 def _json_rows(value: object) -> list[list[Any]]:
@@ -1017,19 +1078,20 @@ def _json_rows(value: object) -> list[list[Any]]:
 
 def similar_listings(*, listing: Listing, limit: int = 8) -> list[Card]:
     """Other listings on sale in the same category, newest first (listing_category_newest). One
-    query, written here: every listing page asks it, and the ORM's building of it cost more than
-    running it."""
+    query, written here and prepared: every listing page asks it, and the ORM's building of it, then
+    its planning, cost more than running it (the same plan, the category index's, serves every
+    category)."""
     sql = (
         f"{_card_select(f'{_quoted_table(Listing)} AS listing')} "
         "WHERE listing.category_id = %s AND listing.status = %s AND listing.published_at IS NOT NULL "
         "AND listing.id <> %s ORDER BY listing.published_at DESC, listing.id DESC LIMIT %s"
     )
     params = [listing.category_id, ListingStatus.ACTIVE, listing.pk, limit]
-    return _raw_cards(sql, params, CARD_COLUMNS, using=Listing.objects.db)
+    return _raw_cards(sql, params, CARD_COLUMNS, using=Listing.objects.db, prepared="similar_listings")
 
 
 def seller_for_storefront(username: str) -> User:
-    """An active user with `active_listing_count` (up to SELLER_COUNT_CAP). One query.
+    """An active user with `active_listing_count`, their listings on sale. One query.
     Raises User.DoesNotExist."""
     if "\x00" in username:  # no username has one, and PostgreSQL refuses it in a query
         raise User.DoesNotExist(username)

@@ -18,7 +18,7 @@ from PIL import Image, UnidentifiedImageError
 
 from accounts.email_confirmation import require_confirmed_email
 from accounts.models import User
-from listings import facet_sql, photo_hash, photos, search
+from listings import facet_sql, photo_hash, photos, search, seller_count_sql
 from listings.errors import ListingError
 from listings.filters import ChannelFilterForm, saved_query
 from listings.messages import DESCRIPTION
@@ -626,32 +626,39 @@ def search_terms_refresh(*, min_listings: int = SEARCH_TERM_MIN_LISTINGS) -> int
     return len(terms)
 
 
-def facet_counts_rebuild() -> None:
-    """Counts the listings on sale into the facet table again, from scratch (the triggers keep it in
-    step; this is for after a bulk load with them switched off, or to repair). One transaction."""
+def listing_counts_rebuild() -> None:
+    """Counts the listings on sale into the facet table and the sellers' count table again, from
+    scratch (triggers keep them in step; this is for after a bulk load with them switched off, or to
+    repair). One transaction."""
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Writers' triggers wait for the new counts rather than change rows being replaced.
-            cursor.execute("LOCK TABLE listings_facetcount IN EXCLUSIVE MODE")
-        for statement in facet_sql.statements(facet_sql.REBUILD):
+            cursor.execute("LOCK TABLE listings_facetcount, listings_sellercount IN EXCLUSIVE MODE")
+        for statement in facet_sql.statements(facet_sql.REBUILD + seller_count_sql.REBUILD):
             cursor.execute(statement)
 
 
+# The triggers that count listings (listings.facet_sql, listings.seller_count_sql).
+COUNTING_TRIGGERS = (facet_sql.POSTGRESQL_TRIGGER, seller_count_sql.POSTGRESQL_TRIGGER)
+
+
 @contextmanager
-def facet_counts_in_bulk() -> Iterator[None]:
-    """For a bulk load of listings (seed_bench, an import): on PostgreSQL the facet table's trigger is
-    off while the listings go in, and the table is counted once after. A million updates of a few
+def listing_counts_in_bulk() -> Iterator[None]:
+    """For a bulk load of listings (seed_bench, an import): on PostgreSQL the counting triggers are
+    off while the listings go in, and the tables are counted once after. A million updates of a few
     hundred rows in one transaction would leave each row a chain of a million versions to walk
-    (listings.facet_sql). Inside a caller's transaction (a test's few rows) the trigger stays on:
+    (listings.facet_sql). Inside a caller's transaction (a test's few rows) the triggers stay on:
     PostgreSQL cannot alter a table with writes pending."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         yield
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE listings_listing DISABLE TRIGGER {facet_sql.POSTGRESQL_TRIGGER}")
+        for trigger in COUNTING_TRIGGERS:
+            cursor.execute(f"ALTER TABLE listings_listing DISABLE TRIGGER {trigger}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"ALTER TABLE listings_listing ENABLE TRIGGER {facet_sql.POSTGRESQL_TRIGGER}")
-        facet_counts_rebuild()
+            for trigger in COUNTING_TRIGGERS:
+                cursor.execute(f"ALTER TABLE listings_listing ENABLE TRIGGER {trigger}")
+        listing_counts_rebuild()

@@ -145,6 +145,9 @@ for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.postgresql":
         _database.setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
         _database.setdefault("CONN_HEALTH_CHECKS", True)
+# The hottest lookups by key are planned once per PostgreSQL connection (marketplace/prepared_statements.py).
+# Off behind a pooler that shares sessions between clients (PgBouncer in transaction mode).
+DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")

@@ -36,7 +36,6 @@ from listings.models import Brand, Category, Grade, Listing, ListingSource, List
 from listings.page_cache import DETAIL_TTL, detail_key
 from listings.search import FEW_RESULTS
 from listings.selectors import (
-    SELLER_COUNT_CAP,
     ChannelFilters,
     DetailAnnotations,
     brands_for_category,
@@ -413,9 +412,7 @@ def _detail_phrases(listing: "WithAnnotations[Listing, DetailAnnotations]") -> d
             "%(score)s ★ (%(counter)s rating)", "%(score)s ★ (%(counter)s ratings)", seller.rating_count
         )
         % {"score": seller.rating_score, "counter": seller.rating_count},
-        "on_sale": gettext("%(count)s+ items on sale") % {"count": SELLER_COUNT_CAP}
-        if on_sale >= SELLER_COUNT_CAP
-        else ngettext("%(counter)s item on sale", "%(counter)s items on sale", on_sale)
+        "on_sale": ngettext("%(counter)s item on sale", "%(counter)s items on sale", on_sale)
         % {"counter": on_sale},
     }
 
@@ -443,7 +440,6 @@ def storefront(request: HttpRequest, username: str) -> HttpResponse:
         "listings/storefront.html",
         {
             "seller": seller,
-            "seller_count_cap": SELLER_COUNT_CAP,
             "page": page,
             "errors": [cursor_error] if cursor_error else [],
             **_page_links([], page),

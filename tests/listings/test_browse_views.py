@@ -575,17 +575,6 @@ def test_favourite_toggle_queries(client, django_assert_num_queries, catalogue):
     assert 'aria-pressed="true"' in response.content.decode()
 
 
-def test_a_large_sellers_count_is_shown_as_capped(client, monkeypatch):
-    monkeypatch.setattr("listings.selectors.SELLER_COUNT_CAP", 2)
-    monkeypatch.setattr("listings.views.browse.SELLER_COUNT_CAP", 2)
-    seller = UserFactory(username="stock")
-    listing = ListingFactory(seller=seller)
-    ListingFactory(seller=seller)
-
-    assert "2+ items on sale" in client.get(f"/l/{listing.pk}/").content.decode()
-    assert "2+ items on sale" in client.get("/u/stock/").content.decode()
-
-
 def test_the_filter_panel_is_kept_per_query_string_and_never_with_an_error(client, db):
     phones = CategoryFactory(slug="phones")
     ListingFactory(category=phones, price=Decimal("800"))

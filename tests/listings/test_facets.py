@@ -12,7 +12,7 @@ from django.utils import timezone
 from listings import facet_sql, selectors
 from listings.models import FacetCount, Grade, Listing, ListingStatus
 from listings.selectors import ChannelFilters, facet_counts
-from listings.services import facet_counts_rebuild
+from listings.services import listing_counts_rebuild
 from tests.factories import BrandFactory, CategoryFactory, ListingFactory
 
 
@@ -250,5 +250,5 @@ def test_the_facet_table_follows_every_change_to_the_listings(db, seed):
 
     # then: the table holds what counting the listings gives, and a rebuild changes nothing
     assert _table() == _counted()
-    facet_counts_rebuild()
+    listing_counts_rebuild()
     assert _table() == _counted()

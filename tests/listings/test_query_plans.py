@@ -71,8 +71,13 @@ def _plans(run) -> list[dict]:
     plans = []
     with connection.cursor() as cursor:
         for query in captured.captured_queries:
-            if "listings_listing" in query["sql"] and not query["sql"].startswith("EXPLAIN"):
-                cursor.execute("EXPLAIN (FORMAT JSON) " + query["sql"])
+            sql = query["sql"]
+            if sql.startswith("PREPARE"):  # marketplace/prepared_statements.py: explain its EXECUTE
+                sql = sql.rsplit("; ", 1)[1]
+            if ("listings_listing" in query["sql"] or sql.startswith("EXECUTE")) and not sql.startswith(
+                "EXPLAIN"
+            ):
+                cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
                 plans.append(cursor.fetchone()[0][0]["Plan"])
     assert plans
     return plans

@@ -347,15 +347,6 @@ def test_home_sections_in_one_query(django_assert_num_queries):
     assert sections["authenticated"] == [authenticated]
 
 
-def test_seller_counts_stop_at_the_cap(monkeypatch):
-    monkeypatch.setattr("listings.selectors.SELLER_COUNT_CAP", 2)
-    seller = UserFactory(username="stock")
-    listings = [ListingFactory(seller=seller) for _ in range(3)]
-
-    assert listing_for_detail(listing_id=listings[0].pk, viewer=None).seller_active_count == 2
-    assert seller_for_storefront("stock").active_listing_count == 2
-
-
 def test_a_category_is_luxury_through_any_category_above_it():
     luxury = CategoryFactory(slug="luxury-top", is_luxury=True)
     bags = CategoryFactory(slug="luxury-bags", parent=luxury, is_luxury=False)

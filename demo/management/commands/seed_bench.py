@@ -29,7 +29,7 @@ from demo import images as demo_images
 from listings import catalog_data, photos
 from listings.models import Listing, ListingSource, ListingStatus
 from listings.search import document_words
-from listings.services import facet_counts_in_bulk, search_terms_refresh
+from listings.services import listing_counts_in_bulk, search_terms_refresh
 
 # Bulk inserts skip Listing.save, which cuts the search words; the generated texts repeat, so each is
 # cut once.
@@ -213,7 +213,7 @@ class Command(BaseCommand):
         # A second connection cannot see rows of a transaction that is still open (a caller's, or a
         # test's), so the writer thread is used only outside one.
         threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
-        with facet_counts_in_bulk(), BatchWriter(threaded=threaded) as writer:
+        with listing_counts_in_bulk(), BatchWriter(threaded=threaded) as writer:
             for _number in range(listings):
                 leaf = rng.choices(leaves, weights=weights)[0]
                 generic = leaf in catalog_data.GENERIC_ITEMS and rng.random() < 0.1
