@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "messaging",
     "recycling",
     "consignment",
+    "live",
     "operations",
     "demo",
     # Stand-ins for the payment and payout providers, which live outside Reloop in production.
@@ -354,6 +355,14 @@ CONSIGNMENT_PRICE_DROPS = ((30, Decimal("0.10")), (60, Decimal("0.10")))
 CONSIGNMENT_FLOOR_MIN_SHARE = Decimal(env.str("CONSIGNMENT_FLOOR_MIN_SHARE", default="0.60"))
 # The account that lists platform stock and consigned items in the channel.
 PLATFORM_SELLER_USERNAME = env.str("PLATFORM_SELLER_USERNAME", default="reloop")
+
+# --- Live shows ------------------------------------------------------------------------------------
+
+# How many items a show's line-up holds, and how far ahead a show may be scheduled.
+LIVE_LINEUP_MAX = env.int("LIVE_LINEUP_MAX", default=30)
+LIVE_SCHEDULE_DAYS_AHEAD = env.int("LIVE_SCHEDULE_DAYS_AHEAD", default=30)
+# Where a show's video plays: the media server's HLS playlist for the show's public stream name.
+LIVE_PLAYBACK_URL = env.str("LIVE_PLAYBACK_URL", default="/hls/{stream}.m3u8")
 
 # --- Real time (Django Channels) ------------------------------------------------------------------------
 

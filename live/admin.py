@@ -1,0 +1,45 @@
+"""Admin for live shows: a read-only place to look one up, with its line-up, RSVPs and timeline.
+Nothing here changes a show (only live.services do, and record who did it); the ingest key is never
+shown."""
+
+from django.contrib import admin
+
+from live.models import Show, ShowEvent, ShowItem
+from marketplace.admin import ReadOnlyAdmin, ReadOnlyInline
+
+
+class ShowItemInline(ReadOnlyInline):
+    model = ShowItem
+    fields = ("position", "listing")
+    readonly_fields = fields
+
+
+class ShowEventInline(ReadOnlyInline):
+    model = ShowEvent
+    fields = ("at", "old", "new", "by", "text")
+    readonly_fields = fields
+
+
+@admin.register(Show)
+class ShowAdmin(ReadOnlyAdmin):
+    list_display = ("title", "host", "status", "starts_at", "started_at", "ended_at")
+    list_select_related = ("host",)
+    list_filter = ("status", "platform")
+    search_fields = ("title", "host__username", "stream_name")
+    date_hierarchy = "starts_at"
+    ordering = ("-starts_at", "-id")
+    readonly_fields = (
+        "host",
+        "title",
+        "status",
+        "platform",
+        "starts_at",
+        "stream_name",
+        "playback_url",
+        "started_at",
+        "ended_at",
+        "created_at",
+        "updated_at",
+    )
+    fields = readonly_fields
+    inlines = (ShowItemInline, ShowEventInline)
