@@ -237,7 +237,12 @@ class Listing(models.Model):
                 name="listing_channel_cover",
                 condition=Q(status="active", published_at__isnull=False),
             ),
-            models.Index(fields=["status", "price", "id"], name="listing_channel_price"),
+            # The same for the price orders (both ways), covering on PostgreSQL (migration 0019).
+            models.Index(
+                fields=["price", "id"],
+                name="listing_price_cover",
+                condition=Q(status="active", published_at__isnull=False),
+            ),
             models.Index(
                 fields=["category", "status", "-published_at", "-id"], name="listing_category_newest"
             ),

@@ -603,10 +603,89 @@ def listings_for_channel(
     q = filters.q.strip()
     sort = effective_sort(q=q, sort=sort)
     order_by = SORTS[sort]
+    if not q:
+        return _unsearched_page(filters, order_by=order_by, cursor=cursor, size=size)
     queryset = _searched(_filtered(_on_sale(), filters), q, ranked=sort == "relevance")
     if sort == "relevance":
         return _ranked_page(queryset, cursor=cursor, size=size)
     return paginate(queryset, order_by=order_by, cursor=cursor, size=size, read=_card_list)
+
+
+def _filters_sql(filters: ChannelFilters) -> tuple[list[str], list[Any]]:
+    """The conditions of `_filtered(_on_sale(), filters)` as SQL over `listing`, with their
+    parameters."""
+
+    def among(column: str, values: Sequence[Any]) -> None:
+        conditions.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
+        params.extend(values)
+
+    conditions = ["listing.status = %s", "listing.published_at IS NOT NULL"]
+    params: list[Any] = [ListingStatus.ACTIVE.value]
+    if filters.category is not None:
+        among("listing.category_id", category_tree().descendant_ids(filters.category))
+    if filters.brand_slugs:
+        conditions.append(
+            f"listing.brand_id IN (SELECT brand.id FROM {_quoted_table(Brand)} AS brand "  # noqa: S608 - names, not input
+            f"WHERE brand.slug IN ({', '.join(['%s'] * len(filters.brand_slugs))}))"
+        )
+        params.extend(filters.brand_slugs)
+    if filters.grades:
+        among("listing.grade", filters.grades)
+    price = cast(Field, Listing._meta.get_field("price"))
+    for bound, operator in ((filters.price_min, ">="), (filters.price_max, "<=")):
+        if bound is not None:
+            conditions.append(f"listing.price {operator} %s")
+            params.append(price.get_db_prep_value(bound, connection))
+    if filters.inspected_only:
+        conditions.append("listing.inspected_at IS NOT NULL")
+    if filters.authenticated_only:
+        conditions.append("listing.authenticated = %s")
+        params.append(True)
+    if filters.seller_id is not None:
+        conditions.append("listing.seller_id = %s")
+        params.append(filters.seller_id)
+    return conditions, params
+
+
+def _unsearched_page(
+    filters: ChannelFilters, *, order_by: Sequence[str], cursor: str | None, size: int
+) -> Page:
+    """A page of the channel with no words to search for (a category, filters, a seller's items),
+    in `order_by` order after `cursor`, as `paginate` would read it. One query, written here: a
+    category page's query cost more for the ORM to build than for the database to run. The page's
+    ids are found first, walking an index in the page's order that carries what the filters read
+    (listing_channel_cover, listing_price_cover), and only the page's own rows are read from the
+    table: a small category's page, or a price order, passes over many listings of other
+    categories. Raises InvalidCursor."""
+    position = cursor_position(cursor, model=Listing, order_by=order_by)
+    conditions, params = _filters_sql(filters)
+    descending = order_by[0].startswith("-")
+    assert all(name.startswith("-") == descending for name in order_by), "one direction: a row comparison"
+    fields = [cast(Field, Listing._meta.get_field(name.lstrip("-"))) for name in order_by]
+    names = [connection.ops.quote_name(cast(str, field.column)) for field in fields]
+    backwards = position is not None and position.backwards
+    if position is not None:
+        # Rows after the cursor's in the order: one comparison of the order's columns, which the
+        # index in that order reads as a range.
+        columns = ", ".join(f"listing.{name}" for name in names)
+        conditions.append(
+            f"({columns}) {'<' if descending != backwards else '>'} ({', '.join(['%s'] * len(fields))})"
+        )
+        params.extend(
+            field.get_db_prep_value(field.to_python(value), connection)
+            for field, value in zip(fields, position.values, strict=True)
+        )
+    direction = "DESC" if descending != backwards else "ASC"
+    found = (
+        f"SELECT {', '.join(f'listing.{name}' for name in names)} FROM {_quoted_table(Listing)} AS listing "  # noqa: S608 - names, not input
+        f"WHERE {' AND '.join(conditions)} "
+        f"ORDER BY {', '.join(f'listing.{name} {direction}' for name in names)} LIMIT %s"
+    )
+    source = f"({found}) AS page JOIN {_quoted_table(Listing)} AS listing ON listing.id = page.id"
+    order = ", ".join(f"page.{name} {direction}" for name in names)
+    sql = f"{_card_select(source)} ORDER BY {order}"
+    cards = _raw_cards(sql, [*params, size + 1], CARD_COLUMNS, using=Listing.objects.db)
+    return page_of(cards, order_by=order_by, position=position, size=size)
 
 
 def _ranked_page(matches: QuerySet[Listing], *, cursor: str | None, size: int) -> Page:

@@ -115,6 +115,23 @@ def test_a_category_page_reads_an_index_range_first_page_and_deep(channel):
     _assert_reads_a_page(lambda: listings_for_channel(filters=filters, sort="price_asc", cursor=None))
 
 
+def test_a_price_ordered_page_walks_the_price_index_and_reads_only_its_own_rows(channel):
+    # A category with subcategories in price order (one leaf has an index of its own) passes over
+    # the cheaper listings of other categories and of other grades: the walk reads the covering
+    # index alone, and the table only for the page's rows.
+    filters = ChannelFilters(category=category_by_slug("electronics"), grades=("N", "S"))
+    for sort in ("price_asc", "price_desc"):
+        plans = _plans(lambda sort=sort: listings_for_channel(filters=filters, sort=sort, cursor=None))
+        nodes = [node for plan in plans for node, _limited in _nodes(plan)]
+        walks = [node for node in nodes if node.get("Index Name") == "listing_price_cover"]
+        assert [node["Node Type"] for node in walks] == ["Index Only Scan"], nodes
+        table_reads = [node for node in nodes if node.get("Relation Name") == "listings_listing"]
+        assert {node.get("Index Name") for node in table_reads} == {
+            "listing_price_cover",
+            "listings_listing_pkey",
+        }
+
+
 def test_a_small_category_and_filters_read_an_index_range(channel):
     rare = ChannelFilters(category=category_by_slug("rare"))
     _assert_reads_a_page(lambda: listings_for_channel(filters=rare, sort="newest", cursor=None))
