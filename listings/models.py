@@ -543,3 +543,28 @@ class SellerCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seller_id}/{self.shard}: {self.listings}"
+
+
+class PastPrice(models.Model):
+    """A price a listing asked while on sale, until `until`: written by a database trigger whenever
+    the price of a listing on sale changes (listings.past_price_sql, migration 0020)."""
+
+    # past_price_recent leads with the listing: no index of its own.
+    listing = models.ForeignKey(
+        Listing,
+        verbose_name=_("listing"),
+        related_name="past_prices",
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,
+    )
+    price = models.DecimalField(_("price"), max_digits=12, decimal_places=2)
+    until = models.DateTimeField(_("asked until"))
+
+    class Meta:
+        verbose_name = _("past price")
+        verbose_name_plural = _("past prices")
+        indexes = [models.Index(fields=["listing", "-until"], name="past_price_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.listing_id}: {self.price} until {self.until:%Y-%m-%d %H:%M}"

@@ -30,6 +30,7 @@ from django.db.models import (
     Field,
     FloatField,
     IntegerField,
+    Min,
     Model,
     Q,
     QuerySet,
@@ -51,6 +52,7 @@ from listings.models import (
     Listing,
     ListingPhoto,
     ListingStatus,
+    PastPrice,
     PhotoStatus,
     SavedSearch,
     SearchTerm,
@@ -1167,6 +1169,13 @@ def similar_listings(*, listing: Listing, limit: int = 8) -> list[Card]:
     )
     params = [listing.category_id, ListingStatus.ACTIVE, listing.pk, limit]
     return _raw_cards(sql, params, CARD_COLUMNS, using=Listing.objects.db, prepared="similar_listings")
+
+
+def lowest_price_since(*, listing: Listing, since: datetime) -> Decimal:
+    """The lowest price `listing` asked on sale from `since` until now: its price now, or one it asked
+    until a moment after `since` (PastPrice, which a trigger records). One query."""
+    past = PastPrice.objects.filter(listing_id=listing.pk, until__gte=since).aggregate(lowest=Min("price"))
+    return listing.price if past["lowest"] is None else min(past["lowest"], listing.price)
 
 
 def seller_for_storefront(username: str) -> User:

@@ -4,13 +4,19 @@ shown."""
 
 from django.contrib import admin
 
-from live.models import Show, ShowEvent, ShowItem
+from live.models import FlashSale, Show, ShowEvent, ShowItem, ShowPin, WaitlistEntry
 from marketplace.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 class ShowItemInline(ReadOnlyInline):
     model = ShowItem
     fields = ("position", "listing")
+    readonly_fields = fields
+
+
+class ShowPinInline(ReadOnlyInline):
+    model = ShowPin
+    fields = ("listing", "pinned_at", "unpinned_at")
     readonly_fields = fields
 
 
@@ -42,4 +48,32 @@ class ShowAdmin(ReadOnlyAdmin):
         "updated_at",
     )
     fields = readonly_fields
-    inlines = (ShowItemInline, ShowEventInline)
+    inlines = (ShowItemInline, ShowPinInline, ShowEventInline)
+
+
+class WaitlistEntryInline(ReadOnlyInline):
+    model = WaitlistEntry
+    fields = ("user", "joined_at", "offered_at", "skipped")
+    readonly_fields = fields
+
+
+@admin.register(FlashSale)
+class FlashSaleAdmin(ReadOnlyAdmin):
+    list_display = ("listing", "show", "price", "status", "starts_at", "ends_at", "order")
+    list_select_related = ("listing", "show", "order")
+    list_filter = ("status",)
+    search_fields = ("listing__title", "show__title", "order__number")
+    ordering = ("-starts_at", "-id")
+    readonly_fields = (
+        "show",
+        "listing",
+        "price",
+        "status",
+        "starts_at",
+        "ends_at",
+        "order",
+        "created_at",
+        "updated_at",
+    )
+    fields = readonly_fields
+    inlines = (WaitlistEntryInline,)

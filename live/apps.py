@@ -8,3 +8,9 @@ class LiveConfig(AppConfig):
 
     def ready(self) -> None:
         import live.notices  # noqa: F401 - registers the notification kinds it sends
+        from live import receivers
+        from orders.models import Order
+        from orders.signals import order_paid, order_released
+
+        order_released.connect(receivers.on_order_released, sender=Order, dispatch_uid="live.order_released")
+        order_paid.connect(receivers.on_order_paid, sender=Order, dispatch_uid="live.order_paid")

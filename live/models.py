@@ -120,3 +120,102 @@ class ShowRsvp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.show_id}"
+
+
+class ShowPin(models.Model):
+    """An item the host pinned: on every viewer's card from `pinned_at` until `unpinned_at`. The span
+    is the host's explanation of the item (讲解), which becomes its clip after the show."""
+
+    show = models.ForeignKey(Show, verbose_name=_("show"), related_name="pins", on_delete=models.CASCADE)
+    listing = models.ForeignKey(
+        Listing, verbose_name=_("listing"), related_name="+", on_delete=models.CASCADE
+    )
+    pinned_at = models.DateTimeField(_("pinned at"))
+    unpinned_at = models.DateTimeField(_("unpinned at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pin")
+        verbose_name_plural = _("pins")
+        ordering = ["show", "pinned_at", "id"]
+        constraints = [
+            # One item on the card at a time.
+            models.UniqueConstraint(
+                fields=["show"], condition=Q(unpinned_at__isnull=True), name="show_pin_one_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.show_id}: {self.listing_id} from {self.pinned_at:%H:%M:%S}"
+
+
+class FlashSaleStatus(models.TextChoices):
+    OPEN = "open", _("Open")  # the countdown runs; the first grab wins
+    TAKEN = "taken", _("Taken")  # a shopper holds the item while they pay
+    SOLD = "sold", _("Sold")  # paid
+    ENDED = "ended", _("Ended")  # the countdown ran out, or the wait-list did, with the item unsold
+
+
+class FlashSale(models.Model):
+    """A flash sale ("grab", 秒杀) on the pinned item: a price no higher than the item's lowest in the
+    last 30 days, for a countdown. The first shopper to grab it has it reserved through the usual
+    checkout; the others may join the wait-list, offered the item in turn if the holder does not pay."""
+
+    show = models.ForeignKey(
+        Show, verbose_name=_("show"), related_name="flash_sales", on_delete=models.CASCADE
+    )
+    listing = models.ForeignKey(
+        Listing, verbose_name=_("listing"), related_name="+", on_delete=models.CASCADE
+    )
+    price = models.DecimalField(_("flash price"), max_digits=12, decimal_places=2)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=FlashSaleStatus.choices, default=FlashSaleStatus.OPEN
+    )
+    # The order of whoever holds or bought the item: the winner's, then each wait-listed shopper's.
+    order = models.ForeignKey(
+        "orders.Order",
+        verbose_name=_("order"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("flash sale")
+        verbose_name_plural = _("flash sales")
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gt=0), name="flash_sale_price_positive"),
+            # One flash sale at a time per show.
+            models.UniqueConstraint(fields=["show"], condition=Q(status="open"), name="flash_sale_one_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.listing_id} at {self.price}"
+
+
+class WaitlistEntry(models.Model):
+    """A shopper who grabbed too late and asked to be offered the item if the holder does not pay."""
+
+    flash_sale = models.ForeignKey(
+        FlashSale, verbose_name=_("flash sale"), related_name="waitlist", on_delete=models.CASCADE
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("shopper"), related_name="+", on_delete=models.CASCADE
+    )
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    # When the item was offered to them (reserved at the flash price), or why it could not be.
+    offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
+    skipped = models.CharField(_("skipped because"), max_length=40, blank=True)  # an orders error code
+
+    class Meta:
+        verbose_name = _("wait-list entry")
+        verbose_name_plural = _("wait-list entries")
+        ordering = ["flash_sale", "joined_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["flash_sale", "user"], name="waitlist_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} waits for {self.flash_sale_id}"

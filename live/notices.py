@@ -1,10 +1,11 @@
 """What live shows tell shoppers (notifications.notify): a show they asked about has started. Once
 per shopper and show."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from notifications.kinds import Group, Kind, register
-from notifications.services import Notice, notify_many
+from notifications.services import Notice, notify, notify_many
 
 # Parameters: `title` the show's, `host` the host's public name.
 register(
@@ -32,4 +33,31 @@ def live_notify_started(*, show_id: int, title: str, host: str, recipient_ids: l
             )
             for recipient_id in recipient_ids
         ]
+    )
+
+
+# Parameters: `title` the item's, `price` the flash price (a string of a Decimal), `minutes` how long
+# the item is kept for them.
+register(
+    Kind(
+        "live.flash_offered",
+        Group.BUYING,
+        _("An item you waited for in a live show is yours to buy"),
+        _("%(title)s is yours at %(price)s"),
+        _(
+            "The shopper who grabbed %(title)s in the flash sale did not pay, and you were next on the "
+            "wait-list. It is reserved for you at %(price)s for %(minutes)s minutes: pay to keep it."
+        ),
+        money=("price",),
+    ),
+)
+
+
+def live_notify_flash_offered(*, recipient, flash_sale_id: int, title: str, price, link: str) -> None:
+    notify(
+        recipient=recipient,
+        kind="live.flash_offered",
+        params={"title": title, "price": price, "minutes": settings.RESERVATION_MINUTES},
+        link=link,
+        key=f"flash:{flash_sale_id}:offered",
     )

@@ -16,6 +16,10 @@ MESSAGES: Catalog = {
     "order.placed_at_offer": Message(
         _("Offer of %(amount)s accepted; the item is reserved while the buyer pays."), money=("amount",)
     ),
+    "order.placed_flash": Message(
+        _("Won in a live show's flash sale at %(amount)s; the item is reserved while the buyer pays."),
+        money=("amount",),
+    ),
     "order.lapsed_offer": _(
         "Not paid within %(hours)d hours of the offer being accepted: the item went back on sale."
     ),

@@ -9,6 +9,9 @@
   passed, or a dispute was decided with money left for the seller). For a person-to-person sale the
   seller has been paid and for platform stock the revenue booked; a consigned item's sale waits in
   consignment payable for the consignment app to settle.
+- `order_released(sender=Order, order=...)`: an order ended unpaid (its reservation lapsed, or the
+  buyer cancelled it) and its listing is on sale again. The live app offers a flash sale's item to the
+  next shopper on its wait-list.
 """
 
 from django.dispatch import Signal
@@ -16,3 +19,4 @@ from django.dispatch import Signal
 order_paid = Signal()
 order_returned = Signal()
 order_completed = Signal()
+order_released = Signal()

@@ -19,7 +19,7 @@ from accounts.models import User
 from accounts.roles import roles_of
 from listings.models import Listing, ListingSource, ListingStatus
 from live.errors import LiveError, NotYourShow
-from live.models import Show, ShowEvent, ShowItem, ShowRsvp, ShowStatus
+from live.models import FlashSale, FlashSaleStatus, Show, ShowEvent, ShowItem, ShowPin, ShowRsvp, ShowStatus
 from live.notices import live_notify_started
 from live.services.transitions import show_move
 
@@ -152,7 +152,7 @@ def show_schedule(*, host: User, title: str, starts_at: datetime, listing_ids: l
     return show
 
 
-def _hosted(show_id: int, by: User) -> Show:
+def hosted(show_id: int, by: User) -> Show:
     """The show, locked, if `by` hosts it. Raises Show.DoesNotExist, or NotYourShow (403)."""
     show = Show.objects.select_for_update().get(pk=show_id)
     if show.host_id != by.pk:
@@ -160,11 +160,16 @@ def _hosted(show_id: int, by: User) -> Show:
     return show
 
 
+def pin_close(show: Show, now: datetime) -> None:
+    """Take down whatever is pinned. Caller holds the show's row lock."""
+    ShowPin.objects.filter(show=show, unpinned_at__isnull=True).update(unpinned_at=now)
+
+
 @transaction.atomic
 def show_lineup_set(*, show_id: int, by: User, listing_ids: list[int]) -> Show:
     """Replace the line-up of a show that has not ended, in the given order (as show_schedule checks
     it). Only the host."""
-    show = _hosted(show_id, by)
+    show = hosted(show_id, by)
     if show.status not in (ShowStatus.SCHEDULED, ShowStatus.LIVE):
         raise LiveError(_("This show is over: its line-up cannot change."), code="show_over")
     _lineup_write(show, _lineup_checked(host=by, platform=show.platform, listing_ids=listing_ids))
@@ -174,7 +179,7 @@ def show_lineup_set(*, show_id: int, by: User, listing_ids: list[int]) -> Show:
 @transaction.atomic
 def show_start(*, show_id: int, by: User) -> Show:
     """The host goes live: the room opens and every shopper who asked is told (once)."""
-    show = _hosted(show_id, by)
+    show = hosted(show_id, by)
     if show.status != ShowStatus.SCHEDULED:
         raise LiveError(
             _("This show cannot start: it is %(status)s.") % {"status": show.get_status_display()},
@@ -195,7 +200,7 @@ def show_start(*, show_id: int, by: User) -> Show:
 @transaction.atomic
 def show_cancel(*, show_id: int, by: User) -> Show:
     """The host calls off a show that has not started."""
-    show = _hosted(show_id, by)
+    show = hosted(show_id, by)
     if show.status != ShowStatus.SCHEDULED:
         raise LiveError(_("Only a show that has not started can be called off."), code="not_scheduled")
     return show_move(show_id=show.pk, to=ShowStatus.CANCELLED, by=by, message="show.cancelled")
@@ -203,12 +208,18 @@ def show_cancel(*, show_id: int, by: User) -> Show:
 
 @transaction.atomic
 def show_end(*, show_id: int, by: User) -> Show:
-    """The host ends a live show."""
-    show = _hosted(show_id, by)
+    """The host ends a live show: the pinned item is taken down and a flash sale nobody grabbed ends (one
+    a shopper holds goes on while they pay)."""
+    show = hosted(show_id, by)
     if show.status != ShowStatus.LIVE:
         raise LiveError(_("Only a live show can be ended."), code="not_live")
+    now = timezone.now()
+    pin_close(show, now)
+    FlashSale.objects.filter(show=show, status=FlashSaleStatus.OPEN).update(
+        status=FlashSaleStatus.ENDED, updated_at=now
+    )
     show = show_move(show_id=show.pk, to=ShowStatus.ENDED, by=by, message="show.ended")
-    show.ended_at = timezone.now()
+    show.ended_at = now
     show.save(update_fields=["ended_at", "updated_at"])
     return show
 

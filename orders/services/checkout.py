@@ -33,6 +33,7 @@ from orders.errors import ItemUnavailable, OrderError, PaymentProviderUnavailabl
 from orders.models import Offer, Order, OrderEvent, OrderStatus, Payment, PaymentStatus
 from orders.payments import PaymentDeclined, get_payment_provider
 from orders.services.transitions import order_move
+from orders.signals import order_released
 
 # A phone number as people type it: digits with spaces, dashes, brackets and a leading plus.
 
@@ -53,6 +54,11 @@ def _lapse(order: Order) -> None:
     listing = Listing.objects.select_for_update().get(pk=order.listing_id)
     if listing.status == ListingStatus.RESERVED:
         listing_move(listing_id=listing.pk, to=ListingStatus.ACTIVE, by=None, message=message, params=params)
+    _announce_released(order)
+
+
+def _announce_released(order: Order) -> None:
+    transaction.on_commit(lambda: order_released.send(sender=Order, order=order), robust=True)
 
 
 def _check_reservation_limits(buyer: User, now: datetime) -> None:
@@ -101,17 +107,12 @@ def _check_reservation_limits(buyer: User, now: datetime) -> None:
         )
 
 
-@transaction.atomic
-def order_place(*, buyer: User, listing_id: int) -> Order:
-    """ "Buy now": reserve the listing for the buyer and open an order awaiting payment.
-
-    Pressing twice returns the buyer's pending order. Everyone else gets ItemUnavailable (409) while
-    the item is reserved or sold; a reservation that has lapsed but not yet been released by the job
-    is released here, so the item can be bought at once. An unknown or draft listing is a 404
-    OrderError, the buyer's own or a withdrawn listing a 400; a buyer whose e-mail address is not
-    confirmed gets EmailNotConfirmed (403), one past the reservation limits ReservationLimit (429)."""
+def _listing_for_checkout(*, buyer: User, listing_id: int) -> Listing:
+    """The listing a buyer is about to reserve, row-locked after the buyer's row (which serialises one
+    buyer's reservations, so that the limits count every one). Raises OrderError (404) for an unknown
+    or draft listing, 400 for the buyer's own or a withdrawn one, ItemUnavailable for a sold one, and
+    EmailNotConfirmed (403) for a buyer whose address is not confirmed."""
     require_confirmed_email(buyer)
-    # Serialises one buyer's "buy now"s, so that the limits below count every reservation.
     User.objects.select_for_update().filter(pk=buyer.pk).values_list("pk", flat=True).get()
     listing = Listing.objects.select_for_update().filter(pk=listing_id).first()
     if listing is None or listing.status == ListingStatus.DRAFT:
@@ -122,6 +123,19 @@ def order_place(*, buyer: User, listing_id: int) -> Order:
         raise OrderError(_("The seller has taken this item off sale."), code="not_on_sale")
     if listing.status == ListingStatus.SOLD:
         raise ItemUnavailable(_("This item has been sold."), code="sold")
+    return listing
+
+
+@transaction.atomic
+def order_place(*, buyer: User, listing_id: int) -> Order:
+    """ "Buy now": reserve the listing for the buyer and open an order awaiting payment.
+
+    Pressing twice returns the buyer's pending order. Everyone else gets ItemUnavailable (409) while
+    the item is reserved or sold; a reservation that has lapsed but not yet been released by the job
+    is released here, so the item can be bought at once. An unknown or draft listing is a 404
+    OrderError, the buyer's own or a withdrawn listing a 400; a buyer whose e-mail address is not
+    confirmed gets EmailNotConfirmed (403), one past the reservation limits ReservationLimit (429)."""
+    listing = _listing_for_checkout(buyer=buyer, listing_id=listing_id)
     now = timezone.now()
     holder = _holder_checked(listing, now, buyer=buyer)
     if holder is not None:
@@ -134,6 +148,28 @@ def order_place(*, buyer: User, listing_id: int) -> Order:
         reserved_until=now + timedelta(minutes=settings.RESERVATION_MINUTES),
         by=buyer,
         message="order.placed",
+        now=now,
+    )
+
+
+@transaction.atomic
+def order_place_at_flash_price(*, buyer: User, listing_id: int, price: Decimal) -> Order:
+    """A live show's flash sale, won (or offered from its wait-list) by `buyer`: "buy now" at the
+    flash `price`, with order_place's checks, limits and reservation. Raises as order_place does,
+    ItemUnavailable while anyone holds the item (the buyer too: a reservation at the listing's price
+    is not this one)."""
+    listing = _listing_for_checkout(buyer=buyer, listing_id=listing_id)
+    now = timezone.now()
+    _holder_checked(listing, now, buyer=None)
+    _check_reservation_limits(buyer, now)
+    return _reserve(
+        listing,
+        buyer=buyer,
+        price=price,
+        reserved_until=now + timedelta(minutes=settings.RESERVATION_MINUTES),
+        by=buyer,
+        message="order.placed_flash",
+        params={"amount": price},
         now=now,
     )
 
@@ -294,6 +330,7 @@ def order_cancel(*, order_id: int, buyer: User) -> Order:
     listing = Listing.objects.select_for_update().get(pk=order.listing_id)
     if listing.status == ListingStatus.RESERVED:
         listing_move(listing_id=listing.pk, to=ListingStatus.ACTIVE, by=buyer, message="order.cancelled")
+    _announce_released(order)
     return order
 
 
