@@ -9,6 +9,7 @@ server that takes RTMP and writes HLS can stand behind them.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from listings.models import Listing
@@ -219,3 +220,82 @@ class WaitlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} waits for {self.flash_sale_id}"
+
+
+class ShowModerator(models.Model):
+    """A viewer the host appointed to keep the chat civil: they may mute viewers and remove messages."""
+
+    show = models.ForeignKey(
+        Show, verbose_name=_("show"), related_name="moderators", on_delete=models.CASCADE
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("moderator"), related_name="+", on_delete=models.CASCADE
+    )
+    appointed_at = models.DateTimeField(_("appointed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("moderator")
+        verbose_name_plural = _("moderators")
+        constraints = [models.UniqueConstraint(fields=["show", "user"], name="show_moderator_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} moderates {self.show_id}"
+
+
+class ShowMute(models.Model):
+    """A viewer muted in a show's chat: they can watch, not write."""
+
+    show = models.ForeignKey(Show, verbose_name=_("show"), related_name="mutes", on_delete=models.CASCADE)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("viewer"), related_name="+", on_delete=models.CASCADE
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("muted by"),
+        null=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    at = models.DateTimeField(_("muted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("muted viewer")
+        verbose_name_plural = _("muted viewers")
+        constraints = [models.UniqueConstraint(fields=["show", "user"], name="show_mute_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} muted in {self.show_id}"
+
+
+class ChatMessage(models.Model):
+    """A viewer's message in a show's chat, contact details masked before it is stored
+    (marketplace.contact_masking), as in conversations."""
+
+    show = models.ForeignKey(Show, verbose_name=_("show"), related_name="chat", on_delete=models.CASCADE)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), related_name="+", on_delete=models.CASCADE
+    )
+    text = models.CharField(_("text"), max_length=200)
+    masked = models.JSONField(_("hidden contact details"), default=list, blank=True)
+    at = models.DateTimeField(_("sent at"), default=timezone.now)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("removed by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+
+    class Meta:
+        verbose_name = _("chat message")
+        verbose_name_plural = _("chat messages")
+        indexes = [
+            # The chat's history, newest first, and one author's recent messages (the flood limit).
+            models.Index(fields=["show", "-at", "-id"], name="chat_recent"),
+            models.Index(fields=["show", "author", "-at"], name="chat_author_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -363,6 +363,9 @@ LIVE_LINEUP_MAX = env.int("LIVE_LINEUP_MAX", default=30)
 LIVE_SCHEDULE_DAYS_AHEAD = env.int("LIVE_SCHEDULE_DAYS_AHEAD", default=30)
 # Where a show's video plays: the media server's HLS playlist for the show's public stream name.
 LIVE_PLAYBACK_URL = env.str("LIVE_PLAYBACK_URL", default="/hls/{stream}.m3u8")
+# Chat flooding: at most this many messages from one viewer in this many seconds.
+LIVE_CHAT_BURST = env.int("LIVE_CHAT_BURST", default=5)
+LIVE_CHAT_BURST_SECONDS = env.int("LIVE_CHAT_BURST_SECONDS", default=10)
 
 # --- Real time (Django Channels) ------------------------------------------------------------------------
 

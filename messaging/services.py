@@ -93,7 +93,7 @@ def message_send(
     if not text and checked is None:
         raise MessagingError(_("Write a message or add a photo."), code="empty", field="body")
     _refuse_blocked(conversation.buyer_id, conversation.seller_id)
-    hidden = mask_contacts(text, allowed_hosts=_own_hosts())
+    hidden = mask_contacts(text, allowed_hosts=own_hosts())
     key = new_key() if checked is not None else ""
     stored = False
     try:
@@ -125,7 +125,7 @@ def message_send(
     return message
 
 
-def _own_hosts() -> list[str]:
+def own_hosts() -> list[str]:
     """Links to Reloop itself are not contact details."""
     return [host for host in [urlsplit(settings.SITE_URL).hostname, *settings.ALLOWED_HOSTS] if host]
 
