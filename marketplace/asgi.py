@@ -22,13 +22,16 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from live.routing import websocket_urlpatterns as live_sockets  # noqa: E402
 from notifications.routing import websocket_urlpatterns as notification_sockets  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_application,
         # The session cookie signs the user in; a page from another site may not open one (Origin).
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter([*notification_sockets]))),
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter([*notification_sockets, *live_sockets]))
+        ),
     }
 )
 

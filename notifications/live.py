@@ -17,22 +17,22 @@ from notifications.selectors import unread_count_for
 logger = logging.getLogger(__name__)
 
 
-async def _send_all(layer, messages: dict[int, dict]) -> None:
-    for user_id, message in messages.items():
+async def _send_all(layer, messages: dict[str, dict]) -> None:
+    for group, message in messages.items():
         try:
-            await layer.group_send(user_group(user_id), message)
-        except Exception:  # a live update is a courtesy; the bell polls anyway
-            logger.warning("Could not reach user %s's open pages", user_id, exc_info=True)
+            await layer.group_send(group, message)
+        except Exception:  # a live update is a courtesy; every page that listens also asks again
+            logger.warning("Could not reach the open pages of %s", group, exc_info=True)
 
 
-def _send(layer, messages: dict[int, dict]) -> None:
+def _send(layer, messages: dict[str, dict]) -> None:
     """One trip into the event loop for the whole batch (a settlement batch tells hundreds)."""
     async_to_sync(_send_all)(layer, messages)
 
 
-def send_to_users(messages: dict[int, dict]) -> None:
-    """Send each user's open pages their message (a dict with the consumer's `type`), now. A channel
-    layer that does not answer is logged and ignored: every page that listens also polls."""
+def send_to_groups(messages: dict[str, dict]) -> None:
+    """Send each channel-layer group its message (a dict with the consumer's `type`), now. A channel
+    layer that does not answer is logged and ignored: every page that listens also asks again."""
     layer = get_channel_layer()
     if layer is None or not messages:
         return
@@ -45,6 +45,11 @@ def send_to_users(messages: dict[int, dict]) -> None:
         # the layer itself: send from a thread of its own.
         with ThreadPoolExecutor(max_workers=1) as thread:
             thread.submit(_send, layer, messages).result()
+
+
+def send_to_users(messages: dict[int, dict]) -> None:
+    """Send each user's open pages their message (a dict with the consumer's `type`), now."""
+    send_to_groups({user_group(user_id): message for user_id, message in messages.items()})
 
 
 def _push(user_ids: set[int]) -> None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from live.errors import LiveError, NotYourShow
 from live.models import ChatMessage, Show, ShowModerator, ShowMute, ShowStatus
+from live.realtime import publish_on_commit
 from live.services.shows import hosted
 from marketplace.contact_masking import mask_contacts
 from marketplace.rate_limits import retry_text
@@ -90,9 +91,11 @@ def chat_post(*, show_id: int, author: User, text: object) -> ChatMessage:
     masked = mask_contacts(cleaned, allowed_hosts=own_hosts())
     if any(previous == masked.text for _at, previous in recent):
         raise ChatFlood(_("You just wrote that."), code="chat_repeat")
-    return ChatMessage.objects.create(
+    message = ChatMessage.objects.create(
         show=show, author=author, text=masked.text, masked=sorted(masked.kinds), at=now
     )
+    publish_on_commit(show.pk, "chat", id=message.pk, author=author.public_name, text=message.text, at=now)
+    return message
 
 
 def chat_history(*, show_id: int, limit: int = 50) -> list[ChatMessage]:
@@ -127,6 +130,7 @@ def chat_remove(*, message_id: int, by: User) -> ChatMessage:
         message.removed_at = timezone.now()
         message.removed_by = by
         message.save(update_fields=["removed_at", "removed_by"])
+        publish_on_commit(message.show_id, "chat_removed", id=message.pk)
     return message
 
 

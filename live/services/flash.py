@@ -27,6 +27,7 @@ from listings.selectors import lowest_price_since
 from live.errors import LiveError
 from live.models import FlashSale, FlashSaleStatus, ShowPin, ShowStatus, WaitlistEntry
 from live.notices import live_notify_flash_offered
+from live.realtime import publish_on_commit
 from live.services.room import flash_sales_close_expired
 from live.services.shows import hosted
 from marketplace.errors import DomainError
@@ -93,8 +94,23 @@ def flash_sale_start(*, show_id: int, by: User, seconds: int, price: object) -> 
             code="flash_price_too_high",
             field="price",
         )
-    return FlashSale.objects.create(
+    sale = FlashSale.objects.create(
         show=show, listing=listing, price=amount, starts_at=now, ends_at=now + timedelta(seconds=seconds)
+    )
+    _publish(sale)
+    return sale
+
+
+def _publish(sale: FlashSale) -> None:
+    """Tell the room where the flash sale stands: open with its countdown, taken, sold or ended."""
+    publish_on_commit(
+        sale.show_id,
+        "flash",
+        id=sale.pk,
+        listing=sale.listing_id,
+        price=sale.price,
+        ends_at=sale.ends_at,
+        status=sale.status,
     )
 
 
@@ -124,6 +140,7 @@ def flash_grab(*, flash_sale_id: int, buyer: User) -> Order:
     sale.order = order
     sale.status = FlashSaleStatus.TAKEN
     sale.save(update_fields=["order", "status", "updated_at"])
+    _publish(sale)
     return order
 
 
@@ -188,11 +205,20 @@ def flash_offer_next(*, order_id: int) -> Order | None:
         return order
     sale.status = FlashSaleStatus.ENDED
     sale.save(update_fields=["status", "updated_at"])
+    _publish(sale)
     return None
 
 
 def flash_sold(*, order_id: int) -> None:
     """The order holding a flash sale's item was paid: the flash sale is sold. Safe to run twice."""
-    FlashSale.objects.filter(order_id=order_id, status=FlashSaleStatus.TAKEN).update(
-        status=FlashSaleStatus.SOLD, updated_at=timezone.now()
-    )
+    with transaction.atomic():
+        sale = (
+            FlashSale.objects.select_for_update()
+            .filter(order_id=order_id, status=FlashSaleStatus.TAKEN)
+            .first()
+        )
+        if sale is None:
+            return
+        sale.status = FlashSaleStatus.SOLD
+        sale.save(update_fields=["status", "updated_at"])
+        _publish(sale)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from live.errors import LiveError
 from live.models import FlashSale, FlashSaleStatus, Show, ShowItem, ShowPin, ShowStatus
+from live.realtime import publish_on_commit
 from live.services.shows import hosted, pin_close
 
 
@@ -41,14 +42,28 @@ def show_pin(*, show_id: int, by: User, listing_id: int) -> ShowPin:
     host, while the show is live and no flash sale runs."""
     show = hosted(show_id, by)
     _require_live(show)
-    if not ShowItem.objects.filter(show=show, listing_id=listing_id).exists():
+    item = ShowItem.objects.filter(show=show, listing_id=listing_id).select_related("listing").first()
+    if item is None:
         raise LiveError(
             _("That item is not in this show's line-up."), code="not_in_lineup", field="listing_id"
         )
     now = timezone.now()
     _require_no_flash_sale(show, now)
     pin_close(show, now)
-    return ShowPin.objects.create(show=show, listing_id=listing_id, pinned_at=now)
+    pin = ShowPin.objects.create(show=show, listing_id=listing_id, pinned_at=now)
+    listing = item.listing
+    publish_on_commit(
+        show.pk,
+        "pinned",
+        listing=listing.pk,
+        title=listing.title,
+        price=listing.price,
+        grade=listing.grade,
+        status=listing.status,
+        report_code=listing.report_code,
+        at=now,
+    )
+    return pin
 
 
 @transaction.atomic
@@ -60,3 +75,4 @@ def show_unpin(*, show_id: int, by: User) -> None:
     now = timezone.now()
     _require_no_flash_sale(show, now)
     pin_close(show, now)
+    publish_on_commit(show.pk, "unpinned", at=now)

@@ -21,6 +21,7 @@ from listings.models import Listing, ListingSource, ListingStatus
 from live.errors import LiveError, NotYourShow
 from live.models import FlashSale, FlashSaleStatus, Show, ShowEvent, ShowItem, ShowPin, ShowRsvp, ShowStatus
 from live.notices import live_notify_started
+from live.realtime import publish_on_commit
 from live.services.transitions import show_move
 
 # A show's title, as its card and the room show it.
@@ -173,6 +174,7 @@ def show_lineup_set(*, show_id: int, by: User, listing_ids: list[int]) -> Show:
     if show.status not in (ShowStatus.SCHEDULED, ShowStatus.LIVE):
         raise LiveError(_("This show is over: its line-up cannot change."), code="show_over")
     _lineup_write(show, _lineup_checked(host=by, platform=show.platform, listing_ids=listing_ids))
+    publish_on_commit(show.pk, "lineup")
     return show
 
 
@@ -194,6 +196,7 @@ def show_start(*, show_id: int, by: User) -> Show:
     )
     show.started_at = timezone.now()
     show.save(update_fields=["started_at", "updated_at"])
+    publish_on_commit(show.pk, "status", status=show.status)
     return show
 
 
@@ -221,6 +224,7 @@ def show_end(*, show_id: int, by: User) -> Show:
     show = show_move(show_id=show.pk, to=ShowStatus.ENDED, by=by, message="show.ended")
     show.ended_at = now
     show.save(update_fields=["ended_at", "updated_at"])
+    publish_on_commit(show.pk, "status", status=show.status)
     return show
 
 
