@@ -378,7 +378,8 @@ CHANNEL_LAYERS: dict[str, dict] = (
     {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [CHANNELS_REDIS_URL]},
+            # Several Redis URLs, comma-separated, shard the layer (docs/scaling.md, live rooms).
+            "CONFIG": {"hosts": [url.strip() for url in CHANNELS_REDIS_URL.split(",") if url.strip()]},
         }
     }
     if CHANNELS_REDIS_URL
