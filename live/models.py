@@ -299,3 +299,48 @@ class ChatMessage(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class ShowRecording(models.Model):
+    """The whole show as the media server recorded it (kept private), and when its first frame was
+    live: a pin's moment in the show is that moment's distance from `started_at`."""
+
+    show = models.OneToOneField(
+        Show, verbose_name=_("show"), related_name="recording", on_delete=models.CASCADE
+    )
+    key = models.CharField(_("file"), max_length=200)  # in private storage
+    started_at = models.DateTimeField(_("recording started at"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recording")
+        verbose_name_plural = _("recordings")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ShowClip(models.Model):
+    """The host's explanation of one item (讲解回放): the recording between its pin and its unpin, as
+    a video of its own with a poster, shown on the item's page, its report and a dispute about it."""
+
+    show = models.ForeignKey(Show, verbose_name=_("show"), related_name="clips", on_delete=models.CASCADE)
+    pin = models.OneToOneField(ShowPin, verbose_name=_("pin"), related_name="clip", on_delete=models.CASCADE)
+    listing = models.ForeignKey(
+        Listing, verbose_name=_("listing"), related_name="+", on_delete=models.CASCADE
+    )
+    video_key = models.CharField(_("video"), max_length=200)  # in public storage
+    poster_key = models.CharField(_("poster"), max_length=200)
+    offset = models.DecimalField(_("seconds into the show"), max_digits=8, decimal_places=2)
+    duration = models.DecimalField(_("seconds long"), max_digits=8, decimal_places=2)
+    width = models.PositiveSmallIntegerField(_("width"))
+    height = models.PositiveSmallIntegerField(_("height"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("clip")
+        verbose_name_plural = _("clips")
+        ordering = ["show", "offset"]
+
+    def __str__(self) -> str:
+        return f"{self.listing_id} at {self.offset} s"

@@ -425,6 +425,8 @@ _tasks_by_queue = {
         "recycling.tasks.prevalue_submission",
         "recycling.tasks.value_waiting_submissions",
         "recycling.tasks.purge_pending_photos",
+        "live.tasks.cut_show_clips",
+        "live.tasks.cut_missing_clips",
     ),
     # Anything that moves money or stock, or a parcel that carries it; and the heartbeat, so that
     # /healthz says whether these run.
@@ -480,6 +482,7 @@ CELERY_BEAT_SCHEDULE = {
     "book-requested-labels": {"task": "shipping.tasks.book_requested_labels", "schedule": 10 * 60.0},
     "purge-pending-photos": {"task": "recycling.tasks.purge_pending_photos", "schedule": 6 * 60 * 60.0},
     "release-lapsed-reservations": {"task": "orders.tasks.release_lapsed_reservations", "schedule": 60.0},
+    "cut-missing-clips": {"task": "live.tasks.cut_missing_clips", "schedule": 30 * 60.0},
     "complete-delivered-orders": {"task": "orders.tasks.complete_delivered_orders", "schedule": 60 * 60.0},
     "check-sent-withdrawals": {"task": "wallet.tasks.check_sent_withdrawals", "schedule": 5 * 60.0},
     "expire-offers": {"task": "recycling.tasks.expire_offers", "schedule": 60 * 60.0},

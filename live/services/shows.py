@@ -19,7 +19,17 @@ from accounts.models import User
 from accounts.roles import roles_of
 from listings.models import Listing, ListingSource, ListingStatus
 from live.errors import LiveError, NotYourShow
-from live.models import FlashSale, FlashSaleStatus, Show, ShowEvent, ShowItem, ShowPin, ShowRsvp, ShowStatus
+from live.models import (
+    FlashSale,
+    FlashSaleStatus,
+    Show,
+    ShowEvent,
+    ShowItem,
+    ShowPin,
+    ShowRecording,
+    ShowRsvp,
+    ShowStatus,
+)
 from live.notices import live_notify_started
 from live.realtime import publish_on_commit
 from live.services.transitions import show_move
@@ -224,6 +234,10 @@ def show_end(*, show_id: int, by: User) -> Show:
     show = show_move(show_id=show.pk, to=ShowStatus.ENDED, by=by, message="show.ended")
     show.ended_at = now
     show.save(update_fields=["ended_at", "updated_at"])
+    if ShowRecording.objects.filter(show=show).exists():
+        from live.services.replays import clips_cut_soon  # replays imports this module
+
+        clips_cut_soon(show.pk)
     publish_on_commit(show.pk, "status", status=show.status)
     return show
 

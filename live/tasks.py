@@ -1,0 +1,20 @@
+"""Thin Celery tasks for live shows: each calls one service and is safe to run twice."""
+
+from celery import shared_task
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def cut_show_clips(show_id: int) -> int:
+    """Cut the explanation clips of an ended show from its recording (live.services.replays)."""
+    from live.services.replays import show_clips_cut
+
+    return len(show_clips_cut(show_id=show_id))
+
+
+@shared_task(ignore_result=True)
+def cut_missing_clips() -> int:
+    """The sweep: ended shows with a recording and a pin that has no clip yet (a job lost with its
+    worker, a recording that arrived late), a bounded batch each run."""
+    from live.services.replays import show_clips_cut, shows_missing_clips
+
+    return sum(len(show_clips_cut(show_id=show_id)) for show_id in shows_missing_clips())
