@@ -1,4 +1,4 @@
-# One image for the web, worker and beat services of docker-compose.yml.
+# One image for the web, worker, beat and media services of docker-compose.yml.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -10,6 +10,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PRIVATE_MEDIA_ROOT=/data/private
 
 WORKDIR /app
+
+# nginx with the RTMP module: docker-compose's `media` service runs it (`manage.py media_server`).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends nginx libnginx-mod-rtmp \
+    && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, so that a code change does not reinstall them. Every package is pinned with
 # its hashes in requirements.lock; --no-deps makes sure nothing else is pulled in.

@@ -72,15 +72,19 @@ class ShowSerializer(serializers.Serializer):
     pinned = PinSerializer(source="pin", allow_null=True)
     flash_sale = FlashSaleSerializer(allow_null=True)
     rsvped = serializers.BooleanField(help_text="Whether you asked to be told when it starts.")
-    ingest_key = serializers.SerializerMethodField(
-        help_text="The RTMP stream key for the host's encoder: given to the host alone, null for anyone else."
+    rtmp_url = serializers.SerializerMethodField(help_text="Where the host's encoder sends the stream.")
+    stream_key = serializers.SerializerMethodField(
+        help_text="The encoder's stream key, with the secret ingest key: given to the host alone, null for anyone else."
     )
 
     def get_currency(self, page: selectors.ShowPage) -> str:
         return settings.CURRENCY
 
-    def get_ingest_key(self, page: selectors.ShowPage) -> str | None:
-        return page.show.ingest_key if page.is_host else None
+    def get_rtmp_url(self, page: selectors.ShowPage) -> str:
+        return settings.LIVE_RTMP_URL
+
+    def get_stream_key(self, page: selectors.ShowPage) -> str | None:
+        return page.show.stream_key if page.is_host else None
 
 
 class ScheduleSerializer(serializers.Serializer):

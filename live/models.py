@@ -41,6 +41,8 @@ class Show(models.Model):
     playback_url = models.CharField(_("playback URL"), max_length=300)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    # When the media server first took the host's stream (and began recording it); empty until then.
+    streaming_since = models.DateTimeField(_("streaming since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -59,6 +61,13 @@ class Show(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def stream_key(self) -> str:
+        """What the host's encoder sends as its stream key: the public stream name, with the secret
+        ingest key as an argument that the media server passes to Reloop (live.media_hooks) and never
+        names its files after."""
+        return f"{self.stream_name}?key={self.ingest_key}"
 
 
 class ShowEvent(StatusEvent):

@@ -363,6 +363,10 @@ LIVE_LINEUP_MAX = env.int("LIVE_LINEUP_MAX", default=30)
 LIVE_SCHEDULE_DAYS_AHEAD = env.int("LIVE_SCHEDULE_DAYS_AHEAD", default=30)
 # Where a show's video plays: the media server's HLS playlist for the show's public stream name.
 LIVE_PLAYBACK_URL = env.str("LIVE_PLAYBACK_URL", default="/hls/{stream}.m3u8")
+# Where hosts' encoders send their stream (RTMP), and the secret the media server puts in its callback
+# URLs (live.media_hooks): with none, the callbacks refuse every stream.
+LIVE_RTMP_URL = env.str("LIVE_RTMP_URL", default="rtmp://127.0.0.1:1935/live")
+LIVE_MEDIA_SECRET = env.str("LIVE_MEDIA_SECRET", default="")
 # Chat flooding: at most this many messages from one viewer in this many seconds.
 LIVE_CHAT_BURST = env.int("LIVE_CHAT_BURST", default=5)
 LIVE_CHAT_BURST_SECONDS = env.int("LIVE_CHAT_BURST_SECONDS", default=10)

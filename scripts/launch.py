@@ -1,7 +1,8 @@
 """Start Reloop's processes together, and stop them together.
 
     python scripts/launch.py run     # runserver (DEBUG) + Celery worker + beat, SQLite unless DATABASE_URL
-    python scripts/launch.py stack   # daphne + a worker per Celery queue + beat on PostgreSQL and Redis
+    python scripts/launch.py stack   # daphne + a worker per Celery queue + beat on PostgreSQL and Redis,
+                                     # and nginx-rtmp for live video when it is installed
 
 Before starting, it migrates, seeds the demo data (`seed_demo` is idempotent) and, for `stack`,
 collects the static files. `stack` runs with DEBUG off, as production does: it sets DEMO=1 for the
@@ -45,7 +46,19 @@ WORKERS = {
     "notify": (("notify", "celery"), 2),
 }
 
+# The media server of live shows in `stack`, when nginx with the RTMP module is installed: RTMP in,
+# HLS out (live/nginx-rtmp.conf).
+MEDIA_RTMP_PORT = 1935
+MEDIA_HTTP_PORT = 8080
+RTMP_MODULE = Path("/usr/lib/nginx/modules/ngx_rtmp_module.so")
+
 _print_lock = threading.Lock()
+
+
+def media_server_installed() -> bool:
+    return RTMP_MODULE.exists() and any(
+        Path(folder, "nginx").exists() for folder in ("/usr/sbin", "/usr/bin")
+    )
 
 
 def say(line: str, name: str = "launch") -> None:
@@ -65,6 +78,12 @@ def environment(profile: str) -> dict[str, str]:
         # The stack seeds the demo accounts (a published password, a superuser among them), which
         # seed_demo does with DEBUG off only on a site that says it is a demo.
         env["DEMO"] = "1"
+        if media_server_installed():
+            # The media server of live shows (nginx-rtmp): its callbacks carry this secret, and the
+            # site sends encoders to it and viewers to its HLS.
+            env.setdefault("LIVE_MEDIA_SECRET", secrets.token_urlsafe(32))
+            env.setdefault("LIVE_RTMP_URL", f"rtmp://127.0.0.1:{MEDIA_RTMP_PORT}/live")
+            env.setdefault("LIVE_PLAYBACK_URL", f"http://127.0.0.1:{MEDIA_HTTP_PORT}/hls/{{stream}}.m3u8")
         generated = [name for name in SECRETS if not env.get(name) and name not in _set_in_dotenv()]
         for name in generated:
             env[name] = secrets.token_urlsafe(50)
@@ -109,7 +128,15 @@ def processes(profile: str, host: str, port: int) -> dict[str, list[str]]:
             name: worker(queues, concurrency=concurrency, hostname=f"{name}@%h")
             for name, (queues, concurrency) in WORKERS.items()
         }
-    return {"web": web, **workers, "beat": [*CELERY, "beat", "--loglevel", "INFO"]}
+    media = {}
+    if profile == "stack" and media_server_installed():
+        # The media server calls the site on this machine, whatever address the site listens on.
+        hooks = f"http://127.0.0.1:{port}/live/media/"
+        media["rtmp"] = [
+            *MANAGE, "media_server", "--rtmp-port", str(MEDIA_RTMP_PORT), "--http-port", str(MEDIA_HTTP_PORT),
+            "--hook-url", hooks,
+        ]  # fmt: skip
+    return {"web": web, **workers, "beat": [*CELERY, "beat", "--loglevel", "INFO"], **media}
 
 
 def worker(queues: tuple[str, ...], *, concurrency: int, hostname: str) -> list[str]:

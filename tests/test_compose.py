@@ -14,7 +14,7 @@ from celery.app.utils import find_app
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = ("worker-media", "worker-money", "worker-notify")
-APP_SERVICES = ("web", *WORKERS, "beat")
+APP_SERVICES = ("web", *WORKERS, "beat", "media")
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ def _command(service: dict) -> list[str]:
     return words
 
 
-def test_has_the_database_redis_web_a_worker_per_queue_and_beat(services):
+def test_has_the_database_redis_web_a_worker_per_queue_beat_and_the_media_server(services):
     assert set(services) == {"db", "redis", *APP_SERVICES}
 
 
@@ -155,3 +155,20 @@ def test_secrets_must_be_set_rather_than_defaulted(services):
         env = services[name]["environment"]
         for secret in settings.DEVELOPMENT_SECRETS:
             assert env[secret].startswith("${" + secret + ":?"), (name, secret)
+
+
+def test_the_media_service_runs_nginx_rtmp_for_the_web_service(services):
+    """Live video: the media service is the project's own command (which writes nginx-rtmp's
+    configuration and becomes nginx), calls the web service by name, and publishes RTMP and HLS."""
+    from django.core.management import get_commands
+
+    media = services["media"]
+    words = _command(media)
+    assert words[:3] == ["python", "manage.py", "media_server"]
+    assert get_commands()["media_server"] == "live"
+    assert urlsplit(_option(words, "--hook-url")).hostname == "web"
+    assert "web" in media["environment"]["ALLOWED_HOSTS"]
+    assert {"1935:1935", "8080:8080"} <= set(media["ports"])
+    assert media["depends_on"]["web"] == {"condition": "service_healthy"}
+    assert "libnginx-mod-rtmp" in (ROOT / "Dockerfile").read_text()
+    assert urlsplit(media["environment"]["LIVE_PLAYBACK_URL"].replace("{stream}", "x")).port == 8080

@@ -112,7 +112,9 @@ def test_stack_runs_a_worker_per_queue_with_its_own_processes_and_name():
     commands = launch.processes("stack", "127.0.0.1", 8000)
     workers = {name: command for name, command in commands.items() if "worker" in command}
 
-    assert set(commands) == {"web", "media", "money", "notify", "beat"}
+    # and nginx-rtmp, the media server of live shows, where it is installed (tests/live/test_media_server.py)
+    rtmp = {"rtmp"} if launch.media_server_installed() else set()
+    assert set(commands) == {"web", "media", "money", "notify", "beat", *rtmp}
     assert {name: _option(command, "--queues") for name, command in workers.items()} == {
         "media": "media",
         "money": "money",

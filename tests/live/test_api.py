@@ -52,9 +52,11 @@ def test_a_show_from_schedule_to_a_grab_and_the_wait_list(host):
     # the host schedules; anyone sees it coming, only the host sees the ingest key
     show = _schedule(host, listings)
     assert [item["listing"] for item in show["lineup"]] == [x.pk for x in listings]
-    assert show["ingest_key"] and show["playback_url"].endswith(".m3u8")
+    assert show["stream_key"].endswith(Show.objects.get(pk=show["id"]).ingest_key)
+    assert show["playback_url"].endswith(".m3u8") and show["rtmp_url"].startswith("rtmp://")
     public = _client().get(f"/api/v1/shows/{show['id']}/").json()
-    assert public["ingest_key"] is None and public["status"] == "scheduled"
+    assert public["stream_key"] is None and public["status"] == "scheduled"
+    assert Show.objects.get(pk=show["id"]).ingest_key not in str(public)
     assert [card["id"] for card in _client().get("/api/v1/shows/").json()] == [show["id"]]
 
     # a shopper RSVPs; the host goes live and they are told
