@@ -142,12 +142,22 @@ def recording_of_bars(
     label: str = "",
 ) -> None:
     """A recording made here, with no camera: colour bars that move, the second written on them, and
-    a tone. For the demo's show and for tests of the clip job. MP4 or FLV by `path`'s suffix."""
+    a tone. For the demo's show and for tests of the clip job. MP4, FLV, or HLS (a playlist and its
+    two-second segments beside it) by `path`'s suffix."""
     from math import sin, tau
 
     from PIL import ImageDraw
 
-    container_format = "flv" if path.suffix == ".flv" else "mp4"
+    container_format = {".flv": "flv", ".m3u8": "hls"}.get(path.suffix, "mp4")
+    options = (
+        {
+            "hls_time": "2",
+            "hls_playlist_type": "vod",
+            "hls_segment_filename": str(path.with_name("segment-%03d.ts")),
+        }
+        if container_format == "hls"
+        else {}
+    )
     width, height = size
     bars = [
         (192, 192, 192),
@@ -158,7 +168,7 @@ def recording_of_bars(
         (192, 0, 0),
         (0, 0, 192),
     ]
-    with av.open(str(path), "w", format=container_format) as out:
+    with av.open(str(path), "w", format=container_format, options=options) as out:
         video = out.add_stream("libx264", rate=rate)
         video.width, video.height, video.pix_fmt = width, height, "yuv420p"
         video.options = {"preset": "ultrafast", "g": str(rate)}  # a keyframe each second

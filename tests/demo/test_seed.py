@@ -158,6 +158,28 @@ def test_seed_demo_gives_the_shopper_and_the_seller_a_default_address(capsys):
     assert Address.objects.get(user__username="seller").language == "zh-hans"
 
 
+def test_seed_demo_puts_a_show_on_live_with_its_stream_and_an_ended_one_with_clips(capsys):
+    from live.clips import duration_of
+    from live.models import Show, ShowClip, ShowStatus
+
+    out = _seed(capsys)
+
+    live = Show.objects.get(status=ShowStatus.LIVE)
+    assert live.host.username == "operations" and live.platform
+    assert live.items.count() >= 1 and live.pins.filter(unpinned_at__isnull=True).count() == 1
+    assert live.chat.count() >= 2 and live.rsvps.filter(user__username="shopper").exists()
+    # its video: an HLS playlist the site serves from its media folder, with its segments
+    playlist = Path(settings.MEDIA_ROOT) / live.playback_url.removeprefix(settings.MEDIA_URL)
+    assert playlist.name == "index.m3u8" and "#EXT-X-ENDLIST" in playlist.read_text()
+    assert len(list(playlist.parent.glob("segment-*.ts"))) >= 10
+    ended = Show.objects.get(status=ShowStatus.ENDED)
+    clips = list(ShowClip.objects.filter(show=ended))
+    assert len(clips) == ended.pins.count() >= 1
+    for clip in clips:
+        assert abs(duration_of(Path(settings.MEDIA_ROOT) / clip.video_key) - float(clip.duration)) < 1
+    assert "Live shows:" in out
+
+
 def test_seed_demo_twice_creates_nothing_new(capsys):
     # given
     _seed(capsys)

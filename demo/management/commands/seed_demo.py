@@ -22,6 +22,7 @@ wallet with sales and a withdrawal, through the order, payment and wallet servic
 `seed_demo_loop` takes four more of the seller's submissions through inspection to the final offer:
 one sold for cash (paid to the wallet, listed as platform stock), one consigned, bought by the shopper
 and settled, one consigned with a price drop behind it, and one whose offer waits for an answer.
+Then `seed_demo_live` puts a live show on now (its video made here) and an ended one with its clips.
 
 Running it again creates nothing new: catalog rows are found by slug (brand + name for models), users
 by username (a demo address goes only into an empty address book), a demo listing by its seller and
@@ -556,6 +557,9 @@ class Command(BaseCommand):
         # Items the demo seller sent in that went through the whole loop (offers, payout, consignment).
         self._step("Offers, a payout and consignments")
         call_command("seed_demo_loop", stdout=self.stdout)
+        # A live show on now (its video made here, served by the site) and an ended one with clips.
+        self._step("Live shows and their replays")
+        call_command("seed_demo_live", stdout=self.stdout)
         # What the beat job does every few hours: the title words that typos are corrected to.
         search_terms = search_terms_refresh()
 
