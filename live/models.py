@@ -7,6 +7,7 @@ server that takes RTMP and writes HLS can stand behind them.
 """
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -353,3 +354,11 @@ class ShowClip(models.Model):
 
     def __str__(self) -> str:
         return f"{self.listing_id} at {self.offset} s"
+
+    @property
+    def video_url(self) -> str:
+        return storages["default"].url(self.video_key)
+
+    @property
+    def poster_url(self) -> str:
+        return storages["default"].url(self.poster_key)

@@ -8,6 +8,7 @@ folder and Celery over kombu's filesystem transport, all under `var/`. Setting `
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -363,6 +364,11 @@ LIVE_LINEUP_MAX = env.int("LIVE_LINEUP_MAX", default=30)
 LIVE_SCHEDULE_DAYS_AHEAD = env.int("LIVE_SCHEDULE_DAYS_AHEAD", default=30)
 # Where a show's video plays: the media server's HLS playlist for the show's public stream name.
 LIVE_PLAYBACK_URL = env.str("LIVE_PLAYBACK_URL", default="/hls/{stream}.m3u8")
+LIVE_MEDIA_ORIGINS: tuple[str, ...] = (
+    (f"{urlsplit(LIVE_PLAYBACK_URL).scheme}://{urlsplit(LIVE_PLAYBACK_URL).netloc}",)
+    if urlsplit(LIVE_PLAYBACK_URL).netloc
+    else ()
+)
 # Where hosts' encoders send their stream (RTMP), and the secret the media server puts in its callback
 # URLs (live.media_hooks): with none, the callbacks refuse every stream.
 LIVE_RTMP_URL = env.str("LIVE_RTMP_URL", default="rtmp://127.0.0.1:1935/live")
@@ -665,6 +671,10 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "img-src": [SELF, *MEDIA_ORIGINS],
+        # A live room plays HLS through Media Source Extensions (blob: URLs), fetched from the media
+        # server (LIVE_PLAYBACK_URL's origin, when it is not this site).
+        "media-src": [SELF, "blob:", *LIVE_MEDIA_ORIGINS],
+        "connect-src": [SELF, *LIVE_MEDIA_ORIGINS],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
         "object-src": [NONE],

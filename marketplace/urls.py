@@ -22,7 +22,6 @@ urlpatterns = [
     path("api/v1/", include("consignment.api_urls")),
     path("api/v1/", include("live.api_urls")),
     path("api/v1/payments/", include("orders.payment_urls")),
-    path("live/", include("live.urls")),
     path("api/v1/carrier/", include("shipping.webhook_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
@@ -45,6 +44,8 @@ urlpatterns += i18n_patterns(
     path("offers/", include("orders.offer_urls")),
     path("staff/orders/", include("orders.staff_urls")),
     path("wallet/", include("wallet.urls")),
+    # Live shows, and the media server's callbacks (which it calls without a language prefix).
+    path("live/", include("live.urls")),
     path("notifications/", include("notifications.urls")),
     path("messages/", include("messaging.urls")),
     path("staff/messages/", include("messaging.staff_urls")),

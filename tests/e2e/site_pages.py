@@ -132,6 +132,17 @@ def _unsubscribe_path() -> str:
         return reverse("notifications:unsubscribe", args=[token])
 
 
+def _show(status: str) -> Callable[[], int]:
+    """seed_demo_live's show in `status` (live, or ended)."""
+
+    def find() -> int:
+        from live.models import Show
+
+        return Show.objects.filter(status=status).order_by("pk").values_list("pk", flat=True)[0]
+
+    return find
+
+
 def _listing_with_report() -> int:
     from listings.models import Listing, ListingStatus
 
@@ -414,6 +425,14 @@ def _flow_from_photos(page, prefix: str) -> None:
 # Routes that are no page of their own: form posts that redirect, htmx fragments, files, the admin.
 NOT_PAGES = {
     "set_language": "a form post that redirects",
+    "live:room_card": "a fragment of the room page (its pinned item's card)",
+    "live:grab": "a form post that redirects to the order",
+    "live:waitlist": "a form post",
+    "live:chat": "a form post",
+    "live:rsvp": "a form post",
+    "live:media-publish": "the media server's callback",
+    "live:media-publish-done": "the media server's callback",
+    "live:media-record-done": "the media server's callback",
     "notifications:go": "opens a notification: marks it read and redirects to its page",
     "listings:search_save": "a form post",
     "messaging:start": "a form post that redirects to the conversation",
@@ -492,6 +511,9 @@ PAGES = [
     ),
     SitePage("listings:detail", ANONYMOUS, _reverse("listings:detail", _private_listing), label="private"),
     SitePage("listings:storefront", ANONYMOUS, _reverse("listings:storefront", "reloop")),
+    SitePage("live:shows", ANONYMOUS, _reverse("live:shows")),
+    SitePage("live:room", SHOPPER, _reverse("live:room", _show("live")), label="live"),
+    SitePage("live:room", ANONYMOUS, _reverse("live:room", _show("ended")), label="ended"),
     SitePage("reports:detail", ANONYMOUS, _reverse("reports:detail", _report_code)),
     SitePage("accounts:login", ANONYMOUS, _reverse("accounts:login")),
     SitePage("accounts:signup", ANONYMOUS, _reverse("accounts:signup")),

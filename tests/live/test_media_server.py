@@ -22,7 +22,7 @@ from live.services.room import show_pin, show_unpin
 from live.services.shows import show_end, show_schedule
 from tests.factories import ListingFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 SECRET = "media-test-secret"
 
