@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "operations.context_processors.staff_menu",
                 "notifications.context_processors.live_updates",
+                "live.context_processors.live_shows",
             ],
         },
     },

@@ -478,8 +478,8 @@ USER = 1
 
 def test_home_queries(client, django_assert_num_queries, catalogue, signed_in):
     # 1 category tree (then cached), 1 picture for every category tile, 1 for the three listing
-    # sections together
-    with django_assert_num_queries(3 + USER * signed_in):
+    # sections together, 1 for the row of live shows (then cached for a few seconds)
+    with django_assert_num_queries(4 + USER * signed_in):
         response = client.get("/")
     assert response.status_code == 200
     assert "Bulk camera 0" in response.content.decode()
@@ -487,7 +487,7 @@ def test_home_queries(client, django_assert_num_queries, catalogue, signed_in):
 
 def test_home_warm_cache_queries(client, django_assert_num_queries, catalogue, signed_in):
     client.get("/")
-    # tree and the rendered sections come from the cache
+    # tree, the rendered sections and the row of shows come from the cache
     with django_assert_num_queries(0 + USER * signed_in):
         response = client.get("/")
     assert "Bulk camera 0" in response.content.decode()

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.utils import timezone
 
 from live.models import ChatMessage, ShowRsvp
@@ -117,3 +118,14 @@ def test_the_shows_page_lists_live_then_coming_and_unknown_rooms_are_404(client)
     assert "Film cameras" in page and f"/live/{show.pk}/" in page
     assert client.get("/live/999999/").status_code == 404
     assert client.get("/zh-hans/live/").status_code == 200
+
+
+def test_the_home_page_shows_live_and_coming_shows_at_the_top(client):
+    assert "Live now and coming up" not in client.get("/").content.decode()  # none: no row
+    cache.clear()
+    show, _host, _listings = _live_show()
+
+    page = client.get("/").content.decode()
+
+    assert "Live now and coming up" in page and f"/live/{show.pk}/" in page
+    assert page.index("Live now and coming up") < page.index("sell-with-us-banner")
