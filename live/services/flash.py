@@ -25,10 +25,10 @@ from accounts.models import User
 from listings.models import Listing, ListingStatus
 from listings.selectors import lowest_price_since
 from live.errors import LiveError
-from live.models import FlashSale, FlashSaleStatus, ShowPin, ShowStatus, WaitlistEntry
+from live.models import FlashSale, FlashSaleStatus, ShowPin, WaitlistEntry
 from live.notices import live_notify_flash_offered
 from live.realtime import publish_on_commit
-from live.services.room import flash_sales_close_expired
+from live.services.room import require_live, require_no_flash_sale
 from live.services.shows import hosted
 from marketplace.errors import DomainError
 from marketplace.money import quantize
@@ -66,8 +66,7 @@ def flash_sale_start(*, show_id: int, by: User, seconds: int, price: object) -> 
     LiveError for a countdown outside FLASH_SECONDS_MIN to FLASH_SECONDS_MAX, a price above the item's
     lowest in the last 30 days, nothing pinned or an item not on sale."""
     show = hosted(show_id, by)
-    if show.status != ShowStatus.LIVE:
-        raise LiveError(_("The show is not live."), code="not_live")
+    require_live(show)
     if not isinstance(seconds, int) or not FLASH_SECONDS_MIN <= seconds <= FLASH_SECONDS_MAX:
         raise LiveError(
             _("Choose a countdown from %(low)s to %(high)s seconds.")
@@ -77,9 +76,7 @@ def flash_sale_start(*, show_id: int, by: User, seconds: int, price: object) -> 
         )
     amount = _price_checked(price)
     now = timezone.now()
-    flash_sales_close_expired(show, now)
-    if FlashSale.objects.filter(show=show, status=FlashSaleStatus.OPEN).exists():
-        raise LiveError(_("A flash sale is running: wait for its countdown to end."), code="flash_running")
+    require_no_flash_sale(show, now)
     pin = ShowPin.objects.filter(show=show, unpinned_at__isnull=True).first()
     if pin is None:
         raise LiveError(_("Pin the item first: a flash sale is on the pinned item."), code="nothing_pinned")

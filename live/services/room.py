@@ -17,7 +17,8 @@ from live.realtime import publish_on_commit
 from live.services.shows import hosted, pin_close
 
 
-def _require_live(show: Show) -> None:
+def require_live(show: Show) -> None:
+    """Raise LiveError unless the show is live: the host drives only a live show's room."""
     if show.status != ShowStatus.LIVE:
         raise LiveError(_("The show is not live."), code="not_live")
 
@@ -30,7 +31,9 @@ def flash_sales_close_expired(show: Show, now: datetime) -> None:
     )
 
 
-def _require_no_flash_sale(show: Show, now: datetime) -> None:
+def require_no_flash_sale(show: Show, now: datetime) -> None:
+    """Raise LiveError while a flash sale's countdown runs (one that ran out unclaimed is ended
+    first). Caller holds the show's row lock."""
     flash_sales_close_expired(show, now)
     if FlashSale.objects.filter(show=show, status=FlashSaleStatus.OPEN).exists():
         raise LiveError(_("A flash sale is running: wait for its countdown to end."), code="flash_running")
@@ -41,14 +44,14 @@ def show_pin(*, show_id: int, by: User, listing_id: int) -> ShowPin:
     """Pin an item of the line-up to every viewer's card, taking down the one pinned before. Only the
     host, while the show is live and no flash sale runs."""
     show = hosted(show_id, by)
-    _require_live(show)
+    require_live(show)
     item = ShowItem.objects.filter(show=show, listing_id=listing_id).select_related("listing").first()
     if item is None:
         raise LiveError(
             _("That item is not in this show's line-up."), code="not_in_lineup", field="listing_id"
         )
     now = timezone.now()
-    _require_no_flash_sale(show, now)
+    require_no_flash_sale(show, now)
     pin_close(show, now)
     pin = ShowPin.objects.create(show=show, listing_id=listing_id, pinned_at=now)
     listing = item.listing
@@ -71,8 +74,8 @@ def show_unpin(*, show_id: int, by: User) -> None:
     """Take the pinned item down. Only the host, while no flash sale runs; nothing pinned is not an
     error."""
     show = hosted(show_id, by)
-    _require_live(show)
+    require_live(show)
     now = timezone.now()
-    _require_no_flash_sale(show, now)
+    require_no_flash_sale(show, now)
     pin_close(show, now)
     publish_on_commit(show.pk, "unpinned", at=now)

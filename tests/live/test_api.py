@@ -4,7 +4,6 @@ and chat; refusals carry their code; the list and the show cost a fixed number o
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -13,6 +12,7 @@ from live.models import ChatMessage, Show, ShowStatus
 from notifications.models import Notification
 from orders.models import Order
 from tests.factories import ListingFactory, UserFactory
+from tests.live.helpers import a_host
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +26,7 @@ def _client(user=None) -> APIClient:
 
 @pytest.fixture
 def host():
-    user = UserFactory(username="host")
-    user.user_permissions.add(Permission.objects.get(codename="host_show"))
+    user = a_host(username="host")
     return user
 
 
@@ -113,8 +112,7 @@ def test_a_show_from_schedule_to_a_grab_and_the_wait_list(host):
 
 def test_another_host_cannot_drive_the_show_and_nothing_changes(host):
     show = _schedule(host, [ListingFactory(seller=host)])
-    other = UserFactory()
-    other.user_permissions.add(Permission.objects.get(codename="host_show"))
+    other = a_host(username="other-host")
     own = ListingFactory(seller=other)
 
     for method, path, data in (

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from live.errors import LiveError, NotYourShow
@@ -20,13 +19,13 @@ from live.services.chat import (
 )
 from live.services.shows import show_end, show_schedule, show_start
 from tests.factories import ListingFactory, UserFactory
+from tests.live.helpers import a_host
 
 pytestmark = pytest.mark.django_db
 
 
 def _live_show():
-    host = UserFactory(username="host")
-    host.user_permissions.add(Permission.objects.get(codename="host_show"))
+    host = a_host(username="host")
     listing = ListingFactory(seller=host)
     show = show_schedule(
         host=host, title="Watches", starts_at=timezone.now() + timedelta(minutes=1), listing_ids=[listing.pk]

@@ -6,7 +6,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from live.services.room import show_pin
 from live.services.shows import show_schedule, show_start
 from orders.models import Order
 from tests.factories import ListingFactory, UserFactory
+from tests.live.helpers import a_host
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -25,8 +25,7 @@ TIMEOUT = 60
 
 
 def test_simultaneous_grabs_make_one_reservation():
-    host = UserFactory(username="host")
-    host.user_permissions.add(Permission.objects.get(codename="host_show"))
+    host = a_host(username="host")
     listing = ListingFactory(seller=host, price=Decimal("1000.00"))
     show = show_schedule(
         host=host, title="Grab", starts_at=timezone.now() + timedelta(minutes=1), listing_ids=[listing.pk]

@@ -6,7 +6,6 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from listings.models import Listing, ListingStatus
@@ -21,14 +20,14 @@ from orders.errors import ReservationLimit
 from orders.models import Order, OrderStatus
 from orders.services.checkout import order_address_set, order_cancel, payment_start
 from tests.factories import ListingFactory, UserFactory
+from tests.live.helpers import a_host
 from tests.orders.helpers import SHIP_TO
 
 pytestmark = pytest.mark.django_db
 
 
 def _live_show(items: int = 2, price: str = "1000.00"):
-    host = UserFactory(username="host")
-    host.user_permissions.add(Permission.objects.get(codename="host_show"))
+    host = a_host(username="host")
     listings = [ListingFactory(seller=host, price=Decimal(price)) for _ in range(items)]
     show = show_schedule(
         host=host,

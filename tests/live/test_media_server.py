@@ -11,7 +11,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from listings.photos import public_storage
@@ -20,7 +19,8 @@ from live.media_server import MediaServer, nginx_binary, render_config
 from live.models import Show, ShowClip, ShowRecording, ShowStatus
 from live.services.room import show_pin, show_unpin
 from live.services.shows import show_end, show_schedule
-from tests.factories import ListingFactory, UserFactory
+from tests.factories import ListingFactory
+from tests.live.helpers import a_host
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -105,8 +105,7 @@ def _until(check, timeout: float = 20):
 
 
 def test_a_hosts_stream_goes_live_as_hls_and_its_recording_becomes_clips(media_server):
-    host = UserFactory(username="host")
-    host.user_permissions.add(Permission.objects.get(codename="host_show"))
+    host = a_host(username="host")
     listing = ListingFactory(seller=host)
     show = show_schedule(
         host=host, title="Cameras", starts_at=timezone.now() + timedelta(minutes=1), listing_ids=[listing.pk]
@@ -140,8 +139,7 @@ def test_a_hosts_stream_goes_live_as_hls_and_its_recording_becomes_clips(media_s
 
 
 def test_a_stream_with_a_wrong_key_or_for_a_show_that_is_over_is_refused(media_server):
-    host = UserFactory(username="host")
-    host.user_permissions.add(Permission.objects.get(codename="host_show"))
+    host = a_host(username="host")
     show = show_schedule(
         host=host,
         title="Watches",

@@ -4,7 +4,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from listings.photos import private_storage, public_storage
@@ -12,7 +11,8 @@ from live.clips import ClipError, cut, duration_of, poster_size, recording_of_ba
 from live.models import ShowClip, ShowPin
 from live.services.replays import show_clips_cut, show_recording_attach, shows_missing_clips
 from live.services.shows import show_end, show_schedule, show_start
-from tests.factories import ListingFactory, UserFactory
+from tests.factories import ListingFactory
+from tests.live.helpers import a_host
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +33,7 @@ def media(settings, tmp_path):
 
 def _ended_show_with_pins(spans: list[tuple[float, float]]):
     """A show recorded from `began`, with one pin per (from, to) seconds into the recording."""
-    host = UserFactory(username="host")
-    host.user_permissions.add(Permission.objects.get(codename="host_show"))
+    host = a_host(username="host")
     listings = [ListingFactory(seller=host) for _ in spans]
     show = show_schedule(
         host=host,

@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.contrib.auth.models import Permission
 from django.db import connections
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from live.services.room import show_pin
 from live.services.shows import show_end, show_schedule, show_start
 from marketplace.asgi import application
 from tests.factories import ListingFactory, UserFactory
+from tests.live.helpers import a_host
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -36,8 +36,7 @@ def room(show_id: int) -> WebsocketCommunicator:
 
 
 def _live_show():
-    host = UserFactory(username="host")
-    host.user_permissions.add(Permission.objects.get(codename="host_show"))
+    host = a_host(username="host")
     listing = ListingFactory(seller=host, price="2000.00", title="Rolex Datejust")
     show = show_schedule(
         host=host, title="Watches", starts_at=timezone.now() + timedelta(minutes=1), listing_ids=[listing.pk]

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.roles import OPERATIONS
@@ -22,13 +22,13 @@ from live.services.shows import (
 from marketplace.errors import InvalidTransition
 from notifications.models import Notification
 from tests.factories import ListingFactory, UserFactory
+from tests.live.helpers import a_host
 
 pytestmark = pytest.mark.django_db
 
 
 def _host(username: str = "host"):
-    user = UserFactory(username=username)
-    user.user_permissions.add(Permission.objects.get(codename="host_show"))
+    user = a_host(username=username)
     return user
 
 

@@ -4,7 +4,6 @@ and the line-up), and the room's forms, which work without JavaScript."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -15,13 +14,13 @@ from live.services.room import show_pin
 from live.services.shows import show_schedule, show_start
 from orders.models import Order
 from tests.factories import ListingFactory, UserFactory
+from tests.live.helpers import a_host
 
 pytestmark = pytest.mark.django_db
 
 
 def _live_show(items: int = 3):
-    host = UserFactory(username="host", display_name="Camera Wang")
-    host.user_permissions.add(Permission.objects.get(codename="host_show"))
+    host = a_host(username="host", display_name="Camera Wang")
     listings = [ListingFactory(seller=host, title=f"Camera {n}", price="1000.00") for n in range(items)]
     show = show_schedule(
         host=host,
