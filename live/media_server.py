@@ -7,6 +7,10 @@ the settings, where encoders send (LIVE_RTMP_URL) and where viewers play (LIVE_P
 
 import os
 import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
@@ -68,3 +72,21 @@ def render_config(server: MediaServer) -> Path:
     )
     server.config_path.write_text(text)
     return server.config_path
+
+
+@contextmanager
+def running(server: MediaServer) -> Iterator[subprocess.Popen]:
+    """nginx serving `server` until the block ends (the tests run it this way)."""
+    binary = nginx_binary()
+    if binary is None:
+        raise RuntimeError("nginx with the RTMP module is not installed")
+    command = [binary, "-e", "stderr", "-c", str(render_config(server))]
+    process = subprocess.Popen(command, start_new_session=True)  # noqa: S603 - nginx, found above
+    try:
+        deadline = time.monotonic() + 10
+        while not (server.run_dir / "nginx.pid").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from listings.photos import public_storage
 from live.clips import duration_of
-from live.media_server import MediaServer, nginx_binary, render_config
+from live.media_server import MediaServer, nginx_binary, running
 from live.models import Show, ShowClip, ShowRecording, ShowStatus
 from live.services.room import show_pin, show_unpin
 from live.services.shows import show_end, show_schedule
@@ -58,15 +58,8 @@ def media_server(live_server, settings, tmp_path):
         hook_url=f"{live_server.url}/live/media/",
         secret=SECRET,
     )
-    process = subprocess.Popen([nginx_binary(), "-c", str(render_config(server))], start_new_session=True)
-    try:
-        deadline = time.monotonic() + 10
-        while not (server.run_dir / "nginx.pid").exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
+    with running(server):
         yield server
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _encoder(server: MediaServer, stream_key: str, seconds: int) -> subprocess.Popen:
