@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -199,7 +200,11 @@ def show_start(*, show_id: int, by: User) -> Show:
         )
     recipients = list(ShowRsvp.objects.filter(show=show).values_list("user_id", flat=True))
     told = live_notify_started(
-        show_id=show.pk, title=show.title, host=by.public_name, recipient_ids=recipients, link=""
+        show_id=show.pk,
+        title=show.title,
+        host=by.public_name,
+        recipient_ids=recipients,
+        link=reverse("live:room", args=[show.pk]),
     )
     show = show_move(
         show_id=show.pk, to=ShowStatus.LIVE, by=by, message="show.started", params={"rsvps": told}

@@ -154,6 +154,7 @@ def test_going_live_tells_every_shopper_who_asked_once():
     told = Notification.objects.filter(kind="live.started")
     assert sorted(told.values_list("recipient_id", flat=True)) == sorted([shoppers[0].pk, shoppers[1].pk])
     assert told.first().title == "Phones, tested live is live now"
+    assert told.first().link == f"/live/{show.pk}/"  # the room, in each reader's language when opened
     assert show.events.last().text == "The host went live; 2 shoppers who asked were told."
 
 
