@@ -6,6 +6,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -71,7 +72,9 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
         else [],
         "chat": chat.chat_history(show_id=pk, limit=CHAT_SHOWN),
         "viewers": viewers_of(pk),
-        "socket_path": f"/ws/live/{pk}/",
+        # The room's websocket, where an ASGI server stands behind the page (under WSGI, as in the
+        # browse benchmark or the test server, there is none) and the show is not over.
+        "socket_path": f"/ws/live/{pk}/" if isinstance(request, ASGIRequest) and not ended else "",
         "open": page.show.status in (ShowStatus.SCHEDULED, ShowStatus.LIVE),
     }
     return render(request, "live/room.html", context)

@@ -1,4 +1,4 @@
-// A live room: plays the show's HLS (hls.js where the browser has no HLS of its own), and keeps the
+// A live room: plays the show's HLS (hls.js, or the browser's own HLS without it), and keeps the
 // pinned item's card, the chat and the viewer count in step with what the room's websocket says.
 // Without it (or without JavaScript) the page still works: every action is a form.
 (function () {
@@ -8,13 +8,15 @@
 
   var video = document.getElementById("room-video");
   if (video && video.dataset.src) {
-    if (video.canPlayType("application/vnd.apple.mpegurl")) {
-      video.src = video.dataset.src;
-    } else if (window.Hls && window.Hls.isSupported()) {
+    // hls.js wherever Media Source Extensions work (its live playlist handling is the one tested);
+    // the browser's own HLS (Safari on iPhone) otherwise.
+    if (window.Hls && window.Hls.isSupported()) {
       // No worker: the Content-Security-Policy allows no blob: scripts.
       var hls = new window.Hls({ enableWorker: false, lowLatencyMode: true });
       hls.loadSource(video.dataset.src);
       hls.attachMedia(video);
+    } else if (video.canPlayType("application/vnd.apple.mpegurl")) {
+      video.src = video.dataset.src;
     }
     video.play().catch(function () { /* the browser waits for a tap: the controls are there */ });
   }

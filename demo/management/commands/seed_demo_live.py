@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -109,7 +110,13 @@ class Command(BaseCommand):
         found = Show.objects.filter(host=seller, title=ENDED_TITLE).first()
         if found is not None:
             return found
-        seller.user_permissions.add(Permission.objects.get(codename="host_show"))
+        # The permission is the live app's (post_migrate makes it; a flushed test database has none).
+        hosting, _created = Permission.objects.get_or_create(
+            codename="host_show",
+            content_type=ContentType.objects.get_for_model(Show),
+            defaults={"name": "Can host live shows"},
+        )
+        seller.user_permissions.add(hosting)
         seller = User.objects.get(pk=seller.pk)  # permissions are cached per instance
         items = list(Listing.objects.filter(seller=seller, status=ListingStatus.ACTIVE).order_by("id")[:3])
         began = timezone.now() - timedelta(hours=3)
