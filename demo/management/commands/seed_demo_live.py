@@ -110,7 +110,9 @@ class Command(BaseCommand):
         found = Show.objects.filter(host=seller, title=ENDED_TITLE).first()
         if found is not None:
             return found
-        # The permission is the live app's (post_migrate makes it; a flushed test database has none).
+        # The permission is the live app's (post_migrate makes it; a flushed test database has none,
+        # nor the content types this process remembers).
+        ContentType.objects.clear_cache()
         hosting, _created = Permission.objects.get_or_create(
             codename="host_show",
             content_type=ContentType.objects.get_for_model(Show),
