@@ -2,8 +2,6 @@
 shopper's phone opens the room (served by daphne, with its websocket), the video plays and advances,
 and an item the host pins shows on the shopper's card within a second."""
 
-import os
-import shutil
 import subprocess
 import time
 import urllib.request
@@ -13,13 +11,13 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from live.media_server import MediaServer, nginx_binary, running
+from live.media_server import MediaServer, running
 from live.models import Show, ShowStatus
 from live.services.room import show_pin
 from live.services.shows import show_schedule
 from tests.e2e.conftest import phone_context, sign_in
 from tests.factories import ListingFactory, UserFactory
-from tests.live.helpers import a_host
+from tests.live.helpers import a_host, media_server_in, until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -27,34 +25,9 @@ SECRET = "room-test-secret"
 PIN_WITHIN = 1.0  # seconds from the host's pin to the shopper's card
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def media_server(asgi_live_server, settings, tmp_path):
-    missing = [
-        name
-        for name, found in (("nginx-rtmp", nginx_binary()), ("ffmpeg", shutil.which("ffmpeg")))
-        if not found
-    ]
-    if missing:
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(f"REQUIRE_SERVICES=1 but {', '.join(missing)} is not installed")
-        pytest.skip(f"needs {', '.join(missing)}")
-    server = MediaServer(
-        run_dir=tmp_path / "nginx",
-        hls_dir=tmp_path / "hls",
-        record_dir=tmp_path / "recordings",
-        rtmp_port=_free_port(),
-        http_port=_free_port(),
-        hook_url=f"{asgi_live_server.url}/live/media/",
-        secret=SECRET,
-    )
+    server = media_server_in(tmp_path, hook_url=f"{asgi_live_server.url}/live/media/", secret=SECRET)
     origin = f"http://127.0.0.1:{server.http_port}"
     settings.LIVE_MEDIA_SECRET = SECRET
     settings.LIVE_PLAYBACK_URL = server.playback_url
@@ -65,16 +38,6 @@ def media_server(asgi_live_server, settings, tmp_path):
     settings.CONTENT_SECURITY_POLICY = {**django_settings.CONTENT_SECURITY_POLICY, "DIRECTIVES": directives}
     with running(server):
         yield server
-
-
-def _until(check, timeout: float = 30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.2)
-    return None
 
 
 def _playlist(server: MediaServer, name: str) -> bool:
@@ -110,7 +73,7 @@ def test_the_room_plays_the_stream_and_shows_a_pin_within_a_second(browser, asgi
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        assert _until(lambda: _playlist(media_server, show.stream_name)), "the media server wrote no HLS"
+        assert until(lambda: _playlist(media_server, show.stream_name)), "the media server wrote no HLS"
         assert Show.objects.get(pk=show.pk).status == ShowStatus.LIVE  # the stream started the show
 
         context = phone_context(browser, asgi_live_server.url, bypass_csp=False)

@@ -3,7 +3,6 @@ writes HLS under the show's public name (never its ingest key), and hands over t
 which each pin's clip is cut. ffmpeg plays the host's encoder, pushing a test pattern."""
 
 import os
-import shutil
 import subprocess
 import time
 import urllib.request
@@ -15,49 +14,24 @@ from django.utils import timezone
 
 from listings.photos import public_storage
 from live.clips import duration_of
-from live.media_server import MediaServer, nginx_binary, running
+from live.media_server import MediaServer, running
 from live.models import Show, ShowClip, ShowRecording, ShowStatus
 from live.services.room import show_pin, show_unpin
 from live.services.shows import show_end, show_schedule
 from tests.factories import ListingFactory
-from tests.live.helpers import a_host
+from tests.live.helpers import a_host, media_server_in, until
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 SECRET = "media-test-secret"
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def media_server(live_server, settings, tmp_path):
-    missing = [
-        name
-        for name, found in (("nginx-rtmp", nginx_binary()), ("ffmpeg", shutil.which("ffmpeg")))
-        if not found
-    ]
-    if missing:
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(f"REQUIRE_SERVICES=1 but {', '.join(missing)} is not installed")
-        pytest.skip(f"needs {', '.join(missing)}")
+    server = media_server_in(tmp_path, hook_url=f"{live_server.url}/live/media/", secret=SECRET)
     settings.LIVE_MEDIA_SECRET = SECRET
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    server = MediaServer(
-        run_dir=tmp_path / "nginx",
-        hls_dir=tmp_path / "hls",
-        record_dir=tmp_path / "recordings",
-        rtmp_port=_free_port(),
-        http_port=_free_port(),
-        hook_url=f"{live_server.url}/live/media/",
-        secret=SECRET,
-    )
     with running(server):
         yield server
 
@@ -87,16 +61,6 @@ def _playlist(server: MediaServer, name: str) -> str | None:
         return None
 
 
-def _until(check, timeout: float = 20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.2)
-    return None
-
-
 def test_a_hosts_stream_goes_live_as_hls_and_its_recording_becomes_clips(media_server):
     host = a_host(username="host")
     listing = ListingFactory(seller=host)
@@ -108,7 +72,7 @@ def test_a_hosts_stream_goes_live_as_hls_and_its_recording_becomes_clips(media_s
     encoder = _encoder(media_server, show.stream_key, seconds=8)
 
     # then: the show goes live and its HLS playlist appears under the public name, and grows
-    first = _until(lambda: _playlist(media_server, show.stream_name))
+    first = until(lambda: _playlist(media_server, show.stream_name), timeout=20)
     assert first is not None, encoder.stderr.read().decode() if encoder.poll() is not None else "no playlist"
     show.refresh_from_db()
     assert show.status == ShowStatus.LIVE and show.streaming_since is not None
@@ -121,12 +85,12 @@ def test_a_hosts_stream_goes_live_as_hls_and_its_recording_becomes_clips(media_s
 
     # when: the stream ends, the recording is handed over; the host ends the show
     encoder.wait(timeout=30)
-    recording = _until(lambda: ShowRecording.objects.filter(show=show).first())
+    recording = until(lambda: ShowRecording.objects.filter(show=show).first(), timeout=20)
     assert recording is not None, (media_server.run_dir / "error.log").read_text()
     show_end(show_id=show.pk, by=host)
 
     # then: the pin's clip is cut from it, as long as the pin was on the card (within a second)
-    clip = _until(lambda: ShowClip.objects.filter(show=show).first())
+    clip = until(lambda: ShowClip.objects.filter(show=show).first(), timeout=20)
     assert clip is not None
     assert abs(duration_of(Path(public_storage().path(clip.video_key))) - 2.5) < 1
 
