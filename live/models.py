@@ -29,6 +29,9 @@ class Show(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("host"), related_name="shows", on_delete=models.PROTECT
     )
     title = models.CharField(_("title"), max_length=120)
+    # The cover photo's key (listings.photos: checked, stripped of metadata, thumbnails in public
+    # storage); empty for none, when the first item of the line-up stands in.
+    cover_key = models.CharField(_("cover"), max_length=32, blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     status = models.CharField(
         _("status"), max_length=10, choices=ShowStatus.choices, default=ShowStatus.SCHEDULED
