@@ -33,11 +33,17 @@ from marketplace.masking import mask_tail
 
 def report_by_code(code: str) -> Report | None:
     """The published report with this code, or None. Codes are printed in capitals; a reader who types
-    one in lower case still finds it. One query."""
+    one in lower case still finds it. One query, which also reads the listing the item became
+    (`report.inspection.listing_id`, for the page's explanation clips)."""
     code = code.strip().upper()
     if not code or any(character not in REPORT_CODE_ALPHABET for character in code):
         return None
-    return Report.objects.filter(code=code).first()
+    return (
+        Report.objects.filter(code=code)
+        .select_related("inspection")
+        .only("code", "content", "content_hash", "published_at", "inspection__listing")
+        .first()
+    )
 
 
 def _chinese() -> bool:

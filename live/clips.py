@@ -120,12 +120,29 @@ def cut(source: Path, *, start: float, end: float, video: Path, poster: Path) ->
 
 
 def duration_of(video: Path) -> float:
-    """A video's length in seconds, as its container says."""
-    with av.open(str(video)) as container:
-        stream = container.streams.video[0]
-        if stream.duration is not None and stream.time_base is not None:
-            return float(stream.duration * stream.time_base)
-        return float(container.duration or 0) / av.time_base
+    """A video's length in seconds, as its container says; where it says nothing (a recording whose
+    writer never went back to note its length), up to the end of its last picture. Raises ClipError
+    for a file PyAV cannot read or one with no picture."""
+    try:
+        with av.open(str(video)) as container:
+            if not container.streams.video:
+                raise ClipError("The recording has no picture.")
+            stream = container.streams.video[0]
+            if stream.duration and stream.time_base is not None:
+                return float(stream.duration * stream.time_base)
+            if container.duration:
+                return float(container.duration) / av.time_base
+            first: float | None = None
+            last = 0.0
+            for packet in container.demux(stream):
+                if packet.pts is None or packet.time_base is None:
+                    continue
+                start = float(packet.pts * packet.time_base)
+                first = start if first is None else min(first, start)
+                last = max(last, start + float((packet.duration or 0) * packet.time_base))
+            return last - (first or 0.0)
+    except (av.error.FFmpegError, OSError) as error:
+        raise ClipError(f"The recording cannot be read: {error}") from error
 
 
 def poster_size(poster: Path) -> tuple[int, int]:

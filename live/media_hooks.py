@@ -10,6 +10,7 @@ else makes the media server drop it.
 
 import hmac
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from live.clips import ClipError, duration_of
 from live.errors import LiveError
 from live.models import Show, ShowStatus
 from live.services.replays import show_recording_attach
@@ -46,7 +48,8 @@ def _show(request: HttpRequest) -> Show | None:
 @require_POST
 def publish(request: HttpRequest) -> HttpResponse:
     """A stream starts. Let it in when it is a show's that is scheduled (it goes live: shoppers who
-    asked are told) or live (the host's encoder reconnected)."""
+    asked are told) or live (the host's encoder reconnected). Either way the show's current stream
+    begins now (Show.streaming_since), and its recording with it."""
     if not _trusted(request):
         return HttpResponseForbidden()
     show = _show(request)
@@ -61,16 +64,15 @@ def publish(request: HttpRequest) -> HttpResponse:
                 return HttpResponseForbidden()
         elif show.status != ShowStatus.LIVE:
             return HttpResponseForbidden()  # over, or called off
-        if show.streaming_since is None:
-            Show.objects.filter(pk=show.pk).update(streaming_since=timezone.now())
+        Show.objects.filter(pk=show.pk).update(streaming_since=timezone.now())
     return HttpResponse(status=204)
 
 
 @csrf_exempt
 @require_POST
 def publish_done(request: HttpRequest) -> HttpResponse:
-    """The stream stopped. The show goes on until its host ends it (an encoder may reconnect), and
-    its recording keeps the moment the first stream began."""
+    """The stream stopped. The show goes on until its host ends it (an encoder may reconnect: its
+    next stream is recorded on its own)."""
     if not _trusted(request):
         return HttpResponseForbidden()
     return HttpResponse(status=204 if _show(request) is not None else 404)
@@ -79,8 +81,13 @@ def publish_done(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def record_done(request: HttpRequest) -> HttpResponse:
-    """The media server finished a recording of the stream (`path`, on a disk this process reads):
-    keep it as the show's recording, from when its stream began."""
+    """The media server finished a recording of a stream (`path`, on a disk this process reads): keep
+    it as one of the show's recordings, from when that stream began.
+
+    That is when the show's current stream began (`streaming_since`, set by `publish`), unless the
+    encoder reconnected before this callback came: then `streaming_since` is the new stream's, later
+    than this file's start, which is at the latest its length before now. The earlier of the two is
+    the one that belongs to this file."""
     if not _trusted(request):
         return HttpResponseForbidden()
     show = _show(request)
@@ -90,9 +97,14 @@ def record_done(request: HttpRequest) -> HttpResponse:
     if not path.is_file():
         logger.warning("The recording of show %s is not where the media server said: %s", show.pk, path)
         return HttpResponseNotFound()
-    started = show.streaming_since or show.started_at or timezone.now()
     try:
-        show_recording_attach(show_id=show.pk, source=path, started_at=started)
-    except LiveError:
-        logger.info("Show %s has a recording already; %s is not kept", show.pk, path)
+        seconds = duration_of(path)
+    except ClipError:
+        logger.warning("The recording %s of show %s cannot be read", path, show.pk, exc_info=True)
+        return HttpResponse(status=204)  # nothing the media server could do better by retrying
+    now = timezone.now()
+    started = now - timedelta(seconds=seconds)
+    if show.streaming_since is not None:
+        started = min(show.streaming_since, started)
+    show_recording_attach(show_id=show.pk, source=path, started_at=started, duration=seconds)
     return HttpResponse(status=204)

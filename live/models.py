@@ -6,6 +6,8 @@ public playback URL that the media server serves HLS at (settings.LIVE_PLAYBACK_
 server that takes RTMP and writes HLS can stand behind them.
 """
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
@@ -13,8 +15,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from listings.models import Listing
+from listings.models import Listing, ListingSource, thumbnail_url
 from marketplace.status_events import Catalog, StatusEvent
+
+# The line-up of a staff host: what Reloop sells itself.
+PLATFORM_SOURCES = (ListingSource.PLATFORM, ListingSource.CONSIGNED)
 
 
 class ShowStatus(models.TextChoices):
@@ -45,7 +50,8 @@ class Show(models.Model):
     playback_url = models.CharField(_("playback URL"), max_length=300)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
-    # When the media server first took the host's stream (and began recording it); empty until then.
+    # When the current stream began: set each time the media server takes the host's stream (and
+    # begins recording it), so an encoder that reconnects starts it again; empty until the first.
     streaming_since = models.DateTimeField(_("streaming since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -65,6 +71,10 @@ class Show(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def cover_url(self, width: int) -> str:
+        """The cover's thumbnail `width` wide (one of LISTING_THUMBNAIL_WIDTHS); empty without one."""
+        return thumbnail_url(self.cover_key, width) if self.cover_key else ""
 
     @property
     def stream_key(self) -> str:
@@ -146,6 +156,9 @@ class ShowPin(models.Model):
     )
     pinned_at = models.DateTimeField(_("pinned at"))
     unpinned_at = models.DateTimeField(_("unpinned at"), null=True, blank=True)
+    # When its clip was deleted at the end of its keeping (live.services.replays.clips_expire): the
+    # clip job does not cut it again from the recording.
+    clip_expired_at = models.DateTimeField(_("clip deleted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("pin")
@@ -315,22 +328,37 @@ class ChatMessage(models.Model):
 
 
 class ShowRecording(models.Model):
-    """The whole show as the media server recorded it (kept private), and when its first frame was
-    live: a pin's moment in the show is that moment's distance from `started_at`."""
+    """One stream of the show as the media server recorded it (kept private): a show has one per
+    stream, so an encoder that reconnects adds another. A moment of the show is in the recording whose
+    span [started_at, started_at + duration] holds it, `moment - started_at` seconds into its file."""
 
-    show = models.OneToOneField(
-        Show, verbose_name=_("show"), related_name="recording", on_delete=models.CASCADE
+    show = models.ForeignKey(
+        Show, verbose_name=_("show"), related_name="recordings", on_delete=models.CASCADE
     )
     key = models.CharField(_("file"), max_length=200)  # in private storage
+    # The file as the media server named it when it handed it over: the same file handed over twice
+    # is kept once. Empty for the recordings kept before it was noted (one per show).
+    source = models.CharField(_("media server's file"), max_length=300, blank=True)
     started_at = models.DateTimeField(_("recording started at"))
+    duration = models.DecimalField(_("seconds long"), max_digits=8, decimal_places=2)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("recording")
         verbose_name_plural = _("recordings")
+        ordering = ["show", "started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["show", "source"], condition=~Q(source=""), name="show_recording_source_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.key
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.started_at + timedelta(seconds=float(self.duration))
 
 
 class ShowClip(models.Model):
@@ -354,6 +382,10 @@ class ShowClip(models.Model):
         verbose_name = _("clip")
         verbose_name_plural = _("clips")
         ordering = ["show", "offset"]
+        indexes = [
+            # An item's clips, newest first: its page, its report and a dispute about it show them.
+            models.Index(fields=["listing", "-created_at"], name="clip_listing_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.listing_id} at {self.offset} s"

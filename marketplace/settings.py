@@ -377,6 +377,10 @@ LIVE_MEDIA_SECRET = env.str("LIVE_MEDIA_SECRET", default="")
 # Chat flooding: at most this many messages from one viewer in this many seconds.
 LIVE_CHAT_BURST = env.int("LIVE_CHAT_BURST", default=5)
 LIVE_CHAT_BURST_SECONDS = env.int("LIVE_CHAT_BURST_SECONDS", default=10)
+# An explanation clip of a sold item is kept for the buyer's return window (RETURN_WINDOW_DAYS, when a
+# dispute may be opened) and this many days more, counted from the delivery of its latest order; then
+# a daily job deletes it (live.services.replays.clips_expire). An open dispute keeps it.
+LIVE_CLIP_KEEP_DAYS = env.int("LIVE_CLIP_KEEP_DAYS", default=90)
 
 # --- Real time (Django Channels) ------------------------------------------------------------------------
 
@@ -438,6 +442,7 @@ _tasks_by_queue = {
         "recycling.tasks.purge_pending_photos",
         "live.tasks.cut_show_clips",
         "live.tasks.cut_missing_clips",
+        "live.tasks.expire_clips",
     ),
     # Anything that moves money or stock, or a parcel that carries it; and the heartbeat, so that
     # /healthz says whether these run.
@@ -494,6 +499,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-pending-photos": {"task": "recycling.tasks.purge_pending_photos", "schedule": 6 * 60 * 60.0},
     "release-lapsed-reservations": {"task": "orders.tasks.release_lapsed_reservations", "schedule": 60.0},
     "cut-missing-clips": {"task": "live.tasks.cut_missing_clips", "schedule": 30 * 60.0},
+    "expire-clips": {"task": "live.tasks.expire_clips", "schedule": 24 * 60 * 60.0},
     "complete-delivered-orders": {"task": "orders.tasks.complete_delivered_orders", "schedule": 60 * 60.0},
     "check-sent-withdrawals": {"task": "wallet.tasks.check_sent_withdrawals", "schedule": 5 * 60.0},
     "expire-offers": {"task": "recycling.tasks.expire_offers", "schedule": 60 * 60.0},
@@ -673,8 +679,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "img-src": [SELF, *MEDIA_ORIGINS],
         # A live room plays HLS through Media Source Extensions (blob: URLs), fetched from the media
-        # server (LIVE_PLAYBACK_URL's origin, when it is not this site).
-        "media-src": [SELF, "blob:", *LIVE_MEDIA_ORIGINS],
+        # server (LIVE_PLAYBACK_URL's origin, when it is not this site); explanation clips are media
+        # files like photos (MEDIA_ORIGINS when they are on object storage).
+        "media-src": [SELF, "blob:", *LIVE_MEDIA_ORIGINS, *MEDIA_ORIGINS],
         "connect-src": [SELF, *LIVE_MEDIA_ORIGINS],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],

@@ -4,7 +4,8 @@ A report is a snapshot that never changes once published, and holds no personal 
 so both are safe to show to anyone who has the code. IMEI and serial numbers show only their last 4
 characters; staff (any staff role) who open the page see them whole, on a page no cache keeps. The
 PDF is always the public one, rendered once per report version (inspection.report_pdf). The page costs
-one query (the report by code) for a visitor who is not signed in.
+one query (the report by code) for a visitor who is not signed in, and one more for the item's
+explanation clips from live shows once the item is a listing.
 """
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,9 +18,12 @@ from accounts.roles import roles_of
 from inspection.models import Report
 from inspection.report_pdf import report_pdf_file
 from inspection.reports import report_by_code, report_display
+from listings.explanations import explanation_clips
 
 # A published report does not change; let browsers and proxies keep the PDF for a day.
 PDF_MAX_AGE = 24 * 60 * 60
+# How many of the item's explanation clips the page shows, newest first.
+REPORT_CLIPS = 3
 
 
 def _report_or_404(code: str) -> Report:
@@ -37,10 +41,13 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("reports:detail", code=report.code, permanent=True)
     page_url = request.build_absolute_uri(reverse("reports:detail", args=[report.code]))
     staff = bool(roles_of(request.user))
+    # The host's explanations of the item in live shows, once it is a listing (listings.explanations).
+    listing_id = report.inspection.listing_id
+    clips = explanation_clips(listing_id=listing_id, limit=REPORT_CLIPS) if listing_id else []
     response = render(
         request,
         "inspection/report.html",
-        {"report": report_display(report, identifiers_in_full=staff), "page_url": page_url},
+        {"report": report_display(report, identifiers_in_full=staff), "page_url": page_url, "clips": clips},
     )
     if staff:
         add_never_cache_headers(response)  # the full identifiers stay out of shared caches

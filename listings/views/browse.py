@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
+from listings.explanations import explanation_clips
 from listings.filters import SORT_CHOICES, ChannelFilterForm
 from listings.models import Brand, Category, Grade, Listing, ListingSource, ListingStatus, SearchFrequency
 from listings.page_cache import DETAIL_TTL, detail_key
@@ -66,6 +67,8 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 RESULTS_CACHE_TTL = 30
+# How many of the item's explanation clips its page shows, newest first.
+DETAIL_CLIPS = 3
 FAVOURITE_SLOT = "<!-- favourite -->"
 BUY_SLOT = "<!-- buy -->"
 # Listings only their seller may see: never cached, so a withdrawn page cannot outlive the change.
@@ -394,6 +397,10 @@ def _detail_body(listing: "WithAnnotations[Listing, DetailAnnotations]") -> str:
             "ancestors": category_tree().ancestors(listing.category),
             "similar": similar_listings(listing=listing),
             "phrases": _detail_phrases(listing),
+            # The host's explanations from live shows: asked of the app that keeps them, which sits
+            # above listings (listings.explanations), and kept in the cached body like the rest; the
+            # clip job and the keeping job forget the cached page when they add or delete one.
+            "clips": explanation_clips(listing_id=listing.pk, limit=DETAIL_CLIPS),
         },
         using="jinja2",
     )

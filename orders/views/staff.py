@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import OPERATIONS, require_role
+from listings.explanations import explanation_clips
 from marketplace.errors import InvalidTransition
 from marketplace.keyset import InvalidCursor, Page
 from marketplace.templatetags.money import money
@@ -198,10 +199,13 @@ def _dispute_page(
         }
         for result in dispute.disputed_checks.select_related("check_item")
     ]
+    # Evidence: how hosts explained the item on camera in live shows (listings.explanations), every
+    # clip still kept, whichever order of the listing is disputed.
+    clips = explanation_clips(listing_id=order.listing_id)
     return render(
         request,
         "orders/staff/dispute.html",
-        {"order": order, "dispute": dispute, "checks": checks, "form": form},
+        {"order": order, "dispute": dispute, "checks": checks, "form": form, "clips": clips},
         status=status,
     )
 

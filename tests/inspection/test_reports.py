@@ -40,6 +40,7 @@ from tests.factories import (
     SubmissionFactory,
     UserFactory,
 )
+from tests.live.clip_fixtures import a_clip
 
 pytestmark = pytest.mark.django_db
 
@@ -445,6 +446,44 @@ def test_the_chinese_report_page_costs_one_query_too(client, django_assert_num_q
         response = client.get(f"/zh-hans/r/{report.code}/")
 
     assert response.status_code == 200
+
+
+def test_the_report_of_a_listed_item_costs_one_query_more_for_its_clips(client, django_assert_num_queries):
+    listing = ListingFactory()
+    inspection, _owner, _submission = completed_inspection(listing=listing)
+    report = report_publish(inspection=inspection)
+    clip = a_clip(listing)
+
+    # 1 the report by its code, with the listing the item became; 1 the item's explanation clips
+    # with their shows' titles (listings.explanations, answered by live)
+    with django_assert_num_queries(2):
+        response = client.get(f"/r/{report.code}/")
+
+    assert clip.video_url in response.content.decode()
+
+
+def test_the_report_shows_how_the_host_explained_the_item_in_live_shows(client):
+    listing = ListingFactory(title="iPhone 13 midnight")
+    inspection, _owner, _submission = completed_inspection(listing=listing)
+    report = report_publish(inspection=inspection)
+    clip = a_clip(listing, title="Phones, tested live")
+    other_clip = a_clip(ListingFactory(), title="Another show")
+
+    page = client.get(f"/r/{report.code}/").content.decode()
+
+    assert "Watch the host explain it" in page
+    assert f'src="{clip.video_url}"' in page and f'poster="{clip.poster_url}"' in page
+    assert '<video controls preload="none" playsinline' in page
+    assert "Phones, tested live" in page
+    assert 'aria-label="The host explains Apple iPhone 13 in the live show “Phones, tested live”, ' in page
+    assert other_clip.video_url not in page and "Another show" not in page
+
+
+def test_a_report_whose_item_has_no_clips_says_nothing_of_them(client):
+    inspection, _owner, _submission = completed_inspection(listing=ListingFactory())
+    report = report_publish(inspection=inspection)
+
+    assert "Watch the host explain it" not in client.get(f"/r/{report.code}/").content.decode()
 
 
 def test_the_listing_page_links_to_the_published_report(client, django_capture_on_commit_callbacks):

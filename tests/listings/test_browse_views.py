@@ -12,6 +12,7 @@ from django.utils import timezone
 from listings.models import Favourite, Grade, Listing, ListingPhoto, ListingStatus, PhotoStatus
 from marketplace.keyset import encode_cursor
 from tests.factories import BrandFactory, CategoryFactory, ListingFactory, UserFactory
+from tests.live.clip_fixtures import a_clip
 
 pytestmark = pytest.mark.django_db
 
@@ -537,12 +538,25 @@ def test_search_queries(client, django_assert_num_queries, catalogue, signed_in)
 
 def test_detail_queries(client, django_assert_num_queries, catalogue, signed_in):
     # 1 listing with seller, brand, catalog model, its ready photos, the seller's active count and
-    # (signed in) whether it is saved; 1 category tree (its category and breadcrumbs); 1 similar items
-    with django_assert_num_queries(3 + USER * signed_in):
+    # (signed in) whether it is saved; 1 category tree (its category and breadcrumbs); 1 similar items;
+    # 1 the item's explanation clips from live shows, with their shows' titles (live answers
+    # listings.explanations: one index range read, clip_listing_newest), none here
+    with django_assert_num_queries(4 + USER * signed_in):
         response = client.get(f"/l/{catalogue.pk}/")
     html = response.content.decode()
     assert "photo2-960.webp" in html
     assert len(card_titles(response)) == min(Listing.objects.count() - 1, 8)
+
+
+def test_detail_queries_do_not_grow_with_clips(client, django_assert_num_queries, catalogue, signed_in):
+    clips = [a_clip(catalogue, title=f"Show {number}") for number in range(5)]
+
+    # as above: the clips, the 3 newest of them shown, are one query with their shows' titles
+    with django_assert_num_queries(4 + USER * signed_in):
+        response = client.get(f"/l/{catalogue.pk}/")
+
+    html = response.content.decode()
+    assert [clip.video_url in html for clip in clips] == [False, False, True, True, True]
 
 
 def test_storefront_queries(client, django_assert_num_queries, catalogue, signed_in):

@@ -1,18 +1,22 @@
 """Operations' order pages at /staff/orders/: who may use them, shipping stock from the centre, marking
 parcels delivered, receiving returns and resolving disputes, with bad input that moves no money."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts import roles
 from listings.models import ListingSource
 from orders.models import Dispute, DisputeOutcome, Order, OrderStatus, Payment
 from orders.services.fulfilment import order_mark_shipped
 from orders.services.returns import dispute_open, return_request
-from tests.factories import UserFactory
+from tests.factories import ListingFactory, UserFactory
+from tests.live.clip_fixtures import a_clip
 from tests.orders.helpers import delivered_order, inspected_listing_with_report, paid_order
 from tests.recycling.shipping_fixtures import operations_user, staff_user
 from wallet.models import Account, Entry
@@ -184,6 +188,52 @@ def test_the_dispute_page_shows_the_claim_and_what_the_report_said(client):
     assert "Battery health" in html and "91 %" in html and "Pass" in html
     assert "Screen has no scratches" not in html  # not disputed
     assert reverse("reports:detail", args=[listing.report_code]) in html
+
+
+def test_the_dispute_page_shows_the_hosts_clips_of_the_item_as_evidence(client):
+    # given: the item was explained twice in live shows; another item once
+    order = disputed_order()
+    pinned = timezone.now() - timedelta(days=3)
+    clips = [
+        a_clip(order.listing, title="Phones, tested live", pinned_at=pinned, offset="3725.40"),
+        a_clip(order.listing, title="Phones again", pinned_at=pinned + timedelta(days=1), offset="247.00"),
+    ]
+    elsewhere = a_clip(ListingFactory(), title="Cameras, tested live")
+    client.force_login(operations_user())
+
+    html = client.get(staff_url("dispute", order)).content.decode()
+
+    # then: each clip plays on the page, with its show, the moment in the show (h:mm:ss) and when
+    # the host pinned the item, on the clock; newest first
+    assert "How the host explained it in live shows" in html
+    for clip in clips:
+        assert f'src="{clip.video_url}"' in html and f'poster="{clip.poster_url}"' in html
+    assert html.index("Phones again") < html.index("Phones, tested live")
+    assert "1:02:05 into the show" in html and "0:04:07 into the show" in html
+    at = timezone.localtime(pinned)
+    assert (
+        f'<time datetime="{at.replace(microsecond=0).isoformat()}">{date_format(at, "SHORT_DATETIME_FORMAT")}</time>'
+        in html
+    )
+    assert elsewhere.video_url not in html and "Cameras, tested live" not in html
+
+
+def test_the_clips_are_for_staff_alone(client):
+    order = disputed_order()
+    clip = a_clip(order.listing)
+    client.force_login(order.buyer)
+
+    response = client.get(staff_url("dispute", order))
+
+    assert response.status_code == 403
+    assert clip.video_url not in response.content.decode()
+
+
+def test_a_dispute_about_an_item_never_shown_live_has_no_clips_part(client):
+    order = disputed_order()
+    client.force_login(operations_user())
+
+    assert "How the host explained it" not in client.get(staff_url("dispute", order)).content.decode()
 
 
 def test_a_partial_refund_needs_an_amount_below_the_price_and_moves_nothing_until_then(client):
