@@ -1,7 +1,8 @@
 """Live shows through the API: the shows coming and live, a show with its line-up, pin and flash
 sale; scheduling and driving a show (its host), RSVPs, grabbing a flash sale and its wait-list, the
-chat and its moderation. A refusal answers with its `code` (400, or 403/404/409/429 as the error
-says); an unknown show, flash sale or message is a 404."""
+chat and its moderation, and the explanation clips cut after a show. A refusal answers with its
+`code` (400, or 403/404/409/429 as the error says); an unknown show, flash sale or message is a
+404."""
 
 from django.conf import settings
 from django.http import Http404
@@ -22,15 +23,27 @@ NOT_FOUND = {"description": "No such show."}
 REFUSED = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
 
+def _cover(show: Show) -> str | None:
+    return show.cover_url(COVER_WIDTH) or None
+
+
+# The cover's thumbnail the API gives (one of LISTING_THUMBNAIL_WIDTHS).
+COVER_WIDTH = 480
+
+
 class ShowCardSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
+    cover = serializers.SerializerMethodField(help_text="The cover photo's URL; null without one.")
     host = serializers.CharField(source="host.public_name")
     status = serializers.CharField()
     starts_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)
     platform = serializers.BooleanField(help_text="Reloop's own show, selling its stock.")
     lineup_size = serializers.IntegerField()
+
+    def get_cover(self, show: Show) -> str | None:
+        return _cover(show)
 
 
 class LineupItemSerializer(serializers.Serializer):
@@ -60,6 +73,7 @@ class FlashSaleSerializer(serializers.Serializer):
 class ShowSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="show.id")
     title = serializers.CharField(source="show.title")
+    cover = serializers.SerializerMethodField(help_text="The cover photo's URL; null without one.")
     host = serializers.CharField(source="show.host.public_name")
     status = serializers.CharField(source="show.status")
     starts_at = serializers.DateTimeField(source="show.starts_at")
@@ -76,6 +90,9 @@ class ShowSerializer(serializers.Serializer):
     stream_key = serializers.SerializerMethodField(
         help_text="The encoder's stream key, with the secret ingest key: given to the host alone, null for anyone else."
     )
+
+    def get_cover(self, page: selectors.ShowPage) -> str | None:
+        return _cover(page.show)
 
     def get_currency(self, page: selectors.ShowPage) -> str:
         return settings.CURRENCY
@@ -431,3 +448,49 @@ def _people_view(name: str, add, remove):
 
 MutesView, MuteView = _people_view("mutes", chat.viewer_mute, chat.viewer_unmute)
 ModeratorsView, ModeratorView = _people_view("moderators", chat.moderator_appoint, chat.moderator_remove)
+
+
+class ClipSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    show = serializers.IntegerField(source="show_id")
+    show_title = serializers.CharField(source="show.title")
+    listing = serializers.IntegerField(source="listing_id")
+    title = serializers.CharField(source="listing.title")
+    video_url = serializers.CharField()
+    poster_url = serializers.CharField()
+    offset = serializers.DecimalField(
+        max_digits=8, decimal_places=2, help_text="Seconds into the show when the host pinned the item."
+    )
+    duration = serializers.DecimalField(max_digits=8, decimal_places=2, help_text="Seconds.")
+    pinned_at = serializers.DateTimeField(source="pin.pinned_at")
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+
+
+class ClipQuerySerializer(serializers.Serializer):
+    show = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    listing = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+
+    def validate(self, attrs: dict) -> dict:
+        if ("show" in attrs) == ("listing" in attrs):
+            raise serializers.ValidationError("Give either show or listing.", code="show_or_listing")
+        return attrs
+
+
+class ClipsView(LocalizedAPIView):
+    permission_classes = ()
+
+    @extend_schema(
+        operation_id="clips_list",
+        summary="Explanation clips (讲解回放): a show's, in its order, or an item's, newest first",
+        parameters=[ClipQuerySerializer],
+        responses={200: ClipSerializer(many=True), 400: ErrorSerializer},
+        tags=["live"],
+    )
+    def get(self, request: Request) -> Response:
+        query = ClipQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        clips = selectors.clips_of(
+            show_id=query.validated_data.get("show"), listing_id=query.validated_data.get("listing")
+        )
+        return Response(ClipSerializer(clips, many=True).data)

@@ -24,4 +24,5 @@ urlpatterns = [
     path("flash-sales/<int:flash_sale_id>/grab/", api.GrabView.as_view(), name="flash-sale-grab"),
     path("flash-sales/<int:flash_sale_id>/waitlist/", api.WaitlistView.as_view(), name="flash-sale-waitlist"),
     path("chat/<int:message_id>/", api.ChatMessageView.as_view(), name="chat-message"),
+    path("clips/", api.ClipsView.as_view(), name="clips"),
 ]

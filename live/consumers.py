@@ -50,6 +50,8 @@ def _open_show(show_id: int) -> bool:
 class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
     show_id = 0
     group = ""
+    # The host's console hears the room too (`?console=1`) but does not watch it: it is not counted.
+    counted = False
 
     async def connect(self) -> None:
         self.show_id = int(self.scope["url_route"]["kwargs"]["show_id"])
@@ -59,6 +61,12 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
         self.group = room_group(self.show_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        if b"console=1" in self.scope.get("query_string", b""):
+            await self.send_json(
+                {"kind": "viewers", "viewers": await database_sync_to_async(viewers_of)(self.show_id)}
+            )
+            return
+        self.counted = True
         watching, tell = await database_sync_to_async(_count)(self.show_id, 1)
         if tell:  # everyone hears the new count, this room too
             await self.channel_layer.group_send(self.group, {"type": "room.viewers", "viewers": watching})
@@ -68,6 +76,7 @@ class LiveRoomConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.counted:
             watching, tell = await database_sync_to_async(_count)(self.show_id, -1)
             if tell:
                 await self.channel_layer.group_send(self.group, {"type": "room.viewers", "viewers": watching})

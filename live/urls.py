@@ -8,7 +8,11 @@ app_name = "live"
 
 urlpatterns = [
     path("", views.show_list, name="shows"),
-    path("<int:pk>/", views.room, name="room"),
+    path("hosting/", views.hosting, name="hosting"),
+    path("<int:pk>/", views.show_room, name="room"),
+    path("<int:pk>/console/", views.console, name="console"),
+    path("<int:pk>/console/<slug:part>/", views.console_part, name="console_part"),
+    path("<int:pk>/console/do/<slug:action>/", views.console_act, name="console_act"),
     path("<int:pk>/card/", views.room_card, name="room_card"),
     path("<int:pk>/grab/", views.grab, name="grab"),
     path("<int:pk>/wait-list/", views.waitlist, name="waitlist"),

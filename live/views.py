@@ -2,23 +2,31 @@
 item's card with its flash sale, the line-up and the chat. The room hears what happens over its
 websocket (static/js/room.js); every action is also a plain form, so the room works without it."""
 
+from collections.abc import Callable
+
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from listings.errors import PhotoRejected
 from listings.models import thumbnail_url
 from live import selectors
 from live.consumers import viewers_of
+from live.errors import LiveError
+from live.forms import ScheduleForm
 from live.models import Show, ShowClip, ShowStatus
-from live.services import chat, flash, shows
+from live.services import chat, flash, room, shows
 from marketplace.errors import DomainError
 
 CHAT_SHOWN = 40
@@ -26,7 +34,11 @@ CHAT_SHOWN = 40
 
 @require_GET
 def show_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "live/shows.html", {"shows": list(selectors.shows_upcoming())})
+    return render(
+        request,
+        "live/shows.html",
+        {"shows": list(selectors.shows_upcoming()), "may_host": shows.may_host(request.user)},
+    )
 
 
 def _page(request: HttpRequest, pk: int) -> selectors.ShowPage:
@@ -61,7 +73,7 @@ def _card_context(request: HttpRequest, page: selectors.ShowPage) -> dict:
 
 
 @require_GET
-def room(request: HttpRequest, pk: int) -> HttpResponse:
+def show_room(request: HttpRequest, pk: int) -> HttpResponse:
     page = _page(request, pk)
     ended = page.show.status == ShowStatus.ENDED
     context = {
@@ -150,3 +162,192 @@ def rsvp(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, str(error))
     return _back(pk)
+
+
+# The host's side: their shows, scheduling one, and the console that drives it.
+
+
+def _may_host_or_403(user) -> None:
+    if not shows.may_host(user):
+        raise PermissionDenied(_("Your account cannot host live shows."))
+
+
+@login_required
+def hosting(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A host's shows, and the form to schedule the next."""
+    _may_host_or_403(request.user)
+    platform = shows.is_platform_host(request.user)
+    choices = selectors.lineup_choices(host=request.user, platform=platform)
+    form = ScheduleForm(request.POST or None, request.FILES or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            show = shows.show_schedule(
+                host=request.user,
+                title=form.cleaned_data["title"],
+                starts_at=form.cleaned_data["starts_at"],
+                listing_ids=form.listing_ids(),
+                cover=form.cleaned_data["cover"],
+            )
+        except DomainError as error:
+            field = (
+                "cover"
+                if isinstance(error, PhotoRejected)
+                else {"listing_ids": "listings"}.get(error.field or "", error.field)
+            )
+            form.add_error(field if field in form.fields else None, str(error))
+        else:
+            messages.success(
+                request, _("Your show is scheduled: shoppers can ask to be told when it starts.")
+            )
+            return redirect("live:console", pk=show.pk)
+    return render(
+        request,
+        "live/hosting.html",
+        {"form": form, "shows": list(selectors.shows_hosted_by(host=request.user)), "platform": platform},
+    )
+
+
+def _console(request: AuthenticatedHttpRequest, pk: int) -> selectors.ConsolePage:
+    try:
+        console = selectors.console_for(show_id=pk, viewer=request.user)
+    except Show.DoesNotExist:
+        raise Http404(_("No such show.")) from None
+    if not console.page.moderates:
+        raise PermissionDenied(_("Only the show's host and its moderators can open its console."))
+    return console
+
+
+def _console_context(request: AuthenticatedHttpRequest, console: selectors.ConsolePage) -> dict:
+    show = console.page.show
+    return {
+        "console": console,
+        "page": console.page,
+        "show": show,
+        "is_host": console.page.is_host,
+        "flash_sale": console.page.flash_sale,
+        "seconds_min": flash.FLASH_SECONDS_MIN,
+        "seconds_max": flash.FLASH_SECONDS_MAX,
+        "rtmp_url": settings.LIVE_RTMP_URL,
+        "viewers": viewers_of(show.pk),
+    }
+
+
+@login_required
+@require_GET
+def console(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The host's console (a moderator's, with the chat alone): go live, pin, flash sales, the chat's
+    moderation, the end. It hears the room's websocket and asks for its parts again."""
+    context = _console_context(request, _console(request, pk))
+    show = context["show"]
+    open_show = show.status in (ShowStatus.SCHEDULED, ShowStatus.LIVE)
+    context["socket_path"] = (
+        f"/ws/live/{pk}/?console=1" if isinstance(request, ASGIRequest) and open_show else ""
+    )
+    return render(request, "live/console.html", context)
+
+
+CONSOLE_PARTS = {"controls": "live/_console_controls.html", "chat": "live/_console_chat.html"}
+
+
+@login_required
+@require_GET
+def console_part(request: AuthenticatedHttpRequest, pk: int, part: str) -> HttpResponse:
+    if part not in CONSOLE_PARTS:
+        raise Http404
+    return render(request, CONSOLE_PARTS[part], _console_context(request, _console(request, pk)))
+
+
+def _posted_id(request: HttpRequest, name: str) -> int:
+    try:
+        value = int(request.POST.get(name, ""))
+    except ValueError:
+        value = 0
+    if not 0 < value < 2**63:
+        raise LiveError(_("That choice is no longer there: reload the console."), code="choice_missing")
+    return value
+
+
+def _flash_seconds(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("seconds", ""))
+    except ValueError:
+        return 0  # flash_sale_start names the range
+
+
+# Each console action: the part of the console it changes, what it does, and what the host reads.
+CONSOLE_ACTIONS: dict[str, tuple[str, Callable[[AuthenticatedHttpRequest, int], object], Promise]] = {
+    "start": (
+        "controls",
+        lambda r, pk: shows.show_start(show_id=pk, by=r.user),
+        gettext_lazy("You are live."),
+    ),
+    "end": (
+        "controls",
+        lambda r, pk: shows.show_end(show_id=pk, by=r.user),
+        gettext_lazy("The show has ended."),
+    ),
+    "cancel": (
+        "controls",
+        lambda r, pk: shows.show_cancel(show_id=pk, by=r.user),
+        gettext_lazy("The show is called off."),
+    ),
+    "pin": (
+        "controls",
+        lambda r, pk: room.show_pin(show_id=pk, by=r.user, listing_id=_posted_id(r, "listing")),
+        gettext_lazy("Pinned: every viewer sees it on their card."),
+    ),
+    "unpin": ("controls", lambda r, pk: room.show_unpin(show_id=pk, by=r.user), gettext_lazy("Taken down.")),
+    "flash": (
+        "controls",
+        lambda r, pk: flash.flash_sale_start(
+            show_id=pk, by=r.user, seconds=_flash_seconds(r), price=r.POST.get("price", "")
+        ),
+        gettext_lazy("The flash sale is on."),
+    ),
+    "remove": (
+        "chat",
+        lambda r, pk: chat.chat_remove(message_id=_posted_id(r, "message"), by=r.user),
+        gettext_lazy("The message is removed."),
+    ),
+    "mute": (
+        "chat",
+        lambda r, pk: chat.viewer_mute(show_id=pk, user_id=_posted_id(r, "user"), by=r.user),
+        gettext_lazy("Muted: they can watch, not write."),
+    ),
+    "unmute": (
+        "chat",
+        lambda r, pk: chat.viewer_unmute(show_id=pk, user_id=_posted_id(r, "user"), by=r.user),
+        gettext_lazy("They can write again."),
+    ),
+    "moderator": (
+        "chat",
+        lambda r, pk: chat.moderator_appoint(show_id=pk, user_id=_posted_id(r, "user"), by=r.user),
+        gettext_lazy("They moderate the chat now."),
+    ),
+    "unmoderator": (
+        "chat",
+        lambda r, pk: chat.moderator_remove(show_id=pk, user_id=_posted_id(r, "user"), by=r.user),
+        gettext_lazy("They no longer moderate the chat."),
+    ),
+}
+
+
+@login_required
+@require_POST
+def console_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    """One console action. With htmx, the part it changed comes back with the outcome in it; without,
+    the console again with the outcome as a message."""
+    if action not in CONSOLE_ACTIONS:
+        raise Http404
+    part, act, done = CONSOLE_ACTIONS[action]
+    _console(request, pk)  # the host or a moderator, of a show that exists; the service checks the rest
+    outcome, failed = str(done), False
+    try:
+        act(request, pk)
+    except DomainError as error:
+        outcome, failed = str(error), True
+    if request.headers.get("HX-Request"):
+        context = _console_context(request, _console(request, pk))
+        return render(request, CONSOLE_PARTS[part], {**context, "outcome": outcome, "failed": failed})
+    (messages.error if failed else messages.success)(request, outcome)
+    return redirect("live:console", pk=pk)

@@ -82,6 +82,7 @@ ENDPOINTS = {
     "/api/v1/flash-sales/{flash_sale_id}/grab/": {"post"},
     "/api/v1/flash-sales/{flash_sale_id}/waitlist/": {"post"},
     "/api/v1/chat/{message_id}/": {"delete"},
+    "/api/v1/clips/": {"get"},
     "/api/v1/offers/": {"get", "post"},
     "/api/v1/offers/{offer_id}/": {"get"},
     "/api/v1/offers/{offer_id}/accept/": {"post"},

@@ -28,6 +28,7 @@ from live.errors import LiveError
 from live.models import FlashSale, FlashSaleStatus, ShowPin, WaitlistEntry
 from live.notices import live_notify_flash_offered
 from live.realtime import publish_on_commit
+from live.selectors import FLASH_PRICE_PERIOD
 from live.services.room import require_live, require_no_flash_sale
 from live.services.shows import hosted
 from marketplace.errors import DomainError
@@ -37,8 +38,6 @@ from orders.services.checkout import order_place_at_flash_price
 
 FLASH_SECONDS_MIN = 10
 FLASH_SECONDS_MAX = 300
-# The flash price may not exceed the item's lowest price over this period.
-PRICE_PERIOD = timedelta(days=30)
 
 
 class FlashGone(LiveError):
@@ -83,7 +82,7 @@ def flash_sale_start(*, show_id: int, by: User, seconds: int, price: object) -> 
     listing = Listing.objects.select_for_update().get(pk=pin.listing_id)
     if listing.status != ListingStatus.ACTIVE:
         raise LiveError(_("The pinned item is not on sale."), code="not_on_sale")
-    lowest = lowest_price_since(listing=listing, since=now - PRICE_PERIOD)
+    lowest = lowest_price_since(listing=listing, since=now - FLASH_PRICE_PERIOD)
     if amount > lowest:
         raise LiveError(
             _("The flash price cannot be above %(lowest)s, the item's lowest price in the last 30 days.")

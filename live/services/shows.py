@@ -7,9 +7,11 @@ their own listings. Every item of a line-up is on sale when it is set.
 
 import secrets
 from datetime import datetime, timedelta
+from typing import IO
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,9 +20,11 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.roles import roles_of
-from listings.models import Listing, ListingSource, ListingStatus
+from listings import photos
+from listings.models import Listing, ListingStatus
 from live.errors import LiveError, NotYourShow
 from live.models import (
+    PLATFORM_SOURCES,
     FlashSale,
     FlashSaleStatus,
     Show,
@@ -39,13 +43,24 @@ from live.services.transitions import show_move
 TITLE_MAX = 120
 # How long before the given start a show may still be scheduled (a host who fills in the form slowly).
 START_GRACE = timedelta(minutes=5)
-# The line-up of a staff host: what Reloop sells itself.
-PLATFORM_SOURCES = (ListingSource.PLATFORM, ListingSource.CONSIGNED)
 
 
 def is_platform_host(user: User | AnonymousUser) -> bool:
     """Reloop's staff host Reloop's shows."""
     return bool(roles_of(user))
+
+
+def host_permission() -> Permission:
+    """The `live.host_show` permission a seller needs to host, to grant. post_migrate makes it; a
+    flushed database (a transactional test) has lost it and the content type this process still
+    remembers, so both are read afresh and made again if gone."""
+    ContentType.objects.clear_cache()
+    permission, _created = Permission.objects.get_or_create(
+        codename="host_show",
+        content_type=ContentType.objects.get_for_model(Show),
+        defaults={"name": "Can host live shows"},
+    )
+    return permission
 
 
 def may_host(user: User | AnonymousUser) -> bool:
@@ -115,11 +130,28 @@ def _lineup_write(show: Show, listings: list[Listing]) -> None:
     )
 
 
+def _cover_store(cover: IO[bytes]) -> str:
+    """Check the cover photo (listings.photos: stripped of metadata, re-encoded) and write it with its
+    thumbnails. Returns its key. Raises PhotoRejected."""
+    checked = photos.check_photo(cover)
+    key = photos.new_key()
+    photos.store_private(key, checked)
+    try:
+        photos.make_thumbnails(key)
+    except Exception:
+        photos.delete_files(key)
+        raise
+    return key
+
+
 @transaction.atomic
-def show_schedule(*, host: User, title: str, starts_at: datetime, listing_ids: list[int]) -> Show:
-    """Announce a show: its title, when it starts and its line-up. Gives it a secret ingest key for
-    the host's encoder and the public URL its video will play at. Raises LiveError (403 for someone
-    who may not host) and writes nothing on bad input."""
+def show_schedule(
+    *, host: User, title: str, starts_at: datetime, listing_ids: list[int], cover: IO[bytes] | None = None
+) -> Show:
+    """Announce a show: its title, when it starts, its line-up and a cover photo if given. Gives it a
+    secret ingest key for the host's encoder and the public URL its video will play at. Raises
+    LiveError (403 for someone who may not host), or PhotoRejected for a cover that is no photo we
+    accept, and writes nothing on bad input."""
     if not may_host(host):
         error = LiveError(_("Your account cannot host live shows."), code="not_a_host")
         error.status_code = 403
@@ -143,15 +175,22 @@ def show_schedule(*, host: User, title: str, starts_at: datetime, listing_ids: l
     platform = is_platform_host(host)
     listings = _lineup_checked(host=host, platform=platform, listing_ids=listing_ids)
     stream_name = secrets.token_hex(8)
-    show = Show.objects.create(
-        host=host,
-        title=title,
-        starts_at=starts_at,
-        platform=platform,
-        ingest_key=secrets.token_urlsafe(24),
-        stream_name=stream_name,
-        playback_url=settings.LIVE_PLAYBACK_URL.format(stream=stream_name),
-    )
+    cover_key = _cover_store(cover) if cover is not None else ""
+    try:  # the cover's files go if the show is not written after all
+        show = Show.objects.create(
+            host=host,
+            title=title,
+            cover_key=cover_key,
+            starts_at=starts_at,
+            platform=platform,
+            ingest_key=secrets.token_urlsafe(24),
+            stream_name=stream_name,
+            playback_url=settings.LIVE_PLAYBACK_URL.format(stream=stream_name),
+        )
+    except Exception:
+        if cover_key:
+            photos.delete_files(cover_key)
+        raise
     _lineup_write(show, listings)
     ShowEvent.objects.create(
         show=show,

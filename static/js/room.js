@@ -32,7 +32,6 @@
         holder.innerHTML = html;
         var fresh = holder.querySelector("#room-card");
         if (fresh) card.replaceWith(fresh);
-        tick();
       });
   }
 
@@ -58,17 +57,8 @@
     viewers.textContent = room.dataset.watching.replace("{n}", n);
   }
 
-  // The flash sale's countdown, from its end time.
-  function tick() {
-    var flash = document.querySelector(".room-flash[data-ends]");
-    var timer = flash && flash.querySelector(".room-countdown");
-    if (!timer) return;
-    var left = Math.max(0, Math.round((Date.parse(flash.dataset.ends) - Date.now()) / 1000));
-    timer.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
-    if (left === 0) refreshCard();
-  }
-  setInterval(tick, 1000);
-  tick();
+  // The countdown ran out (static/js/countdown.js): the card says how the flash sale ended.
+  document.body.addEventListener("countdown-over", refreshCard);
 
   var form = room.querySelector(".room-say");
   if (form) {

@@ -1,20 +1,25 @@
 """A live room in Chromium: ffmpeg pushes a test pattern into nginx-rtmp as the host's encoder, a
 shopper's phone opens the room (served by daphne, with its websocket), the video plays and advances,
-and an item the host pins shows on the shopper's card within a second."""
+and an item the host pins in their console shows on the shopper's card within a second. Then a flash
+sale that two shoppers grab at once: one gets it, the other is told it is gone."""
 
 import subprocess
 import time
 import urllib.request
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from live.media_server import MediaServer, running
-from live.models import Show, ShowStatus
+from live.models import FlashSale, FlashSaleStatus, Show, ShowStatus, WaitlistEntry
+from live.services.flash import flash_sale_start
 from live.services.room import show_pin
-from live.services.shows import show_schedule
+from live.services.shows import show_schedule, show_start
+from orders.models import Order
 from tests.e2e.conftest import phone_context, sign_in
 from tests.factories import ListingFactory, UserFactory
 from tests.live.helpers import a_host, media_server_in, until
@@ -90,9 +95,16 @@ def test_the_room_plays_the_stream_and_shows_a_pin_within_a_second(browser, asgi
         # the room's websocket is open once it hears the viewer count
         page.wait_for_function("() => document.querySelector('[data-viewers]').textContent.startsWith('1 ')")
 
-        # when: the host pins an item
+        # when: the host pins an item in their console
+        console_context = browser.new_context(
+            base_url=asgi_live_server.url, viewport={"width": 1280, "height": 900}
+        )
+        sign_in(console_context, asgi_live_server.url, host.username)
+        console = console_context.new_page()
+        console.goto(f"/live/{show.pk}/console/")
+        pin_button = console.get_by_role("button", name="Pin Rolleiflex 2.8F")
         pinned_at = time.monotonic()
-        show_pin(show_id=show.pk, by=host, listing_id=second.pk)
+        pin_button.click()
         page.wait_for_function(
             "() => document.querySelector('#room-card').textContent.includes('Rolleiflex 2.8F')",
             timeout=5_000,
@@ -102,7 +114,60 @@ def test_the_room_plays_the_stream_and_shows_a_pin_within_a_second(browser, asgi
         print(f"the pin reached the shopper's card in {waited:.3f} s")
         # then: it is on the shopper's card within a second
         assert waited < PIN_WITHIN, f"the pin took {waited:.2f} s to reach the card"
+        # and the console says so, with the flash sale's form for the pinned item
+        expect(console.locator("#console-controls")).to_contain_text(
+            "Pinned: every viewer sees it on their card."
+        )
+        expect(console.get_by_role("button", name="Start the flash sale")).to_be_visible()
+        console_context.close()
         context.close()
     finally:
         encoder.terminate()
         encoder.wait(timeout=10)
+
+
+def test_two_shoppers_grab_a_flash_sale_at_once_and_only_one_gets_it(browser, asgi_live_server):
+    host = a_host()
+    item = ListingFactory(seller=host, title="Hasselblad 500C/M", price="6000.00")
+    show = show_schedule(
+        host=host,
+        title="Medium format",
+        starts_at=timezone.now() + timedelta(minutes=1),
+        listing_ids=[item.pk],
+    )
+    show_start(show_id=show.pk, by=host)
+    show_pin(show_id=show.pk, by=host, listing_id=item.pk)
+    flash_sale_start(show_id=show.pk, by=host, seconds=120, price="4999")
+    shoppers = [UserFactory(username="ann"), UserFactory(username="bo")]
+    pages = []
+    for shopper in shoppers:
+        context = phone_context(browser, asgi_live_server.url)
+        sign_in(context, asgi_live_server.url, shopper.username)
+        page = context.new_page()
+        page.goto(f"/live/{show.pk}/")
+        expect(page.locator("#room-card")).to_contain_text("¥4,999.00")
+        pages.append(page)
+
+    # when: both press "Grab it" at once (neither waits for its page to answer)
+    for page in pages:
+        page.get_by_role("button", name="Grab it").click(no_wait_after=True)
+    for page in pages:
+        page.wait_for_load_state()
+        page.wait_for_function("() => !location.pathname.endsWith('/grab/')")
+
+    # then: one order at the flash price; one shopper is at it, the other is told it is gone
+    order = Order.objects.get()
+    assert order.buyer in shoppers and order.price == Decimal("4999.00")
+    winner = pages[shoppers.index(order.buyer)]
+    loser = pages[1 - shoppers.index(order.buyer)]
+    expect(winner.locator(".messages")).to_contain_text("It's yours")
+    assert f"/orders/{order.number}/" in winner.url
+    expect(loser.locator("main")).to_contain_text("Gone: someone grabbed it first.")
+    assert FlashSale.objects.get().status == FlashSaleStatus.TAKEN
+
+    # the other may wait in line
+    loser.get_by_role("button", name="Join the wait-list").click()
+    expect(loser.locator(".messages")).to_contain_text("You are on the wait-list")
+    assert WaitlistEntry.objects.filter(user=shoppers[1 - shoppers.index(order.buyer)]).count() == 1
+    for page in pages:
+        page.context.close()

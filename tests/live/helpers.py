@@ -1,15 +1,37 @@
 """What the live tests share: a user the platform allows to host."""
 
-from django.contrib.auth.models import Permission
-
+from live.services.shows import host_permission
 from tests.factories import UserFactory
 
 
 def a_host(username: str = "host", **fields):
     """A seller with the `live.host_show` permission."""
     user = UserFactory(username=username, **fields)
-    user.user_permissions.add(Permission.objects.get(codename="host_show"))
+    user.user_permissions.add(host_permission())
     return user
+
+
+def a_show(*, items: int = 3, live: bool = True):
+    """A host's show of `items` cameras at 1000.00 each, started unless `live` is False. Returns the
+    show, its host and the listings of its line-up."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from live.services.shows import show_schedule, show_start
+    from tests.factories import ListingFactory
+
+    host = a_host(username="host", display_name="Camera Wang")
+    listings = [ListingFactory(seller=host, title=f"Camera {n}", price="1000.00") for n in range(items)]
+    show = show_schedule(
+        host=host,
+        title="Film cameras",
+        starts_at=timezone.now() + timedelta(minutes=1),
+        listing_ids=[x.pk for x in listings],
+    )
+    if live:
+        show_start(show_id=show.pk, by=host)
+    return show, host, listings
 
 
 def media_server_in(folder, *, hook_url: str, secret: str):

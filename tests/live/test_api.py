@@ -167,3 +167,35 @@ def test_the_list_and_a_show_cost_fixed_queries(host, django_assert_num_queries)
     # (a visitor: no RSVP to look up)
     with django_assert_num_queries(4):
         assert len(_client().get(f"/api/v1/shows/{shows[0]['id']}/").json()["lineup"]) == 3
+
+
+def test_clips_of_a_show_or_an_item_in_one_query(django_assert_num_queries):
+    from tests.live.clip_fixtures import a_clip
+
+    bag, watch = ListingFactory(title="Kelly 28"), ListingFactory(title="Datejust")
+    first = a_clip(bag, offset="12.00", seconds="30.00")
+    a_clip(bag, title="Another show")
+    a_clip(watch)
+
+    with django_assert_num_queries(1):
+        of_bag = _client().get(f"/api/v1/clips/?listing={bag.pk}").json()
+    assert [clip["show_title"] for clip in of_bag] == ["Another show", "Bags and watches, explained"]
+    assert of_bag[1]["video_url"] == first.video_url and of_bag[1]["duration"] == "30.00"
+    assert of_bag[1]["offset"] == "12.00" and of_bag[1]["title"] == "Kelly 28"
+
+    of_show = _client().get(f"/api/v1/clips/?show={first.show_id}").json()
+    assert [clip["id"] for clip in of_show] == [first.pk]
+
+    for query in ("", f"?show={first.show_id}&listing={bag.pk}", "?listing=abc", "?show=0"):
+        refused = _client().get(f"/api/v1/clips/{query}")
+        assert refused.status_code == 400, query
+    assert _client().get("/api/v1/clips/?listing=999999").json() == []
+
+
+def test_a_show_gives_its_cover(host):
+    show = _schedule(host, [ListingFactory(seller=host)])
+    assert show["cover"] is None
+    Show.objects.filter(pk=show["id"]).update(cover_key="ab" * 16)
+    cover = _client().get(f"/api/v1/shows/{show['id']}/").json()["cover"]
+    assert cover.endswith(f"/listings/ab/{'ab' * 16}-480.webp")
+    assert _client().get("/api/v1/shows/").json()[0]["cover"] == cover

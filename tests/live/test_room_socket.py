@@ -125,3 +125,28 @@ def test_an_ended_or_unknown_show_refuses_the_socket():
         await database_sync_to_async(connections.close_all)()
 
     run(scenario)
+
+
+def test_the_hosts_console_hears_the_room_without_being_counted_as_a_viewer():
+    show, host, listing = _live_show()
+
+    async def scenario():
+        viewer = room(show.pk)
+        assert (await viewer.connect())[0]
+        assert (await viewer.receive_json_from(timeout=1)) == {"kind": "viewers", "viewers": 1}
+        headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
+        console = WebsocketCommunicator(application, f"/ws/live/{show.pk}/?console=1", headers=headers)
+        assert (await console.connect())[0]
+        # the console reads the count, and does not add itself to it
+        assert (await console.receive_json_from(timeout=1)) == {"kind": "viewers", "viewers": 1}
+        await database_sync_to_async(show_pin)(show_id=show.pk, by=host, listing_id=listing.pk)
+        assert (await _next(console, "pinned"))["listing"] == listing.pk
+        await console.disconnect()
+        second = room(show.pk)
+        assert (await second.connect())[0]
+        assert (await second.receive_json_from(timeout=1)) == {"kind": "viewers", "viewers": 2}
+        await viewer.disconnect()
+        await second.disconnect()
+        await database_sync_to_async(connections.close_all)()
+
+    run(scenario)

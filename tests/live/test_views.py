@@ -11,29 +11,16 @@ from live.models import ChatMessage, ShowRsvp
 from live.services.chat import chat_post
 from live.services.flash import flash_sale_start
 from live.services.room import show_pin
-from live.services.shows import show_schedule, show_start
+from live.services.shows import show_schedule
 from orders.models import Order
 from tests.factories import ListingFactory, UserFactory
-from tests.live.helpers import a_host
+from tests.live.helpers import a_show
 
 pytestmark = pytest.mark.django_db
 
 
-def _live_show(items: int = 3):
-    host = a_host(username="host", display_name="Camera Wang")
-    listings = [ListingFactory(seller=host, title=f"Camera {n}", price="1000.00") for n in range(items)]
-    show = show_schedule(
-        host=host,
-        title="Film cameras",
-        starts_at=timezone.now() + timedelta(minutes=1),
-        listing_ids=[x.pk for x in listings],
-    )
-    show_start(show_id=show.pk, by=host)
-    return show, host, listings
-
-
 def test_the_room_shows_the_video_the_item_on_show_the_chat_and_the_line_up(client):
-    show, host, listings = _live_show()
+    show, host, listings = a_show()
     show_pin(show_id=show.pk, by=host, listing_id=listings[1].pk)
     chat_post(show_id=show.pk, author=UserFactory(display_name="Mei"), text="<b>how old?</b>")
 
@@ -50,7 +37,7 @@ def test_the_room_shows_the_video_the_item_on_show_the_chat_and_the_line_up(clie
 
 
 def test_the_room_costs_fixed_queries_whatever_the_line_up(client, django_assert_num_queries):
-    show, host, listings = _live_show(items=6)
+    show, host, listings = a_show(items=6)
     show_pin(show_id=show.pk, by=host, listing_id=listings[0].pk)
     for n in range(5):
         chat_post(show_id=show.pk, author=UserFactory(), text=f"message {n}")
@@ -62,7 +49,7 @@ def test_the_room_costs_fixed_queries_whatever_the_line_up(client, django_assert
 
 
 def test_grabbing_with_the_form_opens_the_order_and_the_next_one_is_told_it_is_gone(client):
-    show, host, listings = _live_show()
+    show, host, listings = a_show()
     show_pin(show_id=show.pk, by=host, listing_id=listings[0].pk)
     sale = flash_sale_start(show_id=show.pk, by=host, seconds=60, price="800")
     first, second = UserFactory(), UserFactory()
@@ -83,7 +70,7 @@ def test_grabbing_with_the_form_opens_the_order_and_the_next_one_is_told_it_is_g
 
 
 def test_chat_and_rsvp_forms(client):
-    show, _host, _listings = _live_show()
+    show, _host, _listings = a_show()
     viewer = UserFactory()
     client.force_login(viewer)
 
@@ -112,7 +99,7 @@ def test_chat_and_rsvp_forms(client):
 
 
 def test_the_shows_page_lists_live_then_coming_and_unknown_rooms_are_404(client):
-    show, _host, _listings = _live_show()
+    show, _host, _listings = a_show()
     page = client.get("/live/").content.decode()
     assert "Film cameras" in page and f"/live/{show.pk}/" in page
     assert client.get("/live/999999/").status_code == 404
@@ -122,7 +109,7 @@ def test_the_shows_page_lists_live_then_coming_and_unknown_rooms_are_404(client)
 def test_the_home_page_shows_live_and_coming_shows_at_the_top(client):
     assert "Live now and coming up" not in client.get("/").content.decode()  # none: no row
     cache.clear()
-    show, _host, _listings = _live_show()
+    show, _host, _listings = a_show()
 
     page = client.get("/").content.decode()
 

@@ -22,9 +22,13 @@ def desks(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (roles.INSPECTORS, ["Inspection", "Dashboard"]),
-        (roles.AUTHENTICATORS, ["Authentication", "Dashboard"]),
-        (roles.OPERATIONS, ["Receiving", "Orders desk", "Payouts", "Reported conversations", "Dashboard"]),
+        # every staff role may host Reloop's live shows
+        (roles.INSPECTORS, ["Inspection", "Live shows", "Dashboard"]),
+        (roles.AUTHENTICATORS, ["Authentication", "Live shows", "Dashboard"]),
+        (
+            roles.OPERATIONS,
+            ["Receiving", "Orders desk", "Payouts", "Reported conversations", "Live shows", "Dashboard"],
+        ),
     ],
 )
 def test_the_staff_menu_lists_the_desks_the_users_roles_open(client, role, expected):
@@ -41,6 +45,7 @@ def test_a_superuser_sees_every_desk_and_a_shopper_none(client):
         "Orders desk",
         "Payouts",
         "Reported conversations",
+        "Live shows",
         "Dashboard",
     ]
     assert desks(client.get("/").content.decode()) == every

@@ -19,8 +19,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -33,7 +31,7 @@ from live.models import Show, ShowPin
 from live.services.chat import chat_post
 from live.services.replays import show_clips_cut, show_recording_attach
 from live.services.room import show_pin
-from live.services.shows import show_end, show_rsvp, show_schedule, show_start
+from live.services.shows import host_permission, show_end, show_rsvp, show_schedule, show_start
 
 LIVE_TITLE = "Reloop live: inspected phones and cameras"
 ENDED_TITLE = "Bags and watches, explained"
@@ -110,15 +108,7 @@ class Command(BaseCommand):
         found = Show.objects.filter(host=seller, title=ENDED_TITLE).first()
         if found is not None:
             return found
-        # The permission is the live app's (post_migrate makes it; a flushed test database has none,
-        # nor the content types this process remembers).
-        ContentType.objects.clear_cache()
-        hosting, _created = Permission.objects.get_or_create(
-            codename="host_show",
-            content_type=ContentType.objects.get_for_model(Show),
-            defaults={"name": "Can host live shows"},
-        )
-        seller.user_permissions.add(hosting)
+        seller.user_permissions.add(host_permission())
         seller = User.objects.get(pk=seller.pk)  # permissions are cached per instance
         items = list(Listing.objects.filter(seller=seller, status=ListingStatus.ACTIVE).order_by("id")[:3])
         began = timezone.now() - timedelta(hours=3)
