@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "recycling",
     "consignment",
     "live",
+    "feed",
     "operations",
     "demo",
     # Stand-ins for the payment and payout providers, which live outside Reloop in production.
