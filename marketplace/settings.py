@@ -477,6 +477,7 @@ _tasks_by_queue = {
         "notifications.tasks.send_unsent_notification_emails",
         "listings.tasks.notify_saved_searches",
         "orders.tasks.remind_return_windows",
+        "feed.tasks.flush_interest_signals",
     ),
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"
@@ -501,6 +502,7 @@ CELERY_BEAT_SCHEDULE = {
     "release-lapsed-reservations": {"task": "orders.tasks.release_lapsed_reservations", "schedule": 60.0},
     "cut-missing-clips": {"task": "live.tasks.cut_missing_clips", "schedule": 30 * 60.0},
     "expire-clips": {"task": "live.tasks.expire_clips", "schedule": 24 * 60 * 60.0},
+    "flush-interest-signals": {"task": "feed.tasks.flush_interest_signals", "schedule": 10.0},
     "complete-delivered-orders": {"task": "orders.tasks.complete_delivered_orders", "schedule": 60 * 60.0},
     "check-sent-withdrawals": {"task": "wallet.tasks.check_sent_withdrawals", "schedule": 5 * 60.0},
     "expire-offers": {"task": "recycling.tasks.expire_offers", "schedule": 60 * 60.0},
