@@ -28,6 +28,11 @@ urlpatterns = [
         name="my-listing-photos",
     ),
     path(
+        "my/listings/<int:listing_id>/video/",
+        selling.OwnListingVideoView.as_view(),
+        name="my-listing-video",
+    ),
+    path(
         "my/listings/<int:listing_id>/photos/<int:photo_id>/",
         selling.OwnListingPhotoDetailView.as_view(),
         name="my-listing-photo",

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -163,3 +164,24 @@ class PhotoAddForm(PhotosMixin, forms.Form):
     def __init__(self, *args, existing_photos: int = 0, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.existing_photos = existing_photos
+
+
+def _video_help() -> str:
+    return _("MP4, MOV or WebM, up to %(seconds)s seconds and %(size)s. Sound is kept.") % {
+        "seconds": settings.LISTING_VIDEO_MAX_SECONDS,
+        "size": filesizeformat(settings.LISTING_VIDEO_MAX_BYTES),
+    }
+
+
+class VideoUploadForm(forms.Form):
+    """One video file. Whether it is a video is for the video job to find out, from its content."""
+
+    video = forms.FileField(
+        label=_("Video"),
+        widget=forms.ClearableFileInput(attrs={"accept": "video/*"}),
+        error_messages={"required": _("Choose a video to send.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["video"].help_text = _video_help()

@@ -2,6 +2,7 @@
 
 MESSAGES: every message a listing's status events can show (ListingEvent.message), including those the
 apps above write when an order reserves, sells or releases the item.
+VIDEO_ERRORS: why a listing's video was refused or not made (ListingVideo.error).
 DESCRIPTION: the lines of the description the platform writes for an item it inspected
 (Listing.description_parts); a seller's own description is stored as typed.
 """
@@ -34,4 +35,14 @@ DESCRIPTION: Catalog = {
     ),
     "authenticated": _("Two authenticators confirmed that it is genuine."),
     "report": _("Inspection report: %(code)s"),
+}
+
+# `seconds` holds the video's length to a tenth of a second, `limit` LISTING_VIDEO_MAX_SECONDS, both
+# as written when it failed.
+VIDEO_ERRORS: Catalog = {
+    "not_a_video": _("This file is not a video we can read. Please send an MP4, MOV or WebM video."),
+    "damaged": _("This video is damaged or incomplete and cannot be read. Please send it again."),
+    "too_long": _("This video is %(seconds)s seconds long; a video may be at most %(limit)s seconds."),
+    "too_many_pixels": _("This video's picture is larger than 8K; please send a smaller one."),
+    "gave_up": _("This video could not be prepared. Please send it again, or another file."),
 }

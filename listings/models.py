@@ -1,4 +1,4 @@
-"""The channel's catalog: categories, brands, catalog models, listings and their photos.
+"""The channel's catalog: categories, brands, catalog models, listings, their photos and videos.
 
 Catalog models (brand + name + launch price + launch year) are the valuation reference that the
 recycling app prices against. Listings are what shoppers browse; their status moves only through
@@ -208,6 +208,15 @@ class Listing(models.Model):
     # Denormalised for the channel's cards: the key of the first ready photo, so that a list page
     # needs no photo query. Kept in step by listings.services.
     cover_key = models.CharField(_("cover photo key"), max_length=40, blank=True)
+    # Denormalised for the listing's page, which reads the listing in one statement: the key and size
+    # of its ready video (ListingVideo), or null. Kept in step by listings.services.videos. Null, not
+    # blank, without a default: SQLite adds such a column in place, where adding any other rebuilds
+    # the table and loses the triggers on it (the facet, seller and past-price counts).
+    video_key = models.CharField(  # noqa: DJ001 - null on purpose, as said above
+        _("video key"), max_length=40, null=True, blank=True, editable=False
+    )
+    video_width = models.PositiveSmallIntegerField(_("video width"), null=True, blank=True, editable=False)
+    video_height = models.PositiveSmallIntegerField(_("video height"), null=True, blank=True, editable=False)
 
     # The title's and description's Chinese words, cut by jieba (listings.search.document_words), kept
     # in step by `save`. SQLite matches Chinese query words in it; PostgreSQL indexes it too.
@@ -325,6 +334,14 @@ class Listing(models.Model):
     def is_on_sale(self) -> bool:
         return self.status == ListingStatus.ACTIVE
 
+    @property
+    def video_url(self) -> str:
+        return video_url(self.video_key) if self.video_key else ""
+
+    @property
+    def video_poster_url(self) -> str:
+        return video_poster_url(self.video_key) if self.video_key else ""
+
 
 class ListingEvent(StatusEvent):
     """One row per status change: who moved the listing, when, from what, to what."""
@@ -389,6 +406,98 @@ class ListingPhoto(models.Model):
 
 def thumbnail_url(key: str, width: int) -> str:
     return f"{settings.MEDIA_URL}listings/{key[:2]}/{key}-{width}.webp"
+
+
+class VideoStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")  # kept privately, waiting for the video job
+    CHECKING = "checking", _("Checking")  # the job is checking that it is a video within the limits
+    TRANSCODING = "transcoding", _("Preparing")  # being re-encoded for the web; `progress` says how far
+    READY = "ready", _("Ready")  # plays on the listing's page
+    FAILED = "failed", _("Failed")  # refused or not made; `error` and `error_params` say why
+
+
+class ListingVideo(models.Model):
+    """A short video of a listing. The upload is kept as sent in private storage and never served;
+    shoppers see the re-encoding the video job makes of it (listings.videos): an MP4 and its poster at
+    `MEDIA_URL/listings/videos/<key[:2]>/<key>.mp4` and `.jpg`. A listing shows one video: a new
+    upload replaces the ready one once it is ready itself (listings.services.videos)."""
+
+    listing = models.ForeignKey(
+        Listing, verbose_name=_("listing"), related_name="videos", on_delete=models.CASCADE
+    )
+    key = models.CharField(_("key"), max_length=40, unique=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=VideoStatus.choices, default=VideoStatus.UPLOADED
+    )
+    # Percent of the re-encoding done, while `status` is transcoding.
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    # Why it failed: a code of listings.messages.VIDEO_ERRORS and its parameters, shown in the
+    # reader's language.
+    error = models.CharField(_("error"), max_length=40, blank=True)
+    error_params = models.JSONField(_("error parameters"), default=dict, blank=True)
+    # How many times the job began on it: a file that stops the job every time is given up on.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    size = models.PositiveBigIntegerField(_("size of the upload"))
+    duration = models.DecimalField(_("duration"), max_digits=6, decimal_places=2, null=True, blank=True)
+    width = models.PositiveSmallIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveSmallIntegerField(_("height"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("listing video")
+        verbose_name_plural = _("listing videos")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["listing"], condition=Q(status="ready"), name="listing_video_one_ready"
+            ),
+        ]
+        indexes = [
+            # The sweep's look for videos whose job was lost.
+            models.Index(
+                fields=["updated_at"],
+                name="listing_video_waiting",
+                condition=Q(status__in=["uploaded", "checking", "transcoding"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in (VideoStatus.READY, VideoStatus.FAILED)
+
+    @property
+    def error_text(self) -> str:
+        """Why it failed, in the reader's language."""
+        from listings.messages import VIDEO_ERRORS  # on first use, as the other catalogs
+
+        return message_render(VIDEO_ERRORS, self.error, self.error_params) if self.error else ""
+
+    @property
+    def url(self) -> str:
+        return video_url(self.key)
+
+    @property
+    def poster_url(self) -> str:
+        return video_poster_url(self.key)
+
+
+def video_url(key: str) -> str:
+    return f"{settings.MEDIA_URL}listings/videos/{key[:2]}/{key}.mp4"
+
+
+def video_poster_url(key: str) -> str:
+    return f"{settings.MEDIA_URL}listings/videos/{key[:2]}/{key}.jpg"
 
 
 class Favourite(models.Model):

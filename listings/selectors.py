@@ -41,6 +41,7 @@ from django.db.models.expressions import Col, Expression, RawSQL
 from django.db.models.functions import Cast
 
 from accounts.models import User
+from accounts.roles import roles_of
 from listings import facet_sql, search
 from listings.models import (
     Brand,
@@ -51,7 +52,9 @@ from listings.models import (
     Grade,
     Listing,
     ListingPhoto,
+    ListingSource,
     ListingStatus,
+    ListingVideo,
     PastPrice,
     PhotoStatus,
     SavedSearch,
@@ -1253,6 +1256,48 @@ def listing_for_owner(*, listing_id: int, seller: User) -> Listing:
         .prefetch_related("photos")
         .get(pk=listing_id)
     )
+
+
+# Reloop's stock: listings staff look after for the platform (recycled, or consigned to it).
+STOCK_SOURCES = (ListingSource.PLATFORM, ListingSource.CONSIGNED)
+
+
+def listing_for_video(*, listing_id: int, user: User, lock: bool = False) -> Listing:
+    """A listing whose video `user` may change: their own, or, for staff (any staff role), Reloop's
+    stock. One query (two for staff on the stock, whose roles are read). With `lock`, row-locked
+    (caller is inside a transaction). Any other listing raises Listing.DoesNotExist, as a missing one
+    does, so that pages answer 404 and reveal nothing."""
+    listings = Listing.objects.defer(*SEARCH_FIELDS).select_related("category")
+    if lock:
+        listings = listings.select_for_update(of=("self",))
+    listing = listings.get(pk=listing_id)
+    if listing.seller_id == user.pk:
+        return listing
+    if listing.source in STOCK_SOURCES and roles_of(user):
+        return listing
+    raise Listing.DoesNotExist(listing_id)
+
+
+@dataclass(frozen=True)
+class VideoState:
+    """A listing's video as its seller (or staff) sees it: the one on its page, and the newest upload
+    on its way or refused, when there is one."""
+
+    ready: ListingVideo | None
+    latest: ListingVideo | None
+
+    @property
+    def polling(self) -> bool:
+        """Whether the page should ask again: a video is on its way."""
+        return self.latest is not None and not self.latest.is_final
+
+
+def listing_video_state(*, listing_id: int) -> VideoState:
+    """The listing's videos: at most one ready and one other (the upload deletes the rest). One query."""
+    rows = list(ListingVideo.objects.filter(listing_id=listing_id).order_by("-id"))
+    ready = next((video for video in rows if video.status == "ready"), None)
+    latest = next((video for video in rows if video.status != "ready"), None)
+    return VideoState(ready=ready, latest=latest)
 
 
 def new_matches_count(filters: ChannelFilters, *, since: datetime, until: datetime) -> int:

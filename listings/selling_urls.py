@@ -1,6 +1,6 @@
 from django.urls import path
 
-from listings.views import selling
+from listings.views import selling, videos
 
 app_name = "selling"
 
@@ -11,4 +11,8 @@ urlpatterns = [
     path("listings/<int:pk>/photos/", selling.photo_add, name="photo_add"),
     path("listings/<int:pk>/withdraw/", selling.listing_withdraw, name="listing_withdraw"),
     path("photos/<int:pk>/remove/", selling.photo_remove, name="photo_remove"),
+    path("listings/<int:pk>/video/", videos.video_page, name="listing_video"),
+    path("listings/<int:pk>/video/upload/", videos.video_upload, name="video_upload"),
+    path("listings/<int:pk>/video/status/", videos.video_status, name="video_status"),
+    path("listings/<int:pk>/video/remove/", videos.video_remove, name="video_remove"),
 ]

@@ -34,3 +34,21 @@ def refresh_search_terms() -> int:
     from listings.services import search_terms_refresh
 
     return search_terms_refresh()
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def process_listing_video(video_id: int) -> None:
+    """Check and re-encode one listing video (listings.services.videos). Retries on storage errors; a
+    video that is ready, failed or gone is left alone, so running it twice is harmless."""
+    from listings.services.videos import listing_video_process
+
+    listing_video_process(video_id=video_id)
+
+
+@shared_task(ignore_result=True)
+def process_waiting_videos() -> int:
+    """Queue the video job again for videos whose job was lost (sent while the broker was down, or a
+    worker that died)."""
+    from listings.services.videos import listing_videos_requeue_waiting
+
+    return listing_videos_requeue_waiting()

@@ -262,12 +262,17 @@ LISTING_PHOTO_MAX_BYTES = env.int("LISTING_PHOTO_MAX_BYTES", default=15 * 1024 *
 LISTING_PHOTO_MAX_PIXELS = env.int("LISTING_PHOTO_MAX_PIXELS", default=40_000_000)
 LISTING_PHOTO_MAX_COUNT = 12
 LISTING_THUMBNAIL_WIDTHS = (240, 480, 960)
+# A listing's video (listings.videos): the longest, in seconds, and the largest upload, in bytes. The
+# video job refuses a longer one; a larger upload is refused as it arrives (413).
+LISTING_VIDEO_MAX_SECONDS = env.int("LISTING_VIDEO_MAX_SECONDS", default=60)
+LISTING_VIDEO_MAX_BYTES = env.int("LISTING_VIDEO_MAX_BYTES", default=100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The most one request may carry in files, all together: past it the request is refused (413) as it
 # arrives, before anything is stored (marketplace.upload_limits). One file past
-# LISTING_PHOTO_MAX_BYTES is refused the same way.
-UPLOAD_REQUEST_MAX_BYTES = env.int("UPLOAD_REQUEST_MAX_BYTES", default=100 * 1024 * 1024)
+# LISTING_PHOTO_MAX_BYTES is refused the same way (one past LISTING_VIDEO_MAX_BYTES, on the video
+# uploads). By default one video at its limit fits, with a megabyte for the form around it.
+UPLOAD_REQUEST_MAX_BYTES = env.int("UPLOAD_REQUEST_MAX_BYTES", default=LISTING_VIDEO_MAX_BYTES + 1024 * 1024)
 # The most pixels the photos of one request may have together, read from their headers before any
 # is decoded (listings.photos.check_pixel_budget): twelve 12-megapixel phone photos fit.
 PHOTO_REQUEST_MAX_PIXELS = env.int("PHOTO_REQUEST_MAX_PIXELS", default=150_000_000)
@@ -438,6 +443,8 @@ _tasks_by_queue = {
         "listings.tasks.make_listing_photo_thumbnails",
         "listings.tasks.process_waiting_photos",
         "listings.tasks.refresh_search_terms",
+        "listings.tasks.process_listing_video",
+        "listings.tasks.process_waiting_videos",
         "recycling.tasks.prevalue_submission",
         "recycling.tasks.value_waiting_submissions",
         "recycling.tasks.purge_pending_photos",
@@ -503,18 +510,7 @@ CELERY_BEAT_SCHEDULE = {
     "cut-missing-clips": {"task": "live.tasks.cut_missing_clips", "schedule": 30 * 60.0},
     "expire-clips": {"task": "live.tasks.expire_clips", "schedule": 24 * 60 * 60.0},
     "flush-interest-signals": {"task": "feed.tasks.flush_interest_signals", "schedule": 10.0},
-    "complete-delivered-orders": {"task": "orders.tasks.complete_delivered_orders", "schedule": 60 * 60.0},
-    "check-sent-withdrawals": {"task": "wallet.tasks.check_sent_withdrawals", "schedule": 5 * 60.0},
-    "expire-offers": {"task": "recycling.tasks.expire_offers", "schedule": 60 * 60.0},
-    "pay-missing-recycle-offers": {
-        "task": "recycling.tasks.pay_missing_recycle_offers",
-        "schedule": 15 * 60.0,
-    },
-    "apply-price-drops": {"task": "consignment.tasks.apply_price_drops", "schedule": 60 * 60.0},
-    "settle-consignments": {"task": "consignment.tasks.settle_consignments", "schedule": 10 * 60.0},
-    "end-consignment-terms": {"task": "consignment.tasks.end_consignment_terms", "schedule": 60 * 60.0},
-    # Jobs whose message was lost while the broker was down (marketplace.jobs), started again.
-    "process-waiting-photos": {"task": "listings.tasks.process_waiting_photos", "schedule": 5 * 60.0},
+    "process-waiting-videos": {"task": "listings.tasks.process_waiting_videos", "schedule": 5 * 60.0},
     "value-waiting-submissions": {"task": "recycling.tasks.value_waiting_submissions", "schedule": 5 * 60.0},
     "cancel-labels-left-live": {"task": "recycling.tasks.cancel_labels_left_live", "schedule": 30 * 60.0},
     "send-unsent-refunds": {"task": "orders.tasks.send_unsent_refunds", "schedule": 10 * 60.0},

@@ -18,6 +18,7 @@ ENDPOINTS = {
     "/api/v1/my/listings/{listing_id}/withdraw/": {"post"},
     "/api/v1/my/listings/{listing_id}/photos/": {"post"},
     "/api/v1/my/listings/{listing_id}/photos/{photo_id}/": {"delete"},
+    "/api/v1/my/listings/{listing_id}/video/": {"get", "post", "delete"},
     "/api/v1/shipping/pickup-slots/": {"get"},
     "/api/v1/submissions/": {"get", "post"},
     "/api/v1/submissions/{submission_id}/": {"get"},

@@ -1,12 +1,16 @@
-"""A seller's own listings: list, create, read, change, withdraw, add and remove photos.
+"""A seller's own listings: list, create, read, change, withdraw, add and remove photos, and the
+listing's video (which staff may change on Reloop's stock too).
 
 Every endpoint needs a signed-in user and only ever finds that user's listings: another seller's
 listing answers 404 exactly as a missing one does, so ids reveal nothing about who owns what.
 """
 
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -22,9 +26,19 @@ from listings.api.serializers import (
     OwnListingSerializer,
     OwnPhotoSerializer,
     PhotoUploadSerializer,
+    VideoStateSerializer,
+    VideoUploadSerializer,
 )
-from listings.models import Listing, ListingPhoto, ListingStatus
-from listings.selectors import category_tree, listing_for_owner, listings_for_owner
+from listings.models import Listing, ListingPhoto, ListingStatus, ListingVideo
+from listings.selectors import (
+    category_tree,
+    listing_for_owner,
+    listing_for_video,
+    listing_video_state,
+    listings_for_owner,
+)
+from listings.services.videos import listing_video_remove, listing_video_upload
+from listings.videos import video_upload_handlers
 from marketplace.api import LocalizedAPIView
 from marketplace.pagination import page_data, page_serializer
 from marketplace.rate_limits import PhotoUploadLimit
@@ -209,4 +223,88 @@ class OwnListingPhotoDetailView(SellerAPIView):
             services.listing_photo_remove(photo_id=photo_id, seller=api_user(request))
         except (Listing.DoesNotExist, ListingPhoto.DoesNotExist) as error:
             raise Http404 from error
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+NOT_YOURS = gettext_lazy("No such listing among those you may change.")
+VIDEO_NOT_FOUND = OpenApiResponse(
+    ErrorSerializer, description="`not_found`: no such listing among those you may change."
+)
+
+
+class OwnListingVideoView(SellerAPIView):
+    """A listing's video: its seller's, or staff's on Reloop's stock (listings.selectors.listing_for_video).
+    Anyone else's listing answers 404, as a missing one does, and nothing is stored."""
+
+    parser_classes = (MultiPartParser, FormParser)
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        # Before anything reads the body (the session's CSRF check does): a video's size limit, not
+        # a photo's, for its file.
+        if request.method == "POST":
+            request._request.upload_handlers = video_upload_handlers(request._request)
+        super().initial(request, *args, **kwargs)
+
+    def video_listing(self, listing_id: int) -> Listing:
+        try:
+            return listing_for_video(listing_id=listing_id, user=api_user(self.request))
+        except Listing.DoesNotExist as error:
+            raise NotFound(NOT_YOURS) from error
+
+    def state(self, listing_id: int, *, status_code: int = status.HTTP_200_OK) -> Response:
+        video = listing_video_state(listing_id=listing_id)
+        return Response(
+            VideoStateSerializer(video, context={"request": self.request}).data, status=status_code
+        )
+
+    @extend_schema(
+        operation_id="my_listings_video_retrieve",
+        summary="A listing's video, and the video job's progress on a new one",
+        responses={200: VideoStateSerializer, 404: VIDEO_NOT_FOUND},
+        tags=["selling"],
+    )
+    def get(self, request: Request, listing_id: int) -> Response:
+        return self.state(self.video_listing(listing_id).pk)
+
+    @extend_schema(
+        operation_id="my_listings_video_create",
+        summary="Send a video for a listing; it replaces the one shown once it is ready",
+        request={"multipart/form-data": VideoUploadSerializer},
+        responses={
+            202: VideoStateSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="No file, or `listing_not_editable`."),
+            404: VIDEO_NOT_FOUND,
+            413: OpenApiResponse(
+                ErrorSerializer,
+                description="`too_large`: the file is past LISTING_VIDEO_MAX_BYTES, refused before it is stored.",
+            ),
+        },
+        tags=["selling"],
+    )
+    def post(self, request: Request, listing_id: int) -> Response:
+        listing = self.video_listing(listing_id)
+        serializer = VideoUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            listing_video_upload(
+                listing_id=listing.pk, by=api_user(request), upload=serializer.validated_data["video"]
+            )
+        except Listing.DoesNotExist as error:
+            raise NotFound(NOT_YOURS) from error
+        return self.state(listing.pk, status_code=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        operation_id="my_listings_video_destroy",
+        summary="Remove a listing's video, and any on its way",
+        responses={204: None, 400: DOMAIN_ERROR, 404: VIDEO_NOT_FOUND},
+        tags=["selling"],
+    )
+    def delete(self, request: Request, listing_id: int) -> Response:
+        listing = self.video_listing(listing_id)
+        try:
+            listing_video_remove(listing_id=listing.pk, by=api_user(request))
+        except Listing.DoesNotExist as error:
+            raise NotFound(NOT_YOURS) from error
+        except ListingVideo.DoesNotExist as error:
+            raise NotFound(_("This listing has no video.")) from error
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -22,7 +22,9 @@ from listings.models import (
     Listing,
     ListingPhoto,
     ListingStatus,
+    ListingVideo,
     PhotoStatus,
+    VideoStatus,
     thumbnail_url,
 )
 from listings.templatetags.channel import grade_label
@@ -211,6 +213,19 @@ class ListingCardSerializer(serializers.ModelSerializer):
         return _thumbnails(listing.cover_key, self.context.get("request"))
 
 
+class ListingVideoSerializer(serializers.Serializer):
+    """A listing's video as shoppers get it: H.264/AAC MP4, at most 720 lines, and its poster."""
+
+    url = serializers.CharField(help_text="The MP4.")
+    poster_url = serializers.CharField(help_text="A JPEG of one of its pictures.")
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+
+
+def _absolute(url: str, request) -> str:
+    return request.build_absolute_uri(url) if request else url
+
+
 class ListingDetailSerializer(ListingCardSerializer):
     """One listing with everything a shopper needs to decide: photos, grade meaning, trust fields."""
 
@@ -224,6 +239,7 @@ class ListingDetailSerializer(ListingCardSerializer):
     photos = serializers.SerializerMethodField()
     catalog_model = serializers.SerializerMethodField()
     is_favourite = serializers.SerializerMethodField(help_text="Whether you saved it; false when signed out.")
+    video = serializers.SerializerMethodField(help_text="Its video, once ready; null without one.")
 
     class Meta(ListingCardSerializer.Meta):
         fields = [
@@ -235,9 +251,23 @@ class ListingDetailSerializer(ListingCardSerializer):
             "catalog_model",
             "seller",
             "photos",
+            "video",
             "is_favourite",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ListingVideoSerializer(allow_null=True))
+    def get_video(self, listing: Listing) -> dict | None:
+        # From the listing's own columns (Listing.video_key…): no query of its own.
+        if not listing.video_key:
+            return None
+        request = self.context.get("request")
+        return {
+            "url": _absolute(listing.video_url, request),
+            "poster_url": _absolute(listing.video_poster_url, request),
+            "width": listing.video_width,
+            "height": listing.video_height,
+        }
 
     @extend_schema_field(PhotoSerializer(many=True))
     def get_photos(self, listing: Listing) -> list[dict]:
@@ -322,4 +352,59 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     field = serializers.CharField(
         required=False, help_text="The input at fault, when there is one; the message is also under its name."
+    )
+
+
+class VideoUploadSerializer(serializers.Serializer):
+    # A plain file field: whether it is a video is for the video job to find out, from its content.
+    video = serializers.FileField(
+        help_text="A video (MP4, MOV, WebM…) of at most LISTING_VIDEO_MAX_SECONDS seconds and "
+        "LISTING_VIDEO_MAX_BYTES bytes."
+    )
+
+
+class VideoJobSerializer(serializers.Serializer):
+    """The newest upload while the video job works on it, or once it refused it."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(
+        choices=[choice for choice in VideoStatus.choices if choice[0] != VideoStatus.READY],
+        help_text="uploaded (waiting for the job), checking, transcoding (see progress), failed (see error).",
+    )
+    progress = serializers.IntegerField(help_text="Percent of the re-encoding done.")
+    error = serializers.SerializerMethodField(
+        help_text="Why it failed, in the request's language; null otherwise."
+    )
+    error_code = serializers.CharField(
+        source="error", help_text="not_a_video, damaged, too_long, too_many_pixels or gave_up."
+    )
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_error(self, video: ListingVideo) -> str | None:
+        return video.error_text or None
+
+
+class ReadyVideoSerializer(serializers.Serializer):
+    """The video on the listing's page."""
+
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    poster_url = serializers.SerializerMethodField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    duration = serializers.DecimalField(max_digits=6, decimal_places=2, help_text="Seconds.")
+
+    def get_url(self, video: ListingVideo) -> str:
+        return _absolute(video.url, self.context.get("request"))
+
+    def get_poster_url(self, video: ListingVideo) -> str:
+        return _absolute(video.poster_url, self.context.get("request"))
+
+
+class VideoStateSerializer(serializers.Serializer):
+    """A listing's video as its seller sees it. Ask again while `upload` is there and not failed."""
+
+    ready = ReadyVideoSerializer(allow_null=True, help_text="On the listing's page; null without one.")
+    upload = VideoJobSerializer(
+        source="latest", allow_null=True, help_text="A newer upload on its way or refused; null without one."
     )

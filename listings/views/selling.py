@@ -19,6 +19,7 @@ from listings.errors import ListingError, PhotoRejected
 from listings.forms import ListingCreateForm, ListingForm, PhotoAddForm
 from listings.models import Listing, ListingPhoto, ListingStatus, PhotoStatus, thumbnail_url
 from listings.selectors import listing_for_owner, listings_for_owner
+from listings.views.videos import video_context
 from marketplace.errors import DomainError
 from marketplace.keyset import InvalidCursor
 from marketplace.rate_limits import PhotoUploadLimit, page_rate_limit
@@ -137,6 +138,7 @@ def _edit_page(
             "editable": listing.status in services.EDITABLE_STATUSES,
             "room_for_photos": len(photos) < settings.LISTING_PHOTO_MAX_COUNT,
             "can_withdraw": _can_withdraw(listing),
+            **video_context(listing),
         },
     )
 

@@ -537,8 +537,8 @@ def test_search_queries(client, django_assert_num_queries, catalogue, signed_in)
 
 
 def test_detail_queries(client, django_assert_num_queries, catalogue, signed_in):
-    # 1 listing with seller, brand, catalog model, its ready photos, the seller's active count and
-    # (signed in) whether it is saved; 1 category tree (its category and breadcrumbs); 1 similar items;
+    # 1 listing with seller, brand, catalog model, its ready photos, its ready video (columns of its
+    # own), the seller's active count and (signed in) whether it is saved; 1 category tree (its category and breadcrumbs); 1 similar items;
     # 1 the item's explanation clips from live shows, with their shows' titles (live answers
     # listings.explanations: one index range read, clip_listing_newest), none here
     with django_assert_num_queries(4 + USER * signed_in):
@@ -546,6 +546,19 @@ def test_detail_queries(client, django_assert_num_queries, catalogue, signed_in)
     html = response.content.decode()
     assert "photo2-960.webp" in html
     assert len(card_titles(response)) == min(Listing.objects.count() - 1, 8)
+
+
+def test_detail_queries_do_not_grow_with_a_video(client, django_assert_num_queries, catalogue, signed_in):
+    # as above: the ready video's key and size are the listing's own columns (Listing.video_key…),
+    # read by the listing's statement; no query of their own
+    Listing.objects.filter(pk=catalogue.pk).update(video_key="ab" * 16, video_width=1280, video_height=720)
+
+    with django_assert_num_queries(4 + USER * signed_in):
+        response = client.get(f"/l/{catalogue.pk}/")
+
+    html = response.content.decode()
+    assert f'<source src="/media/listings/videos/ab/{"ab" * 16}.mp4" type="video/mp4">' in html
+    assert 'width="1280" height="720"' in html
 
 
 def test_detail_queries_do_not_grow_with_clips(client, django_assert_num_queries, catalogue, signed_in):
