@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from kombu import Exchange, Queue
@@ -451,6 +452,8 @@ _tasks_by_queue = {
         "live.tasks.cut_show_clips",
         "live.tasks.cut_missing_clips",
         "live.tasks.expire_clips",
+        "feed.tasks.rebuild_item_neighbours",
+        "feed.tasks.top_up_item_neighbours",
     ),
     # Anything that moves money or stock, or a parcel that carries it; and the heartbeat, so that
     # /healthz says whether these run.
@@ -510,6 +513,23 @@ CELERY_BEAT_SCHEDULE = {
     "cut-missing-clips": {"task": "live.tasks.cut_missing_clips", "schedule": 30 * 60.0},
     "expire-clips": {"task": "live.tasks.expire_clips", "schedule": 24 * 60 * 60.0},
     "flush-interest-signals": {"task": "feed.tasks.flush_interest_signals", "schedule": 10.0},
+    "rebuild-item-neighbours": {
+        "task": "feed.tasks.rebuild_item_neighbours",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "top-up-item-neighbours": {"task": "feed.tasks.top_up_item_neighbours", "schedule": crontab(minute=15)},
+    "complete-delivered-orders": {"task": "orders.tasks.complete_delivered_orders", "schedule": 60 * 60.0},
+    "check-sent-withdrawals": {"task": "wallet.tasks.check_sent_withdrawals", "schedule": 5 * 60.0},
+    "expire-offers": {"task": "recycling.tasks.expire_offers", "schedule": 60 * 60.0},
+    "pay-missing-recycle-offers": {
+        "task": "recycling.tasks.pay_missing_recycle_offers",
+        "schedule": 15 * 60.0,
+    },
+    "apply-price-drops": {"task": "consignment.tasks.apply_price_drops", "schedule": 60 * 60.0},
+    "settle-consignments": {"task": "consignment.tasks.settle_consignments", "schedule": 10 * 60.0},
+    "end-consignment-terms": {"task": "consignment.tasks.end_consignment_terms", "schedule": 60 * 60.0},
+    # Jobs whose message was lost while the broker was down (marketplace.jobs), started again.
+    "process-waiting-photos": {"task": "listings.tasks.process_waiting_photos", "schedule": 5 * 60.0},
     "process-waiting-videos": {"task": "listings.tasks.process_waiting_videos", "schedule": 5 * 60.0},
     "value-waiting-submissions": {"task": "recycling.tasks.value_waiting_submissions", "schedule": 5 * 60.0},
     "cancel-labels-left-live": {"task": "recycling.tasks.cancel_labels_left_live", "schedule": 30 * 60.0},
