@@ -1,9 +1,9 @@
-"""The shopper's own signals of interest, which they can read and clear, and the switch that turns
-the feed's personalisation off."""
+"""Signals of interest from an item's page (its beacon), the shopper's own history, which they can
+read and clear, and the switch that turns the feed's personalisation off."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,9 +11,35 @@ from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from feed import selectors
-from feed.models import FeedSettings
-from feed.recording import history_clear
+from feed.models import FeedSettings, SignalKind
+from feed.recording import history_clear, signal_record
 from marketplace.redirects import safe_next_url
+
+# What an item's page may say of itself (static/js/interest.js).
+PAGE_KINDS = {SignalKind.VIEW.value, SignalKind.DWELL.value}
+
+
+@require_POST
+def seen(request: HttpRequest) -> HttpResponse:
+    """An item's page was seen, or looked at closely: a signal of the signed-in shopper, or of the
+    visitor's session (made now if they have none, so that their feed can follow it). 204, or 400
+    for anything else."""
+    kind = request.POST.get("kind", "")
+    try:
+        listing_id = int(request.POST.get("listing", ""))
+    except ValueError:
+        listing_id = 0
+    if kind not in PAGE_KINDS or not 0 < listing_id < 2**63:
+        return HttpResponseBadRequest("kind: view or dwell; listing: an item's number")
+    if request.user.is_authenticated:
+        signal_record(kind=SignalKind(kind), listing_id=listing_id, user_id=request.user.pk)
+    else:
+        if request.session.session_key is None:
+            request.session.save()
+        signal_record(
+            kind=SignalKind(kind), listing_id=listing_id, session_key=request.session.session_key or ""
+        )
+    return HttpResponse(status=204)
 
 
 @login_required

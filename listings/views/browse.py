@@ -350,7 +350,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     body = page["body"].replace(FAVOURITE_SLOT, str(slot)).replace(BUY_SLOT, str(buy))
     body = mark_safe(body)  # noqa: S308 (every part is a rendered template)
-    context = {"title": page["title"], "description": page.get("description", ""), "body": body}
+    context = {
+        "title": page["title"],
+        "description": page.get("description", ""),
+        "body": body,
+        "listing_id": pk,
+        # What a visitor does on the page is a signal of interest (static/js/interest.js); a seller's
+        # looks at their own item are not.
+        "record_interest": not is_seller,
+    }
     return render(request, "listings/detail.html", context)
 
 

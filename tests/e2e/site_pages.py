@@ -429,6 +429,7 @@ NOT_PAGES = {
     "live:grab": "a form post that redirects to the order",
     "live:console_part": "a fragment of the console page (its controls, or its chat)",
     "feed:history_clear": "a form post that redirects to the history",
+    "feed:seen": "the item page's beacon (204)",
     "feed:personalisation": "a form post that redirects back",
     "live:console_act": "a form post that redirects to the console",
     "live:waitlist": "a form post",

@@ -153,3 +153,46 @@ def test_personalisation_is_a_kept_choice(client):
     assert FeedSettings.objects.get(user=shopper).personalised is True
     client.logout()
     assert client.get("/feed/history/").status_code == 302
+
+
+def test_an_items_page_says_it_was_seen_and_looked_at_closely(
+    buffer, client, django_capture_on_commit_callbacks
+):
+    shopper, camera = UserFactory(), ListingFactory(title="Leica M6")
+    client.force_login(shopper)
+    page = client.get(f"/l/{camera.pk}/").content.decode()
+    assert f'<meta name="interest-listing" content="{camera.pk}" data-url="/feed/seen/">' in page
+    assert "js/interest.js" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/feed/seen/", {"listing": camera.pk, "kind": "view"}).status_code == 204
+        assert client.post("/feed/seen/", {"listing": camera.pk, "kind": "dwell"}).status_code == 204
+        for bad in (
+            {"listing": camera.pk, "kind": "purchase"},
+            {"listing": "x", "kind": "view"},
+            {"kind": "view"},
+        ):
+            assert client.post("/feed/seen/", bad).status_code == 400
+    signals_flush()
+    assert _signals(shopper) == [(SignalKind.VIEW, camera.pk), (SignalKind.DWELL, camera.pk)]
+
+    # the seller's own looks are not signals
+    client.force_login(camera.seller)
+    assert "interest-listing" not in client.get(f"/l/{camera.pk}/").content.decode()
+
+
+def test_a_visitor_is_followed_by_a_session_made_for_them(buffer, client, django_capture_on_commit_callbacks):
+    camera = ListingFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/feed/seen/", {"listing": camera.pk, "kind": "view"}).status_code == 204
+    signals_flush()
+    row = InterestSignal.objects.get()
+    assert row.user_id is None and row.session_key == client.session.session_key != ""
+
+
+def test_the_beacon_needs_the_pages_csrf_token(buffer):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    camera = ListingFactory()
+    assert strict.post("/feed/seen/", {"listing": camera.pk, "kind": "view"}).status_code == 403
