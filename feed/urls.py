@@ -1,4 +1,4 @@
-"""The interest feed's pages."""
+"""The interest feed's pages: /for-you/, and /feed/... for the rest."""
 
 from django.urls import path
 
@@ -7,8 +7,9 @@ from feed import views
 app_name = "feed"
 
 urlpatterns = [
-    path("seen/", views.seen, name="seen"),
-    path("history/", views.history, name="history"),
-    path("history/clear/", views.history_forget, name="history_clear"),
-    path("personalisation/", views.personalisation, name="personalisation"),
+    path("for-you/", views.for_you, name="for_you"),
+    path("feed/seen/", views.seen, name="seen"),
+    path("feed/history/", views.history, name="history"),
+    path("feed/history/clear/", views.history_forget, name="history_clear"),
+    path("feed/personalisation/", views.personalisation, name="personalisation"),
 ]

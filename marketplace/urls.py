@@ -46,7 +46,7 @@ urlpatterns += i18n_patterns(
     path("wallet/", include("wallet.urls")),
     # Live shows, and the media server's callbacks (which it calls without a language prefix).
     path("live/", include("live.urls")),
-    path("feed/", include("feed.urls")),
+    path("", include("feed.urls")),
     path("notifications/", include("notifications.urls")),
     path("messages/", include("messaging.urls")),
     path("staff/messages/", include("messaging.staff_urls")),

@@ -522,6 +522,7 @@ PAGES = [
     SitePage("live:console", OPERATIONS, _reverse("live:console", _show("live"))),
     SitePage("live:hosting", SELLER, _reverse("live:hosting")),
     SitePage("feed:history", SHOPPER, _reverse("feed:history")),
+    SitePage("feed:for_you", SHOPPER, _reverse("feed:for_you")),
     SitePage("reports:detail", ANONYMOUS, _reverse("reports:detail", _report_code)),
     SitePage("accounts:login", ANONYMOUS, _reverse("accounts:login")),
     SitePage("accounts:signup", ANONYMOUS, _reverse("accounts:signup")),
