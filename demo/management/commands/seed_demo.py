@@ -560,6 +560,9 @@ class Command(BaseCommand):
         # A live show on now (its video made here, served by the site) and an ended one with clips.
         self._step("Live shows and their replays")
         call_command("seed_demo_live", stdout=self.stdout)
+        # Videos on a few listings, and signals for the for-you feed to learn from.
+        self._step("Listing videos and the for-you feed")
+        call_command("seed_demo_feed", stdout=self.stdout)
         # What the beat job does every few hours: the title words that typos are corrected to.
         search_terms = search_terms_refresh()
 
