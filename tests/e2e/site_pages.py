@@ -429,6 +429,9 @@ NOT_PAGES = {
     "live:grab": "a form post that redirects to the order",
     "live:console_part": "a fragment of the console page (its controls, or its chat)",
     "feed:history_clear": "a form post that redirects to the history",
+    "selling:video_upload": "a form post (the video) that redirects to the video's page",
+    "selling:video_status": "a fragment of the video's page (the job's progress)",
+    "selling:video_remove": "a form post that redirects back",
     "feed:seen": "the item page's beacon (204)",
     "feed:personalisation": "a form post that redirects back",
     "live:console_act": "a form post that redirects to the console",
@@ -592,6 +595,7 @@ PAGES = [
     SitePage("selling:listing_list", SELLER, _reverse("selling:listing_list")),
     SitePage("selling:listing_create", SELLER, _reverse("selling:listing_create")),
     SitePage("selling:listing_edit", SELLER, _reverse("selling:listing_edit", _sellers_listing)),
+    SitePage("selling:listing_video", SELLER, _reverse("selling:listing_video", _sellers_listing)),
     SitePage("orders:sales", SELLER, _reverse("orders:sales")),
     SitePage("wallet:home", SELLER, _reverse("wallet:home"), label="seller"),
     # The seller's address is written in Chinese: on the English page it is marked lang="zh-hans".

@@ -101,7 +101,8 @@ class Command(BaseCommand):
             for taste in tastes:
                 # A few items of a kind draw most of the looks, as in a real shop.
                 ids = by_taste[taste]
-                looked = chance.sample(ids[: max(4, len(ids) // 2)], k=min(5, len(ids)))
+                popular = ids[: max(5, len(ids) // 2)]
+                looked = chance.sample(popular, k=min(5, len(popular)))
                 for listing_id in looked:
                     signal_record(kind=SignalKind.VIEW, listing_id=listing_id, user_id=browser.pk)
                 for listing_id in looked[:2]:
