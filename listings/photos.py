@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.http import FileResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
@@ -281,18 +281,22 @@ def _plain_rgb(image: Image.Image, *, icc_profile: bytes | None) -> Image.Image:
     return clean
 
 
-def store_private(key: str, photo: CheckedPhoto) -> None:
-    """Write the checked copy; raises OSError if storage fails (nothing is left half-written)."""
-    storage = private_storage()
-    name = stored_name(key)
+def save_as(storage: Storage, name: str, content: File) -> None:
+    """Write `content` under exactly `name` (a random key's): raises OSError if storage fails, and
+    FileExistsError if the name was taken; nothing is left half-written either way."""
     try:
-        saved = storage.save(name, ContentFile(photo.data))
+        saved = storage.save(name, content)
     except Exception:
         storage.delete(name)
         raise
     if saved != name:  # keys are random: a clash means something is badly wrong
         storage.delete(saved)
         raise FileExistsError(name)
+
+
+def store_private(key: str, photo: CheckedPhoto) -> None:
+    """Write the checked copy; raises OSError if storage fails (nothing is left half-written)."""
+    save_as(private_storage(), stored_name(key), ContentFile(photo.data))
 
 
 def make_thumbnails(key: str) -> list[str]:

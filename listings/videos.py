@@ -28,7 +28,7 @@ from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from listings.photos import private_storage, public_storage
+from listings.photos import private_storage, public_storage, save_as
 from marketplace.upload_limits import UploadBudgetHandler, UploadTooLarge
 
 # How much of a file is copied at a time between storage and the job's folder.
@@ -58,17 +58,9 @@ def too_large_message() -> str:
 def store_original(key: str, upload: IO[bytes]) -> None:
     """Keep the upload as sent, privately; raises OSError if storage fails (nothing is left
     half-written)."""
-    storage = private_storage()
     name = original_name(key)
     upload.seek(0)
-    try:
-        saved = storage.save(name, File(upload, name=name))
-    except Exception:
-        storage.delete(name)
-        raise
-    if saved != name:  # keys are random: a clash means something is badly wrong
-        storage.delete(saved)
-        raise FileExistsError(name)
+    save_as(private_storage(), name, File(upload, name=name))
 
 
 def fetch_original(key: str, into: Path) -> None:
