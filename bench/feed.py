@@ -75,6 +75,13 @@ def main() -> None:
     parser.add_argument("--neighbours", type=int, default=50)
     parser.add_argument("--evaluate", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="Also time the neighbour job against this PostgreSQL database (one bench/browse.py seeded): "
+        "its listings take the simulated items' places, the signals are written into it (COPY), and "
+        "feed.services.neighbours_rebuild reads them, learns and writes the neighbours.",
+    )
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
 
@@ -116,6 +123,59 @@ def main() -> None:
         f"\nSimilarity finds {ratio:.1f}x what popularity finds (target ≥ 2x); "
         f"learning took {learned:.1f} s (target ≤ 60 s for 100k items and 2M signals)."
     )
+
+    if args.database_url:
+        time_the_job(args.database_url, shoppers, items, weights)
+
+
+KINDS_BY_WEIGHT = {1.0: "view", 3.0: "favourite", 4.0: "offer", 5.0: "purchase"}
+
+
+def time_the_job(database_url: str, shoppers: np.ndarray, items: np.ndarray, weights: np.ndarray) -> None:
+    """Write the simulated signals into the database (visitors' sessions, on its listings) and time
+    the nightly neighbour job on them. The signals are removed afterwards."""
+    import io
+    import os
+
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.utils import timezone
+
+    from feed.models import InterestSignal, ItemNeighbour
+    from feed.services import neighbours_rebuild
+    from listings.models import Listing
+
+    listing_ids = np.asarray(Listing.objects.order_by("pk").values_list("pk", flat=True)[: items.max() + 1])
+    if listing_ids.size <= items.max():
+        print(
+            f"\nThe database has {listing_ids.size:,} listings, fewer than the {items.max() + 1:,} items: seed it first."
+        )
+        return
+    at = timezone.now().isoformat()
+    rows = io.StringIO()
+    for shopper, item, weight in zip(shoppers.tolist(), items.tolist(), weights.tolist(), strict=True):
+        rows.write(f"bench-{shopper}\t{listing_ids[item]}\t{KINDS_BY_WEIGHT[float(weight)]}\t{at}\n")
+    rows.seek(0)
+    InterestSignal.objects.filter(session_key__startswith="bench-").delete()
+    began = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_from(
+            rows, InterestSignal._meta.db_table, columns=("session_key", "listing_id", "kind", "at")
+        )
+    print(f"\nWrote {shoppers.size:,} signals into the database in {time.perf_counter() - began:.1f} s.")
+    began = time.perf_counter()
+    written = neighbours_rebuild()
+    took = time.perf_counter() - began
+    print(
+        f"The neighbour job (read, learn, write) took {took:.1f} s and wrote {written:,} neighbours "
+        f"(target ≤ 60 s for 100k items and 2M signals)."
+    )
+    InterestSignal.objects.filter(session_key__startswith="bench-").delete()
+    ItemNeighbour.objects.all().delete()
 
 
 if __name__ == "__main__":
