@@ -1,7 +1,6 @@
 """The for-you feed through the API: the next items with why, the personalisation switch, and the
 shopper's own history, which they can read and clear. Every endpoint needs a signed-in user."""
 
-from django.core.cache import cache
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -10,15 +9,11 @@ from rest_framework.response import Response
 
 from accounts.http import api_user
 from feed import selectors
-from feed.models import FeedSettings
-from feed.ranking import feed_page
-from feed.recording import history_clear
+from feed.ranking import feed_next
+from feed.recording import history_clear, personalisation_set
 from listings.models import thumbnail_url
 from marketplace.api import MONEY, LocalizedAPIView
 
-# What an API client was shown (it is never shown one twice until it asks to start over).
-SHOWN_MAX = 600
-SHOWN_TTL = 24 * 60 * 60
 COVER_WIDTH = 480
 
 
@@ -71,11 +66,13 @@ class FeedView(LocalizedAPIView):
     )
     def get(self, request: Request) -> Response:
         user = api_user(request)
-        key = f"feed:shown:user:{user.pk}"
-        shown: list[int] = [] if request.query_params.get("again") else cache.get(key, [])
         personalised = selectors.is_personalised(user=user)
-        items = feed_page(user_id=user.pk, personalised=personalised, exclude=set(shown))
-        cache.set(key, (shown + [item.listing.pk for item in items])[-SHOWN_MAX:], SHOWN_TTL)
+        items = feed_next(
+            shown_key=f"feed:shown:user:{user.pk}",
+            again=bool(request.query_params.get("again")),
+            user_id=user.pk,
+            personalised=personalised,
+        )
         return Response(FeedSerializer({"personalised": personalised, "items": items}).data)
 
 
@@ -101,9 +98,7 @@ class FeedSettingsView(LocalizedAPIView):
     def put(self, request: Request) -> Response:
         form = SettingsSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        FeedSettings.objects.update_or_create(
-            user=api_user(request), defaults={"personalised": form.validated_data["personalised"]}
-        )
+        personalisation_set(user=api_user(request), on=form.validated_data["personalised"])
         return Response(form.validated_data)
 
 

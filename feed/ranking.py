@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +62,11 @@ SIMILAR_PRICE = 0.1
 POPULARITY = 0.5
 # At most this many items of one category on a page.
 PER_CATEGORY = 4
+# What a reader (a session, or an API client's account) was shown: it is never shown an item twice
+# until it starts over. The latest this many, in the cache (a session would be written to the
+# database on every page).
+SHOWN_MAX = 600
+SHOWN_TTL = 24 * 60 * 60
 
 
 @dataclass
@@ -198,13 +204,13 @@ def feed_page(
             ItemNeighbour.objects.filter(listing_id__in=weights.keys())
             .filter(neighbour__status=ListingStatus.ACTIVE)
             .exclude(neighbour_id__in=exclude | seen_ids)
-            .select_related("neighbour__brand", "neighbour__category")
-            .order_by("-score")[:NEIGHBOUR_POOL]
         )
+        if user_id is not None:
+            neighbours = neighbours.exclude(neighbour__seller_id=user_id)
         listings: dict[int, Listing] = {}
-        for row in neighbours:
-            if user_id is not None and row.neighbour.seller_id == user_id:
-                continue
+        for row in neighbours.select_related("neighbour__brand", "neighbour__category").order_by("-score")[
+            :NEIGHBOUR_POOL
+        ]:
             listings[row.neighbour_id] = row.neighbour
             contributions[row.neighbour_id].append(
                 (weights[row.listing_id].weight * row.score, weights[row.listing_id])
@@ -274,3 +280,14 @@ def feed_page(
         chosen = {item.listing.pk for item in page}
         page += [item for item in ranked if item.listing.pk not in chosen][: count - len(page)]
     return page
+
+
+def feed_next(
+    *, shown_key: str, again: bool, user_id: int | None, session_key: str = "", personalised: bool
+) -> list[FeedItem]:
+    """The reader's next page (feed_page), leaving out what they were shown under `shown_key`, and
+    remembering this page there too; `again` starts over."""
+    shown: list[int] = [] if again else cache.get(shown_key, [])
+    items = feed_page(user_id=user_id, session_key=session_key, personalised=personalised, exclude=set(shown))
+    cache.set(shown_key, (shown + [item.listing.pk for item in items])[-SHOWN_MAX:], SHOWN_TTL)
+    return items

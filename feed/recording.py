@@ -6,12 +6,14 @@ from the item's page (feed.views)."""
 
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
 from feed.models import FeedSettings, InterestSignal, SignalKind
+from feed.selectors import personalised_key
 from listings.models import Listing
 from marketplace import interest_buffer
 
@@ -95,6 +97,16 @@ def history_clear(*, user: User) -> int:
     FeedSettings.objects.update_or_create(user=user, defaults={"history_cleared_at": now})
     deleted, _by_model = InterestSignal.objects.filter(user=user, at__lte=now).delete()
     return deleted
+
+
+def personalisation_set(*, user: User, on: bool) -> FeedSettings:
+    """Turn the shopper's personalised feed on or off; the choice is kept with the account, and the
+    cached copy the feed reads (feed.selectors.is_personalised) is forgotten now and again once it
+    commits (a page read in between may have cached the old choice)."""
+    settings, _created = FeedSettings.objects.update_or_create(user=user, defaults={"personalised": on})
+    cache.delete(personalised_key(user.pk))
+    transaction.on_commit(lambda: cache.delete(personalised_key(user.pk)))
+    return settings
 
 
 # The receivers (connected in feed.apps): each hears a row made by the app below and records it.

@@ -1,5 +1,6 @@
 """Reads for the interest feed, shared by its pages and API."""
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from accounts.models import User
@@ -19,7 +20,20 @@ def history_of(*, user: User, limit: int = HISTORY_SHOWN) -> QuerySet[InterestSi
     )
 
 
+# How long the cached choice is kept at most (it is forgotten whenever it changes).
+PERSONALISED_TTL = 24 * 60 * 60
+
+
+def personalised_key(user_id: int) -> str:
+    return f"feed:personalised:{user_id}"
+
+
 def is_personalised(*, user: User) -> bool:
-    """Whether the shopper's feed is personalised (it is, until they turn it off). One query."""
-    settings = FeedSettings.objects.filter(user=user).values_list("personalised", flat=True).first()
-    return True if settings is None else settings
+    """Whether the shopper's feed is personalised (it is, until they turn it off). Kept in the cache
+    (feed.recording.personalisation_set forgets it); one query when it is not there."""
+    cached = cache.get(personalised_key(user.pk))
+    if cached is None:
+        found = FeedSettings.objects.filter(user=user).values_list("personalised", flat=True).first()
+        cached = True if found is None else found
+        cache.set(personalised_key(user.pk), cached, PERSONALISED_TTL)
+    return bool(cached)

@@ -3,7 +3,6 @@ read and clear, and the switch that turns the feed's personalisation off."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,9 +11,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from feed import selectors
-from feed.models import FeedSettings, SignalKind
-from feed.ranking import feed_page
-from feed.recording import history_clear, signal_record
+from feed.models import SignalKind
+from feed.ranking import feed_next
+from feed.recording import history_clear, personalisation_set, signal_record
 from marketplace.redirects import safe_next_url
 
 # What an item's page may say of itself (static/js/interest.js).
@@ -44,26 +43,14 @@ def seen(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-# The items a session was shown (it is never shown one twice), the latest this many, kept in the
-# cache beside the session (not in it: the session would be written to the database on every page).
-SHOWN_MAX = 600
-SHOWN_TTL = 24 * 60 * 60
-
-
-def _shown_key(session_key: str) -> str:
-    return f"feed:shown:{session_key}"
-
-
-# A visitor's choice, and a cached copy of a shopper's (FeedSettings).
+# A visitor's choice (a shopper's is kept with their account: FeedSettings).
 PERSONALISED_KEY = "feed_personalised"
 
 
 def _personalised(request: HttpRequest) -> bool:
-    cached = request.session.get(PERSONALISED_KEY)
-    if cached is None:
-        cached = selectors.is_personalised(user=request.user) if request.user.is_authenticated else True
-        request.session[PERSONALISED_KEY] = cached
-    return bool(cached)
+    if request.user.is_authenticated:
+        return selectors.is_personalised(user=request.user)
+    return bool(request.session.get(PERSONALISED_KEY, True))
 
 
 @require_GET
@@ -74,15 +61,14 @@ def for_you(request: HttpRequest) -> HttpResponse:
     if request.session.session_key is None:
         request.session.save()  # a visitor's feed follows their session
     session_key = request.session.session_key or ""
-    shown: list[int] = [] if request.GET.get("again") else cache.get(_shown_key(session_key), [])
     personalised = _personalised(request)
-    items = feed_page(
+    items = feed_next(
+        shown_key=f"feed:shown:{session_key}",
+        again=bool(request.GET.get("again")),
         user_id=request.user.pk if request.user.is_authenticated else None,
         session_key=session_key,
         personalised=personalised,
-        exclude=set(shown),
     )
-    cache.set(_shown_key(session_key), (shown + [item.listing.pk for item in items])[-SHOWN_MAX:], SHOWN_TTL)
     context = {"items": items, "personalised": personalised}
     if request.headers.get("HX-Request"):
         return render(request, "feed/_items.html", context)
@@ -116,8 +102,9 @@ def personalisation(request: HttpRequest) -> HttpResponse:
     session)."""
     on = request.POST.get("personalised") == "on"
     if request.user.is_authenticated:
-        FeedSettings.objects.update_or_create(user=request.user, defaults={"personalised": on})
-    request.session[PERSONALISED_KEY] = on
+        personalisation_set(user=request.user, on=on)
+    else:
+        request.session[PERSONALISED_KEY] = on
     messages.success(
         request,
         _("Your feed is personalised from what you look at.")

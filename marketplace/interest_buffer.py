@@ -8,6 +8,7 @@ renamed aside before it is read. Signals are a measure of interest, not a record
 that cannot be buffered (Redis down) is dropped and logged, and never fails the request.
 """
 
+import contextlib
 import json
 import logging
 import os
@@ -80,11 +81,8 @@ def _drain_file(limit: int) -> list[bytes]:
     for leftover in sorted(folder.glob("draining-*.jsonl")):  # a run that died mid-way
         lines += leftover.read_bytes().splitlines()
         leftover.unlink()
-    try:
+    with contextlib.suppress(FileNotFoundError):  # nothing buffered since the last run
         (folder / "buffer.jsonl").rename(taking)
-    except FileNotFoundError:
-        pass
-    else:
         lines += taking.read_bytes().splitlines()
         taking.unlink()
     lines = [line for line in lines if line.strip()]

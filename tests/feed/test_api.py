@@ -69,3 +69,13 @@ def test_the_switch_and_the_history():
     assert client.get("/api/v1/feed/history/").json() == []
     assert InterestSignal.objects.filter(user=other).count() == 1  # only one's own
     assert _client().get("/api/v1/feed/").status_code in (401, 403)
+
+
+def test_a_switch_made_through_the_api_reaches_the_pages(client):
+    shopper = UserFactory()
+    client.force_login(shopper)
+    assert "Picked from what you look at." in client.get("/for-you/").content.decode()  # cached: on
+
+    _client(shopper).put("/api/v1/feed/settings/", {"personalised": False}, format="json")
+
+    assert "New and popular, the same for everyone." in client.get("/for-you/").content.decode()
