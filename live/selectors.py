@@ -62,6 +62,19 @@ class ShowPage:
     # Whether the viewer moderates the show's chat (its host does too).
     moderates: bool
 
+    @property
+    def pinned(self) -> Listing | None:
+        """The listing on the card now, from the line-up."""
+        if self.pin is None:
+            return None
+        return next((item.listing for item in self.items if item.listing_id == self.pin.listing_id), None)
+
+
+def may_moderate(show: Show, user: User) -> bool:
+    """The host moderates their show's chat, and so do the moderators they appointed. One query at
+    most."""
+    return user.pk == show.host_id or ShowModerator.objects.filter(show=show, user=user).exists()
+
 
 def show_for_page(*, show_id: int, viewer: User | AnonymousUser) -> ShowPage:
     """A show with its line-up (each item's listing), what is pinned, the flash sale running or held
@@ -82,9 +95,7 @@ def show_for_page(*, show_id: int, viewer: User | AnonymousUser) -> ShowPage:
     signed_in = viewer.is_authenticated
     rsvped = signed_in and ShowRsvp.objects.filter(show=show, user_id=cast(int, viewer.pk)).exists()
     is_host = signed_in and viewer.pk == show.host_id
-    moderates = is_host or (
-        signed_in and ShowModerator.objects.filter(show=show, user_id=cast(int, viewer.pk)).exists()
-    )
+    moderates = signed_in and may_moderate(show, cast(User, viewer))
     return ShowPage(
         show=show,
         items=items,
@@ -127,9 +138,7 @@ def console_for(*, show_id: int, viewer: User) -> ConsolePage:
     item with the highest flash price it allows, the latest chat with removed messages, the
     moderators and the muted viewers. Eight queries at most. Raises Show.DoesNotExist."""
     page = show_for_page(show_id=show_id, viewer=viewer)
-    pinned = next(
-        (item.listing for item in page.items if page.pin and item.listing_id == page.pin.listing_id), None
-    )
+    pinned = page.pinned
     price_max = None
     if pinned is not None and pinned.status == ListingStatus.ACTIVE:
         price_max = lowest_price_since(listing=pinned, since=timezone.now() - FLASH_PRICE_PERIOD)
@@ -163,7 +172,7 @@ def lineup_choices(*, host: User, platform: bool) -> list[Listing]:
 
 
 def shows_hosted_by(*, host: User, limit: int = 20) -> QuerySet[Show]:
-    """A host's shows, live and coming first, then the latest over. One query."""
+    """A host's shows, the latest start first. One query."""
     return _with_tile(Show.objects.filter(host=host)).order_by("-starts_at", "-id")[:limit]
 
 

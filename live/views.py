@@ -25,7 +25,7 @@ from live import selectors
 from live.consumers import viewers_of
 from live.errors import LiveError
 from live.forms import ScheduleForm
-from live.models import Show, ShowClip, ShowStatus
+from live.models import Show, ShowStatus
 from live.services import chat, flash, room, shows
 from marketplace.errors import DomainError
 
@@ -50,8 +50,7 @@ def _page(request: HttpRequest, pk: int) -> selectors.ShowPage:
 
 def _card_context(request: HttpRequest, page: selectors.ShowPage) -> dict:
     """The pinned item's card: the listing, its picture, its report's QR, and the flash sale."""
-    pinned = next((item for item in page.items if page.pin and item.listing_id == page.pin.listing_id), None)
-    listing = pinned.listing if pinned is not None else None
+    listing = page.pinned
     qr = ""
     if listing is not None and listing.report_code:
         report = request.build_absolute_uri(reverse("reports:detail", args=[listing.report_code]))
@@ -79,9 +78,7 @@ def show_room(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         **_card_context(request, page),
         # An ended show's replay: one chapter per item the host explained.
-        "clips": list(ShowClip.objects.filter(show_id=pk).select_related("listing").order_by("offset"))
-        if ended
-        else [],
+        "clips": list(selectors.clips_of(show_id=pk)) if ended else [],
         "chat": chat.chat_history(show_id=pk, limit=CHAT_SHOWN),
         "viewers": viewers_of(pk),
         # The room's websocket, where an ASGI server stands behind the page (under WSGI, as in the

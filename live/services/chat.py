@@ -18,6 +18,7 @@ from accounts.models import User
 from live.errors import LiveError, NotYourShow
 from live.models import ChatMessage, Show, ShowModerator, ShowMute, ShowStatus
 from live.realtime import publish_on_commit
+from live.selectors import may_moderate
 from live.services.shows import hosted
 from marketplace.contact_masking import mask_contacts
 from marketplace.rate_limits import retry_text
@@ -39,10 +40,6 @@ def _show(show_id: int) -> Show:
         error.status_code = 404
         raise error
     return show
-
-
-def may_moderate(show: Show, user: User) -> bool:
-    return user.pk == show.host_id or ShowModerator.objects.filter(show=show, user=user).exists()
 
 
 def _clean(text: object) -> str:
