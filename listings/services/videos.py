@@ -240,6 +240,10 @@ def _ready(video: ListingVideo, encoded: video_files.Encoded) -> ListingVideo | 
         ListingVideo.objects.select_for_update().filter(pk=video.pk, status__in=PENDING_STATUSES).first()
     )
     if current is None:
+        if ListingVideo.objects.filter(pk=video.pk, status=VideoStatus.READY).exists():
+            # Another run of the job on this video (a message delivered twice) finished first: the
+            # files it put on the page are these same files, and stay.
+            return None
         # Replaced or removed while it was being made: nobody will point at these files.
         transaction.on_commit(partial(videos.delete_files, video.key))
         return None

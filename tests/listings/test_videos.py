@@ -204,6 +204,27 @@ def test_running_the_job_twice_changes_nothing(tmp_path, send, job):
     assert list(ListingVideo.objects.values_list("status", flat=True)) == [VideoStatus.READY]
 
 
+def test_two_runs_of_the_job_at_once_leave_the_video_on_the_page(
+    tmp_path, send, job, django_capture_on_commit_callbacks
+):
+    # a message delivered twice: both runs claimed the video; the first finishes, then the second
+    from listings.services.videos import _ready
+    from marketplace.video import Encoded
+
+    listing = ListingFactory()
+    video = send(listing, a_video(tmp_path, size=(320, 240)), run=False)
+    second_run = ListingVideo.objects.get(pk=video.pk)
+
+    job(video.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        late = _ready(second_run, Encoded(duration=2.0, width=320, height=240))
+
+    assert late is None
+    assert _files_of(video.key) == [True, True, True]
+    listing.refresh_from_db()
+    assert listing.video_key == video.key
+
+
 def test_a_job_run_twice_before_it_finished_makes_one_video(tmp_path, send, job):
     # the first run died mid-way (acks_late: the message comes again)
     listing = ListingFactory()
