@@ -371,31 +371,8 @@ def _raw_cards(
     the ORM would make it: the database's own converters applied, as SQLite's driver leaves dates as
     text and decimals as floats. One query; the prepared statement of that name when `prepared` is
     given (marketplace/prepared_statements.py)."""
-    database = connections[using]
-    converters = []
-    for index, name in enumerate(names):
-        if name == "rank":
-            continue
-        field = cast(Field, Listing._meta.get_field(name))  # a card's columns are the listing's own
-        column = Col(Listing._meta.db_table, field)
-        functions = [*database.ops.get_db_converters(column), *field.get_db_converters(database)]
-        if functions:
-            converters.append((index, functions, column))
-    with database.cursor() as cursor:
-        if prepared:
-            prepared_statements.execute(cursor, prepared, sql, params)
-        else:
-            cursor.execute(sql, params)
-        rows: list[Sequence[Any]] = cursor.fetchall()
-    if converters:
-        converted: list[Sequence[Any]] = []
-        for row in rows:
-            values = list(row)
-            for index, functions, column in converters:
-                for function in functions:
-                    values[index] = function(values[index], column, database)
-            converted.append(values)
-        rows = converted
+    fields = [None if name == "rank" else cast(Field, Listing._meta.get_field(name)) for name in names]
+    rows = prepared_statements.fetch(using=using, sql=sql, params=params, fields=fields, name=prepared)
     return _cards_of(rows, names)
 
 

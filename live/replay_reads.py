@@ -8,12 +8,10 @@ those two are: building the ORM's query of three tables, then planning it, cost 
 it, and its plan (the clip_listing_newest index) is the same for every item."""
 
 import functools
-from collections.abc import Sequence
 from typing import Any, cast
 
 from django.db import connections
 from django.db.models import Field, Model
-from django.db.models.expressions import Col
 
 from listings.explanations import ExplanationClip
 from listings.photos import public_storage
@@ -57,32 +55,18 @@ def explanation_clips_of(*, listing_id: int, limit: int | None) -> list[Explanat
     their pin's moment: one query, down the clip_listing_newest index."""
     database = connections[ShowClip.objects.db]
     params: list[Any] = [listing_id] if limit is None else [listing_id, limit]
-    with database.cursor() as cursor:
-        prepared_statements.execute(
-            cursor,
-            "listing_clips_all" if limit is None else "listing_clips",
-            _sql(database.alias, limit is not None),
-            params,
-        )
-        rows: list[Sequence[Any]] = cursor.fetchall()
+    rows = prepared_statements.fetch(
+        using=database.alias,
+        sql=_sql(database.alias, limit is not None),
+        params=params,
+        fields=[_field(model, name) for model, _table, name in _COLUMNS],
+        name="listing_clips_all" if limit is None else "listing_clips",
+    )
     if not rows:  # most items were never on a show
         return []
-    # Each value made what the ORM would make it: SQLite's driver leaves decimals as floats and
-    # moments as text.
-    converters = []
-    for index, (model, _table, name) in enumerate(_COLUMNS):
-        field = _field(model, name)
-        column = Col(model._meta.db_table, field)
-        functions = [*database.ops.get_db_converters(column), *field.get_db_converters(database)]
-        if functions:
-            converters.append((index, functions, column))
     storage = public_storage()
     clips = []
-    for row in rows:
-        values = list(row)
-        for index, functions, column in converters:
-            for function in functions:
-                values[index] = function(values[index], column, database)
+    for values in rows:
         video_key, poster_key, width, height, offset, duration, show_title, pinned_at = values
         clips.append(
             ExplanationClip(

@@ -21,7 +21,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 from django.db.backends.utils import CursorWrapper
+from django.db.models import Field
+from django.db.models.expressions import Col
 
 # Per driver connection: the names already prepared on it. A new connection (Django reconnects
 # after CONN_MAX_AGE or an error) starts with none; a closed one drops out.
@@ -53,3 +56,32 @@ def execute(cursor: CursorWrapper, name: str, sql: str, params: Sequence[Any]) -
         return
     cursor.execute(f"PREPARE {name} AS {_numbered(sql)}; {call}", params)
     known.add(name)
+
+
+def fetch(
+    *, using: str, sql: str, params: Sequence[Any], fields: Sequence[Field | None], name: str = ""
+) -> list[list[Any]]:
+    """The rows of `sql` (run as the prepared statement `name` when one is given), each value made
+    what the ORM would make it: `fields[i]` is the model field column i reads, whose converters and
+    the database's are applied (SQLite's driver leaves decimals as floats and moments as text); None
+    leaves a column as the driver gives it."""
+    database = connections[using]
+    converters = []
+    for index, field in enumerate(fields):
+        if field is None:
+            continue
+        column = Col(field.model._meta.db_table, field)
+        functions = [*database.ops.get_db_converters(column), *field.get_db_converters(database)]
+        if functions:
+            converters.append((index, functions, column))
+    with database.cursor() as cursor:
+        if name:
+            execute(cursor, name, sql, params)
+        else:
+            cursor.execute(sql, params)
+        rows = [list(row) for row in cursor.fetchall()]
+    for values in rows:
+        for index, functions, column in converters:
+            for function in functions:
+                values[index] = function(values[index], column, database)
+    return rows
