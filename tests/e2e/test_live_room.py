@@ -119,6 +119,7 @@ def test_the_room_plays_the_stream_and_shows_a_pin_within_a_second(browser, asgi
             "Pinned: every viewer sees it on their card."
         )
         expect(console.get_by_role("button", name="Start the flash sale")).to_be_visible()
+        assert console.locator("#console-controls").count() == 1  # the part replaced, not nested
         console_context.close()
         context.close()
     finally:
