@@ -416,15 +416,12 @@ class VideoStatus(models.TextChoices):
     FAILED = "failed", _("Failed")  # refused or not made; `error` and `error_params` say why
 
 
-class ListingVideo(models.Model):
-    """A short video of a listing. The upload is kept as sent in private storage and never served;
-    shoppers see the re-encoding the video job makes of it (listings.videos): an MP4 and its poster at
-    `MEDIA_URL/listings/videos/<key[:2]>/<key>.mp4` and `.jpg`. A listing shows one video: a new
-    upload replaces the ready one once it is ready itself (listings.services.videos)."""
+class VideoFile(models.Model):
+    """A short video uploaded to Reloop and made fit for the web by a video job: a listing's
+    (ListingVideo) or a creator's (feed.CreatorVideo). The upload is kept as sent in private storage
+    and never served; people see the re-encoding the job makes of it (listings.videos): an MP4 and its
+    poster at `MEDIA_URL/listings/videos/<key[:2]>/<key>.mp4` and `.jpg`."""
 
-    listing = models.ForeignKey(
-        Listing, verbose_name=_("listing"), related_name="videos", on_delete=models.CASCADE
-    )
     key = models.CharField(_("key"), max_length=40, unique=True)
     status = models.CharField(
         _("status"), max_length=12, choices=VideoStatus.choices, default=VideoStatus.UPLOADED
@@ -453,21 +450,7 @@ class ListingVideo(models.Model):
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("listing video")
-        verbose_name_plural = _("listing videos")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["listing"], condition=Q(status="ready"), name="listing_video_one_ready"
-            ),
-        ]
-        indexes = [
-            # The sweep's look for videos whose job was lost.
-            models.Index(
-                fields=["updated_at"],
-                name="listing_video_waiting",
-                condition=Q(status__in=["uploaded", "checking", "transcoding"]),
-            ),
-        ]
+        abstract = True
 
     def __str__(self) -> str:
         return self.key
@@ -490,6 +473,34 @@ class ListingVideo(models.Model):
     @property
     def poster_url(self) -> str:
         return video_poster_url(self.key)
+
+
+class ListingVideo(VideoFile):
+    """A short video of a listing. The upload is kept as sent in private storage and never served;
+    shoppers see the re-encoding the video job makes of it (listings.videos): an MP4 and its poster at
+    `MEDIA_URL/listings/videos/<key[:2]>/<key>.mp4` and `.jpg`. A listing shows one video: a new
+    upload replaces the ready one once it is ready itself (listings.services.videos)."""
+
+    listing = models.ForeignKey(
+        Listing, verbose_name=_("listing"), related_name="videos", on_delete=models.CASCADE
+    )
+
+    class Meta:
+        verbose_name = _("listing video")
+        verbose_name_plural = _("listing videos")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["listing"], condition=Q(status="ready"), name="listing_video_one_ready"
+            ),
+        ]
+        indexes = [
+            # The sweep's look for videos whose job was lost.
+            models.Index(
+                fields=["updated_at"],
+                name="listing_video_waiting",
+                condition=Q(status__in=["uploaded", "checking", "transcoding"]),
+            ),
+        ]
 
 
 def video_url(key: str) -> str:

@@ -1,15 +1,16 @@
-"""Listing videos: where their files live, and the upload's size limit.
+"""Videos (a listing's, and a creator's in feed): where their files live, and the upload's size limit.
 
 An upload is kept as it was sent, in private storage (`listings/videos/<key[:2]>/<key>.upload`): no
 URL maps to it, and it may carry anything (a location, a phone's serial) in its metadata. The video job
-(listings.services.videos) checks it by its content with PyAV and re-encodes it (marketplace.video),
+(listings.services.video_job) checks it by its content with PyAV and re-encodes it (marketplace.video),
 and shoppers see only that re-encoding, in public storage:
 
 - `listings/videos/<key[:2]>/<key>.mp4`: H.264 and AAC, at most 720 lines, index first, no metadata;
 - `listings/videos/<key[:2]>/<key>.jpg`: its poster.
 
-`listings.models.video_url` and `video_poster_url` point at them. The database side (rows, statuses,
-the listing's denormalised key) belongs to listings.services.videos.
+`listings.models.video_url` and `video_poster_url` point at them. The database side belongs to the
+services: the rows' statuses to listings.services.video_job, a listing's video and its denormalised
+key to listings.services.videos, a creator's video to feed.services.creator_videos.
 """
 
 import shutil

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import av
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 from PIL import Image
@@ -24,38 +23,13 @@ from listings.services.videos import (
     listing_videos_requeue_waiting,
 )
 from listings.tasks import process_listing_video
-from marketplace.video import recording_of_bars
 from tests.factories import ListingFactory, UserFactory
 from tests.listings import images
+from tests.listings.video_files import a_video, files_of, public_path, upload
 
 pytestmark = pytest.mark.django_db
 
 SECRETS = {"title": "Flat 4, 12 Quiet Road", "comment": "serial ABC123", "location": "+48.8584+002.2945/"}
-
-
-def a_video(tmp_path: Path, *, seconds: float = 2, size=(1280, 960), name="clip.mp4", metadata=None) -> bytes:
-    """A real MP4 with picture and sound, made here (colour bars and a tone)."""
-    path = tmp_path / name
-    recording_of_bars(path, seconds=seconds, size=size, label="test", metadata=metadata)
-    return path.read_bytes()
-
-
-def upload(data: bytes, name: str = "clip.mp4") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data, content_type="video/mp4")
-
-
-def _public_path(key: str, suffix: str) -> Path:
-    name = videos.video_name(key) if suffix == "mp4" else videos.poster_name(key)
-    return Path(public_storage().path(name))
-
-
-def _files_of(key: str) -> list[bool]:
-    """Whether the upload, the MP4 and the poster of `key` exist."""
-    return [
-        private_storage().exists(videos.original_name(key)),
-        public_storage().exists(videos.video_name(key)),
-        public_storage().exists(videos.poster_name(key)),
-    ]
 
 
 def _send(listing, data: bytes, *, by=None, run: bool = True, capture=None) -> ListingVideo:
@@ -90,27 +64,27 @@ def test_a_real_video_is_checked_transcoded_and_shown_with_its_poster(tmp_path, 
     video = send(listing, a_video(tmp_path, seconds=3, size=(1280, 960)))
 
     assert video.status == VideoStatus.READY and video.progress == 100 and video.error == ""
-    with av.open(str(_public_path(video.key, "mp4"))) as made:
+    with av.open(str(public_path(video.key, "mp4"))) as made:
         assert made.format.name.startswith("mov,mp4")
         assert made.streams.video[0].codec_context.name == "h264"
         assert made.streams.audio[0].codec_context.name == "aac"
         assert made.streams.video[0].codec_context.height == 720  # from 960 lines, at most 720
         assert made.streams.video[0].codec_context.width == 960  # its shape kept
         assert abs(made.duration / av.time_base - 3) < 0.5
-    with Image.open(_public_path(video.key, "jpg")) as poster:
+    with Image.open(public_path(video.key, "jpg")) as poster:
         assert poster.format == "JPEG" and poster.size == (960, 720)
     assert (video.width, video.height) == (960, 720) and abs(float(video.duration) - 3) < 0.5
     listing.refresh_from_db()
     assert (listing.video_key, listing.video_width, listing.video_height) == (video.key, 960, 720)
     # the upload is kept, privately: no URL names it
-    assert _files_of(video.key) == [True, True, True]
+    assert files_of(video.key) == [True, True, True]
     assert not (Path(public_storage().path("")) / videos.original_name(video.key)).exists()
 
 
 def test_the_mp4_has_its_index_first_so_that_it_plays_while_it_downloads(tmp_path, send):
     video = send(ListingFactory(), a_video(tmp_path))
 
-    head = _public_path(video.key, "mp4").read_bytes()[:4096]
+    head = public_path(video.key, "mp4").read_bytes()[:4096]
     assert head.index(b"moov") < head.index(b"mdat") if b"mdat" in head else b"moov" in head
 
 
@@ -121,12 +95,12 @@ def test_no_metadata_of_the_upload_reaches_the_video_or_its_poster(tmp_path, sen
 
     video = send(ListingFactory(), original)
 
-    with av.open(str(_public_path(video.key, "mp4"))) as made:
+    with av.open(str(public_path(video.key, "mp4"))) as made:
         written = [made.metadata, *(stream.metadata for stream in made.streams)]
     for tags in written:
         assert not {"title", "comment", "location", "location-eng", "name"} & set(tags), tags
         assert not any(secret in value for value in tags.values() for secret in SECRETS.values()), tags
-    with Image.open(_public_path(video.key, "jpg")) as poster:
+    with Image.open(public_path(video.key, "jpg")) as poster:
         assert len(poster.getexif()) == 0 and "comment" not in poster.info
 
 
@@ -145,7 +119,7 @@ def test_a_file_that_is_not_a_video_is_refused_with_its_reason_and_nothing_stays
 
     assert video.status == VideoStatus.FAILED and video.error == "not_a_video"
     assert video.error_text == "This file is not a video we can read. Please send an MP4, MOV or WebM video."
-    assert _files_of(video.key) == [False, False, False]
+    assert files_of(video.key) == [False, False, False]
     listing.refresh_from_db()
     assert listing.video_key is None
 
@@ -161,7 +135,7 @@ def test_a_video_past_the_limit_is_refused_with_its_length(tmp_path, settings, s
         {"seconds": "3.0", "limit": 2},
     )
     assert video.error_text == "This video is 3.0 seconds long; a video may be at most 2 seconds."
-    assert _files_of(video.key) == [False, False, False]
+    assert files_of(video.key) == [False, False, False]
 
 
 def test_a_video_cut_short_is_refused_as_damaged(tmp_path, send):
@@ -171,7 +145,7 @@ def test_a_video_cut_short_is_refused_as_damaged(tmp_path, send):
 
     assert (video.status, video.error) == (VideoStatus.FAILED, "damaged")
     assert video.error_text.startswith("This video is damaged or incomplete")
-    assert _files_of(video.key) == [False, False, False]
+    assert files_of(video.key) == [False, False, False]
 
 
 def test_the_reason_is_shown_in_the_readers_language(tmp_path, send, client):
@@ -194,13 +168,13 @@ def test_the_reason_is_shown_in_the_readers_language(tmp_path, send, client):
 def test_running_the_job_twice_changes_nothing(tmp_path, send, job):
     listing = ListingFactory()
     video = send(listing, a_video(tmp_path, size=(320, 240)))
-    made = _public_path(video.key, "mp4").stat().st_mtime_ns
+    made = public_path(video.key, "mp4").stat().st_mtime_ns
 
     process_listing_video.delay(video.pk)
     again = job(video.pk)
 
     assert again is not None and again.status == VideoStatus.READY and again.attempts == 1
-    assert _public_path(video.key, "mp4").stat().st_mtime_ns == made
+    assert public_path(video.key, "mp4").stat().st_mtime_ns == made
     assert list(ListingVideo.objects.values_list("status", flat=True)) == [VideoStatus.READY]
 
 
@@ -220,7 +194,7 @@ def test_two_runs_of_the_job_at_once_leave_the_video_on_the_page(
         late = _ready(second_run, Encoded(duration=2.0, width=320, height=240))
 
     assert late is None
-    assert _files_of(video.key) == [True, True, True]
+    assert files_of(video.key) == [True, True, True]
     listing.refresh_from_db()
     assert listing.video_key == video.key
 
@@ -248,7 +222,7 @@ def test_a_video_that_stops_the_job_every_time_is_given_up(tmp_path, send, job):
 
     video.refresh_from_db()
     assert (video.status, video.error) == (VideoStatus.FAILED, "gave_up")
-    assert _files_of(video.key) == [False, False, False]
+    assert files_of(video.key) == [False, False, False]
 
 
 def test_a_new_video_replaces_the_old_one_once_it_is_ready(tmp_path, send, job):
@@ -259,7 +233,7 @@ def test_a_new_video_replaces_the_old_one_once_it_is_ready(tmp_path, send, job):
 
     # until the new one is ready, the old one stays on the page
     listing.refresh_from_db()
-    assert listing.video_key == first.key and _files_of(first.key) == [True, True, True]
+    assert listing.video_key == first.key and files_of(first.key) == [True, True, True]
     assert second.status == VideoStatus.UPLOADED
 
     job(second.pk)
@@ -267,7 +241,7 @@ def test_a_new_video_replaces_the_old_one_once_it_is_ready(tmp_path, send, job):
     listing.refresh_from_db()
     assert (listing.video_key, listing.video_width, listing.video_height) == (second.key, 640, 360)
     assert list(ListingVideo.objects.values_list("pk", flat=True)) == [second.pk]
-    assert _files_of(first.key) == [False, False, False]
+    assert files_of(first.key) == [False, False, False]
 
 
 def test_a_new_upload_drops_one_still_on_its_way(tmp_path, send, job):
@@ -277,7 +251,7 @@ def test_a_new_upload_drops_one_still_on_its_way(tmp_path, send, job):
     newer = send(listing, a_video(tmp_path, size=(320, 240), name="newer.mp4"))
 
     assert not ListingVideo.objects.filter(pk=waiting.pk).exists()
-    assert _files_of(waiting.key) == [False, False, False]
+    assert files_of(waiting.key) == [False, False, False]
     assert newer.status == VideoStatus.READY
     # the dropped one's job, when it comes, finds nothing to do
     assert job(waiting.pk) is None
@@ -298,7 +272,7 @@ def test_removing_the_video_takes_it_off_the_page_and_deletes_its_files(
 
     listing.refresh_from_db()
     assert listing.video_key is None and not ListingVideo.objects.exists()
-    assert _files_of(video.key) == [False, False, False]
+    assert files_of(video.key) == [False, False, False]
     assert "<video" not in client.get(f"/l/{listing.pk}/").content.decode()  # the cached page forgotten
 
 
