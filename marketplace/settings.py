@@ -389,6 +389,16 @@ LIVE_CHAT_BURST_SECONDS = env.int("LIVE_CHAT_BURST_SECONDS", default=10)
 # a daily job deletes it (live.services.replays.clips_expire). An open dispute keeps it.
 LIVE_CLIP_KEEP_DAYS = env.int("LIVE_CLIP_KEEP_DAYS", default=90)
 
+# --- Creators (feed.creators) ---------------------------------------------------------------------------
+
+# The commission creators earn on a sale through their link, where staff set no rate for the item's
+# category; a private seller may offer more on their own items, never above 50%.
+CREATOR_COMMISSION_RATE = Decimal(env.str("CREATOR_COMMISSION_RATE", default="0.05"))
+# A purchase this many days after the shopper's last click on a creator's link to the item still earns.
+CREATOR_ATTRIBUTION_DAYS = env.int("CREATOR_ATTRIBUTION_DAYS", default=7)
+# A shared link keeps the rate of the day it was shared for this many days.
+CREATOR_RATE_LOCK_DAYS = env.int("CREATOR_RATE_LOCK_DAYS", default=30)
+
 # --- Real time (Django Channels) ------------------------------------------------------------------------
 
 ASGI_APPLICATION = "marketplace.asgi.application"
@@ -446,6 +456,8 @@ _tasks_by_queue = {
         "listings.tasks.refresh_search_terms",
         "listings.tasks.process_listing_video",
         "listings.tasks.process_waiting_videos",
+        "feed.tasks.process_creator_video",
+        "feed.tasks.requeue_creator_videos",
         "recycling.tasks.prevalue_submission",
         "recycling.tasks.value_waiting_submissions",
         "recycling.tasks.purge_pending_photos",
@@ -465,6 +477,7 @@ _tasks_by_queue = {
         "orders.tasks.send_unsent_refunds",
         "orders.tasks.release_lapsed_reservations",
         "orders.tasks.complete_delivered_orders",
+        "feed.tasks.settle_creator_commissions",
         "orders.tasks.expire_offers",
         "recycling.tasks.pay_recycle_offer",
         "recycling.tasks.pay_missing_recycle_offers",
@@ -519,6 +532,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "top-up-item-neighbours": {"task": "feed.tasks.top_up_item_neighbours", "schedule": crontab(minute=15)},
     "complete-delivered-orders": {"task": "orders.tasks.complete_delivered_orders", "schedule": 60 * 60.0},
+    # Creators' commissions the order signals' receivers did not move (feed.services.commissions).
+    "settle-creator-commissions": {"task": "feed.tasks.settle_creator_commissions", "schedule": 10 * 60.0},
     "check-sent-withdrawals": {"task": "wallet.tasks.check_sent_withdrawals", "schedule": 5 * 60.0},
     "expire-offers": {"task": "recycling.tasks.expire_offers", "schedule": 60 * 60.0},
     "pay-missing-recycle-offers": {
@@ -531,6 +546,7 @@ CELERY_BEAT_SCHEDULE = {
     # Jobs whose message was lost while the broker was down (marketplace.jobs), started again.
     "process-waiting-photos": {"task": "listings.tasks.process_waiting_photos", "schedule": 5 * 60.0},
     "process-waiting-videos": {"task": "listings.tasks.process_waiting_videos", "schedule": 5 * 60.0},
+    "requeue-creator-videos": {"task": "feed.tasks.requeue_creator_videos", "schedule": 5 * 60.0},
     "value-waiting-submissions": {"task": "recycling.tasks.value_waiting_submissions", "schedule": 5 * 60.0},
     "cancel-labels-left-live": {"task": "recycling.tasks.cancel_labels_left_live", "schedule": 30 * 60.0},
     "send-unsent-refunds": {"task": "orders.tasks.send_unsent_refunds", "schedule": 10 * 60.0},

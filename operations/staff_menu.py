@@ -24,6 +24,7 @@ DESKS = (
     Desk("orders_staff:queue", _("Orders desk"), (OPERATIONS,)),
     Desk("wallet_staff:queue", _("Payouts"), (OPERATIONS,)),
     Desk("messaging_staff:list", _("Reported conversations"), (OPERATIONS,)),
+    Desk("feed:creator_staff", _("Creators"), (OPERATIONS,)),
     Desk("live:hosting", _("Live shows"), STAFF_GROUPS),
     Desk("dashboard:home", _("Dashboard"), STAFF_GROUPS),
 )

@@ -7,6 +7,7 @@ language chosen today, not the one active when the money moved. Formats of `deta
 - payment, refund, sale, shipping fee, recycle payout, consignment settlement: the item's title;
 - withdrawal, withdrawal paid: the last four digits of the account paid to;
 - withdrawal returned: "refused:<reason>" or "failed:<provider's reason>";
+- creator commission: the item's title;
 - correction (reversal): the reason for the correction.
 
 For a seller's sale the fee is the other side of the same transaction (its commission revenue
@@ -98,6 +99,8 @@ def transaction_words(txn: Transaction) -> str:
         return _("Shipping fee for “%(title)s” (order %(reference)s)") % names
     if txn.cause == Cause.INSPECTION_FEE:
         return _("Inspection fee for “%(title)s” (order %(reference)s)") % names
+    if txn.cause == Cause.CREATOR_COMMISSION:
+        return _("Creator commission on “%(title)s” (order %(reference)s)") % names
     if txn.cause == Cause.REVERSAL:
         original = txn.reverses
         what = transaction_words(original) if original is not None else txn.reference
@@ -128,4 +131,11 @@ def entry_words(entry: Entry) -> str:
                 "price": money(sold_for),
                 "commission": money(commission),
             }
+    elif (
+        entry.transaction.cause == Cause.CREATOR_COMMISSION and entry.account.purpose == AccountPurpose.WALLET
+    ):
+        names = {"title": entry.transaction.detail, "reference": entry.transaction.reference}
+        if entry.amount > 0:
+            return _("Your commission on “%(title)s”, sold through your video (order %(reference)s)") % names
+        return _("Commission to the creator whose video sold “%(title)s” (order %(reference)s)") % names
     return words

@@ -32,6 +32,9 @@ class AccountPurpose(models.TextChoices):
     PAYOUTS_IN_FLIGHT = "payouts_in_flight", _("Payouts in flight")  # withdrawals sent, not yet confirmed
     SHIPPING_COSTS = "shipping_costs", _("Shipping costs")  # buyers' shipping fees spent on prepaid labels
     INSPECTION_FEES = "inspection_fees", _("Inspection fees")  # earned on inspected deliveries that completed
+    # Creators' commissions Reloop paid on its own stock and consigned items (a private seller pays
+    # the commission on their own items from their wallet).
+    CREATOR_COMMISSIONS = "creator_commissions", _("Creator commissions")
 
 
 # Accounts whose balance can never be negative: nobody can owe through their wallet, and the platform
@@ -99,6 +102,9 @@ class Cause(models.TextChoices):
     # sent the parcel themselves.
     SHIPPING_FEE = "shipping_fee", _("Shipping fee")
     INSPECTION_FEE = "inspection_fee", _("Inspection fee")  # an inspected delivery's fee, once it completed
+    # A creator's commission on a sale made through their link: from the seller's wallet, or from
+    # Reloop's creator commissions for its own stock and consigned items, to the creator's wallet.
+    CREATOR_COMMISSION = "creator_commission", _("Creator commission")
     REVERSAL = "reversal", _("Correction")  # reverses an earlier transaction entry by entry
 
 

@@ -48,7 +48,7 @@ from orders.services.fulfilment import (
 from orders.services.money import inspection_fee_post, sale_release_post, shipping_fee_to_seller_post
 from orders.services.refunds import order_refund, order_refund_in_full
 from orders.services.transitions import order_move
-from orders.signals import order_completed, order_returned
+from orders.signals import order_completed, order_refunded, order_returned
 from shipping.carriers import INSPECTION_CENTRE, CarrierUnavailable
 from shipping.models import ShipmentPurpose, ShipmentStatus, ShippingMethod
 from shipping.services import shipment_book, shipment_cancel, shipment_record, shipment_request
@@ -359,4 +359,6 @@ def dispute_resolve(
     dispute.save(update_fields=["outcome", "refund_amount", "resolution_note", "resolved_by", "resolved_at"])
     if released:
         transaction.on_commit(lambda: order_completed.send(sender=Order, order=order), robust=True)
+    else:
+        transaction.on_commit(lambda: order_refunded.send(sender=Order, order=order), robust=True)
     return dispute

@@ -7,6 +7,7 @@ from accounts.models import User
 from marketplace.errors import InvalidTransition
 from orders.models import Order, OrderEvent, OrderStatus
 from orders.notices import order_notify
+from orders.signals import order_refunded
 
 ALLOWED: dict[OrderStatus, set[OrderStatus]] = {
     OrderStatus.PENDING_PAYMENT: {OrderStatus.PAID, OrderStatus.EXPIRED, OrderStatus.CANCELLED},
@@ -74,4 +75,6 @@ def order_move(
         update.append(name)
     order.save(update_fields=update)
     order_notify(order, to)
+    if to == OrderStatus.REFUNDED:
+        transaction.on_commit(lambda: order_refunded.send(sender=Order, order=order), robust=True)
     return order

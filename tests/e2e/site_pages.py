@@ -23,6 +23,7 @@ SELLER = "seller"
 INSPECTOR = "inspector"
 AUTHENTICATOR = "authenticator"
 OPERATIONS = "operations"
+CREATOR = "creator"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,6 +142,26 @@ def _show(status: str) -> Callable[[], int]:
         return Show.objects.filter(status=status).order_by("pk").values_list("pk", flat=True)[0]
 
     return find
+
+
+def _creator_video() -> int:
+    """seed_demo_creators' first video."""
+    from feed.models import CreatorVideo
+
+    return CreatorVideo.objects.order_by("pk").values_list("pk", flat=True)[0]
+
+
+def _sellers_item_on_sale() -> int:
+    """One of the demo seller's own items on sale."""
+    from listings.models import Listing, ListingSource, ListingStatus
+
+    return (
+        Listing.objects.filter(
+            seller__username=SELLER, source=ListingSource.PERSON, status=ListingStatus.ACTIVE
+        )
+        .order_by("-pk")
+        .values_list("pk", flat=True)[0]
+    )
 
 
 def _listing_with_report() -> int:
@@ -433,6 +454,11 @@ NOT_PAGES = {
     "selling:video_status": "a fragment of the video's page (the job's progress)",
     "selling:video_remove": "a form post that redirects back",
     "feed:seen": "the item page's beacon (204)",
+    "feed:creator_video_post": "a form post (the video) that redirects to the video's page",
+    "feed:creator_video_status": "a fragment of the video's page (the job's progress)",
+    "feed:creator_link": "a creator's tracked link: counts the click and redirects to the item",
+    "feed:creator_decide": "a form post that redirects to the desk",
+    "feed:creator_rate": "a form post that redirects to the desk",
     "feed:personalisation": "a form post that redirects back",
     "live:console_act": "a form post that redirects to the console",
     "live:waitlist": "a form post",
@@ -526,6 +552,14 @@ PAGES = [
     SitePage("live:hosting", SELLER, _reverse("live:hosting")),
     SitePage("feed:history", SHOPPER, _reverse("feed:history")),
     SitePage("feed:for_you", SHOPPER, _reverse("feed:for_you")),
+    SitePage("feed:creator_apply", SHOPPER, _reverse("feed:creator_apply")),
+    SitePage("feed:creator_dashboard", CREATOR, _reverse("feed:creator_dashboard")),
+    SitePage("feed:creator_video_new", CREATOR, _reverse("feed:creator_video_new")),
+    SitePage("feed:creator_video", ANONYMOUS, _reverse("feed:creator_video", _creator_video)),
+    SitePage(
+        "feed:listing_creator_rate", SELLER, _reverse("feed:listing_creator_rate", _sellers_item_on_sale)
+    ),
+    SitePage("feed:creator_staff", OPERATIONS, _reverse("feed:creator_staff")),
     SitePage("reports:detail", ANONYMOUS, _reverse("reports:detail", _report_code)),
     SitePage("accounts:login", ANONYMOUS, _reverse("accounts:login")),
     SitePage("accounts:signup", ANONYMOUS, _reverse("accounts:signup")),

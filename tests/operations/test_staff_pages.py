@@ -27,7 +27,15 @@ def desks(html: str) -> list[str]:
         (roles.AUTHENTICATORS, ["Authentication", "Live shows", "Dashboard"]),
         (
             roles.OPERATIONS,
-            ["Receiving", "Orders desk", "Payouts", "Reported conversations", "Live shows", "Dashboard"],
+            [
+                "Receiving",
+                "Orders desk",
+                "Payouts",
+                "Reported conversations",
+                "Creators",
+                "Live shows",
+                "Dashboard",
+            ],
         ),
     ],
 )
@@ -45,6 +53,7 @@ def test_a_superuser_sees_every_desk_and_a_shopper_none(client):
         "Orders desk",
         "Payouts",
         "Reported conversations",
+        "Creators",
         "Live shows",
         "Dashboard",
     ]

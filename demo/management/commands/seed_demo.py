@@ -195,6 +195,9 @@ PERSONAS: tuple[Persona, ...] = (
         writes_chinese=0.3,
         sells=True,
     ),
+    # Creators (达人): their videos sell other people's items for a commission (seed_demo_creators).
+    Persona("creator", "Maya Chen", "Shanghai", "creator", bio="Film cameras, tested and explained."),
+    Persona("creator2", "阿杰数码", "深圳", "creator", bio="数码好物 真实测评"),
     Persona("inspector", "Liu Yang", "Suzhou", "staff: inspectors", group=roles.INSPECTORS),
     Persona("authenticator", "Sun Li", "Suzhou", "staff: authenticators", group=roles.AUTHENTICATORS),
     # Luxury items need two different authenticators to agree before the badge shows.
@@ -563,6 +566,7 @@ class Command(BaseCommand):
         # Videos on a few listings, and signals for the for-you feed to learn from.
         self._step("Listing videos and the for-you feed")
         call_command("seed_demo_feed", stdout=self.stdout)
+        call_command("seed_demo_creators", stdout=self.stdout)
         # What the beat job does every few hours: the title words that typos are corrected to.
         search_terms = search_terms_refresh()
 

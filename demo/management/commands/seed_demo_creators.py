@@ -1,0 +1,142 @@
+"""`manage.py seed_demo_creators`: two creators with videos that sell demo items, and their commission.
+
+Run by `seed_demo` after the feed, through the services a person's clicks would call:
+
+- `creator` (Maya) and `creator2` (阿杰) apply and operations approve them; a demo browser's
+  application waits on the staff desk. Cameras carry an 8% rate of their own.
+- Each creator saves a few items of their subject (cameras, phones) and posts a video (made here with
+  PyAV; the video job runs at once) featuring two of them, with a tracked link per item.
+- The demo shopper opens Maya's link and buys: the order completes and the commission is paid to her
+  wallet. They open 阿杰's link and buy another: paid, still running, so its commission is pending.
+  阿杰 buys through his own link too: that earns nothing, and his dashboard says why.
+
+Running it again adds nothing: a creator who has a video is left as they are.
+"""
+
+import tempfile
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand
+from django.db.models import F
+
+from accounts.models import User
+from demo.management.commands.seed_demo_orders import Command as OrdersCommand
+from demo.management.commands.seed_demo_orders import jobs_in_process
+from demo.permission import demo_data_allowed_or_refuse
+from feed.models import Creator, CreatorLink, CreatorVideo
+from feed.services.creator_videos import creator_video_process
+from feed.services.creators import (
+    category_rate_set,
+    creator_apply,
+    creator_decide,
+    creator_video_upload,
+    link_click,
+)
+from listings.models import Category, Listing, ListingStatus
+from listings.services import favourite_add
+from marketplace.video import recording_of_bars
+
+SHOPPER = "shopper"
+OPERATIONS = "operations"
+# username, handle, pitch, caption, the category of the items the video features
+CREATORS = (
+    (
+        "creator",
+        "maya-films",
+        "Film cameras: how they feel, what to check.",
+        "Two cameras I would buy again",
+        "cameras",
+    ),
+    ("creator2", "ajie-tech", "数码好物 真实测评 只推验过的货。", "验过的好手机 跟着买不踩坑", "phones"),
+)
+WAITING = (
+    "browser-01",
+    "window-shopper",
+    "I post outfits every week and would like to add second-hand finds.",
+)
+VIDEO_SECONDS = 6
+ITEMS_PER_VIDEO = 2
+
+
+class Command(BaseCommand):
+    help = (
+        "Two creators with videos featuring demo items, and commissions pending and paid (run by seed_demo)."
+    )
+
+    def handle(self, *args, **options) -> None:
+        demo_data_allowed_or_refuse("seed_demo_creators")
+        if CreatorVideo.objects.exists():
+            self.stdout.write("Creators: seeded already.")
+            return
+        operations = User.objects.get(username=OPERATIONS)
+        cameras = Category.objects.filter(slug="cameras").first()
+        if cameras is not None:
+            category_rate_set(category_id=cameras.pk, by=operations, rate="8")
+        videos = []
+        with tempfile.TemporaryDirectory(prefix="reloop-demo-creator-") as work, jobs_in_process():
+            for username, handle, pitch, caption, category in CREATORS:
+                user = User.objects.get(username=username)
+                creator = Creator.objects.filter(user=user).first() or creator_apply(
+                    user=user, handle=handle, pitch=pitch
+                )
+                if not creator.is_approved:
+                    creator_decide(creator_id=creator.pk, by=operations, approve=True)
+                # Items of the category on sale, other sellers' (inspected ones first), which the
+                # creator saved too: what the "post a video" form offers them.
+                featured = list(
+                    Listing.objects.filter(category__slug=category, status=ListingStatus.ACTIVE)
+                    .exclude(seller__username__in=[each[0] for each in CREATORS])
+                    .order_by(F("inspected_at").desc(nulls_last=True), "-pk")[: ITEMS_PER_VIDEO + 2]
+                )
+                for listing in featured:
+                    favourite_add(user=user, listing_id=listing.pk)
+                featured = featured[:ITEMS_PER_VIDEO]
+                if not featured:
+                    continue
+                path = Path(work) / f"{handle}.mp4"
+                recording_of_bars(path, seconds=VIDEO_SECONDS, label=f"@{handle}")
+                with path.open("rb") as handle_file:
+                    video = creator_video_upload(
+                        by=user,
+                        upload=File(handle_file, name=path.name),
+                        caption=caption,
+                        listing_ids=[each.pk for each in featured],
+                    )
+                creator_video_process(video_id=video.pk)  # the video job, here and now
+                videos.append(video)
+            self._waiting_application()
+            bought = self._purchases(videos)
+        self.stdout.write(f"Creators: {len(videos)} videos posted; {bought} orders through their links.")
+
+    @staticmethod
+    def _waiting_application() -> None:
+        username, handle, pitch = WAITING
+        user = User.objects.filter(username=username).first()
+        if user is not None and not Creator.objects.filter(user=user).exists():
+            creator_apply(user=user, handle=handle, pitch=pitch)
+
+    @staticmethod
+    def _purchases(videos: list[CreatorVideo]) -> int:
+        if len(videos) < 2:
+            return 0
+        shopper = User.objects.get(username=SHOPPER)
+        operations = User.objects.get(username=OPERATIONS)
+        maya_link, ajie_link = (
+            CreatorLink.objects.filter(video=video).order_by("pk")[0] for video in videos[:2]
+        )
+        # The shopper follows Maya's link and buys; the order completes: her commission is paid.
+        link_click(code=maya_link.code, user=shopper, session_key="")
+        order = OrdersCommand._paid(shopper, maya_link.listing)
+        OrdersCommand._take_to("completed", order, shopper=shopper, operations=operations)
+        # And 阿杰's: paid, on its way, so his commission is pending.
+        link_click(code=ajie_link.code, user=shopper, session_key="")
+        OrdersCommand._paid(shopper, ajie_link.listing)
+        # 阿杰 buys the other item of his video through his own link: no commission, and why.
+        own = CreatorLink.objects.filter(video=videos[1]).order_by("pk").last()
+        ajie = videos[1].creator.user
+        if own is not None and own.pk != ajie_link.pk:
+            link_click(code=own.code, user=ajie, session_key="")
+            OrdersCommand._paid(ajie, own.listing)
+            return 3
+        return 2
