@@ -22,7 +22,7 @@ register(
         Group.SELLING,
         _("Your creator application is decided"),
         _("Your creator application was not approved"),
-        _("Reloop did not approve your application: %(reason)s. You may apply again."),
+        _("Reloop did not approve your application; you may apply again. The reason: %(reason)s"),
     ),
     # Parameters: `title` the item's, `amount` the commission (a string of a Decimal), `order` its number.
     Kind(

@@ -111,7 +111,7 @@ def creator_decide(*, creator_id: int, by: User, approve: bool, reason: object =
     creator = Creator.objects.select_for_update().select_related("user").get(pk=creator_id)
     if creator.status != CreatorStatus.APPLIED:
         raise CreatorError(_("This application was decided already."), code="already_decided")
-    reason_text = str(reason or "").strip()
+    reason_text = "" if approve else str(reason or "").strip()
     if not approve and not reason_text:
         raise CreatorError(_("Say why the application is refused."), code="reason", field="reason")
     if len(reason_text) > 300:

@@ -96,7 +96,7 @@ def test_a_refusal_needs_a_reason_and_the_applicant_reads_it(client):
 
     client.force_login(shopper)
     page = client.get("/creators/").content.decode()
-    assert "was not approved: No videos yet" in page
+    assert "was not approved; you may apply again. The reason: No videos yet" in page
 
 
 def test_a_bad_handle_comes_back_on_its_field_and_nothing_is_written(client):

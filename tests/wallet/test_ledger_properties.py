@@ -1,22 +1,26 @@
 """Property: any sequence of payments, refunds, completions and withdrawals keeps the books straight.
 
-A hypothesis state machine drives the real services (payment into escrow, refunds of random amounts,
-release of the rest on completion, withdrawals requested, approved or refused, paid or failed) and
-after every step checks what an auditor would: every transaction sums to zero, every account's
-balance is the sum of its entries, no wallet, escrow or payouts in flight is below zero, all accounts
-together sum to zero, each wallet holds what the sales and withdrawals say it should, and an
-operation that was refused moved nothing.
+A hypothesis state machine drives the real services (payment into escrow, some of it bought through
+a creator's link at a random rate, refunds of random amounts, release of the rest on completion with
+the creator's commission paid, withdrawals requested, approved or refused, paid or failed) and after
+every step checks what an auditor would: every transaction sums to zero, every account's balance is
+the sum of its entries, no wallet, escrow or payouts in flight is below zero, all accounts together
+sum to zero, each wallet holds what the sales, commissions and withdrawals say it should, the
+creator's wallet holds exactly the commissions on completed orders, no reversed commission reached
+the ledger, and an operation that was refused moved nothing.
 
 pytest-django wraps the test in one transaction, but hypothesis runs many examples inside it: each
 example therefore runs in a savepoint of its own, rolled back in `teardown`, so that no example sees
-another's rows. On-commit jobs never run inside a test transaction: the machine calls the payout
-job's service itself, as the worker would.
+another's rows. On-commit jobs and receivers never run inside a test transaction: the machine calls
+the payout job's service, and the commission services the order signals' receivers call, itself.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -27,13 +31,17 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from feed.models import Commission, CommissionStatus, CreatorLink, LinkClick
+from feed.services.commissions import commission_attribute, commission_key, commission_pay, commission_reverse
 from listings.models import ListingSource
 from marketplace.errors import DomainError
+from marketplace.money import quantize
 from orders.errors import OrderError
 from orders.models import Order
 from orders.services.money import platform_fee, sale_release_post
 from orders.services.refunds import order_refund
 from tests.factories import ListingFactory, UserFactory
+from tests.feed.creator_helpers import approved_creator, video_of
 from tests.orders.helpers import paid_order
 from tests.wallet.conftest import fund
 from wallet.errors import InsufficientFunds, WalletError
@@ -54,6 +62,8 @@ CLOSED_ACCOUNT = "6222020200110000"  # the sandbox fails payouts to it
 prices = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("3000"), places=2)
 amounts = st.decimals(min_value=Decimal("-5"), max_value=Decimal("4000"), places=2)
 fractions = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1.2"), places=2)
+# A creator link's commission rate: 0 to 50%, to the basis point.
+rates = st.decimals(min_value=Decimal("0"), max_value=Decimal("0.5"), places=4)
 
 
 def books() -> tuple:
@@ -77,7 +87,10 @@ class Books(RuleBasedStateMachine):
         self._savepoint.__enter__()
         self.sellers = [UserFactory(), UserFactory()]
         self.operations = UserFactory(is_superuser=True)
+        self.creator = approved_creator()
+        self.expected_creator_wallet = Decimal("0")
         self.open_orders: dict[int, Decimal] = {}  # order id → what is still in escrow for it
+        self.completed: set[int] = set()  # order ids whose sale was released
         self.keys = 0
         # Each seller starts with money Reloop paid them for an item, so that withdrawals meet both
         # sides of the balance from the first step.
@@ -100,14 +113,36 @@ class Books(RuleBasedStateMachine):
         price=prices,
         seller=st.integers(0, 1),
         source=st.sampled_from([ListingSource.PERSON, ListingSource.PERSON, ListingSource.PLATFORM]),
+        rate=st.none() | rates,
     )
-    def pay(self, price: Decimal, seller: int, source: str) -> None:
+    def pay(self, price: Decimal, seller: int, source: str, rate: Decimal | None) -> None:
+        """A purchase; with a `rate`, the buyer opened the creator's link to the item at that rate first."""
         listing = ListingFactory(seller=self.sellers[seller], source=source, price=price)
-        order = paid_order(listing=listing)
+        buyer = UserFactory()
+        if rate is not None:
+            link = CreatorLink.objects.create(
+                video=video_of(self.creator),
+                listing=listing,
+                code=f"c{self.next_key()}",
+                rate=rate,
+                rate_locked_until=timezone.now() + timedelta(days=30),
+            )
+            LinkClick.objects.create(link=link, user=buyer)
+        order = paid_order(buyer=buyer, listing=listing)
+        commission = commission_attribute(order_id=order.pk)  # as the order_paid receiver does
+        if rate is None:
+            assert commission is None
+        else:
+            assert commission is not None
+            assert (commission.status, commission.amount) == (
+                CommissionStatus.PENDING,
+                quantize(rate * price),
+            )
         self.open_orders[order.pk] = price
 
     @precondition(lambda self: self.open_orders)
-    @rule(data=st.data(), fraction=fractions)
+    # Now and then all that is left (1), so that sequences meet orders refunded in full.
+    @rule(data=st.data(), fraction=fractions | fractions | st.just(Decimal("1")))
     def refund(self, data, fraction: Decimal) -> None:
         order_id = data.draw(st.sampled_from(sorted(self.open_orders)))
         left = self.open_orders[order_id]
@@ -125,6 +160,7 @@ class Books(RuleBasedStateMachine):
         self.open_orders[order_id] = left - amount
         if self.open_orders[order_id] == 0:
             del self.open_orders[order_id]
+            commission_reverse(order_id=order_id)  # as the order_refunded receiver does
 
     @precondition(lambda self: self.open_orders)
     @rule(data=st.data())
@@ -133,8 +169,20 @@ class Books(RuleBasedStateMachine):
         order = Order.objects.get(pk=order_id)
         left = self.open_orders.pop(order_id)
         sale_release_post(order=order, amount=left)
+        self.completed.add(order_id)
         if order.source == ListingSource.PERSON:
             self.expected_wallet[order.seller_id] += left - platform_fee(left)
+        commission = commission_pay(order_id=order_id)  # as the order_completed receiver does
+        if commission is None:
+            return
+        # The commission is on what the sale released: the price, less what was refunded.
+        assert (commission.status, commission.amount) == (
+            CommissionStatus.PAID,
+            quantize(commission.rate * left),
+        )
+        self.expected_creator_wallet += commission.amount
+        if order.source == ListingSource.PERSON:
+            self.expected_wallet[order.seller_id] -= commission.amount
 
     # --- Withdrawals ----------------------------------------------------------------------------
 
@@ -239,6 +287,27 @@ class Books(RuleBasedStateMachine):
         for seller in self.sellers:
             balance = Account.objects.filter(user=seller).values_list("balance", flat=True).first()
             assert (balance or Decimal("0")) == self.expected_wallet[seller.pk]
+
+    @invariant()
+    def the_creators_wallet_holds_the_commissions_on_completed_orders(self) -> None:
+        balance = Account.objects.filter(user=self.creator.user).values_list("balance", flat=True).first()
+        earned = Commission.objects.filter(order_id__in=self.completed)
+        assert not earned.exclude(status=CommissionStatus.PAID).exists()
+        assert (
+            not Commission.objects.exclude(order_id__in=self.completed)
+            .filter(status=CommissionStatus.PAID)
+            .exists()
+        )
+        paid = sum(earned.values_list("amount", flat=True), Decimal("0"))
+        assert (balance or Decimal("0")) == paid == self.expected_creator_wallet
+
+    @invariant()
+    def no_reversed_commission_reached_the_ledger(self) -> None:
+        reversed_orders = Commission.objects.filter(status=CommissionStatus.REVERSED).values_list(
+            "order_id", flat=True
+        )
+        keys = [commission_key(order_id) for order_id in reversed_orders]
+        assert not Transaction.objects.filter(idempotency_key__in=keys).exists()
 
 
 def test_any_sequence_of_payments_refunds_completions_and_withdrawals_keeps_the_books(buying_settings):
