@@ -274,14 +274,31 @@ class LinkClick(models.Model):
         return f"{self.link_id} at {self.at:%Y-%m-%d %H:%M}"
 
 
-class CategoryCommissionRate(models.Model):
+class CommissionRate(models.Model):
+    """A commission rate for creators' sales, from 0 to 50%."""
+
+    rate = models.DecimalField(_("commission rate"), max_digits=5, decimal_places=4)
+    updated_at = models.DateTimeField(_("set at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rate__gte=0, rate__lte="0.5"), name="%(class)s_in_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rate}"
+
+
+class CategoryCommissionRate(CommissionRate):
     """The commission rate Reloop sets for creators' sales in a category (CREATOR_COMMISSION_RATE
     where none is set)."""
 
     category = models.OneToOneField(
         "listings.Category", verbose_name=_("category"), related_name="+", on_delete=models.CASCADE
     )
-    rate = models.DecimalField(_("commission rate"), max_digits=5, decimal_places=4)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("set by"),
@@ -289,41 +306,22 @@ class CategoryCommissionRate(models.Model):
         related_name="+",
         on_delete=models.SET_NULL,
     )
-    updated_at = models.DateTimeField(_("set at"), default=timezone.now)
 
-    class Meta:
+    class Meta(CommissionRate.Meta):
         verbose_name = _("category commission rate")
         verbose_name_plural = _("category commission rates")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(rate__gte=0, rate__lte="0.5"), name="category_rate_in_range"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.category_id}: {self.rate}"
 
 
-class ListingCommissionRate(models.Model):
+class ListingCommissionRate(CommissionRate):
     """A private seller's higher rate for creators who sell one of their items."""
 
     listing = models.OneToOneField(
         Listing, verbose_name=_("listing"), related_name="+", on_delete=models.CASCADE
     )
-    rate = models.DecimalField(_("commission rate"), max_digits=5, decimal_places=4)
-    updated_at = models.DateTimeField(_("set at"), default=timezone.now)
 
-    class Meta:
+    class Meta(CommissionRate.Meta):
         verbose_name = _("item commission rate")
         verbose_name_plural = _("item commission rates")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(rate__gte=0, rate__lte="0.5"), name="listing_rate_in_range"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.listing_id}: {self.rate}"
 
 
 class CommissionStatus(models.TextChoices):
