@@ -49,7 +49,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.client import HTTPConnection
@@ -157,6 +157,29 @@ def redis_url(prefix: str = CACHE_PREFIX) -> str | None:
     except Exception:  # any failure means: run without Redis
         return None
     return url
+
+
+def server_env(database_url: str, cache_url: str | None) -> dict[str, str]:
+    """The environment gunicorn (and this process, to render in-process) runs the site with: DEBUG
+    off, the benchmark's database, Redis when `cache_url` names it."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "marketplace.settings",
+        "DATABASE_URL": database_url,
+        "DEBUG": "False",
+        "SERVE_MEDIA": "False",
+        "VAR_DIR": str(ROOT / "var" / "bench"),
+        "CACHE_KEY_PREFIX": CACHE_PREFIX,
+        # Empty: the settings choose (Redis when it answers); the uncached pass sets its own.
+        "CACHE_URL": "",
+        "LOG_LEVEL": "WARNING",
+        "REDIS_URL": cache_url or "",
+        # DEBUG is off, where the site refuses the development secrets: secrets for this run, unless set.
+        **{
+            secret: os.environ.get(secret) or secrets.token_urlsafe(50)
+            for secret in ("SECRET_KEY", "CARRIER_WEBHOOK_SECRET", "PAYMENT_WEBHOOK_SECRET")
+        },
+    }
 
 
 def manage(env: dict[str, str], *args: str) -> None:
@@ -301,10 +324,10 @@ def measure_in_process(pages: list[Page], *, renders: int, profile: bool) -> Non
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(20)
             print(f"\n--- profile: {page.name}, {renders} warm renders, by own time ---")
-            print(_trim_profile(out.getvalue()))
+            print(trim_profile(out.getvalue()))
 
 
-def _trim_profile(text: str) -> str:
+def trim_profile(text: str) -> str:
     lines = [line for line in text.splitlines() if line.strip()]
     start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
     return "\n".join(lines[start:])
@@ -397,9 +420,19 @@ end
 
 
 def load_with_wrk(
-    wrk: str, base: str, paths: Sequence[str], *, duration: int, connections: int, threads: int
+    wrk: str,
+    base: str,
+    paths: Sequence[str],
+    *,
+    duration: int,
+    connections: int,
+    threads: int,
+    headers: Mapping[str, str] | None = None,
 ) -> dict:
+    """Load `paths` for `duration` seconds; every request carries `headers` (a session's cookie)."""
     command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
     env = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="reloop-bench-") as folder:
         if len(paths) > 1:
@@ -432,10 +465,17 @@ def load_with_wrk(
     return figures
 
 
-def load_with_python(base: str, paths: Sequence[str], *, duration: int, connections: int) -> dict:
+def load_with_python(
+    base: str,
+    paths: Sequence[str],
+    *,
+    duration: int,
+    connections: int,
+    headers: Mapping[str, str] | None = None,
+) -> dict:
     """A fallback when wrk is missing: keep-alive connections on threads, going round `paths` in
-    turn. Python's own overhead makes it a weaker load generator than wrk, so its figures are a
-    lower bound."""
+    turn, every request with `headers`. Python's own overhead makes it a weaker load generator than
+    wrk, so its figures are a lower bound."""
     parts = urllib.parse.urlsplit(base)
     latencies: list[float] = []
     errors = [0]
@@ -451,7 +491,7 @@ def load_with_python(base: str, paths: Sequence[str], *, duration: int, connecti
             index += 1
             started = time.perf_counter()
             try:
-                conn.request("GET", path)
+                conn.request("GET", path, headers=dict(headers or {}))
                 response = conn.getresponse()
                 response.read()
                 if response.status >= 400:
@@ -485,6 +525,13 @@ def load_with_python(base: str, paths: Sequence[str], *, duration: int, connecti
         "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
         "errors": errors[0],
     }
+
+
+def find_wrk(*, python_client: bool) -> str | None:
+    """wrk's path, or None for the Python client (asked for, or wrk not installed)."""
+    if python_client:
+        return None
+    return shutil.which("wrk") or ("/usr/bin/wrk" if Path("/usr/bin/wrk").exists() else None)
 
 
 # --- Report -----------------------------------------------------------------------------------------
@@ -644,24 +691,7 @@ def main() -> int:
         raise SystemExit("The browse benchmark needs PostgreSQL: pass --database-url postgres://...")
     ensure_database(args.database_url)
     cache_url = redis_url()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "marketplace.settings",
-        "DATABASE_URL": args.database_url,
-        "DEBUG": "False",
-        "SERVE_MEDIA": "False",
-        "VAR_DIR": str(ROOT / "var" / "bench"),
-        "CACHE_KEY_PREFIX": CACHE_PREFIX,
-        # Empty: the settings choose (Redis when it answers); the uncached pass sets its own.
-        "CACHE_URL": "",
-        "LOG_LEVEL": "WARNING",
-        "REDIS_URL": cache_url or "",
-        # DEBUG is off, where the site refuses the development secrets: secrets for this run, unless set.
-        **{
-            secret: os.environ.get(secret) or secrets.token_urlsafe(50)
-            for secret in ("SECRET_KEY", "CARRIER_WEBHOOK_SECRET", "PAYMENT_WEBHOOK_SECRET")
-        },
-    }
+    env = server_env(args.database_url, cache_url)
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     print(
@@ -675,11 +705,7 @@ def main() -> int:
 
     connections.close_all()
 
-    wrk = (
-        None
-        if args.python_client
-        else shutil.which("wrk") or ("/usr/bin/wrk" if Path("/usr/bin/wrk").exists() else None)
-    )
+    wrk = find_wrk(python_client=args.python_client)
     for name in passes:
         run_pass(name, pages, env, wrk=wrk, args=args)
 

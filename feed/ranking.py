@@ -16,16 +16,19 @@ already shown in this session (the caller passes them as `exclude`).
 
 import math
 from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import BooleanField, Count, Exists, Expression, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from feed.models import WEIGHTS, InterestSignal, ItemNeighbour, SignalKind
-from listings.models import Listing, ListingStatus, PastPrice
+from listings.models import Category, Listing, ListingStatus, PastPrice
 
 # Why an item is shown. "because.<kind>" names the history item it is like.
 REASONS = {
@@ -53,6 +56,8 @@ FRESH_POOL = 300
 FRESH_DAYS = 14
 DROP_DAYS = 7
 POPULAR_DAYS = 7
+# How long an item's popularity is kept in the cache (_popularity).
+POPULARITY_TTL = 60
 # What each part of a score weighs.
 FRESHNESS = 0.25
 PRICE_DROP = 0.3
@@ -67,6 +72,26 @@ PER_CATEGORY = 4
 # database on every page).
 SHOWN_MAX = 600
 SHOWN_TTL = 24 * 60 * 60
+# What a candidate is read with: what an item shows (templates/feed/_items.jinja, feed.api), then what
+# ranking takes. Hundreds of candidates make a page of twelve, so they are read as rows of values and
+# only the twelve become listings: read as model instances with their category and brand, they were
+# over a thousand objects a request and most of its time. A field an item shows that is not named
+# here would cost a query per item (the page's query count is pinned).
+SHOWN_COLUMNS = (
+    "id",
+    "title",
+    "price",
+    "grade",
+    "cover_key",
+    "video_key",
+    "video_width",
+    "video_height",
+    "inspected_at",
+    "published_at",
+    "category_id",
+    "brand_id",
+)
+COLUMNS = (*SHOWN_COLUMNS, "category__name", "category__name_zh")
 
 
 @dataclass
@@ -93,6 +118,55 @@ class _Seen:
     brand_id: int | None
     brand: str
     price: float
+
+
+# A candidate listing's COLUMNS, by name.
+_Row = dict[str, Any]
+
+
+@dataclass(slots=True)
+class _Candidate:
+    row: _Row
+    score: float
+    reason: str
+    params: dict
+
+
+def _listing(row: _Row) -> Listing:
+    """The listing an item of the page shows, made from its candidate row with no query; the fields
+    not read are deferred."""
+    names = [field.attname for field in Listing._meta.concrete_fields if field.attname in row]
+    return Listing.from_db(DEFAULT_DB_ALIAS, names, [row[name] for name in names])
+
+
+class _Among(Expression):
+    """`column IN (ids)`, the ids one array parameter on PostgreSQL (`column = ANY(%s::bigint[])`). A
+    page's queries name up to SHOWN_MAX shown items or FRESH_POOL candidates; as one parameter each,
+    Django building, psycopg2 writing and PostgreSQL parsing them took milliseconds a query. The array
+    is cast to the column's type: as the integer[] psycopg2 sends, the planner costed the popularity
+    count as work for parallel workers, several times slower."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column: str, ids: Collection[int]) -> None:
+        super().__init__()
+        # F, until the query resolves it to the column (a Col, with its output field).
+        self.column: Any = F(column)
+        self.ids = list(ids)
+
+    def get_source_expressions(self) -> list:
+        return [self.column]
+
+    def set_source_expressions(self, expressions: Sequence[Any]) -> None:
+        (self.column,) = expressions
+
+    def as_sql(self, compiler, connection) -> tuple[str, tuple]:
+        column, params = compiler.compile(self.column)
+        if connection.vendor == "postgresql":
+            array = f"{self.column.output_field.db_type(connection)}[]"
+            return f"{column} = ANY(%s::{array})", (*params, self.ids)
+        return f"{column} IN ({', '.join(['%s'] * len(self.ids))})", (*params, *self.ids)
 
 
 def _fade(at: datetime, now: datetime) -> float:
@@ -140,31 +214,60 @@ def _history(*, user_id: int | None, session_key: str, now: datetime) -> list[_S
 
 
 def _on_sale(exclude: set[int], user_id: int | None):
-    listings = Listing.objects.filter(status=ListingStatus.ACTIVE).exclude(pk__in=exclude)
+    # On sale as the channel means it (listings.selectors._on_sale): with published_at, newest first
+    # is a walk down listing_channel_cover that stops at the pool's size. Without it the planner read
+    # every listing on sale, asked PastPrice about each, sorted them all, and compiled the query with
+    # the JIT on top: over a second a request at 100k listings.
+    listings = Listing.objects.filter(status=ListingStatus.ACTIVE, published_at__isnull=False).exclude(
+        _Among("pk", exclude)
+    )
     if user_id is not None:
         listings = listings.exclude(seller_id=user_id)
-    return listings.select_related("brand", "category")
+    return listings
 
 
-def _fresh(*, exclude: set[int], user_id: int | None, now: datetime) -> list[Listing]:
-    """Items new lately or cheaper lately, newest first, each marked `dropped`. One query; a second,
-    the newest items whatever their age, in a shop where too few are new."""
+def _fresh(*, exclude: set[int], user_id: int | None, now: datetime) -> list[tuple[_Row, bool]]:
+    """Items new lately or cheaper lately, newest first, each with whether its price dropped. One
+    query; a second, the newest items whatever their age, in a shop where too few are new."""
     dropped = PastPrice.objects.filter(
         listing_id=OuterRef("pk"), until__gte=now - timedelta(days=DROP_DAYS), price__gt=OuterRef("price")
     )
     on_sale = _on_sale(exclude, user_id).annotate(dropped=Exists(dropped)).order_by("-published_at", "-id")
-    fresh = list(
-        on_sale.filter(Q(published_at__gte=now - timedelta(days=FRESH_DAYS)) | Q(dropped=True))[:FRESH_POOL]
-    )
+    recent = Q(published_at__gte=now - timedelta(days=FRESH_DAYS)) | Q(dropped=True)
+    fresh = list(on_sale.filter(recent).values_list(*COLUMNS, "dropped")[:FRESH_POOL])
     if len(fresh) < PAGE:
-        fresh = list(on_sale[:FRESH_POOL])
-    return fresh
+        fresh = list(on_sale.values_list(*COLUMNS, "dropped")[:FRESH_POOL])
+    return [(dict(zip(COLUMNS, values[:-1], strict=True)), values[-1]) for values in fresh]
 
 
-def _freshness(listing: Listing, now: datetime) -> float:
-    if listing.published_at is None:
+def _popularity(listing_ids: list[int], now: datetime) -> dict[int, int]:
+    """How many signals each item had in the last POPULAR_DAYS days. An item's count is the same for
+    every reader and moves slowly, so it is kept in the cache for POPULARITY_TTL seconds: counting
+    read every signal of the pool's items, about 4,000 rows a page at 2M signals, more than the rest
+    of the page. One query for the items not in the cache, none when all are."""
+    keys = {listing_id: f"feed:popularity:{listing_id}" for listing_id in listing_ids}
+    cached = cache.get_many(keys.values())
+    counts = {listing_id: cached[key] for listing_id, key in keys.items() if key in cached}
+    missing = [listing_id for listing_id in listing_ids if listing_id not in counts]
+    if missing:
+        found = dict(
+            InterestSignal.objects.filter(
+                _Among("listing_id", missing), at__gte=now - timedelta(days=POPULAR_DAYS)
+            )
+            .values("listing_id")
+            .annotate(signals=Count("id"))
+            .values_list("listing_id", "signals")
+        )
+        counted = {listing_id: found.get(listing_id, 0) for listing_id in missing}
+        cache.set_many({keys[listing_id]: n for listing_id, n in counted.items()}, POPULARITY_TTL)
+        counts.update(counted)
+    return counts
+
+
+def _freshness(row: _Row, now: datetime) -> float:
+    if row["published_at"] is None:
         return 0.0
-    return FRESHNESS * math.exp(-(now - listing.published_at).total_seconds() / 86400 / 7)
+    return FRESHNESS * math.exp(-(now - row["published_at"]).total_seconds() / 86400 / 7)
 
 
 def feed_page(
@@ -176,8 +279,8 @@ def feed_page(
     count: int = PAGE,
 ) -> list[FeedItem]:
     """The next `count` items for the shopper (or the visitor's session), best first, with why.
-    Three queries personalised (the history, the neighbours, the fresh items), two otherwise (the
-    fresh items, their popularity)."""
+    Three queries personalised (the history, the neighbours, the fresh items), one otherwise (the
+    fresh items); with no history, one more for the items' popularity the cache does not hold."""
     now = timezone.now()
     exclude = set(exclude)
     history = (
@@ -185,16 +288,16 @@ def feed_page(
         if personalised and (user_id is not None or session_key)
         else []
     )
-    candidates: dict[int, FeedItem] = {}
+    candidates: dict[int, _Candidate] = {}
 
-    def offer(listing: Listing, score: float, reason: str, params: dict) -> None:
-        item = candidates.get(listing.pk)
-        if item is None:
-            candidates[listing.pk] = FeedItem(listing=listing, score=score, reason=reason, params=params)
+    def offer(row: _Row, score: float, reason: str, params: dict) -> None:
+        candidate = candidates.get(row["id"])
+        if candidate is None:
+            candidates[row["id"]] = _Candidate(row=row, score=score, reason=reason, params=params)
             return
-        if score > item.score:
-            item.reason, item.params = reason, params
-        item.score += score
+        if score > candidate.score:
+            candidate.reason, candidate.params = reason, params
+        candidate.score += score
 
     seen_ids = {seen.listing_id for seen in history}
     if history:
@@ -203,83 +306,88 @@ def feed_page(
         neighbours = (
             ItemNeighbour.objects.filter(listing_id__in=weights.keys())
             .filter(neighbour__status=ListingStatus.ACTIVE)
-            .exclude(neighbour_id__in=exclude | seen_ids)
+            .exclude(_Among("neighbour_id", exclude | seen_ids))
         )
         if user_id is not None:
             neighbours = neighbours.exclude(neighbour__seller_id=user_id)
-        listings: dict[int, Listing] = {}
-        for row in neighbours.select_related("neighbour__brand", "neighbour__category").order_by("-score")[
-            :NEIGHBOUR_POOL
-        ]:
-            listings[row.neighbour_id] = row.neighbour
-            contributions[row.neighbour_id].append(
-                (weights[row.listing_id].weight * row.score, weights[row.listing_id])
-            )
-        for listing_id, parts in contributions.items():
+        rows: dict[int, _Row] = {}
+        for listing_id, score, *values in neighbours.order_by("-score").values_list(
+            "listing_id", "score", *(f"neighbour__{column}" for column in COLUMNS)
+        )[:NEIGHBOUR_POOL]:
+            row = dict(zip(COLUMNS, values, strict=True))
+            rows[row["id"]] = row
+            contributions[row["id"]].append((weights[listing_id].weight * score, weights[listing_id]))
+        for neighbour_id, parts in contributions.items():
             _strongest, because = max(parts, key=lambda part: part[0])
             offer(
-                listings[listing_id],
+                rows[neighbour_id],
                 sum(part for part, _seen in parts),
                 f"because.{because.kind}",
                 {"title": because.title},
             )
 
     fresh = [
-        listing for listing in _fresh(exclude=exclude, user_id=user_id, now=now) if listing.pk not in seen_ids
+        (row, dropped)
+        for row, dropped in _fresh(exclude=exclude, user_id=user_id, now=now)
+        if row["id"] not in seen_ids
     ]
-    popularity: dict[int, int] = {}
-    if not history:
-        popularity = dict(
-            InterestSignal.objects.filter(
-                listing_id__in=[listing.pk for listing in fresh], at__gte=now - timedelta(days=POPULAR_DAYS)
-            )
-            .values("listing_id")
-            .annotate(signals=Count("id"))
-            .values_list("listing_id", "signals")
-        )
+    popularity = _popularity([row["id"] for row, _dropped in fresh], now) if not history else {}
     busiest = max(popularity.values(), default=0)
     categories = {seen.category_id for seen in history}
     brands = {seen.brand_id: seen.brand for seen in history if seen.brand_id}
     prices = defaultdict(list)
     for seen in history:
         prices[seen.category_id].append(seen.price)
+    labels: dict[int, str] = {}  # each category's name in the reader's language, worked out once
 
-    for listing in fresh:
-        score, reason, params = _freshness(listing, now), "new_in", {"category": listing.category.label}
-        if listing.brand_id in brands:
+    for row, dropped in fresh:
+        label = labels.get(row["category_id"])
+        if label is None:
+            label = Category(name=row["category__name"], name_zh=row["category__name_zh"]).label
+            labels[row["category_id"]] = label
+        score, reason, params = _freshness(row, now), "new_in", {"category": label}
+        if row["brand_id"] in brands:
             score += SAME_BRAND
-            reason, params = "brand", {"brand": brands[listing.brand_id]}
-        if listing.category_id in categories:
+            reason, params = "brand", {"brand": brands[row["brand_id"]]}
+        if row["category_id"] in categories:
             score += SAME_CATEGORY
             if reason == "new_in":
-                reason, params = "category", {"category": listing.category.label}
-            price = float(listing.price)
-            if any(0.7 * seen <= price <= 1.3 * seen for seen in prices[listing.category_id]):
+                reason, params = "category", {"category": label}
+            price = float(row["price"])
+            if any(0.7 * seen <= price <= 1.3 * seen for seen in prices[row["category_id"]]):
                 score += SIMILAR_PRICE
-        if popularity.get(listing.pk) and busiest:
-            score += POPULARITY * popularity[listing.pk] / busiest
-            if popularity[listing.pk] * 2 >= busiest and reason == "new_in":
+        if popularity.get(row["id"]) and busiest:
+            score += POPULARITY * popularity[row["id"]] / busiest
+            if popularity[row["id"]] * 2 >= busiest and reason == "new_in":
                 reason, params = "popular", {}
-        if getattr(listing, "dropped", False):
+        if dropped:
             score += PRICE_DROP
             if reason in ("new_in", "popular"):
                 reason, params = "price_dropped", {}
-        offer(listing, score, reason, params)
+        offer(row, score, reason, params)
 
-    ranked = sorted(candidates.values(), key=lambda item: (-item.score, -item.listing.pk))
-    page: list[FeedItem] = []
+    ranked = sorted(candidates.values(), key=lambda candidate: (-candidate.score, -candidate.row["id"]))
+    page: list[_Candidate] = []
     per_category: dict[int, int] = defaultdict(int)
-    for item in ranked:
-        if per_category[item.listing.category_id] >= PER_CATEGORY:
+    for candidate in ranked:
+        if per_category[candidate.row["category_id"]] >= PER_CATEGORY:
             continue
-        per_category[item.listing.category_id] += 1
-        page.append(item)
+        per_category[candidate.row["category_id"]] += 1
+        page.append(candidate)
         if len(page) == count:
             break
     if len(page) < count:  # a narrow shop: fill with what the category cap left out
-        chosen = {item.listing.pk for item in page}
-        page += [item for item in ranked if item.listing.pk not in chosen][: count - len(page)]
-    return page
+        chosen = {candidate.row["id"] for candidate in page}
+        page += [candidate for candidate in ranked if candidate.row["id"] not in chosen][: count - len(page)]
+    return [
+        FeedItem(
+            listing=_listing(candidate.row),
+            score=candidate.score,
+            reason=candidate.reason,
+            params=candidate.params,
+        )
+        for candidate in page
+    ]
 
 
 def feed_next(

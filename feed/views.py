@@ -5,7 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -69,10 +71,19 @@ def for_you(request: HttpRequest) -> HttpResponse:
         session_key=session_key,
         personalised=personalised,
     )
-    context = {"items": items, "personalised": personalised}
+    # The items by Jinja2 (templates/feed/_items.jinja), as the channel renders its cards.
+    items_html = render_to_string("feed/_items.jinja", {"items": items}, request=request, using="jinja2")
     if request.headers.get("HX-Request"):
-        return render(request, "feed/_items.html", context)
-    return render(request, "feed/for_you.html", context)
+        return HttpResponse(items_html)
+    return render(
+        request,
+        "feed/for_you.html",
+        {
+            "items": items,
+            "items_html": mark_safe(items_html),  # noqa: S308 - rendered by an autoescaping template
+            "personalised": personalised,
+        },
+    )
 
 
 @login_required
