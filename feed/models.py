@@ -35,7 +35,10 @@ WEIGHTS = {
 }
 
 
-class InterestSignal(models.Model):
+class ShopperOrVisitor(models.Model):
+    """Who did something: a signed-in shopper, or a signed-out visitor known by their session until
+    they sign in."""
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("shopper"),
@@ -46,6 +49,12 @@ class InterestSignal(models.Model):
     )
     # A signed-out visitor's session; empty for a signed-in shopper.
     session_key = models.CharField(_("session"), max_length=40, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class InterestSignal(ShopperOrVisitor):
     listing = models.ForeignKey(
         Listing, verbose_name=_("listing"), related_name="+", on_delete=models.CASCADE
     )
@@ -243,23 +252,14 @@ class CreatorLink(models.Model):
             return reverse("feed:creator_link", args=[self.code])
 
 
-class LinkClick(models.Model):
+class LinkClick(ShopperOrVisitor):
     """Someone opened a creator's link. A purchase of the item within CREATOR_ATTRIBUTION_DAYS of their
-    latest click on any creator's link to it earns that link's creator the commission."""
+    latest click on any creator's link to it earns that link's creator the commission. A signed-out
+    visitor's clicks become theirs when they sign in (feed.services.creators.link_clicks_claim)."""
 
     link = models.ForeignKey(
         CreatorLink, verbose_name=_("link"), related_name="clicks", on_delete=models.CASCADE
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("shopper"),
-        null=True,
-        blank=True,
-        related_name="+",
-        on_delete=models.CASCADE,
-    )
-    # A signed-out visitor's session, until they sign in (feed.creators claims the clicks then).
-    session_key = models.CharField(_("session"), max_length=40, blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:

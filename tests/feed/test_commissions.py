@@ -216,38 +216,32 @@ def test_a_signed_out_click_never_claimed_earns_nothing():
 # --- The rate a link keeps for 30 days ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("shared_at", "now"), [("5", "10"), ("20", "10")])
-def test_a_link_keeps_the_rate_it_was_shared_with_for_thirty_days(shared_at, now):
+@pytest.mark.parametrize(
+    ("shared_at", "now", "days_ago", "earned"),
+    [
+        # Within 30 days of sharing, the link keeps its rate, whether the category's rose or fell.
+        ("5", "10", 10, "5"),
+        ("20", "10", 10, "20"),
+        # After 30 days, the rate of the day.
+        ("5", "10", 31, "10"),
+        ("20", "10", 31, "10"),
+    ],
+)
+def test_a_link_keeps_the_rate_it_was_shared_with_for_thirty_days(shared_at, now, days_ago, earned):
     # given: a link shared at one rate, the category's rate changed since
     staff, creator, buyer = operations_staff(), approved_creator(), UserFactory()
     listing = ListingFactory(price=Decimal("1000.00"))
     category_rate_set(category_id=listing.category_id, by=staff, rate=shared_at)
-    link = shared_link(creator, listing, days_ago=10)
+    link = shared_link(creator, listing, days_ago=days_ago)
     category_rate_set(category_id=listing.category_id, by=staff, rate=now)
     clicked(link, buyer)
 
-    # when: bought 10 days after sharing
+    # when: bought `days_ago` days after sharing
     bought(listing, buyer)
 
     # then
     commission = Commission.objects.get()
-    assert commission.rate == Decimal(shared_at) / 100
-    assert commission.amount == Decimal(shared_at) * 10
-
-
-@pytest.mark.parametrize(("shared_at", "now"), [("5", "10"), ("20", "10")])
-def test_after_thirty_days_a_link_earns_the_rate_of_the_day(shared_at, now):
-    staff, creator, buyer = operations_staff(), approved_creator(), UserFactory()
-    listing = ListingFactory(price=Decimal("1000.00"))
-    category_rate_set(category_id=listing.category_id, by=staff, rate=shared_at)
-    link = shared_link(creator, listing, days_ago=31)
-    category_rate_set(category_id=listing.category_id, by=staff, rate=now)
-    clicked(link, buyer)
-
-    bought(listing, buyer)
-
-    commission = Commission.objects.get()
-    assert (commission.rate, commission.amount) == (Decimal(now) / 100, Decimal(now) * 10)
+    assert (commission.rate, commission.amount) == (Decimal(earned) / 100, Decimal(earned) * 10)
 
 
 # --- Self-dealing -------------------------------------------------------------------------------------
