@@ -11,10 +11,8 @@ number of queries whatever the number of rows (tests/feed/test_api_creators.py p
 """
 
 from collections.abc import Sequence
-from decimal import Decimal
 
-from django.db.models import DecimalField, F, Func, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -28,10 +26,10 @@ from rest_framework.response import Response
 from accounts.http import api_user
 from accounts.models import User
 from feed import creators
+from feed.creator_selectors import count_of, with_totals
 from feed.errors import NotACreator
 from feed.models import (
     Commission,
-    CommissionStatus,
     Creator,
     CreatorLink,
     CreatorStatus,
@@ -85,32 +83,6 @@ def _approved(user: User, *, rows: QuerySet[Creator] | None = None) -> Creator:
     return creator
 
 
-def _count(rows: QuerySet) -> Coalesce:
-    """How many `rows` (a queryset filtered on an OuterRef) as a column: `SELECT COUNT(*) ...` as a
-    scalar subquery. COUNT written as a plain function, so that Django adds no GROUP BY to it."""
-    counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def _total(rows: QuerySet[Commission]) -> Coalesce:
-    """The sum of the `rows`' amounts as a column (0 for none), as `_count`."""
-    summed = rows.order_by().annotate(total=Func(F("amount"), function="SUM")).values("total")
-    return Coalesce(Subquery(summed, output_field=DecimalField(**MONEY)), Decimal("0"))
-
-
-def _with_totals(rows: QuerySet[Creator]) -> QuerySet[Creator]:
-    """Creators with their statement's totals as columns, so that a creator and its totals are one
-    query: clicks on all their links, orders bought through them (each has a commission row, whatever
-    became of it), and commission pending and paid."""
-    commissions = Commission.objects.filter(creator=OuterRef("pk"))
-    return rows.annotate(
-        total_clicks=_count(LinkClick.objects.filter(link__video__creator=OuterRef("pk"))),
-        total_orders=_count(commissions),
-        total_pending=_total(commissions.filter(status=CommissionStatus.PENDING)),
-        total_paid=_total(commissions.filter(status=CommissionStatus.PAID)),
-    )
-
-
 def _videos(creator_id: int) -> QuerySet[CreatorVideo]:
     """A creator's videos, each with its links and their items' titles: two queries a page."""
     links = (
@@ -132,8 +104,8 @@ def _links(creator_id: int) -> QuerySet[CreatorLink]:
         .select_related("listing")
         .only("code", "video", "listing", "rate", "rate_locked_until", "created_at", "listing__title")
         .annotate(
-            click_count=_count(LinkClick.objects.filter(link=OuterRef("pk"))),
-            order_count=_count(Commission.objects.filter(link=OuterRef("pk"))),
+            click_count=count_of(LinkClick.objects.filter(link=OuterRef("pk"))),
+            order_count=count_of(Commission.objects.filter(link=OuterRef("pk"))),
         )
     )
 
@@ -485,7 +457,7 @@ class CreatorStatementView(CreatorAPIView):
         tags=["creators"],
     )
     def get(self, request: Request) -> Response:
-        creator = _approved(api_user(request), rows=_with_totals(Creator.objects.all()))
+        creator = _approved(api_user(request), rows=with_totals(Creator.objects.all()))
         page = paginate(
             _commissions(creator.pk), order_by=NEWEST_FIRST, cursor=_cursor(request), size=PAGE_SIZE
         )

@@ -3,7 +3,17 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import (
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from feed.creators import current_rate
@@ -36,19 +46,45 @@ class Totals:
     paid: Decimal
 
 
+def count_of(rows: QuerySet) -> Coalesce:
+    """How many `rows` (a queryset filtered on an OuterRef) as a column: `SELECT COUNT(*) ...` as a
+    scalar subquery. COUNT written as a plain function, so that Django adds no GROUP BY to it."""
+    counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def total_of(rows: QuerySet[Commission]) -> Coalesce:
+    """The sum of the `rows`' amounts as a column (0 for none), as `count_of`."""
+    summed = rows.order_by().annotate(total=Func(F("amount"), function="SUM")).values("total")
+    return Coalesce(Subquery(summed, output_field=Commission._meta.get_field("amount")), Decimal("0"))
+
+
+def with_totals(rows: QuerySet[Creator]) -> QuerySet[Creator]:
+    """Creators with their statement's totals as columns, so that a creator and its totals are one
+    query: clicks on all their links, orders bought through them (each has a commission row, whatever
+    became of it), and commission pending and paid."""
+    commissions = Commission.objects.filter(creator=OuterRef("pk"))
+    return rows.annotate(
+        total_clicks=count_of(LinkClick.objects.filter(link__video__creator=OuterRef("pk"))),
+        total_orders=count_of(commissions),
+        total_pending=total_of(commissions.filter(status=CommissionStatus.PENDING)),
+        total_paid=total_of(commissions.filter(status=CommissionStatus.PAID)),
+    )
+
+
 def totals_of(*, creator: Creator) -> Totals:
     """Clicks on the creator's links, orders bought through them, and commission pending and paid.
-    Two queries."""
-    sums = Commission.objects.filter(creator=creator).aggregate(
-        orders=Count("pk"),
-        pending=Sum("amount", filter=Q(status=CommissionStatus.PENDING)),
-        paid=Sum("amount", filter=Q(status=CommissionStatus.PAID)),
+    One query."""
+    row = (
+        with_totals(Creator.objects.filter(pk=creator.pk))
+        .values("total_clicks", "total_orders", "total_pending", "total_paid")
+        .get()
     )
     return Totals(
-        clicks=LinkClick.objects.filter(link__video__creator=creator).count(),
-        orders=sums["orders"],
-        pending=sums["pending"] or Decimal("0"),
-        paid=sums["paid"] or Decimal("0"),
+        clicks=row["total_clicks"],
+        orders=row["total_orders"],
+        pending=row["total_pending"],
+        paid=row["total_paid"],
     )
 
 

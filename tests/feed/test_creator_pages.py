@@ -210,9 +210,9 @@ def test_the_dashboard_shows_clicks_orders_pending_paid_and_why_one_earned_nothi
         )
     client.force_login(creator.user)
 
-    # session and user; the creator; clicks; the sums; commissions with their orders and items;
-    # videos; their links with items and clicks counted. (The bell asks for its count itself.)
-    with django_assert_num_queries(7):
+    # session and user; the creator; the totals; commissions with their orders and items; videos;
+    # their links with items and clicks counted. (The bell asks for its count itself.)
+    with django_assert_num_queries(6):
         page = client.get("/creators/dashboard/").content.decode()
 
     assert 'id="total-clicks">4<' in page and 'id="total-orders">4<' in page
