@@ -313,6 +313,7 @@ def make_readers(*, items: np.ndarray, weights: np.ndarray, listing_ids: np.ndar
     from accounts.models import User
     from feed.models import InterestSignal
     from feed.ranking import HISTORY
+    from feed.views import HAS_HISTORY
 
     def history(start: int, **who) -> None:
         now = timezone.now()
@@ -349,6 +350,9 @@ def make_readers(*, items: np.ndarray, weights: np.ndarray, listing_ids: np.ndar
         reader.cookie = reader.client.cookies[settings.SESSION_COOKIE_NAME].value
         if reader.name == "visitor with history":
             history(HISTORY, session_key=reader.cookie)
+            session = reader.client.session  # as the item pages' beacon marks it (feed.views.seen)
+            session[HAS_HISTORY] = True
+            session.save()
     return readers
 
 

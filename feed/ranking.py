@@ -12,6 +12,11 @@ shoppers took an interest lately, the same for everyone.
 
 Only items on sale are shown (sold and reserved ones never), never the shopper's own, never one
 already shown in this session (the caller passes them as `exclude`).
+
+The fresh items are the same for every reader, so each process holds them for FRESH_HOLD seconds
+(marketplace.process_memo) and leaves out a reader's own and shown ones itself: an item put on sale
+reaches the feed within that time. The page's items are then read again, so that what it shows is
+on sale now, at its price now.
 """
 
 import math
@@ -22,13 +27,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import BooleanField, Count, Exists, Expression, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from feed.models import WEIGHTS, InterestSignal, ItemNeighbour, SignalKind
 from listings.models import Category, Listing, ListingStatus, PastPrice
+from marketplace import prepared_statements, process_memo
 
 # Why an item is shown. "because.<kind>" names the history item it is like.
 REASONS = {
@@ -56,8 +62,11 @@ FRESH_POOL = 300
 FRESH_DAYS = 14
 DROP_DAYS = 7
 POPULAR_DAYS = 7
-# How long an item's popularity is kept in the cache (_popularity).
-POPULARITY_TTL = 60
+# How long each process holds the fresh items with their popularity (_Held), and how many: enough for
+# FRESH_POOL after a reader's SHOWN_MAX shown ones are left out.
+FRESH_HOLD = 30
+FRESH_HELD = 900
+FRESH_KEY = "feed:fresh"
 # What each part of a score weighs.
 FRESHNESS = 0.25
 PRICE_DROP = 0.3
@@ -90,6 +99,7 @@ SHOWN_COLUMNS = (
     "published_at",
     "category_id",
     "brand_id",
+    "seller_id",
 )
 COLUMNS = (*SHOWN_COLUMNS, "category__name", "category__name_zh")
 
@@ -226,42 +236,89 @@ def _on_sale(exclude: set[int], user_id: int | None):
     return listings
 
 
-def _fresh(*, exclude: set[int], user_id: int | None, now: datetime) -> list[tuple[_Row, bool]]:
-    """Items new lately or cheaper lately, newest first, each with whether its price dropped. One
-    query; a second, the newest items whatever their age, in a shop where too few are new."""
+def _fresh_read(
+    *, exclude: Collection[int], user_id: int | None, now: datetime, limit: int = FRESH_POOL
+) -> tuple[list[tuple[_Row, bool]], list[tuple[_Row, bool]]]:
+    """Items new lately or cheaper lately, newest first, each with whether its price dropped; and, in
+    a shop where fewer than `limit` are, the newest items whatever their age (else none). One query,
+    two in such a shop."""
     dropped = PastPrice.objects.filter(
         listing_id=OuterRef("pk"), until__gte=now - timedelta(days=DROP_DAYS), price__gt=OuterRef("price")
     )
-    on_sale = _on_sale(exclude, user_id).annotate(dropped=Exists(dropped)).order_by("-published_at", "-id")
+    on_sale = (
+        _on_sale(set(exclude), user_id).annotate(dropped=Exists(dropped)).order_by("-published_at", "-id")
+    )
     recent = Q(published_at__gte=now - timedelta(days=FRESH_DAYS)) | Q(dropped=True)
-    fresh = list(on_sale.filter(recent).values_list(*COLUMNS, "dropped")[:FRESH_POOL])
-    if len(fresh) < PAGE:
-        fresh = list(on_sale.values_list(*COLUMNS, "dropped")[:FRESH_POOL])
-    return [(dict(zip(COLUMNS, values[:-1], strict=True)), values[-1]) for values in fresh]
+    fresh = list(on_sale.filter(recent).values_list(*COLUMNS, "dropped")[:limit])
+    newest = list(on_sale.values_list(*COLUMNS, "dropped")[:limit]) if len(fresh) < limit else []
+    return [(dict(zip(COLUMNS, values[:-1], strict=True)), values[-1]) for values in fresh], [
+        (dict(zip(COLUMNS, values[:-1], strict=True)), values[-1]) for values in newest
+    ]
+
+
+@dataclass(frozen=True)
+class _Held:
+    """What each process holds of the fresh items (_fresh_read, FRESH_HELD of each kind), and how
+    popular each of them is."""
+
+    recent: list[tuple[_Row, bool]]
+    newest: list[tuple[_Row, bool]]
+    popularity: dict[int, int]
+
+    @classmethod
+    def read(cls, now: datetime) -> "_Held":
+        recent, newest = _fresh_read(exclude=(), user_id=None, now=now, limit=FRESH_HELD)
+        ids = {row["id"] for row, _dropped in recent} | {row["id"] for row, _dropped in newest}
+        return cls(recent=recent, newest=newest, popularity=_popularity_read(ids, now))
+
+
+def _held(now: datetime) -> _Held:
+    return process_memo.held(FRESH_KEY, ttl=FRESH_HOLD, load=lambda: _Held.read(now))
+
+
+def _fresh(*, exclude: set[int], user_id: int | None, now: datetime) -> list[tuple[_Row, bool]]:
+    """Up to FRESH_POOL items new or cheaper lately (_fresh_read), less the reader's own and shown
+    ones, from what this process holds; the newest whatever their age when fewer than a page are
+    left. Read from the database (one or two queries) when the reader left out so many of what is
+    held that too few remain."""
+    held = _held(now)
+    rows: list[tuple[_Row, bool]] = []
+    for pool in (held.recent, held.newest):
+        rows = [
+            (row, dropped)
+            for row, dropped in pool
+            if row["id"] not in exclude and row["seller_id"] != user_id
+        ]
+        if len(pool) == FRESH_HELD and len(rows) < FRESH_POOL:
+            fresh, newest = _fresh_read(exclude=exclude, user_id=user_id, now=now)
+            return fresh if len(fresh) >= PAGE else newest
+        if len(rows) >= PAGE:
+            return rows[:FRESH_POOL]
+    return rows[:FRESH_POOL]
 
 
 def _popularity(listing_ids: list[int], now: datetime) -> dict[int, int]:
     """How many signals each item had in the last POPULAR_DAYS days. An item's count is the same for
-    every reader and moves slowly, so it is kept in the cache for POPULARITY_TTL seconds: counting
-    read every signal of the pool's items, about 4,000 rows a page at 2M signals, more than the rest
-    of the page. One query for the items not in the cache, none when all are."""
-    keys = {listing_id: f"feed:popularity:{listing_id}" for listing_id in listing_ids}
-    cached = cache.get_many(keys.values())
-    counts = {listing_id: cached[key] for listing_id, key in keys.items() if key in cached}
-    missing = [listing_id for listing_id in listing_ids if listing_id not in counts]
-    if missing:
-        found = dict(
-            InterestSignal.objects.filter(
-                _Among("listing_id", missing), at__gte=now - timedelta(days=POPULAR_DAYS)
-            )
-            .values("listing_id")
-            .annotate(signals=Count("id"))
-            .values_list("listing_id", "signals")
+    every reader and moves slowly, so it is held with the fresh items (_Held): counting read every
+    signal of a page's candidates, about 4,000 rows at 2M signals, more than the rest of the page.
+    One query for items read past what is held, none otherwise."""
+    known = _held(now).popularity
+    missing = [listing_id for listing_id in listing_ids if listing_id not in known]
+    counts = _popularity_read(missing, now) if missing else {}
+    return {listing_id: known.get(listing_id) or counts.get(listing_id, 0) for listing_id in listing_ids}
+
+
+def _popularity_read(listing_ids: Collection[int], now: datetime) -> dict[int, int]:
+    """How many signals each item had in the last POPULAR_DAYS days (0 for none). One query."""
+    found = dict(
+        InterestSignal.objects.filter(
+            _Among("listing_id", listing_ids), at__gte=now - timedelta(days=POPULAR_DAYS)
         )
-        counted = {listing_id: found.get(listing_id, 0) for listing_id in missing}
-        cache.set_many({keys[listing_id]: n for listing_id, n in counted.items()}, POPULARITY_TTL)
-        counts.update(counted)
-    return counts
+        .values("listing_id")
+        .annotate(signals=Count("id"))
+        .values_list("listing_id", "signals")
+    )
+    return {listing_id: found.get(listing_id, 0) for listing_id in listing_ids}
 
 
 def _freshness(row: _Row, now: datetime) -> float:
@@ -279,8 +336,9 @@ def feed_page(
     count: int = PAGE,
 ) -> list[FeedItem]:
     """The next `count` items for the shopper (or the visitor's session), best first, with why.
-    Three queries personalised (the history, the neighbours, the fresh items), one otherwise (the
-    fresh items); with no history, one more for the items' popularity the cache does not hold."""
+    Three queries personalised (the history, the neighbours, the page's items as they are now), one
+    otherwise (the page's items); a few more when this process reads the fresh items again
+    (FRESH_HOLD), or when the reader left out so many of them that it reads past what is held."""
     now = timezone.now()
     exclude = set(exclude)
     history = (
@@ -367,6 +425,33 @@ def feed_page(
         offer(row, score, reason, params)
 
     ranked = sorted(candidates.values(), key=lambda candidate: (-candidate.score, -candidate.row["id"]))
+    now_on_sale: dict[int, _Row] = {}
+    read: set[int] = set()
+    while True:  # until every item of the page is on sale now; rarely more than once
+        page = _choose(ranked, count)
+        unread = [candidate.row["id"] for candidate in page if candidate.row["id"] not in read]
+        if not unread:
+            break
+        now_on_sale.update(_now_on_sale(unread))
+        read.update(unread)
+        ranked = [
+            candidate
+            for candidate in ranked
+            if candidate.row["id"] not in read or candidate.row["id"] in now_on_sale
+        ]
+    return [
+        FeedItem(
+            listing=_listing(now_on_sale[candidate.row["id"]]),
+            score=candidate.score,
+            reason=candidate.reason,
+            params=candidate.params,
+        )
+        for candidate in page
+    ]
+
+
+def _choose(ranked: list[_Candidate], count: int) -> list[_Candidate]:
+    """The page: the best `count`, at most PER_CATEGORY of a category unless too few others remain."""
     page: list[_Candidate] = []
     per_category: dict[int, int] = defaultdict(int)
     for candidate in ranked:
@@ -375,19 +460,31 @@ def feed_page(
         per_category[candidate.row["category_id"]] += 1
         page.append(candidate)
         if len(page) == count:
-            break
-    if len(page) < count:  # a narrow shop: fill with what the category cap left out
-        chosen = {candidate.row["id"] for candidate in page}
-        page += [candidate for candidate in ranked if candidate.row["id"] not in chosen][: count - len(page)]
-    return [
-        FeedItem(
-            listing=_listing(candidate.row),
-            score=candidate.score,
-            reason=candidate.reason,
-            params=candidate.params,
-        )
-        for candidate in page
-    ]
+            return page
+    # a narrow shop: fill with what the category cap left out
+    chosen = {candidate.row["id"] for candidate in page}
+    return (
+        page + [candidate for candidate in ranked if candidate.row["id"] not in chosen][: count - len(page)]
+    )
+
+
+def _now_on_sale(listing_ids: list[int]) -> dict[int, _Row]:
+    """Of these items, the ones on sale now, as they are now. One query, a prepared statement
+    (marketplace.prepared_statements): every page asks it, and the ORM took longer to build it than
+    PostgreSQL to answer it."""
+    fields = [Listing._meta.get_field(name.removesuffix("_id")) for name in SHOWN_COLUMNS]
+    table = connection.ops.quote_name(Listing._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    postgres = connection.vendor == "postgresql"
+    among = "id = ANY(%s::bigint[])" if postgres else f"id IN ({', '.join(['%s'] * len(listing_ids))})"
+    rows = prepared_statements.fetch(
+        using=DEFAULT_DB_ALIAS,
+        sql=f"SELECT {columns} FROM {table} WHERE {among} AND status = %s AND published_at IS NOT NULL",  # noqa: S608 - names, not input
+        params=[*([listing_ids] if postgres else listing_ids), ListingStatus.ACTIVE.value],
+        fields=fields,
+        name="feed_now_on_sale" if postgres else "",
+    )
+    return {values[0]: dict(zip(SHOWN_COLUMNS, values, strict=True)) for values in rows}
 
 
 def feed_next(

@@ -20,6 +20,10 @@ from marketplace.redirects import safe_next_url
 
 # What an item's page may say of itself (static/js/interest.js).
 PAGE_KINDS = {SignalKind.VIEW.value, SignalKind.DWELL.value}
+# A visitor's choice (a shopper's is kept with their account: FeedSettings).
+PERSONALISED_KEY = "feed_personalised"
+# Whether a visitor's session has signals: until it does, their feed does not look for a history.
+HAS_HISTORY = "feed_history"
 
 
 @require_POST
@@ -39,14 +43,12 @@ def seen(request: HttpRequest) -> HttpResponse:
     else:
         if request.session.session_key is None:
             request.session.save()
+        if not request.session.get(HAS_HISTORY):
+            request.session[HAS_HISTORY] = True
         signal_record(
             kind=SignalKind(kind), listing_id=listing_id, session_key=request.session.session_key or ""
         )
     return HttpResponse(status=204)
-
-
-# A visitor's choice (a shopper's is kept with their account: FeedSettings).
-PERSONALISED_KEY = "feed_personalised"
 
 
 def _personalised(request: HttpRequest) -> bool:
@@ -68,7 +70,7 @@ def for_you(request: HttpRequest) -> HttpResponse:
         shown_key=f"feed:shown:{session_key}",
         again=bool(request.GET.get("again")),
         user_id=request.user.pk if request.user.is_authenticated else None,
-        session_key=session_key,
+        session_key=session_key if request.session.get(HAS_HISTORY) else "",
         personalised=personalised,
     )
     # The items by Jinja2 (templates/feed/_items.jinja), as the channel renders its cards.

@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from feed.models import InterestSignal, ItemNeighbour, SignalKind
-from feed.ranking import feed_page
+from feed.ranking import FRESH_KEY, feed_page
 from listings.models import ListingStatus
+from marketplace import process_memo
 from tests.factories import BrandFactory, ListingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,28 @@ def test_new_items_of_a_brand_the_shopper_likes_and_price_drops_say_so():
     assert why["Leica Q2"] == "More from Leica, which you like"
     assert why["Hasselblad 500C"] == "Price dropped"
     assert new_leica.pk  # (named for the assertion above)
+
+
+def test_held_new_items_show_only_while_on_sale_and_at_their_price_now():
+    """Each process holds the new items for a while; what a page shows is read again."""
+    shopper = UserFactory()
+    items = [ListingFactory(title=f"New {n}", price=Decimal("100.00")) for n in range(14)]
+    own = ListingFactory(title="The shopper's own", seller=shopper)
+    assert len(feed_page(user_id=None)) == 12  # now held
+    sold, cheaper = items[-1], items[-2]
+    ListingFactory(title="Put on sale just now")
+    sold.status = ListingStatus.SOLD
+    sold.save(update_fields=["status"])
+    cheaper.price = Decimal("80.00")
+    cheaper.save(update_fields=["price"])
+
+    page = {item.listing.title: item.listing for item in feed_page(user_id=shopper.pk, personalised=False)}
+
+    assert sold.title not in page and own.title not in page and len(page) == 12
+    assert page[cheaper.title].price == Decimal("80.00")
+    assert "Put on sale just now" not in page  # until the process's hold ends
+    process_memo.forget(FRESH_KEY)
+    assert "Put on sale just now" in _titles(feed_page(user_id=None))
 
 
 def test_with_personalisation_off_the_history_changes_nothing():
@@ -120,7 +143,7 @@ def test_the_feed_page_costs_fixed_queries(client, django_assert_num_queries):
         ListingFactory()
     client.force_login(shopper)
     client.get("/for-you/")
-    # the signed-in user; the history; the neighbours with their items; the new and cheaper items
-    # (the session and what it was shown are in the cache)
+    # the signed-in user; the history; the neighbours with their items; the page's items as they are
+    # now (the session and what it was shown are in the cache, the new and cheaper items held)
     with django_assert_num_queries(4):
         assert client.get("/for-you/?again=1").status_code == 200
