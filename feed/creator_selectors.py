@@ -59,6 +59,10 @@ def total_of(rows: QuerySet[Commission]) -> Coalesce:
     return Coalesce(Subquery(summed, output_field=Commission._meta.get_field("amount")), Decimal("0"))
 
 
+# The columns with_totals adds.
+TOTALS = ("total_clicks", "total_orders", "total_pending", "total_paid")
+
+
 def with_totals(rows: QuerySet[Creator]) -> QuerySet[Creator]:
     """Creators with their statement's totals as columns, so that a creator and its totals are one
     query: clicks on all their links, orders bought through them (each has a commission row, whatever
@@ -75,17 +79,10 @@ def with_totals(rows: QuerySet[Creator]) -> QuerySet[Creator]:
 def totals_of(*, creator: Creator) -> Totals:
     """Clicks on the creator's links, orders bought through them, and commission pending and paid.
     One query."""
-    row = (
-        with_totals(Creator.objects.filter(pk=creator.pk))
-        .values("total_clicks", "total_orders", "total_pending", "total_paid")
-        .get()
+    clicks, orders, pending, paid = (
+        with_totals(Creator.objects.filter(pk=creator.pk)).values_list(*TOTALS).get()
     )
-    return Totals(
-        clicks=row["total_clicks"],
-        orders=row["total_orders"],
-        pending=row["total_pending"],
-        paid=row["total_paid"],
-    )
+    return Totals(clicks=clicks, orders=orders, pending=pending, paid=paid)
 
 
 def commissions_of(*, creator: Creator, limit: int = DASHBOARD_ROWS) -> list[Commission]:

@@ -24,11 +24,11 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.models import BooleanField, Count, Exists, Expression, F, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, Expression, F, Field, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -472,9 +472,9 @@ def _now_on_sale(listing_ids: list[int]) -> dict[int, _Row]:
     """Of these items, the ones on sale now, as they are now. One query, a prepared statement
     (marketplace.prepared_statements): every page asks it, and the ORM took longer to build it than
     PostgreSQL to answer it."""
-    fields = [Listing._meta.get_field(name.removesuffix("_id")) for name in SHOWN_COLUMNS]
+    fields = [cast(Field, Listing._meta.get_field(name.removesuffix("_id"))) for name in SHOWN_COLUMNS]
     table = connection.ops.quote_name(Listing._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    columns = ", ".join(connection.ops.quote_name(name) for name in SHOWN_COLUMNS)
     postgres = connection.vendor == "postgresql"
     among = "id = ANY(%s::bigint[])" if postgres else f"id IN ({', '.join(['%s'] * len(listing_ids))})"
     rows = prepared_statements.fetch(
