@@ -11,6 +11,7 @@ it has no metadata either.
 This module imports no app (the import-linter contract on the project package's helpers).
 """
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -312,7 +313,52 @@ def recording_of_bars(
     """A recording made here, with no camera: colour bars that move, the second written on them, and
     a tone. For the demo's show and videos, and for tests of the video jobs. MP4, FLV, or HLS (a
     playlist and its two-second segments beside it) by `path`'s suffix; `metadata` is written into
-    the container and its streams (tests that check it is not carried over)."""
+    the container and its streams (tests that check it is not carried over).
+
+    Encoding takes seconds; a process asked for the same recording again (the demo seeded over and
+    over in the test suite) writes the files it made the first time."""
+    key = (path.suffix, seconds, rate, size, label, tuple(sorted((metadata or {}).items())))
+    made = _recordings_made.get(key)
+    if made is None:
+        with tempfile.TemporaryDirectory() as folder:
+            _record_bars(
+                Path(folder) / path.name,
+                seconds=seconds,
+                rate=rate,
+                size=size,
+                label=label,
+                metadata=metadata,
+            )
+            # The recording under "", the files beside it (an HLS playlist's segments) by name.
+            made = {
+                "" if file.name == path.name else file.name: file.read_bytes()
+                for file in Path(folder).iterdir()
+            }
+        _recordings_made[key] = made
+    for name, content in made.items():
+        (path.parent / name if name else path).write_bytes(content)
+
+
+# What recording_of_bars made in this process, by what it was asked: its files' bytes.
+_recordings_made: dict[tuple, dict[str, bytes]] = {}
+
+
+def _tone(samples: int) -> bytes:
+    """One second of a 440 Hz tone, 8-bit unsigned mono at `samples` a second (440 whole periods, so
+    that it repeats without a click)."""
+    return bytes(int(128 + 60 * sin(tau * 440 * n / samples)) & 0xFF for n in range(samples))
+
+
+def _record_bars(
+    path: Path,
+    *,
+    seconds: float,
+    rate: int,
+    size: tuple[int, int],
+    label: str,
+    metadata: dict[str, str] | None,
+) -> None:
+
     container_format = {".flv": "flv", ".m3u8": "hls"}.get(path.suffix, "mp4")
     options = (
         {
@@ -344,6 +390,7 @@ def recording_of_bars(
             video.metadata.update(metadata)
             audio.metadata.update(metadata)
         samples_per_frame = 1024
+        second_of_tone = _tone(44100)
         audio_pts = 0
         for index in range(int(seconds * rate)):
             image = Image.new("RGB", size)
@@ -360,10 +407,8 @@ def recording_of_bars(
                 out.mux(packet)
             # The tone that goes with this picture.
             while audio_pts < (index + 1) * 44100 / rate:
-                tone = bytes(
-                    int(128 + 60 * sin(tau * 440 * (audio_pts + n) / 44100)) & 0xFF
-                    for n in range(samples_per_frame)
-                )
+                start = audio_pts % 44100
+                tone = (second_of_tone[start:] + second_of_tone)[:samples_per_frame]
                 sound = av.AudioFrame(format="u8", layout="mono", samples=samples_per_frame)
                 sound.planes[0].update(tone)
                 sound.sample_rate, sound.pts = 44100, audio_pts

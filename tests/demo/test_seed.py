@@ -85,11 +85,7 @@ def _seed(capsys) -> str:
     return capsys.readouterr().out
 
 
-def test_seed_demo_creates_listings_with_ready_photos_and_thumbnails(capsys):
-    # when
-    _seed(capsys)
-
-    # then
+def _check_listings_with_ready_photos_and_thumbnails() -> None:
     # Every planned listing is in the channel; a few were bought by the demo shopper since. (The items
     # listed from the seller's submissions, by seed_demo_loop, are tested with it.)
     listings = Listing.objects.filter(
@@ -118,11 +114,7 @@ def test_seed_demo_creates_listings_with_ready_photos_and_thumbnails(capsys):
                 assert thumbnail.stat().st_size > 0
 
 
-def test_seed_demo_creates_the_demo_logins_in_their_groups(capsys):
-    # when
-    out = _seed(capsys)
-
-    # then
+def _check_the_demo_logins_in_their_groups(out: str) -> None:
     for username in (
         "shopper",
         "seller",
@@ -145,11 +137,7 @@ def test_seed_demo_creates_the_demo_logins_in_their_groups(capsys):
     assert "reloop-demo" in out
 
 
-def test_seed_demo_gives_the_shopper_and_the_seller_a_default_address(capsys):
-    # when
-    _seed(capsys)
-
-    # then
+def _check_the_shopper_and_the_seller_have_a_default_address() -> None:
     for username in ("shopper", "seller"):
         addresses = list(Address.objects.filter(user__username=username))
         assert len(addresses) == 1, username
@@ -158,11 +146,9 @@ def test_seed_demo_gives_the_shopper_and_the_seller_a_default_address(capsys):
     assert Address.objects.get(user__username="seller").language == "zh-hans"
 
 
-def test_seed_demo_puts_a_show_on_live_with_its_stream_and_an_ended_one_with_clips(capsys):
+def _check_a_show_on_live_with_its_stream_and_an_ended_one_with_clips(out: str) -> None:
     from live.clips import duration_of
     from live.models import Show, ShowClip, ShowStatus
-
-    out = _seed(capsys)
 
     live = Show.objects.get(status=ShowStatus.LIVE)
     assert live.host.username == "operations" and live.platform
@@ -180,26 +166,8 @@ def test_seed_demo_puts_a_show_on_live_with_its_stream_and_an_ended_one_with_cli
     assert "Live shows:" in out
 
 
-def test_seed_demo_twice_creates_nothing_new(capsys):
-    # given
-    _seed(capsys)
-    before = _row_counts()
-
-    # when
-    out = _seed(capsys)
-
-    # then
-    assert _row_counts() == before
-    assert "0 new" in out
-    assert "Submissions: 0 new" in out
-    assert "Inspections: 0 new" in out
-
-
-def test_seed_demo_inspects_platform_listings_and_their_reports_are_public(client, capsys):
-    # when
-    out = _seed(capsys)
-
-    # then: real inspections, every check answered, passed with the listing's grade and a public report
+def _check_platform_listings_inspected_and_their_reports_public(client, out: str) -> None:
+    # real inspections, every check answered, passed with the listing's grade and a public report
     inspections = list(Inspection.objects.filter(subject_code__startswith="DEMO-").select_related("listing"))
     assert inspections
     assert f"Inspections: {len(inspections)} new" in out
@@ -249,11 +217,8 @@ def test_demo_luxury_items_are_authenticated_by_two_people():
     assert (bag.grade, bag.authenticated, bag.report_code) == (Grade.VERY_GOOD, True, inspection.report.code)
 
 
-def test_seed_demo_gives_the_demo_seller_submissions_at_each_stage(capsys):
-    # when
-    out = _seed(capsys)
-
-    # then: one estimated, one shipping with a label, one received at the desk (and, from
+def _check_the_demo_seller_has_submissions_at_each_stage(out: str) -> None:
+    # one estimated, one shipping with a label, one received at the desk (and, from
     # seed_demo_loop, the items that went on to an offer: tested with it)
     submissions = {s.status: s for s in Submission.objects.filter(seller__username="seller")}
     assert set(submissions) == {
@@ -287,6 +252,30 @@ def test_seed_demo_gives_the_demo_seller_submissions_at_each_stage(capsys):
     waiting = Inspection.objects.get(subject_code=received.code)  # receiving put it in the queue
     assert (waiting.status, waiting.category) == (InspectionStatus.QUEUED, received.category)
     assert "Submissions: 3 new" in out
+
+
+def test_seed_demo_makes_the_whole_demo_and_a_second_run_creates_nothing_new(client, capsys):
+    """One run (it takes half a minute) checked for everything it promises, then a second one."""
+    # when
+    out = _seed(capsys)
+
+    # then
+    _check_listings_with_ready_photos_and_thumbnails()
+    _check_the_demo_logins_in_their_groups(out)
+    _check_the_shopper_and_the_seller_have_a_default_address()
+    _check_a_show_on_live_with_its_stream_and_an_ended_one_with_clips(out)
+    _check_platform_listings_inspected_and_their_reports_public(client, out)
+    _check_the_demo_seller_has_submissions_at_each_stage(out)
+
+    # when: run again
+    before = _row_counts()
+    again = _seed(capsys)
+
+    # then
+    assert _row_counts() == before
+    assert "0 new" in again
+    assert "Submissions: 0 new" in again
+    assert "Inspections: 0 new" in again
 
 
 def test_seed_demo_catalog_matches_the_data():
