@@ -19,6 +19,7 @@ reaches the feed within that time. The page's items are then read again, so that
 on sale now, at its price now.
 """
 
+import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Collection, Sequence
@@ -67,6 +68,8 @@ POPULAR_DAYS = 7
 FRESH_HOLD = 30
 FRESH_HELD = 900
 FRESH_KEY = "feed:fresh"
+# How long a reader's items like their history are kept in the cache (_liked).
+LIKED_TTL = 60
 # What each part of a score weighs.
 FRESHNESS = 0.25
 PRICE_DROP = 0.3
@@ -327,6 +330,68 @@ def _freshness(row: _Row, now: datetime) -> float:
     return FRESHNESS * math.exp(-(now - row["published_at"]).total_seconds() / 86400 / 7)
 
 
+# A neighbour candidate: its row, its score from the history, why (a reason and its parameters).
+_Liked = tuple[_Row, float, str, dict]
+
+
+def _liked(history: list[_Seen], *, user_id: int | None, exclude: set[int]) -> list[_Liked]:
+    """Items like the history, through each history item's neighbours (up to NEIGHBOUR_POOL), less
+    the history, the reader's own and `exclude`. The reader's next pages ask the same while their
+    history stays as it is, so the candidates are kept in the cache for LIKED_TTL seconds under the
+    history's items and kinds, and `exclude` is left out of them here; read again, leaving `exclude`
+    out in the query (one query), when that leaves fewer than a page of a pool the limit cut short."""
+    key = (
+        "feed:liked:"
+        + hashlib.blake2b(
+            repr((user_id, sorted((seen.listing_id, seen.kind) for seen in history))).encode(), digest_size=16
+        ).hexdigest()
+    )
+    kept: tuple[list[_Liked], bool] | None = cache.get(key)
+    if kept is None:
+        kept = _liked_read(history, user_id=user_id, exclude=set())
+        cache.set(key, kept, LIKED_TTL)
+    candidates, cut_short = kept
+    liked = [candidate for candidate in candidates if candidate[0]["id"] not in exclude]
+    if cut_short and len(liked) < PAGE:
+        return _liked_read(history, user_id=user_id, exclude=exclude)[0]
+    return liked
+
+
+def _liked_read(history: list[_Seen], *, user_id: int | None, exclude: set[int]) -> tuple[list[_Liked], bool]:
+    """_liked from the database, and whether NEIGHBOUR_POOL cut it short. One query."""
+    weights = {seen.listing_id: seen for seen in history}
+    contributions: dict[int, list[tuple[float, _Seen]]] = defaultdict(list)
+    neighbours = (
+        ItemNeighbour.objects.filter(listing_id__in=weights.keys())
+        .filter(neighbour__status=ListingStatus.ACTIVE)
+        .exclude(_Among("neighbour_id", exclude | weights.keys()))
+    )
+    if user_id is not None:
+        neighbours = neighbours.exclude(neighbour__seller_id=user_id)
+    rows: dict[int, _Row] = {}
+    read = list(
+        neighbours.order_by("-score").values_list(
+            "listing_id", "score", *(f"neighbour__{column}" for column in COLUMNS)
+        )[:NEIGHBOUR_POOL]
+    )
+    for listing_id, score, *values in read:
+        row = dict(zip(COLUMNS, values, strict=True))
+        rows[row["id"]] = row
+        contributions[row["id"]].append((weights[listing_id].weight * score, weights[listing_id]))
+    liked = []
+    for neighbour_id, parts in contributions.items():
+        _strongest, because = max(parts, key=lambda part: part[0])
+        liked.append(
+            (
+                rows[neighbour_id],
+                sum(part for part, _seen in parts),
+                f"because.{because.kind}",
+                {"title": because.title},
+            )
+        )
+    return liked, len(read) == NEIGHBOUR_POOL
+
+
 def feed_page(
     *,
     user_id: int | None,
@@ -359,30 +424,8 @@ def feed_page(
 
     seen_ids = {seen.listing_id for seen in history}
     if history:
-        weights = {seen.listing_id: seen for seen in history}
-        contributions: dict[int, list[tuple[float, _Seen]]] = defaultdict(list)
-        neighbours = (
-            ItemNeighbour.objects.filter(listing_id__in=weights.keys())
-            .filter(neighbour__status=ListingStatus.ACTIVE)
-            .exclude(_Among("neighbour_id", exclude | seen_ids))
-        )
-        if user_id is not None:
-            neighbours = neighbours.exclude(neighbour__seller_id=user_id)
-        rows: dict[int, _Row] = {}
-        for listing_id, score, *values in neighbours.order_by("-score").values_list(
-            "listing_id", "score", *(f"neighbour__{column}" for column in COLUMNS)
-        )[:NEIGHBOUR_POOL]:
-            row = dict(zip(COLUMNS, values, strict=True))
-            rows[row["id"]] = row
-            contributions[row["id"]].append((weights[listing_id].weight * score, weights[listing_id]))
-        for neighbour_id, parts in contributions.items():
-            _strongest, because = max(parts, key=lambda part: part[0])
-            offer(
-                rows[neighbour_id],
-                sum(part for part, _seen in parts),
-                f"because.{because.kind}",
-                {"title": because.title},
-            )
+        for row, score, reason, params in _liked(history, user_id=user_id, exclude=exclude):
+            offer(row, score, reason, params)
 
     fresh = [
         (row, dropped)
