@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "marketplace",
     "accounts",
     "notifications",
+    "providers",
     "listings",
     "shipping",
     "inspection",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from listings.models import Brand, CatalogModel, Category, Grade
+from providers.models import Provider
 
 if TYPE_CHECKING:
     from shipping.models import Shipment
@@ -97,6 +98,15 @@ class Submission(models.Model):
     )
     # A one-time token the submitting page (or API client) sends: a second submit with the same token
     # (another tab, a retried request) finds this submission instead of making a second one.
+    # Who receives, inspects and offers for it: chosen by the routing rules when it is made.
+    provider = models.ForeignKey(
+        Provider,
+        verbose_name=_("service provider"),
+        null=True,
+        blank=True,
+        related_name="submissions",
+        on_delete=models.PROTECT,
+    )
     client_token = models.UUIDField(_("client token"), null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -277,3 +287,48 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} {self.kind}"
+
+
+class RoutingRule(models.Model):
+    """Which provider receives the submissions of a category (and its subcategories) from a region.
+    The most specific rule that matches wins: category and region, then category, then region; with
+    none, Reloop's own centre (recycling.routing). A provider taking no new work passes it to its
+    fallback (providers.services.providers.receiver_of). Routing lives here, not in providers, as
+    it names categories, which sit above providers."""
+
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        related_name="routing_rules",
+        on_delete=models.CASCADE,
+        help_text=_("Empty: every category."),
+    )
+    region = models.CharField(
+        _("province or state"), max_length=60, blank=True, help_text=_("Empty: every region.")
+    )
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("service provider"), related_name="routing_rules", on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "region"],
+                condition=Q(category__isnull=False),
+                name="routing_rule_one_per_place",
+            ),
+            models.UniqueConstraint(
+                fields=["region"], condition=Q(category__isnull=True), name="routing_rule_one_per_region"
+            ),
+            models.CheckConstraint(
+                condition=Q(category__isnull=False) | ~Q(region=""), name="routing_rule_names_something"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_id or '*'}/{self.region or '*'} → {self.provider_id}"

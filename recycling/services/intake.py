@@ -27,9 +27,13 @@ from listings.photos import (
     stored_name,
 )
 from marketplace.jobs import enqueue_on_commit
+from providers.errors import ProviderError
+from providers.models import Provider
+from providers.scope import platform_provider
 from recycling import questionnaire as questions
 from recycling.errors import SubmissionError
 from recycling.models import Submission, SubmissionPhoto, SubmissionStatus
+from recycling.routing import provider_for, seller_region
 from recycling.services.shipping import submission_cancel_labels
 from recycling.services.transitions import CANCELLABLE, submission_move
 from recycling.tasks import prevalue_submission
@@ -186,6 +190,15 @@ def _existing_for_token(*, seller: User, client_token: uuid.UUID) -> Submission 
     return existing
 
 
+def routed_provider(*, category: Category, seller: User) -> Provider:
+    """The provider the routing rules give a new submission; Reloop's own centre when the rules lead
+    to nobody taking work (a provider paused since its rule was set, with no fallback)."""
+    try:
+        return provider_for(category=category, region=seller_region(seller))
+    except ProviderError:
+        return platform_provider()
+
+
 def submission_create(
     *,
     seller: User,
@@ -254,6 +267,7 @@ def submission_create(
                 },
                 declared_grade=grade,
                 client_token=client_token,
+                provider=routed_provider(category=category, seller=seller),
             )
             for view, photo in checked.items():
                 key = new_key()
