@@ -23,11 +23,14 @@ def provider_scope(user: User | AnonymousUser) -> int | None:
 
 
 def scoped(rows: QuerySet, user: User | AnonymousUser, *, through: str = "provider") -> QuerySet:
-    """`rows` narrowed to the user's provider (`through` names the rows' provider field)."""
-    provider_id = provider_scope(user)
-    if provider_id is None:
-        return rows
-    return rows.filter(**{through: provider_id})
+    """`rows` narrowed to the user's provider (`through` names the rows' provider field). One query."""
+    return within(rows, provider_scope(user), through=through)
+
+
+def within(rows: QuerySet, provider_id: int | None, *, through: str = "provider") -> QuerySet:
+    """`rows` narrowed to one provider's (all of them for None): for a page that lists several
+    queues, with the scope it asked for once."""
+    return rows if provider_id is None else rows.filter(**{through: provider_id})
 
 
 # Reloop's own centre, as providers' migration 0002 makes it.

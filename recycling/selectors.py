@@ -12,6 +12,7 @@ from accounts.roles import STAFF_GROUPS
 from inspection.models import Report
 from inspection.subjects import SubjectDetails, SubjectPhotoFlag
 from listings.models import Category
+from providers.scope import scoped, within
 from recycling import questionnaire as questions
 from recycling.models import (
     Offer,
@@ -77,10 +78,11 @@ def offer_to_answer(offers: dict[str, Offer], submission: Submission) -> Offer |
 
 
 def submissions_visible_to(user: User | AnonymousUser) -> QuerySet[Submission]:
-    """The submissions this person may see: their own, or every one for staff. Anything else is a 404."""
+    """The submissions this person may see: their own, or for staff every one their provider works
+    (every provider's for the platform's staff: providers.scope). Anything else is a 404."""
     queryset = Submission.objects.select_related("category", "brand", "catalog_model", "seller")
     if is_staff_member(user):
-        return queryset
+        return scoped(queryset, user) | queryset.filter(seller_id=user.pk)
     if not user.is_authenticated:
         return queryset.none()
     return queryset.filter(seller_id=user.pk)
@@ -134,17 +136,17 @@ def submission_photo_flags(code: str) -> list[SubjectPhotoFlag]:
 # --- The receiving desk -----------------------------------------------------------------------------
 
 
-def parcels_in_transit() -> QuerySet[Submission]:
-    """Submissions whose inbound parcel the carrier has scanned and the desk has not received yet,
-    oldest booking first, each with `parcel_tracking`, `parcel_status`, `parcel_booked_at` and
-    `current_photo_flags` (see photo_flag_notes)."""
+def parcels_in_transit(scope: int | None) -> QuerySet[Submission]:
+    """Submissions of the provider `scope` (of every provider: None, providers.scope) whose inbound parcel the carrier has scanned and the
+    desk has not received yet, oldest booking first, each with `parcel_tracking`, `parcel_status`,
+    `parcel_booked_at` and `current_photo_flags` (see photo_flag_notes)."""
     parcels = Shipment.objects.filter(
         purpose=ShipmentPurpose.INBOUND,
         reference=OuterRef("code"),
         status__in=(ShipmentStatus.IN_TRANSIT, ShipmentStatus.DELIVERED),
     ).order_by("-created_at")
     return (
-        Submission.objects.filter(status=SubmissionStatus.SHIPPING)
+        within(Submission.objects.filter(status=SubmissionStatus.SHIPPING), scope)
         .annotate(
             parcel_tracking=Subquery(parcels.values("tracking_number")[:1]),
             parcel_status=Subquery(parcels.values("status")[:1]),
@@ -157,16 +159,16 @@ def parcels_in_transit() -> QuerySet[Submission]:
     )
 
 
-def submissions_received() -> QuerySet[Submission]:
-    """Received submissions waiting for inspection, the longest-waiting first, each with
-    `received_at` and `current_photo_flags` (see photo_flag_notes)."""
+def submissions_received(scope: int | None) -> QuerySet[Submission]:
+    """Received submissions of the provider `scope` (every provider's: None), waiting for inspection, the longest-waiting
+    first, each with `received_at` and `current_photo_flags` (see photo_flag_notes)."""
     received_at = (
         SubmissionEvent.objects.filter(submission=OuterRef("pk"), new=SubmissionStatus.RECEIVED)
         .order_by("-at")
         .values("at")[:1]
     )
     return (
-        Submission.objects.filter(status=SubmissionStatus.RECEIVED)
+        within(Submission.objects.filter(status=SubmissionStatus.RECEIVED), scope)
         .select_related("seller", "category")
         .annotate(received_at=Subquery(received_at), current_photo_flags=current_photo_flags())
         .order_by("received_at", "id")

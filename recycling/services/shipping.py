@@ -21,6 +21,7 @@ from accounts.roles import OPERATIONS, has_role
 from accounts.selectors import default_address_of
 from inspection.services.workbench import inspection_enqueue
 from marketplace.jobs import enqueue, enqueue_on_commit
+from providers.scope import scoped
 from recycling.errors import ShippingError
 from recycling.models import Submission, SubmissionStatus
 from recycling.services.transitions import submission_move
@@ -190,8 +191,11 @@ def submission_receive(*, reference: str, by: User) -> Submission:
             .values_list("reference", flat=True)
             .first()
         )
+        # Another provider's parcel is as unknown here as one that does not exist.
         submission_id = (
-            Submission.objects.filter(code=code).values_list("pk", flat=True).first() if code else None
+            scoped(Submission.objects.filter(code=code), by).values_list("pk", flat=True).first()
+            if code
+            else None
         )
         if submission_id is None:
             raise ShippingError(

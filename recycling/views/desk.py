@@ -25,6 +25,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import OPERATIONS, require_role
 from inspection.subjects import SubjectPhotoFlag
 from orders.services.centre import order_receive_at_centre
+from providers.scope import provider_scope
 from recycling.errors import ShippingError
 from recycling.models import Submission
 from recycling.selectors import (
@@ -74,8 +75,12 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
         if form.is_valid():
             reference = form.cleaned_data["reference"]
             try:
-                # A private seller's item sold with inspected delivery comes to the same desk.
-                order = order_receive_at_centre(reference=reference, by=request.user)
+                # A private seller's item sold with inspected delivery comes to Reloop's own desk.
+                order = (
+                    order_receive_at_centre(reference=reference, by=request.user)
+                    if provider_scope(request.user) is None
+                    else None
+                )
                 submission = (
                     None if order is not None else submission_receive(reference=reference, by=request.user)
                 )
@@ -117,8 +122,9 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return redirect("desk:index")
         else:
             errors.extend(form.errors["reference"])  # type: ignore[arg-type]  # an ErrorList yields its messages (the stubs type the stored errors)
-    in_transit = parcels_in_transit()
-    received = submissions_received()
+    scope = provider_scope(request.user)
+    in_transit = parcels_in_transit(scope)
+    received = submissions_received(scope)
     return render(
         request,
         "recycling/desk/index.html",

@@ -44,4 +44,4 @@ def test_received_parcels_are_listed_by_when_they_arrived_not_by_their_last_chan
         )
     early.save()  # touched after the later arrival: updated_at alone would put it last
 
-    assert [submission.pk for submission in submissions_received()] == [early.pk, late.pk]
+    assert [submission.pk for submission in submissions_received(None)] == [early.pk, late.pk]
