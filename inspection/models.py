@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from listings.models import CatalogModel, Category, Grade, Listing
 from marketplace.status_events import Catalog, StatusEvent
+from providers.models import Provider
 
 REPORT_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -120,6 +121,16 @@ class FailReason(models.TextChoices):
 
 class Inspection(models.Model):
     # the submission's code, on the parcel
+    # Whose inspection centre works it (providers.scope): the provider of the submission, Reloop's own
+    # centre for an item sold with inspected delivery.
+    provider = models.ForeignKey(
+        Provider,
+        verbose_name=_("service provider"),
+        null=True,
+        blank=True,
+        related_name="inspections",
+        on_delete=models.PROTECT,
+    )
     subject_code = models.CharField(_("subject code"), max_length=20, unique=True)
     category = models.ForeignKey(
         Category, verbose_name=_("category"), related_name="inspections", on_delete=models.PROTECT

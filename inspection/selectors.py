@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from inspection.models import AuthenticityVerdict, Check, CheckResult, Inspection
 from inspection.models import InspectionStatus as Status
+from providers.scope import within
 
 # What every list row shows: the item, its category and model, and who holds it.
 _ROW_RELATIONS = ("category", "category__parent", "catalog_model", "catalog_model__brand", "inspector")
@@ -31,10 +32,11 @@ def _with_waiting(queryset: QuerySet[Inspection], now: datetime | None) -> Query
     )
 
 
-def queue_for_inspectors(*, now: datetime | None = None) -> QuerySet[Inspection]:
-    """Items waiting for an inspector, the one that has waited longest first, each with `waiting`."""
+def queue_for_inspectors(*, scope: int | None, now: datetime | None = None) -> QuerySet[Inspection]:
+    """Items of the provider `scope` (every provider's: None, providers.scope) waiting for an
+    inspector, the one that has waited longest first, each with `waiting`."""
     queryset = (
-        Inspection.objects.filter(status=Status.QUEUED)
+        within(Inspection.objects.filter(status=Status.QUEUED), scope)
         .select_related(*_ROW_RELATIONS)
         .order_by("created_at", "id")
     )
@@ -51,14 +53,13 @@ def inspections_claimed_by(*, inspector: User, now: datetime | None = None) -> Q
     return _with_waiting(queryset, now)
 
 
-def inspection_for_staff(*, inspection_id: int) -> Inspection:
+def inspection_for_staff(*, inspection_id: int, scope: int | None) -> Inspection:
     """One inspection with everything the workbench page shows: its checklist's checks, the results
-    recorded (with who recorded them), the verdicts and the report.
-    Raises Inspection.DoesNotExist."""
+    recorded (with who recorded them), the verdicts and the report. Another provider's than `scope`
+    is as missing as one that does not exist. Raises Inspection.DoesNotExist."""
     return (
-        Inspection.objects.select_related(
-            *_ROW_RELATIONS, "checklist", "checklist__category", "listing", "report"
-        )
+        within(Inspection.objects.all(), scope)
+        .select_related(*_ROW_RELATIONS, "checklist", "checklist__category", "listing", "report")
         .prefetch_related(
             Prefetch("checklist__checks", queryset=Check.objects.order_by("position", "id")),
             Prefetch(
@@ -84,9 +85,9 @@ def check_rows(inspection: Inspection) -> list[tuple[Check, CheckResult | None]]
     return [(check, results.get(check.pk)) for check in inspection.checklist.checks.all()]
 
 
-def _awaiting(*, escalated: bool, now: datetime | None) -> QuerySet[Inspection]:
+def _awaiting(*, escalated: bool, scope: int | None, now: datetime | None) -> QuerySet[Inspection]:
     queryset = (
-        Inspection.objects.filter(status=Status.AWAITING_SECOND_OPINION, escalated=escalated)
+        within(Inspection.objects.filter(status=Status.AWAITING_SECOND_OPINION, escalated=escalated), scope)
         .select_related(*_ROW_RELATIONS)
         .prefetch_related(
             Prefetch(
@@ -98,12 +99,13 @@ def _awaiting(*, escalated: bool, now: datetime | None) -> QuerySet[Inspection]:
     return _with_waiting(queryset, now)
 
 
-def authentication_queue(*, now: datetime | None = None) -> QuerySet[Inspection]:
-    """Luxury items inspected and waiting for authenticity verdicts, oldest first, with their verdicts
-    so far (`verdicts`) and `waiting`."""
-    return _awaiting(escalated=False, now=now)
+def authentication_queue(*, scope: int | None, now: datetime | None = None) -> QuerySet[Inspection]:
+    """Luxury items of the provider `scope` (every provider's: None) inspected and waiting for
+    authenticity verdicts, oldest first, with their verdicts so far (`verdicts`) and `waiting`."""
+    return _awaiting(escalated=False, scope=scope, now=now)
 
 
-def escalation_queue(*, now: datetime | None = None) -> QuerySet[Inspection]:
-    """Luxury items whose two authenticators disagreed, waiting for a third, oldest first."""
-    return _awaiting(escalated=True, now=now)
+def escalation_queue(*, scope: int | None, now: datetime | None = None) -> QuerySet[Inspection]:
+    """Luxury items of the provider `scope` whose two authenticators disagreed, waiting for a third,
+    oldest first."""
+    return _awaiting(escalated=True, scope=scope, now=now)

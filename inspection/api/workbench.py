@@ -46,6 +46,7 @@ from listings.api.serializers import ErrorSerializer
 from marketplace.api import LocalizedAPIView
 from marketplace.keyset import paginate
 from marketplace.pagination import page_data, page_serializer
+from providers.scope import provider_scope, scoped
 
 PAGE_SIZE = 50
 QUEUE_ORDER = ("created_at", "id")  # oldest first: the inspection_queue index (status, created_at, id)
@@ -104,15 +105,17 @@ class WorkbenchAPIView(LocalizedAPIView):
     def render_inspection(self, inspection_id: int) -> Response:
         # Read back with the same joins as a GET, so that every answer has the same shape.
         try:
-            inspection = inspection_for_staff(inspection_id=inspection_id)
+            inspection = inspection_for_staff(
+                inspection_id=inspection_id, scope=provider_scope(self.request.user)
+            )
         except Inspection.DoesNotExist as error:
             raise Http404 from error
         context = {"request": self.request, "grade_preview": _preview(inspection)}
         return Response(InspectionDetailSerializer(inspection, context=context).data)
 
-    @staticmethod
-    def existing(inspection_id: int) -> int:
-        if not Inspection.objects.filter(pk=inspection_id).exists():
+    def existing(self, inspection_id: int) -> int:
+        """The id of an inspection of the caller's provider (providers.scope); 404 for any other."""
+        if not scoped(Inspection.objects.filter(pk=inspection_id), self.request.user).exists():
             raise Http404
         return inspection_id
 
@@ -137,7 +140,7 @@ class QueueView(WorkbenchAPIView):
     )
     def get(self, request: Request) -> Response:
         page = paginate(
-            queue_for_inspectors(),
+            queue_for_inspectors(scope=provider_scope(request.user)),
             order_by=QUEUE_ORDER,
             cursor=request.query_params.get("cursor"),
             size=PAGE_SIZE,

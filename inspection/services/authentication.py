@@ -16,6 +16,7 @@ from inspection.errors import InspectionError
 from inspection.models import AuthenticityVerdict, FailReason, Inspection, InspectionResult, Verdict
 from inspection.models import InspectionStatus as Status
 from inspection.services.workbench import NOTE_MAX_LENGTH, inspection_finish, record_event
+from providers.scope import scoped
 
 VERDICTS_NEEDED = 2
 
@@ -34,9 +35,10 @@ def _valid_verdict(verdict: str) -> Verdict:
         ) from None
 
 
-def _locked_awaiting(inspection_id: int) -> Inspection:
-    """The inspection under a row lock, if it is waiting for authenticators; caller is in a transaction."""
-    inspection = Inspection.objects.select_for_update().filter(pk=inspection_id).first()
+def _locked_awaiting(inspection_id: int, by: User) -> Inspection:
+    """The inspection under a row lock, if it is waiting for authenticators and of `by`'s provider
+    (another's is as missing as none); caller is in a transaction."""
+    inspection = scoped(Inspection.objects.select_for_update(), by).filter(pk=inspection_id).first()
     if inspection is None:
         raise InspectionError(_("There is no such inspection."), code="not_found")
     if inspection.status != Status.AWAITING_SECOND_OPINION:
@@ -104,7 +106,7 @@ def authenticity_verdict_add(
     verdict = _valid_verdict(verdict)
     note = _check_note(note)
     with transaction.atomic():
-        inspection = _locked_awaiting(inspection_id)
+        inspection = _locked_awaiting(inspection_id, by)
         if inspection.escalated:
             raise InspectionError(
                 _(
@@ -138,7 +140,7 @@ def authenticity_escalation_resolve(
     if not note:
         raise InspectionError(_("Explain the decision in the note."), code="note_required", field="note")
     with transaction.atomic():
-        inspection = _locked_awaiting(inspection_id)
+        inspection = _locked_awaiting(inspection_id, by)
         if not inspection.escalated:
             raise InspectionError(
                 _("%(code)s is not escalated.") % {"code": inspection.subject_code}, code="not_escalated"

@@ -42,6 +42,8 @@ from listings.errors import PhotoRejected
 from listings.models import CatalogModel, Category, Grade, Listing
 from listings.photos import CheckedPhoto, check_photo, check_pixel_budget, new_key, public_storage
 from listings.selectors import category_is_luxury
+from providers.models import Provider
+from providers.scope import platform_provider, provider_scope, within
 
 NOTE_MAX_LENGTH = 300
 RESULT_NOTE_MAX_LENGTH = 500
@@ -123,11 +125,13 @@ def inspection_enqueue(
     declared_grade: Grade | str,
     listing: Listing | None = None,
     inspected_delivery: bool = False,
+    provider: Provider | None = None,
     by: User | None = None,
 ) -> Inspection:
-    """Put a received item in the inspection queue. Idempotent by `subject_code`: enqueueing the same
-    item again returns the inspection that exists. `inspected_delivery` marks an item sold by a private
-    seller, checked against its `listing` before it goes on to the buyer."""
+    """Put a received item in the inspection queue of `provider` (Reloop's own centre by default).
+    Idempotent by `subject_code`: enqueueing the same item again returns the inspection that exists.
+    `inspected_delivery` marks an item sold by a private seller, checked against its `listing` before
+    it goes on to the buyer."""
     with transaction.atomic():
         inspection, created = Inspection.objects.get_or_create(
             subject_code=subject_code,
@@ -138,6 +142,7 @@ def inspection_enqueue(
                 "declared_grade": declared_grade,
                 "listing": listing,
                 "inspected_delivery": inspected_delivery,
+                "provider": provider or platform_provider(),
             },
         )
         if created:
@@ -167,15 +172,17 @@ def _claim(inspection: Inspection, inspector: User) -> Inspection:
 
 
 def inspection_claim_next(*, inspector: User) -> Inspection | None:
-    """Claim the item that has waited longest, or None when the queue is empty.
+    """Claim the item of the inspector's provider that has waited longest, or None when its queue
+    is empty.
 
     Items another inspector is claiming at this moment are skipped (skip_locked), so two inspectors
     asking at once never get the same item.
     """
     require_inspector(inspector)
+    scope = provider_scope(inspector)
     with transaction.atomic():
         inspection = (
-            Inspection.objects.select_for_update(skip_locked=True, of=("self",))
+            within(Inspection.objects.select_for_update(skip_locked=True, of=("self",)), scope)
             .select_related("category")
             .filter(status=Status.QUEUED)
             .order_by("created_at", "id")
@@ -190,8 +197,11 @@ def inspection_claim(*, inspection_id: int, inspector: User) -> Inspection:
     """Claim one item from the queue. Claiming one's own claim again returns it unchanged; an item
     someone else holds raises AlreadyClaimed."""
     require_inspector(inspector)
+    scope = provider_scope(inspector)
     with transaction.atomic():
         inspection = _locked(inspection_id)
+        if scope is not None and inspection.provider_id != scope:
+            raise InspectionError(_("There is no such inspection."), code="not_found")
         if inspection.status == Status.IN_PROGRESS:
             if inspection.inspector_id == inspector.pk:
                 return inspection

@@ -30,6 +30,7 @@ from inspection.services.workbench import check_photo_url
 from inspection.subjects import subject_details
 from inspection.views.workbench import role_required, waited
 from marketplace.errors import InvalidTransition
+from providers.scope import provider_scope
 
 # Oldest first; the total is shown when there are more.
 LIST_SIZE = 30
@@ -105,7 +106,7 @@ def authentication(request: HttpRequest) -> HttpResponse:
     return _render_list(
         request,
         template="inspection/authentication.html",
-        items=authentication_queue(),
+        items=authentication_queue(scope=provider_scope(request.user)),
         form_class=VerdictForm,
     )
 
@@ -129,7 +130,10 @@ def verdict(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def escalations(request: HttpRequest) -> HttpResponse:
     return _render_list(
-        request, template="inspection/escalations.html", items=escalation_queue(), form_class=ResolveForm
+        request,
+        template="inspection/escalations.html",
+        items=escalation_queue(scope=provider_scope(request.user)),
+        form_class=ResolveForm,
     )
 
 
@@ -167,7 +171,12 @@ def _decide(request, pk, *, form_class, service, done, template, queue, back_to)
             messages.success(request, done % {"code": inspection.subject_code, "title": inspection.title})
             return redirect(back_to)
     return _render_list(
-        request, template=template, items=queue(), form_class=form_class, bound={pk: form}, status=400
+        request,
+        template=template,
+        items=queue(scope=provider_scope(request.user)),
+        form_class=form_class,
+        bound={pk: form},
+        status=400,
     )
 
 

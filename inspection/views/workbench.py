@@ -59,6 +59,7 @@ from inspection.services.workbench import (
 )
 from inspection.subjects import subject_details
 from marketplace.errors import InvalidTransition
+from providers.scope import provider_scope, within
 
 # The queue shows the oldest first (they have waited longest) and stops here; the total is shown.
 QUEUE_SIZE = 50
@@ -108,11 +109,12 @@ def _being_inspected() -> QuerySet[Inspection]:
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    waiting = queue_for_inspectors(now=now)
+    scope = provider_scope(request.user)
+    waiting = queue_for_inspectors(scope=scope, now=now)
     # Each row also carries `waited`, the time it has waited as the page says it.
     rows: list[Any] = list(waiting[:QUEUE_SIZE])
     # Items being inspected are bounded by the number of inspectors at work, so the cap is generous.
-    claimed: list[Any] = list(_being_inspected()[:QUEUE_SIZE])
+    claimed: list[Any] = list(within(_being_inspected(), scope)[:QUEUE_SIZE])
     for item in rows:
         item.waited = waited(item.waiting)
     for item in claimed:
@@ -219,7 +221,7 @@ class CheckGroup:
 def _held(request: AuthenticatedHttpRequest, pk: int) -> Inspection | HttpResponse:
     """The inspection if the signed-in inspector holds it; otherwise the answer to give instead."""
     try:
-        inspection = inspection_for_staff(inspection_id=pk)
+        inspection = inspection_for_staff(inspection_id=pk, scope=provider_scope(request.user))
     except Inspection.DoesNotExist:
         raise Http404 from None
     if inspection.inspector_id != request.user.pk:
@@ -395,7 +397,7 @@ def group_save(request: AuthenticatedHttpRequest, pk: int, group: str) -> HttpRe
     if is_htmx(request):
         # htmx swaps only 2xx answers, so a refused group is a 200 that shows its errors.
         if saved is not None:
-            fresh = inspection_for_staff(inspection_id=inspection.pk)
+            fresh = inspection_for_staff(inspection_id=inspection.pk, scope=None)  # held: theirs
             groups = _groups(fresh)
             answered_group = next(item for item in groups if item.code == target.code)
             answered_group.saved_message = _saved_text(saved)

@@ -246,6 +246,7 @@ def submission_receive(*, reference: str, by: User) -> Submission:
             catalog_model=submission.catalog_model,
             title=submission.title,
             declared_grade=submission.declared_grade,
+            provider=submission.provider,
             by=by,
         )
     return Submission.objects.select_related("seller", "category").get(pk=submission.pk)

@@ -172,8 +172,9 @@ def test_queue_query_count_does_not_grow_with_the_queue(django_assert_num_querie
     )
     client = api(inspector)
 
-    # 1: the inspectors group check; 2: the page with category, catalog model and inspector joined in
-    with django_assert_num_queries(2):
+    # 1: the inspectors group check; 2: whose items they see (providers.scope); 3: the page with
+    # category, catalog model and inspector joined in
+    with django_assert_num_queries(3):
         response = client.get(f"{API}/queue/")
 
     assert response.status_code == 200
@@ -480,10 +481,11 @@ def test_detail_query_count(django_assert_num_queries, inspector, phones):
     for code in ("activation-lock", "back-glass"):
         record(client, inspection, code)
 
-    # 1: the group check; 2: the inspection with category, model, inspector, checklist and report
-    # joined in (inspection_for_staff); 3-5: its checks, results (with their checks and who recorded
-    # them) and verdicts; 6-7: the grade preview (the inspection, its results with checks)
-    with django_assert_num_queries(7):
+    # 1: the group check; 2: whose items they see (providers.scope); 3: the inspection with category,
+    # model, inspector, checklist and report joined in (inspection_for_staff); 4-6: its checks,
+    # results (with their checks and who recorded them) and verdicts; 7-8: the grade preview (the
+    # inspection, its results with checks)
+    with django_assert_num_queries(8):
         response = client.get(f"{API}/{inspection.pk}/")
 
     assert response.status_code == 200

@@ -50,7 +50,7 @@ def test_two_genuine_verdicts_authenticate_and_complete(django_capture_on_commit
     first, second = authenticator(), authenticator()
     after_one = authenticity_verdict_add(inspection_id=inspection.pk, by=first, verdict=Verdict.GENUINE)
     assert after_one.status == InspectionStatus.AWAITING_SECOND_OPINION
-    assert [row.pk for row in authentication_queue()] == [inspection.pk]
+    assert [row.pk for row in authentication_queue(scope=None)] == [inspection.pk]
 
     with django_capture_on_commit_callbacks(execute=True):
         done = authenticity_verdict_add(
@@ -105,8 +105,8 @@ def test_disagreement_escalates_and_a_third_person_resolves(
     authenticity_verdict_add(inspection_id=inspection.pk, by=first, verdict=Verdict.GENUINE)
     escalated = authenticity_verdict_add(inspection_id=inspection.pk, by=second, verdict=Verdict.COUNTERFEIT)
     assert escalated.escalated and escalated.status == InspectionStatus.AWAITING_SECOND_OPINION
-    assert [row.pk for row in escalation_queue()] == [inspection.pk]
-    assert list(authentication_queue()) == []
+    assert [row.pk for row in escalation_queue(scope=None)] == [inspection.pk]
+    assert list(authentication_queue(scope=None)) == []
 
     with pytest.raises(InspectionError) as error:  # a third verdict goes through the escalation
         authenticity_verdict_add(inspection_id=inspection.pk, by=senior, verdict=Verdict.GENUINE)
@@ -128,7 +128,7 @@ def test_disagreement_escalates_and_a_third_person_resolves(
         )
     assert done.status == InspectionStatus.COMPLETED
     assert (done.result, done.fail_reason) == (InspectionResult.FAILED, FailReason.COUNTERFEIT)
-    assert list(escalation_queue()) == []
+    assert list(escalation_queue(scope=None)) == []
     assert completed_ids == [inspection.pk]
     # The public report tells what happened: not "two agreed", but a disagreement a third decided.
     authenticity = Report.objects.get(inspection=inspection).content["authenticity"]
@@ -158,6 +158,6 @@ def test_the_queues_read_in_two_queries(django_assert_num_queries):
         authenticity_verdict_add(inspection_id=awaiting().pk, by=authenticator(), verdict=Verdict.GENUINE)
     # 1 the rows (category, model, brand, inspector joined), 2 their verdicts with who gave them
     with django_assert_num_queries(2):
-        rows = list(authentication_queue())
+        rows = list(authentication_queue(scope=None))
         assert [len(row.verdicts.all()) for row in rows] == [1, 1, 1]
         assert all(row.verdicts.all()[0].by.username for row in rows)

@@ -129,7 +129,7 @@ def test_the_queue_is_oldest_first_with_waiting_time(django_assert_num_queries):
     Inspection.objects.filter(pk=older.pk).update(created_at=newer.created_at.replace(year=2025))
     # one query: the rows with category (and its parent), model, brand and inspector joined
     with django_assert_num_queries(1):
-        rows = list(queue_for_inspectors())
+        rows = list(queue_for_inspectors(scope=None))
         assert [row.pk for row in rows] == [older.pk, newer.pk]
         assert rows[0].waiting > rows[1].waiting
         assert [str(row.category.parent) for row in rows] == ["None", "None"]
@@ -383,7 +383,7 @@ def test_the_staff_page_reads_everything_in_few_queries(django_assert_num_querie
     # joined; then one each: the checklist's checks, the results (check and recorder joined), the
     # verdicts. The audit trail is not shown on the page, so it is not loaded.
     with django_assert_num_queries(4):
-        loaded = inspection_for_staff(inspection_id=inspection.pk)
+        loaded = inspection_for_staff(inspection_id=inspection.pk, scope=None)
         rows = check_rows(loaded)
         assert [row[1] is not None for row in rows] == [True, True, True]
     assert [event.by.username for event in loaded.events.order_by("at", "id")][-1] == staff.username

@@ -491,11 +491,12 @@ def test_the_checklist_page_of_a_phone_runs_a_pinned_number_of_queries(
                 measured_value=_a_fitting_value(each),
             )
     client.force_login(me)
-    # 1 the user, 2 is the user an inspector, 3 the inspection (category, model, inspector,
-    # checklist, listing and report joined), 4-6 its checks, results and verdicts (prefetched; the
-    # grade preview is computed from them, not read again), 7 the submission the seller described
-    # (recycling answers by subject code), 8 its photos (only when there is a submission).
-    with django_assert_max_num_queries(8):
+    # 1 the user, 2 is the user an inspector, 3 whose items they see (providers.scope), 4 the
+    # inspection (category, model, inspector, checklist, listing and report joined), 5-7 its checks,
+    # results and verdicts (prefetched; the grade preview is computed from them, not read again), 8
+    # the submission the seller described (recycling answers by subject code), 9 its photos (only
+    # when there is a submission).
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("inspection:inspect", args=[item.pk]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -517,12 +518,13 @@ def test_saving_a_group_runs_the_same_queries_for_9_or_22_checks(
     inspection_claim(inspection_id=item.pk, inspector=me)
     client.force_login(me)
     url = reverse("inspection:group_save", args=[item.pk, group])
-    # 1 the user, 2 is the user an inspector, 3-6 the inspection with its checks, results and
-    # verdicts; then the service: 7 is the user an inspector, 8 a savepoint (its transaction, inside
-    # the test's), 9 the inspection locked, 10 the group's checks, 11 their results so far, 12 the
-    # new results in one insert, 13 their events in one insert, 14 the savepoint released; 15-18 the
-    # inspection read again for the answer. A changed result is one update more each.
-    with django_assert_num_queries(18):
+    # 1 the user, 2 is the user an inspector, 3 whose items they see (providers.scope), 4-7 the
+    # inspection with its checks, results and verdicts; then the service: 8 is the user an
+    # inspector, 9 a savepoint (its transaction, inside the test's), 10 the inspection locked, 11 the
+    # group's checks, 12 their results so far, 13 the new results in one insert, 14 their events in
+    # one insert, 15 the savepoint released; 16-19 the inspection read again for the answer. A
+    # changed result is one update more each.
+    with django_assert_num_queries(19):
         response = client.post(url, {"action": "pass_remaining"}, **HTMX)
     assert response.status_code == 200
     assert CheckResult.objects.filter(inspection=item).count() == size

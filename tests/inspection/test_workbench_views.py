@@ -108,10 +108,11 @@ def test_the_queue_runs_the_same_queries_for_5_or_500_items(client, django_asser
         for number in range(count)
     )
     client.force_login(inspector())
-    # 1 the user (sessions live in the cache), 2 is the user an inspector, 3 the waiting items
-    # (category and model joined, the wait computed in SQL), 4 their count, 5 the items being
-    # inspected (category and inspector joined). The list stops at 50, so 500 costs what 5 does.
-    with django_assert_num_queries(5):
+    # 1 the user (sessions live in the cache), 2 is the user an inspector, 3 whose items they see
+    # (providers.scope), 4 the waiting items (category and model joined, the wait computed in SQL),
+    # 5 their count, 6 the items being inspected (category and inspector joined). The list stops at
+    # 50, so 500 costs what 5 does.
+    with django_assert_num_queries(6):
         response = client.get(QUEUE)
     assert response.status_code == 200
     assert response.content.decode().count("Take this one") == min(count, 50)
@@ -568,11 +569,11 @@ def test_the_checklist_page_runs_the_same_queries_however_many_checks_are_answer
     if answered:
         answer_all(item, me)
     client.force_login(me)
-    # 1 the user, 2 is the user an inspector, 3 the inspection (category, model, inspector,
-    # checklist, listing and report joined), 4-6 its checks, results and verdicts (prefetched; the
-    # grade preview is computed from them), 7 what the seller declared (recycling, by subject code;
-    # none here, so no query for photos).
-    with django_assert_num_queries(7):
+    # 1 the user, 2 is the user an inspector, 3 whose items they see (providers.scope), 4 the
+    # inspection (category, model, inspector, checklist, listing and report joined), 5-7 its checks,
+    # results and verdicts (prefetched; the grade preview is computed from them), 8 what the seller
+    # declared (recycling, by subject code; none here, so no query for photos).
+    with django_assert_num_queries(8):
         response = client.get(reverse("inspection:inspect", args=[item.pk]))
     assert response.status_code == 200
 
@@ -584,11 +585,11 @@ def test_the_authentication_page_runs_the_same_queries_for_1_or_8_items(
     for _number in range(count):
         _awaiting_verdicts()
     client.force_login(authenticator())
-    # 1 the user, 2 is the user an authenticator, 3 the items (category, model, inspector joined;
-    # verdicts counted), 4 their verdicts with who gave them, 5 their results with their checks,
-    # 6 the total, 7 what the sellers declared (recycling, by subject code; their photos are one more
-    # when any item came from a submission).
-    with django_assert_num_queries(7):
+    # 1 the user, 2 is the user an authenticator, 3 whose items they see (providers.scope), 4 the
+    # items (category, model, inspector joined; verdicts counted), 5 their verdicts with who gave
+    # them, 6 their results with their checks, 7 the total, 8 what the sellers declared (recycling,
+    # by subject code; their photos are one more when any item came from a submission).
+    with django_assert_num_queries(8):
         response = client.get(reverse("inspection:authentication"))
     assert response.content.decode().count('class="ib-verdict"') == count
 

@@ -3,11 +3,15 @@ opens only the submissions routed to their provider; Reloop's own staff see ever
 
 import pytest
 from django.urls import reverse
+from rest_framework.test import APIClient
 
+from inspection.models import InspectionStatus
+from inspection.services.workbench import inspection_claim_next
 from providers.models import MemberRole, ProviderKind
 from providers.scope import platform_provider
 from providers.services.providers import member_add, provider_create
 from recycling.models import SubmissionStatus
+from tests.inspection.desk_fixtures import authenticator, inspector, queued_inspection
 from tests.recycling.shipping_fixtures import booked_shipment, operations_user
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +60,37 @@ def test_reloops_own_staff_see_every_providers_parcels(client, partners):
         assert client.post(DESK, {"reference": shipment.tracking_number}).status_code == 302
     page = client.get(DESK).content.decode()
     assert all(shipment.submission.code in page for _p, _s, shipment in partners.values())
+
+
+def test_a_partners_inspectors_and_authenticators_work_only_its_own_items(client, partners):
+    provider, _staff, _shipment = partners["hangzhou"]
+    other, _other_staff, _other_shipment = partners["chengdu"]
+    ours, theirs = queued_inspection(provider=provider), queued_inspection(provider=other)
+    our_bag = queued_inspection(
+        provider=provider, luxury=True, status=InspectionStatus.AWAITING_SECOND_OPINION
+    )
+    their_bag = queued_inspection(
+        provider=other, luxury=True, status=InspectionStatus.AWAITING_SECOND_OPINION
+    )
+    checker, judge = inspector(), authenticator()
+    for person, role in ((checker, MemberRole.INSPECTOR), (judge, MemberRole.AUTHENTICATOR)):
+        member_add(provider=provider, user=person, role=role)
+    api = APIClient()
+    api.force_authenticate(checker)
+
+    queue = api.get("/api/v1/inspections/queue/").json()["results"]
+    refused = api.post(f"/api/v1/inspections/{theirs.pk}/claim/")
+    claimed = inspection_claim_next(inspector=checker)
+    client.force_login(judge)
+    verdict = client.post(
+        reverse("inspection:verdict", args=[their_bag.pk]), {"verdict": "genuine", "note": "stitching"}
+    )
+
+    assert [row["id"] for row in queue] == [ours.pk]
+    assert refused.status_code == 404
+    assert claimed == ours
+    theirs.refresh_from_db()
+    assert theirs.status == InspectionStatus.QUEUED
+    assert verdict.status_code in (400, 404) and not their_bag.verdicts.exists()
+    page = client.get(reverse("inspection:authentication")).content.decode()
+    assert our_bag.subject_code in page and their_bag.subject_code not in page
