@@ -65,6 +65,11 @@ class Consignment(models.Model):
     sale_price = models.DecimalField(_("sale price"), max_digits=12, decimal_places=2, null=True, blank=True)
     commission = models.DecimalField(_("commission"), max_digits=12, decimal_places=2, null=True, blank=True)
     payout = models.DecimalField(_("payout"), max_digits=12, decimal_places=2, null=True, blank=True)
+    # Of the commission, what the partner that ran the consignment was paid (its provider's fee_rate
+    # of the sale); Reloop kept the rest. 0 for Reloop's own consignments.
+    provider_fee = models.DecimalField(
+        _("provider fee"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     sold_at = models.DateTimeField(_("sold at"), null=True, blank=True)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

@@ -147,6 +147,8 @@ def _settlement_lines(settlement: Transaction, *, seller: User) -> list[FeeLine]
             lines.insert(0, FeeLine(label=_("Sale price"), amount=-entry.amount))
         elif purpose == AccountPurpose.COMMISSION_REVENUE:
             lines.append(FeeLine(label=_("Reloop's commission"), amount=entry.amount, kind="deduction"))
+        elif purpose == AccountPurpose.WALLET:  # the partner that ran it, paid out of the commission
+            lines.append(FeeLine(label=_("The partner's fee"), amount=entry.amount, kind="deduction"))
         else:
             lines.append(
                 FeeLine(label=str(entry.account.get_purpose_display()), amount=entry.amount, kind="deduction")

@@ -12,6 +12,10 @@ The settlement of one consignment is one ledger transaction, keyed `settle:consi
                                          partial refund left)
     seller's wallet       +payout       released - commission
     commission revenue    +commission   released x the agreement's commission rate, half up to the cent
+                                        (less the provider's fee)
+    provider's payee      +provider fee for a consignment a partner ran: released x the partner's
+                                        fee rate, half up to the cent, at most the commission; paid out
+                                        of the commission, so the seller's payout is the same
 
 with the figures recorded on the consignment, and the consignment and its submission moved
 sold → settled. The moves are checked against the same ALLOWED tables as `consignment_move` and
@@ -81,6 +85,13 @@ def settlement_split(*, released: Decimal, commission_rate: Decimal) -> tuple[De
     )
 
 
+def provider_fee_for(*, released: Decimal, fee_rate: Decimal, commission: Decimal) -> Decimal:
+    """What the partner that ran a consignment is paid of its commission: released x its fee rate,
+    half up to the cent, never more than the commission (2,000.00 at 0.10 of a 500.00 commission →
+    200.00)."""
+    return min(quantize(released * fee_rate), commission)
+
+
 def consignments_settleable(*, payable_id: int):
     """Sold consignments whose order released money into consignment payable, annotated with
     `released`: the amount of the order's sale posting on that account. Oldest first.
@@ -113,8 +124,11 @@ class _Claimed:
     released: Decimal
     code: str
     title: str
+    provider_fee_rate: Decimal | None
+    payee_id: int | None
     commission: Decimal = Decimal("0")
     payout: Decimal = Decimal("0")
+    provider_fee: Decimal = Decimal("0")
     submission_status: str = ""
 
 
@@ -132,7 +146,7 @@ def consignments_settle(*, limit: int = SETTLE_BATCH_SIZE, now: datetime | None 
         .select_for_update(skip_locked=True, of=("self",))
         .values_list(
             "pk", "status", "seller_id", "submission_id", "commission_rate", "released", "submission__code",
-            "submission__title",
+            "submission__title", "submission__provider__fee_rate", "submission__provider__payee_id",
         )[:limit]
     )  # fmt: skip
     claimed = [_Claimed(*row) for row in rows]
@@ -142,21 +156,34 @@ def consignments_settle(*, limit: int = SETTLE_BATCH_SIZE, now: datetime | None 
     if not claimed:
         return 0
 
-    wallets = wallet_accounts(user_ids={consignment.seller_id for consignment in claimed})
+    wallets = wallet_accounts(
+        user_ids={consignment.seller_id for consignment in claimed}
+        | {consignment.payee_id for consignment in claimed if consignment.payee_id is not None}
+    )
     postings = []
     for consignment in claimed:
         consignment.commission, consignment.payout = settlement_split(
             released=consignment.released, commission_rate=consignment.commission_rate
         )
+        if consignment.payee_id is not None and consignment.provider_fee_rate:
+            consignment.provider_fee = provider_fee_for(
+                released=consignment.released,
+                fee_rate=consignment.provider_fee_rate,
+                commission=consignment.commission,
+            )
+        lines = [
+            (payable, -consignment.released),
+            (wallets[consignment.seller_id], consignment.payout),
+            (revenue, consignment.commission - consignment.provider_fee),
+        ]
+        if consignment.provider_fee:
+            assert consignment.payee_id is not None
+            lines.append((wallets[consignment.payee_id], consignment.provider_fee))
         postings.append(
             Posting(
                 key=settlement_key(consignment.pk),
                 cause=Cause.CONSIGNMENT_SETTLEMENT,
-                lines=[
-                    (payable, -consignment.released),
-                    (wallets[consignment.seller_id], consignment.payout),
-                    (revenue, consignment.commission),
-                ],
+                lines=lines,
                 reference=consignment.code,
                 detail=consignment.title,
             )
@@ -229,8 +256,8 @@ def _moves_to_settled(claimed: list[_Claimed], *, now: datetime) -> None:
     )
     update_by_pk(
         Consignment,
-        ["sale_price", "commission", "payout"],
-        {c.pk: [c.released, c.commission, c.payout] for c in claimed},
+        ["sale_price", "commission", "payout", "provider_fee"],
+        {c.pk: [c.released, c.commission, c.payout, c.provider_fee] for c in claimed},
         same={"status": ConsignmentStatus.SETTLED.value, "settled_at": now, "updated_at": now},
     )
     submissions_settle(

@@ -33,6 +33,15 @@ class Provider(models.Model):
         _("provider fee rate"), max_digits=5, decimal_places=4, default=Decimal("0")
     )
     active = models.BooleanField(_("takes new work"), default=True)
+    # Whose wallet its provider fees are paid into (the partner's business account).
+    payee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("paid to"),
+        null=True,
+        blank=True,
+        related_name="paid_for_providers",
+        on_delete=models.PROTECT,
+    )
     # Who receives the work routed to this provider while it takes none (providers.services).
     fallback = models.ForeignKey(
         "self",

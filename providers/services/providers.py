@@ -11,15 +11,29 @@ from providers.models import MAX_FEE_RATE, MemberRole, Provider, ProviderKind, P
 
 
 def provider_create(
-    *, code: str, name: str, kind: ProviderKind, region: str = "", fee_rate: Decimal = Decimal("0")
+    *,
+    code: str,
+    name: str,
+    kind: ProviderKind,
+    region: str = "",
+    fee_rate: Decimal = Decimal("0"),
+    payee: User | None = None,
 ) -> Provider:
+    """A partner. One paid a fee (`fee_rate` of the price of each item it consigns) names whose
+    wallet the fee is paid into (`payee`)."""
     if not Decimal("0") <= fee_rate <= MAX_FEE_RATE:
         raise ProviderError(
             _("A provider fee is between 0 and %(most)s%% of the price.") % {"most": int(MAX_FEE_RATE * 100)},
             code="fee_rate_range",
             field="fee_rate",
         )
-    return Provider.objects.create(code=code, name=name, kind=kind, region=region, fee_rate=fee_rate)
+    if fee_rate > 0 and payee is None:
+        raise ProviderError(
+            _("Name whose wallet the provider's fees are paid into."), code="payee_required", field="payee"
+        )
+    return Provider.objects.create(
+        code=code, name=name, kind=kind, region=region, fee_rate=fee_rate, payee=payee
+    )
 
 
 def receiver_of(provider: Provider) -> Provider:
