@@ -29,6 +29,17 @@ class ProviderFigures:
     overturned: int
 
     @property
+    def turnaround_hours(self) -> Decimal | None:
+        if self.turnaround is None:
+            return None
+        return (Decimal(self.turnaround.total_seconds()) / 3600).quantize(Decimal("0.1"))
+
+    @property
+    def overturned_percent(self) -> Decimal | None:
+        share = self.overturned_share
+        return None if share is None else (share * 100).quantize(Decimal("0.1"))
+
+    @property
     def disputes_per_100_orders(self) -> Decimal | None:
         return (
             None if not self.orders else (Decimal(100 * self.disputes) / self.orders).quantize(Decimal("0.1"))

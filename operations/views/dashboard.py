@@ -1,7 +1,8 @@
 """The operations dashboard: how the loop is doing, for staff.
 
 Staff in operations, inspectors or authenticators may see it: anonymous visitors are sent to sign in,
-anyone else signed in gets 403. The period comes from `?days=` (7, 30 or 90); anything else is the
+anyone else signed in gets 403, and so does a partner's staff (the figures are every provider's;
+providers.scope). The service providers' figures are side by side at its end. The period comes from `?days=` (7, 30 or 90); anything else is the
 default. Every figure comes from operations.dashboard in a fixed number of queries.
 """
 
@@ -10,6 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.formats import date_format, number_format
@@ -22,6 +24,8 @@ from accounts.roles import STAFF_GROUPS, RoleRequired, roles_of
 from marketplace.templatetags.money import SYMBOLS, money
 from operations.charts import BarChart, Series, ShareBar, daily_bar_chart, share_bar
 from operations.dashboard import DEFAULT_PERIOD, PERIODS, Dashboard, dashboard_figures
+from operations.provider_figures import WINDOW_DAYS, provider_figures
+from providers.scope import provider_scope
 from recycling.models import OfferDecision
 
 # Colours of the choice bar, per decision (static/css/site.css, "Dashboard").
@@ -141,6 +145,8 @@ def _choice_bar(figures: Dashboard) -> ShareBar:
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not roles_of(request.user):  # any staff role
         raise RoleRequired(*STAFF_GROUPS)
+    if provider_scope(request.user) is not None:
+        raise PermissionDenied
     days = period_days(request.GET.get("days"))
     figures = dashboard_figures(days=days)
     context = {
@@ -152,6 +158,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "inspection_chart": _inspection_chart(figures),
         "sales_chart": _sales_chart(figures),
         "choice_bar": _choice_bar(figures),
+        "provider_days": WINDOW_DAYS,
         "choice_rows": [(choice, DECISION_CLASSES[choice.decision]) for choice in figures.offers],
+        "providers": provider_figures(),
     }
     return render(request, "operations/dashboard.html", context)

@@ -573,9 +573,11 @@ def test_page_queries(client, django_assert_num_queries, count):
     consignment()
     client.force_login(staff_user(roles.OPERATIONS))
 
-    # 1 the user, 1 their staff groups, then one aggregate query per figure: submissions, listings and
-    # consignments per state, inspections per day, orders paid per day and source, the ledger's sums,
-    # offers per decision, days to sell per source
-    with django_assert_num_queries(10):
+    # 1 the user, 1 their staff groups, 1 whose work they see (providers.scope), then one aggregate
+    # query per figure: submissions, listings and consignments per state, inspections per day, orders
+    # paid per day and source, the ledger's sums, offers per decision, days to sell per source; and
+    # the providers' figures (operations.provider_figures): the providers, their inspections, the
+    # orders of what they inspected
+    with django_assert_num_queries(14):
         response = client.get(URL)
     assert response.status_code == 200

@@ -94,3 +94,18 @@ def test_a_partners_inspectors_and_authenticators_work_only_its_own_items(client
     assert verdict.status_code in (400, 404) and not their_bag.verdicts.exists()
     page = client.get(reverse("inspection:authentication")).content.decode()
     assert our_bag.subject_code in page and their_bag.subject_code not in page
+
+
+def test_the_dashboard_shows_the_platforms_staff_every_provider_and_refuses_a_partners(client, partners):
+    reloop_staff = operations_user()
+    member_add(provider=platform_provider(), user=reloop_staff, role=MemberRole.OPERATIONS)
+    _provider, partner_staff, _shipment = partners["hangzhou"]
+
+    client.force_login(partner_staff)
+    refused = client.get("/staff/dashboard/")
+    client.force_login(reloop_staff)
+    page = client.get("/staff/dashboard/").content.decode()
+
+    assert refused.status_code == 403
+    providers = page.split('id="providers-heading"', 1)[1]
+    assert all(name in providers for name in ("Reloop inspection centre", "Hangzhou", "Chengdu"))
