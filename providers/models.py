@@ -69,6 +69,12 @@ class Provider(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def label(self) -> str:
+        """Its name in the reader's language: Reloop's own centre's is ours to translate; a
+        partner's is as it writes it."""
+        return str(_("Reloop inspection centre")) if self.is_platform else self.name
+
 
 class MemberRole(models.TextChoices):
     MANAGER = "manager", _("Manager")
