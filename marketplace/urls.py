@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", include("consignment.api_urls")),
     path("api/v1/", include("live.api_urls")),
     path("api/v1/", include("feed.api_urls")),
+    path("api/v1/", include("operations.api_urls")),
     path("api/v1/payments/", include("orders.payment_urls")),
     path("api/v1/carrier/", include("shipping.webhook_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from recycling.api import offers, submissions
+from recycling.api import offers, routing, submissions
 
 app_name = "recycling_api"
 
 urlpatterns = [
+    path("staff/routing-rules/", routing.RoutingRuleListView.as_view(), name="staff-routing-rules"),
     path("shipping/pickup-slots/", submissions.PickupSlotListView.as_view(), name="pickup-slots"),
     path("submissions/", submissions.SubmissionListView.as_view(), name="submissions"),
     path("submissions/<int:submission_id>/", submissions.SubmissionDetailView.as_view(), name="submission"),

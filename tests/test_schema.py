@@ -91,6 +91,8 @@ ENDPOINTS = {
     "/api/v1/creator/videos/": {"get", "post"},
     "/api/v1/creator/links/": {"get", "post"},
     "/api/v1/creator/statement/": {"get"},
+    "/api/v1/staff/routing-rules/": {"get", "post"},
+    "/api/v1/staff/providers/": {"get"},
     "/api/v1/my/listings/{listing_id}/creator-rate/": {"put"},
     "/api/v1/offers/": {"get", "post"},
     "/api/v1/offers/{offer_id}/": {"get"},
