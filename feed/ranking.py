@@ -252,11 +252,15 @@ def _fresh_read(
         _on_sale(set(exclude), user_id).annotate(dropped=Exists(dropped)).order_by("-published_at", "-id")
     )
     recent = Q(published_at__gte=now - timedelta(days=FRESH_DAYS)) | Q(dropped=True)
-    fresh = list(on_sale.filter(recent).values_list(*COLUMNS, "dropped")[:limit])
-    newest = list(on_sale.values_list(*COLUMNS, "dropped")[:limit]) if len(fresh) < limit else []
-    return [(dict(zip(COLUMNS, values[:-1], strict=True)), values[-1]) for values in fresh], [
-        (dict(zip(COLUMNS, values[:-1], strict=True)), values[-1]) for values in newest
-    ]
+
+    def rows(listings) -> list[tuple[_Row, bool]]:
+        return [
+            (dict(zip(COLUMNS, values[:-1], strict=True)), values[-1])
+            for values in listings.values_list(*COLUMNS, "dropped")[:limit]
+        ]
+
+    fresh = rows(on_sale.filter(recent))
+    return fresh, rows(on_sale) if len(fresh) < limit else []
 
 
 @dataclass(frozen=True)
