@@ -10,6 +10,9 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-requirements-dev
 # Extra pytest arguments: make test ARGS="-k healthz -x"
 ARGS ?=
+# How many processes run the tests (pytest-xdist; tests/workers.py gives each its own Redis
+# database and ports): at most 7. TEST_WORKERS=0 runs them in this one process.
+TEST_WORKERS ?= 2
 
 .PHONY: help run stack test lint fmt lock messages bench
 
@@ -52,7 +55,7 @@ $(NODE_INSTALLED): package-lock.json
 	else echo "npm not found: the accessibility tests will be skipped"; fi
 
 test: lint $(NODE_INSTALLED)
-	$(VENV)/bin/pytest $(ARGS)
+	$(VENV)/bin/pytest --numprocesses=$(TEST_WORKERS) $(ARGS)
 
 fmt: $(INSTALLED)
 	$(VENV)/bin/ruff check --fix .

@@ -13,9 +13,12 @@ from contextlib import contextmanager
 import pytest
 import redis
 
+from tests.workers import worker_number
+
 # Nothing listens here: connections are refused at once, as with a stopped Redis.
 DEAD_REDIS_URL = "redis://127.0.0.1:1/0"
-THROWAWAY_PORT = 6391
+# One port per test process (tests.workers).
+THROWAWAY_PORT = 6391 + worker_number()
 
 
 def use_broker(app, url: str) -> None:

@@ -45,15 +45,16 @@ def _dry_run(*args: str) -> str:
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 
 
-def test_test_runs_ruff_and_mypy_then_pytest_with_extra_arguments():
+def test_test_runs_ruff_and_mypy_then_pytest_on_two_processes_with_extra_arguments():
     lines = _dry_run("test", "ARGS=-x tests/accounts").splitlines()
     assert lines == [
         ".venv/bin/ruff check .",
         ".venv/bin/ruff format --check .",
         ".venv/bin/lint-imports --no-cache",
         ".venv/bin/mypy",
-        ".venv/bin/pytest -x tests/accounts",
+        ".venv/bin/pytest --numprocesses=2 -x tests/accounts",
     ]
+    assert _dry_run("test", "TEST_WORKERS=0").splitlines()[-1] == ".venv/bin/pytest --numprocesses=0 "
 
 
 @pytest.mark.parametrize("target", ["run", "stack"])

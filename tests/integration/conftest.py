@@ -1,7 +1,8 @@
 """A real Celery worker for the integration tests.
 
 The worker is a subprocess running this checkout's code against pytest-django's test database and a
-Redis database of its own (DB 15 on the server in REDIS_URL, flushed before the worker starts), used
+Redis database of its own (DB 15 on the server in REDIS_URL for the first test process, 14 for the
+second: tests.workers; flushed before the worker starts), used
 as both broker and cache. It shares the media folders with the tests, so that files one side writes
 the other can read. It starts once per session, on the first test that asks for it, and stops before
 the test database is dropped.
@@ -15,14 +16,15 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
 
 import pytest
 
 from tests.outages import throwaway_redis  # noqa: F401  (a fixture: a Redis server a test may stop)
+from tests.workers import redis_url_for_worker, worker_number
 
 ROOT = Path(__file__).resolve().parents[2]
-TEST_REDIS_DB = 15
+TEST_REDIS_DB = 15 - worker_number()
 READY_TIMEOUT = 60  # seconds; a cold start on a busy 2-core machine takes about 5
 
 
@@ -40,8 +42,7 @@ class Worker:
 
 
 def _test_redis_url() -> str:
-    parts = urlsplit(os.environ["REDIS_URL"])
-    return urlunsplit(parts._replace(path=f"/{TEST_REDIS_DB}"))
+    return redis_url_for_worker(os.environ["REDIS_URL"], database=TEST_REDIS_DB)
 
 
 def _database_url() -> str:

@@ -39,7 +39,7 @@ TASK = "consignment.tasks.settle_consignments"  # the name the beat schedule use
 
 
 def _broker_url() -> str:
-    """REDIS_URL's own database (not the session worker's DB 15), so that only our worker takes the task."""
+    """REDIS_URL's own database (not the session worker's, tests.workers), so that only our worker takes the task."""
     parts = urlsplit(os.environ["REDIS_URL"])
     return urlunsplit(parts._replace(path=parts.path or "/0"))
 
