@@ -8,6 +8,7 @@ language chosen today, not the one active when the money moved. Formats of `deta
 - withdrawal, withdrawal paid: the last four digits of the account paid to;
 - withdrawal returned: "refused:<reason>" or "failed:<provider's reason>";
 - creator commission: the item's title;
+- deposit paid, deposit refunded: the store's name; deposit deducted: the disputed item's title;
 - correction (reversal): the reason for the correction.
 
 For a seller's sale the fee is the other side of the same transaction (its commission revenue
@@ -101,6 +102,12 @@ def transaction_words(txn: Transaction) -> str:
         return _("Inspection fee for “%(title)s” (order %(reference)s)") % names
     if txn.cause == Cause.CREATOR_COMMISSION:
         return _("Creator commission on “%(title)s” (order %(reference)s)") % names
+    if txn.cause == Cause.DEPOSIT_PAID:
+        return _("Paid into the deposit of the store “%(title)s”") % names
+    if txn.cause == Cause.DEPOSIT_DEDUCTED:
+        return _("Paid from a store's deposit for the dispute on order %(reference)s (“%(title)s”)") % names
+    if txn.cause == Cause.DEPOSIT_REFUNDED:
+        return _("Deposit of the closed store “%(title)s” returned") % names
     if txn.cause == Cause.REVERSAL:
         original = txn.reverses
         what = transaction_words(original) if original is not None else txn.reference

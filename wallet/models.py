@@ -35,6 +35,14 @@ class AccountPurpose(models.TextChoices):
     # Creators' commissions Reloop paid on its own stock and consigned items (a private seller pays
     # the commission on their own items from their wallet).
     CREATOR_COMMISSIONS = "creator_commissions", _("Creator commissions")
+    # A store's deposit (保证金), held by Reloop for the store's owner: only a decided case takes from
+    # it, and what is left goes back to their wallet 90 days after the store closes (trust.deposits).
+    DEPOSIT = "deposit", _("Store deposit")
+
+
+# The accounts that belong to a user, one of each purpose at most; every other account is the
+# platform's, one per purpose.
+USER_PURPOSES = (AccountPurpose.WALLET, AccountPurpose.DEPOSIT)
 
 
 # Accounts whose balance can never be negative: nobody can owe through their wallet, and the platform
@@ -44,19 +52,21 @@ NON_NEGATIVE_PURPOSES = (
     AccountPurpose.ESCROW,
     AccountPurpose.CONSIGNMENT_PAYABLE,
     AccountPurpose.PAYOUTS_IN_FLIGHT,
+    AccountPurpose.DEPOSIT,
 )
 
 
 class Account(models.Model):
-    """One per user (their wallet) and one per platform purpose (user is empty)."""
+    """A user's wallet and store deposit (one of each at most), and one per platform purpose (user
+    is empty)."""
 
     purpose = models.CharField(_("purpose"), max_length=24, choices=AccountPurpose.choices)
-    user = models.OneToOneField(
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
         null=True,
         blank=True,
-        related_name="wallet_account",
+        related_name="ledger_accounts",
         on_delete=models.PROTECT,
     )
     # The sum of this account's entries, kept by ledger_post under the account's row lock.
@@ -68,9 +78,14 @@ class Account(models.Model):
         verbose_name_plural = _("accounts")
         constraints = [
             models.CheckConstraint(
-                condition=Q(purpose=AccountPurpose.WALLET, user__isnull=False)
-                | (~Q(purpose=AccountPurpose.WALLET) & Q(user__isnull=True)),
+                condition=Q(purpose__in=USER_PURPOSES, user__isnull=False)
+                | (~Q(purpose__in=USER_PURPOSES) & Q(user__isnull=True)),
                 name="account_wallet_has_user",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "purpose"],
+                condition=Q(user__isnull=False),
+                name="account_one_per_user_purpose",
             ),
             models.UniqueConstraint(
                 fields=["purpose"], condition=Q(user__isnull=True), name="account_one_per_platform_purpose"
@@ -83,7 +98,7 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         if self.user_id:
-            return f"wallet:{self.user_id}"
+            return f"{self.purpose}:{self.user_id}"
         return self.purpose
 
 
@@ -105,6 +120,10 @@ class Cause(models.TextChoices):
     # A creator's commission on a sale made through their link: from the seller's wallet, or from
     # Reloop's creator commissions for its own stock and consigned items, to the creator's wallet.
     CREATOR_COMMISSION = "creator_commission", _("Creator commission")
+    DEPOSIT_PAID = "deposit_paid", _("Deposit paid")  # a store owner moved money into their deposit
+    # A decided case (a dispute or a violation) took part of a store's deposit for whoever was harmed.
+    DEPOSIT_DEDUCTED = "deposit_deducted", _("Deposit deduction")
+    DEPOSIT_REFUNDED = "deposit_refunded", _("Deposit refunded")  # what was left, after a closed store's tail
     REVERSAL = "reversal", _("Correction")  # reverses an earlier transaction entry by entry
 
 

@@ -55,7 +55,10 @@ def test_seed_demo_includes_items_that_came_through_the_loop_once(client, capsys
     assert cash_offer.decision == OfferDecision.RECYCLE
     payout = Transaction.objects.get(idempotency_key=payout_key(paid.pk))
     assert payout.cause == Cause.RECYCLE_PAYOUT
-    assert payout.entries.get(account=seller.wallet_account).amount == cash_offer.cash_amount
+    assert (
+        payout.entries.get(account=seller.ledger_accounts.get(purpose="wallet")).amount
+        == cash_offer.cash_amount
+    )
     stock = _from_submission(paid, ListingSource.PLATFORM)
     assert stock.status == ListingStatus.ACTIVE
     assert stock.price > cash_offer.cash_amount
@@ -78,7 +81,7 @@ def test_seed_demo_includes_items_that_came_through_the_loop_once(client, capsys
     assert (order.buyer.username, order.status) == ("shopper", OrderStatus.COMPLETED)
     settlement = Transaction.objects.get(idempotency_key=settlement_key(sold.pk))
     assert settlement.cause == Cause.CONSIGNMENT_SETTLEMENT
-    paid_to_seller = settlement.entries.get(account=seller.wallet_account).amount
+    paid_to_seller = settlement.entries.get(account=seller.ledger_accounts.get(purpose="wallet")).amount
     commission = order.price - paid_to_seller
     assert commission == (order.price * sold.commission_rate).quantize(Decimal("0.01")) > 0
     assert settlement.entries.filter(amount=commission).exists()

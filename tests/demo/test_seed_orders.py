@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from orders.models import Offer, OfferStatus, Order, OrderStatus
-from wallet.models import Account, Entry, Transaction, WithdrawalStatus
+from wallet.models import Account, AccountPurpose, Entry, Transaction, WithdrawalStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_seed_demo_gives_the_shopper_orders_in_several_states_and_the_seller_a_w
     assert offers.get(status=OfferStatus.PENDING, by_seller=True).in_reply_to.status == OfferStatus.COUNTERED
 
     # and the seller's wallet: sales less the fee, a withdrawal paid out, balance = its entries
-    wallet = Account.objects.get(user__username="seller")
+    wallet = Account.objects.get(user__username="seller", purpose=AccountPurpose.WALLET)
     entries = Entry.objects.filter(account=wallet)
     assert wallet.balance > 0
     assert wallet.balance == entries.aggregate(total=Sum("amount"))["total"]

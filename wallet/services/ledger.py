@@ -23,7 +23,13 @@ Line = tuple[Account, Decimal]
 
 def wallet_account(*, user: User) -> Account:
     """The user's wallet account, created on first use (get_or_create survives two first uses at once)."""
-    account, _created = Account.objects.get_or_create(user=user, defaults={"purpose": AccountPurpose.WALLET})
+    account, _created = Account.objects.get_or_create(user=user, purpose=AccountPurpose.WALLET)
+    return account
+
+
+def deposit_account(*, user: User) -> Account:
+    """The account holding the user's store deposit, created on first use."""
+    account, _created = Account.objects.get_or_create(user=user, purpose=AccountPurpose.DEPOSIT)
     return account
 
 

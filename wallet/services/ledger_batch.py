@@ -58,19 +58,18 @@ class Posting:
 
 def wallet_accounts(*, user_ids: Iterable[int]) -> dict[int, Account]:
     """The wallet accounts of these users by user id, the missing ones created: two queries, or three
-    when some were missing (a concurrent first use is absorbed by the unique user column)."""
+    when some were missing (a concurrent first use is absorbed by the unique user and purpose)."""
     wanted = set(user_ids)
-    # Read by user_id, so each has one (the platform's accounts, which have none, are not read here).
-    found = {cast(int, account.user_id): account for account in Account.objects.filter(user_id__in=wanted)}
+    # Read by user_id and purpose, so each has one (the platform's accounts have no user).
+    wallets = Account.objects.filter(purpose=AccountPurpose.WALLET)
+    found = {cast(int, account.user_id): account for account in wallets.filter(user_id__in=wanted)}
     missing = wanted - found.keys()
     if missing:
         Account.objects.bulk_create(
             [Account(user_id=user_id, purpose=AccountPurpose.WALLET) for user_id in sorted(missing)],
             ignore_conflicts=True,
         )
-        found.update(
-            {cast(int, account.user_id): account for account in Account.objects.filter(user_id__in=missing)}
-        )
+        found.update({cast(int, account.user_id): account for account in wallets.filter(user_id__in=missing)})
     return found
 
 

@@ -64,6 +64,7 @@ from orders.services.returns import dispute_open, return_mark_received, return_r
 from sandbox.models import SandboxWebhook
 from sandbox.payments import CARD_SUCCEEDS, deliver, payment_submit
 from wallet.models import Withdrawal
+from wallet.selectors import wallet_summary
 from wallet.services.withdrawals import withdrawal_check, withdrawal_request, withdrawal_send
 
 SHOPPER = "shopper"
@@ -141,7 +142,7 @@ class Command(BaseCommand):
             if shopper_orders.filter(status=status).exists()
         )
         seller = User.objects.get(username=SELLER)
-        balance = getattr(getattr(seller, "wallet_account", None), "balance", Decimal("0"))
+        balance = wallet_summary(seller).balance
         self.stdout.write(
             f"Orders: {created} new; {SHOPPER} has {by_status or 'none'}. "
             f"{SELLER}'s wallet: {balance} {settings.CURRENCY}"
@@ -315,9 +316,8 @@ class Command(BaseCommand):
     @staticmethod
     def _withdrawal() -> bool:
         seller = User.objects.get(username=SELLER)
-        account = getattr(seller, "wallet_account", None)
         existing = Withdrawal.objects.filter(user=seller, request_key=WITHDRAWAL_KEY).first()
-        if existing is None and (account is None or account.balance < WITHDRAWAL_AMOUNT):
+        if existing is None and wallet_summary(seller).balance < WITHDRAWAL_AMOUNT:
             return False
         withdrawal = existing or withdrawal_request(
             user=seller, amount=WITHDRAWAL_AMOUNT, destination=DEMO_PAYOUT_ACCOUNT, request_key=WITHDRAWAL_KEY
