@@ -3,6 +3,7 @@
 MESSAGES: every message a listing's status events can show (ListingEvent.message), including those the
 apps above write when an order reserves, sells or releases the item.
 VIDEO_ERRORS: why a listing's video was refused or not made (ListingVideo.error).
+HOLDS: why a seller may not list new items (SellingHold.reason), written by the app that decides it.
 DESCRIPTION: the lines of the description the platform writes for an item it inspected
 (Listing.description_parts); a seller's own description is stored as typed.
 """
@@ -45,4 +46,16 @@ VIDEO_ERRORS: Catalog = {
     "too_long": _("This video is %(seconds)s seconds long; a video may be at most %(limit)s seconds."),
     "too_many_pixels": _("This video's picture is larger than 8K; please send a smaller one."),
     "gave_up": _("This video could not be prepared. Please send it again, or another file."),
+}
+
+# `held` and `required` are amounts as written when the hold was set; the hold is set again whenever
+# either changes.
+HOLDS: Catalog = {
+    "deposit_short": Message(
+        _(
+            "Your store's deposit is %(held)s, and listing in this category needs %(required)s. "
+            "Pay in the rest on your store's page, then list the item."
+        ),
+        money=("held", "required"),
+    ),
 }

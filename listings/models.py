@@ -688,3 +688,43 @@ class PastPrice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.listing_id}: {self.price} until {self.until:%Y-%m-%d %H:%M}"
+
+
+class SellingHold(models.Model):
+    """A reason a seller may not put new items on sale: in one category, or in any (no category).
+    The app that decides it (trust: a store's deposit short of what a category needs, a closed
+    store) writes it through listings.services.selling_holds_replace; listing_create refuses a
+    person's new listing while one applies, with the hold's message (listings.messages.HOLDS)."""
+
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("seller"),
+        related_name="selling_holds",
+        on_delete=models.CASCADE,
+    )
+    # Empty: every category.
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.CASCADE,
+    )
+    reason = models.CharField(_("reason"), max_length=40)
+    params = models.JSONField(_("message parameters"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("selling hold")
+        verbose_name_plural = _("selling holds")
+        indexes = [models.Index(fields=["seller", "category"], name="selling_hold_seller")]
+
+    def __str__(self) -> str:
+        return f"{self.seller_id}/{self.category_id or '*'}: {self.reason}"
+
+    @property
+    def text(self) -> str:
+        from listings.messages import HOLDS
+
+        return message_render(HOLDS, self.reason, self.params)

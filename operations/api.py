@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from marketplace.api import LocalizedAPIView
 from operations.provider_figures import provider_figures
-from recycling.api.routing import PlatformOperations
+from providers.permissions import PlatformOperations
 
 
 class ProviderFiguresSerializer(serializers.Serializer):

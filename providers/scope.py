@@ -3,9 +3,11 @@ provider's alone for a partner's staff. Each staff desk and API route narrows wh
 what it acts on with `scoped`."""
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from accounts.models import User
+from accounts.roles import require_role
 from providers.models import Provider, ProviderKind, ProviderMember
 
 
@@ -41,3 +43,12 @@ def platform_provider() -> Provider:
     """Reloop's own centre (made again as the migration made it, in a database emptied since)."""
     provider, _created = Provider.objects.get_or_create(is_platform=True, defaults=PLATFORM)
     return provider
+
+
+def require_platform_role(user: User | AnonymousUser, role: str) -> None:
+    """Raise RoleRequired unless the user has `role`, and PermissionDenied when they work for a
+    partner: decisions about the whole marketplace (stores, deposits, routing) are Reloop's own
+    staff's. Two queries at most."""
+    require_role(user, role)
+    if provider_scope(user) is not None:
+        raise PermissionDenied("a partner's staff work only their own provider's queues")

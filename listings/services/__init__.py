@@ -10,7 +10,7 @@ from typing import IO, Any, cast
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from accounts.models import User
 from listings import facet_sql, photo_hash, photos, search, seller_count_sql
 from listings.errors import ListingError
 from listings.filters import ChannelFilterForm, saved_query
-from listings.messages import DESCRIPTION
+from listings.messages import DESCRIPTION, HOLDS
 from listings.models import (
     Brand,
     CatalogModel,
@@ -38,6 +38,7 @@ from listings.models import (
     SearchFrequency,
     SearchTerm,
     SearchTermTrigram,
+    SellingHold,
 )
 from listings.notices import watchers_notify_back_on_sale, watchers_notify_price_drop
 from listings.page_cache import listing_pages_forget_on_commit
@@ -384,6 +385,7 @@ def listing_create(
     ]
     if source == ListingSource.PERSON:
         require_confirmed_email(seller)
+        _ensure_not_held(seller=seller, category=fields["category"])
     # Decoding is the slow part: done before the transaction, so no lock is held meanwhile.
     photos.check_pixel_budget(uploads)
     checked = [_checked(upload) for upload in uploads]
@@ -395,6 +397,37 @@ def listing_create(
         if publish:
             listing = listing_move(listing_id=listing.pk, to=ListingStatus.ACTIVE, by=seller)
     return listing
+
+
+def _ensure_not_held(*, seller: User, category: Category) -> None:
+    """Raises ListingError (`selling_held`) with the hold's message when the seller may not list in
+    `category` now: a hold on it, or on every category."""
+    hold = (
+        SellingHold.objects.filter(seller=seller)
+        .filter(Q(category=category) | Q(category__isnull=True))
+        .order_by("category_id", "id")  # an every-category hold (no category) speaks first
+        .first()
+    )
+    if hold is not None:
+        raise ListingError(hold.text, code="selling_held", field="category")
+
+
+@transaction.atomic
+def selling_holds_replace(
+    *, seller: User, reason: str, holds: Sequence[tuple[Category | None, dict]]
+) -> list[SellingHold]:
+    """Make `holds`, (category or None for every category, params) pairs, the seller's only holds
+    for `reason`, a code of listings.messages.HOLDS. No pairs lifts the reason's holds. The seller's
+    row lock keeps two refreshes from interleaving."""
+    rows = [
+        SellingHold(
+            seller=seller, category=category, reason=reason, params=message_params(HOLDS, reason, params)
+        )
+        for category, params in holds
+    ]
+    User.objects.select_for_update().filter(pk=seller.pk).first()
+    SellingHold.objects.filter(seller=seller, reason=reason).delete()
+    return SellingHold.objects.bulk_create(rows)
 
 
 @transaction.atomic
@@ -414,6 +447,8 @@ def listing_update(*, listing_id: int, seller: User, **changes: object) -> Listi
         current["catalog_model"] = None  # a new brand cannot keep the old brand's model
     fields = _validated(current | changes)
     changed = [name for name, value in fields.items() if getattr(listing, name) != value]
+    if "category" in changed and listing.source == ListingSource.PERSON:
+        _ensure_not_held(seller=seller, category=fields["category"])
     old_price = listing.price
     for name in changed:
         setattr(listing, name, fields[name])

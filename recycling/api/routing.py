@@ -3,34 +3,23 @@
 
 from collections.abc import Sequence
 
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.roles import OPERATIONS, has_role
 from listings.api.serializers import ErrorSerializer
 from listings.models import Category
 from marketplace.api import LocalizedAPIView
 from providers.models import Provider
-from providers.scope import provider_scope
+from providers.permissions import PlatformOperations
 from recycling.models import RoutingRule
 from recycling.routing import routing_rule_set
 
 REFUSED = OpenApiResponse(
     ErrorSerializer, description="`rule_too_wide` (neither a category nor a region), `no_active_provider`."
 )
-
-
-class PlatformOperations(BasePermission):
-    """Operations staff of Reloop itself: a partner's staff work their own queues, not the routing."""
-
-    message = gettext_lazy("Only Reloop's own operations staff may do this.")
-
-    def has_permission(self, request, view) -> bool:
-        return has_role(request.user, OPERATIONS) and provider_scope(request.user) is None
 
 
 class RoutingRuleSerializer(serializers.ModelSerializer):
