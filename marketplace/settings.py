@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "consignment",
     "live",
     "feed",
+    "trust",
     "operations",
     "demo",
     # Stand-ins for the payment and payout providers, which live outside Reloop in production.
@@ -395,6 +396,11 @@ LIVE_CLIP_KEEP_DAYS = env.int("LIVE_CLIP_KEEP_DAYS", default=90)
 # The commission creators earn on a sale through their link, where staff set no rate for the item's
 # category; a private seller may offer more on their own items, never above 50%.
 CREATOR_COMMISSION_RATE = Decimal(env.str("CREATOR_COMMISSION_RATE", default="0.05"))
+
+# How long a closed store's deposit stays held for the cases its last sales may still bring, and the
+# most one payment into a deposit may move.
+STORE_DEPOSIT_TAIL_DAYS = env.int("STORE_DEPOSIT_TAIL_DAYS", default=90)
+STORE_DEPOSIT_PAYMENT_MAX = Decimal(env.str("STORE_DEPOSIT_PAYMENT_MAX", default="200000"))
 # A purchase this many days after the shopper's last click on a creator's link to the item still earns.
 CREATOR_ATTRIBUTION_DAYS = env.int("CREATOR_ATTRIBUTION_DAYS", default=7)
 # A shared link keeps the rate of the day it was shared for this many days.
@@ -479,6 +485,7 @@ _tasks_by_queue = {
         "orders.tasks.release_lapsed_reservations",
         "orders.tasks.complete_delivered_orders",
         "feed.tasks.settle_creator_commissions",
+        "trust.tasks.refund_due_deposits",
         "orders.tasks.expire_offers",
         "recycling.tasks.pay_recycle_offer",
         "recycling.tasks.pay_missing_recycle_offers",
@@ -535,6 +542,11 @@ CELERY_BEAT_SCHEDULE = {
     "complete-delivered-orders": {"task": "orders.tasks.complete_delivered_orders", "schedule": 60 * 60.0},
     # Creators' commissions the order signals' receivers did not move (feed.services.commissions).
     "settle-creator-commissions": {"task": "feed.tasks.settle_creator_commissions", "schedule": 10 * 60.0},
+    # Closed stores' deposits whose tail has passed go back to their owners' wallets.
+    "refund-due-deposits": {
+        "task": "trust.tasks.refund_due_deposits",
+        "schedule": crontab(hour=4, minute=10),
+    },
     "check-sent-withdrawals": {"task": "wallet.tasks.check_sent_withdrawals", "schedule": 5 * 60.0},
     "expire-offers": {"task": "recycling.tasks.expire_offers", "schedule": 60 * 60.0},
     "pay-missing-recycle-offers": {

@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", include("consignment.api_urls")),
     path("api/v1/", include("live.api_urls")),
     path("api/v1/", include("feed.api_urls")),
+    path("api/v1/", include("trust.api_urls")),
     path("api/v1/", include("operations.api_urls")),
     path("api/v1/payments/", include("orders.payment_urls")),
     path("api/v1/carrier/", include("shipping.webhook_urls")),
@@ -49,6 +50,7 @@ urlpatterns += i18n_patterns(
     # Live shows, and the media server's callbacks (which it calls without a language prefix).
     path("live/", include("live.urls")),
     path("", include("feed.urls")),
+    path("", include("trust.urls")),
     path("notifications/", include("notifications.urls")),
     path("messages/", include("messaging.urls")),
     path("staff/messages/", include("messaging.staff_urls")),

@@ -33,6 +33,7 @@ def desks(html: str) -> list[str]:
                 "Payouts",
                 "Reported conversations",
                 "Creators",
+                "Stores",
                 "Live shows",
                 "Dashboard",
             ],
@@ -54,6 +55,7 @@ def test_a_superuser_sees_every_desk_and_a_shopper_none(client):
         "Payouts",
         "Reported conversations",
         "Creators",
+        "Stores",
         "Live shows",
         "Dashboard",
     ]

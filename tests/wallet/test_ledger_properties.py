@@ -1,4 +1,5 @@
-"""Property: any sequence of payments, refunds, completions and withdrawals keeps the books straight.
+"""Property: any sequence of payments, refunds, completions, withdrawals and store deposits keeps the
+books straight.
 
 A hypothesis state machine drives the real services (payment into escrow, some of it bought through
 a creator's link at a random rate, refunds of random amounts, release of the rest on completion with
@@ -7,7 +8,9 @@ every step checks what an auditor would: every transaction sums to zero, every a
 the sum of its entries, no wallet, escrow or payouts in flight is below zero, all accounts together
 sum to zero, each wallet holds what the sales, commissions and withdrawals say it should, the
 creator's wallet holds exactly the commissions on completed orders, no reversed commission reached
-the ledger, and an operation that was refused moved nothing.
+the ledger, the store's deposit holds what was paid in less what decided cases took and the refund
+after its close, and an operation that was refused moved nothing (a payment above the wallet, a
+deduction without a decided case).
 
 pytest-django wraps the test in one transaction, but hypothesis runs many examples inside it: each
 example therefore runs in a savepoint of its own, rolled back in `teardown`, so that no example sees
@@ -31,21 +34,35 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from accounts.models import User
 from feed.models import Commission, CommissionStatus, CreatorLink, LinkClick
 from feed.services.commissions import commission_attribute, commission_key, commission_pay, commission_reverse
 from listings.models import ListingSource
 from marketplace.errors import DomainError
 from marketplace.money import quantize
 from orders.errors import OrderError
-from orders.models import Order
+from orders.models import Dispute, DisputeOutcome, Order
 from orders.services.money import platform_fee, sale_release_post
 from orders.services.refunds import order_refund
 from tests.factories import ListingFactory, UserFactory
 from tests.feed.creator_helpers import approved_creator, video_of
 from tests.orders.helpers import paid_order
+from tests.trust.helpers import verified_store
 from tests.wallet.conftest import fund
+from trust.errors import DepositError
+from trust.models import DepositDeduction, Store, StoreStatus
+from trust.services.deposits import deposit_deduct, deposit_pay, deposits_refund_due
+from trust.services.stores import store_close
 from wallet.errors import InsufficientFunds, WalletError
-from wallet.models import NON_NEGATIVE_PURPOSES, Account, Entry, Transaction, Withdrawal, WithdrawalStatus
+from wallet.models import (
+    NON_NEGATIVE_PURPOSES,
+    Account,
+    AccountPurpose,
+    Entry,
+    Transaction,
+    Withdrawal,
+    WithdrawalStatus,
+)
 from wallet.services.withdrawals import (
     withdrawal_approve,
     withdrawal_check,
@@ -64,6 +81,11 @@ amounts = st.decimals(min_value=Decimal("-5"), max_value=Decimal("4000"), places
 fractions = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1.2"), places=2)
 # A creator link's commission rate: 0 to 50%, to the basis point.
 rates = st.decimals(min_value=Decimal("0"), max_value=Decimal("0.5"), places=4)
+
+
+def _balance(user, purpose: AccountPurpose) -> Decimal:
+    balance = Account.objects.filter(user=user, purpose=purpose).values_list("balance", flat=True).first()
+    return balance if balance is not None else Decimal("0")
 
 
 def books() -> tuple:
@@ -87,6 +109,10 @@ class Books(RuleBasedStateMachine):
         self._savepoint.__enter__()
         self.sellers = [UserFactory(), UserFactory()]
         self.operations = UserFactory(is_superuser=True)
+        # The first seller runs a verified store with a deposit (trust.services.deposits).
+        self.store = verified_store(self.sellers[0], by=self.operations)
+        self.expected_deposit = Decimal("0")
+        self.buyers_paid: dict[int, Decimal] = {}  # a buyer's wallet: what deductions paid them
         self.creator = approved_creator()
         self.expected_creator_wallet = Decimal("0")
         self.open_orders: dict[int, Decimal] = {}  # order id → what is still in escrow for it
@@ -254,6 +280,73 @@ class Books(RuleBasedStateMachine):
             withdrawal_approve(withdrawal_id=data.draw(st.sampled_from(sorted(ids))), by=self.operations)
         assert books() == before
 
+    # --- The store's deposit ----------------------------------------------------------------------
+
+    @rule(part=fractions, odd=st.none() | st.none() | amounts, replay=st.booleans())
+    def deposit_in(self, part: Decimal, odd: Decimal | None, replay: bool) -> None:
+        """The store's owner pays a share of the wallet (up to 120% of it), or any amount, into the deposit."""
+        owner = self.sellers[0]
+        amount = odd if odd is not None else (self.expected_wallet[owner.pk] * part).quantize(Decimal("0.01"))
+        key = self.next_key()
+        before = books()
+        try:
+            deposit_pay(owner=owner, amount=amount, request_key=key)
+        except (DepositError, InsufficientFunds):
+            assert amount <= 0 or amount > self.expected_wallet[owner.pk] or self.store_closed()
+            assert books() == before
+            return
+        self.expected_wallet[owner.pk] -= amount
+        self.expected_deposit += amount
+        if replay:
+            assert not deposit_pay(owner=owner, amount=amount, request_key=key).created
+
+    def store_closed(self) -> bool:
+        return Store.objects.filter(pk=self.store.pk, status=StoreStatus.CLOSED).exists()
+
+    @precondition(lambda self: self.completed)
+    @rule(data=st.data(), fraction=fractions, decided=st.booleans())
+    def deduct(self, data, fraction: Decimal, decided: bool) -> None:
+        """Operations pay a buyer from the deposit for a dispute on one of the store's sales: only
+        once the dispute is decided for the buyer, within the price and what the deposit holds."""
+        order = Order.objects.get(pk=data.draw(st.sampled_from(sorted(self.completed))))
+        dispute, _created = Dispute.objects.get_or_create(
+            order=order, defaults={"reason": "Not as described."}
+        )
+        if decided and dispute.resolved_at is None:
+            dispute.outcome, dispute.resolved_at = DisputeOutcome.PARTIAL_REFUND, timezone.now()
+            dispute.save()
+        amount = (order.price * fraction).quantize(Decimal("0.01"))
+        before = books()
+        try:
+            deposit_deduct(
+                store_id=self.store.pk, dispute_id=dispute.pk, amount=amount, reason="r", by=self.operations
+            )
+        except DepositError:
+            assert (
+                dispute.resolved_at is None
+                or order.seller_id != self.sellers[0].pk
+                or DepositDeduction.objects.filter(dispute=dispute).count() == 1
+                or amount <= 0
+                or amount > order.price
+                or amount > self.expected_deposit
+            )
+            assert books() == before
+            return
+        assert dispute.resolved_at is not None and order.seller_id == self.sellers[0].pk
+        self.expected_deposit -= amount
+        self.buyers_paid[order.buyer_id] = self.buyers_paid.get(order.buyer_id, Decimal("0")) + amount
+
+    @precondition(lambda self: not self.store_closed())
+    @rule()
+    def close_and_refund(self) -> None:
+        """The store closes; after the tail, what is left of the deposit goes back to the wallet, once."""
+        store = store_close(owner=self.sellers[0])
+        assert deposits_refund_due(now=store.deposit_refund_due - timedelta(seconds=1)) == 0
+        assert deposits_refund_due(now=store.deposit_refund_due) == 1
+        assert deposits_refund_due(now=store.deposit_refund_due) == 0
+        self.expected_wallet[self.sellers[0].pk] += self.expected_deposit
+        self.expected_deposit = Decimal("0")
+
     # --- What must always hold ------------------------------------------------------------------
 
     @invariant()
@@ -283,14 +376,19 @@ class Books(RuleBasedStateMachine):
         assert (escrow or Decimal("0")) == sum(self.open_orders.values(), Decimal("0"))
 
     @invariant()
-    def each_wallet_holds_its_sales_less_its_withdrawals(self) -> None:
+    def each_wallet_holds_its_sales_less_its_withdrawals_and_deposits(self) -> None:
         for seller in self.sellers:
-            balance = Account.objects.filter(user=seller).values_list("balance", flat=True).first()
-            assert (balance or Decimal("0")) == self.expected_wallet[seller.pk]
+            assert _balance(seller, AccountPurpose.WALLET) == self.expected_wallet[seller.pk]
+
+    @invariant()
+    def the_deposit_holds_what_was_paid_in_less_deductions_and_the_refund(self) -> None:
+        assert _balance(self.sellers[0], AccountPurpose.DEPOSIT) == self.expected_deposit
+        for buyer_id, paid in self.buyers_paid.items():
+            assert _balance(User.objects.get(pk=buyer_id), AccountPurpose.WALLET) == paid
 
     @invariant()
     def the_creators_wallet_holds_the_commissions_on_completed_orders(self) -> None:
-        balance = Account.objects.filter(user=self.creator.user).values_list("balance", flat=True).first()
+        balance = _balance(self.creator.user, AccountPurpose.WALLET)
         earned = Commission.objects.filter(order_id__in=self.completed)
         assert not earned.exclude(status=CommissionStatus.PAID).exists()
         assert (
@@ -299,7 +397,7 @@ class Books(RuleBasedStateMachine):
             .exists()
         )
         paid = sum(earned.values_list("amount", flat=True), Decimal("0"))
-        assert (balance or Decimal("0")) == paid == self.expected_creator_wallet
+        assert balance == paid == self.expected_creator_wallet
 
     @invariant()
     def no_reversed_commission_reached_the_ledger(self) -> None:

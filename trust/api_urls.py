@@ -1,0 +1,20 @@
+"""/api/v1/: the signed-in user's store and its deposit, a store's public details, and the stores desk."""
+
+from django.urls import path
+
+from trust import api
+
+app_name = "trust_api"
+
+urlpatterns = [
+    path("store/", api.OwnStoreView.as_view(), name="store"),
+    path("store/close/", api.CloseStoreView.as_view(), name="store-close"),
+    path("store/deposit/", api.DepositView.as_view(), name="store-deposit"),
+    path("stores/<slug:slug>/", api.PublicStoreView.as_view(), name="stores-detail"),
+    path("staff/stores/", api.StaffStoreListView.as_view(), name="staff-stores"),
+    path("staff/stores/<int:pk>/decide/", api.StaffDecideView.as_view(), name="staff-stores-decide"),
+    path("staff/stores/<int:pk>/deductions/", api.StaffDeductView.as_view(), name="staff-stores-deduct"),
+    path(
+        "staff/deposit-requirements/", api.StaffRequirementsView.as_view(), name="staff-deposit-requirements"
+    ),
+]
