@@ -151,6 +151,28 @@ def _creator_video() -> int:
     return CreatorVideo.objects.order_by("pk").values_list("pk", flat=True)[0]
 
 
+def _store(username: str) -> Callable[[], str]:
+    """The slug of seed_demo_stores' store of `username`."""
+
+    def slug() -> str:
+        from trust.models import Store
+
+        return Store.objects.get(owner__username=username).slug
+
+    return slug
+
+
+def _store_pk(username: str) -> Callable[[], int]:
+    """The id of seed_demo_stores' store of `username`."""
+
+    def pk() -> int:
+        from trust.models import Store
+
+        return Store.objects.get(owner__username=username).pk
+
+    return pk
+
+
 def _sellers_item_on_sale() -> int:
     """One of the demo seller's own items on sale."""
     from listings.models import Listing, ListingSource, ListingStatus
@@ -460,6 +482,10 @@ NOT_PAGES = {
     "feed:creator_decide": "a form post that redirects to the desk",
     "feed:creator_rate": "a form post that redirects to the desk",
     "feed:personalisation": "a form post that redirects back",
+    "trust:deposit_pay": "a form post that redirects to the store's page for its owner",
+    "trust:close": "a form post that redirects to the store's page for its owner",
+    "trust:staff_decide": "a form post that redirects to the desk",
+    "trust:staff_requirement": "a form post that redirects to the desk",
     "live:console_act": "a form post that redirects to the console",
     "live:waitlist": "a form post",
     "live:chat": "a form post",
@@ -560,6 +586,12 @@ PAGES = [
         "feed:listing_creator_rate", SELLER, _reverse("feed:listing_creator_rate", _sellers_item_on_sale)
     ),
     SitePage("feed:creator_staff", OPERATIONS, _reverse("feed:creator_staff")),
+    SitePage("trust:apply", SHOPPER, _reverse("trust:apply")),
+    SitePage("trust:manage", SELLER, _reverse("trust:manage")),
+    SitePage("trust:edit", SELLER, _reverse("trust:edit")),
+    SitePage("trust:store", ANONYMOUS, _reverse("trust:store", _store(SELLER))),
+    SitePage("trust:staff", OPERATIONS, _reverse("trust:staff")),
+    SitePage("trust:staff_store", OPERATIONS, _reverse("trust:staff_store", _store_pk(SELLER))),
     SitePage("reports:detail", ANONYMOUS, _reverse("reports:detail", _report_code)),
     SitePage("accounts:login", ANONYMOUS, _reverse("accounts:login")),
     SitePage("accounts:signup", ANONYMOUS, _reverse("accounts:signup")),

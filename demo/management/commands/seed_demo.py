@@ -567,6 +567,9 @@ class Command(BaseCommand):
         self._step("Listing videos and the for-you feed")
         call_command("seed_demo_feed", stdout=self.stdout)
         call_command("seed_demo_creators", stdout=self.stdout)
+        # A verified store with its deposit, and one waiting on the stores desk.
+        self._step("Stores and their deposits")
+        call_command("seed_demo_stores", stdout=self.stdout)
         # What the beat job does every few hours: the title words that typos are corrected to.
         search_terms = search_terms_refresh()
 
