@@ -58,4 +58,23 @@ HOLDS: Catalog = {
         ),
         money=("held", "required"),
     ),
+    # `points`: the seller's violation points when the hold was set; `date`: when enough expire.
+    "points_suspended": Message(
+        _(
+            "Your account is suspended from selling: it has %(points)s violation points. "
+            "Points expire 90 days after each decision; see your account health page."
+        ),
+    ),
+    "points_listing_cap": Message(
+        _(
+            "With %(points)s violation points you may have at most %(cap)s items on sale at once. "
+            "Points expire 90 days after each decision; see your account health page."
+        ),
+    ),
+    "points_no_flash_sales": Message(
+        _(
+            "With %(points)s violation points your items cannot be sold in flash sales. "
+            "Points expire 90 days after each decision; see your account health page."
+        ),
+    ),
 }

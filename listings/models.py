@@ -690,11 +690,18 @@ class PastPrice(models.Model):
         return f"{self.listing_id}: {self.price} until {self.until:%Y-%m-%d %H:%M}"
 
 
+class HoldKind(models.TextChoices):
+    BLOCK = "block", _("No new listings")  # in the category, or in any without one
+    CAP = "cap", _("Listing cap")  # at most `cap` of the seller's own items on sale at once
+    NO_FLASH_SALES = "no_flash_sales", _("No flash sales")  # their items are not sold in live flash sales
+
+
 class SellingHold(models.Model):
-    """A reason a seller may not put new items on sale: in one category, or in any (no category).
-    The app that decides it (trust: a store's deposit short of what a category needs, a closed
-    store) writes it through listings.services.selling_holds_replace; listing_create refuses a
-    person's new listing while one applies, with the hold's message (listings.messages.HOLDS)."""
+    """A limit on what a seller may sell, with its reason: no new listings in one category or in
+    any, a cap on the items on sale, or no flash sales. The app that decides it (trust: a store's
+    deposit short of what a category needs, violation points past a threshold) writes it through
+    listings.services.selling_holds_replace; listing_create and live's flash sales refuse while one
+    applies, with the hold's message (listings.messages.HOLDS)."""
 
     seller = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -711,6 +718,9 @@ class SellingHold(models.Model):
         related_name="+",
         on_delete=models.CASCADE,
     )
+    kind = models.CharField(_("kind"), max_length=16, choices=HoldKind.choices, default=HoldKind.BLOCK)
+    # For a cap: how many of their own items may be on sale at once.
+    cap = models.PositiveIntegerField(_("items on sale at most"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=40)
     params = models.JSONField(_("message parameters"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

@@ -50,6 +50,7 @@ from listings.models import (
     FacetCount,
     Favourite,
     Grade,
+    HoldKind,
     Listing,
     ListingPhoto,
     ListingSource,
@@ -61,6 +62,7 @@ from listings.models import (
     SearchTerm,
     SearchTermTrigram,
     SellerCount,
+    SellingHold,
 )
 from marketplace import prepared_statements, process_memo
 from marketplace.keyset import Page, cursor_position, page_of, paginate
@@ -1288,4 +1290,15 @@ def saved_searches_for(user: User) -> list[SavedSearch]:
     """The user's saved searches, newest first, with their categories. One query."""
     return list(
         SavedSearch.objects.filter(user=user).select_related("category").order_by("-created_at", "-id")
+    )
+
+
+def flash_sale_hold(*, seller_id: int) -> SellingHold | None:
+    """The hold that keeps the seller's items out of flash sales, if any (no flash sales, or no
+    listing at all). One query."""
+    return (
+        SellingHold.objects.filter(seller_id=seller_id, category__isnull=True)
+        .filter(Q(kind=HoldKind.NO_FLASH_SALES) | Q(kind=HoldKind.BLOCK))
+        .order_by("id")
+        .first()
     )

@@ -486,6 +486,7 @@ _tasks_by_queue = {
         "orders.tasks.complete_delivered_orders",
         "feed.tasks.settle_creator_commissions",
         "trust.tasks.refund_due_deposits",
+        "trust.tasks.expire_violation_points",
         "orders.tasks.expire_offers",
         "recycling.tasks.pay_recycle_offer",
         "recycling.tasks.pay_missing_recycle_offers",
@@ -546,6 +547,11 @@ CELERY_BEAT_SCHEDULE = {
     "refund-due-deposits": {
         "task": "trust.tasks.refund_due_deposits",
         "schedule": crontab(hour=4, minute=10),
+    },
+    # Violation points past their 90 days lift the restrictions they brought.
+    "expire-violation-points": {
+        "task": "trust.tasks.expire_violation_points",
+        "schedule": crontab(hour=4, minute=20),
     },
     "check-sent-withdrawals": {"task": "wallet.tasks.check_sent_withdrawals", "schedule": 5 * 60.0},
     "expire-offers": {"task": "recycling.tasks.expire_offers", "schedule": 60 * 60.0},

@@ -26,6 +26,7 @@ DESKS = (
     Desk("messaging_staff:list", _("Reported conversations"), (OPERATIONS,)),
     Desk("feed:creator_staff", _("Creators"), (OPERATIONS,)),
     Desk("trust:staff", _("Stores"), (OPERATIONS,)),
+    Desk("trust:violations", _("Violations"), (OPERATIONS,)),
     Desk("live:hosting", _("Live shows"), STAFF_GROUPS),
     Desk("dashboard:home", _("Dashboard"), STAFF_GROUPS),
 )

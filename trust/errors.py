@@ -14,3 +14,11 @@ class DepositError(DomainError):
     `already_deducted`, `above_deposit`, `above_order`."""
 
     code = "deposit_invalid"
+
+
+class ViolationError(DomainError):
+    """A violation, appeal or threshold that cannot be recorded as asked; `code` says why (`rule`,
+    `evidence`, `own_account`, `appeal_closed`, `already_appealed`, `statement`, `same_decider`,
+    `already_decided`, `reason`, `points`, `cap`, `thresholds_out_of_order`)."""
+
+    code = "violation_invalid"

@@ -98,3 +98,43 @@ class RequirementForm(forms.Form):
     category = forms.IntegerField()
     level = forms.IntegerField()
     amount = forms.CharField(max_length=14, required=False)
+
+
+class AppealForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Why the decision is wrong"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why the decision is wrong.")},
+    )
+
+
+class ViolationForm(forms.Form):
+    seller = forms.CharField(
+        label=_("Seller's username"),
+        max_length=150,
+        error_messages={"required": _("Give the seller's username.")},
+    )
+    rule = forms.ChoiceField(label=_("Rule broken"), choices=())
+    evidence = forms.CharField(
+        label=_("Evidence, for the seller to read"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Describe the evidence.")},
+    )
+
+    def __init__(self, *args, rules=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["rule"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(rule.code, f"{rule.label} ({rule.points})") for rule in rules]
+
+
+class AppealDecisionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class ThresholdForm(forms.Form):
+    kind = forms.CharField(max_length=20)
+    points = forms.CharField(max_length=6)
+    cap = forms.CharField(max_length=6, required=False)

@@ -6,12 +6,18 @@ verified store shows the badge. Levels rank stores (the lowest rank is where eve
 and the deposit a store must hold is set per category and level (`DepositRequirement`). The money
 itself is in the ledger, in the owner's deposit account (wallet.models.AccountPurpose.DEPOSIT); this
 app keeps the rules and the decided cases that may take from it (`DepositDeduction`).
+
+Violation points: a seller who breaks a rule (`Rule`, data in both languages) gets its points for 90
+days (`Violation`); past published thresholds (`Threshold`) they lose flash sales, then have a
+listing cap, then are suspended. Every decision carries its statement of reasons, and the seller may
+appeal it for 6 months (`Appeal`), decided by another member of staff.
 """
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from listings.models import Category, LocalizedNameMixin
@@ -177,3 +183,139 @@ class DepositDeduction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store_id}: {self.amount}"
+
+
+class Rule(models.Model):
+    """A rule of the marketplace a seller can break, and the points a violation of it carries. Data
+    in both languages (migration 0003); a violation names its rule in the statement of reasons."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=120)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=120)
+    description = models.TextField(_("what it forbids"), max_length=600)
+    description_zh = models.TextField(_("what it forbids (Chinese)"), max_length=600)
+    points = models.PositiveSmallIntegerField(_("points"))
+
+    class Meta:
+        verbose_name = _("rule")
+        verbose_name_plural = _("rules")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def label(self) -> str:
+        return self.title_zh if (get_language() or "").startswith("zh") else self.title
+
+    @property
+    def explanation(self) -> str:
+        return self.description_zh if (get_language() or "").startswith("zh") else self.description
+
+
+class RestrictionKind(models.TextChoices):
+    NO_FLASH_SALES = "no_flash_sales", _("No flash sales")  # their items are kept out of flash sales
+    LISTING_CAP = "listing_cap", _("Listing cap")  # a few items on sale at once
+    SUSPENSION = "suspension", _("Suspended from selling")  # no new listings at all
+
+
+# From the lightest to the heaviest: each threshold must ask more points than the one before.
+RESTRICTION_ORDER = (RestrictionKind.NO_FLASH_SALES, RestrictionKind.LISTING_CAP, RestrictionKind.SUSPENSION)
+
+
+class Threshold(models.Model):
+    """The points at which a restriction starts (published data, set by operations)."""
+
+    kind = models.CharField(_("restriction"), max_length=16, choices=RestrictionKind.choices, unique=True)
+    points = models.PositiveSmallIntegerField(_("from points"))
+    # For the listing cap: how many items may be on sale at once.
+    cap = models.PositiveIntegerField(_("items on sale at most"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("restriction threshold")
+        verbose_name_plural = _("restriction thresholds")
+        ordering = ["points"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="listing_cap") | Q(cap__gte=1), name="threshold_listing_cap_has_cap"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} from {self.points}"
+
+
+class Violation(models.Model):
+    """A decision that a seller broke a rule: its points count for 90 days. The seller may appeal
+    within 6 months; an appeal decided for them takes the points back (`overturned_at`)."""
+
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("seller"),
+        related_name="violations",
+        on_delete=models.PROTECT,
+    )
+    rule = models.ForeignKey(
+        Rule, verbose_name=_("rule"), related_name="violations", on_delete=models.PROTECT
+    )
+    # The rule's points when it was decided: a later change of the rule does not change a decision.
+    points = models.PositiveSmallIntegerField(_("points"))
+    # What staff found, as they typed it: part of the statement of reasons.
+    evidence = models.TextField(_("evidence"), max_length=2000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), related_name="+", on_delete=models.PROTECT
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("points expire at"))
+    appeal_until = models.DateTimeField(_("appeal until"))
+    overturned_at = models.DateTimeField(_("overturned at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("violation")
+        verbose_name_plural = _("violations")
+        ordering = ["-decided_at", "-id"]
+        indexes = [models.Index(fields=["seller", "expires_at"], name="violation_seller_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.seller_id}: {self.rule_id} ({self.points})"
+
+    def counts_at(self, moment) -> bool:
+        """Whether its points count at `moment`: not overturned and not yet expired."""
+        return self.overturned_at is None and self.expires_at > moment
+
+
+class AppealStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for a decision")  # the seller appealed; a different staff member decides
+    UPHELD = "upheld", _("Decision upheld")  # the violation stands
+    OVERTURNED = "overturned", _("Decision overturned")  # the violation's points no longer count
+
+
+class Appeal(models.Model):
+    violation = models.OneToOneField(
+        Violation, verbose_name=_("violation"), related_name="appeal", on_delete=models.CASCADE
+    )
+    # The seller's side, as they typed it.
+    statement = models.TextField(_("why the decision is wrong"), max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=AppealStatus.choices, default=AppealStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
+    # The reason for the decision, as typed by whoever decided the appeal.
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("appealed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        indexes = [models.Index(fields=["status", "created_at"], name="appeal_status_oldest")]
+
+    def __str__(self) -> str:
+        return f"appeal on {self.violation_id}"

@@ -4,10 +4,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from listings.models import Category
+from listings.models import Category, SellingHold
 from orders.models import Dispute, DisputeOutcome
-from trust.models import DepositDeduction, DepositRequirement, Store, StoreStatus
+from trust.models import (
+    Appeal,
+    AppealStatus,
+    DepositDeduction,
+    DepositRequirement,
+    Store,
+    StoreStatus,
+    Threshold,
+    Violation,
+)
 from wallet.models import Account, AccountPurpose
 
 ZERO = Decimal("0.00")
@@ -141,3 +151,82 @@ def requirement_table(*, levels: list) -> list[RequirementRow]:
 
     walk(None, 0)
     return rows
+
+
+@dataclass(frozen=True)
+class ViolationLine:
+    violation: Violation
+    counts: bool  # its points count now
+    appeal: Appeal | None
+    may_appeal: bool  # no appeal yet, not overturned, and the 6 months have not passed
+
+
+@dataclass(frozen=True)
+class Health:
+    """What the account health page shows a seller."""
+
+    points: int
+    violations: list[ViolationLine]  # newest first
+    holds: list  # the selling holds in force, each with its message (listings.SellingHold.text)
+    thresholds: list  # the published thresholds, lightest first
+    store: Store | None
+    held: Decimal  # the store's deposit (0 without a store)
+
+
+def _appeal_of(violation: Violation) -> Appeal | None:
+    try:
+        return violation.appeal
+    except Appeal.DoesNotExist:
+        return None
+
+
+def health_of(*, user) -> Health:
+    """The seller's points, violations with their appeals, holds, the thresholds, and their store
+    and deposit. Six queries."""
+    now = timezone.now()
+    lines = []
+    for violation in (
+        Violation.objects.filter(seller=user)
+        .select_related("rule", "appeal")
+        .order_by("-decided_at", "-id")[:100]
+    ):
+        appeal = _appeal_of(violation)
+        lines.append(
+            ViolationLine(
+                violation=violation,
+                counts=violation.counts_at(now),
+                appeal=appeal,
+                may_appeal=appeal is None
+                and violation.overturned_at is None
+                and violation.appeal_until > now,
+            )
+        )
+    store = store_of(user=user)
+    return Health(
+        points=sum(line.violation.points for line in lines if line.counts),
+        violations=lines,
+        holds=list(
+            SellingHold.objects.filter(seller=user).select_related("category").order_by("category_id", "id")
+        ),
+        thresholds=list(Threshold.objects.order_by("points")),
+        store=store,
+        held=deposit_held(user_id=user.pk) if store is not None else ZERO,
+    )
+
+
+def appeals_open() -> list:
+    """Appeals waiting for a decision, oldest first, with the violation, its rule, seller and who
+    decided it. One query."""
+    return list(
+        Appeal.objects.filter(status=AppealStatus.OPEN)
+        .select_related("violation__rule", "violation__seller", "violation__decided_by")
+        .order_by("created_at", "id")[:100]
+    )
+
+
+def violations_recent(*, limit: int = 30) -> list:
+    return list(
+        Violation.objects.select_related("rule", "seller", "decided_by", "appeal").order_by(
+            "-decided_at", "-id"
+        )[:limit]
+    )

@@ -9,3 +9,11 @@ def refund_due_deposits() -> int:
     from trust.services.deposits import deposits_refund_due
 
     return deposits_refund_due()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def expire_violation_points() -> int:
+    """Sellers held for their points, held again as their points stand today (trust.services.violations)."""
+    from trust.services.violations import points_expire
+
+    return points_expire()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trust import views
+from trust import health_views, views
 
 app_name = "trust"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("my-store/edit/", views.edit, name="edit"),
     path("my-store/deposit/", views.deposit_pay, name="deposit_pay"),
     path("my-store/close/", views.close, name="close"),
+    path("account-health/", health_views.health, name="health"),
+    path("account-health/violations/<int:pk>/appeal/", health_views.appeal, name="appeal"),
+    path("staff/violations/", health_views.desk, name="violations"),
+    path("staff/violations/appeals/<int:pk>/decide/", health_views.appeal_decide, name="appeal_decide"),
+    path("staff/violations/thresholds/", health_views.threshold, name="threshold"),
     path("staff/stores/", views.staff_desk, name="staff"),
     path("staff/stores/requirements/", views.staff_requirement, name="staff_requirement"),
     path("staff/stores/<int:pk>/", views.staff_store, name="staff_store"),

@@ -28,6 +28,7 @@ from listings.models import (
     Category,
     Favourite,
     Grade,
+    HoldKind,
     Listing,
     ListingEvent,
     ListingPhoto,
@@ -401,27 +402,44 @@ def listing_create(
 
 def _ensure_not_held(*, seller: User, category: Category) -> None:
     """Raises ListingError (`selling_held`) with the hold's message when the seller may not list in
-    `category` now: a hold on it, or on every category."""
-    hold = (
-        SellingHold.objects.filter(seller=seller)
+    `category` now: a block on it or on every category, or a cap they have reached."""
+    holds = list(
+        SellingHold.objects.filter(seller=seller, kind__in=(HoldKind.BLOCK, HoldKind.CAP))
         .filter(Q(category=category) | Q(category__isnull=True))
         .order_by("category_id", "id")  # an every-category hold (no category) speaks first
-        .first()
     )
-    if hold is not None:
+    for hold in holds:
+        if hold.kind == HoldKind.CAP:
+            on_sale = Listing.objects.filter(
+                seller=seller,
+                source=ListingSource.PERSON,
+                status__in=(ListingStatus.ACTIVE, ListingStatus.RESERVED),
+            ).count()
+            if on_sale < (hold.cap or 0):
+                continue
         raise ListingError(hold.text, code="selling_held", field="category")
 
 
 @transaction.atomic
 def selling_holds_replace(
-    *, seller: User, reason: str, holds: Sequence[tuple[Category | None, dict]]
+    *,
+    seller: User,
+    reason: str,
+    holds: Sequence[tuple[Category | None, dict]],
+    kind: HoldKind = HoldKind.BLOCK,
+    cap: int | None = None,
 ) -> list[SellingHold]:
     """Make `holds`, (category or None for every category, params) pairs, the seller's only holds
-    for `reason`, a code of listings.messages.HOLDS. No pairs lifts the reason's holds. The seller's
-    row lock keeps two refreshes from interleaving."""
+    for `reason`, a code of listings.messages.HOLDS, each of `kind` (with its `cap`). No pairs lifts
+    the reason's holds. The seller's row lock keeps two refreshes from interleaving."""
     rows = [
         SellingHold(
-            seller=seller, category=category, reason=reason, params=message_params(HOLDS, reason, params)
+            seller=seller,
+            category=category,
+            kind=kind,
+            cap=cap,
+            reason=reason,
+            params=message_params(HOLDS, reason, params),
         )
         for category, params in holds
     ]

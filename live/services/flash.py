@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from listings.models import Listing, ListingStatus
-from listings.selectors import lowest_price_since
+from listings.selectors import flash_sale_hold, lowest_price_since
 from live.errors import LiveError
 from live.models import FlashSale, FlashSaleStatus, ShowPin, WaitlistEntry
 from live.notices import live_notify_flash_offered
@@ -82,6 +82,9 @@ def flash_sale_start(*, show_id: int, by: User, seconds: int, price: object) -> 
     listing = Listing.objects.select_for_update().get(pk=pin.listing_id)
     if listing.status != ListingStatus.ACTIVE:
         raise LiveError(_("The pinned item is not on sale."), code="not_on_sale")
+    hold = flash_sale_hold(seller_id=listing.seller_id)
+    if hold is not None:
+        raise LiveError(hold.text, code="seller_restricted")
     lowest = lowest_price_since(listing=listing, since=now - FLASH_PRICE_PERIOD)
     if amount > lowest:
         raise LiveError(

@@ -34,6 +34,7 @@ def desks(html: str) -> list[str]:
                 "Reported conversations",
                 "Creators",
                 "Stores",
+                "Violations",
                 "Live shows",
                 "Dashboard",
             ],
@@ -56,6 +57,7 @@ def test_a_superuser_sees_every_desk_and_a_shopper_none(client):
         "Reported conversations",
         "Creators",
         "Stores",
+        "Violations",
         "Live shows",
         "Dashboard",
     ]

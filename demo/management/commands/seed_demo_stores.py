@@ -9,7 +9,9 @@ services a person's clicks would call:
 - the demo seller (Chen Jing) opens a store with her trader details, operations verify it, and she
   pays from her wallet what her electronics need: the one top category it still lacks (luxury) is
   held, which her store's page shows;
-- Emma applies for a store of her own, which waits on the staff desk.
+- Emma applies for a store of her own, which waits on the staff desk;
+- 数码老张 (laozhang) broke two rules: a late shipment and payment asked outside Reloop (10 points),
+  and appealed the second, which waits for another member of staff (the admin) to decide.
 
 Running it again adds nothing: a store that exists is left as it is.
 """
@@ -21,9 +23,10 @@ from django.core.management.base import BaseCommand
 from accounts.models import User
 from demo.permission import demo_data_allowed_or_refuse
 from listings.models import Category
-from trust.models import Level, Store
+from trust.models import Appeal, Level, Store, Violation
 from trust.services.deposits import deposit_pay, deposit_requirement_set
 from trust.services.stores import store_apply, store_decide
+from trust.services.violations import appeal_open, violation_decide
 from wallet.selectors import wallet_summary
 
 OPERATIONS = "operations"
@@ -71,6 +74,16 @@ STORES: tuple[tuple[str, dict[str, str], bool], ...] = (
 )
 # What the verified store pays into its deposit: what electronics ask of a starter store.
 DEPOSIT = Decimal("500.00")
+# The seller with points: the rules they broke, the evidence operations recorded, and the appeal.
+POINTS_SELLER = "laozhang"
+VIOLATIONS = (
+    ("late_shipment", "Order paid on Monday; the parcel was handed to the carrier on Saturday, 5 days late."),
+    (
+        "off_platform_payment",
+        "In messages to a shopper about an iPhone the seller offered 100 off for a transfer by WeChat Pay.",
+    ),
+)
+APPEAL = "I gave my WeChat only to send more photos; the shopper paid on Reloop in the end."
 
 
 class Command(BaseCommand):
@@ -101,4 +114,20 @@ class Command(BaseCommand):
             paid = min(DEPOSIT, wallet_summary(owner).balance)
             if paid > 0:
                 deposit_pay(owner=owner, amount=paid, request_key="demo-deposit")
-        self.stdout.write(f"Stores: {made} new; {Store.objects.filter(status='verified').count()} verified.")
+        violations = self._violations(operations)
+        self.stdout.write(
+            f"Stores: {made} new; {Store.objects.filter(status='verified').count()} verified. "
+            f"Violations: {violations} new; {Appeal.objects.filter(status='open').count()} appeal waiting."
+        )
+
+    @staticmethod
+    def _violations(operations: User) -> int:
+        seller = User.objects.get(username=POINTS_SELLER)
+        if Violation.objects.filter(seller=seller).exists():
+            return 0
+        decided = [
+            violation_decide(seller_id=seller.pk, rule_code=rule, evidence=evidence, by=operations)
+            for rule, evidence in VIOLATIONS
+        ]
+        appeal_open(violation_id=decided[-1].pk, seller=seller, statement=APPEAL)
+        return len(decided)
