@@ -1,8 +1,9 @@
-"""/api/v1/: the signed-in user's store and its deposit, a store's public details, and the stores desk."""
+"""/api/v1/: the signed-in user's store and its deposit, a store's public details, the stores desk;
+account health with violation points and appeals, and the violations desk."""
 
 from django.urls import path
 
-from trust import api
+from trust import api, api_violations
 
 app_name = "trust_api"
 
@@ -17,4 +18,13 @@ urlpatterns = [
     path(
         "staff/deposit-requirements/", api.StaffRequirementsView.as_view(), name="staff-deposit-requirements"
     ),
+    path("account-health/", api_violations.HealthView.as_view(), name="account-health"),
+    path("violations/<int:pk>/appeal/", api_violations.AppealView.as_view(), name="violations-appeal"),
+    path("staff/violations/", api_violations.StaffViolationsView.as_view(), name="staff-violations"),
+    path(
+        "staff/appeals/<int:pk>/decide/",
+        api_violations.StaffAppealDecideView.as_view(),
+        name="staff-appeals-decide",
+    ),
+    path("staff/thresholds/", api_violations.StaffThresholdsView.as_view(), name="staff-thresholds"),
 ]
