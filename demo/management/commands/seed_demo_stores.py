@@ -24,6 +24,7 @@ from accounts.models import User
 from demo.permission import demo_data_allowed_or_refuse
 from listings.models import Category
 from trust.models import Appeal, Level, Store, Violation
+from trust.published import published_ensure
 from trust.services.deposits import deposit_pay, deposit_requirement_set
 from trust.services.stores import store_apply, store_decide
 from trust.services.violations import appeal_open, violation_decide
@@ -91,6 +92,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         demo_data_allowed_or_refuse("seed_demo_stores")
+        published_ensure()  # the levels, rules and thresholds, in a database emptied since the migrations
         operations = User.objects.get(username=OPERATIONS)
         levels = list(Level.objects.order_by("rank"))
         for slug, amounts in REQUIREMENTS.items():
