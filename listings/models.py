@@ -146,6 +146,16 @@ class Listing(models.Model):
     seller = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("seller"), related_name="listings", on_delete=models.PROTECT
     )
+    # For an item Reloop inspected (its stock, a consigned item): the provider whose centre holds it
+    # and ships it, whose staff alone work its orders (providers.scope). Empty for a person's own.
+    provider = models.ForeignKey(
+        "providers.Provider",
+        verbose_name=_("held by"),
+        null=True,
+        blank=True,
+        related_name="listings",
+        on_delete=models.PROTECT,
+    )
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), max_length=5000, blank=True)
     # The lines the platform writes about an item it inspected, as message codes from

@@ -63,34 +63,49 @@ def order_for_participant(*, number: str, user: User) -> Order:
     return _for_detail().get(Q(buyer_id=user.pk) | Q(seller_id=user.pk), number=number)
 
 
-def order_for_staff(*, number: str) -> Order:
-    """Any order, as the staff pages show it. The caller has checked the staff group."""
-    return _for_detail().get(number=number)
+def _held_by(rows: QuerySet[Order], provider_id: int | None) -> QuerySet[Order]:
+    """The orders of items a provider's centre holds (all of them for None: the platform's staff).
+    A person's own sale is held by no provider: only the platform's staff see it."""
+    return rows if provider_id is None else rows.filter(listing__provider_id=provider_id)
 
 
-def disputes_open(*, cursor: str | None, size: int = ORDER_PAGE_SIZE) -> Page:
+def order_for_staff(*, number: str, provider_id: int | None = None) -> Order:
+    """An order as the staff pages show it, among those of `provider_id`'s items (any for None). The
+    caller has checked the staff group. Raises Order.DoesNotExist for one outside the scope."""
+    return _held_by(_for_detail(), provider_id).get(number=number)
+
+
+def disputes_open(*, cursor: str | None, size: int = ORDER_PAGE_SIZE, provider_id: int | None = None) -> Page:
     """Orders in dispute, earliest delivered first (claims come within the same window after
-    delivery, so this is close to oldest claim first): the queue operations works through."""
+    delivery, so this is close to oldest claim first): the queue the platform's operations work
+    through. A provider is judged on its reports' disputes, so it decides none: a partner's staff
+    (`provider_id`) get an empty list."""
     queryset = (
         _with_listing().select_related("buyer", "seller", "dispute").filter(status=OrderStatus.DISPUTED)
     )
+    if provider_id is not None:
+        queryset = queryset.none()
     return paginate(queryset, order_by=("delivered_at", "id"), cursor=cursor, size=size)
 
 
-def orders_to_ship_from_centre(*, cursor: str | None, size: int = ORDER_PAGE_SIZE) -> Page:
+def orders_to_ship_from_centre(
+    *, cursor: str | None, size: int = ORDER_PAGE_SIZE, provider_id: int | None = None
+) -> Page:
     """Paid orders for platform and consigned stock, and inspected deliveries that passed, oldest
-    first: staff pack and ship these."""
-    queryset = _with_listing().filter(
+    first: staff pack and ship these (a partner's, those of the items its centre holds)."""
+    queryset = _held_by(_with_listing(), provider_id).filter(
         Q(status=OrderStatus.PAID, source__in=(ListingSource.PLATFORM, ListingSource.CONSIGNED))
         | Q(status=OrderStatus.INSPECTED)
     )
     return paginate(queryset, order_by=("paid_at", "id"), cursor=cursor, size=size)
 
 
-def returns_to_receive(*, cursor: str | None, size: int = ORDER_PAGE_SIZE) -> Page:
+def returns_to_receive(
+    *, cursor: str | None, size: int = ORDER_PAGE_SIZE, provider_id: int | None = None
+) -> Page:
     """Inspected items on their way back to the centre, earliest delivered first."""
     queryset = (
-        _with_listing()
+        _held_by(_with_listing(), provider_id)
         .select_related("return_request__shipment")
         .filter(
             status=OrderStatus.RETURN_REQUESTED, source__in=(ListingSource.PLATFORM, ListingSource.CONSIGNED)
@@ -99,10 +114,12 @@ def returns_to_receive(*, cursor: str | None, size: int = ORDER_PAGE_SIZE) -> Pa
     return paginate(queryset, order_by=("delivered_at", "id"), cursor=cursor, size=size)
 
 
-def orders_in_transit(*, cursor: str | None, size: int = ORDER_PAGE_SIZE) -> Page:
+def orders_in_transit(
+    *, cursor: str | None, size: int = ORDER_PAGE_SIZE, provider_id: int | None = None
+) -> Page:
     """Shipped orders, longest on the way first: staff mark them delivered when the carrier's word
     comes some other way. One query."""
-    queryset = _with_listing().filter(status=OrderStatus.SHIPPED)
+    queryset = _held_by(_with_listing(), provider_id).filter(status=OrderStatus.SHIPPED)
     return paginate(queryset, order_by=("shipped_at", "id"), cursor=cursor, size=size)
 
 

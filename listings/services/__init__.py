@@ -50,6 +50,7 @@ from marketplace.jobs import enqueue, enqueue_on_commit
 from marketplace.money import CENT
 from marketplace.status_events import message_params
 from marketplace.text_language import written_language
+from providers.models import Provider
 
 # Listing: draft → active ⇄ reserved → sold; active → withdrawn (a draft may be discarded too);
 # sold → active when a buyer returned an inspected item to the centre and it goes back on sale.
@@ -355,10 +356,12 @@ def listing_create(
     uploads: Sequence[Upload] = (),
     source: ListingSource = ListingSource.PERSON,
     description_parts: Sequence[DescriptionPart] = (),
+    provider: Provider | None = None,
 ) -> Listing:
     """A seller lists an item, with its photos, and (by default) puts it on sale at once. `source`
     says whose item it is: a person's own (the default), or the platform's stock or a consigned item,
-    which the recycling and consignment apps list under the platform's account. `description_parts`
+    which the recycling and consignment apps list under the platform's account, with the `provider`
+    whose centre holds it. `description_parts`
     are lines the platform writes about an item it inspected, as (code, params) of
     listings.messages.DESCRIPTION, shown before `description` in each reader's language.
 
@@ -392,7 +395,11 @@ def listing_create(
     checked = [_checked(upload) for upload in uploads]
     with _files_removed_on_failure() as written, transaction.atomic():
         listing = Listing.objects.create(
-            seller=seller, status=ListingStatus.DRAFT, source=ListingSource(source), **fields
+            seller=seller,
+            status=ListingStatus.DRAFT,
+            source=ListingSource(source),
+            provider=provider,
+            **fields,
         )
         _photos_add(listing, checked, written)
         if publish:

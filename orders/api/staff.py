@@ -25,6 +25,7 @@ from orders.api.serializers import (
 )
 from orders.selectors import disputes_open, orders_to_ship_from_centre, returns_to_receive
 from orders.services.returns import dispute_resolve
+from providers.scope import provider_scope
 
 DisputePageSerializer = page_serializer(DisputeQueueSerializer, name="DisputeQueuePage")
 ToShipPageSerializer = page_serializer(ToShipSerializer, name="ToShipPage")
@@ -44,7 +45,8 @@ class StaffAPIView(OrderAPIView):
     def queue(self, request: Request, selector, serializer_class) -> Response:
         query = PageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        page = selector(cursor=query.validated_data.get("cursor"))
+        # A partner's staff see the orders of the items their centre holds (providers.scope).
+        page = selector(cursor=query.validated_data.get("cursor"), provider_id=provider_scope(request.user))
         return Response(page_data(page, request=request, serializer_class=serializer_class))
 
 

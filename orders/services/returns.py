@@ -49,6 +49,7 @@ from orders.services.money import inspection_fee_post, sale_release_post, shippi
 from orders.services.refunds import order_refund, order_refund_in_full
 from orders.services.transitions import order_move
 from orders.signals import order_completed, order_refunded, order_returned
+from providers.scope import provider_scope
 from shipping.carriers import INSPECTION_CENTRE, CarrierUnavailable
 from shipping.models import ShipmentPurpose, ShipmentStatus, ShippingMethod
 from shipping.services import shipment_book, shipment_cancel, shipment_record, shipment_request
@@ -311,7 +312,8 @@ def dispute_resolve(
     """Operations decide a dispute, with the reason: a full refund; a partial refund, the rest paid
     to the seller side; or a rejection, the seller side paid in full. disputed → resolved.
     `order_completed` is sent after commit when the seller side was paid."""
-    if not has_role(by, OPERATIONS):
+    # A provider is judged on the disputes about its reports: it decides none of them.
+    if not has_role(by, OPERATIONS) or provider_scope(by) is not None:
         raise NotAllowed(_("Only Reloop staff can resolve a dispute."))
     try:
         outcome = DisputeOutcome(outcome)

@@ -37,6 +37,7 @@ from orders.selectors import (
 )
 from orders.services.fulfilment import order_mark_delivered, order_mark_shipped
 from orders.services.returns import dispute_resolve, return_mark_received
+from providers.scope import provider_scope, require_platform_role
 from shipping.errors import ShippingError
 
 # Each list of the queue: its query parameter for the cursor and its read.
@@ -65,12 +66,13 @@ def _queue_context(request: HttpRequest, *, failed: tuple[Order, ShipForm] | Non
     """The four lists; `failed` is an order whose ship form came back with errors, shown first with
     them whichever page of the list it is on."""
     context: dict = {}
+    scope = provider_scope(request.user)
     for name, load in LISTS.items():
         try:
-            page = load(cursor=request.GET.get(name) or None)
+            page = load(cursor=request.GET.get(name) or None, provider_id=scope)
         except InvalidCursor as error:
             messages.info(request, error.message)
-            page = load(cursor=None)
+            page = load(cursor=None, provider_id=scope)
         context[name] = {
             "items": page.items,
             "next_url": _list_link(request, name, page.next_cursor),
@@ -81,9 +83,12 @@ def _queue_context(request: HttpRequest, *, failed: tuple[Order, ShipForm] | Non
         order, form = failed
         rows = [{"order": order, "form": form}, *(row for row in rows if row["order"].pk != order.pk)]
     context["to_ship"]["rows"] = rows
-    context["payments_to_review"] = [
-        {"payment": payment, "reported": _reported(payment)} for payment in payments_to_review()
-    ]
+    # Payments belong to the platform's account with the payment provider: its own staff review them.
+    context["payments_to_review"] = (
+        [{"payment": payment, "reported": _reported(payment)} for payment in payments_to_review()]
+        if scope is None
+        else []
+    )
     return context
 
 
@@ -103,9 +108,10 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "orders/staff/queue.html", _queue_context(request))
 
 
-def _staff_order(number: str) -> Order:
+def _staff_order(request: AuthenticatedHttpRequest, number: str) -> Order:
+    """The order, if the user's provider holds its item (any, for the platform's staff); 404 else."""
     try:
-        return order_for_staff(number=number)
+        return order_for_staff(number=number, provider_id=provider_scope(request.user))
     except Order.DoesNotExist:
         raise Http404(_("No such order.")) from None
 
@@ -114,7 +120,7 @@ def _simple_action(
     request: AuthenticatedHttpRequest, number: str, call: Callable[[Order], object], done: str
 ) -> HttpResponse:
     require_role(request.user, OPERATIONS)
-    order = _staff_order(number)
+    order = _staff_order(request, number)
     try:
         call(order)
     except InvalidTransition:
@@ -132,7 +138,7 @@ def _simple_action(
 @require_POST
 def ship(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     require_role(request.user, OPERATIONS)
-    order = _staff_order(number)
+    order = _staff_order(request, number)
     form = _ship_form(order.number, request.POST)
     if form.is_valid():
         try:
@@ -215,8 +221,8 @@ def _dispute_page(
 def dispute(request: AuthenticatedHttpRequest, number: str) -> HttpResponse:
     """A dispute: the buyer's claim, the checks they point at with what the report said, and the
     decision (full or partial refund, or rejection) with its reason."""
-    require_role(request.user, OPERATIONS)
-    order = _staff_order(number)
+    require_platform_role(request.user, OPERATIONS)  # a provider decides no dispute on its own reports
+    order = _staff_order(request, number)
     if request.method != "POST":
         return _dispute_page(request, order, ResolveForm(price=order.price))
     form = ResolveForm(request.POST, price=order.price)

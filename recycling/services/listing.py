@@ -49,7 +49,9 @@ def submission_listing_create(
     Raises SubmissionError when the submission has no passed inspection, ListingError for an invalid
     price, and changes nothing then.
     """
-    submission = Submission.objects.select_related("category", "brand", "catalog_model").get(pk=submission_id)
+    submission = Submission.objects.select_related("category", "brand", "catalog_model", "provider").get(
+        pk=submission_id
+    )
     # The inspection's row lock makes two concurrent calls list the item once.
     inspection = Inspection.objects.select_for_update().filter(subject_code=submission.code).first()
     if inspection is None or inspection.result != InspectionResult.PASSED or not inspection.grade:
@@ -89,6 +91,7 @@ def submission_listing_create(
             publish=True,
             uploads=uploads,
             source=ListingSource(source),
+            provider=submission.provider,
         )
     if report is not None:
         listing = listing_mark_inspected(
