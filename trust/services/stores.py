@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.email_confirmation import require_confirmed_email
 from accounts.models import User
@@ -74,95 +75,48 @@ def store_move(
     return store
 
 
-def _text(value: object, *, field: str, max_length: int, required: bool, message: str) -> str:
-    text = str(value or "").strip()
-    if (required and not text) or len(text) > max_length:
-        raise StoreError(message, code=field, field=field)
-    return text
+# Each detail: its most characters, whether it must be given, and what to say when it is wrong.
+DETAILS = {
+    "name": (60, True, gettext_lazy("Give the store a name of up to 60 characters.")),
+    "description": (2000, False, gettext_lazy("Keep the description under 2,000 characters.")),
+    "policies": (2000, False, gettext_lazy("Keep the policies under 2,000 characters.")),
+    "legal_name": (
+        120,
+        True,
+        gettext_lazy("Give the trader's legal name, as registered, in up to 120 characters."),
+    ),
+    "registration_number": (
+        40,
+        True,
+        gettext_lazy("Give the trade register number, 4 to 40 letters and digits."),
+    ),
+    "address": (300, True, gettext_lazy("Give the registered address, in up to 300 characters.")),
+    "contact_email": (254, True, gettext_lazy("Give an e-mail address where shoppers can reach the store.")),
+    "contact_phone": (30, True, gettext_lazy("Give a phone number where shoppers can reach the store.")),
+}
 
 
 def _cleaned(values: dict) -> dict:
     """The store's fields checked and stripped. Raises StoreError on the first at fault."""
-    cleaned = {
-        "name": _text(
-            values.get("name"),
-            field="name",
-            max_length=60,
-            required=True,
-            message=_("Give the store a name of up to 60 characters."),
-        ),
-        "description": _text(
-            values.get("description"),
-            field="description",
-            max_length=2000,
-            required=False,
-            message=_("Keep the description under 2,000 characters."),
-        ),
-        "policies": _text(
-            values.get("policies"),
-            field="policies",
-            max_length=2000,
-            required=False,
-            message=_("Keep the policies under 2,000 characters."),
-        ),
-        "legal_name": _text(
-            values.get("legal_name"),
-            field="legal_name",
-            max_length=120,
-            required=True,
-            message=_("Give the trader's legal name, as registered, in up to 120 characters."),
-        ),
-        "registration_number": _text(
-            values.get("registration_number"),
-            field="registration_number",
-            max_length=40,
-            required=True,
-            message=_("Give the trade register number, 4 to 40 letters and digits."),
-        ),
-        "address": _text(
-            values.get("address"),
-            field="address",
-            max_length=300,
-            required=True,
-            message=_("Give the registered address, in up to 300 characters."),
-        ),
-        "contact_email": _text(
-            values.get("contact_email"),
-            field="contact_email",
-            max_length=254,
-            required=True,
-            message=_("Give an e-mail address where shoppers can reach the store."),
-        ),
-        "contact_phone": _text(
-            values.get("contact_phone"),
-            field="contact_phone",
-            max_length=30,
-            required=True,
-            message=_("Give a phone number where shoppers can reach the store."),
-        ),
-    }
-    if len(cleaned["name"]) < 2:
-        raise StoreError(_("Give the store a name of up to 60 characters."), code="name", field="name")
-    if not REGISTRATION.match(cleaned["registration_number"]):
-        raise StoreError(
-            _("Give the trade register number, 4 to 40 letters and digits."),
-            code="registration_number",
-            field="registration_number",
-        )
+    cleaned = {}
+    for field, (max_length, required, message) in DETAILS.items():
+        text = str(values.get(field) or "").strip()
+        if (required and not text) or len(text) > max_length:
+            raise StoreError(str(message), code=field, field=field)
+        cleaned[field] = text
     try:
         validate_email(cleaned["contact_email"])
+        email_ok = True
     except ValidationError:
-        raise StoreError(
-            _("Give an e-mail address where shoppers can reach the store."),
-            code="contact_email",
-            field="contact_email",
-        ) from None
-    if not PHONE.match(cleaned["contact_phone"]):
-        raise StoreError(
-            _("Give a phone number where shoppers can reach the store."),
-            code="contact_phone",
-            field="contact_phone",
-        )
+        email_ok = False
+    for field, ok in (
+        ("name", len(cleaned["name"]) >= 2),
+        ("registration_number", bool(REGISTRATION.match(cleaned["registration_number"]))),
+        ("contact_email", email_ok),
+        ("contact_phone", bool(PHONE.match(cleaned["contact_phone"]))),
+    ):
+        if not ok:
+            raise StoreError(str(DETAILS[field][2]), code=field, field=field)
     return cleaned
 
 
