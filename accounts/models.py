@@ -33,6 +33,9 @@ class User(AbstractUser):
     # written in it (blank: the site's default).
     language = models.CharField(_("language"), max_length=8, blank=True, default="")
     email_confirmed_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
+    # Works for a partner provider (kept by providers.services.member_add): their staff roles open
+    # only their provider's queues, never a desk of the whole marketplace (roles.require_platform_role).
+    partner_staff = models.BooleanField(_("partner's staff"), default=False, editable=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")  # type: ignore[assignment]  # the stubs type Meta's names as str, not lazy

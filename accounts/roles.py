@@ -41,3 +41,16 @@ def has_role(user: User | AnonymousUser, role: str) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or user.groups.filter(name=role).exists()
+
+
+def require_platform_role(user: User | AnonymousUser, role: str) -> None:
+    """Raise RoleRequired unless the user has `role`, and PermissionDenied for a partner provider's
+    staff: desks of the whole marketplace (payouts, reported conversations, creators, stores) are
+    Reloop's own staff's."""
+    require_role(user, role)
+    if getattr(user, "partner_staff", False):
+        raise PermissionDenied("a partner's staff work only their own provider's queues")
+
+
+def is_platform_role(user: User | AnonymousUser, role: str) -> bool:
+    return has_role(user, role) and not getattr(user, "partner_staff", False)

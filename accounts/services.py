@@ -108,3 +108,8 @@ def user_language_set(*, user: User, language: str) -> None:
     if language in {code for code, _name in settings.LANGUAGES} and user.language != language:
         user.language = language
         User.objects.filter(pk=user.pk).update(language=language)
+
+
+def user_partner_staff_set(*, user_id: int, partner: bool) -> None:
+    """Record whether the user works for a partner provider (providers.services.member_add calls it)."""
+    User.objects.filter(pk=user_id).update(partner_staff=partner)

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.roles import OPERATIONS, require_role
+from accounts.roles import OPERATIONS, require_platform_role
 from feed import creator_selectors as selectors
 from feed.creator_forms import ApplyForm, CreatorVideoForm, DecideForm, RateForm
 from feed.creators import category_rate
@@ -207,7 +207,7 @@ def listing_rate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def staff_desk(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_role(request.user, OPERATIONS)
+    require_platform_role(request.user, OPERATIONS)
     return render(
         request,
         "feed/creators/staff.html",
@@ -223,7 +223,7 @@ def staff_desk(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def staff_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    require_role(request.user, OPERATIONS)
+    require_platform_role(request.user, OPERATIONS)
     form = DecideForm(request.POST)
     form.is_valid()
     try:
@@ -250,7 +250,7 @@ def staff_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def staff_rate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    require_role(request.user, OPERATIONS)
+    require_platform_role(request.user, OPERATIONS)
     form = RateForm(request.POST)
     try:
         if not form.is_valid():

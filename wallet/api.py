@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.http import api_user
-from accounts.roles import OPERATIONS, has_role
+from accounts.roles import OPERATIONS, is_platform_role
 from marketplace.api import LocalizedAPIView
 from marketplace.pagination import page_data, page_link, page_serializer
 from wallet.models import Cause, Withdrawal, WithdrawalStatus
@@ -136,10 +136,12 @@ def _cursor(request: Request) -> str | None:
 
 
 class IsOperations(BasePermission):
+    """Reloop's own operations staff: a partner provider's staff approve no payout."""
+
     message = gettext_lazy("Only operations staff may do this.")
 
     def has_permission(self, request, view) -> bool:
-        return has_role(request.user, OPERATIONS)
+        return is_platform_role(request.user, OPERATIONS)
 
 
 class WalletAPIView(LocalizedAPIView):

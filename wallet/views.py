@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.roles import OPERATIONS, require_role
+from accounts.roles import OPERATIONS, require_platform_role
 from marketplace.errors import InvalidTransition
 from marketplace.keyset import InvalidCursor
 from marketplace.templatetags.money import money
@@ -97,7 +97,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def staff_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_role(request.user, OPERATIONS)
+    require_platform_role(request.user, OPERATIONS)
     return render(
         request,
         "wallet/staff_queue.html",
@@ -108,7 +108,7 @@ def staff_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def staff_approve(request: AuthenticatedHttpRequest, withdrawal_id: int) -> HttpResponse:
-    require_role(request.user, OPERATIONS)
+    require_platform_role(request.user, OPERATIONS)
     if not Withdrawal.objects.filter(pk=withdrawal_id).exists():
         raise Http404
     try:
@@ -126,7 +126,7 @@ def staff_approve(request: AuthenticatedHttpRequest, withdrawal_id: int) -> Http
 @login_required
 @require_POST
 def staff_reject(request: AuthenticatedHttpRequest, withdrawal_id: int) -> HttpResponse:
-    require_role(request.user, OPERATIONS)
+    require_platform_role(request.user, OPERATIONS)
     if not Withdrawal.objects.filter(pk=withdrawal_id).exists():
         raise Http404
     form = RejectForm(request.POST)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import OPERATIONS, RoleRequired, has_role
+from accounts.roles import OPERATIONS, RoleRequired, is_platform_role
 from feed import creators
 from feed.errors import CreatorError, NotACreator
 from feed.models import (
@@ -106,7 +106,7 @@ def creator_decide(*, creator_id: int, by: User, approve: bool, reason: object =
     """Operations approve or refuse an application; a refusal says why, and the applicant is told.
     Raises RoleRequired for anyone else, CreatorError for a refusal without a reason or an
     application decided already, Creator.DoesNotExist for none."""
-    if not has_role(by, OPERATIONS):
+    if not is_platform_role(by, OPERATIONS):  # Reloop's own operations, not a partner's
         raise RoleRequired(OPERATIONS)
     creator = Creator.objects.select_for_update().select_related("user").get(pk=creator_id)
     if creator.status != CreatorStatus.APPLIED:
@@ -128,7 +128,7 @@ def category_rate_set(*, category_id: int, by: User, rate: object) -> CategoryCo
     """Operations set the creators' commission rate of a category, as a percentage from 0 to 50.
     Links shared before keep their rate for CREATOR_RATE_LOCK_DAYS. Raises RoleRequired, CreatorError
     for a rate out of range, Category.DoesNotExist."""
-    if not has_role(by, OPERATIONS):
+    if not is_platform_role(by, OPERATIONS):  # Reloop's own operations, not a partner's
         raise RoleRequired(OPERATIONS)
     value = creators.rate_from_percent(rate)
     category = Category.objects.get(pk=category_id)

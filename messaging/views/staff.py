@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.roles import OPERATIONS, require_role
+from accounts.roles import OPERATIONS, require_platform_role
 from marketplace.contact_masking import MASKING_NOTE
 from messaging.models import Conversation
 from messaging.selectors import conversations_for_staff, messages_of
@@ -19,14 +19,14 @@ from messaging.services import staff_conversation_open
 @login_required
 @require_GET
 def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_role(request.user, OPERATIONS)
+    require_platform_role(request.user, OPERATIONS)
     return render(request, "messaging/staff_list.html", {"conversations": conversations_for_staff()})
 
 
 @login_required
 @require_GET
 def staff_conversation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    require_role(request.user, OPERATIONS)
+    require_platform_role(request.user, OPERATIONS)
     try:
         conversation, because = staff_conversation_open(staff=request.user, conversation_id=pk)
     except Conversation.DoesNotExist:

@@ -6,8 +6,10 @@ return are the order endpoints (`orders_ship`, `orders_delivered`, `orders_retur
 operations may call on any order.
 """
 
+from collections.abc import Sequence
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -25,6 +27,7 @@ from orders.api.serializers import (
 )
 from orders.selectors import disputes_open, orders_to_ship_from_centre, returns_to_receive
 from orders.services.returns import dispute_resolve
+from providers.permissions import PlatformOperations
 from providers.scope import provider_scope
 
 DisputePageSerializer = page_serializer(DisputeQueueSerializer, name="DisputeQueuePage")
@@ -37,7 +40,7 @@ PAGE_ERROR = OpenApiResponse(
 
 
 class StaffAPIView(OrderAPIView):
-    permission_classes = (IsAuthenticated, Operations)
+    permission_classes: Sequence[type[BasePermission]] = (IsAuthenticated, Operations)
 
     def in_operations(self) -> bool:
         return True  # the permission has checked the group
@@ -66,6 +69,9 @@ class DisputeQueueView(StaffAPIView):
 
 
 class DisputeResolveView(StaffAPIView):
+    # A provider is judged on the disputes about its reports: Reloop's own operations decide them.
+    permission_classes: Sequence[type[BasePermission]] = (IsAuthenticated, PlatformOperations)
+
     @extend_schema(
         operation_id="staff_disputes_resolve",
         summary="Decide a dispute: full or partial refund, or rejection, with the reason",

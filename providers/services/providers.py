@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services import user_partner_staff_set
 from providers.errors import ProviderError
 from providers.models import MAX_FEE_RATE, MemberRole, Provider, ProviderKind, ProviderMember
 
@@ -92,4 +93,6 @@ def member_add(*, provider: Provider, user: User, role: MemberRole) -> ProviderM
     member, _created = ProviderMember.objects.update_or_create(
         user=user, defaults={"provider": provider, "role": role}
     )
+    user_partner_staff_set(user_id=user.pk, partner=not provider.is_platform)
+    user.partner_staff = not provider.is_platform
     return member
