@@ -81,13 +81,13 @@ def test_my_sales_cost_one_query(rows, django_assert_num_queries):
     ],
 )
 @pytest.mark.parametrize("rows", [3, 30])
-def test_operations_queues_cost_two_queries(path, make, rows, django_assert_num_queries):
+def test_operations_queues_cost_three_queries(path, make, rows, django_assert_num_queries):
     make(rows)
     client = api(operations_user())
 
-    # 1: the group check (operations only); 2: the page with what a row shows joined (buyer, seller
-    # and dispute; or the return).
-    with django_assert_num_queries(2):
+    # 1: the group check (operations only); 2: whose provider they work for (none: every order);
+    # 3: the page with what a row shows joined (buyer, seller and dispute; or the return).
+    with django_assert_num_queries(3):
         response = client.get(path)
 
     assert len(response.json()["results"]) == min(rows, 20)

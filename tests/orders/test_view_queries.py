@@ -86,10 +86,11 @@ def test_staff_queue_queries(client, django_assert_num_queries, count):
         dispute_open(order_id=disputed.pk, buyer=disputed.buyer, reason="Not the colour in the photos.")
     client.force_login(operations_user())
 
-    # 1 the user, 1 their groups (the operations check), then one page of each list, with what its
-    # rows show joined: to ship, on the way, returns to receive (with the return), disputes (with
-    # the dispute, buyer and seller), and the payments held for review (with their order)
-    with django_assert_num_queries(7):
+    # 1 the user, 1 their groups (the operations check), 1 whose provider they work for (none: every
+    # order), then one page of each list, with what its rows show joined: to ship, on the way,
+    # returns to receive (with the return), disputes (with the dispute, buyer and seller), and the
+    # payments held for review (with their order)
+    with django_assert_num_queries(8):
         response = client.get(reverse("orders_staff:queue"))
     html = response.content.decode()
     assert html.count('class="od-card od-queue-row"') == 3 * min(count, 20)
