@@ -1,6 +1,7 @@
 """The Content-Security-Policy header (django-csp): strict on every page, with the response's nonce on
 the inline scripts and styles a page has; DRF's browsable API may style inline, never script inline.
-The browser test (tests/e2e/test_content_security_policy.py) checks that no page breaks it."""
+The page walk (tests/e2e/test_accessibility.py, with tests/e2e/page_checks.py) checks that no page
+breaks it."""
 
 import re
 
