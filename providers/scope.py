@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from accounts.models import User
-from accounts.roles import require_role
+from accounts.roles import require_platform_role as require_account_platform_role
 from providers.models import Provider, ProviderKind, ProviderMember
 
 
@@ -46,9 +46,9 @@ def platform_provider() -> Provider:
 
 
 def require_platform_role(user: User | AnonymousUser, role: str) -> None:
-    """Raise RoleRequired unless the user has `role`, and PermissionDenied when they work for a
-    partner: decisions about the whole marketplace (stores, deposits, routing) are Reloop's own
-    staff's. Two queries at most."""
-    require_role(user, role)
+    """accounts.roles.require_platform_role (the role, and not a partner's staff by the account's
+    mark), checked again against the membership itself: decisions about the whole marketplace
+    (stores, deposits, routing) are Reloop's own staff's. Two queries at most."""
+    require_account_platform_role(user, role)
     if provider_scope(user) is not None:
         raise PermissionDenied("a partner's staff work only their own provider's queues")

@@ -40,16 +40,21 @@ REFUND_BATCH = 100
 REQUIREMENT_MAX = Decimal("1000000")
 
 
-def deposit_holds_refresh(*, store: Store) -> int:
+def deposit_holds_refresh(
+    *, store: Store, requirements: dict[int, tuple[Category, Decimal]] | None = None
+) -> int:
     """Hold the owner from listing in each category whose deposit at the store's level is more than
     the deposit holds; lift the rest. Only a verified store is held: until then, and after it
-    closes, its owner lists as a private seller. Returns the number of categories held."""
+    closes, its owner lists as a private seller. `requirements` are the level's leaf requirements
+    when the caller has read them for many stores at once. Returns the number of categories held."""
     holds = []
     if store.status == StoreStatus.VERIFIED:
         held = deposit_held(user_id=store.owner_id)
+        if requirements is None:
+            requirements = leaf_requirements(level_id=store.level_id)
         holds = [
             (category, {"held": str(held), "required": str(required)})
-            for category, required in leaf_requirements(level_id=store.level_id).values()
+            for category, required in requirements.values()
             if required > held
         ]
     selling_holds_replace(seller=store.owner, reason=HOLD, holds=holds)
@@ -142,10 +147,10 @@ def deposit_deduct(
             code="reason",
             field="reason",
         )
-    if value > deposit_held(user_id=store.owner_id):
+    held = deposit_held(user_id=store.owner_id)
+    if value > held:
         raise DepositError(
-            _("The deposit holds %(held)s, less than this.")
-            % {"held": money(deposit_held(user_id=store.owner_id))},
+            _("The deposit holds %(held)s, less than this.") % {"held": money(held)},
             code="above_deposit",
             field="amount",
         )
@@ -247,6 +252,7 @@ def deposit_requirement_set(
         requirement, _created = DepositRequirement.objects.update_or_create(
             category=category, level=level, defaults={"amount": value}
         )
+    requirements = leaf_requirements(level_id=level.pk)  # read once for every store at the level
     for store in Store.objects.filter(level=level, status=StoreStatus.VERIFIED).select_related("owner"):
-        deposit_holds_refresh(store=store)
+        deposit_holds_refresh(store=store, requirements=requirements)
     return requirement

@@ -61,11 +61,15 @@ def points_of(*, seller_id: int, at: datetime | None = None) -> int:
     return total or 0
 
 
-def restrictions_refresh(*, seller: User, at: datetime | None = None) -> list[RestrictionKind]:
+def restrictions_refresh(
+    *, seller: User, at: datetime | None = None, thresholds: dict[str, Threshold] | None = None
+) -> list[RestrictionKind]:
     """Hold the seller to every restriction whose threshold their points reach, and lift the rest.
-    Returns the restrictions in force, lightest first."""
+    `thresholds` by kind, when the caller has read them for many sellers at once. Returns the
+    restrictions in force, lightest first."""
     points = points_of(seller_id=seller.pk, at=at)
-    thresholds = {threshold.kind: threshold for threshold in Threshold.objects.all()}
+    if thresholds is None:
+        thresholds = _thresholds()
     in_force = []
     for kind in RESTRICTION_ORDER:
         reason, hold_kind = HOLDS[kind]
@@ -82,6 +86,10 @@ def restrictions_refresh(*, seller: User, at: datetime | None = None) -> list[Re
         if applies:
             in_force.append(kind)
     return in_force
+
+
+def _thresholds() -> dict[str, Threshold]:
+    return {threshold.kind: threshold for threshold in Threshold.objects.all()}
 
 
 def _text(value: object, *, field: str, low: int, high: int, message: str) -> str:
@@ -229,8 +237,9 @@ def threshold_set(*, kind: str, points: object, cap: object = None, by: User) ->
     sellers = User.objects.filter(
         violations__overturned_at__isnull=True, violations__expires_at__gt=timezone.now()
     )
+    thresholds = _thresholds()  # read once for every seller
     for seller in sellers.distinct()[:REFRESH_BATCH]:
-        restrictions_refresh(seller=seller)
+        restrictions_refresh(seller=seller, thresholds=thresholds)
     return threshold
 
 
@@ -242,7 +251,8 @@ def points_expire(*, now: datetime | None = None, limit: int = REFRESH_BATCH) ->
     seller_ids = list(
         SellingHold.objects.filter(reason__in=reasons).values_list("seller_id", flat=True).distinct()[:limit]
     )
+    thresholds = _thresholds()
     for seller in User.objects.filter(pk__in=seller_ids):
         with transaction.atomic():
-            restrictions_refresh(seller=seller, at=now)
+            restrictions_refresh(seller=seller, at=now, thresholds=thresholds)
     return len(seller_ids)
